@@ -1,0 +1,53 @@
+package dev.switchboard.schemas;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A task for a person or a system, written to the tasks topic (the outbox) and delivered to its sink.
+ * Its id is deterministic, so a replayed event produces the same task and the sink can drop the copy.
+ *
+ * @param id        {@link #idFor(String, String, String)} of workflow, event id and step id
+ * @param workflow  the workflow that created it
+ * @param step      the step that created it
+ * @param sink      the configured sink that receives it
+ * @param eventId   the CloudEvent id it came from
+ * @param eventType the CloudEvent type it came from
+ * @param title     one line
+ * @param body      text
+ * @param priority  {@code low}, {@code normal}, {@code high} or {@code urgent}
+ * @param dueDate   ISO-8601 date or date-time, or null
+ * @param owner     who should do it (an email or CRM owner id), or null
+ * @param fields    extra values for the sink (label, confidence, ...)
+ * @param lineage   the model calls that led to it
+ * @param createdAt ISO-8601 instant
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Task(String id, String workflow, String step, String sink, String eventId, String eventType,
+                   String title, String body, String priority, String dueDate, String owner,
+                   Map<String, Object> fields, List<ModelCall> lineage, String createdAt) {
+
+    public Task {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(sink, "sink");
+        fields = fields == null ? Map.of() : fields;
+        lineage = lineage == null ? List.of() : List.copyOf(lineage);
+    }
+
+    /** {@code tsk_} and the first 32 hex digits of SHA-256 over workflow, event id and step id. */
+    public static String idFor(String workflow, String eventId, String stepId) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] digest = sha.digest((workflow + '\u0000' + eventId + '\u0000' + stepId).getBytes(StandardCharsets.UTF_8));
+            return "tsk_" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.switchboard.schemas.options;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One option of an options record, as read from its record component: the YAML key (snake_case via
+ * {@link JsonProperty}, else the component name), its Java type and its {@link Option} metadata.
+ * Schema generation, binding and docs all read options through this class.
+ */
+public record OptionField(String key, RecordComponent component, Option option) {
+
+    public static List<OptionField> of(Class<? extends Record> type) {
+        List<OptionField> fields = new ArrayList<>();
+        for (RecordComponent component : type.getRecordComponents()) {
+            Option option = component.getAnnotation(Option.class);
+            if (option == null) {
+                throw new IllegalStateException(type.getName() + "." + component.getName()
+                        + " has no @Option; every option needs a description");
+            }
+            JsonProperty property = component.getAnnotation(JsonProperty.class);
+            String key = property != null && !property.value().isEmpty() ? property.value() : component.getName();
+            fields.add(new OptionField(key, component, option));
+        }
+        return List.copyOf(fields);
+    }
+
+    public Type genericType() {
+        return component.getGenericType();
+    }
+
+    public Class<?> rawType() {
+        return component.getType();
+    }
+
+    /** The n-th type argument of a parameterized type (List&lt;X&gt; → X, Map&lt;String, X&gt; → X for n = 1). */
+    public static Type argument(Type type, int n) {
+        if (type instanceof ParameterizedType parameterized) {
+            return parameterized.getActualTypeArguments()[n];
+        }
+        return Object.class;
+    }
+
+    public static Class<?> raw(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType parameterized) {
+            return (Class<?>) parameterized.getRawType();
+        }
+        return Object.class;
+    }
+}

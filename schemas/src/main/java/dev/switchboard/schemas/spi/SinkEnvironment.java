@@ -1,0 +1,21 @@
+package dev.switchboard.schemas.spi;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/** What the engine offers sinks: where relative paths resolve, which hosts may be called, and secrets. */
+public interface SinkEnvironment {
+
+    /** The folder of the configuration file. */
+    Path baseDir();
+
+    /**
+     * Hosts that outbound HTTP may reach ({@code host} or {@code host:port}; {@code *.example.com} allowed).
+     * Nothing else is called, whatever a URL says.
+     */
+    Set<String> allowedHosts();
+
+    /** A secret by the name of its environment variable; never logged. */
+    Optional<String> secret(String name);
+}

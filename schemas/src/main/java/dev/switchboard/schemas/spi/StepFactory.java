@@ -1,0 +1,26 @@
+package dev.switchboard.schemas.spi;
+
+import java.util.List;
+
+/**
+ * Creates one step type. Registered with {@link java.util.ServiceLoader}; the options record
+ * carries the type's name ({@link dev.switchboard.schemas.options.Documentation}), its options
+ * ({@link dev.switchboard.schemas.options.Option}) and examples, from which the workflow JSON
+ * Schema, the reference docs and the validation messages are generated.
+ *
+ * @param <O> the options record
+ */
+public interface StepFactory<O extends Record> {
+
+    Class<O> optionsType();
+
+    /**
+     * Checks that need more than the options' declared types and bounds (two labels at least, a
+     * model that exists). Each message follows the house shape and is reported at the step's path.
+     */
+    default List<String> check(O options, StepEnvironment environment) {
+        return List.of();
+    }
+
+    Step create(String stepId, O options, StepEnvironment environment);
+}

@@ -1,0 +1,27 @@
+package dev.switchboard.schemas.spi;
+
+import java.util.Map;
+
+/** What a step sees of one event: the event and earlier steps' outputs, read only. */
+public interface StepInvocation {
+
+    String workflow();
+
+    String stepId();
+
+    String eventId();
+
+    String eventType();
+
+    /** The CloudEvent as read-only maps, lists and scalars. */
+    Map<String, Object> event();
+
+    /** Renders a {@code {{ path }}} template against {@code event} and {@code steps}; never evaluates anything. */
+    String render(String template);
+
+    /** The model calls made so far for this event by earlier steps, for lineage. */
+    java.util.List<dev.switchboard.schemas.ModelCall> calls();
+
+    /** Reads one path ({@code event.data.subject}, {@code steps.triage.label}); null when absent. */
+    Object read(String path);
+}

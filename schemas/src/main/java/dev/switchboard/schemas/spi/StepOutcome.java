@@ -1,0 +1,48 @@
+package dev.switchboard.schemas.spi;
+
+import dev.switchboard.schemas.ModelCall;
+import dev.switchboard.schemas.Task;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** The result of a step for one event. */
+public sealed interface StepOutcome {
+
+    /**
+     * The step produced its output (validated), and perhaps a task to deliver.
+     *
+     * @param output what later steps read as {@code steps.<id>.*}
+     * @param task   a task to write to the outbox, or null
+     * @param calls  the model calls made, for accounting and lineage
+     */
+    record Completed(Map<String, Object> output, Task task, List<ModelCall> calls) implements StepOutcome {
+        public Completed {
+            output = Map.copyOf(Objects.requireNonNull(output, "output"));
+            calls = List.copyOf(calls);
+        }
+
+        public static Completed of(Map<String, Object> output) {
+            return new Completed(output, null, List.of());
+        }
+    }
+
+    /**
+     * The step failed. A retriable failure (a model endpoint down) is tried again; a permanent one
+     * (an answer outside the allowed labels, a bad template value) sends the event to the dead-letter topic.
+     */
+    record Failed(String reason, boolean retriable, List<ModelCall> calls) implements StepOutcome {
+        public Failed {
+            Objects.requireNonNull(reason, "reason");
+            calls = List.copyOf(calls);
+        }
+
+        public static Failed permanent(String reason) {
+            return new Failed(reason, false, List.of());
+        }
+
+        public static Failed retriable(String reason) {
+            return new Failed(reason, true, List.of());
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.switchboard.workflows.config;
+
+import dev.switchboard.llm.ModelDefinition;
+import dev.switchboard.schemas.Problem;
+import dev.switchboard.schemas.spi.SinkEnvironment;
+import dev.switchboard.schemas.spi.SinkFactory;
+import dev.switchboard.workflows.model.DidYouMean;
+import dev.switchboard.workflows.model.OptionsBinder;
+import dev.switchboard.workflows.model.Problems;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/** Loads {@code switchboard.yaml}, reporting every problem with line and path, like workflow files. */
+public final class EngineConfigLoader {
+
+    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "outbound", "delivery", "workflows");
+
+    private final SinkTypes sinkTypes;
+    private final Function<String, Optional<String>> environment;
+
+    public EngineConfigLoader(SinkTypes sinkTypes, Function<String, Optional<String>> environment) {
+        this.sinkTypes = sinkTypes;
+        this.environment = environment;
+    }
+
+    public static EngineConfigLoader standard() {
+        return new EngineConfigLoader(SinkTypes.installed(), name -> Optional.ofNullable(System.getenv(name)));
+    }
+
+    /** A configuration, or the problems that keep it from loading. */
+    public record Result(EngineConfig config, List<Problem> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    public Result load(Path file) {
+        try {
+            return parse(file.toString(), Files.readString(file), file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            return new Result(null, List.of(new Problem(file.toString(), 0, "", "Cannot read configuration: " + e.getMessage())));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public Result parse(String display, String text, Path baseDir) {
+        Problems problems = new Problems(display);
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setMaxAliasesForCollections(20);
+            root = new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            problems.add(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1, "", "Invalid YAML: " + e.getProblem());
+            return new Result(null, problems.list());
+        } catch (YAMLException e) {
+            problems.add(0, "", "Invalid YAML: " + e.getMessage());
+            return new Result(null, problems.list());
+        }
+        if (root == null) {
+            return new Result(new EngineConfig(null, null, null, null, null, null, null, baseDir), List.of());
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            problems.add(root, "", "The configuration must be a mapping of sections: " + String.join(", ", new TreeSet<>(KEYS)));
+            return new Result(null, problems.list());
+        }
+        OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> { });
+        Map<String, Node> sections = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            String key = ((ScalarNode) tuple.getKeyNode()).getValue();
+            if (!KEYS.contains(key)) {
+                problems.add(tuple.getKeyNode(), key, "Unknown section '" + key + "'" + DidYouMean.hint(key, KEYS)
+                        + (DidYouMean.closest(key, KEYS).isPresent() ? "" : ". Expected one of: " + String.join(", ", new TreeSet<>(KEYS))));
+            } else {
+                sections.put(key, tuple.getValueNode());
+            }
+        }
+        KafkaSettings kafka = sections.containsKey("kafka") ? binder.bind(KafkaSettings.class, sections.get("kafka"), "kafka") : null;
+        Topics topics = sections.containsKey("topics") ? binder.bind(Topics.class, sections.get("topics"), "topics") : null;
+        Outbound outbound = sections.containsKey("outbound") ? binder.bind(Outbound.class, sections.get("outbound"), "outbound") : null;
+        DeliverySettings delivery = sections.containsKey("delivery") ? binder.bind(DeliverySettings.class, sections.get("delivery"), "delivery") : null;
+        Map<String, ModelDefinition> models = new LinkedHashMap<>();
+        if (sections.get("models") instanceof MappingNode modelNodes) {
+            for (NodeTuple tuple : modelNodes.getValue()) {
+                String name = ((ScalarNode) tuple.getKeyNode()).getValue();
+                ModelDefinition definition = binder.bind(ModelDefinition.class, tuple.getValueNode(), "models." + name);
+                if (definition != null) {
+                    if ("openai".equals(definition.provider()) && (definition.baseUrl() == null || definition.model() == null)) {
+                        problems.add(tuple.getValueNode(), "models." + name, "Missing base_url or model at models." + name
+                                + ": an openai provider needs both, e.g. base_url: http://127.0.0.1:8000/v1 and model: qwen2.5-7b-instruct");
+                    }
+                    models.put(name, definition);
+                }
+            }
+        } else if (sections.containsKey("models")) {
+            problems.add(sections.get("models"), "models", "Wrong type at models: expected a mapping of model names to definitions");
+        }
+        Outbound effectiveOutbound = outbound == null ? Outbound.defaults() : outbound;
+        SinkEnvironment sinkEnvironment = sinkEnvironment(baseDir, effectiveOutbound, environment);
+        Map<String, EngineConfig.SinkSpec> sinks = new LinkedHashMap<>();
+        if (sections.get("sinks") instanceof MappingNode sinkNodes) {
+            for (NodeTuple tuple : sinkNodes.getValue()) {
+                String name = ((ScalarNode) tuple.getKeyNode()).getValue();
+                String path = "sinks." + name;
+                if (!(tuple.getValueNode() instanceof MappingNode sinkMapping) || sinkMapping.getValue().size() != 1) {
+                    problems.add(tuple.getValueNode(), path, "Wrong sink at " + path + ": expected exactly one sink type ("
+                            + String.join(", ", sinkTypes.all().keySet()) + ") with its options, e.g. jsonl: { path: out/tasks.jsonl }");
+                    continue;
+                }
+                NodeTuple typed = sinkMapping.getValue().get(0);
+                String type = ((ScalarNode) typed.getKeyNode()).getValue();
+                SinkFactory<Record> factory = sinkTypes.get(type);
+                if (factory == null) {
+                    problems.add(typed.getKeyNode(), path, "Unknown sink type '" + type + "' at " + path
+                            + DidYouMean.hint(type, sinkTypes.all().keySet()) + " Installed: " + String.join(", ", sinkTypes.all().keySet()));
+                    continue;
+                }
+                Record options = binder.bind(factory.optionsType(), typed.getValueNode(), path + "." + type);
+                if (options != null) {
+                    for (String message : factory.check(options, sinkEnvironment)) {
+                        problems.add(typed.getValueNode(), path + "." + type, message.replaceFirst(" at ", " at " + path + "." + type + "."));
+                    }
+                    sinks.put(name, new EngineConfig.SinkSpec(name, type, factory, options));
+                }
+            }
+        } else if (sections.containsKey("sinks")) {
+            problems.add(sections.get("sinks"), "sinks", "Wrong type at sinks: expected a mapping of sink names to sinks");
+        }
+        List<Path> workflows = new ArrayList<>();
+        if (sections.get("workflows") instanceof SequenceNode list) {
+            for (Node item : list.getValue()) {
+                if (item instanceof ScalarNode scalar) {
+                    workflows.add(baseDir.resolve(scalar.getValue()).normalize());
+                } else {
+                    problems.add(item, "workflows", "Wrong type in workflows: expected file or folder paths");
+                }
+            }
+        } else if (sections.containsKey("workflows")) {
+            problems.add(sections.get("workflows"), "workflows", "Wrong type at workflows: expected a list of files or folders");
+        }
+        if (!problems.isEmpty()) {
+            return new Result(null, problems.list());
+        }
+        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir), List.of());
+    }
+
+    public static SinkEnvironment sinkEnvironment(Path baseDir, Outbound outbound, Function<String, Optional<String>> environment) {
+        Set<String> hosts = Set.copyOf(outbound.allowedHosts() == null ? List.of() : outbound.allowedHosts());
+        return new SinkEnvironment() {
+            @Override
+            public Path baseDir() {
+                return baseDir;
+            }
+
+            @Override
+            public Set<String> allowedHosts() {
+                return hosts;
+            }
+
+            @Override
+            public Optional<String> secret(String name) {
+                return environment.apply(name);
+            }
+        };
+    }
+}

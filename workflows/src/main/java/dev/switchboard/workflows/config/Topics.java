@@ -1,0 +1,30 @@
+package dev.switchboard.workflows.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.schemas.options.Option;
+
+/** The {@code topics:} section: names of the topics Switchboard writes. */
+public record Topics(
+        @Option(description = "The outbox: tasks written by workflows, read by delivery.", defaultValue = "switchboard.tasks")
+        String tasks,
+        @Option(description = "Dead letters: the original bytes of events and tasks that failed, with the reason and stage in headers.", defaultValue = "switchboard.dlq")
+        @JsonProperty("dead_letter") String deadLetter,
+        @Option(description = "Delivery receipts: one record per delivered or dead-lettered task, keyed by task id.", defaultValue = "switchboard.deliveries")
+        String deliveries) {
+
+    public static Topics defaults() {
+        return new Topics(null, null, null);
+    }
+
+    public String tasksOrDefault() {
+        return tasks == null ? "switchboard.tasks" : tasks;
+    }
+
+    public String deadLetterOrDefault() {
+        return deadLetter == null ? "switchboard.dlq" : deadLetter;
+    }
+
+    public String deliveriesOrDefault() {
+        return deliveries == null ? "switchboard.deliveries" : deliveries;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.switchboard.workflows.expr;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@code {{ path }}} template. It can only read values: a path is dots and list indexes over
+ * {@code event} and {@code steps}, nothing is called or evaluated, and values from events are
+ * inserted as text — a value that itself contains {@code {{ }}} stays text.
+ *
+ * <p>Hand-written rather than a template library on purpose: every general-purpose engine
+ * (Mustache, Pebble, FreeMarker) has sections, helpers or method calls, and the one promise here is
+ * that a template can do nothing but read.
+ */
+public final class Template {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*}}");
+    private static final Pattern PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+|\\[\\d+])*");
+    private static final Pattern SEGMENT = Pattern.compile("\\.?([A-Za-z0-9_-]+)|\\[(\\d+)]");
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private final String source;
+    private final List<Object> parts; // String literal or Path
+
+    private Template(String source, List<Object> parts) {
+        this.source = source;
+        this.parts = parts;
+    }
+
+    /** A path inside a template: its text and its segments (String keys, Integer indexes). */
+    public record Path(String text, List<Object> segments) {
+    }
+
+    /** Thrown when a template cannot be parsed; the message says what and how to fix it. */
+    public static final class TemplateException extends IllegalArgumentException {
+        public TemplateException(String message) {
+            super(message);
+        }
+    }
+
+    public static Template parse(String source) {
+        List<Object> parts = new ArrayList<>();
+        Matcher matcher = PLACEHOLDER.matcher(source);
+        int last = 0;
+        while (matcher.find()) {
+            if (matcher.start() > last) {
+                parts.add(source.substring(last, matcher.start()));
+            }
+            parts.add(path(matcher.group(1)));
+            last = matcher.end();
+        }
+        if (last < source.length()) {
+            parts.add(source.substring(last));
+        }
+        String rest = PLACEHOLDER.matcher(source).replaceAll("");
+        if (rest.contains("{{")) {
+            throw new TemplateException("Unclosed placeholder in template '" + abbreviate(source)
+                    + "': expected {{ path }}. Close it with }}");
+        }
+        return new Template(source, List.copyOf(parts));
+    }
+
+    /** Parses one path such as {@code event.data.tags[0]}. */
+    public static Path path(String text) {
+        if (!PATH.matcher(text).matches()) {
+            throw new TemplateException("Invalid placeholder '{{ " + text + " }}': templates only read values, "
+                    + "expected a path like event.data.subject or steps.triage.label");
+        }
+        List<Object> segments = new ArrayList<>();
+        Matcher matcher = SEGMENT.matcher(text);
+        while (matcher.find()) {
+            segments.add(matcher.group(1) != null ? matcher.group(1) : Integer.valueOf(matcher.group(2)));
+        }
+        return new Path(text, List.copyOf(segments));
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public List<Path> paths() {
+        return parts.stream().filter(Path.class::isInstance).map(Path.class::cast).toList();
+    }
+
+    /** Renders against a root map; absent values render as empty text. */
+    public String render(Map<String, Object> root) {
+        StringBuilder out = new StringBuilder();
+        for (Object part : parts) {
+            if (part instanceof String literal) {
+                out.append(literal);
+            } else {
+                Object value = read(root, (Path) part);
+                out.append(text(value));
+            }
+        }
+        return out.toString();
+    }
+
+    public static Object read(Map<String, Object> root, Path path) {
+        Object current = root;
+        for (Object segment : path.segments()) {
+            if (current instanceof Map<?, ?> map && segment instanceof String key) {
+                current = map.get(key);
+            } else if (current instanceof List<?> list && segment instanceof Integer index) {
+                current = index < list.size() ? list.get(index) : null;
+            } else {
+                return null;
+            }
+        }
+        return current;
+    }
+
+    private static String text(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
+            return Long.toString(d.longValue());
+        }
+        if (value instanceof Map<?, ?> || value instanceof List<?>) {
+            try {
+                return JSON.writeValueAsString(value);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                return String.valueOf(value);
+            }
+        }
+        return String.valueOf(value);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 60 ? text.substring(0, 60) + "…" : text;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.switchboard.workflows.model;
+
+import dev.switchboard.schemas.options.Option;
+import dev.switchboard.schemas.options.OptionField;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Binds a YAML node to an options record, reporting every problem (unknown keys with a suggestion,
+ * missing required options, wrong types, values out of bounds or not allowed) at its line and path.
+ * Driven entirely by the record's {@link Option} annotations, the same ones the JSON Schema is
+ * generated from.
+ */
+public final class OptionsBinder {
+
+    /** Called for every option marked as a template or a CEL expression, to check it in context. */
+    public interface ExpressionCheck {
+        void check(Option option, String value, Node node, String path);
+    }
+
+    private final Problems problems;
+    private final ExpressionCheck expressions;
+
+    public OptionsBinder(Problems problems, ExpressionCheck expressions) {
+        this.problems = problems;
+        this.expressions = expressions;
+    }
+
+    /** Returns the record, or null when the node has problems (all of which are reported). */
+    public <R extends Record> R bind(Class<R> type, Node node, String path) {
+        if (!(node instanceof MappingNode mapping)) {
+            problems.add(node, path, "Wrong type at " + path + ": got " + describe(node) + ", expected a mapping of options ("
+                    + OptionField.of(type).stream().map(OptionField::key).collect(Collectors.joining(", ")) + ")");
+            return null;
+        }
+        List<OptionField> fields = OptionField.of(type);
+        Map<String, OptionField> byKey = new LinkedHashMap<>();
+        fields.forEach(field -> byKey.put(field.key(), field));
+        Map<String, NodeTuple> given = new LinkedHashMap<>();
+        int before = problems.size();
+        for (NodeTuple tuple : mapping.getValue()) {
+            String key = keyOf(tuple, path);
+            if (key == null) {
+                continue;
+            }
+            if (!byKey.containsKey(key)) {
+                problems.add(tuple.getKeyNode(), join(path, key), "Unknown option '" + key + "' at " + path
+                        + DidYouMean.hint(key, byKey.keySet()) + (DidYouMean.closest(key, byKey.keySet()).isPresent() ? " " : ". ") + "Known options: " + String.join(", ", byKey.keySet()));
+                continue;
+            }
+            if (given.put(key, tuple) != null) {
+                problems.add(tuple.getKeyNode(), join(path, key), "Duplicate key '" + key + "' at " + path + ". Keep one");
+            }
+        }
+        Object[] values = new Object[fields.size()];
+        for (int i = 0; i < fields.size(); i++) {
+            OptionField field = fields.get(i);
+            NodeTuple tuple = given.get(field.key());
+            String fieldPath = join(path, field.key());
+            if (tuple == null || isNull(tuple.getValueNode())) {
+                if (field.option().required()) {
+                    problems.add(tuple == null ? node : tuple.getKeyNode(), fieldPath, "Missing required option '" + field.key()
+                            + "' at " + path + ". " + field.option().description());
+                }
+                continue;
+            }
+            values[i] = value(field.genericType(), field.option(), tuple.getValueNode(), fieldPath);
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        try {
+            Constructor<R> constructor = type.getDeclaredConstructor(
+                    Arrays.stream(type.getRecordComponents()).map(c -> c.getType()).toArray(Class<?>[]::new));
+            constructor.setAccessible(true);
+            return constructor.newInstance(values);
+        } catch (InvocationTargetException e) {
+            problems.add(node, path, "Invalid options at " + path + ": " + e.getCause().getMessage());
+            return null;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot construct " + type.getName(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object value(Type type, Option option, Node node, String path) {
+        Class<?> raw = OptionField.raw(type);
+        if (raw.isRecord()) {
+            return bind((Class<? extends Record>) raw, node, path);
+        }
+        if (List.class.isAssignableFrom(raw)) {
+            if (!(node instanceof SequenceNode sequence)) {
+                problems.add(node, path, "Wrong type at " + path + ": got " + describe(node) + ", expected a list");
+                return null;
+            }
+            List<Object> list = new ArrayList<>();
+            for (int i = 0; i < sequence.getValue().size(); i++) {
+                list.add(value(OptionField.argument(type, 0), option, sequence.getValue().get(i), path + "[" + i + "]"));
+            }
+            return List.copyOf(list.stream().filter(v -> v != null).toList());
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            if (!(node instanceof MappingNode mapping)) {
+                problems.add(node, path, "Wrong type at " + path + ": got " + describe(node) + ", expected a mapping");
+                return null;
+            }
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (NodeTuple tuple : mapping.getValue()) {
+                String key = keyOf(tuple, path);
+                if (key != null) {
+                    if (map.containsKey(key)) {
+                        problems.add(tuple.getKeyNode(), join(path, key), "Duplicate key '" + key + "' at " + path + ". Keep one");
+                    }
+                    map.put(key, value(OptionField.argument(type, 1), option, tuple.getValueNode(), join(path, key)));
+                }
+            }
+            return java.util.Collections.unmodifiableMap(map);
+        }
+        if (!(node instanceof ScalarNode scalar)) {
+            problems.add(node, path, "Wrong type at " + path + ": got " + describe(node) + ", expected " + expected(raw));
+            return null;
+        }
+        String text = scalar.getValue();
+        Object value;
+        try {
+            if (raw == String.class) {
+                value = text;
+            } else if (raw == Integer.class || raw == int.class) {
+                value = Integer.valueOf(text.trim());
+            } else if (raw == Long.class || raw == long.class) {
+                value = Long.valueOf(text.trim());
+            } else if (raw == Double.class || raw == double.class) {
+                value = Double.valueOf(text.trim());
+            } else if (raw == Boolean.class || raw == boolean.class) {
+                if (!text.equals("true") && !text.equals("false")) {
+                    throw new NumberFormatException();
+                }
+                value = Boolean.valueOf(text);
+            } else {
+                throw new IllegalStateException("Unsupported option type " + type.getTypeName());
+            }
+        } catch (NumberFormatException e) {
+            problems.add(node, path, "Wrong type at " + path + ": got '" + abbreviate(text) + "', expected " + expected(raw));
+            return null;
+        }
+        if (value instanceof Number number) {
+            if (!Double.isNaN(option.minimum()) && number.doubleValue() < option.minimum()
+                    || !Double.isNaN(option.maximum()) && number.doubleValue() > option.maximum()) {
+                problems.add(node, path, "Out of range at " + path + ": got '" + text + "', expected "
+                        + bounds(option) + ". " + option.description());
+                return null;
+            }
+        }
+        if (value instanceof String string && option.allowed().length > 0 && !Set.of(option.allowed()).contains(string)) {
+            problems.add(node, path, "Unknown value at " + path + ": got '" + abbreviate(string) + "', expected one of "
+                    + String.join(", ", option.allowed()) + DidYouMean.hint(string, List.of(option.allowed())));
+            return null;
+        }
+        if (value instanceof String string && (option.template() || option.cel())) {
+            expressions.check(option, string, node, path);
+        }
+        return value;
+    }
+
+    private String keyOf(NodeTuple tuple, String path) {
+        if (tuple.getKeyNode() instanceof ScalarNode key) {
+            return key.getValue();
+        }
+        problems.add(tuple.getKeyNode(), path, "Wrong key at " + path + ": keys must be plain text");
+        return null;
+    }
+
+    static boolean isNull(Node node) {
+        return node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
+    }
+
+    static String describe(Node node) {
+        if (node instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (node instanceof SequenceNode) {
+            return "a list";
+        }
+        if (node instanceof ScalarNode scalar) {
+            return Tag.NULL.equals(scalar.getTag()) ? "nothing" : "'" + abbreviate(scalar.getValue()) + "'";
+        }
+        return "nothing";
+    }
+
+    private static String expected(Class<?> raw) {
+        if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
+            return "a whole number";
+        }
+        if (raw == Double.class || raw == double.class) {
+            return "a number";
+        }
+        if (raw == Boolean.class || raw == boolean.class) {
+            return "true or false";
+        }
+        return "text";
+    }
+
+    private static String bounds(Option option) {
+        boolean min = !Double.isNaN(option.minimum());
+        boolean max = !Double.isNaN(option.maximum());
+        if (min && max) {
+            return "between " + number(option.minimum()) + " and " + number(option.maximum());
+        }
+        return min ? "at least " + number(option.minimum()) : "at most " + number(option.maximum());
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    static String abbreviate(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
+    }
+}

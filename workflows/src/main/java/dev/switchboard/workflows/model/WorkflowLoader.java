@@ -1,0 +1,288 @@
+package dev.switchboard.workflows.model;
+
+import dev.switchboard.schemas.Problem;
+import dev.switchboard.schemas.options.Option;
+import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.workflows.expr.Cel;
+import dev.switchboard.workflows.expr.Template;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/**
+ * Loads workflow files and reports every problem of a file at once, each with line, path and a
+ * message saying how to fix it. Templates are checked against what a step can read (the event and
+ * earlier steps); CEL conditions are compiled; step options are checked against their records and
+ * by their factories.
+ */
+public final class WorkflowLoader {
+
+    static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "description", "on", "steps");
+    static final Set<String> STEP_KEYS = Set.of("id", "when");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    private static final int MAX_FILE_BYTES = 1024 * 1024;
+
+    private final StepTypes stepTypes;
+    private final Function<Path, StepEnvironment> environments;
+    private final Cel cel = new Cel();
+
+    /**
+     * @param environments gives the step environment for a workflow's folder (sinks, models)
+     */
+    public WorkflowLoader(StepTypes stepTypes, Function<Path, StepEnvironment> environments) {
+        this.stepTypes = stepTypes;
+        this.environments = environments;
+    }
+
+    /** A workflow, or the problems that keep it from loading. */
+    public record Result(Workflow workflow, List<Problem> problems) {
+        public boolean ok() {
+            return problems.isEmpty();
+        }
+    }
+
+    public Result load(Path file) {
+        String display = file.toString();
+        try {
+            if (Files.size(file) > MAX_FILE_BYTES) {
+                return new Result(null, List.of(new Problem(display, 0, "", "File too large: over 1 MiB. Split the workflow")));
+            }
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            Path folder = file.toAbsolutePath().getParent();
+            return parse(display, text, folder, file);
+        } catch (IOException e) {
+            return new Result(null, List.of(new Problem(display, 0, "", "Cannot read file: " + e.getMessage())));
+        }
+    }
+
+    public Result parse(String display, String text, Path folder, Path file) {
+        Problems problems = new Problems(display);
+        Node root;
+        try (Reader reader = new StringReader(text)) {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(true); // reported as problems below, with their lines
+            options.setMaxAliasesForCollections(20);
+            options.setNestingDepthLimit(40);
+            root = new Yaml(options).compose(reader);
+        } catch (MarkedYAMLException e) {
+            problems.add(e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1, "",
+                    "Invalid YAML: " + e.getProblem() + ". Check indentation and quoting near this line");
+            return new Result(null, problems.list());
+        } catch (YAMLException | IOException e) {
+            problems.add(0, "", "Invalid YAML: " + e.getMessage());
+            return new Result(null, problems.list());
+        }
+        if (!(root instanceof MappingNode mapping)) {
+            problems.add(root, "", "A workflow must be a mapping with name, on and steps; got " + OptionsBinder.describe(root));
+            return new Result(null, problems.list());
+        }
+        Map<String, NodeTuple> keys = keys(mapping, "", TOP_LEVEL_KEYS, problems, "");
+        String name = text(keys.get("name"), "name", true, problems);
+        if (name != null && !NAME.matcher(name).matches()) {
+            problems.add(keys.get("name").getValueNode(), "name", "Invalid name at name: got '" + name
+                    + "', expected lowercase letters, digits and dashes (it names Kafka consumer groups). E.g. ticket-triage");
+        }
+        String description = text(keys.get("description"), "description", false, problems);
+
+        StepEnvironment environment = environments.apply(folder);
+        Trigger trigger = null;
+        if (keys.get("on") == null) {
+            problems.add(mapping, "on", "Missing 'on' at the top level. Say which events start the workflow, e.g. on: { types: [ticket.created] }");
+        } else {
+            OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> checkExpression(option, value, node, path, Set.of(), problems, false));
+            trigger = binder.bind(Trigger.class, keys.get("on").getValueNode(), "on");
+            if (trigger != null && trigger.types().isEmpty()) {
+                problems.add(keys.get("on").getValueNode(), "on.types", "Empty list at on.types: name at least one event type, e.g. ticket.created");
+            }
+        }
+        List<StepSpec> steps = steps(keys.get("steps"), mapping, environment, problems);
+        if (!problems.isEmpty()) {
+            return new Result(null, problems.list());
+        }
+        return new Result(new Workflow(name, description, trigger, steps, file), List.of());
+    }
+
+    private List<StepSpec> steps(NodeTuple tuple, Node parent, StepEnvironment environment, Problems problems) {
+        if (tuple == null) {
+            problems.add(parent, "steps", "Missing 'steps' at the top level. Add a list of steps, e.g. a classify step and a task step");
+            return List.of();
+        }
+        if (!(tuple.getValueNode() instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+            problems.add(tuple.getValueNode(), "steps", "Wrong type at steps: got " + OptionsBinder.describe(tuple.getValueNode())
+                    + ", expected a non-empty list of steps");
+            return List.of();
+        }
+        List<StepSpec> steps = new ArrayList<>();
+        Set<String> earlier = new TreeSet<>();
+        Set<String> allIds = new HashSet<>();
+        for (int i = 0; i < sequence.getValue().size(); i++) {
+            String path = "steps[" + i + "]";
+            Node node = sequence.getValue().get(i);
+            if (!(node instanceof MappingNode stepMapping)) {
+                problems.add(node, path, "Wrong type at " + path + ": got " + OptionsBinder.describe(node)
+                        + ", expected a step with id and one type (" + String.join(", ", stepTypes.all().keySet()) + ")");
+                continue;
+            }
+            Set<String> known = new HashSet<>(STEP_KEYS);
+            known.addAll(stepTypes.all().keySet());
+            Map<String, NodeTuple> keys = keys(stepMapping, path, known, problems, "step type");
+            String id = text(keys.get("id"), path + ".id", true, problems);
+            if (keys.get("id") == null) {
+                problems.add(stepMapping, path + ".id", "Missing 'id' at " + path + ". Give every step a unique id, e.g. id: triage");
+            } else if (id != null && !STEP_ID.matcher(id).matches()) {
+                problems.add(keys.get("id").getValueNode(), path + ".id", "Invalid step id at " + path + ".id: got '" + id
+                        + "', expected lowercase letters, digits, '-' and '_'");
+            } else if (id != null && !allIds.add(id)) {
+                problems.add(keys.get("id").getValueNode(), path + ".id", "Duplicate step id at " + path + ".id: got '" + id
+                        + "', expected each id once. Rename one of the steps");
+            }
+            String when = text(keys.get("when"), path + ".when", false, problems);
+            if (when != null) {
+                checkExpression(celOption(), when, keys.get("when").getValueNode(), path + ".when", earlier, problems, true);
+            }
+            List<String> types = keys.keySet().stream().filter(stepTypes::contains).toList();
+            if (types.isEmpty()) {
+                if (keys.keySet().stream().allMatch(STEP_KEYS::contains)) {
+                    problems.add(stepMapping, path, "Step without a type at " + path + ": expected one of "
+                            + String.join(", ", stepTypes.all().keySet()) + ", e.g. classify: { ... }");
+                }
+            } else if (types.size() > 1) {
+                problems.add(stepMapping, path, "Several step types at " + path + ": got " + types
+                        + ", expected exactly one. Split them into separate steps");
+            } else {
+                String type = types.get(0);
+                StepFactory<Record> factory = stepTypes.get(type);
+                String optionsPath = path + "." + type;
+                Set<String> readable = Set.copyOf(earlier);
+                OptionsBinder binder = new OptionsBinder(problems,
+                        (option, value, valueNode, valuePath) -> checkExpression(option, value, valueNode, valuePath, readable, problems, true));
+                Node optionsNode = keys.get(type).getValueNode();
+                Record options = binder.bind(factory.optionsType(), optionsNode, optionsPath);
+                if (options != null) {
+                    for (String message : factory.check(options, environment)) {
+                        problems.add(optionsNode, optionsPath, message.replaceFirst(" at ", " at " + optionsPath + "."));
+                    }
+                    steps.add(new StepSpec(id, when, type, factory, options, node.getStartMark().getLine() + 1));
+                }
+            }
+            if (id != null) {
+                earlier.add(id);
+            }
+        }
+        return steps;
+    }
+
+    private void checkExpression(Option option, String value, Node node, String path, Set<String> earlierSteps,
+                                 Problems problems, boolean stepsReadable) {
+        if (option.cel()) {
+            try {
+                cel.compile(value);
+            } catch (IllegalArgumentException e) {
+                problems.add(node, path, "Invalid CEL condition at " + path + ": " + e.getMessage());
+            }
+            return;
+        }
+        if (option.template()) {
+            try {
+                for (Template.Path templatePath : Template.parse(value).paths()) {
+                    checkTemplatePath(templatePath, node, path, earlierSteps, problems, stepsReadable);
+                }
+            } catch (Template.TemplateException e) {
+                problems.add(node, path, e.getMessage().replace("in template", "at " + path + " in template"));
+            }
+        }
+    }
+
+    private void checkTemplatePath(Template.Path templatePath, Node node, String path, Set<String> earlierSteps,
+                                   Problems problems, boolean stepsReadable) {
+        List<Object> segments = templatePath.segments();
+        Object root = segments.get(0);
+        if ("event".equals(root)) {
+            return;
+        }
+        if ("steps".equals(root) && stepsReadable) {
+            if (segments.size() < 2 || !(segments.get(1) instanceof String step)) {
+                problems.add(node, path, "Incomplete path '{{ " + templatePath.text() + " }}' at " + path
+                        + ": expected steps.<id>.<field>, e.g. steps.triage.label");
+                return;
+            }
+            if (!earlierSteps.contains(step)) {
+                problems.add(node, path, "Unknown step '" + step + "' in '{{ " + templatePath.text() + " }}' at " + path
+                        + ": expected one of the steps before this one " + earlierSteps + DidYouMean.hint(step, earlierSteps));
+            }
+            return;
+        }
+        problems.add(node, path, "Unknown root '" + root + "' in '{{ " + templatePath.text() + " }}' at " + path
+                + ": templates read only event" + (stepsReadable ? " and steps" : "")
+                + DidYouMean.hint(String.valueOf(root), stepsReadable ? List.of("event", "steps") : List.of("event")));
+    }
+
+    private static Map<String, NodeTuple> keys(MappingNode mapping, String path, Set<String> known, Problems problems, String kind) {
+        Map<String, NodeTuple> keys = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (!(tuple.getKeyNode() instanceof ScalarNode scalar)) {
+                problems.add(tuple.getKeyNode(), path, "Wrong key at " + (path.isEmpty() ? "the top level" : path) + ": keys must be plain text");
+                continue;
+            }
+            String key = scalar.getValue();
+            String keyPath = path.isEmpty() ? key : path + "." + key;
+            if (!known.contains(key)) {
+                String hint = DidYouMean.hint(key, known);
+                String what = kind.isEmpty() || hint.isEmpty() && !path.startsWith("steps") ? "key" : kind;
+                problems.add(tuple.getKeyNode(), keyPath, "Unknown " + what + " '" + key + "' at "
+                        + (path.isEmpty() ? "the top level" : path) + hint
+                        + (hint.isEmpty() ? ". Expected one of: " + String.join(", ", new TreeSet<>(known)) : ""));
+                continue;
+            }
+            if (keys.put(key, tuple) != null) {
+                problems.add(tuple.getKeyNode(), keyPath, "Duplicate key '" + key + "' at " + (path.isEmpty() ? "the top level" : path) + ". Keep one");
+            }
+        }
+        return keys;
+    }
+
+    private static String text(NodeTuple tuple, String path, boolean required, Problems problems) {
+        if (tuple == null) {
+            if (required && path.equals("name")) {
+                problems.add(0, path, "Missing 'name' at the top level. Name the workflow, e.g. name: ticket-triage");
+            }
+            return null;
+        }
+        if (tuple.getValueNode() instanceof ScalarNode scalar && !OptionsBinder.isNull(scalar)) {
+            return scalar.getValue();
+        }
+        problems.add(tuple.getValueNode(), path, "Wrong type at " + path + ": got " + OptionsBinder.describe(tuple.getValueNode()) + ", expected text");
+        return null;
+    }
+
+    private static Option celOption() {
+        try {
+            return Trigger.class.getRecordComponents()[2].getAnnotation(Option.class);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.switchboard.workflows.runtime;
+
+import dev.switchboard.llm.ModelRegistry;
+import dev.switchboard.schemas.events.EventParser;
+import dev.switchboard.schemas.spi.SinkEnvironment;
+import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.spi.TaskSink;
+import dev.switchboard.workflows.config.EngineConfig;
+import dev.switchboard.workflows.config.EngineConfigLoader;
+import dev.switchboard.workflows.kafka.EmbeddedKafkaBroker;
+import dev.switchboard.workflows.model.StepTypes;
+import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.model.WorkflowLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Switchboard process: the Kafka connection (or an embedded broker when none is configured),
+ * the models, the sinks, a Camel route per workflow and the delivery route.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final EngineConfig config;
+    private final ModelRegistry models;
+    private final StepEnvironment stepEnvironment;
+    private final Map<String, WorkflowRunner> runners = new LinkedHashMap<>();
+    private volatile boolean running;
+    private EmbeddedKafkaBroker broker;
+    private String bootstrapServers;
+    private CamelContext camel;
+    private OutputWriter writer;
+    private TaskDelivery delivery;
+    private final List<TaskSink> sinks = new ArrayList<>();
+
+    public Engine(EngineConfig config) {
+        this.config = config;
+        this.models = new ModelRegistry(config.models());
+        this.stepEnvironment = stepEnvironment(config, models);
+    }
+
+    /** The environment steps are checked and created with: sinks by name and the model registry. */
+    public static StepEnvironment stepEnvironment(EngineConfig config, ModelRegistry models) {
+        Set<String> sinkNames = Set.copyOf(config.sinks().keySet());
+        return new StepEnvironment() {
+            @Override
+            public Path baseDir() {
+                return config.baseDir();
+            }
+
+            @Override
+            public Set<String> sinkNames() {
+                return sinkNames;
+            }
+
+            @Override
+            public <T> Optional<T> service(Class<T> type) {
+                return type.isInstance(models) ? Optional.of(type.cast(models)) : Optional.empty();
+            }
+        };
+    }
+
+    /** A loader that checks workflows against this engine's sinks and models. */
+    public WorkflowLoader loader() {
+        return new WorkflowLoader(StepTypes.installed(), folder -> stepEnvironment);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /** Starts Kafka (embedded when no bootstrap servers are configured), then delivery, then each workflow. */
+    public synchronized void start(List<Workflow> workflows) {
+        running = true;
+        try {
+            if (config.kafka().embedded()) {
+                Path dataDir = config.baseDir().resolve(config.kafka().dataDirOrDefault());
+                broker = EmbeddedKafkaBroker.builder()
+                        .dataDir(dataDir)
+                        .port(config.kafka().port() == null ? 0 : config.kafka().port())
+                        .build();
+                broker.start();
+                bootstrapServers = broker.bootstrapServers();
+                LOG.info("Embedded Kafka broker on {} with data in {}", bootstrapServers, dataDir);
+            } else {
+                bootstrapServers = config.kafka().bootstrapServers();
+            }
+            Map<String, String> clientProperties = config.kafka().properties() == null ? Map.of() : config.kafka().properties();
+            createTopics(workflows, clientProperties);
+            writer = new OutputWriter(bootstrapServers, clientProperties);
+            SinkEnvironment sinkEnvironment = EngineConfigLoader.sinkEnvironment(config.baseDir(), config.outbound(),
+                    name -> Optional.ofNullable(System.getenv(name)));
+            Map<String, TaskSink> sinkByName = new HashMap<>();
+            for (EngineConfig.SinkSpec spec : config.sinks().values()) {
+                TaskSink sink = spec.factory().create(spec.name(), spec.options(), sinkEnvironment);
+                sinks.add(sink);
+                sinkByName.put(spec.name(), sink);
+            }
+            camel = new DefaultCamelContext();
+            camel.getShutdownStrategy().setTimeout(15);
+            camel.getShutdownStrategy().setTimeUnit(TimeUnit.SECONDS);
+            camel.getRegistry().bind("switchboardHeaderFilter", new DropAllHeaders());
+            KafkaComponent kafka = new KafkaComponent();
+            kafka.getConfiguration().setBrokers(bootstrapServers);
+            Map<String, Object> additional = new HashMap<>(clientProperties);
+            kafka.getConfiguration().setAdditionalProperties(additional);
+            camel.addComponent("kafka", kafka);
+            delivery = new TaskDelivery(config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(),
+                    config.topics().deliveriesOrDefault(), sinkByName, config.delivery(), writer, () -> running, 8);
+            camel.addRoutes(delivery);
+            EventParser parser = new EventParser();
+            for (Workflow workflow : workflows) {
+                WorkflowRunner runner = new WorkflowRunner(workflow, stepEnvironment, parser,
+                        config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault());
+                runners.put(workflow.name(), runner);
+                camel.addRoutes(new WorkflowRoute(runner, writer, () -> running, 256));
+            }
+            camel.start();
+            LOG.info("Switchboard started: {} workflow(s) {}, sinks {}", workflows.size(), runners.keySet(), sinkByName.keySet());
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("Switchboard could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Counters by stage: {@code workflow.<name>} and {@code delivery}. */
+    public Map<String, Map<String, Long>> counters() {
+        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
+        runners.forEach((name, runner) -> counters.put("workflow." + name, runner.counters()));
+        if (delivery != null) {
+            counters.put("delivery", delivery.counters());
+        }
+        return counters;
+    }
+
+    private void createTopics(List<Workflow> workflows, Map<String, String> clientProperties) throws InterruptedException {
+        Set<String> topics = new LinkedHashSet<>();
+        workflows.forEach(workflow -> topics.add(workflow.on().topicOrDefault()));
+        topics.add(config.topics().tasksOrDefault());
+        topics.add(config.topics().deadLetterOrDefault());
+        topics.add(config.topics().deliveriesOrDefault());
+        createTopics(bootstrapServers, clientProperties, topics, config.kafka().partitionsOrDefault(),
+                config.kafka().replicationFactorOrDefault());
+    }
+
+    /** Creates the topics that do not exist yet. */
+    public static void createTopics(String bootstrapServers, Map<String, String> clientProperties, Set<String> topics,
+                                    int partitions, short replicationFactor) throws InterruptedException {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(properties)) {
+            for (String topic : topics) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                    }
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 30 s", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        running = false;
+        if (camel != null) {
+            try {
+                camel.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("Stopping Camel: {}", e.getMessage());
+            }
+            camel = null;
+        }
+        if (delivery != null) {
+            delivery.close();
+        }
+        runners.values().forEach(WorkflowRunner::close);
+        runners.clear();
+        sinks.forEach(TaskSink::close);
+        sinks.clear();
+        if (writer != null) {
+            writer.close();
+            writer = null;
+        }
+        models.close();
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
+    }
+}

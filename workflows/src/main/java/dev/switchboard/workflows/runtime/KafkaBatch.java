@@ -1,0 +1,53 @@
+package dev.switchboard.workflows.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+
+/** Reads a camel-kafka batch (a list of exchanges) as input records, and commits it. */
+final class KafkaBatch {
+
+    private KafkaBatch() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Exchange> exchanges(Exchange batch) {
+        Object body = batch.getMessage().getBody();
+        return body instanceof List<?> list ? (List<Exchange>) list : List.of();
+    }
+
+    static List<InputRecord> inputs(List<Exchange> exchanges) {
+        List<InputRecord> inputs = new ArrayList<>(exchanges.size());
+        for (Exchange exchange : exchanges) {
+            var message = exchange.getMessage();
+            inputs.add(new InputRecord(
+                    message.getHeader(KafkaConstants.TOPIC, String.class),
+                    message.getHeader(KafkaConstants.PARTITION, 0, Integer.class),
+                    message.getHeader(KafkaConstants.OFFSET, -1L, Long.class),
+                    message.getHeader(KafkaConstants.KEY, byte[].class),
+                    message.getBody(byte[].class)));
+        }
+        return inputs;
+    }
+
+    /** Commits, per partition, the offset after the last record of the batch. */
+    static void commit(List<Exchange> exchanges) {
+        Map<String, Exchange> lastByPartition = new LinkedHashMap<>();
+        for (Exchange exchange : exchanges) {
+            var message = exchange.getMessage();
+            lastByPartition.put(message.getHeader(KafkaConstants.TOPIC, String.class) + "/"
+                    + message.getHeader(KafkaConstants.PARTITION, Integer.class), exchange);
+        }
+        for (Exchange last : lastByPartition.values()) {
+            KafkaManualCommit commit = last.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            if (commit == null) {
+                throw new IllegalStateException("camel-kafka gave no manual commit; is allowManualCommit set?");
+            }
+            commit.commit();
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package dev.switchboard.workflows.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.schemas.JsonValues;
+import dev.switchboard.schemas.ModelCall;
+import dev.switchboard.schemas.Task;
+import dev.switchboard.schemas.events.EventParser;
+import dev.switchboard.schemas.spi.Step;
+import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.spi.StepInvocation;
+import dev.switchboard.schemas.spi.StepOutcome;
+import dev.switchboard.workflows.expr.Cel;
+import dev.switchboard.workflows.expr.Template;
+import dev.switchboard.workflows.model.StepSpec;
+import dev.switchboard.workflows.model.Workflow;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Runs one workflow over a batch of records and returns what must be written before the batch's
+ * offsets are committed: tasks for the outbox and dead letters. Kafka-free and Camel-free, so it is
+ * tested directly; {@link WorkflowRoute} feeds it from Kafka.
+ *
+ * <p>Events move through the steps together, so a step can batch its model calls. An event leaves
+ * the batch when a filter or condition is false (skipped), or when it fails (dead-lettered).
+ */
+public final class WorkflowRunner implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int RETRIABLE_ATTEMPTS = 4;
+
+    private final Workflow workflow;
+    private final EventParser parser;
+    private final String tasksTopic;
+    private final String deadLetterTopic;
+    private final Set<String> types;
+    private final Cel.Condition filter;
+    private final List<CompiledStep> steps = new ArrayList<>();
+    private final Map<String, Long> counters = new ConcurrentHashMap<>();
+    private final Map<String, Template> templates = new ConcurrentHashMap<>();
+
+    private record CompiledStep(StepSpec spec, Cel.Condition when, Step step) {
+    }
+
+    public WorkflowRunner(Workflow workflow, StepEnvironment environment, EventParser parser, String tasksTopic, String deadLetterTopic) {
+        this.workflow = workflow;
+        this.parser = parser;
+        this.tasksTopic = tasksTopic;
+        this.deadLetterTopic = deadLetterTopic;
+        this.types = Set.copyOf(workflow.on().types());
+        Cel cel = new Cel();
+        this.filter = workflow.on().filter() == null ? null : cel.compile(workflow.on().filter());
+        for (StepSpec spec : workflow.steps()) {
+            steps.add(new CompiledStep(spec, spec.when() == null ? null : cel.compile(spec.when()),
+                    spec.factory().create(spec.id(), spec.options(), environment)));
+        }
+    }
+
+    public Workflow workflow() {
+        return workflow;
+    }
+
+    /** Counts by outcome: events, skipped, tasks, dead_letters. */
+    public Map<String, Long> counters() {
+        return Map.copyOf(counters);
+    }
+
+    /** The records to write for this batch; never throws for a bad event. */
+    public List<ProducerRecord<byte[], byte[]>> process(List<InputRecord> batch) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        List<Run> alive = new ArrayList<>();
+        for (InputRecord input : batch) {
+            count("events");
+            EventParser.Result parsed = parser.parse(input.value());
+            if (parsed instanceof EventParser.Rejected rejected) {
+                deadLetter(out, input, null, rejected.reason());
+                continue;
+            }
+            EventParser.Accepted event = (EventParser.Accepted) parsed;
+            if (!types.contains(event.type())) {
+                count("skipped");
+                continue;
+            }
+            Run run = new Run(input, event.id(), event.type(), JsonValues.toMap(event.event()));
+            if (filter != null) {
+                try {
+                    if (!filter.test(run.variables())) {
+                        count("skipped");
+                        continue;
+                    }
+                } catch (Cel.ConditionException e) {
+                    deadLetter(out, input, null, "on.filter: " + e.getMessage());
+                    continue;
+                }
+            }
+            alive.add(run);
+        }
+        for (CompiledStep step : steps) {
+            List<Run> selected = new ArrayList<>();
+            for (Run run : alive) {
+                if (run.failed) {
+                    continue;
+                }
+                try {
+                    if (step.when() == null || step.when().test(run.variables())) {
+                        selected.add(run);
+                    }
+                } catch (Cel.ConditionException e) {
+                    run.failed = true;
+                    deadLetter(out, run.input, step.spec().id(), "steps." + step.spec().id() + ".when: " + e.getMessage());
+                }
+            }
+            runStep(step, selected, out);
+        }
+        for (Run run : alive) {
+            if (!run.failed) {
+                for (Task task : run.tasks) {
+                    out.add(taskRecord(task));
+                    count("tasks");
+                }
+            }
+        }
+        return out;
+    }
+
+    private void runStep(CompiledStep step, List<Run> selected, List<ProducerRecord<byte[], byte[]>> out) {
+        List<Run> pending = selected;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            List<StepOutcome> outcomes = runSafely(step, pending);
+            List<Run> retry = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                Run run = pending.get(i);
+                StepOutcome outcome = outcomes.get(i);
+                if (outcome instanceof StepOutcome.Completed completed) {
+                    run.calls.addAll(completed.calls());
+                    run.steps.put(step.spec().id(), completed.output());
+                    if (completed.task() != null) {
+                        run.tasks.add(completed.task());
+                    }
+                } else if (outcome instanceof StepOutcome.Failed failed) {
+                    run.calls.addAll(failed.calls());
+                    if (failed.retriable() && attempt < RETRIABLE_ATTEMPTS) {
+                        retry.add(run);
+                    } else {
+                        run.failed = true;
+                        String reason = "Step '" + step.spec().id() + "' (" + step.spec().type() + ") failed"
+                                + (failed.retriable() ? " after " + attempt + " attempts" : "") + ": " + failed.reason();
+                        deadLetter(out, run.input, step.spec().id(), reason);
+                    }
+                }
+            }
+            pending = retry;
+            if (!pending.isEmpty()) {
+                pause(Duration.ofMillis(250L << attempt));
+            }
+        }
+    }
+
+    private List<StepOutcome> runSafely(CompiledStep step, List<Run> runs) {
+        List<StepInvocation> invocations = runs.stream().map(run -> (StepInvocation) run.invocation(step.spec().id())).toList();
+        try {
+            List<StepOutcome> outcomes = step.step().run(invocations);
+            if (outcomes.size() != invocations.size()) {
+                throw new IllegalStateException("Step returned " + outcomes.size() + " outcomes for " + invocations.size() + " events");
+            }
+            return outcomes;
+        } catch (RuntimeException e) {
+            // A step that throws is a bug or an outage we cannot classify; treat it as retriable so nothing is lost.
+            StepOutcome failed = StepOutcome.Failed.retriable(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return Collections.nCopies(invocations.size(), failed);
+        }
+    }
+
+    private void deadLetter(List<ProducerRecord<byte[], byte[]>> out, InputRecord input, String step, String reason) {
+        out.add(DeadLetters.record(deadLetterTopic, input, "workflow:" + workflow.name(), step, reason));
+        count("dead_letters");
+    }
+
+    private ProducerRecord<byte[], byte[]> taskRecord(Task task) {
+        try {
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(tasksTopic, null,
+                    task.id().getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(task));
+            record.headers().add("switchboard.workflow", workflow.name().getBytes(StandardCharsets.UTF_8));
+            record.headers().add("switchboard.event.id", task.eventId().getBytes(StandardCharsets.UTF_8));
+            return record;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A task could not be written as JSON", e);
+        }
+    }
+
+    private void count(String name) {
+        counters.merge(name, 1L, Long::sum);
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis()); // backoff between attempts against a failing model, not synchronisation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (CompiledStep step : steps) {
+            try {
+                step.step().close();
+            } catch (Exception ignored) {
+                // closing is best effort
+            }
+        }
+    }
+
+    /** One event going through the workflow. */
+    private final class Run {
+        final InputRecord input;
+        final String eventId;
+        final String eventType;
+        final Map<String, Object> event;
+        final Map<String, Object> steps = new LinkedHashMap<>();
+        final List<ModelCall> calls = new ArrayList<>();
+        final List<Task> tasks = new ArrayList<>();
+        boolean failed;
+
+        Run(InputRecord input, String eventId, String eventType, Map<String, Object> event) {
+            this.input = input;
+            this.eventId = eventId;
+            this.eventType = eventType;
+            this.event = event;
+        }
+
+        Map<String, Object> variables() {
+            return Map.of("event", event, "steps", Collections.unmodifiableMap(steps));
+        }
+
+        StepInvocation invocation(String stepId) {
+            Map<String, Object> root = variables();
+            List<ModelCall> callsSoFar = List.copyOf(calls);
+            return new StepInvocation() {
+                @Override
+                public String workflow() {
+                    return workflow.name();
+                }
+
+                @Override
+                public String stepId() {
+                    return stepId;
+                }
+
+                @Override
+                public String eventId() {
+                    return eventId;
+                }
+
+                @Override
+                public String eventType() {
+                    return eventType;
+                }
+
+                @Override
+                public Map<String, Object> event() {
+                    return event;
+                }
+
+                @Override
+                public String render(String template) {
+                    return templates.computeIfAbsent(template, Template::parse).render(root);
+                }
+
+                @Override
+                public List<ModelCall> calls() {
+                    return callsSoFar;
+                }
+
+                @Override
+                public Object read(String path) {
+                    return Template.read(root, Template.path(path));
+                }
+            };
+        }
+    }
+}
