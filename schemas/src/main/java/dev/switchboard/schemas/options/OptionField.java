@@ -22,7 +22,8 @@ public record OptionField(String key, RecordComponent component, Option option) 
                 throw new IllegalStateException(type.getName() + "." + component.getName()
                         + " has no @Option; every option needs a description");
             }
-            JsonProperty property = component.getAnnotation(JsonProperty.class);
+            // @JsonProperty cannot target record components; javac puts it on the accessor and the field.
+            JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
             String key = property != null && !property.value().isEmpty() ? property.value() : component.getName();
             fields.add(new OptionField(key, component, option));
         }

@@ -181,8 +181,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             StartupOutcome outcome = startWithin(candidate, deadlineNanos);
             if (outcome.failure() != null) {
                 if (outcome.timedOut()) {
-                    // startup() is still running on its own thread; stop it there and free the directory after.
-                    shutDownInBackground(candidate, lock);
+                    // startup() is still running on its own thread. Shutting Kafka down while it starts can hang
+                    // (the shutdown is a no-op for components not started yet), so stop it once startup() returns
+                    // and only then free the directory. If startup() never returns, the directory stays locked.
+                    outcome.startup().whenComplete((ignored, failure) -> {
+                        try {
+                            shutDownQuietly(candidate);
+                        } finally {
+                            lock.release();
+                        }
+                    });
                     throw new IllegalStateException("Embedded Kafka broker did not start within "
                             + startupTimeout.toMillis() + " ms (data in " + logDir + ")", outcome.failure());
                 }
@@ -215,7 +223,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Result of {@link #startWithin}: {@code failure == null} means started. */
-    private record StartupOutcome(Throwable failure, boolean timedOut) {
+    private record StartupOutcome(CompletableFuture<Void> startup, Throwable failure, boolean timedOut) {
     }
 
     /**
@@ -237,14 +245,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         starter.start();
         try {
             started.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return new StartupOutcome(null, false);
+            return new StartupOutcome(started, null, false);
         } catch (ExecutionException e) {
-            return new StartupOutcome(e.getCause(), false);
+            return new StartupOutcome(started, e.getCause(), false);
         } catch (TimeoutException e) {
-            return new StartupOutcome(e, true);
+            return new StartupOutcome(started, e, true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new StartupOutcome(e, true);
+            return new StartupOutcome(started, e, true);
         }
     }
 
@@ -351,6 +359,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");
         p.put("background.threads", "4");
+        p.put("group.coordinator.threads", "2");
         p.put("num.recovery.threads.per.data.dir", "1");
         p.put("log.cleaner.threads", "1");
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
@@ -474,18 +483,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("Error while shutting down a Kafka broker that failed to start", e);
         }
-    }
-
-    private static void shutDownInBackground(KafkaRaftServer candidate, DataDirLock lock) {
-        Thread stopper = new Thread(() -> {
-            try {
-                shutDownQuietly(candidate);
-            } finally {
-                lock.release();
-            }
-        }, "embedded-kafka-abort-startup");
-        stopper.setDaemon(true);
-        stopper.start();
     }
 
     private static void requirePortAvailable(int port) {

@@ -95,6 +95,11 @@ public final class Engine implements AutoCloseable {
 
     /** Starts Kafka (embedded when no bootstrap servers are configured), then delivery, then each workflow. */
     public synchronized void start(List<Workflow> workflows) {
+        start(workflows, true);
+    }
+
+    /** Starts without the delivery stage when {@code withDelivery} is false (benchmarks, replays). */
+    public synchronized void start(List<Workflow> workflows, boolean withDelivery) {
         running = true;
         try {
             if (config.kafka().embedded()) {
@@ -131,7 +136,9 @@ public final class Engine implements AutoCloseable {
             camel.addComponent("kafka", kafka);
             delivery = new TaskDelivery(config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(),
                     config.topics().deliveriesOrDefault(), sinkByName, config.delivery(), writer, () -> running, 8);
-            camel.addRoutes(delivery);
+            if (withDelivery) {
+                camel.addRoutes(delivery);
+            }
             EventParser parser = new EventParser();
             for (Workflow workflow : workflows) {
                 WorkflowRunner runner = new WorkflowRunner(workflow, stepEnvironment, parser,

@@ -79,7 +79,6 @@ public final class WorkflowRunner implements AutoCloseable {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         List<Run> alive = new ArrayList<>();
         for (InputRecord input : batch) {
-            count("events");
             EventParser.Result parsed = parser.parse(input.value());
             if (parsed instanceof EventParser.Rejected rejected) {
                 deadLetter(out, input, null, rejected.reason());
@@ -129,6 +128,8 @@ public final class WorkflowRunner implements AutoCloseable {
                 }
             }
         }
+        // Counted when the batch is done, so "events" means "processed", not "seen".
+        counters.merge("events", (long) batch.size(), Long::sum);
         return out;
     }
 

@@ -1,0 +1,257 @@
+package dev.switchboard.workflows.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.llm.embedded.EmbeddedClassifier;
+import dev.switchboard.llm.spi.LabelSet;
+import dev.switchboard.workflows.config.EngineConfig;
+import dev.switchboard.workflows.config.EngineConfigLoader;
+import dev.switchboard.workflows.kafka.EmbeddedKafkaBroker;
+import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.model.WorkflowLoader;
+import dev.switchboard.workflows.runtime.Engine;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The walking-skeleton benchmark. On one embedded broker, in one run: (a) a raw Kafka
+ * consume→produce pipe that commits after its outputs are acknowledged, the baseline; (b) the same
+ * events through a workflow with a CEL condition and a task step (no model); (c) embedded classify
+ * texts per second. Prints the figures and the ratio b/a.
+ */
+@Command(name = "bench", description = "Measures the engine against a raw Kafka pipe on the same broker and prints the ratio.")
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--events", description = "Events per pipeline.", defaultValue = "20000")
+    int events;
+
+    @Option(names = "--texts", description = "Texts for the classify measurement.", defaultValue = "500")
+    int texts;
+
+    @Option(names = "--dir", description = "Working folder (broker data).", defaultValue = "out/bench")
+    Path dir;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        var out = spec.commandLine().getOut();
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+        Files.createDirectories(dir);
+        List<byte[]> sample = sampleEvents(events);
+        out.printf("Switchboard benchmark: %d events per pipeline, %d-byte average event, 2 runs each, best kept%n",
+                events, sample.stream().mapToInt(b -> b.length).sum() / sample.size());
+        out.flush();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).port(0).build()) {
+            broker.start();
+            String bootstrap = broker.bootstrapServers();
+            double raw = 0;
+            double workflow = 0;
+            for (int run = 1; run <= 2; run++) {
+                raw = Math.max(raw, rawPipe(bootstrap, sample, run));
+                out.printf("  run %d (a) raw consume->produce pipe    %,10.0f events/s%n", run, raw);
+                out.flush();
+                workflow = Math.max(workflow, workflowPipe(bootstrap, sample, run));
+                out.printf("  run %d (b) workflow: CEL when + task     %,10.0f events/s%n", run, workflow);
+                out.flush();
+            }
+            double classify = classify(texts);
+            out.println();
+            out.printf("  (a) raw pipe                 %,10.0f events/s%n", raw);
+            out.printf("  (b) workflow (CEL + task)    %,10.0f events/s%n", workflow);
+            out.printf("  b/a                          %10.2f   (target >= 0.50)%n", workflow / raw);
+            out.printf("  (c) embedded classify        %,10.0f texts/s (all-MiniLM-L6-v2, batches of 32)%n", classify);
+        }
+        return 0;
+    }
+
+    static List<byte[]> sampleEvents(int count) throws Exception {
+        List<ObjectNode> tickets = new ArrayList<>();
+        try (InputStream in = BenchCommand.class.getResourceAsStream("/examples/data/tickets.jsonl")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    tickets.add((ObjectNode) JSON.readTree(line));
+                }
+            }
+        }
+        List<byte[]> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            ObjectNode event = tickets.get(i % tickets.size()).deepCopy();
+            event.put("id", "bench-" + i);
+            events.add(JSON.writeValueAsBytes(event));
+        }
+        return events;
+    }
+
+    private static void publish(String bootstrap, String topic, List<byte[]> events) throws Exception {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> futures = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                futures.add(producer.send(new ProducerRecord<>(topic, ("k" + (i % 64)).getBytes(StandardCharsets.UTF_8), events.get(i))));
+            }
+            for (Future<RecordMetadata> future : futures) {
+                future.get();
+            }
+        }
+    }
+
+    /** The baseline: poll, produce each record to an output topic, wait for acks, commit. */
+    static double rawPipe(String bootstrap, List<byte[]> events, int run) throws Exception {
+        String in = "bench.raw.in." + run;
+        String outTopic = "bench.raw.out." + run;
+        Engine.createTopics(bootstrap, Map.of(), Set.of(in, outTopic), 3, (short) 1);
+        publish(bootstrap, in, events);
+        Properties consumerProperties = new Properties();
+        consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        consumerProperties.put(ConsumerConfig.GROUP_ID_CONFIG, "bench.raw." + run);
+        consumerProperties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "256");
+        Properties producerProperties = new Properties();
+        producerProperties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProperties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producerProperties.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        long started = 0;
+        int seen = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties, new ByteArraySerializer(), new ByteArraySerializer())) {
+            consumer.subscribe(List.of(in));
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (seen < events.size() && System.nanoTime() < deadline) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                if (started == 0) {
+                    started = System.nanoTime();
+                }
+                List<Future<RecordMetadata>> futures = new ArrayList<>();
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    futures.add(producer.send(new ProducerRecord<>(outTopic, record.key(), record.value())));
+                }
+                for (Future<RecordMetadata> future : futures) {
+                    future.get();
+                }
+                consumer.commitSync();
+                seen += records.count();
+            }
+        }
+        return seen / ((System.nanoTime() - started) / 1e9);
+    }
+
+    /** The same events through a workflow with a CEL condition and a task step, delivery stage off. */
+    static double workflowPipe(String bootstrap, List<byte[]> events, int run) throws Exception {
+        Path folder = Files.createTempDirectory("switchboard-bench");
+        String topic = "bench.wf.in." + run;
+        String yaml = """
+                name: bench-%d
+                on:
+                  topic: %s
+                  types: [ticket.created]
+                  start: earliest
+                steps:
+                  - id: create-task
+                    when: "event.data.priority != 'spam'"
+                    task:
+                      sink: bench
+                      title: "{{ event.data.subject }}"
+                      body: "{{ event.data.body }}"
+                      fields:
+                        channel: "{{ event.data.channel }}"
+                """.formatted(run, topic);
+        Files.writeString(folder.resolve("bench.yaml"), yaml);
+        String configText = """
+                kafka:
+                  bootstrap_servers: %s
+                topics:
+                  tasks: bench.tasks.%d
+                sinks:
+                  bench:
+                    jsonl:
+                      path: bench-tasks.jsonl
+                """.formatted(bootstrap, run);
+        EngineConfig config = EngineConfigLoader.standard().parse("bench", configText, folder).config();
+        Engine.createTopics(bootstrap, Map.of(), Set.of(topic), 3, (short) 1);
+        publish(bootstrap, topic, events);
+        try (Engine engine = new Engine(config)) {
+            WorkflowLoader.Result loaded = engine.loader().load(folder.resolve("bench.yaml"));
+            if (!loaded.ok()) {
+                throw new IllegalStateException(loaded.problems().toString());
+            }
+            Workflow workflow = loaded.workflow();
+            engine.start(List.of(workflow), false);
+            String stage = "workflow." + workflow.name();
+            long started = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                long processed = engine.counters().getOrDefault(stage, Map.of()).getOrDefault("events", 0L);
+                if (processed > 0 && started == 0) {
+                    started = System.nanoTime();
+                }
+                if (processed >= events.size()) {
+                    break;
+                }
+                Thread.sleep(2); // sampling the counter; resolution is far below the run's length
+            }
+            return events.size() / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    static double classify(int count) throws Exception {
+        List<String> texts = new ArrayList<>();
+        for (byte[] event : sampleEvents(count)) {
+            var node = JSON.readTree(event);
+            texts.add(node.path("data").path("subject").asText() + "\n\n" + node.path("data").path("body").asText());
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("billing", "Invoices, charges, refunds and payment methods");
+        labels.put("bug", "Something is broken or shows an error");
+        labels.put("how_to", "How to use or configure a feature");
+        labels.put("cancellation", "Cancel the subscription or close the account");
+        labels.put("account_access", "Cannot log in, password or two-factor problems");
+        labels.put("feature_request", "Asking for a new capability");
+        LabelSet set = new LabelSet(labels, Map.of());
+        EmbeddedClassifier classifier = new EmbeddedClassifier("embedded");
+        classifier.classify(set, texts.subList(0, 32)); // warm-up: model load and label vectors
+        long started = System.nanoTime();
+        for (int i = 0; i < texts.size(); i += 32) {
+            classifier.classify(set, texts.subList(i, Math.min(texts.size(), i + 32)));
+        }
+        return texts.size() / ((System.nanoTime() - started) / 1e9);
+    }
+}
