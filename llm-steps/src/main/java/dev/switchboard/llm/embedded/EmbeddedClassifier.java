@@ -29,7 +29,7 @@ public final class EmbeddedClassifier implements Classifier {
     /** Softmax temperature over cosine similarities; similarities differ by hundredths, so it is small. */
     private static final double TEMPERATURE = 0.04;
     /** Weight of the best few-shot example against the description, when examples exist. */
-    private static final double EXAMPLE_WEIGHT = 0.6;
+    private static final double EXAMPLE_WEIGHT = 0.5;
 
     private final String name;
     private final EmbeddingModel model;

@@ -1,0 +1,287 @@
+package dev.switchboard.workflows.docs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.llm.ModelDefinition;
+import dev.switchboard.llm.ModelRegistry;
+import dev.switchboard.schemas.options.Documentation;
+import dev.switchboard.schemas.options.Example;
+import dev.switchboard.schemas.options.Option;
+import dev.switchboard.schemas.options.OptionField;
+import dev.switchboard.workflows.config.SinkTypes;
+import dev.switchboard.workflows.model.StepTypes;
+import dev.switchboard.workflows.model.Trigger;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The Markdown reference pages: the workflow file and the engine configuration, with an options
+ * table and the examples of every installed step and sink type. Everything in a table comes from
+ * an options record; the schema fragments (patterns) come from the generated schema.
+ */
+final class ReferenceDocs {
+
+    /** Shown under {@code models:}; the generated-files test checks it against the configuration schema. */
+    static final String MODELS_EXAMPLE = """
+            models:
+              deepseek:
+                provider: openai
+                base_url: https://api.deepseek.com/v1
+                model: deepseek-chat
+                api_key_env: DEEPSEEK_API_KEY
+                timeout_seconds: 20
+              local-qwen:
+                provider: openai
+                base_url: http://127.0.0.1:8000/v1
+                model: qwen2.5-7b-instruct
+                max_tokens: 128
+            """;
+
+    private final StepTypes stepTypes;
+    private final SinkTypes sinkTypes;
+    private final JsonNode workflowSchema;
+
+    ReferenceDocs(StepTypes stepTypes, SinkTypes sinkTypes, JsonNode workflowSchema) {
+        this.stepTypes = stepTypes;
+        this.sinkTypes = sinkTypes;
+        this.workflowSchema = workflowSchema;
+    }
+
+    String workflowReference() {
+        StringBuilder md = new StringBuilder();
+        md.append("<!-- ").append(SchemaGenerator.MARKER).append(" -->\n\n");
+        md.append("# Workflow YAML reference\n\n");
+        md.append("A workflow file says which events start it (`on`) and the steps that run for each of them. ")
+                .append("Editors and CI can check workflow files against the JSON Schema ")
+                .append(link(SchemaGenerator.WORKFLOW_SCHEMA))
+                .append(", generated with this page from the installed step types.\n\n");
+
+        md.append("## Top-level keys\n\n");
+        md.append("| Key | Type | Required | Description |\n|---|---|---|---|\n");
+        md.append(row(code("name"), "string matching " + code(workflowSchema.at("/properties/name/pattern").asText()), "yes",
+                SchemaGenerator.WORKFLOW_KEYS.get("name")));
+        md.append(row(code("description"), "string", "no", SchemaGenerator.WORKFLOW_KEYS.get("description")));
+        md.append(row(code("on"), "object, see [`on`](#on)", "yes", SchemaGenerator.WORKFLOW_KEYS.get("on")));
+        md.append(row(code("steps"), "non-empty list of steps, see [Steps](#steps)", "yes", SchemaGenerator.WORKFLOW_KEYS.get("steps")));
+        md.append("\n");
+
+        md.append("## `on`\n\n").append(SchemaGenerator.WORKFLOW_KEYS.get("on")).append("\n\n");
+        md.append(optionsTable(Trigger.class)).append("\n");
+
+        md.append("## Steps\n\n");
+        md.append("Every item of `steps` is a mapping with these keys and exactly one step type key, ")
+                .append("whose value holds that type's options.\n\n");
+        md.append("| Key | Type | Required | Description |\n|---|---|---|---|\n");
+        md.append(row(code("id"), "string matching " + code(workflowSchema.at("/$defs/step-id/pattern").asText()), "yes",
+                SchemaGenerator.STEP_KEYS.get("id")));
+        md.append(row(code("when"), "string", "no", SchemaGenerator.STEP_KEYS.get("when") + " (CEL)"));
+        md.append(row("one step type", "object", "yes", "One of "
+                + stepTypes.all().keySet().stream().map(type -> "[" + code(type) + "](#" + type + ")").collect(Collectors.joining(", "))
+                + "."));
+        md.append("\n");
+        stepTypes.all().forEach((type, factory) -> {
+            md.append(component("###", type, factory.getClass(), factory.optionsType()));
+            for (Example example : factory.optionsType().getAnnotationsByType(Example.class)) {
+                md.append("**Example: ").append(example.title()).append("**\n\n")
+                        .append("```yaml\nsteps:\n").append(indent(example.yaml(), "  - ", "    ")).append("```\n\n");
+            }
+        });
+        return finish(md);
+    }
+
+    String configurationReference() {
+        StringBuilder md = new StringBuilder();
+        md.append("<!-- ").append(SchemaGenerator.MARKER).append(" -->\n\n");
+        md.append("# Engine configuration reference\n\n");
+        md.append("`switchboard.yaml` configures the engine. Every section is optional: an empty file runs on an embedded ")
+                .append("Kafka broker with the embedded model. Editors and CI can check it against the JSON Schema ")
+                .append(link(SchemaGenerator.CONFIG_SCHEMA))
+                .append(", generated with this page from the installed sink types.\n\n");
+        md.append("| Section | Description |\n|---|---|\n");
+        SchemaGenerator.CONFIG_SECTIONS.forEach((section, description) ->
+                md.append(row("[" + code(section) + "](#" + section + ")", description)));
+        md.append("\n");
+        SchemaGenerator.CONFIG_SECTIONS.forEach((section, description) -> {
+            md.append("## `").append(section).append("`\n\n").append(description).append("\n\n");
+            Class<? extends Record> options = SchemaGenerator.SECTION_OPTIONS.get(section);
+            if (options != null) {
+                md.append(optionsTable(options)).append("\n");
+            } else if (section.equals("models")) {
+                models(md);
+            } else if (section.equals("sinks")) {
+                sinks(md);
+            } else if (section.equals("workflows")) {
+                md.append("A list of paths. A folder stands for every `*.yaml` and `*.yml` file directly in it, ")
+                        .append("except `switchboard.yaml`.\n\n");
+            }
+        });
+        return finish(md);
+    }
+
+    private void models(StringBuilder md) {
+        md.append("Each entry is `<name>:` with these options.\n\n");
+        md.append(optionsTable(ModelDefinition.class)).append("\n");
+        md.append("There are no provider presets to pick by name: DeepSeek, Qwen, vLLM, Ollama, llama.cpp server, ")
+                .append("LM Studio and OpenRouter are all `provider: openai` with their own `base_url` and `model`, ")
+                .append("and an `openai` model needs both (checked when the configuration loads). The model `")
+                .append(ModelRegistry.EMBEDDED).append("` (all-MiniLM-L6-v2 in-process) always exists and needs no entry.\n\n");
+        md.append("**Example: two OpenAI-compatible endpoints**\n\n```yaml\n").append(MODELS_EXAMPLE).append("```\n\n");
+    }
+
+    private void sinks(StringBuilder md) {
+        md.append("Each entry is `<name>:` with exactly one sink type key, whose value holds that type's options. Sink types: ")
+                .append(sinkTypes.all().keySet().stream().map(type -> "[" + code(type) + "](#" + type + ")").collect(Collectors.joining(", ")))
+                .append(".\n\n");
+        sinkTypes.all().forEach((type, factory) -> {
+            md.append(component("###", type, factory.getClass(), factory.optionsType()));
+            for (Example example : factory.optionsType().getAnnotationsByType(Example.class)) {
+                md.append("**Example: ").append(example.title()).append("**\n\n")
+                        .append("```yaml\nsinks:\n").append(indent(example.yaml(), "  ", "  ")).append("```\n\n");
+            }
+        });
+    }
+
+    private static String component(String heading, String type, Class<?> factory, Class<? extends Record> options) {
+        Documentation doc = options.getAnnotation(Documentation.class);
+        StringBuilder md = new StringBuilder();
+        md.append(heading).append(" `").append(type).append("`\n\n").append(doc.summary()).append("\n\n");
+        if (!doc.description().isBlank()) {
+            md.append(doc.description().strip()).append("\n\n");
+        }
+        md.append("Declared by `").append(factory.getName()).append("`.\n\n");
+        md.append(optionsTable(options)).append("\n");
+        return md.toString();
+    }
+
+    static String optionsTable(Class<? extends Record> type) {
+        StringBuilder md = new StringBuilder();
+        md.append("| Option | Type | Required | Default | Constraints | Description | Flags |\n");
+        md.append("|---|---|---|---|---|---|---|\n");
+        rows(type, "", md);
+        return md.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void rows(Class<? extends Record> type, String prefix, StringBuilder md) {
+        for (OptionField field : OptionField.of(type)) {
+            Option option = field.option();
+            String key = prefix + field.key();
+            md.append(row(code(key), typeName(field.genericType()), option.required() ? "yes" : "no",
+                    option.defaultValue().isEmpty() ? "" : code(option.defaultValue()), constraints(option),
+                    option.description(), flags(option)));
+            Type nested = field.genericType();
+            String path = key;
+            // Options of a nested record get their own rows, under the path YAML reaches them by.
+            while (!OptionField.raw(nested).isRecord()) {
+                Class<?> raw = OptionField.raw(nested);
+                if (List.class.isAssignableFrom(raw)) {
+                    nested = OptionField.argument(nested, 0);
+                    path += "[]";
+                } else if (Map.class.isAssignableFrom(raw)) {
+                    nested = OptionField.argument(nested, 1);
+                    path += ".<name>";
+                } else {
+                    break;
+                }
+            }
+            if (OptionField.raw(nested).isRecord()) {
+                rows((Class<? extends Record>) OptionField.raw(nested), path + ".", md);
+            }
+        }
+    }
+
+    static String typeName(Type type) {
+        Class<?> raw = OptionField.raw(type);
+        if (raw == String.class) {
+            return "string";
+        }
+        if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
+            return "integer";
+        }
+        if (raw == Double.class || raw == double.class) {
+            return "number";
+        }
+        if (raw == Boolean.class || raw == boolean.class) {
+            return "boolean";
+        }
+        if (List.class.isAssignableFrom(raw)) {
+            return "list of " + typeName(OptionField.argument(type, 0));
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            String value = typeName(OptionField.argument(type, 1));
+            return "map of " + (value.contains(" ") ? "(" + value + ")" : value);
+        }
+        if (raw.isRecord()) {
+            return "object";
+        }
+        throw new IllegalStateException("Unsupported option type " + type.getTypeName());
+    }
+
+    private static String constraints(Option option) {
+        List<String> parts = new ArrayList<>();
+        if (!Double.isNaN(option.minimum())) {
+            parts.add("min " + number(option.minimum()));
+        }
+        if (!Double.isNaN(option.maximum())) {
+            parts.add("max " + number(option.maximum()));
+        }
+        if (option.allowed().length > 0) {
+            parts.add("one of " + List.of(option.allowed()).stream().map(ReferenceDocs::code).collect(Collectors.joining(", ")));
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String flags(Option option) {
+        List<String> flags = new ArrayList<>();
+        if (option.secret()) {
+            flags.add("secret");
+        }
+        if (option.template()) {
+            flags.add("template");
+        }
+        if (option.cel()) {
+            flags.add("CEL");
+        }
+        return String.join(", ", flags);
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    /** Prefixes the first line of a YAML snippet with {@code first} and the others with {@code rest}. */
+    static String indent(String yaml, String first, String rest) {
+        StringBuilder out = new StringBuilder();
+        String[] lines = yaml.stripTrailing().split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (!lines[i].isEmpty()) {
+                out.append(i == 0 ? first : rest).append(lines[i]);
+            }
+            out.append("\n");
+        }
+        return out.toString();
+    }
+
+    private static String row(String... cells) {
+        return Stream.of(cells).map(ReferenceDocs::cell).collect(Collectors.joining(" | ", "| ", " |\n"));
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ").strip();
+    }
+
+    private static String code(String text) {
+        return "`" + text + "`";
+    }
+
+    private static String link(String file) {
+        return "[`" + file + "`](../../" + file + ")";
+    }
+
+    private static String finish(StringBuilder md) {
+        return md.toString().stripTrailing() + "\n";
+    }
+}
