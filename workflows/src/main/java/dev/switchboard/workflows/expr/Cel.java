@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.expr;
 
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
@@ -8,10 +9,12 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Boolean conditions in CEL (the Common Expression Language): {@code on.filter} and a step's
@@ -32,6 +35,8 @@ public final class Cel {
     public Cel() {
         this.compiler = CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(OPTIONS)
+                // has(), all(), exists(), map() and filter() are macros: without them CEL knows none of them
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar("event", MapType.create(SimpleType.STRING, SimpleType.DYN))
                 .addVar("steps", MapType.create(SimpleType.STRING, SimpleType.DYN))
                 .setResultType(SimpleType.BOOL)
@@ -63,9 +68,20 @@ public final class Cel {
                 Object result = program.eval(variables);
                 return Boolean.TRUE.equals(result);
             } catch (CelEvaluationException e) {
-                throw new ConditionException("Condition '" + source + "' failed: " + e.getMessage()
-                        + ". Guard optional fields with has(), e.g. has(event.data.priority) && event.data.priority == 'urgent'");
+                String reason = e.getMessage().replaceAll("\\.+$", "");
+                throw new ConditionException("Condition '" + source + "' failed: " + reason + ". " + howToFix(reason));
             }
+        }
+
+        private static String howToFix(String reason) {
+            if (reason.contains("is not present")) {
+                return "Guard optional fields with has(), e.g. has(event.data.priority) && event.data.priority == 'urgent'";
+            }
+            if (reason.contains("Iteration budget")) {
+                return "A condition may iterate at most " + OPTIONS.comprehensionMaxIterations()
+                        + " times; avoid comprehensions over large or nested lists";
+            }
+            return "Check that the values compared have the types the condition expects";
         }
     }
 
@@ -76,11 +92,14 @@ public final class Cel {
         }
     }
 
-    /** Compiles a condition; throws {@link IllegalArgumentException} with CEL's own message when it is not valid. */
+    /**
+     * Compiles a condition; throws {@link IllegalArgumentException} with CEL's own messages, each with
+     * its column ("column 23: mismatched input ..."), when it is not valid.
+     */
     public Condition compile(String source) {
         CelValidationResult result = compiler.compile(source);
         if (result.hasError()) {
-            throw new IllegalArgumentException(result.getErrorString().replace('\n', ' '));
+            throw new IllegalArgumentException(result.getErrors().stream().map(Cel::describe).collect(Collectors.joining("; ")));
         }
         try {
             CelAbstractSyntaxTree ast = result.getAst();
@@ -88,5 +107,10 @@ public final class Cel {
         } catch (CelValidationException | CelEvaluationException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    private static String describe(CelIssue issue) {
+        int column = issue.getSourceLocation().getColumn();
+        return (column >= 0 ? "column " + (column + 1) + ": " : "") + issue.getMessage();
     }
 }

@@ -104,7 +104,7 @@ public final class OptionsBinder {
         }
         if (List.class.isAssignableFrom(raw)) {
             if (!(node instanceof SequenceNode sequence)) {
-                problems.add(node, path, "Wrong type at " + path + ": got " + describe(node) + ", expected a list");
+                problems.add(node, path, "Wrong type at " + path + ": got " + describe(node) + ", expected a list. " + option.description());
                 return null;
             }
             List<Object> list = new ArrayList<>();
@@ -115,7 +115,7 @@ public final class OptionsBinder {
         }
         if (Map.class.isAssignableFrom(raw)) {
             if (!(node instanceof MappingNode mapping)) {
-                problems.add(node, path, "Wrong type at " + path + ": got " + describe(node) + ", expected a mapping");
+                problems.add(node, path, "Wrong type at " + path + ": got " + describe(node) + ", expected a mapping. " + option.description());
                 return null;
             }
             Map<String, Object> map = new LinkedHashMap<>();
@@ -131,7 +131,7 @@ public final class OptionsBinder {
             return java.util.Collections.unmodifiableMap(map);
         }
         if (!(node instanceof ScalarNode scalar)) {
-            problems.add(node, path, "Wrong type at " + path + ": got " + describe(node) + ", expected " + expected(raw));
+            problems.add(node, path, "Wrong type at " + path + ": got " + describe(node) + ", expected " + expected(raw) + ". " + option.description());
             return null;
         }
         String text = scalar.getValue();
@@ -154,7 +154,8 @@ public final class OptionsBinder {
                 throw new IllegalStateException("Unsupported option type " + type.getTypeName());
             }
         } catch (NumberFormatException e) {
-            problems.add(node, path, "Wrong type at " + path + ": got '" + abbreviate(text) + "', expected " + expected(raw));
+            problems.add(node, path, "Wrong type at " + path + ": got '" + abbreviate(text) + "', expected " + expected(raw)
+                    + ". " + option.description());
             return null;
         }
         if (value instanceof Number number) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -44,6 +45,8 @@ public final class WorkflowLoader {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final int MAX_FILE_BYTES = 1024 * 1024;
+    /** The option a factory's check message names: "Too few labels at labels: ...", "... at examples.billng: ...". */
+    private static final Pattern FACTORY_PATH = Pattern.compile(" at ([A-Za-z0-9_.-]+)[:.;,]?(?:\\s|$)");
 
     private final StepTypes stepTypes;
     private final Function<Path, StepEnvironment> environments;
@@ -96,16 +99,20 @@ public final class WorkflowLoader {
             return new Result(null, problems.list());
         }
         if (!(root instanceof MappingNode mapping)) {
-            problems.add(root, "", "A workflow must be a mapping with name, on and steps; got " + OptionsBinder.describe(root));
+            problems.add(root, "", "Wrong type at the top level: got " + OptionsBinder.describe(root)
+                    + ", expected a mapping with name, on and steps. Start the file with name: <workflow-name>");
             return new Result(null, problems.list());
         }
         Map<String, NodeTuple> keys = keys(mapping, "", TOP_LEVEL_KEYS, problems, "");
-        String name = text(keys.get("name"), "name", true, problems);
+        if (keys.get("name") == null) {
+            problems.add(mapping, "name", "Missing 'name' at the top level. Name the workflow, e.g. name: ticket-triage");
+        }
+        String name = text(keys.get("name"), "name", problems);
         if (name != null && !NAME.matcher(name).matches()) {
             problems.add(keys.get("name").getValueNode(), "name", "Invalid name at name: got '" + name
                     + "', expected lowercase letters, digits and dashes (it names Kafka consumer groups). E.g. ticket-triage");
         }
-        String description = text(keys.get("description"), "description", false, problems);
+        String description = text(keys.get("description"), "description", problems);
 
         StepEnvironment environment = environments.apply(folder);
         Trigger trigger = null;
@@ -115,7 +122,8 @@ public final class WorkflowLoader {
             OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> checkExpression(option, value, node, path, Set.of(), problems, false));
             trigger = binder.bind(Trigger.class, keys.get("on").getValueNode(), "on");
             if (trigger != null && trigger.types().isEmpty()) {
-                problems.add(keys.get("on").getValueNode(), "on.types", "Empty list at on.types: name at least one event type, e.g. ticket.created");
+                problems.add(valueAt(keys.get("on").getValueNode(), List.of("types")), "on.types",
+                        "Empty list at on.types: got [], expected at least one event type. Name the events that start the workflow, e.g. types: [ticket.created]");
             }
         }
         List<StepSpec> steps = steps(keys.get("steps"), mapping, environment, problems);
@@ -149,7 +157,7 @@ public final class WorkflowLoader {
             Set<String> known = new HashSet<>(STEP_KEYS);
             known.addAll(stepTypes.all().keySet());
             Map<String, NodeTuple> keys = keys(stepMapping, path, known, problems, "step type");
-            String id = text(keys.get("id"), path + ".id", true, problems);
+            String id = text(keys.get("id"), path + ".id", problems);
             if (keys.get("id") == null) {
                 problems.add(stepMapping, path + ".id", "Missing 'id' at " + path + ". Give every step a unique id, e.g. id: triage");
             } else if (id != null && !STEP_ID.matcher(id).matches()) {
@@ -159,13 +167,13 @@ public final class WorkflowLoader {
                 problems.add(keys.get("id").getValueNode(), path + ".id", "Duplicate step id at " + path + ".id: got '" + id
                         + "', expected each id once. Rename one of the steps");
             }
-            String when = text(keys.get("when"), path + ".when", false, problems);
+            String when = text(keys.get("when"), path + ".when", problems);
             if (when != null) {
                 checkExpression(celOption(), when, keys.get("when").getValueNode(), path + ".when", earlier, problems, true);
             }
             List<String> types = keys.keySet().stream().filter(stepTypes::contains).toList();
             if (types.isEmpty()) {
-                if (keys.keySet().stream().allMatch(STEP_KEYS::contains)) {
+                if (stepMapping.getValue().stream().allMatch(t -> t.getKeyNode() instanceof ScalarNode k && STEP_KEYS.contains(k.getValue()))) {
                     problems.add(stepMapping, path, "Step without a type at " + path + ": expected one of "
                             + String.join(", ", stepTypes.all().keySet()) + ", e.g. classify: { ... }");
                 }
@@ -183,7 +191,11 @@ public final class WorkflowLoader {
                 Record options = binder.bind(factory.optionsType(), optionsNode, optionsPath);
                 if (options != null) {
                     for (String message : factory.check(options, environment)) {
-                        problems.add(optionsNode, optionsPath, message.replaceFirst(" at ", " at " + optionsPath + "."));
+                        // a factory names the option it complains about ("... at labels: ..."); report it at that option's line
+                        Matcher at = FACTORY_PATH.matcher(message);
+                        List<String> relative = at.find() ? List.of(at.group(1).split("\\.")) : List.of();
+                        problems.add(keyAt(optionsNode, relative), relative.isEmpty() ? optionsPath : optionsPath + "." + String.join(".", relative),
+                                message.replaceFirst(" at ", " at " + Matcher.quoteReplacement(optionsPath) + "."));
                     }
                     steps.add(new StepSpec(id, when, type, factory, options, node.getStartMark().getLine() + 1));
                 }
@@ -201,7 +213,9 @@ public final class WorkflowLoader {
             try {
                 cel.compile(value);
             } catch (IllegalArgumentException e) {
-                problems.add(node, path, "Invalid CEL condition at " + path + ": " + e.getMessage());
+                problems.add(node, path, "Invalid CEL condition at " + path + ": got '" + OptionsBinder.abbreviate(value)
+                        + "', expected a true/false expression over event" + (stepsReadable ? " and steps" : "")
+                        + ", e.g. event.data.priority == 'urgent'. " + e.getMessage());
             }
             return;
         }
@@ -211,7 +225,11 @@ public final class WorkflowLoader {
                     checkTemplatePath(templatePath, node, path, earlierSteps, problems, stepsReadable);
                 }
             } catch (Template.TemplateException e) {
-                problems.add(node, path, e.getMessage().replace("in template", "at " + path + " in template"));
+                // put the path after what is wrong: "Unclosed placeholder at p in template '...'", "Invalid placeholder '{{ x }}' at p: ..."
+                String message = e.getMessage();
+                problems.add(node, path, message.contains(" in template")
+                        ? message.replaceFirst(" in template", Matcher.quoteReplacement(" at " + path) + " in template")
+                        : message.replaceFirst("}}': ", Matcher.quoteReplacement("}}' at " + path + ": ")));
             }
         }
     }
@@ -231,7 +249,9 @@ public final class WorkflowLoader {
             }
             if (!earlierSteps.contains(step)) {
                 problems.add(node, path, "Unknown step '" + step + "' in '{{ " + templatePath.text() + " }}' at " + path
-                        + ": expected one of the steps before this one " + earlierSteps + DidYouMean.hint(step, earlierSteps));
+                        + (earlierSteps.isEmpty() ? ": no step runs before this one" : ": expected one of the steps before this one "
+                        + earlierSteps + DidYouMean.hint(step, earlierSteps))
+                        + ". A step reads only the outputs of steps before it");
             }
             return;
         }
@@ -264,17 +284,53 @@ public final class WorkflowLoader {
         return keys;
     }
 
-    private static String text(NodeTuple tuple, String path, boolean required, Problems problems) {
+    private static String text(NodeTuple tuple, String path, Problems problems) {
         if (tuple == null) {
-            if (required && path.equals("name")) {
-                problems.add(0, path, "Missing 'name' at the top level. Name the workflow, e.g. name: ticket-triage");
-            }
             return null;
         }
         if (tuple.getValueNode() instanceof ScalarNode scalar && !OptionsBinder.isNull(scalar)) {
             return scalar.getValue();
         }
         problems.add(tuple.getValueNode(), path, "Wrong type at " + path + ": got " + OptionsBinder.describe(tuple.getValueNode()) + ", expected text");
+        return null;
+    }
+
+    /** The key node at a path of mapping keys below a node, or the deepest one found, or the node itself. */
+    private static Node keyAt(Node node, List<String> keys) {
+        Node current = node;
+        Node found = node;
+        for (String key : keys) {
+            NodeTuple tuple = tupleOf(current, key);
+            if (tuple == null) {
+                break;
+            }
+            found = tuple.getKeyNode();
+            current = tuple.getValueNode();
+        }
+        return found;
+    }
+
+    /** The value node at a path of mapping keys below a node, or the node itself when it is not there. */
+    private static Node valueAt(Node node, List<String> keys) {
+        Node current = node;
+        for (String key : keys) {
+            NodeTuple tuple = tupleOf(current, key);
+            if (tuple == null) {
+                return node;
+            }
+            current = tuple.getValueNode();
+        }
+        return current;
+    }
+
+    private static NodeTuple tupleOf(Node node, String key) {
+        if (node instanceof MappingNode mapping) {
+            for (NodeTuple tuple : mapping.getValue()) {
+                if (tuple.getKeyNode() instanceof ScalarNode scalar && scalar.getValue().equals(key)) {
+                    return tuple;
+                }
+            }
+        }
         return null;
     }
 

@@ -1,0 +1,227 @@
+package dev.switchboard.workflows.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.switchboard.llm.ModelRegistry;
+import dev.switchboard.schemas.Problem;
+import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.workflows.config.EngineConfig;
+import dev.switchboard.workflows.config.EngineConfigLoader;
+import dev.switchboard.workflows.runtime.Engine;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class WorkflowLoaderTest {
+
+    private static final Path EXAMPLES = Path.of("examples");
+
+    @TempDir
+    static Path dir;
+
+    private static WorkflowLoader loader;
+
+    @BeforeAll
+    static void setUp() {
+        // the sink the examples use; the model registry only knows 'embedded' and loads nothing until a step is created
+        EngineConfig config = EngineConfigLoader.standard().parse("config", """
+                sinks:
+                  support-queue:
+                    jsonl:
+                      path: tasks.jsonl
+                """, dir).config();
+        StepEnvironment environment = Engine.stepEnvironment(config, new ModelRegistry(Map.of()));
+        loader = new WorkflowLoader(StepTypes.installed(), folder -> environment);
+    }
+
+    /** One fixture per rule; its leading comments say where and what the problem is. */
+    record Fixture(Path file, int line, String message) {
+        @Override
+        public String toString() {
+            return file.getFileName().toString();
+        }
+    }
+
+    static Stream<Fixture> invalidFixtures() throws IOException, URISyntaxException {
+        Path folder = Path.of(Objects.requireNonNull(WorkflowLoaderTest.class.getResource("/workflows/invalid")).toURI());
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(file -> file.toString().endsWith(".yaml")).sorted().map(WorkflowLoaderTest::fixture).toList().stream();
+        }
+    }
+
+    private static Fixture fixture(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            int line = Integer.parseInt(header(file, lines, "# expect-line:"));
+            return new Fixture(file, line, header(file, lines, "# expect:"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String header(Path file, List<String> lines, String prefix) {
+        return lines.stream().takeWhile(line -> line.startsWith("#")).filter(line -> line.startsWith(prefix))
+                .map(line -> line.substring(prefix.length()).trim()).findFirst()
+                .orElseThrow(() -> new IllegalStateException(file + " has no leading '" + prefix + "' comment"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidFixtures")
+    void should_report_expected_problem_when_fixture_is_invalid(Fixture fixture) {
+        // given a fixture that breaks one rule
+
+        // when
+        WorkflowLoader.Result result = loader.load(fixture.file());
+
+        // then the problem is reported at its line with its message, and nothing loads
+        assertThat(result.ok()).isFalse();
+        assertThat(result.workflow()).isNull();
+        assertThat(result.problems())
+                .as("problems of %s", fixture)
+                .anySatisfy(problem -> {
+                    assertThat(problem.line()).isEqualTo(fixture.line());
+                    assertThat(problem.message()).contains(fixture.message());
+                });
+    }
+
+    @Test
+    void should_have_a_fixture_for_every_rule_when_listing_invalid_fixtures() throws Exception {
+        // given / when
+        List<Fixture> fixtures = invalidFixtures().toList();
+
+        // then a missing fixture would silently shrink the parameterized test
+        assertThat(fixtures).hasSizeGreaterThanOrEqualTo(34);
+    }
+
+    @Test
+    void should_report_every_problem_sorted_by_line_when_file_has_several() {
+        // given a file with problems in the header, the trigger and three steps
+        String text = """
+                name: Ticket Triage
+                on:
+                  types: [ticket.created]
+                  start: earlist
+                steps:
+                  - id: triage
+                    clasify:
+                      input: "{{ event.data.subject }}"
+                  - id: create-task
+                    task:
+                      sink: crm
+                      title: "{{ event.data.subject }}"
+                  - id: notify
+                    task:
+                      sink: support-queue
+                      title: "{{ ticket.subject }}"
+                      priority: critical
+                """;
+
+        // when
+        WorkflowLoader.Result result = loader.parse("several.yaml", text, dir, dir.resolve("several.yaml"));
+
+        // then all of them are reported, not just the first, in file order
+        assertThat(result.workflow()).isNull();
+        assertThat(result.problems()).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(result.problems()).extracting(Problem::line).isSorted();
+        assertThat(result.problems()).extracting(Problem::file).containsOnly("several.yaml");
+        assertThat(result.problems())
+                .extracting(Problem::line, problem -> problem.message().substring(0, problem.message().indexOf(" at ")))
+                .containsExactly(
+                        tuple(1, "Invalid name"),
+                        tuple(4, "Unknown value"),
+                        tuple(7, "Unknown step type 'clasify'"),
+                        tuple(11, "Unknown sink"),
+                        tuple(16, "Unknown root 'ticket' in '{{ ticket.subject }}'"),
+                        tuple(17, "Unknown value"));
+    }
+
+    static Stream<Path> examples() throws IOException {
+        try (Stream<Path> files = Files.list(EXAMPLES)) {
+            return files.filter(file -> file.toString().endsWith(".yaml"))
+                    .filter(file -> !file.getFileName().toString().equals("switchboard.yaml"))
+                    .sorted().toList().stream();
+        }
+    }
+
+    @Test
+    void should_find_examples_when_listing_examples_folder() throws IOException {
+        // given / when / then the parameterized test below has something to check
+        assertThat(examples()).isNotEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("examples")
+    void should_load_without_problems_when_workflow_is_an_example(Path example) {
+        // given an example shipped with the project
+
+        // when
+        WorkflowLoader.Result result = loader.load(example);
+
+        // then
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.workflow()).isNotNull();
+        assertThat(result.workflow().steps()).isNotEmpty();
+    }
+
+    @Test
+    void should_bind_trigger_and_steps_when_workflow_is_valid() {
+        // given
+        String text = """
+                name: ticket-triage
+                on:
+                  types: [ticket.created, ticket.updated]
+                  filter: "has(event.data.priority) && event.data.priority != 'low'"
+                steps:
+                  - id: triage
+                    classify:
+                      input: "{{ event.data.subject }}"
+                      labels:
+                        billing: Invoices and payments
+                        bug: Something is broken
+                  - id: create-task
+                    when: "steps.triage.confidence > 0.5"
+                    task:
+                      sink: support-queue
+                      title: "[{{ steps.triage.label }}] {{ event.data.subject }}"
+                      due_in: PT4H
+                """;
+
+        // when
+        WorkflowLoader.Result result = loader.parse("wf.yaml", text, dir, dir.resolve("wf.yaml"));
+
+        // then defaults apply where nothing was written
+        assertThat(result.problems()).isEmpty();
+        Workflow workflow = result.workflow();
+        assertThat(workflow.name()).isEqualTo("ticket-triage");
+        assertThat(workflow.consumerGroup()).isEqualTo("switchboard.wf.ticket-triage");
+        assertThat(workflow.on().types()).containsExactly("ticket.created", "ticket.updated");
+        assertThat(workflow.on().topicOrDefault()).isEqualTo(Trigger.DEFAULT_TOPIC);
+        assertThat(workflow.on().startOrDefault()).isEqualTo("latest");
+        assertThat(workflow.steps()).extracting(StepSpec::id).containsExactly("triage", "create-task");
+        assertThat(workflow.steps()).extracting(StepSpec::type).containsExactly("classify", "task");
+        assertThat(workflow.steps()).extracting(StepSpec::line).containsExactly(6, 12);
+        assertThat(workflow.steps().get(1).when()).isEqualTo("steps.triage.confidence > 0.5");
+    }
+
+    @Test
+    void should_install_classify_and_task_when_listing_step_types() {
+        // given / when
+        StepTypes types = StepTypes.installed();
+
+        // then
+        assertThat(types.all()).containsOnlyKeys("classify", "task");
+        assertThat(types.contains("classify")).isTrue();
+        assertThat(types.get("clasify")).isNull();
+    }
+}
