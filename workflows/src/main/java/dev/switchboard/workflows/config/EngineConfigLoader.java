@@ -86,7 +86,7 @@ public final class EngineConfigLoader {
         OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> { });
         Map<String, Node> sections = new LinkedHashMap<>();
         for (NodeTuple tuple : mapping.getValue()) {
-            String key = ((ScalarNode) tuple.getKeyNode()).getValue();
+            String key = keyText(tuple.getKeyNode());
             if (!KEYS.contains(key)) {
                 problems.add(tuple.getKeyNode(), key, "Unknown section '" + key + "'" + DidYouMean.hint(key, KEYS)
                         + (DidYouMean.closest(key, KEYS).isPresent() ? "" : ". Expected one of: " + String.join(", ", new TreeSet<>(KEYS))));
@@ -101,7 +101,7 @@ public final class EngineConfigLoader {
         Map<String, ModelDefinition> models = new LinkedHashMap<>();
         if (sections.get("models") instanceof MappingNode modelNodes) {
             for (NodeTuple tuple : modelNodes.getValue()) {
-                String name = ((ScalarNode) tuple.getKeyNode()).getValue();
+                String name = keyText(tuple.getKeyNode());
                 ModelDefinition definition = binder.bind(ModelDefinition.class, tuple.getValueNode(), "models." + name);
                 if (definition != null) {
                     if ("openai".equals(definition.provider()) && (definition.baseUrl() == null || definition.model() == null)) {
@@ -119,7 +119,7 @@ public final class EngineConfigLoader {
         Map<String, EngineConfig.SinkSpec> sinks = new LinkedHashMap<>();
         if (sections.get("sinks") instanceof MappingNode sinkNodes) {
             for (NodeTuple tuple : sinkNodes.getValue()) {
-                String name = ((ScalarNode) tuple.getKeyNode()).getValue();
+                String name = keyText(tuple.getKeyNode());
                 String path = "sinks." + name;
                 if (!(tuple.getValueNode() instanceof MappingNode sinkMapping) || sinkMapping.getValue().size() != 1) {
                     problems.add(tuple.getValueNode(), path, "Wrong sink at " + path + ": expected exactly one sink type ("
@@ -127,7 +127,7 @@ public final class EngineConfigLoader {
                     continue;
                 }
                 NodeTuple typed = sinkMapping.getValue().get(0);
-                String type = ((ScalarNode) typed.getKeyNode()).getValue();
+                String type = keyText(typed.getKeyNode());
                 SinkFactory<Record> factory = sinkTypes.get(type);
                 if (factory == null) {
                     problems.add(typed.getKeyNode(), path, "Unknown sink type '" + type + "' at " + path
@@ -161,6 +161,11 @@ public final class EngineConfigLoader {
             return new Result(null, problems.list());
         }
         return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir), List.of());
+    }
+
+    /** A mapping key as text; a non-scalar key (a list or mapping used as key) reads as its YAML form, and fails as unknown. */
+    private static String keyText(Node node) {
+        return node instanceof ScalarNode scalar ? scalar.getValue() : "<" + node.getNodeId().name() + " key>";
     }
 
     public static SinkEnvironment sinkEnvironment(Path baseDir, Outbound outbound, Function<String, Optional<String>> environment) {

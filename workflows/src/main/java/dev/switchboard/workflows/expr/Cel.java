@@ -66,7 +66,11 @@ public final class Cel {
         public boolean test(Map<String, Object> variables) {
             try {
                 Object result = program.eval(variables);
-                return Boolean.TRUE.equals(result);
+                if (!(result instanceof Boolean bool)) {
+                    throw new ConditionException("Condition '" + source + "' gave " + (result == null ? "null" : "'" + result + "'")
+                            + ", expected true or false. Compare the value, e.g. event.data.priority == 'urgent'");
+                }
+                return bool;
             } catch (CelEvaluationException e) {
                 String reason = e.getMessage().replaceAll("\\.+$", "");
                 throw new ConditionException("Condition '" + source + "' failed: " + reason + ". " + howToFix(reason));

@@ -334,11 +334,13 @@ public final class WorkflowLoader {
         return null;
     }
 
+    /** The option metadata of on.filter, which a step's when shares: a CEL condition. */
     private static Option celOption() {
-        try {
-            return Trigger.class.getRecordComponents()[2].getAnnotation(Option.class);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e);
+        for (java.lang.reflect.RecordComponent component : Trigger.class.getRecordComponents()) {
+            if (component.getName().equals("filter")) {
+                return component.getAnnotation(Option.class);
+            }
         }
+        throw new IllegalStateException("Trigger has no filter option");
     }
 }

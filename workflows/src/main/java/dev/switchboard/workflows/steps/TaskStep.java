@@ -84,9 +84,10 @@ public final class TaskStep implements StepFactory<TaskStep.Options> {
         return new Runner(options);
     }
 
-    private static Duration parseDue(String text) {
+    /** A {@link Duration} for PT… and a {@link Period} for P…D/W/M/Y; null when it is neither. */
+    private static java.time.temporal.TemporalAmount parseDue(String text) {
         try {
-            return text.contains("T") ? Duration.parse(text) : Duration.ofDays(Period.parse(text).getDays());
+            return text.contains("T") ? Duration.parse(text) : Period.parse(text);
         } catch (DateTimeParseException e) {
             return null;
         }
@@ -110,7 +111,8 @@ public final class TaskStep implements StepFactory<TaskStep.Options> {
                 options.fields().forEach((key, template) -> fields.put(key, invocation.render(template)));
             }
             Instant eventTime = eventTime(invocation.event().get("time"));
-            String due = options.dueIn() == null ? null : eventTime.plus(parseDue(options.dueIn())).toString();
+            String due = options.dueIn() == null ? null
+                    : eventTime.atOffset(java.time.ZoneOffset.UTC).plus(parseDue(options.dueIn())).toInstant().toString();
             List<ModelCall> lineage = invocation.calls();
             Task task = new Task(id, invocation.workflow(), invocation.stepId(), options.sink(), invocation.eventId(),
                     invocation.eventType(), invocation.render(options.title()),

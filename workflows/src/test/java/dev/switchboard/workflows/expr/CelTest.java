@@ -80,6 +80,17 @@ class CelTest {
                 .hasMessageContaining("Guard optional fields with has()");
     }
 
+    @Test
+    void should_raise_condition_exception_when_condition_gives_a_value_that_is_not_boolean() {
+        // given a condition that passes the type check (event fields are dynamic) but yields text
+        Cel.Condition condition = CEL.compile("event.data.priority");
+
+        // when / then
+        assertThatThrownBy(() -> condition.test(variables()))
+                .isInstanceOf(Cel.ConditionException.class)
+                .hasMessageContaining("expected true or false");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "event.data.priority ==           | column 23: mismatched input",
