@@ -52,7 +52,7 @@ public final class SwitchboardCli implements Runnable {
 
     static EngineConfig loadConfig(Path file, PrintWriter err) {
         if (file == null) {
-            return new EngineConfig(null, null, null, null, null, null, null, Path.of("").toAbsolutePath());
+            return EngineConfig.defaults(Path.of("").toAbsolutePath());
         }
         EngineConfigLoader.Result result = EngineConfigLoader.standard().load(file);
         if (!result.ok()) {

@@ -13,7 +13,16 @@ import java.util.Map;
  */
 public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, ModelDefinition> models,
                            Map<String, SinkSpec> sinks, Outbound outbound, DeliverySettings delivery,
-                           List<Path> workflows, Path baseDir) {
+                           List<Path> workflows, Path baseDir, Map<String, SourceSpec> sources, HttpSettings http) {
+
+    /** One configured source: its name, type and options. */
+    public record SourceSpec(String name, String type, dev.switchboard.schemas.spi.SourceFactory<Record> factory, Record options) {
+    }
+
+    /** A configuration with every section at its defaults, relative to {@code baseDir}. */
+    public static EngineConfig defaults(Path baseDir) {
+        return new EngineConfig(null, null, null, null, null, null, null, baseDir, null, null);
+    }
 
     /** One configured sink: its name, type and options. */
     public record SinkSpec(String name, String type, SinkFactory<Record> factory, Record options) {
@@ -27,13 +36,19 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
         outbound = outbound == null ? Outbound.defaults() : outbound;
         delivery = delivery == null ? DeliverySettings.defaults() : delivery;
         workflows = workflows == null ? List.of() : List.copyOf(workflows);
+        sources = sources == null ? Map.of() : Map.copyOf(sources);
+        http = http == null ? HttpSettings.defaults() : http;
     }
 
     public EngineConfig withKafka(KafkaSettings kafka) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http);
+    }
+
+    public EngineConfig withHttp(HttpSettings http) {
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http);
     }
 
     public EngineConfig withWorkflows(List<Path> workflows) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http);
     }
 }

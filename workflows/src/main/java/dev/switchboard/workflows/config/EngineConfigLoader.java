@@ -32,18 +32,25 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Loads {@code switchboard.yaml}, reporting every problem with line and path, like workflow files. */
 public final class EngineConfigLoader {
 
-    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "outbound", "delivery", "workflows");
+    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "sources", "http", "outbound", "delivery", "workflows");
 
     private final SinkTypes sinkTypes;
+    private final SourceTypes sourceTypes;
     private final Function<String, Optional<String>> environment;
 
-    public EngineConfigLoader(SinkTypes sinkTypes, Function<String, Optional<String>> environment) {
+    public EngineConfigLoader(SinkTypes sinkTypes, SourceTypes sourceTypes, Function<String, Optional<String>> environment) {
         this.sinkTypes = sinkTypes;
+        this.sourceTypes = sourceTypes;
         this.environment = environment;
     }
 
     public static EngineConfigLoader standard() {
-        return new EngineConfigLoader(SinkTypes.installed(), name -> Optional.ofNullable(System.getenv(name)));
+        return standard(name -> Optional.ofNullable(System.getenv(name)));
+    }
+
+    /** The installed sink and source types, with secrets looked up by {@code environment}. */
+    public static EngineConfigLoader standard(Function<String, Optional<String>> environment) {
+        return new EngineConfigLoader(SinkTypes.installed(), SourceTypes.installed(), environment);
     }
 
     /** A configuration, or the problems that keep it from loading. */
@@ -77,7 +84,7 @@ public final class EngineConfigLoader {
             return new Result(null, problems.list());
         }
         if (root == null) {
-            return new Result(new EngineConfig(null, null, null, null, null, null, null, baseDir), List.of());
+            return new Result(EngineConfig.defaults(baseDir), List.of());
         }
         if (!(root instanceof MappingNode mapping)) {
             problems.add(root, "", "The configuration must be a mapping of sections: " + String.join(", ", new TreeSet<>(KEYS)));
@@ -98,6 +105,7 @@ public final class EngineConfigLoader {
         Topics topics = sections.containsKey("topics") ? binder.bind(Topics.class, sections.get("topics"), "topics") : null;
         Outbound outbound = sections.containsKey("outbound") ? binder.bind(Outbound.class, sections.get("outbound"), "outbound") : null;
         DeliverySettings delivery = sections.containsKey("delivery") ? binder.bind(DeliverySettings.class, sections.get("delivery"), "delivery") : null;
+        HttpSettings http = sections.containsKey("http") ? binder.bind(HttpSettings.class, sections.get("http"), "http") : null;
         Map<String, ModelDefinition> models = new LinkedHashMap<>();
         if (sections.get("models") instanceof MappingNode modelNodes) {
             for (NodeTuple tuple : modelNodes.getValue()) {
@@ -145,6 +153,36 @@ public final class EngineConfigLoader {
         } else if (sections.containsKey("sinks")) {
             problems.add(sections.get("sinks"), "sinks", "Wrong type at sinks: expected a mapping of sink names to sinks");
         }
+        Map<String, EngineConfig.SourceSpec> sources = new LinkedHashMap<>();
+        if (sections.get("sources") instanceof MappingNode sourceNodes) {
+            dev.switchboard.schemas.spi.SourceEnvironment sourceEnvironment = checkOnlySourceEnvironment(baseDir, environment);
+            for (NodeTuple tuple : sourceNodes.getValue()) {
+                String name = keyText(tuple.getKeyNode());
+                String path = "sources." + name;
+                if (!(tuple.getValueNode() instanceof MappingNode sourceMapping) || sourceMapping.getValue().size() != 1) {
+                    problems.add(tuple.getValueNode(), path, "Wrong source at " + path + ": expected exactly one source type ("
+                            + String.join(", ", sourceTypes.all().keySet()) + ") with its options");
+                    continue;
+                }
+                NodeTuple typed = sourceMapping.getValue().get(0);
+                String type = keyText(typed.getKeyNode());
+                dev.switchboard.schemas.spi.SourceFactory<Record> factory = sourceTypes.get(type);
+                if (factory == null) {
+                    problems.add(typed.getKeyNode(), path, "Unknown source type '" + type + "' at " + path
+                            + DidYouMean.hint(type, sourceTypes.all().keySet()) + " Installed: " + String.join(", ", sourceTypes.all().keySet()));
+                    continue;
+                }
+                Record options = binder.bind(factory.optionsType(), typed.getValueNode(), path + "." + type);
+                if (options != null) {
+                    for (String message : factory.check(options, sourceEnvironment)) {
+                        problems.add(typed.getValueNode(), path + "." + type, message.replaceFirst(" at ", " at " + path + "." + type + "."));
+                    }
+                    sources.put(name, new EngineConfig.SourceSpec(name, type, factory, options));
+                }
+            }
+        } else if (sections.containsKey("sources")) {
+            problems.add(sections.get("sources"), "sources", "Wrong type at sources: expected a mapping of source names to sources");
+        }
         List<Path> workflows = new ArrayList<>();
         if (sections.get("workflows") instanceof SequenceNode list) {
             for (Node item : list.getValue()) {
@@ -160,12 +198,42 @@ public final class EngineConfigLoader {
         if (!problems.isEmpty()) {
             return new Result(null, problems.list());
         }
-        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir), List.of());
+        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http), List.of());
     }
 
     /** A mapping key as text; a non-scalar key (a list or mapping used as key) reads as its YAML form, and fails as unknown. */
     private static String keyText(Node node) {
         return node instanceof ScalarNode scalar ? scalar.getValue() : "<" + node.getNodeId().name() + " key>";
+    }
+
+    /** For checks at load time: secrets and folders, but no Kafka and no listener yet. */
+    private static dev.switchboard.schemas.spi.SourceEnvironment checkOnlySourceEnvironment(Path baseDir, Function<String, Optional<String>> environment) {
+        return new dev.switchboard.schemas.spi.SourceEnvironment() {
+            @Override
+            public Path baseDir() {
+                return baseDir;
+            }
+
+            @Override
+            public Path stateDir(String sourceName) {
+                return baseDir.resolve(".switchboard/sources").resolve(sourceName);
+            }
+
+            @Override
+            public Optional<String> secret(String name) {
+                return environment.apply(name);
+            }
+
+            @Override
+            public dev.switchboard.schemas.spi.EventPublisher events() {
+                throw new IllegalStateException("Sources publish only once the engine runs");
+            }
+
+            @Override
+            public dev.switchboard.schemas.spi.HttpIngress http() {
+                throw new IllegalStateException("The HTTP listener exists only once the engine runs");
+            }
+        };
     }
 
     public static SinkEnvironment sinkEnvironment(Path baseDir, Outbound outbound, Function<String, Optional<String>> environment) {

@@ -42,9 +42,11 @@ final class ReferenceDocs {
 
     private final StepTypes stepTypes;
     private final SinkTypes sinkTypes;
+    private final dev.switchboard.workflows.config.SourceTypes sourceTypes;
     private final JsonNode workflowSchema;
 
-    ReferenceDocs(StepTypes stepTypes, SinkTypes sinkTypes, JsonNode workflowSchema) {
+    ReferenceDocs(StepTypes stepTypes, SinkTypes sinkTypes, dev.switchboard.workflows.config.SourceTypes sourceTypes, JsonNode workflowSchema) {
+        this.sourceTypes = sourceTypes;
         this.stepTypes = stepTypes;
         this.sinkTypes = sinkTypes;
         this.workflowSchema = workflowSchema;
@@ -113,6 +115,8 @@ final class ReferenceDocs {
                 models(md);
             } else if (section.equals("sinks")) {
                 sinks(md);
+            } else if (section.equals("sources")) {
+                sources(md);
             } else if (section.equals("workflows")) {
                 md.append("A list of paths. A folder stands for every `*.yaml` and `*.yml` file directly in it, ")
                         .append("except `switchboard.yaml`.\n\n");
@@ -140,6 +144,23 @@ final class ReferenceDocs {
             for (Example example : factory.optionsType().getAnnotationsByType(Example.class)) {
                 md.append("**Example: ").append(example.title()).append("**\n\n")
                         .append("```yaml\nsinks:\n").append(indent(example.yaml(), "  ", "  ")).append("```\n\n");
+            }
+        });
+    }
+
+    private void sources(StringBuilder md) {
+        if (sourceTypes.all().isEmpty()) {
+            md.append("No source types are installed.\n\n");
+            return;
+        }
+        md.append("Each entry is `<name>:` with exactly one source type key, whose value holds that type's options. Source types: ")
+                .append(sourceTypes.all().keySet().stream().map(type -> "[" + code(type) + "](#" + type + ")").collect(Collectors.joining(", ")))
+                .append(".\n\n");
+        sourceTypes.all().forEach((type, factory) -> {
+            md.append(component("###", type, factory.getClass(), factory.optionsType()));
+            for (Example example : factory.optionsType().getAnnotationsByType(Example.class)) {
+                md.append("**Example: ").append(example.title()).append("**\n\n")
+                        .append("```yaml\nsources:\n").append(indent(example.yaml(), "  ", "  ")).append("```\n\n");
             }
         });
     }

@@ -81,6 +81,8 @@ public final class SchemaGenerator {
             "topics", "Names of the topics Switchboard writes.",
             "models", "Models by name; a step's `model` option names one. `embedded` always exists.",
             "sinks", "Where tasks are delivered, by name; a task step's `sink` option names one. Each sink has exactly one sink type.",
+            "sources", "Where events come from besides Kafka itself (webhooks, mailboxes, CRM change streams), by name. Each source has exactly one source type.",
+            "http", "The HTTP listener for webhooks, health, metrics and the admin API.",
             "outbound", "Where sinks may send.",
             "delivery", "How hard the delivery stage tries before it dead-letters a task.",
             "workflows", "Workflow files or folders to run, relative to this file.");
@@ -90,14 +92,17 @@ public final class SchemaGenerator {
             "kafka", KafkaSettings.class,
             "topics", Topics.class,
             "outbound", Outbound.class,
-            "delivery", DeliverySettings.class);
+            "delivery", DeliverySettings.class,
+            "http", dev.switchboard.workflows.config.HttpSettings.class);
 
     private final StepTypes stepTypes;
     private final SinkTypes sinkTypes;
+    private final dev.switchboard.workflows.config.SourceTypes sourceTypes;
 
-    public SchemaGenerator(StepTypes stepTypes, SinkTypes sinkTypes) {
+    public SchemaGenerator(StepTypes stepTypes, SinkTypes sinkTypes, dev.switchboard.workflows.config.SourceTypes sourceTypes) {
         this.stepTypes = stepTypes;
         this.sinkTypes = sinkTypes;
+        this.sourceTypes = sourceTypes;
         requireSameKeys("WorkflowLoader.TOP_LEVEL_KEYS", loaderConstant(WorkflowLoader.class, "TOP_LEVEL_KEYS"), WORKFLOW_KEYS);
         requireSameKeys("WorkflowLoader.STEP_KEYS", loaderConstant(WorkflowLoader.class, "STEP_KEYS"), STEP_KEYS);
         requireSameKeys("EngineConfigLoader.KEYS", loaderConstant(EngineConfigLoader.class, "KEYS"), CONFIG_SECTIONS);
@@ -105,7 +110,7 @@ public final class SchemaGenerator {
 
     /** Everything installed on the class path. */
     public static SchemaGenerator installed() {
-        return new SchemaGenerator(StepTypes.installed(), SinkTypes.installed());
+        return new SchemaGenerator(StepTypes.installed(), SinkTypes.installed(), dev.switchboard.workflows.config.SourceTypes.installed());
     }
 
     /** Writes every generated file under the repository root given as the only argument. */
@@ -121,7 +126,7 @@ public final class SchemaGenerator {
     /** The generated files by path relative to the repository root, in a fixed order. */
     public Map<String, String> files() {
         ObjectNode workflowSchema = workflowSchema();
-        ReferenceDocs docs = new ReferenceDocs(stepTypes, sinkTypes, workflowSchema);
+        ReferenceDocs docs = new ReferenceDocs(stepTypes, sinkTypes, sourceTypes, workflowSchema);
         Map<String, String> files = new LinkedHashMap<>();
         files.put(WORKFLOW_SCHEMA, json(workflowSchema));
         files.put(CONFIG_SCHEMA, json(configSchema()));
@@ -205,18 +210,9 @@ public final class SchemaGenerator {
                 node = JSON.objectNode().put("type", "object");
                 node.set("additionalProperties", OptionsSchema.of(ModelDefinition.class));
             } else if (section.equals("sinks")) {
-                node = JSON.objectNode().put("type", "object");
-                ArrayNode oneOf = node.putObject("additionalProperties").putArray("oneOf");
-                sinkTypes.all().forEach((type, factory) -> {
-                    oneOf.addObject().put("$ref", "#/$defs/sink." + type);
-                    ObjectNode sink = defs.putObject("sink." + type);
-                    sink.put("title", type);
-                    sink.put("description", factory.optionsType().getAnnotation(Documentation.class).summary());
-                    sink.put("type", "object");
-                    sink.putObject("properties").set(type, OptionsSchema.of(factory.optionsType()));
-                    sink.putArray("required").add(type);
-                    sink.put("additionalProperties", false);
-                });
+                node = typedComponents("sink", sinkTypes.all(), defs);
+            } else if (section.equals("sources")) {
+                node = typedComponents("source", sourceTypes.all(), defs);
             } else if (section.equals("workflows")) {
                 node = JSON.objectNode().put("type", "array");
                 node.putObject("items").put("type", "string");
@@ -230,6 +226,37 @@ public final class SchemaGenerator {
         schema.put("additionalProperties", false);
         schema.set("$defs", defs);
         return schema;
+    }
+
+    /** A map of names to objects with exactly one type key ({@code sinks:}, {@code sources:}): a oneOf over the installed types. */
+    private static ObjectNode typedComponents(String kind, Map<String, ?> types, ObjectNode defs) {
+        ObjectNode node = JSON.objectNode().put("type", "object");
+        ArrayNode oneOf = node.putObject("additionalProperties").putArray("oneOf");
+        types.forEach((type, factory) -> {
+            Class<? extends Record> options = optionsOf(factory);
+            oneOf.addObject().put("$ref", "#/$defs/" + kind + "." + type);
+            ObjectNode def = defs.putObject(kind + "." + type);
+            def.put("title", type);
+            def.put("description", options.getAnnotation(Documentation.class).summary());
+            def.put("type", "object");
+            def.putObject("properties").set(type, OptionsSchema.of(options));
+            def.putArray("required").add(type);
+            def.put("additionalProperties", false);
+        });
+        if (types.isEmpty()) {
+            node.putObject("additionalProperties").put("not", true);
+        }
+        return node;
+    }
+
+    static Class<? extends Record> optionsOf(Object factory) {
+        if (factory instanceof dev.switchboard.schemas.spi.SinkFactory<?> sink) {
+            return sink.optionsType();
+        }
+        if (factory instanceof dev.switchboard.schemas.spi.SourceFactory<?> source) {
+            return source.optionsType();
+        }
+        throw new IllegalStateException("Not a sink or source factory: " + factory);
     }
 
     static String json(ObjectNode node) {

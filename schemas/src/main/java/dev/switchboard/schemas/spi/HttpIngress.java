@@ -1,0 +1,48 @@
+package dev.switchboard.schemas.spi;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The engine's one HTTP listener. Sources register a handler on a path; the listener gives them the
+ * raw body (for signature checks), bounded in size, and sends back what they answer.
+ */
+public interface HttpIngress {
+
+    /** One request as received. Header names are lower case. */
+    record Request(String method, String path, Map<String, List<String>> headers, Map<String, List<String>> query,
+                   byte[] body, String remoteAddress) {
+
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    /** What to answer. */
+    record Response(int status, String contentType, byte[] body) {
+
+        public static Response json(int status, String json) {
+            return new Response(status, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        /** An error body in the shape {"error": "..."}; the message must not echo secrets. */
+        public static Response error(int status, String message) {
+            String escaped = message.replace("\\", "\\\\").replace("\"", "\\\"");
+            return json(status, "{\"error\":\"" + escaped + "\"}");
+        }
+    }
+
+    /** Handles requests to one path. */
+    @FunctionalInterface
+    interface Handler {
+        Response handle(Request request) throws Exception;
+    }
+
+    /**
+     * Routes requests for {@code path} (exact match) to the handler.
+     *
+     * @param maxBodyBytes larger bodies are refused with 413 before the handler runs
+     */
+    void route(String path, int maxBodyBytes, Handler handler);
+}

@@ -1,0 +1,22 @@
+package dev.switchboard.schemas.spi;
+
+import java.util.List;
+
+/**
+ * Creates one source type (a webhook listener, a mailbox, a CRM database's change stream).
+ * Registered with {@link java.util.ServiceLoader}; like steps and sinks, its options record carries
+ * the name ({@link dev.switchboard.schemas.options.Documentation}), options and examples.
+ *
+ * @param <O> the options record
+ */
+public interface SourceFactory<O extends Record> {
+
+    Class<O> optionsType();
+
+    /** Checks beyond declared types and bounds (a secret that is not set, say). */
+    default List<String> check(O options, SourceEnvironment environment) {
+        return List.of();
+    }
+
+    Source create(String name, O options, SourceEnvironment environment);
+}

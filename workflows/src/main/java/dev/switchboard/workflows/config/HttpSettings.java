@@ -1,0 +1,30 @@
+package dev.switchboard.workflows.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.schemas.options.Option;
+
+/** The {@code http:} section: the engine's HTTP listener for webhooks, health, metrics and the admin API. */
+public record HttpSettings(
+        @Option(description = "Address to listen on. `127.0.0.1` keeps it local; use `0.0.0.0` in a container.", defaultValue = "127.0.0.1")
+        String host,
+        @Option(description = "Port to listen on; 0 picks a free one; -1 turns the listener off.", defaultValue = "8080", minimum = -1, maximum = 65535)
+        Integer port,
+        @Option(description = "Largest request body accepted, in bytes, unless a source sets its own.", defaultValue = "1048576", minimum = 1024)
+        @JsonProperty("max_body_bytes") Integer maxBodyBytes) {
+
+    public static HttpSettings defaults() {
+        return new HttpSettings(null, null, null);
+    }
+
+    public String hostOrDefault() {
+        return host == null ? "127.0.0.1" : host;
+    }
+
+    public int portOrDefault() {
+        return port == null ? 8080 : port;
+    }
+
+    public int maxBodyBytesOrDefault() {
+        return maxBodyBytes == null ? 1024 * 1024 : maxBodyBytes;
+    }
+}
