@@ -200,6 +200,8 @@ public final class BenchCommand implements Callable<Integer> {
                   bootstrap_servers: %s
                 topics:
                   tasks: bench.tasks.%d
+                http:
+                  port: -1
                 sinks:
                   bench:
                     jsonl:

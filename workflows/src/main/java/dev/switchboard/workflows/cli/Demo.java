@@ -61,6 +61,8 @@ public final class Demo {
         String configText = """
                 kafka:
                   data_dir: ../kafka
+                http:
+                  port: 0
                 sinks:
                   support-queue:
                     jsonl:

@@ -52,6 +52,9 @@ public final class Engine implements AutoCloseable {
     private OutputWriter writer;
     private TaskDelivery delivery;
     private final List<TaskSink> sinks = new ArrayList<>();
+    private final List<dev.switchboard.schemas.spi.Source> sources = new ArrayList<>();
+    private HttpIngressServer http;
+    private KafkaEventPublisher eventPublisher;
 
     public Engine(EngineConfig config) {
         this.config = config;
@@ -91,6 +94,23 @@ public final class Engine implements AutoCloseable {
 
     public EngineConfig config() {
         return config;
+    }
+
+    /** The HTTP listener's port, or -1 when it is off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** The HTTP listener, for the engine's own routes (health, metrics, admin); null when off. */
+    public HttpIngressServer http() {
+        return http;
+    }
+
+    /** Health of each source by name. */
+    public Map<String, Map<String, Object>> sourceHealth() {
+        Map<String, Map<String, Object>> health = new LinkedHashMap<>();
+        sources.forEach(source -> health.put(source.name(), source.health()));
+        return health;
     }
 
     /** Starts Kafka (embedded when no bootstrap servers are configured), then delivery, then each workflow. */
@@ -147,11 +167,63 @@ public final class Engine implements AutoCloseable {
                 camel.addRoutes(new WorkflowRoute(runner, writer, () -> running, 256));
             }
             camel.start();
+            startSources(clientProperties);
             LOG.info("Switchboard started: {} workflow(s) {}, sinks {}", workflows.size(), runners.keySet(), sinkByName.keySet());
         } catch (Exception e) {
             close();
             throw new IllegalStateException("Switchboard could not start: " + e.getMessage(), e);
         }
+    }
+
+    private void startSources(Map<String, String> clientProperties) throws Exception {
+        if (config.http().portOrDefault() >= 0) {
+            http = new HttpIngressServer(config.http().hostOrDefault(), config.http().portOrDefault());
+        }
+        if (!config.sources().isEmpty()) {
+            eventPublisher = new KafkaEventPublisher(bootstrapServers, clientProperties);
+            dev.switchboard.schemas.spi.SourceEnvironment environment = sourceEnvironment();
+            for (EngineConfig.SourceSpec spec : config.sources().values()) {
+                dev.switchboard.schemas.spi.Source source = spec.factory().create(spec.name(), spec.options(), environment);
+                sources.add(source);
+                source.start();
+            }
+        }
+        if (http != null) {
+            http.start();
+            LOG.info("HTTP listener on {}:{}", config.http().hostOrDefault(), http.port());
+        }
+    }
+
+    private dev.switchboard.schemas.spi.SourceEnvironment sourceEnvironment() {
+        return new dev.switchboard.schemas.spi.SourceEnvironment() {
+            @Override
+            public Path baseDir() {
+                return config.baseDir();
+            }
+
+            @Override
+            public Path stateDir(String sourceName) {
+                return config.baseDir().resolve(".switchboard/sources").resolve(sourceName);
+            }
+
+            @Override
+            public Optional<String> secret(String name) {
+                return Optional.ofNullable(System.getenv(name));
+            }
+
+            @Override
+            public dev.switchboard.schemas.spi.EventPublisher events() {
+                return eventPublisher;
+            }
+
+            @Override
+            public dev.switchboard.schemas.spi.HttpIngress http() {
+                if (http == null) {
+                    throw new IllegalStateException("The HTTP listener is off (http.port: -1); webhook sources need it");
+                }
+                return http;
+            }
+        };
     }
 
     /** Counters by stage: {@code workflow.<name>} and {@code delivery}. */
@@ -198,6 +270,22 @@ public final class Engine implements AutoCloseable {
     @Override
     public synchronized void close() {
         running = false;
+        if (http != null) {
+            http.close();
+            http = null;
+        }
+        for (dev.switchboard.schemas.spi.Source source : sources) {
+            try {
+                source.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Stopping source {}: {}", source.name(), e.getMessage());
+            }
+        }
+        sources.clear();
+        if (eventPublisher != null) {
+            eventPublisher.close();
+            eventPublisher = null;
+        }
         if (camel != null) {
             try {
                 camel.stop();

@@ -93,6 +93,8 @@ class EngineIT {
                       timeout_seconds: 5
                 outbound:
                   allowed_hosts: [%s]
+                http:
+                  port: 0
                 delivery:
                   max_attempts: 6
                   initial_backoff_ms: 10

@@ -95,6 +95,8 @@ class OpenAiWorkflowIT {
                           url: %s
                     outbound:
                       allowed_hosts: [%s]
+                    http:
+                      port: 0
                     """.formatted(kafka.servers(), suffix, suffix, suffix, model.baseUrl(), receiver.url(), receiver.hostAndPort()), dir);
             assertThat(config.problems()).isEmpty();
             try (Engine engine = new Engine(config.config())) {
