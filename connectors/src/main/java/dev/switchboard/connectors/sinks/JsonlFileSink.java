@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sinks;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.Task;
@@ -12,9 +13,12 @@ import dev.switchboard.schemas.spi.SinkFactory;
 import dev.switchboard.schemas.spi.TaskSink;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -60,18 +64,34 @@ public final class JsonlFileSink implements SinkFactory<JsonlFileSink.Options> {
                 if (file.getParent() != null) {
                     Files.createDirectories(file.getParent());
                 }
+                boolean endsWithNewline = true;
                 if (Files.exists(file)) {
-                    try (BufferedReader reader = Files.newBufferedReader(file)) {
+                    // lenient decoding: a crash may also cut a line inside a multi-byte character
+                    try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
                         String line;
                         while ((line = reader.readLine()) != null) {
                             if (!line.isBlank()) {
-                                JsonNode node = JSON.readTree(line);
-                                written.add(node.path("id").asText());
+                                try {
+                                    JsonNode node = JSON.readTree(line);
+                                    written.add(node.path("id").asText());
+                                } catch (JsonProcessingException torn) {
+                                    // a line cut short by a crash mid-write: that task was not written, so it may be again
+                                }
                             }
+                        }
+                    }
+                    try (SeekableByteChannel in = Files.newByteChannel(file)) {
+                        if (in.size() > 0) {
+                            ByteBuffer last = ByteBuffer.allocate(1);
+                            in.position(in.size() - 1).read(last);
+                            endsWithNewline = last.get(0) == '\n';
                         }
                     }
                 }
                 this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+                if (!endsWithNewline) {
+                    channel.write(ByteBuffer.wrap(new byte[] {'\n'})); // start the next task on a line of its own
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot open task file " + file + ": " + e.getMessage(), e);
             }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
@@ -58,10 +60,15 @@ public final class EventParser {
                 .build();
         this.mapper = new ObjectMapper(factory);
         JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-        this.envelope = schemas.getSchema(load("cloudevent"));
+        // In draft 2020-12 "format" only annotates unless asserted; the envelope's "time" must be a date-time.
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()
+                .pathType(PathType.LEGACY)
+                .formatAssertionsEnabled(true)
+                .build();
+        this.envelope = schemas.getSchema(load("cloudevent"), config);
         Map<String, JsonSchema> data = new LinkedHashMap<>();
         for (String type : KNOWN_TYPES) {
-            data.put(type, schemas.getSchema(load(type)));
+            data.put(type, schemas.getSchema(load(type), config));
         }
         this.dataSchemas = Map.copyOf(data);
     }
@@ -128,7 +135,7 @@ public final class EventParser {
             }
             String dataProblems = describe(dataSchema.validate(data));
             if (!dataProblems.isEmpty()) {
-                return new Rejected("Event data does not match " + type + ".schema.json: " + dataProblems.replace("$.", "data."));
+                return new Rejected("Event data does not match " + type + ".schema.json: " + dataProblems.replace("$.", "data.").replace("$:", "data:"));
             }
         }
         return new Accepted((ObjectNode) node);

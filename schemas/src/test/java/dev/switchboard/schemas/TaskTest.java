@@ -1,0 +1,74 @@
+package dev.switchboard.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TaskTest {
+
+    @Test
+    void should_return_same_id_when_inputs_are_same() {
+        // given / when
+        String first = Task.idFor("ticket-triage", "evt-1", "create-task");
+        String second = Task.idFor("ticket-triage", "evt-1", "create-task");
+
+        // then
+        assertThat(first).isEqualTo(second);
+    }
+
+    @Test
+    void should_return_tsk_and_32_hex_digits_when_computing_id() {
+        // given / when
+        String id = Task.idFor("ticket-triage", "evt-1", "create-task");
+
+        // then
+        assertThat(id).matches("tsk_[0-9a-f]{32}");
+    }
+
+    @Test
+    void should_return_different_ids_when_workflow_event_or_step_differs() {
+        // given / when
+        List<String> ids = List.of(
+                Task.idFor("ticket-triage", "evt-1", "create-task"),
+                Task.idFor("lead-routing", "evt-1", "create-task"),
+                Task.idFor("ticket-triage", "evt-2", "create-task"),
+                Task.idFor("ticket-triage", "evt-1", "notify"));
+
+        // then
+        assertThat(Set.copyOf(ids)).hasSize(ids.size());
+    }
+
+    @Test
+    void should_return_different_ids_when_parts_shift_across_boundaries() {
+        // given inputs whose plain concatenation is the same
+        String a = Task.idFor("ab", "c", "d");
+        String b = Task.idFor("a", "bc", "d");
+        String c = Task.idFor("a", "b", "cd");
+
+        // then the separator keeps them apart
+        assertThat(Set.of(a, b, c)).hasSize(3);
+    }
+
+    @Test
+    void should_default_fields_and_lineage_when_they_are_null() {
+        // given / when
+        Task task = new Task("tsk_1", "wf", "step", "sink", "evt-1", "ticket.created", "t", null, null, null, null,
+                null, null, null);
+
+        // then
+        assertThat(task.fields()).isEmpty();
+        assertThat(task.lineage()).isEmpty();
+    }
+
+    @Test
+    void should_refuse_task_when_id_or_sink_is_null() {
+        // given / when / then
+        assertThatNullPointerException().isThrownBy(() ->
+                new Task(null, "wf", "step", "sink", "evt-1", "t", "t", null, null, null, null, null, null, null));
+        assertThatNullPointerException().isThrownBy(() ->
+                new Task("tsk_1", "wf", "step", null, "evt-1", "t", "t", null, null, null, null, null, null, null));
+    }
+}
