@@ -47,9 +47,17 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
     private final BooleanSupplier running;
     private final ExecutorService pool;
     private final Map<String, Long> counters = new ConcurrentHashMap<>();
+    private final RunObserver observer;
 
     public TaskDelivery(String tasksTopic, String deadLetterTopic, String deliveriesTopic, Map<String, TaskSink> sinks,
                         DeliverySettings settings, OutputWriter writer, BooleanSupplier running, int parallelism) {
+        this(tasksTopic, deadLetterTopic, deliveriesTopic, sinks, settings, writer, running, parallelism, RunObserver.NONE);
+    }
+
+    public TaskDelivery(String tasksTopic, String deadLetterTopic, String deliveriesTopic, Map<String, TaskSink> sinks,
+                        DeliverySettings settings, OutputWriter writer, BooleanSupplier running, int parallelism,
+                        RunObserver observer) {
+        this.observer = observer;
         this.tasksTopic = tasksTopic;
         this.deadLetterTopic = deadLetterTopic;
         this.deliveriesTopic = deliveriesTopic;
@@ -113,16 +121,21 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
         for (int attempt = 1; attempt <= max; attempt++) {
             count("attempts");
             DeliveryResult result;
+            long started = System.nanoTime();
             try {
                 result = sink.deliver(task);
             } catch (RuntimeException e) {
                 result = new DeliveryResult.Retry(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
             }
+            observer.deliveryAttempt(sink.name(), result instanceof DeliveryResult.Delivered ? "delivered"
+                    : result instanceof DeliveryResult.Rejected ? "rejected" : "retry", System.nanoTime() - started);
             if (result instanceof DeliveryResult.Delivered delivered) {
                 count("delivered");
+                observer.delivery(sink.name(), "delivered");
                 return List.of(receipt(task, "delivered", attempt, delivered.detail()));
             }
             if (result instanceof DeliveryResult.Rejected rejected) {
+                observer.delivery(sink.name(), "dead_lettered");
                 return List.of(deadLetter(input, "Sink '" + sink.name() + "' rejected task " + task.id() + ": " + rejected.reason()),
                         receipt(task, "dead_lettered", attempt, rejected.reason()));
             }
@@ -138,6 +151,7 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
                 sleep(wait);
             }
         }
+        observer.delivery(sink.name(), "dead_lettered");
         return List.of(deadLetter(input, "Sink '" + sink.name() + "' failed " + max + " attempts for task " + task.id() + ": " + lastReason),
                 receipt(task, "dead_lettered", max, lastReason));
     }

@@ -11,7 +11,7 @@ import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.spi.StepOutcome;
 import dev.switchboard.workflows.expr.Cel;
-import dev.switchboard.workflows.expr.Template;
+import dev.switchboard.schemas.template.Template;
 import dev.switchboard.workflows.model.StepSpec;
 import dev.switchboard.workflows.model.Workflow;
 import java.nio.charset.StandardCharsets;
@@ -47,11 +47,18 @@ public final class WorkflowRunner implements AutoCloseable {
     private final List<CompiledStep> steps = new ArrayList<>();
     private final Map<String, Long> counters = new ConcurrentHashMap<>();
     private final Map<String, Template> templates = new ConcurrentHashMap<>();
+    private final RunObserver observer;
 
     private record CompiledStep(StepSpec spec, Cel.Condition when, Step step) {
     }
 
     public WorkflowRunner(Workflow workflow, StepEnvironment environment, EventParser parser, String tasksTopic, String deadLetterTopic) {
+        this(workflow, environment, parser, tasksTopic, deadLetterTopic, RunObserver.NONE);
+    }
+
+    public WorkflowRunner(Workflow workflow, StepEnvironment environment, EventParser parser, String tasksTopic,
+                          String deadLetterTopic, RunObserver observer) {
+        this.observer = observer;
         this.workflow = workflow;
         this.parser = parser;
         this.tasksTopic = tasksTopic;
@@ -76,7 +83,18 @@ public final class WorkflowRunner implements AutoCloseable {
 
     /** The records to write for this batch; never throws for a bad event. */
     public List<ProducerRecord<byte[], byte[]>> process(List<InputRecord> batch) {
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
+        Map<String, Long> before = Map.copyOf(counters);
+        List<ProducerRecord<byte[], byte[]>> out = process(batch, new ArrayList<>());
+        observer.batch(workflow.name(), batch.size(), delta(before, "skipped"), delta(before, "tasks"),
+                delta(before, "dead_letters"), delta(before, "reviews"));
+        return out;
+    }
+
+    private int delta(Map<String, Long> before, String counter) {
+        return (int) (counters.getOrDefault(counter, 0L) - before.getOrDefault(counter, 0L));
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> process(List<InputRecord> batch, List<ProducerRecord<byte[], byte[]>> out) {
         List<Run> alive = new ArrayList<>();
         for (InputRecord input : batch) {
             EventParser.Result parsed = parser.parse(input.value());
@@ -136,22 +154,30 @@ public final class WorkflowRunner implements AutoCloseable {
     private void runStep(CompiledStep step, List<Run> selected, List<ProducerRecord<byte[], byte[]>> out) {
         List<Run> pending = selected;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
+            long started = System.nanoTime();
             List<StepOutcome> outcomes = runSafely(step, pending);
+            long nanos = System.nanoTime() - started;
+            int completedCount = 0;
+            int failedCount = 0;
             List<Run> retry = new ArrayList<>();
             for (int i = 0; i < pending.size(); i++) {
                 Run run = pending.get(i);
                 StepOutcome outcome = outcomes.get(i);
                 if (outcome instanceof StepOutcome.Completed completed) {
+                    completedCount++;
+                    completed.calls().forEach(call -> observer.modelCall(workflow.name(), step.spec().id(), call));
                     run.calls.addAll(completed.calls());
                     run.steps.put(step.spec().id(), completed.output());
                     if (completed.task() != null) {
                         run.tasks.add(completed.task());
                     }
                 } else if (outcome instanceof StepOutcome.Failed failed) {
+                    failed.calls().forEach(call -> observer.modelCall(workflow.name(), step.spec().id(), call));
                     run.calls.addAll(failed.calls());
                     if (failed.retriable() && attempt < RETRIABLE_ATTEMPTS) {
                         retry.add(run);
                     } else {
+                        failedCount++;
                         run.failed = true;
                         String reason = "Step '" + step.spec().id() + "' (" + step.spec().type() + ") failed"
                                 + (failed.retriable() ? " after " + attempt + " attempts" : "") + ": " + failed.reason();
@@ -159,6 +185,8 @@ public final class WorkflowRunner implements AutoCloseable {
                     }
                 }
             }
+            observer.step(workflow.name(), step.spec().id(), step.spec().type(), pending.size(), nanos,
+                    completedCount, failedCount, retry.size());
             pending = retry;
             if (!pending.isEmpty()) {
                 pause(Duration.ofMillis(250L << attempt));
