@@ -50,7 +50,7 @@ public final class ModelRegistry implements AutoCloseable {
 
     private Classifier createClassifier(String name) {
         ModelDefinition definition = definition(name);
-        return switch (definition.provider()) {
+        return switch (definition.providerOrDefault()) {
             case "embedded" -> new EmbeddedClassifier(name);
             case "openai" -> new OpenAiClassifier(name, definition);
             default -> throw new IllegalArgumentException("Unknown provider '" + definition.provider()

@@ -45,4 +45,22 @@ public sealed interface StepOutcome {
             return new Failed(reason, true, List.of());
         }
     }
+
+    /**
+     * No model gave an answer good enough to act on (every model of the chain failed, answered
+     * invalidly or below the step's confidence threshold), or a guardrail asked for a person. The
+     * event goes to the review topic and stops there until someone approves or rejects it.
+     *
+     * @param reason     why it is held, for the person who decides
+     * @param candidates what each model said and why it was not taken: maps with {@code model},
+     *                   {@code outcome}, {@code reason} and, when there was one, {@code output}
+     * @param calls      the model calls made, for accounting and lineage
+     */
+    record Review(String reason, List<Map<String, Object>> candidates, List<ModelCall> calls) implements StepOutcome {
+        public Review {
+            Objects.requireNonNull(reason, "reason");
+            candidates = List.copyOf(candidates);
+            calls = List.copyOf(calls);
+        }
+    }
 }

@@ -1,0 +1,166 @@
+package dev.switchboard.llm.chat;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import dev.switchboard.llm.ModelDefinition;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Any OpenAI-compatible chat endpoint (OpenAI, DeepSeek, Qwen, vLLM, Ollama, llama.cpp, LM Studio,
+ * OpenRouter) through LangChain4j's {@link OpenAiChatModel}, with the {@link RetryAfterHttpClient}
+ * plugged in so a 429's {@code Retry-After} reaches the retry policy.
+ *
+ * <p>Every call carries {@code max_tokens}. A call with a schema asks for a strict JSON-schema
+ * response format; endpoints that reject it (DeepSeek's API) get plain JSON mode from then on, and
+ * the caller checks the answer either way. The endpoint never retries: {@link GuardedChatEndpoint}
+ * does, within the limits shared by every workflow.
+ */
+public final class OpenAiChatEndpoint implements ChatEndpoint {
+
+    /** Sent when no key is configured: local servers (vLLM, Ollama, llama.cpp) ignore it. */
+    public static final String NO_API_KEY = "no-key";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiChatEndpoint.class);
+
+    private final String name;
+    private final ModelDefinition definition;
+    private final ChatModel model;
+    /** Set once the endpoint rejected a JSON-schema response format (DeepSeek does); then plain JSON mode. */
+    private volatile boolean jsonSchemaRejected;
+
+    /** Reads the API key from the environment variable {@code definition.apiKeyEnvOrPreset()}, if any. */
+    public OpenAiChatEndpoint(String name, ModelDefinition definition) {
+        this(name, definition, apiKeyFrom(name, definition));
+    }
+
+    public OpenAiChatEndpoint(String name, ModelDefinition definition, String apiKey) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("A model needs a name: the key under `models:`");
+        }
+        Objects.requireNonNull(definition, "definition");
+        if (definition.model() == null || definition.model().isBlank()) {
+            throw new IllegalArgumentException("Model '" + name + "' has no `model`: set the model name sent to the"
+                    + " endpoint, e.g. `model: deepseek-chat`");
+        }
+        this.name = name;
+        this.definition = definition;
+        this.jsonSchemaRejected = !definition.jsonSchemaSupported();
+        Duration timeout = Duration.ofSeconds(definition.timeoutSecondsOrDefault());
+        this.model = OpenAiChatModel.builder()
+                .httpClientBuilder(RetryAfterHttpClient.builder().connectTimeout(timeout).readTimeout(timeout))
+                .baseUrl(definition.baseUrlOrPreset())
+                .apiKey(apiKey == null || apiKey.isBlank() ? NO_API_KEY : apiKey)
+                .modelName(definition.model())
+                .timeout(timeout)
+                .maxTokens(definition.maxTokensOrDefault())
+                .temperature(definition.temperatureOrDefault())
+                .strictJsonSchema(true)
+                .maxRetries(0)
+                .build();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ModelDefinition definition() {
+        return definition;
+    }
+
+    @Override
+    public ChatAnswer chat(ChatCall call) {
+        long started = System.nanoTime();
+        ChatResponse response;
+        try {
+            response = send(call);
+        } catch (RuntimeException e) {
+            return ChatAnswer.failed(ChatFailures.failure(e, describe(), definition.timeoutSecondsOrDefault()), millisSince(started),
+                    definition.model());
+        }
+        TokenUsage usage = response.tokenUsage();
+        long tokensIn = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        long tokensOut = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
+        String content = response.aiMessage() == null ? null : response.aiMessage().text();
+        return ChatAnswer.of(content, response.finishReason() == FinishReason.LENGTH, tokensIn, tokensOut, millisSince(started),
+                response.modelName() == null ? definition.model() : response.modelName());
+    }
+
+    private ChatResponse send(ChatCall call) {
+        boolean withSchema = call.schema() != null && !jsonSchemaRejected;
+        List<ChatMessage> messages = new ArrayList<>();
+        messages.add(SystemMessage.from(call.system()));
+        for (ChatCall.Turn turn : call.turns()) {
+            messages.add(turn.role() == ChatCall.Role.USER ? UserMessage.from(turn.text()) : AiMessage.from(turn.text()));
+        }
+        ChatRequest.Builder request = ChatRequest.builder().messages(messages);
+        if (call.maxTokens() != null) {
+            request.maxOutputTokens(call.maxTokens());
+        }
+        if (call.schema() != null) {
+            request.responseFormat(withSchema
+                    ? ResponseFormat.builder().type(ResponseFormatType.JSON)
+                            .jsonSchema(JsonSchema.builder().name(call.schemaName()).rootElement(call.schema()).build()).build()
+                    : ResponseFormat.JSON);
+        }
+        try {
+            return model.chat(request.build());
+        } catch (RuntimeException e) {
+            if (!withSchema || !rejectsJsonSchema(e)) {
+                throw e;
+            }
+            // Not a retry of the same call: the same question in the JSON mode this endpoint supports.
+            if (!jsonSchemaRejected) {
+                jsonSchemaRejected = true;
+                LOG.warn("Model '{}' at {} rejected a JSON-schema response format; using JSON mode, answers are still"
+                        + " checked against the schema", name, definition.baseUrlOrPreset());
+            }
+            return send(call);
+        }
+    }
+
+    private static boolean rejectsJsonSchema(RuntimeException error) {
+        HttpException http = ChatFailures.find(error, HttpException.class);
+        return http != null && (http.statusCode() == 400 || http.statusCode() == 422)
+                && http.getMessage() != null && http.getMessage().contains("response_format");
+    }
+
+    private String describe() {
+        String baseUrl = definition.baseUrlOrPreset();
+        return "model '" + name + "' at " + (baseUrl == null ? "the OpenAI API" : baseUrl);
+    }
+
+    private static double millisSince(long started) {
+        return (System.nanoTime() - started) / 1e6;
+    }
+
+    private static String apiKeyFrom(String name, ModelDefinition definition) {
+        String variable = definition == null ? null : definition.apiKeyEnvOrPreset();
+        if (variable == null) {
+            return null;
+        }
+        String key = System.getenv(variable);
+        if (key == null || key.isBlank()) {
+            LOG.warn("Environment variable {} for model '{}' is not set; calling without an API key", variable, name);
+        }
+        return key;
+    }
+}
