@@ -5,7 +5,7 @@ import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
 import dev.switchboard.workflows.expr.Cel;
-import dev.switchboard.workflows.expr.Template;
+import dev.switchboard.schemas.template.Template;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;

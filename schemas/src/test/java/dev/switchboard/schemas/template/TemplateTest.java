@@ -1,4 +1,4 @@
-package dev.switchboard.workflows.expr;
+package dev.switchboard.schemas.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -150,5 +150,17 @@ class TemplateTest {
         assertThatThrownBy(() -> Template.parse(source))
                 .isInstanceOf(Template.TemplateException.class)
                 .hasMessageContaining(message);
+    }
+
+    @Test
+    void should_escape_inserted_values_only_when_rendered_with_an_escape() {
+        // given
+        Template template = Template.parse("{\"subject\": \"{{ event.data.subject }}\", \"tags\": \"{{ event.data.tags }}\"}");
+
+        // when
+        String text = template.render(root(), value -> value.replace("\"", "\\\""));
+
+        // then the template's own quotes stay, the value's quotes are escaped
+        assertThat(text).isEqualTo("{\"subject\": \"Printer on fire\", \"tags\": \"[\\\"hardware\\\",\\\"urgent\\\"]\"}");
     }
 }

@@ -1,15 +1,17 @@
-package dev.switchboard.workflows.expr;
+package dev.switchboard.schemas.template;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@code {{ path }}} template. It can only read values: a path is dots and list indexes over
- * {@code event} and {@code steps}, nothing is called or evaluated, and values from events are
- * inserted as text — a value that itself contains {@code {{ }}} stays text.
+ * A {@code {{ path }}} template. It can only read values: a path is dots and list indexes over the
+ * roots its user offers ({@code event} and {@code steps} in workflows, {@code task} in a sink's body),
+ * nothing is called or evaluated, and values are inserted as text — a value that itself contains
+ * {@code {{ }}} stays text.
  *
  * <p>Hand-written rather than a template library on purpose: every general-purpose engine
  * (Mustache, Pebble, FreeMarker) has sections, helpers or method calls, and the one promise here is
@@ -88,13 +90,21 @@ public final class Template {
 
     /** Renders against a root map; absent values render as empty text. */
     public String render(Map<String, Object> root) {
+        return render(root, UnaryOperator.identity());
+    }
+
+    /**
+     * Renders with every inserted value passed through {@code escape} (JSON string escaping for a
+     * JSON body, say); the template's own text is left as written.
+     */
+    public String render(Map<String, Object> root, UnaryOperator<String> escape) {
         StringBuilder out = new StringBuilder();
         for (Object part : parts) {
             if (part instanceof String literal) {
                 out.append(literal);
             } else {
                 Object value = read(root, (Path) part);
-                out.append(text(value));
+                out.append(escape.apply(text(value)));
             }
         }
         return out.toString();
