@@ -10,10 +10,17 @@ public record HttpSettings(
         @Option(description = "Port to listen on; 0 picks a free one; -1 turns the listener off.", defaultValue = "8080", minimum = -1, maximum = 65535)
         Integer port,
         @Option(description = "Largest request body accepted, in bytes, unless a source sets its own.", defaultValue = "1048576", minimum = 1024)
-        @JsonProperty("max_body_bytes") Integer maxBodyBytes) {
+        @JsonProperty("max_body_bytes") Integer maxBodyBytes,
+        @Option(description = "Environment variable holding the bearer token of the admin API (`/admin/...`). Unset: the admin API is off.",
+                defaultValue = "SWITCHBOARD_ADMIN_TOKEN", secret = true)
+        @JsonProperty("admin_token_env") String adminTokenEnv) {
 
     public static HttpSettings defaults() {
-        return new HttpSettings(null, null, null);
+        return new HttpSettings(null, null, null, null);
+    }
+
+    public String adminTokenEnvOrDefault() {
+        return adminTokenEnv == null ? "SWITCHBOARD_ADMIN_TOKEN" : adminTokenEnv;
     }
 
     public String hostOrDefault() {

@@ -10,10 +10,22 @@ public record Topics(
         @Option(description = "Dead letters: the original bytes of events and tasks that failed, with the reason and stage in headers.", defaultValue = "switchboard.dlq")
         @JsonProperty("dead_letter") String deadLetter,
         @Option(description = "Delivery receipts: one record per delivered or dead-lettered task, keyed by task id.", defaultValue = "switchboard.deliveries")
-        String deliveries) {
+        String deliveries,
+        @Option(description = "Human review: events held because no model answered well enough, with what each model said.", defaultValue = "switchboard.review")
+        String review,
+        @Option(description = "Audit: one record per model call (prompt version, model, tokens, latency, cost, cache hit, outcome).", defaultValue = "switchboard.audit")
+        String audit) {
 
     public static Topics defaults() {
-        return new Topics(null, null, null);
+        return new Topics(null, null, null, null, null);
+    }
+
+    public String reviewOrDefault() {
+        return review == null ? "switchboard.review" : review;
+    }
+
+    public String auditOrDefault() {
+        return audit == null ? "switchboard.audit" : audit;
     }
 
     public String tasksOrDefault() {

@@ -55,8 +55,19 @@ public final class Engine implements AutoCloseable {
     private final List<dev.switchboard.schemas.spi.Source> sources = new ArrayList<>();
     private HttpIngressServer http;
     private KafkaEventPublisher eventPublisher;
+    private final Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final dev.switchboard.workflows.ops.EngineMetrics metrics = new dev.switchboard.workflows.ops.EngineMetrics();
+    private dev.switchboard.workflows.ops.KafkaWatch kafkaWatch;
+
+    private final java.util.function.Function<String, Optional<String>> secrets;
 
     public Engine(EngineConfig config) {
+        this(config, name -> Optional.ofNullable(System.getenv(name)));
+    }
+
+    /** @param secrets looks up secrets by environment variable name (tests pass their own) */
+    public Engine(EngineConfig config, java.util.function.Function<String, Optional<String>> secrets) {
+        this.secrets = secrets;
         this.config = config;
         this.models = new ModelRegistry(config.models());
         this.stepEnvironment = stepEnvironment(config, models);
@@ -137,8 +148,7 @@ public final class Engine implements AutoCloseable {
             Map<String, String> clientProperties = config.kafka().properties() == null ? Map.of() : config.kafka().properties();
             createTopics(workflows, clientProperties);
             writer = new OutputWriter(bootstrapServers, clientProperties);
-            SinkEnvironment sinkEnvironment = EngineConfigLoader.sinkEnvironment(config.baseDir(), config.outbound(),
-                    name -> Optional.ofNullable(System.getenv(name)));
+            SinkEnvironment sinkEnvironment = EngineConfigLoader.sinkEnvironment(config.baseDir(), config.outbound(), secrets);
             Map<String, TaskSink> sinkByName = new HashMap<>();
             for (EngineConfig.SinkSpec spec : config.sinks().values()) {
                 TaskSink sink = spec.factory().create(spec.name(), spec.options(), sinkEnvironment);
@@ -155,18 +165,26 @@ public final class Engine implements AutoCloseable {
             kafka.getConfiguration().setAdditionalProperties(additional);
             camel.addComponent("kafka", kafka);
             delivery = new TaskDelivery(config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(),
-                    config.topics().deliveriesOrDefault(), sinkByName, config.delivery(), writer, () -> running, 8);
+                    config.topics().deliveriesOrDefault(), sinkByName, config.delivery(), writer, () -> running, 8, metrics);
             if (withDelivery) {
                 camel.addRoutes(delivery);
             }
             EventParser parser = new EventParser();
             for (Workflow workflow : workflows) {
                 WorkflowRunner runner = new WorkflowRunner(workflow, stepEnvironment, parser,
-                        config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault());
+                        config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(), metrics);
                 runners.put(workflow.name(), runner);
                 camel.addRoutes(new WorkflowRoute(runner, writer, () -> running, 256));
             }
             camel.start();
+            List<String> groups = new ArrayList<>();
+            workflows.forEach(workflow -> groups.add(workflow.consumerGroup()));
+            if (withDelivery) {
+                groups.add(TaskDelivery.GROUP_ID);
+            }
+            kafkaWatch = new dev.switchboard.workflows.ops.KafkaWatch(bootstrapServers, clientProperties, groups, java.time.Duration.ofSeconds(10));
+            groups.forEach(group -> metrics.gauge("switchboard.consumer.lag", "Records not yet processed by a stage",
+                    Map.of("group", group), kafkaWatch, watch -> watch.lag(group)));
             startSources(clientProperties);
             LOG.info("Switchboard started: {} workflow(s) {}, sinks {}", workflows.size(), runners.keySet(), sinkByName.keySet());
         } catch (Exception e) {
@@ -189,9 +207,86 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (http != null) {
+            String token = secrets.apply(config.http().adminTokenEnvOrDefault()).orElse(null);
+            new dev.switchboard.workflows.ops.OperationsApi(view(clientProperties), metrics, kafkaWatch, token).register(http);
             http.start();
             LOG.info("HTTP listener on {}:{}", config.http().hostOrDefault(), http.port());
         }
+    }
+
+    /** Prometheus metrics of this engine. */
+    public dev.switchboard.workflows.ops.EngineMetrics metrics() {
+        return metrics;
+    }
+
+    private dev.switchboard.workflows.ops.EngineView view(Map<String, String> clientProperties) {
+        return new dev.switchboard.workflows.ops.EngineView() {
+            @Override
+            public boolean running() {
+                return running && camel != null && camel.isStarted();
+            }
+
+            @Override
+            public List<WorkflowState> workflows() {
+                List<WorkflowState> states = new ArrayList<>();
+                runners.forEach((name, runner) -> {
+                    var status = camel == null ? null : camel.getRouteController().getRouteStatus(WorkflowRoute.routeId(name));
+                    String state = paused.contains(name) ? "Paused" : status == null ? "Stopped" : status.name();
+                    states.add(new WorkflowState(name, state,
+                            runner.workflow().consumerGroup(), runner.workflow().on().topicOrDefault(), runner.counters()));
+                });
+                return states;
+            }
+
+            @Override
+            public void pause(String workflow) {
+                try {
+                    // Stop rather than suspend: camel-kafka's batching consumer does not pick up again after a resume.
+                    // Stopping commits nothing new and leaves the group; starting rejoins at the committed offsets.
+                    paused.add(workflow);
+                    camel.getRouteController().stopRoute(WorkflowRoute.routeId(workflow));
+                    LOG.info("Workflow {} paused by the admin API", workflow);
+                } catch (Exception e) {
+                    throw new IllegalStateException("Cannot pause " + workflow + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void resume(String workflow) {
+                try {
+                    camel.getRouteController().startRoute(WorkflowRoute.routeId(workflow));
+                    paused.remove(workflow);
+                    LOG.info("Workflow {} resumed by the admin API", workflow);
+                } catch (Exception e) {
+                    throw new IllegalStateException("Cannot resume " + workflow + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public String bootstrapServers() {
+                return bootstrapServers;
+            }
+
+            @Override
+            public Map<String, String> clientProperties() {
+                return clientProperties;
+            }
+
+            @Override
+            public String deadLetterTopic() {
+                return config.topics().deadLetterOrDefault();
+            }
+
+            @Override
+            public String reviewTopic() {
+                return config.topics().reviewOrDefault();
+            }
+
+            @Override
+            public Map<String, Map<String, Object>> sources() {
+                return sourceHealth();
+            }
+        };
     }
 
     private dev.switchboard.schemas.spi.SourceEnvironment sourceEnvironment() {
@@ -208,7 +303,7 @@ public final class Engine implements AutoCloseable {
 
             @Override
             public Optional<String> secret(String name) {
-                return Optional.ofNullable(System.getenv(name));
+                return secrets.apply(name);
             }
 
             @Override
@@ -242,6 +337,8 @@ public final class Engine implements AutoCloseable {
         topics.add(config.topics().tasksOrDefault());
         topics.add(config.topics().deadLetterOrDefault());
         topics.add(config.topics().deliveriesOrDefault());
+        topics.add(config.topics().reviewOrDefault());
+        topics.add(config.topics().auditOrDefault());
         createTopics(bootstrapServers, clientProperties, topics, config.kafka().partitionsOrDefault(),
                 config.kafka().replicationFactorOrDefault());
     }
@@ -304,6 +401,10 @@ public final class Engine implements AutoCloseable {
         if (writer != null) {
             writer.close();
             writer = null;
+        }
+        if (kafkaWatch != null) {
+            kafkaWatch.close();
+            kafkaWatch = null;
         }
         models.close();
         if (broker != null) {

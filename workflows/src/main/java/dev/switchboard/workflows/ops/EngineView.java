@@ -1,0 +1,32 @@
+package dev.switchboard.workflows.ops;
+
+import java.util.List;
+import java.util.Map;
+
+/** What the operations API sees of a running engine, and the two things it may change. */
+public interface EngineView {
+
+    /** One workflow as operations see it. */
+    record WorkflowState(String name, String state, String consumerGroup, String topic, Map<String, Long> counters) {
+    }
+
+    boolean running();
+
+    List<WorkflowState> workflows();
+
+    /** Stops consuming for a workflow; its offsets stay where they are. */
+    void pause(String workflow);
+
+    void resume(String workflow);
+
+    String bootstrapServers();
+
+    Map<String, String> clientProperties();
+
+    String deadLetterTopic();
+
+    String reviewTopic();
+
+    /** Health of each source by name. */
+    Map<String, Map<String, Object>> sources();
+}

@@ -1,0 +1,302 @@
+package dev.switchboard.workflows.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.schemas.spi.HttpIngress;
+import dev.switchboard.schemas.spi.HttpIngress.Request;
+import dev.switchboard.schemas.spi.HttpIngress.Response;
+import dev.switchboard.workflows.runtime.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Health, metrics and the admin API on the engine's HTTP listener.
+ *
+ * <ul>
+ *   <li>{@code GET /health/live}: the process and its routes run. A slow model never fails it.</li>
+ *   <li>{@code GET /health/ready}: Kafka answers and every workflow route is started or paused on purpose;
+ *       the body shows each workflow's state and lag and each source's health.</li>
+ *   <li>{@code GET /metrics}: Prometheus text format.</li>
+ *   <li>{@code /admin/...}: with {@code Authorization: Bearer <token>}; off when no token is configured.</li>
+ * </ul>
+ */
+public final class OperationsApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_VALUE_CHARS = 4000;
+
+    private final EngineView engine;
+    private final EngineMetrics metrics;
+    private final KafkaWatch kafka;
+    private final byte[] adminToken;
+
+    /** @param adminToken null turns the admin API off */
+    public OperationsApi(EngineView engine, EngineMetrics metrics, KafkaWatch kafka, String adminToken) {
+        this.engine = engine;
+        this.metrics = metrics;
+        this.kafka = kafka;
+        this.adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public void register(HttpIngress http) {
+        int small = 64 * 1024;
+        http.route("/health/live", small, this::live);
+        http.route("/health/ready", small, this::ready);
+        http.route("/metrics", small, request -> new Response(200, "text/plain; version=0.0.4; charset=utf-8",
+                metrics.scrape().getBytes(StandardCharsets.UTF_8)));
+        http.route("/admin/workflows", small, admin(this::workflows));
+        http.route("/admin/workflows/pause", small, admin(request -> pauseOrResume(request, true)));
+        http.route("/admin/workflows/resume", small, admin(request -> pauseOrResume(request, false)));
+        http.route("/admin/dead-letters", small, admin(this::deadLetters));
+        http.route("/admin/dead-letters/redrive", small, admin(this::redrive));
+        http.route("/admin/reviews", small, admin(this::reviews));
+    }
+
+    private Response live(Request request) {
+        ObjectNode body = JSON.createObjectNode();
+        boolean up = engine.running();
+        body.put("status", up ? "UP" : "DOWN");
+        return Response.json(up ? 200 : 503, body.toString());
+    }
+
+    private Response ready(Request request) {
+        ObjectNode body = JSON.createObjectNode();
+        boolean kafkaUp = kafka.reachable(Duration.ofSeconds(30));
+        ObjectNode kafkaNode = body.putObject("kafka");
+        kafkaNode.put("reachable", kafkaUp);
+        if (!kafkaUp && kafka.lastError() != null) {
+            kafkaNode.put("error", kafka.lastError());
+        }
+        boolean routesUp = true;
+        ArrayNode workflows = body.putArray("workflows");
+        for (EngineView.WorkflowState workflow : engine.workflows()) {
+            boolean ok = workflow.state().equals("Started") || workflow.state().equals("Paused");
+            routesUp &= ok;
+            workflows.addObject()
+                    .put("name", workflow.name())
+                    .put("state", workflow.state())
+                    .put("lag", kafka.lag(workflow.consumerGroup()));
+        }
+        body.set("sources", JSON.valueToTree(engine.sources()));
+        boolean ready = engine.running() && kafkaUp && routesUp;
+        body.put("status", ready ? "UP" : "DOWN");
+        return Response.json(ready ? 200 : 503, body.toString());
+    }
+
+    private HttpIngress.Handler admin(HttpIngress.Handler handler) {
+        return request -> {
+            if (adminToken == null) {
+                return Response.error(404, "The admin API is off: set http.admin_token_env to the name of an environment variable holding a token");
+            }
+            String header = request.header("authorization");
+            byte[] given = header != null && header.startsWith("Bearer ")
+                    ? header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+            if (!MessageDigest.isEqual(given, adminToken)) {
+                return Response.error(401, "Missing or wrong bearer token");
+            }
+            return handler.handle(request);
+        };
+    }
+
+    private Response workflows(Request request) {
+        ArrayNode list = JSON.createArrayNode();
+        for (EngineView.WorkflowState workflow : engine.workflows()) {
+            ObjectNode node = list.addObject();
+            node.put("name", workflow.name());
+            node.put("state", workflow.state());
+            node.put("topic", workflow.topic());
+            node.put("consumer_group", workflow.consumerGroup());
+            node.put("lag", kafka.lag(workflow.consumerGroup()));
+            node.set("counters", JSON.valueToTree(workflow.counters()));
+        }
+        return Response.json(200, list.toString());
+    }
+
+    private Response pauseOrResume(Request request, boolean pause) {
+        if (!request.method().equals("POST")) {
+            return Response.error(405, "Use POST");
+        }
+        String name = first(request.query().get("name"));
+        if (name == null || engine.workflows().stream().noneMatch(w -> w.name().equals(name))) {
+            return Response.error(404, "Unknown workflow '" + name + "'; GET /admin/workflows lists them");
+        }
+        if (pause) {
+            engine.pause(name);
+        } else {
+            engine.resume(name);
+        }
+        return Response.json(200, JSON.createObjectNode().put("name", name).put("state", pause ? "Paused" : "Started").toString());
+    }
+
+    private Response deadLetters(Request request) throws Exception {
+        int limit = Math.max(1, Math.min(500, parseInt(first(request.query().get("limit")), 50)));
+        List<ConsumerRecord<byte[], byte[]>> records = latest(engine.deadLetterTopic(), limit);
+        ArrayNode list = JSON.createArrayNode();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            ObjectNode node = list.addObject();
+            node.put("partition", record.partition());
+            node.put("offset", record.offset());
+            node.put("reason", DeadLetters.header(record.headers(), DeadLetters.REASON));
+            node.put("stage", DeadLetters.header(record.headers(), DeadLetters.STAGE));
+            node.put("step", DeadLetters.header(record.headers(), DeadLetters.STEP));
+            node.put("source_topic", DeadLetters.header(record.headers(), DeadLetters.SOURCE_TOPIC));
+            node.put("time", DeadLetters.header(record.headers(), DeadLetters.TIME));
+            node.put("size", record.value() == null ? 0 : record.value().length);
+            String value = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
+            node.put("value", value.length() > MAX_VALUE_CHARS ? value.substring(0, MAX_VALUE_CHARS) + "…" : value);
+        }
+        return Response.json(200, list.toString());
+    }
+
+    /** Body: {"records": [{"partition": 0, "offset": 12}, ...]}: each goes back to its source topic, bytes and key unchanged. */
+    private Response redrive(Request request) throws Exception {
+        if (!request.method().equals("POST")) {
+            return Response.error(405, "Use POST");
+        }
+        JsonNode body = JSON.readTree(request.body());
+        if (body == null || !body.path("records").isArray() || body.path("records").isEmpty()) {
+            return Response.error(400, "Expected {\"records\": [{\"partition\": 0, \"offset\": 12}]}");
+        }
+        ArrayNode done = JSON.createArrayNode();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer();
+             KafkaProducer<byte[], byte[]> producer = producer()) {
+            for (JsonNode wanted : body.path("records")) {
+                TopicPartition partition = new TopicPartition(engine.deadLetterTopic(), wanted.path("partition").asInt());
+                long offset = wanted.path("offset").asLong();
+                ConsumerRecord<byte[], byte[]> record = read(consumer, partition, offset);
+                ObjectNode result = done.addObject().put("partition", partition.partition()).put("offset", offset);
+                if (record == null) {
+                    result.put("redriven", false).put("error", "No record at that offset");
+                    continue;
+                }
+                String target = DeadLetters.header(record.headers(), DeadLetters.SOURCE_TOPIC);
+                if (target == null) {
+                    result.put("redriven", false).put("error", "The record names no source topic");
+                    continue;
+                }
+                ProducerRecord<byte[], byte[]> again = new ProducerRecord<>(target, record.key(), record.value());
+                again.headers().add("switchboard.redriven.from", (engine.deadLetterTopic() + "/" + partition.partition() + "/" + offset)
+                        .getBytes(StandardCharsets.UTF_8));
+                producer.send(again).get(30, TimeUnit.SECONDS);
+                result.put("redriven", true).put("topic", target);
+            }
+        }
+        return Response.json(200, JSON.createObjectNode().set("records", done).toString());
+    }
+
+    private Response reviews(Request request) throws Exception {
+        int limit = Math.max(1, Math.min(500, parseInt(first(request.query().get("limit")), 50)));
+        ArrayNode list = JSON.createArrayNode();
+        for (ConsumerRecord<byte[], byte[]> record : latest(engine.reviewTopic(), limit)) {
+            if (record.value() == null) {
+                continue;
+            }
+            JsonNode value;
+            try {
+                value = JSON.readTree(record.value());
+            } catch (Exception e) {
+                continue;
+            }
+            list.add(value);
+        }
+        return Response.json(200, list.toString());
+    }
+
+    /** The last {@code limit} records of a topic, across partitions, oldest first. */
+    private List<ConsumerRecord<byte[], byte[]>> latest(String topic, int limit) {
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+            if (partitions == null || partitions.isEmpty()) {
+                return records;
+            }
+            List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(assigned);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(5));
+            Map<TopicPartition, Long> begins = consumer.beginningOffsets(assigned, Duration.ofSeconds(5));
+            long remaining = 0;
+            for (TopicPartition partition : assigned) {
+                long start = Math.max(begins.get(partition), ends.get(partition) - limit);
+                consumer.seek(partition, start);
+                remaining += ends.get(partition) - start;
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (remaining > 0 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    records.add(record);
+                    remaining--;
+                }
+            }
+        }
+        records.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
+        return records.size() > limit ? records.subList(records.size() - limit, records.size()) : records;
+    }
+
+    private static ConsumerRecord<byte[], byte[]> read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long offset) {
+        consumer.assign(List.of(partition));
+        consumer.seek(partition, offset);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.offset() == offset) {
+                    return record;
+                }
+                if (record.offset() > offset) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Properties properties = new Properties();
+        properties.putAll(engine.clientProperties());
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, engine.bootstrapServers());
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "switchboard.admin." + UUID.randomUUID());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        Properties properties = new Properties();
+        properties.putAll(engine.clientProperties());
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, engine.bootstrapServers());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static String first(List<String> values) {
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static int parseInt(String text, int fallback) {
+        try {
+            return text == null ? fallback : Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}
