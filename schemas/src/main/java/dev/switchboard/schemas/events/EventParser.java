@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
 public final class EventParser {
 
     /** Event types with a schema shipped in this module. */
-    public static final Set<String> KNOWN_TYPES = Set.of("ticket.created", "email.received", "crm.lead.created");
+    public static final Set<String> KNOWN_TYPES = Set.of("ticket.created", "ticket.updated", "email.received", "crm.lead.created");
 
     public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
     private static final int MAX_NESTING = 64;

@@ -14,7 +14,9 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.switchboard.schemas.options.Example;
+import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.config.SinkTypes;
+import dev.switchboard.workflows.config.SourceTypes;
 import dev.switchboard.workflows.model.StepTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,6 +94,7 @@ class GeneratedFilesTest {
         List<Class<? extends Record>> options = new ArrayList<>();
         StepTypes.installed().all().values().forEach(factory -> options.add(factory.optionsType()));
         SinkTypes.installed().all().values().forEach(factory -> options.add(factory.optionsType()));
+        SourceTypes.installed().all().values().forEach(factory -> options.add(factory.optionsType()));
 
         // then
         assertThat(options).isNotEmpty().allSatisfy(type ->
@@ -136,6 +139,40 @@ class GeneratedFilesTest {
 
         // then
         assertThat(messages).as("example '%s' of sink type %s", title, type).isEmpty();
+    }
+
+    static Stream<Arguments> sourceExamples() {
+        return SourceTypes.installed().all().entrySet().stream().flatMap(entry ->
+                Stream.of(entry.getValue().optionsType().getAnnotationsByType(Example.class))
+                        .map(example -> Arguments.of(entry.getKey(), example.title(), example.yaml())));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("sourceExamples")
+    void should_match_the_config_schema_when_a_source_example_is_under_sources(String type, String title, String yaml) throws IOException {
+        // given
+        ObjectNode config = YAML.createObjectNode();
+        config.set("sources", YAML.readTree(yaml));
+
+        // when
+        Set<ValidationMessage> messages = CONFIG_SCHEMA.validate(config);
+
+        // then
+        assertThat(messages).as("example '%s' of source type %s", title, type).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("sourceExamples")
+    void should_load_without_problems_when_a_source_example_is_read_by_the_config_loader(String type, String title, String yaml) {
+        // given every secret the example names is set (a Standard Webhooks secret fits every scheme)
+        String config = "sources:\n" + yaml.indent(2);
+
+        // when
+        EngineConfigLoader.Result result = EngineConfigLoader.standard(name -> java.util.Optional.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+                .parse("example.yaml", config, Path.of("."));
+
+        // then
+        assertThat(result.problems()).as("example '%s' of source type %s", title, type).isEmpty();
     }
 
     @Test

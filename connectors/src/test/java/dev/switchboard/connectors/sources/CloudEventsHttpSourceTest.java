@@ -1,0 +1,160 @@
+package dev.switchboard.connectors.sources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.connectors.sources.auth.WebhookAuth;
+import dev.switchboard.schemas.spi.HttpIngress;
+import dev.switchboard.schemas.spi.Source;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CloudEvents HTTP binding: structured, binary and batch modes; validation before publishing. */
+class CloudEventsHttpSourceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "events-secret";
+
+    @TempDir
+    Path dir;
+
+    private RecordingEnvironment environment;
+    private Source source;
+    private int sequence;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        environment = new RecordingEnvironment(dir, Map.of("EVENTS_SECRET", SECRET));
+        source = new CloudEventsHttpSource().create("http-events", new CloudEventsHttpSource.Options(null, null,
+                new WebhookAuth(null, "EVENTS_SECRET", null, null, null, null, null), List.of("ticket.created", "crm.lead.created", "custom.ping"),
+                3, null, null), environment);
+        source.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        source.close();
+    }
+
+    private HttpIngress.Response post(String contentType, String body, Map<String, String> headers) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String id = "msg_" + (++sequence);
+        long now = Instant.now().getEpochSecond();
+        Requests request = Requests.post("/events").body(bytes).header("Content-Type", contentType)
+                .header("webhook-id", id).header("webhook-timestamp", Long.toString(now))
+                .header("webhook-signature", Signatures.standardWebhooks(SECRET, id, now, bytes));
+        headers.forEach(request::header);
+        return environment.route("/events").handle(request.build());
+    }
+
+    private static String text(HttpIngress.Response response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void should_publish_the_event_as_given_when_it_arrives_in_structured_mode() throws Exception {
+        // given
+        String event = new String(Fixtures.bytes("cloudevents/ticket-created.json"), StandardCharsets.UTF_8);
+
+        // when
+        HttpIngress.Response response = post("application/cloudevents+json; charset=UTF-8", event, Map.of());
+
+        // then
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(JSON.readTree(environment.published().get(0).event())).isEqualTo(JSON.readTree(event));
+        assertThat(environment.published().get(0).key()).isEqualTo("T-1001");
+    }
+
+    @Test
+    void should_build_the_event_from_ce_headers_when_it_arrives_in_binary_mode() throws Exception {
+        // when
+        HttpIngress.Response response = post("application/json", "{\"ticket_id\":\"T-2\",\"subject\":\"Hi\",\"body\":\"Text\"}", Map.of(
+                "ce-specversion", "1.0", "ce-id", "evt-2", "ce-source", "/crm/portal", "ce-type", "ticket.created",
+                "ce-time", "2026-03-02T09:00:00Z", "ce-traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                "ce-region", "eu%2Dwest %E2%82%AC"));
+
+        // then
+        assertThat(response.status()).isEqualTo(202);
+        JsonNode event = JSON.readTree(environment.published().get(0).event());
+        assertThat(event).isEqualTo(JSON.readTree("""
+                {"specversion": "1.0", "id": "evt-2", "source": "/crm/portal", "type": "ticket.created", "time": "2026-03-02T09:00:00Z",
+                 "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "region": "eu-west €",
+                 "datacontenttype": "application/json", "data": {"ticket_id": "T-2", "subject": "Hi", "body": "Text"}}"""));
+        assertThat(environment.published().get(0).key()).isEqualTo("evt-2");
+    }
+
+    @Test
+    void should_answer_400_naming_the_missing_headers_when_binary_mode_lacks_attributes() throws Exception {
+        // when
+        HttpIngress.Response response = post("application/json", "{}", Map.of("ce-id", "evt-3"));
+
+        // then
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(text(response)).contains("ce-source, ce-specversion, ce-type");
+        assertThat(environment.published()).isEmpty();
+    }
+
+    @Test
+    void should_publish_every_event_when_a_batch_is_valid() throws Exception {
+        // when
+        HttpIngress.Response response = post("application/cloudevents-batch+json", """
+                [{"specversion":"1.0","id":"b-1","source":"/s","type":"custom.ping","subject":"a"},
+                 {"specversion":"1.0","id":"b-2","source":"/s","type":"custom.ping"}]""", Map.of());
+
+        // then
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(text(response)).isEqualTo("{\"accepted\":2,\"ids\":[\"b-1\",\"b-2\"]}");
+        assertThat(environment.published()).extracting(RecordingEnvironment.Published::key).containsExactly("a", "b-2");
+    }
+
+    @Test
+    void should_publish_nothing_and_name_the_item_when_one_event_of_a_batch_is_invalid() throws Exception {
+        // when
+        HttpIngress.Response response = post("application/cloudevents-batch+json", """
+                [{"specversion":"1.0","id":"b-1","source":"/s","type":"custom.ping"},
+                 {"specversion":"1.0","id":"b-2","source":"/s","type":"ticket.created","data":{"ticket_id":"7","subject":"x"}}]""", Map.of());
+
+        // then
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(text(response)).startsWith("{\"error\":\"Invalid event at [1]: Event data does not match ticket.created.schema.json").contains("body");
+        assertThat(environment.published()).isEmpty();
+    }
+
+    @Test
+    void should_answer_400_when_a_batch_is_larger_than_max_batch() throws Exception {
+        // when
+        HttpIngress.Response response = post("application/cloudevents-batch+json", "[{},{},{},{}]", Map.of());
+
+        // then
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(text(response)).contains("at most 3");
+    }
+
+    @Test
+    void should_answer_400_with_the_parser_reason_when_the_envelope_is_invalid() throws Exception {
+        // when
+        HttpIngress.Response response = post("application/cloudevents+json", "{\"specversion\":\"0.3\",\"id\":\"x\",\"source\":\"/s\",\"type\":\"custom.ping\"}", Map.of());
+
+        // then
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(text(response)).contains("Not a valid CloudEvents 1.0 event").contains("specversion");
+    }
+
+    @Test
+    void should_answer_400_when_the_event_type_is_not_accepted_here() throws Exception {
+        // when
+        HttpIngress.Response response = post("application/cloudevents+json", "{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"/s\",\"type\":\"email.received\"}", Map.of());
+
+        // then
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(text(response)).contains("'email.received' is not accepted here");
+    }
+}
