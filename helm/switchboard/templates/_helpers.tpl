@@ -1,0 +1,178 @@
+{{/* Names, labels and the rendered switchboard.yaml. */}}
+
+{{- define "switchboard.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "switchboard.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "switchboard.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "switchboard.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "switchboard.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "switchboard.labels" -}}
+helm.sh/chart: {{ include "switchboard.chart" . }}
+{{ include "switchboard.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: switchboard
+{{- end }}
+
+{{- define "switchboard.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "switchboard.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "switchboard.image" -}}
+{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
+{{- end }}
+
+{{- define "switchboard.configDir" -}}/etc/switchboard{{- end }}
+
+{{/*
+Names of the environment variables the configuration reads secrets from, one per line as
+<where>=<NAME>: every option ending in _env of models, sinks and sources (api_key_env, secret_env,
+url_env, ...), and ${env:NAME} in Kafka properties.
+*/}}
+{{- define "switchboard.referencedEnv" -}}
+{{- range $model, $definition := .Values.models }}
+{{- if kindIs "map" $definition }}
+{{- range $option, $value := $definition }}
+{{- if and (hasSuffix "_env" $option) $value }}
+{{ printf "models.%s.%s=%s" $model $option $value }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- range $section := list "sinks" "sources" }}
+{{- range $name, $spec := (index $.Values $section) }}
+{{- if kindIs "map" $spec }}
+{{- range $type, $options := $spec }}
+{{- if kindIs "map" $options }}
+{{- range $option, $value := $options }}
+{{- if and (hasSuffix "_env" $option) $value }}
+{{ printf "%s.%s.%s.%s=%s" $section $name $type $option $value }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- range $property, $value := .Values.kafka.properties }}
+{{- range $reference := regexFindAll "\\$\\{env:[A-Za-z_][A-Za-z0-9_]*\\}" (toString $value) -1 }}
+{{ printf "kafka.properties.%s=%s" $property (trimSuffix "}" (trimPrefix "${env:" $reference)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+Fails rendering when the configuration would carry a secret, or names an environment variable
+that the pod does not get.
+*/}}
+{{- define "switchboard.checkSecrets" -}}
+{{- $plainEnv := dict }}
+{{- range .Values.env }}
+{{- $_ := set $plainEnv .name true }}
+{{- end }}
+{{- range $line := splitList "\n" (include "switchboard.referencedEnv" .) }}
+{{- if $line }}
+{{- $parts := splitn "=" 2 $line }}
+{{- if not (or (hasKey $.Values.secretEnv $parts._1) (hasKey $plainEnv $parts._1)) }}
+{{- fail (printf "%s names environment variable %s, but the pod does not get it. Add secretEnv.%s: {secretName: <existing Secret>, key: <key in it>}" $parts._0 $parts._1 $parts._1) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- range $property, $value := .Values.kafka.properties }}
+{{- $text := toString $value }}
+{{- if and (regexMatch "(?i)password$" $property) (not (regexMatch "^\\$\\{env:[A-Za-z_][A-Za-z0-9_]*\\}$" $text)) }}
+{{- fail (printf "kafka.properties.%s holds a literal password; the ConfigMap is not a secret store. Write ${env:NAME} and map NAME under secretEnv" $property) }}
+{{- end }}
+{{- if regexMatch "(?i)password\\s*=\\s*\"(?:[^$\"]|\\$[^{])" $text }}
+{{- fail (printf "kafka.properties.%s holds a literal password; the ConfigMap is not a secret store. Write password=\"${env:NAME}\" and map NAME under secretEnv" $property) }}
+{{- end }}
+{{- end }}
+{{- range $name, $spec := .Values.sinks }}
+{{- if kindIs "map" $spec }}
+{{- range $type, $options := $spec }}
+{{- if kindIs "map" $options }}
+{{- range $header, $_ := ($options.headers | default dict) }}
+{{- if regexMatch "(?i)^(authorization|proxy-authorization|cookie)$|token|secret|password|api-?key" $header }}
+{{- fail (printf "sinks.%s.%s.headers.%s looks like a credential; header values are plain configuration. Use secret_env (a signing secret from a Secret) instead" $name $type $header) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Kafka client properties, with Kafka's environment-variable config provider when they use ${env:NAME}. */}}
+{{- define "switchboard.kafkaProperties" -}}
+{{- $properties := deepCopy (.Values.kafka.properties | default dict) }}
+{{- $usesEnv := false }}
+{{- range $_, $value := $properties }}
+{{- if contains "${env:" (toString $value) }}
+{{- $usesEnv = true }}
+{{- end }}
+{{- end }}
+{{- if and $usesEnv (not (hasKey $properties "config.providers")) }}
+{{- $_ := set $properties "config.providers" "env" }}
+{{- $_ := set $properties "config.providers.env.class" "org.apache.kafka.common.config.provider.EnvVarConfigProvider" }}
+{{- end }}
+{{- range $key, $value := $properties }}
+{{- $_ := set $properties $key (toString $value) }}
+{{- end }}
+{{- toYaml $properties }}
+{{- end }}
+
+{{/* The engine configuration, switchboard.yaml. */}}
+{{- define "switchboard.config" -}}
+{{- $bootstrap := required "kafka.bootstrapServers is required: this chart runs Switchboard against an existing Kafka cluster and never starts the embedded broker. Set it in your values file (kafka: {bootstrapServers: \"kafka-0.kafka:9092,kafka-1.kafka:9092\"}) or with --set kafka.bootstrapServers=kafka-0.kafka:9092" .Values.kafka.bootstrapServers }}
+{{- $kafka := dict "bootstrap_servers" $bootstrap }}
+{{- with .Values.kafka.properties }}
+{{- $_ := set $kafka "properties" (include "switchboard.kafkaProperties" $ | fromYaml) }}
+{{- end }}
+{{- with .Values.kafka.partitions }}
+{{- $_ := set $kafka "partitions" (int .) }}
+{{- end }}
+{{- with .Values.kafka.replicationFactor }}
+{{- $_ := set $kafka "replication_factor" (int .) }}
+{{- end }}
+{{- $http := dict "host" "0.0.0.0" "port" (int .Values.http.port) }}
+{{- with .Values.http.maxBodyBytes }}
+{{- $_ := set $http "max_body_bytes" (int64 .) }}
+{{- end }}
+{{- $config := dict "kafka" $kafka "http" $http "workflows" (list "workflows") }}
+{{- range $section := list "topics" "models" "sinks" "sources" "outbound" "delivery" }}
+{{- with (index $.Values $section) }}
+{{- $_ := set $config $section (deepCopy .) }}
+{{- end }}
+{{- end }}
+{{- range $section, $value := .Values.extraConfig }}
+{{- if hasKey $config $section }}
+{{- fail (printf "extraConfig.%s: the chart renders this section from its own values; set it there instead" $section) }}
+{{- end }}
+{{- $_ := set $config $section $value }}
+{{- end }}
+{{- toYaml $config }}
+{{- end }}

