@@ -1,0 +1,41 @@
+package dev.switchboard.workflows.runtime;
+
+import dev.switchboard.workflows.config.TracingSettings;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+
+/** Builds the OpenTelemetry SDK from {@code tracing:}; the no-op implementation when no endpoint is set. */
+final class TracingSetup {
+
+    private TracingSetup() {
+    }
+
+    static OpenTelemetry openTelemetry(TracingSettings settings) {
+        if (!settings.enabled()) {
+            return OpenTelemetry.noop();
+        }
+        Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
+                io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
+                settings.serviceName() == null ? "switchboard" : settings.serviceName())));
+        double ratio = settings.sampleRatio() == null ? 1.0 : settings.sampleRatio();
+        SdkTracerProvider provider = SdkTracerProvider.builder()
+                .setResource(resource)
+                .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(ratio)))
+                .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                        .setEndpoint(settings.otlpEndpoint())
+                        .build()).build())
+                .build();
+        return OpenTelemetrySdk.builder()
+                .setTracerProvider(provider)
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+                .build();
+    }
+}
