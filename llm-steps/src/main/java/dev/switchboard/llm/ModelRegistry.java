@@ -1,58 +1,200 @@
 package dev.switchboard.llm;
 
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.switchboard.llm.chat.CallExecutor;
+import dev.switchboard.llm.chat.ChatEndpoint;
+import dev.switchboard.llm.chat.GuardedChatEndpoint;
+import dev.switchboard.llm.chat.OpenAiChatEndpoint;
 import dev.switchboard.llm.embedded.EmbeddedClassifier;
+import dev.switchboard.llm.guard.InjectionScreen;
 import dev.switchboard.llm.openai.OpenAiClassifier;
 import dev.switchboard.llm.spi.Classifier;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 
 /**
- * The models of the engine configuration, by name, created on first use and shared by every
- * workflow. {@code embedded} always exists: all-MiniLM-L6-v2 in-process.
+ * The models and aliases of the engine configuration, by name, shared by every workflow: one
+ * guarded endpoint per model (so its limits hold across workflows), one in-process embedding model,
+ * the call executor, the response cache and the budgets. {@code embedded} always exists:
+ * all-MiniLM-L6-v2 in-process. An alias names a chain of models tried in order.
  */
 public final class ModelRegistry implements AutoCloseable {
 
     public static final String EMBEDDED = "embedded";
 
     private final Map<String, ModelDefinition> definitions;
+    private final Map<String, List<String>> aliases;
     private final Map<String, Classifier> classifiers = new ConcurrentHashMap<>();
+    private final Map<String, GuardedChatEndpoint> endpoints = new ConcurrentHashMap<>();
+    private final Budgets budgets;
+    private final ResponseCache cache;
+    private volatile EmbeddingModel embeddingModel;
+    private volatile ExecutorService calls;
+    private volatile InjectionScreen injectionScreen;
 
     public ModelRegistry(Map<String, ModelDefinition> definitions) {
+        this(definitions, Map.of());
+    }
+
+    public ModelRegistry(Map<String, ModelDefinition> definitions, Map<String, List<String>> aliases) {
+        this(definitions, aliases, new Budgets(), new ResponseCache());
+    }
+
+    public ModelRegistry(Map<String, ModelDefinition> definitions, Map<String, List<String>> aliases, Budgets budgets, ResponseCache cache) {
         Map<String, ModelDefinition> all = new LinkedHashMap<>();
         all.put(EMBEDDED, ModelDefinition.embedded());
         if (definitions != null) {
             all.putAll(definitions);
         }
         this.definitions = Map.copyOf(all);
+        Map<String, List<String>> chains = new LinkedHashMap<>();
+        if (aliases != null) {
+            aliases.forEach((alias, models) -> {
+                if (this.definitions.containsKey(alias)) {
+                    throw new IllegalArgumentException("Alias '" + alias + "' has the name of a model; rename one of them");
+                }
+                for (String model : models) {
+                    if (!this.definitions.containsKey(model)) {
+                        throw new IllegalArgumentException("Alias '" + alias + "' names unknown model '" + model + "'; configured: "
+                                + this.definitions.keySet());
+                    }
+                }
+                chains.put(alias, List.copyOf(models));
+            });
+        }
+        this.aliases = Map.copyOf(chains);
+        this.budgets = budgets;
+        this.cache = cache;
     }
 
+    /** Model and alias names. */
     public Set<String> names() {
+        Set<String> names = new LinkedHashSet<>(definitions.keySet());
+        names.addAll(aliases.keySet());
+        return names;
+    }
+
+    public Set<String> modelNames() {
         return definitions.keySet();
     }
 
+    /** Whether a step may name it: a model or an alias. */
     public boolean contains(String name) {
-        return definitions.containsKey(name);
+        return definitions.containsKey(name) || aliases.containsKey(name);
+    }
+
+    public boolean isAlias(String name) {
+        return aliases.containsKey(name);
+    }
+
+    /** The models to try, in order: the alias's chain, or the one model. */
+    public List<String> chain(String name) {
+        List<String> chain = aliases.get(name);
+        if (chain != null) {
+            return chain;
+        }
+        definition(name);
+        return List.of(name);
     }
 
     public ModelDefinition definition(String name) {
         ModelDefinition definition = definitions.get(name);
         if (definition == null) {
-            throw new IllegalArgumentException("Unknown model '" + name + "'; configured: " + definitions.keySet());
+            throw new IllegalArgumentException("Unknown model '" + name + "'; configured: " + names());
         }
         return definition;
+    }
+
+    /** The guarded endpoint of an {@code openai} model, shared by every workflow. */
+    public GuardedChatEndpoint endpoint(String name) {
+        return endpoints.computeIfAbsent(name, key -> {
+            ModelDefinition definition = definition(key);
+            if (definition.isEmbedded()) {
+                throw new IllegalArgumentException("Model '" + key + "' is embedded; it has no chat endpoint");
+            }
+            return new GuardedChatEndpoint(new OpenAiChatEndpoint(key, definition));
+        });
+    }
+
+    /** For tests: puts an endpoint of one's own (say, with a short backoff) under a model name. */
+    public void endpoint(String name, ChatEndpoint endpoint) {
+        GuardedChatEndpoint previous = endpoints.put(name, endpoint instanceof GuardedChatEndpoint guarded ? guarded
+                : new GuardedChatEndpoint(endpoint));
+        if (previous != null) {
+            previous.close();
+        }
     }
 
     public Classifier classifier(String name) {
         return classifiers.computeIfAbsent(name, this::createClassifier);
     }
 
+    /** The in-process classifier over the shared embedding model. */
+    public EmbeddedClassifier embedded() {
+        return (EmbeddedClassifier) classifier(EMBEDDED);
+    }
+
+    /** all-MiniLM-L6-v2, loaded once and shared (classification, retrieval, screening). */
+    public EmbeddingModel embeddingModel() {
+        EmbeddingModel model = embeddingModel;
+        if (model == null) {
+            synchronized (this) {
+                if (embeddingModel == null) {
+                    embeddingModel = new AllMiniLmL6V2EmbeddingModel();
+                }
+                model = embeddingModel;
+            }
+        }
+        return model;
+    }
+
+    public InjectionScreen injectionScreen() {
+        InjectionScreen screen = injectionScreen;
+        if (screen == null) {
+            synchronized (this) {
+                if (injectionScreen == null) {
+                    injectionScreen = new InjectionScreen(this::embeddingModel);
+                }
+                screen = injectionScreen;
+            }
+        }
+        return screen;
+    }
+
+    /** Where model calls run: virtual threads on Java 21+, a bounded pool before. */
+    public ExecutorService executor() {
+        ExecutorService executor = calls;
+        if (executor == null) {
+            synchronized (this) {
+                if (calls == null) {
+                    calls = CallExecutor.create("model-call");
+                }
+                executor = calls;
+            }
+        }
+        return executor;
+    }
+
+    public Budgets budgets() {
+        return budgets;
+    }
+
+    public ResponseCache cache() {
+        return cache;
+    }
+
     private Classifier createClassifier(String name) {
         ModelDefinition definition = definition(name);
         return switch (definition.providerOrDefault()) {
-            case "embedded" -> new EmbeddedClassifier(name);
-            case "openai" -> new OpenAiClassifier(name, definition);
+            case "embedded" -> new EmbeddedClassifier(name, embeddingModel());
+            case "openai" -> new OpenAiClassifier(endpoint(name), executor());
             default -> throw new IllegalArgumentException("Unknown provider '" + definition.provider()
                     + "' for model '" + name + "'; expected embedded or openai");
         };
@@ -62,5 +204,11 @@ public final class ModelRegistry implements AutoCloseable {
     public void close() {
         classifiers.values().forEach(Classifier::close);
         classifiers.clear();
+        List<GuardedChatEndpoint> open = new ArrayList<>(endpoints.values());
+        endpoints.clear();
+        open.forEach(GuardedChatEndpoint::close);
+        if (calls != null) {
+            calls.shutdown();
+        }
     }
 }

@@ -53,6 +53,11 @@ public record ChatCall(String promptId, String promptVersion, String system, Lis
         return new ChatCall(promptId, promptVersion, system, more, schema, schemaName, maxTokens);
     }
 
+    /** The same call under another prompt id and version. */
+    public ChatCall withPrompt(String id, String version) {
+        return new ChatCall(id, version, system, turns, schema, schemaName, maxTokens);
+    }
+
     /** A rough input size for token-rate admission: four characters a token, as most tokenizers average on English. */
     public int estimatedInputTokens() {
         long chars = system.length() + turns.stream().mapToLong(turn -> turn.text().length()).sum();

@@ -50,7 +50,8 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
         this(delegate, FIRST_BACKOFF);
     }
 
-    GuardedChatEndpoint(ChatEndpoint delegate, Duration firstBackoff) {
+    /** With another first backoff than 0.5 s: tests use a few milliseconds. */
+    public GuardedChatEndpoint(ChatEndpoint delegate, Duration firstBackoff) {
         this.delegate = delegate;
         this.definition = delegate.definition();
         String name = delegate.name();

@@ -2,9 +2,13 @@ package dev.switchboard.llm.steps;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.ModelRegistry;
+import dev.switchboard.llm.embedded.EmbeddedClassifier;
+import dev.switchboard.llm.openai.ClassificationPrompt;
 import dev.switchboard.llm.spi.Classification;
-import dev.switchboard.llm.spi.Classifier;
 import dev.switchboard.llm.spi.LabelSet;
+import dev.switchboard.llm.steps.internal.ExamplesFile;
+import dev.switchboard.llm.steps.internal.ModelStep;
+import dev.switchboard.llm.steps.internal.ModelStepOptions;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -12,7 +16,8 @@ import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
 import dev.switchboard.schemas.spi.StepInvocation;
-import dev.switchboard.schemas.spi.StepOutcome;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,17 +26,19 @@ import java.util.Map;
 /**
  * Puts an event into one label of a fixed set, with a confidence. Later steps read
  * {@code steps.<id>.label} and {@code steps.<id>.confidence}. The answer is checked against the
- * label set before anything sees it: a model that answers outside it fails the step.
+ * label set before anything sees it: a model that answers outside it is asked once to repair its
+ * answer, then the chain moves on.
  */
 public final class ClassifyStep implements StepFactory<ClassifyStep.Options> {
 
     @Documentation(name = "classify", summary = "Puts the event into one label of a fixed set, with a confidence in [0, 1].",
             description = """
-                    Output: `label` (one of `labels`), `confidence` (0 to 1), `model` and `prompt_version` \
-                    (a content hash of labels, descriptions and examples). With the `embedded` model it runs \
-                    all-MiniLM-L6-v2 in-process: zero-shot from the label descriptions, better with a few \
-                    `examples` per label. With an `openai` model the answer is constrained by a JSON schema \
-                    whose `label` is an enum of the labels; an answer outside them fails the step.""")
+                    Output: `label` (one of `labels`), `confidence` (0 to 1), `model` (the one that answered), \
+                    `prompt_id` and `prompt_version` (a content hash of labels, descriptions, examples and the prompt). \
+                    With the `embedded` model it runs all-MiniLM-L6-v2 in-process: zero-shot from the label descriptions, \
+                    better with a few `examples` per label. With an `openai` model the answer is constrained by a JSON schema \
+                    whose `label` is an enum of the labels. With `min_confidence`, an answer below it falls through to the \
+                    next model of the alias, and to the review topic when none is sure enough.""")
     @Example(title = "Triage a support ticket", yaml = """
             id: triage
             classify:
@@ -45,6 +52,18 @@ public final class ClassifyStep implements StepFactory<ClassifyStep.Options> {
                   - I was charged twice this month
               model: embedded
             """)
+    @Example(title = "A chain with a confidence threshold and examples from a file", yaml = """
+            id: intent
+            classify:
+              input: "{{ event.data.body }}"
+              labels:
+                cancel: The customer wants to cancel or downgrade
+                upgrade: The customer asks about a bigger plan
+                other: Anything else
+              examples_file: examples/intent.yaml
+              model: fast
+              min_confidence: 0.7
+            """)
     public record Options(
             @Option(description = "The text to classify: a template over `event` and earlier `steps`.", required = true, template = true)
             String input,
@@ -52,10 +71,22 @@ public final class ClassifyStep implements StepFactory<ClassifyStep.Options> {
             Map<String, String> labels,
             @Option(description = "Few-shot examples per label: short texts that belong in it.")
             Map<String, List<String>> examples,
-            @Option(description = "The model to use, by its name under `models:` in the engine configuration.", defaultValue = "embedded")
+            @Option(description = "A file of few-shot examples, relative to the workflow file: YAML or JSON mapping labels to lists of texts, or JSON Lines of {\"label\", \"text\"}. Added to `examples`.")
+            @JsonProperty("examples_file") String examplesFile,
+            @Option(description = ModelStepOptions.MODEL, defaultValue = "embedded")
             String model,
-            @Option(description = "Input longer than this many characters is cut before classification.", defaultValue = "4000", minimum = 1, maximum = 200000)
-            @JsonProperty("max_input_chars") Integer maxInputChars) {
+            @Option(description = ModelStepOptions.MIN_CONFIDENCE, minimum = 0, maximum = 1)
+            @JsonProperty("min_confidence") Double minConfidence,
+            @Option(description = ModelStepOptions.MAX_INPUT_CHARS, defaultValue = ModelStepOptions.MAX_INPUT_CHARS_DEFAULT, minimum = 1, maximum = 200000)
+            @JsonProperty("max_input_chars") Integer maxInputChars,
+            @Option(description = ModelStepOptions.CACHE, defaultValue = ModelStepOptions.CACHE_DEFAULT, allowed = {"workflow", "shared", "off"})
+            String cache,
+            @Option(description = ModelStepOptions.CACHE_TTL, defaultValue = ModelStepOptions.CACHE_TTL_DEFAULT, minimum = 1)
+            @JsonProperty("cache_ttl_seconds") Integer cacheTtlSeconds,
+            @Option(description = ModelStepOptions.MASK_PII, defaultValue = ModelStepOptions.MASK_PII_DEFAULT)
+            @JsonProperty("mask_pii") Boolean maskPii,
+            @Option(description = ModelStepOptions.INJECTION, defaultValue = ModelStepOptions.INJECTION_DEFAULT, allowed = {"flag", "review", "block", "off"})
+            String injection) {
     }
 
     @Override
@@ -78,56 +109,93 @@ public final class ClassifyStep implements StepFactory<ClassifyStep.Options> {
                 }
             }
         }
-        String model = model(options);
-        environment.service(ModelRegistry.class).ifPresent(models -> {
-            if (!models.contains(model)) {
-                problems.add("Unknown model at model: got '" + model + "', expected one of " + models.names()
-                        + ". Declare it under models: in the engine configuration");
+        if (options.examplesFile() != null) {
+            try {
+                Map<String, List<String>> fromFile = ExamplesFile.read(environment.baseDir().resolve(options.examplesFile()));
+                for (String label : fromFile.keySet()) {
+                    if (options.labels() != null && !options.labels().containsKey(label)) {
+                        problems.add("Examples for unknown label at examples_file: got '" + label + "' in " + options.examplesFile()
+                                + ", expected one of " + options.labels().keySet() + ". Add it to labels or fix the file");
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                problems.add("Unreadable file at examples_file: got '" + options.examplesFile() + "' (" + e.getMessage()
+                        + "), expected a YAML, JSON or JSON Lines file relative to the workflow file");
             }
-        });
+        }
+        problems.addAll(ModelStepOptions.checkModel(options.model(), true, environment));
         return problems;
     }
 
     @Override
     public Step create(String stepId, Options options, StepEnvironment environment) {
-        ModelRegistry models = environment.service(ModelRegistry.class)
-                .orElseThrow(() -> new IllegalStateException("The engine offers no model registry"));
-        LabelSet labels = new LabelSet(options.labels(), options.examples());
-        int maxChars = options.maxInputChars() == null ? 4000 : options.maxInputChars();
-        return new Runner(models.classifier(model(options)), labels, options.input(), maxChars);
+        ModelRegistry models = ModelStepOptions.registry(environment);
+        Map<String, List<String>> examples = new LinkedHashMap<>();
+        if (options.examples() != null) {
+            options.examples().forEach((label, texts) -> examples.put(label, new ArrayList<>(texts)));
+        }
+        if (options.examplesFile() != null) {
+            try {
+                ExamplesFile.read(environment.baseDir().resolve(options.examplesFile()))
+                        .forEach((label, texts) -> examples.computeIfAbsent(label, l -> new ArrayList<>()).addAll(texts));
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot read examples_file " + options.examplesFile() + ": " + e.getMessage(), e);
+            }
+        }
+        LabelSet labels = new LabelSet(options.labels(), examples);
+        return new Runner(models, ModelStepOptions.settings("classify", stepId, options.model(), options.minConfidence(),
+                options.maxInputChars(), options.cache(), options.cacheTtlSeconds(), options.maskPii(), options.injection()),
+                labels, options.input());
     }
 
-    private static String model(Options options) {
-        return options.model() == null ? ModelRegistry.EMBEDDED : options.model();
-    }
+    private static final class Runner extends ModelStep {
+        private final ClassificationPrompt prompt;
+        private final String input;
 
-    private record Runner(Classifier classifier, LabelSet labels, String input, int maxChars) implements Step {
+        Runner(ModelRegistry models, Settings settings, LabelSet labels, String input) {
+            super(models, settings, labels.version() + "/" + ClassificationPrompt.TEMPLATE_VERSION);
+            this.prompt = ClassificationPrompt.of(labels);
+            this.input = input;
+        }
 
         @Override
-        public List<StepOutcome> run(List<StepInvocation> batch) {
-            List<String> texts = batch.stream().map(invocation -> {
-                String text = invocation.render(input);
-                return text.length() > maxChars ? text.substring(0, maxChars) : text;
-            }).toList();
-            List<Classification> results = classifier.classify(labels, texts);
-            List<StepOutcome> outcomes = new ArrayList<>(results.size());
+        protected String input(StepInvocation invocation) {
+            return invocation.render(input);
+        }
+
+        @Override
+        protected Prepared prepare(String text, StepInvocation invocation) {
+            return new Prepared(prompt.call(promptId(), text).withPrompt(promptId(), promptVersion()), json -> {
+                String problem = ClassificationPrompt.problemWith(json, prompt.labels());
+                if (problem != null) {
+                    return Verdict.invalid(problem);
+                }
+                Map<String, Object> output = new LinkedHashMap<>();
+                output.put("label", json.get("label").asText());
+                output.put("confidence", json.get("confidence").doubleValue());
+                return Verdict.ok(output, json.get("confidence").doubleValue());
+            });
+        }
+
+        @Override
+        protected List<EmbeddedAnswer> embedded(List<String> texts) {
+            EmbeddedClassifier classifier = models.embedded();
+            List<Classification> results = classifier.classify(prompt.labels(), texts);
+            List<EmbeddedAnswer> answers = new ArrayList<>(results.size());
             for (Classification result : results) {
-                List<dev.switchboard.schemas.ModelCall> calls = result.call() == null ? List.of() : List.of(result.call());
+                var call = result.call() == null ? null : new dev.switchboard.schemas.ModelCall(result.call().provider(),
+                        result.call().model(), promptVersion(), result.call().tokensIn(), result.call().tokensOut(),
+                        result.call().latencyMillis(), 0, false, result.ok() ? "ok" : "error", promptId(), Map.of());
                 if (!result.ok()) {
-                    outcomes.add(new StepOutcome.Failed(result.error(), result.retriable(), calls));
-                } else if (!labels.contains(result.label())) {
-                    outcomes.add(new StepOutcome.Failed("Model answered a label outside the set: got '" + result.label()
-                            + "', expected one of " + labels.labels(), false, calls));
+                    answers.add(new EmbeddedAnswer(Verdict.invalid(result.error()), call));
                 } else {
                     Map<String, Object> output = new LinkedHashMap<>();
                     output.put("label", result.label());
                     output.put("confidence", result.confidence());
-                    output.put("model", result.call() == null ? classifier.name() : result.call().model());
-                    output.put("prompt_version", labels.version());
-                    outcomes.add(new StepOutcome.Completed(output, null, calls));
+                    answers.add(new EmbeddedAnswer(Verdict.ok(output, result.confidence()), call));
                 }
             }
-            return outcomes;
+            return answers;
         }
     }
 }

@@ -18,7 +18,8 @@ public sealed interface StepOutcome {
      */
     record Completed(Map<String, Object> output, Task task, List<ModelCall> calls) implements StepOutcome {
         public Completed {
-            output = Map.copyOf(Objects.requireNonNull(output, "output"));
+            // values may be null: an extracted field the text does not give is there, empty
+            output = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(Objects.requireNonNull(output, "output")));
             calls = List.copyOf(calls);
         }
 

@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, ModelDefinition> models,
                            Map<String, SinkSpec> sinks, Outbound outbound, DeliverySettings delivery,
-                           List<Path> workflows, Path baseDir, Map<String, SourceSpec> sources, HttpSettings http) {
+                           List<Path> workflows, Path baseDir, Map<String, SourceSpec> sources, HttpSettings http,
+                           Map<String, List<String>> aliases) {
 
     /** One configured source: its name, type and options. */
     public record SourceSpec(String name, String type, dev.switchboard.schemas.spi.SourceFactory<Record> factory, Record options) {
@@ -21,7 +22,7 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
 
     /** A configuration with every section at its defaults, relative to {@code baseDir}. */
     public static EngineConfig defaults(Path baseDir) {
-        return new EngineConfig(null, null, null, null, null, null, null, baseDir, null, null);
+        return new EngineConfig(null, null, null, null, null, null, null, baseDir, null, null, null);
     }
 
     /** One configured sink: its name, type and options. */
@@ -38,17 +39,18 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
         workflows = workflows == null ? List.of() : List.copyOf(workflows);
         sources = sources == null ? Map.of() : Map.copyOf(sources);
         http = http == null ? HttpSettings.defaults() : http;
+        aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
     }
 
     public EngineConfig withKafka(KafkaSettings kafka) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, aliases);
     }
 
     public EngineConfig withHttp(HttpSettings http) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, aliases);
     }
 
     public EngineConfig withWorkflows(List<Path> workflows) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, aliases);
     }
 }

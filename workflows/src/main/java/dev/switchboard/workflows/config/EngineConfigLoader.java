@@ -32,7 +32,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Loads {@code switchboard.yaml}, reporting every problem with line and path, like workflow files. */
 public final class EngineConfigLoader {
 
-    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "sources", "http", "outbound", "delivery", "workflows");
+    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "sources", "http", "outbound", "delivery", "workflows", "aliases");
 
     private final SinkTypes sinkTypes;
     private final SourceTypes sourceTypes;
@@ -112,9 +112,9 @@ public final class EngineConfigLoader {
                 String name = keyText(tuple.getKeyNode());
                 ModelDefinition definition = binder.bind(ModelDefinition.class, tuple.getValueNode(), "models." + name);
                 if (definition != null) {
-                    if ("openai".equals(definition.provider()) && (definition.baseUrl() == null || definition.model() == null)) {
+                    if (!definition.isEmbedded() && (definition.baseUrlOrPreset() == null || definition.model() == null)) {
                         problems.add(tuple.getValueNode(), "models." + name, "Missing base_url or model at models." + name
-                                + ": an openai provider needs both, e.g. base_url: http://127.0.0.1:8000/v1 and model: qwen2.5-7b-instruct");
+                                + ": an openai provider needs both (a preset gives base_url), e.g. base_url: http://127.0.0.1:8000/v1 and model: qwen2.5-7b-instruct");
                     }
                     models.put(name, definition);
                 }
@@ -122,6 +122,7 @@ public final class EngineConfigLoader {
         } else if (sections.containsKey("models")) {
             problems.add(sections.get("models"), "models", "Wrong type at models: expected a mapping of model names to definitions");
         }
+        Map<String, List<String>> aliases = aliases(sections.get("aliases"), models, problems);
         Outbound effectiveOutbound = outbound == null ? Outbound.defaults() : outbound;
         SinkEnvironment sinkEnvironment = sinkEnvironment(baseDir, effectiveOutbound, environment);
         Map<String, EngineConfig.SinkSpec> sinks = new LinkedHashMap<>();
@@ -198,7 +199,47 @@ public final class EngineConfigLoader {
         if (!problems.isEmpty()) {
             return new Result(null, problems.list());
         }
-        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http), List.of());
+        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, aliases), List.of());
+    }
+
+    /** The {@code aliases:} section: each alias a non-empty list of model names (embedded included) that are not aliases. */
+    private static Map<String, List<String>> aliases(Node section, Map<String, ModelDefinition> models, Problems problems) {
+        Map<String, List<String>> aliases = new LinkedHashMap<>();
+        if (section == null) {
+            return aliases;
+        }
+        if (!(section instanceof MappingNode mapping)) {
+            problems.add(section, "aliases", "Wrong type at aliases: expected a mapping of alias names to lists of models, e.g. fast: [deepseek, embedded]");
+            return aliases;
+        }
+        Set<String> known = new java.util.TreeSet<>(models.keySet());
+        known.add(dev.switchboard.llm.ModelRegistry.EMBEDDED);
+        for (NodeTuple tuple : mapping.getValue()) {
+            String name = keyText(tuple.getKeyNode());
+            String path = "aliases." + name;
+            if (known.contains(name)) {
+                problems.add(tuple.getKeyNode(), path, "Alias with a model's name at " + path + ": got '" + name
+                        + "', expected a name no model has. Rename the alias");
+                continue;
+            }
+            if (!(tuple.getValueNode() instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                problems.add(tuple.getValueNode(), path, "Wrong type at " + path + ": expected a non-empty list of models, tried in order, e.g. [deepseek, qwen-local, embedded]");
+                continue;
+            }
+            List<String> chain = new ArrayList<>();
+            for (int i = 0; i < list.getValue().size(); i++) {
+                Node item = list.getValue().get(i);
+                String model = item instanceof ScalarNode scalar ? scalar.getValue() : null;
+                if (model == null || !known.contains(model)) {
+                    problems.add(item, path + "[" + i + "]", "Unknown model at " + path + "[" + i + "]: got '" + model + "', expected one of "
+                            + known + DidYouMean.hint(String.valueOf(model), known) + ". Declare it under models: (an alias cannot name an alias)");
+                } else {
+                    chain.add(model);
+                }
+            }
+            aliases.put(name, List.copyOf(chain));
+        }
+        return aliases;
     }
 
     /** A mapping key as text; a non-scalar key (a list or mapping used as key) reads as its YAML form, and fails as unknown. */

@@ -34,10 +34,13 @@ final class ReferenceDocs {
                 api_key_env: DEEPSEEK_API_KEY
                 timeout_seconds: 20
               local-qwen:
-                provider: openai
-                base_url: http://127.0.0.1:8000/v1
+                preset: vllm
                 model: qwen2.5-7b-instruct
                 max_tokens: 128
+                max_concurrency: 64
+                price_per_second: 0.0006
+            aliases:
+              fast: [deepseek, local-qwen, embedded]
             """;
 
     private final StepTypes stepTypes;
@@ -113,6 +116,10 @@ final class ReferenceDocs {
                 md.append(optionsTable(options)).append("\n");
             } else if (section.equals("models")) {
                 models(md);
+            } else if (section.equals("aliases")) {
+                md.append("Each entry is `<alias>: [<model>, ...]`, the models tried in order. An alias cannot have a model's name ")
+                        .append("nor name another alias. A step that names a single model is not a chain: its failures are retried by ")
+                        .append("the engine and dead-lettered as before; low confidence still sends it to review. See `docs/models.md`.\n\n");
             } else if (section.equals("sinks")) {
                 sinks(md);
             } else if (section.equals("sources")) {
@@ -128,11 +135,12 @@ final class ReferenceDocs {
     private void models(StringBuilder md) {
         md.append("Each entry is `<name>:` with these options.\n\n");
         md.append(optionsTable(ModelDefinition.class)).append("\n");
-        md.append("There are no provider presets to pick by name: DeepSeek, Qwen, vLLM, Ollama, llama.cpp server, ")
-                .append("LM Studio and OpenRouter are all `provider: openai` with their own `base_url` and `model`, ")
-                .append("and an `openai` model needs both (checked when the configuration loads). The model `")
+        md.append("DeepSeek, Qwen (DashScope compatible mode), vLLM, Ollama, llama.cpp server, LM Studio and OpenRouter are all ")
+                .append("`provider: openai`; a `preset` fills in their `base_url` and `api_key_env`, and an `openai` model needs a ")
+                .append("`base_url` (its own or its preset's) and a `model` (checked when the configuration loads). Limits and the ")
+                .append("circuit hold per model for all workflows together. The model `")
                 .append(ModelRegistry.EMBEDDED).append("` (all-MiniLM-L6-v2 in-process) always exists and needs no entry.\n\n");
-        md.append("**Example: two OpenAI-compatible endpoints**\n\n```yaml\n").append(MODELS_EXAMPLE).append("```\n\n");
+        md.append("**Example: two OpenAI-compatible endpoints and a chain**\n\n```yaml\n").append(MODELS_EXAMPLE).append("```\n\n");
     }
 
     private void sinks(StringBuilder md) {

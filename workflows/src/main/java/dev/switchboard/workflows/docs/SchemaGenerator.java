@@ -80,6 +80,9 @@ public final class SchemaGenerator {
             "kafka", "The Kafka cluster, or the embedded broker when no bootstrap servers are given.",
             "topics", "Names of the topics Switchboard writes.",
             "models", "Models by name; a step's `model` option names one. `embedded` always exists.",
+            "aliases", "Model chains by name: a step whose `model` names an alias tries its models in order, falling through on errors, "
+                    + "timeouts, rate limits, an open circuit, invalid answers (after one repair) and low confidence; when none answers well "
+                    + "enough, the event goes to the review topic.",
             "sinks", "Where tasks are delivered, by name; a task step's `sink` option names one. Each sink has exactly one sink type.",
             "sources", "Where events come from besides Kafka itself (webhooks, mailboxes, CRM change streams), by name. Each source has exactly one source type.",
             "http", "The HTTP listener for webhooks, health, metrics and the admin API.",
@@ -209,6 +212,10 @@ public final class SchemaGenerator {
             } else if (section.equals("models")) {
                 node = JSON.objectNode().put("type", "object");
                 node.set("additionalProperties", OptionsSchema.of(ModelDefinition.class));
+            } else if (section.equals("aliases")) {
+                node = JSON.objectNode().put("type", "object");
+                ObjectNode chain = node.putObject("additionalProperties").put("type", "array").put("minItems", 1);
+                chain.putObject("items").put("type", "string");
             } else if (section.equals("sinks")) {
                 node = typedComponents("sink", sinkTypes.all(), defs);
             } else if (section.equals("sources")) {

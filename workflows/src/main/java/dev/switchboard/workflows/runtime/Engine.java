@@ -69,7 +69,7 @@ public final class Engine implements AutoCloseable {
     public Engine(EngineConfig config, java.util.function.Function<String, Optional<String>> secrets) {
         this.secrets = secrets;
         this.config = config;
-        this.models = new ModelRegistry(config.models());
+        this.models = new ModelRegistry(config.models(), config.aliases());
         this.stepEnvironment = stepEnvironment(config, models);
     }
 
@@ -172,7 +172,8 @@ public final class Engine implements AutoCloseable {
             EventParser parser = new EventParser();
             for (Workflow workflow : workflows) {
                 WorkflowRunner runner = new WorkflowRunner(workflow, stepEnvironment, parser,
-                        config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(), metrics);
+                        config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(), metrics)
+                        .reviewAndAudit(config.topics().reviewOrDefault(), config.topics().auditOrDefault());
                 runners.put(workflow.name(), runner);
                 camel.addRoutes(new WorkflowRoute(runner, writer, () -> running, 256));
             }
@@ -338,6 +339,7 @@ public final class Engine implements AutoCloseable {
         topics.add(config.topics().deadLetterOrDefault());
         topics.add(config.topics().deliveriesOrDefault());
         topics.add(config.topics().reviewOrDefault());
+        topics.add(config.topics().auditOrDefault());
         topics.add(config.topics().auditOrDefault());
         createTopics(bootstrapServers, clientProperties, topics, config.kafka().partitionsOrDefault(),
                 config.kafka().replicationFactorOrDefault());

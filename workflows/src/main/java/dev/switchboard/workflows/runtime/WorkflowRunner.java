@@ -47,6 +47,8 @@ public final class WorkflowRunner implements AutoCloseable {
     private final List<CompiledStep> steps = new ArrayList<>();
     private final Map<String, Long> counters = new ConcurrentHashMap<>();
     private final Map<String, Template> templates = new ConcurrentHashMap<>();
+    private volatile String reviewTopic = "switchboard.review";
+    private volatile String auditTopic = "switchboard.audit";
     private final RunObserver observer;
 
     private record CompiledStep(StepSpec spec, Cel.Condition when, Step step) {
@@ -76,6 +78,13 @@ public final class WorkflowRunner implements AutoCloseable {
         return workflow;
     }
 
+    /** Where held events and the audit records of model calls go; the defaults are the default topic names. */
+    public WorkflowRunner reviewAndAudit(String reviewTopic, String auditTopic) {
+        this.reviewTopic = reviewTopic;
+        this.auditTopic = auditTopic;
+        return this;
+    }
+
     /** Counts by outcome: events, skipped, tasks, dead_letters. */
     public Map<String, Long> counters() {
         return Map.copyOf(counters);
@@ -103,12 +112,29 @@ public final class WorkflowRunner implements AutoCloseable {
                 continue;
             }
             EventParser.Accepted event = (EventParser.Accepted) parsed;
-            if (!types.contains(event.type())) {
+            // a person's decision on an event this workflow held: resume it after the reviewed step, or end it
+            ReviewRecords.Decision decision = ReviewRecords.decision(event, workflow.name());
+            if (decision != null && (!decision.approved() || stepIndex(decision.step()) < 0)) {
+                if (decision.approved()) {
+                    deadLetter(out, input, decision.step(), "Review decision for unknown step '" + decision.step() + "'");
+                } else {
+                    count("reviews_rejected");
+                }
+                continue;
+            }
+            if (decision == null && !types.contains(event.type())) {
                 count("skipped");
                 continue;
             }
-            Run run = new Run(input, event.id(), event.type(), JsonValues.toMap(event.event()));
-            if (filter != null) {
+            Run run = decision == null ? new Run(input, event.id(), event.type(), JsonValues.toMap(event.event()))
+                    : new Run(input, decision.eventId(), decision.eventType(), decision.event());
+            if (decision != null) {
+                run.steps.putAll(decision.steps());
+                run.steps.put(decision.step(), decision.value());
+                run.resumeAfter = stepIndex(decision.step());
+                count("reviews_approved");
+            }
+            if (filter != null && decision == null) {
                 try {
                     if (!filter.test(run.variables())) {
                         count("skipped");
@@ -124,7 +150,7 @@ public final class WorkflowRunner implements AutoCloseable {
         for (CompiledStep step : steps) {
             List<Run> selected = new ArrayList<>();
             for (Run run : alive) {
-                if (run.failed) {
+                if (run.failed || steps.indexOf(step) <= run.resumeAfter) {
                     continue;
                 }
                 try {
@@ -163,6 +189,7 @@ public final class WorkflowRunner implements AutoCloseable {
             for (int i = 0; i < pending.size(); i++) {
                 Run run = pending.get(i);
                 StepOutcome outcome = outcomes.get(i);
+                out.addAll(ReviewRecords.audit(auditTopic, workflow.name(), step.spec().id(), run.eventId, calls(outcome)));
                 if (outcome instanceof StepOutcome.Completed completed) {
                     completedCount++;
                     completed.calls().forEach(call -> observer.modelCall(workflow.name(), step.spec().id(), call));
@@ -183,6 +210,13 @@ public final class WorkflowRunner implements AutoCloseable {
                                 + (failed.retriable() ? " after " + attempt + " attempts" : "") + ": " + failed.reason();
                         deadLetter(out, run.input, step.spec().id(), reason);
                     }
+                } else if (outcome instanceof StepOutcome.Review review) {
+                    review.calls().forEach(call -> observer.modelCall(workflow.name(), step.spec().id(), call));
+                    run.calls.addAll(review.calls());
+                    run.failed = true; // held: it leaves the batch, and no task of it is written
+                    out.add(ReviewRecords.review(reviewTopic, workflow.name(), step.spec().id(), step.spec().type(), run.input,
+                            run.event, Map.copyOf(run.steps), review));
+                    count("reviews");
                 }
             }
             observer.step(workflow.name(), step.spec().id(), step.spec().type(), pending.size(), nanos,
@@ -207,6 +241,25 @@ public final class WorkflowRunner implements AutoCloseable {
             StepOutcome failed = StepOutcome.Failed.retriable(e.getClass().getSimpleName() + ": " + e.getMessage());
             return Collections.nCopies(invocations.size(), failed);
         }
+    }
+
+    private int stepIndex(String stepId) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).spec().id().equals(stepId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static List<ModelCall> calls(StepOutcome outcome) {
+        if (outcome instanceof StepOutcome.Completed completed) {
+            return completed.calls();
+        }
+        if (outcome instanceof StepOutcome.Failed failed) {
+            return failed.calls();
+        }
+        return outcome instanceof StepOutcome.Review review ? review.calls() : List.of();
     }
 
     private void deadLetter(List<ProducerRecord<byte[], byte[]>> out, InputRecord input, String step, String reason) {
@@ -259,6 +312,8 @@ public final class WorkflowRunner implements AutoCloseable {
         final List<ModelCall> calls = new ArrayList<>();
         final List<Task> tasks = new ArrayList<>();
         boolean failed;
+        /** For an event resumed after review: the index of the reviewed step; steps up to it do not run again. */
+        int resumeAfter = -1;
 
         Run(InputRecord input, String eventId, String eventType, Map<String, Object> event) {
             this.input = input;

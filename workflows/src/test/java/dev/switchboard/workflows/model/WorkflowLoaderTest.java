@@ -215,12 +215,12 @@ class WorkflowLoaderTest {
     }
 
     @Test
-    void should_install_classify_and_task_when_listing_step_types() {
+    void should_install_the_model_steps_and_task_when_listing_step_types() {
         // given / when
         StepTypes types = StepTypes.installed();
 
         // then
-        assertThat(types.all()).containsOnlyKeys("classify", "task");
+        assertThat(types.all()).containsOnlyKeys("classify", "draft", "enrich", "extract", "score", "summarize", "task");
         assertThat(types.contains("classify")).isTrue();
         assertThat(types.get("clasify")).isNull();
     }

@@ -46,7 +46,8 @@ class OpenAiWorkflowIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         try (ModelSimulator model = ModelSimulator.start().answers(request -> {
                  String text = request.messages().get(request.messages().size() - 1).content();
-                 if (text.contains("OFF-SCHEMA")) {
+                 // the whole conversation: a model that insists on its answer through the repair turn
+                 if (request.body().contains("OFF-SCHEMA")) {
                      return ModelSimulator.answer("refund", 0.99);
                  }
                  return ModelSimulator.answer(text.contains("invoice") ? "billing" : "bug", 0.8);

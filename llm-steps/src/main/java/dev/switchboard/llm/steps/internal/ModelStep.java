@@ -1,0 +1,366 @@
+package dev.switchboard.llm.steps.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.switchboard.llm.Budgets;
+import dev.switchboard.llm.ModelDefinition;
+import dev.switchboard.llm.ModelRegistry;
+import dev.switchboard.llm.ResponseCache;
+import dev.switchboard.llm.chat.ChatAnswer;
+import dev.switchboard.llm.chat.ChatCall;
+import dev.switchboard.llm.chat.ChatFailures;
+import dev.switchboard.llm.guard.InjectionScreen;
+import dev.switchboard.llm.guard.PiiMasker;
+import dev.switchboard.schemas.JsonValues;
+import dev.switchboard.schemas.ModelCall;
+import dev.switchboard.schemas.spi.Step;
+import dev.switchboard.schemas.spi.StepInvocation;
+import dev.switchboard.schemas.spi.StepOutcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * What every model step shares: it renders its input, screens it for prompt injection, resolves its
+ * model or alias to a chain (switching to the workflow's fallback once its budget is spent), and
+ * asks the models in order until one gives an answer that passes validation and the confidence
+ * threshold.
+ *
+ * <p>A model is left for the next one when its call fails (after the endpoint's retries, or at once
+ * when its circuit is open), when its answer fails validation twice (the second time after one
+ * repair turn that shows it its error), or when its confidence is below {@code min_confidence}.
+ * When an alias's chain is exhausted, or the best answer was only below the threshold, the event
+ * goes to review; a single model that fails fails the step as before (retried by the engine when
+ * the failure is retriable, dead-lettered when not).
+ *
+ * <p>Before a call to a model that is not in-process, personal data is masked; the answer's
+ * placeholders are restored before anyone sees the output. Validated outputs are cached by model,
+ * prompt version and normalized input. Every call is accounted as a {@link ModelCall} and charged to
+ * the workflow's budget.
+ */
+public abstract class ModelStep implements Step {
+
+    /** How a step asks a chat model for one event, and checks what comes back. */
+    public record Prepared(ChatCall call, Function<JsonNode, Verdict> check) {
+    }
+
+    /** An answer's fate: its output and confidence, or what is wrong with it. */
+    public record Verdict(Map<String, Object> output, Double confidence, String problem) {
+
+        public static Verdict ok(Map<String, Object> output, Double confidence) {
+            return new Verdict(output, confidence, null);
+        }
+
+        public static Verdict invalid(String problem) {
+            return new Verdict(null, null, problem);
+        }
+
+        public boolean valid() {
+            return problem == null;
+        }
+    }
+
+    /** Settings every model step has, from its options. */
+    public record Settings(String type, String stepId, String model, Double minConfidence, int maxInputChars,
+                           String cache, Duration cacheTtl, boolean maskPii, String injection) {
+    }
+
+    protected final ModelRegistry models;
+    protected final Settings settings;
+    private final String promptId;
+    private final String promptVersion;
+    private final PiiMasker masker = new PiiMasker();
+
+    protected ModelStep(ModelRegistry models, Settings settings, String promptFingerprint) {
+        this.models = models;
+        this.settings = settings;
+        this.promptId = settings.type() + "/" + settings.stepId();
+        this.promptVersion = "pv-" + PromptText.hash(settings.type() + "\0" + promptFingerprint, 6);
+    }
+
+    public String promptId() {
+        return promptId;
+    }
+
+    public String promptVersion() {
+        return promptVersion;
+    }
+
+    /** The text the step works on, rendered from its input template. */
+    protected abstract String input(StepInvocation invocation);
+
+    /** The call for one event's (masked) text, and how to check the answer. */
+    protected abstract Prepared prepare(String text, StepInvocation invocation);
+
+    /** What the in-process model answered for one text, with its accounted call. */
+    public record EmbeddedAnswer(Verdict verdict, ModelCall call) {
+    }
+
+    /** The answers of the in-process embedding model for these texts, or null when this step cannot use it. */
+    protected List<EmbeddedAnswer> embedded(List<String> texts) {
+        return null;
+    }
+
+    /** Fields added to every output (the step's own context, such as retrieved articles). */
+    protected Map<String, Object> context(String text, StepInvocation invocation) {
+        return Map.of();
+    }
+
+    @Override
+    public List<StepOutcome> run(List<StepInvocation> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        List<String> texts = batch.stream().map(this::cappedInput).toList();
+        // The in-process model works best on whole batches: answer them at once when it comes first.
+        List<EmbeddedAnswer> embeddedFirst = null;
+        String first = batch.stream().map(invocation -> chainOf(invocation).get(0)).distinct().count() == 1
+                ? chainOf(batch.get(0)).get(0) : null;
+        if (first != null && models.definition(first).isEmbedded()) {
+            embeddedFirst = embedded(texts);
+        }
+        List<CompletableFuture<StepOutcome>> outcomes = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            StepInvocation invocation = batch.get(i);
+            String text = texts.get(i);
+            EmbeddedAnswer precomputed = embeddedFirst == null ? null : embeddedFirst.get(i);
+            outcomes.add(CompletableFuture.supplyAsync(() -> runOne(invocation, text, precomputed), models.executor()));
+        }
+        return outcomes.stream().map(CompletableFuture::join).toList();
+    }
+
+    private String cappedInput(StepInvocation invocation) {
+        String text = input(invocation);
+        return text.length() > settings.maxInputChars() ? text.substring(0, settings.maxInputChars()) : text;
+    }
+
+    private List<String> chainOf(StepInvocation invocation) {
+        return models.chain(models.budgets().modelFor(invocation.workflow(), settings.model()));
+    }
+
+    private StepOutcome runOne(StepInvocation invocation, String text, EmbeddedAnswer embeddedFirst) {
+        Map<String, Object> annotations = new LinkedHashMap<>();
+        if (!"off".equals(settings.injection())) {
+            Optional<InjectionScreen.Finding> finding = models.injectionScreen().screen(text);
+            if (finding.isPresent()) {
+                String reason = "Possible prompt injection in the input of step '" + settings.stepId() + "': " + finding.get().reason();
+                switch (settings.injection()) {
+                    case "block" -> {
+                        return StepOutcome.Failed.permanent(reason);
+                    }
+                    case "review" -> {
+                        return new StepOutcome.Review(reason, List.of(), List.of());
+                    }
+                    default -> {
+                        annotations.put("injection_suspected", true);
+                        annotations.put("injection_reason", finding.get().reason());
+                    }
+                }
+            }
+        }
+        String target = models.budgets().modelFor(invocation.workflow(), settings.model());
+        List<String> chain = models.chain(target);
+        List<ModelCall> calls = new ArrayList<>();
+        List<Map<String, Object>> candidates = new ArrayList<>();
+        Candidate last = null;
+        for (int i = 0; i < chain.size(); i++) {
+            String model = chain.get(i);
+            Candidate candidate = models.definition(model).isEmbedded()
+                    ? askEmbedded(model, text, i == 0 ? embeddedFirst : null, calls)
+                    : askChat(model, text, invocation, calls);
+            if (candidate.accepted()) {
+                Map<String, Object> output = new LinkedHashMap<>(candidate.output());
+                output.putAll(context(text, invocation));
+                output.put("model", model);
+                output.put("prompt_id", promptId);
+                output.put("prompt_version", promptVersion);
+                if (i > 0) {
+                    output.put("fallbacks", i);
+                }
+                output.putAll(annotations);
+                charge(invocation, calls);
+                return new StepOutcome.Completed(Collections.unmodifiableMap(output), null, calls);
+            }
+            candidates.add(candidate.describe(model));
+            last = candidate;
+        }
+        charge(invocation, calls);
+        boolean lowConfidence = candidates.stream().anyMatch(c -> "low_confidence".equals(c.get("outcome")));
+        if (models.isAlias(target) || lowConfidence) {
+            String reason = lowConfidence && candidates.stream().allMatch(c -> "low_confidence".equals(c.get("outcome")))
+                    ? "Every model of '" + target + "' answered below min_confidence " + settings.minConfidence()
+                    : "No model of '" + target + "' gave a usable answer: " + summary(candidates);
+            return new StepOutcome.Review(reason, candidates, calls);
+        }
+        return new StepOutcome.Failed(last.reason(), last.retriable(), calls);
+    }
+
+    private void charge(StepInvocation invocation, List<ModelCall> calls) {
+        double cost = calls.stream().mapToDouble(ModelCall::costUsd).sum();
+        models.budgets().record(invocation.workflow(), cost);
+    }
+
+    private Candidate askEmbedded(String model, String text, EmbeddedAnswer precomputed, List<ModelCall> calls) {
+        EmbeddedAnswer answer = precomputed;
+        if (answer == null) {
+            List<EmbeddedAnswer> answered = embedded(List.of(text));
+            answer = answered == null ? null : answered.get(0);
+        }
+        if (answer == null) {
+            return Candidate.failed("skipped", "the embedded model cannot " + settings.type(), false, null);
+        }
+        if (!answer.verdict().valid()) {
+            calls.add(answer.call());
+            return Candidate.failed("error", answer.verdict().problem(), false, null);
+        }
+        return judge(answer.verdict(), answer.call(), calls);
+    }
+
+    private Candidate askChat(String model, String text, StepInvocation invocation, List<ModelCall> calls) {
+        ModelDefinition definition = models.definition(model);
+        String scope = "shared".equals(settings.cache()) ? "shared" : invocation.workflow();
+        String cacheKey = ResponseCache.key(scope, model + "/" + definition.model(), promptVersion, text);
+        if (!"off".equals(settings.cache())) {
+            Map<String, Object> cached = models.cache().get(cacheKey);
+            if (cached != null) {
+                ModelCall hit = new ModelCall(model, definition.model(), promptVersion, 0, 0, 0, 0, true, "ok", promptId,
+                        Map.of("cache", scope));
+                Object confidence = cached.get("confidence");
+                return judge(Verdict.ok(cached, confidence instanceof Number n ? n.doubleValue() : null), hit, calls);
+            }
+        }
+        PiiMasker.Masked masked = settings.maskPii() ? masker.mask(text) : PiiMasker.Masked.none(text);
+        Prepared prepared = prepare(masked.text(), invocation);
+        ChatCall call = prepared.call();
+        ChatAnswer answer = models.endpoint(model).chat(call);
+        account(model, definition, answer, calls, false);
+        if (!answer.ok()) {
+            return Candidate.failed(answer.failure().outcome(), answer.failure().message(), answer.failure().retriable(), null);
+        }
+        Verdict verdict = check(prepared, answer);
+        if (!verdict.valid()) {
+            // one repair turn: the model sees its answer and what is wrong with it
+            String firstProblem = verdict.problem();
+            ChatAnswer repaired = models.endpoint(model).chat(call.withRepair(answer.content() == null ? "" : answer.content(),
+                    "That answer is invalid: " + firstProblem + ". Answer again with one JSON object that follows the schema, nothing else."));
+            account(model, definition, repaired, calls, true);
+            if (!repaired.ok()) {
+                return Candidate.failed(repaired.failure().outcome(), repaired.failure().message(), repaired.failure().retriable(), null);
+            }
+            verdict = check(prepared, repaired);
+            if (!verdict.valid()) {
+                markLast(calls, "invalid_output");
+                return Candidate.failed("invalid_output", "Answer of model '" + model + "' " + verdict.problem()
+                        + (repaired.truncated() ? "; it was cut off at max_tokens " + definition.maxTokensOrDefault() + ", raise `max_tokens`" : "")
+                        + " (after one repair). The model said: " + ChatFailures.quote(masked.restore(repaired.content())), false, null);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> output = (Map<String, Object>) masked.restoreAll(verdict.output());
+        Candidate candidate = judge(Verdict.ok(output, verdict.confidence()), null, calls);
+        if (candidate.accepted() && !"off".equals(settings.cache())) {
+            models.cache().put(cacheKey, output, settings.cacheTtl());
+        }
+        return candidate;
+    }
+
+    private Verdict check(Prepared prepared, ChatAnswer answer) {
+        JsonNode json = PromptText.parseJson(answer.content());
+        if (json == null) {
+            return Verdict.invalid("is not JSON" + (answer.truncated() ? " (cut off at max_tokens)" : ""));
+        }
+        if (!json.isObject()) {
+            return Verdict.invalid("is not a JSON object");
+        }
+        Verdict verdict = prepared.check().apply(json);
+        if (!verdict.valid()) {
+            return verdict;
+        }
+        return verdict;
+    }
+
+    /** Accepts a valid answer unless its confidence is below the step's threshold. */
+    private Candidate judge(Verdict verdict, ModelCall call, List<ModelCall> calls) {
+        if (call != null) {
+            calls.add(call);
+        }
+        Double threshold = settings.minConfidence();
+        if (threshold != null && verdict.confidence() != null && verdict.confidence() < threshold) {
+            markLast(calls, "low_confidence");
+            return Candidate.failed("low_confidence", String.format(java.util.Locale.ROOT,
+                    "confidence %.3f is below min_confidence %s", verdict.confidence(), threshold), false, verdict.output());
+        }
+        return new Candidate(true, "ok", null, false, verdict.output());
+    }
+
+    private void account(String model, ModelDefinition definition, ChatAnswer answer, List<ModelCall> calls, boolean repair) {
+        for (ChatAnswer attempt : answer.earlier()) {
+            calls.add(modelCall(model, definition, attempt, repair));
+        }
+        calls.add(modelCall(model, definition, answer, repair));
+    }
+
+    private ModelCall modelCall(String model, ModelDefinition definition, ChatAnswer answer, boolean repair) {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("temperature", definition.temperatureOrDefault());
+        parameters.put("max_tokens", definition.maxTokensOrDefault());
+        if (repair) {
+            parameters.put("repair", true);
+        }
+        return new ModelCall(model, answer.model(), promptVersion, answer.tokensIn(), answer.tokensOut(), answer.latencyMillis(),
+                definition.cost(answer.tokensIn(), answer.tokensOut(), answer.latencyMillis()), false,
+                answer.ok() ? "ok" : answer.failure().outcome(), promptId, parameters);
+    }
+
+    private static void markLast(List<ModelCall> calls, String outcome) {
+        if (!calls.isEmpty()) {
+            calls.set(calls.size() - 1, calls.get(calls.size() - 1).withOutcome(outcome));
+        }
+    }
+
+    private static String summary(List<Map<String, Object>> candidates) {
+        StringBuilder text = new StringBuilder();
+        for (Map<String, Object> candidate : candidates) {
+            if (text.length() > 0) {
+                text.append("; ");
+            }
+            text.append(candidate.get("model")).append(": ").append(candidate.get("outcome"));
+        }
+        return text.toString();
+    }
+
+    /** Builds the JSON schema of an answer: the step's fields, all required, no others. */
+    protected static JsonObjectSchema.Builder schema() {
+        return JsonObjectSchema.builder().additionalProperties(false);
+    }
+
+    /** A JSON value as plain Java (maps, lists, strings, numbers, booleans). */
+    protected static Object java(JsonNode node) {
+        return JsonValues.toJava(node);
+    }
+
+    /** One model's turn in the chain. */
+    private record Candidate(boolean accepted, String outcome, String reason, boolean retriable, Map<String, Object> output) {
+
+        static Candidate failed(String outcome, String reason, boolean retriable, Map<String, Object> output) {
+            return new Candidate(false, outcome, reason, retriable, output);
+        }
+
+        Map<String, Object> describe(String model) {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("model", model);
+            map.put("outcome", outcome);
+            map.put("reason", reason);
+            if (output != null) {
+                map.put("output", output);
+            }
+            return Collections.unmodifiableMap(map);
+        }
+    }
+}
