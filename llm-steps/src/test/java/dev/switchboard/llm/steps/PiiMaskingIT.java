@@ -1,0 +1,51 @@
+package dev.switchboard.llm.steps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.llm.ModelDefinition;
+import dev.switchboard.llm.ModelRegistry;
+import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.schemas.spi.StepOutcome;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Personal data never reaches the model's request log, and the output carries the originals. */
+class PiiMaskingIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void should_keep_pii_out_of_requests_and_restore_it_in_the_output_when_extracting() {
+        // given a model that copies the email placeholder it sees into its answer
+        try (ModelSimulator model = ModelSimulator.start().answers(request -> {
+                 String email = request.user().replaceAll("(?s).*(\\[EMAIL_\\d+]).*", "$1");
+                 return "{\"email\":\"" + email + "\",\"amount\":120.5,\"confidence\":0.9}";
+             });
+             ModelRegistry models = new ModelRegistry(Map.of("sim",
+                     ModelDefinition.builder().baseUrl(model.baseUrl()).model("sim").retries(0).build()))) {
+            ExtractStep factory = new ExtractStep();
+            ExtractStep.Options options = new ExtractStep.Options("{{ event.data.body }}", Map.of(
+                    "email", new ExtractStep.Field("string", "the customer's email", true, null),
+                    "amount", new ExtractStep.Field("number", "the amount", false, null)),
+                    null, "sim", null, null, "off", null, true, "off");
+            var environment = TestInvocations.environment(models, dir);
+            assertThat(factory.check(options, environment)).isEmpty();
+            String text = "Hi, my name is Jane Doe, mail jane.doe@example.com or call +44 20 7946 0958. "
+                    + "Refund 120.50 to IBAN GB82 WEST 1234 5698 7654 32, card 4111 1111 1111 1111.\n\nBest regards,\nJane Doe";
+
+            // when
+            StepOutcome outcome = factory.create("contact", options, environment).run(List.of(TestInvocations.of("wf", "e1", text))).get(0);
+
+            // then
+            assertThat(model.requests()).isNotEmpty().allSatisfy(request -> assertThat(request.body())
+                    .doesNotContain("jane.doe@example.com", "7946", "GB82", "4111", "Jane Doe")
+                    .contains("[EMAIL_1]", "[PHONE_1]", "[IBAN_1]", "[CARD_1]", "[NAME_1]"));
+            assertThat(((StepOutcome.Completed) outcome).output())
+                    .containsEntry("email", "jane.doe@example.com").containsEntry("amount", 120.5);
+        }
+    }
+}
