@@ -1,46 +1,42 @@
 package dev.switchboard.connectors.sinks;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.connectors.http.HttpDelivery;
 import dev.switchboard.connectors.http.OutboundPolicy;
-import dev.switchboard.schemas.Task;
+import dev.switchboard.connectors.http.StandardWebhooks;
+import dev.switchboard.connectors.secrets.Redactor;
+import dev.switchboard.connectors.secrets.Secret;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
-import dev.switchboard.schemas.spi.DeliveryResult;
 import dev.switchboard.schemas.spi.SinkEnvironment;
 import dev.switchboard.schemas.spi.SinkFactory;
 import dev.switchboard.schemas.spi.TaskSink;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * POSTs each task as JSON to an HTTP endpoint (n8n, Zapier, any webhook). Sends the task id as
  * {@code Idempotency-Key} (and as Standard Webhooks' {@code webhook-id}), signs the body with
  * Standard Webhooks HMAC-SHA256 when a secret is configured, follows no redirects on its own, and
- * reaches only hosts in {@code outbound.allowed_hosts}.
+ * reaches only hosts in {@code outbound.allowed_hosts}. With {@code body}, the JSON is a template
+ * over the task instead of the task itself.
  */
 public final class WebhookSink implements SinkFactory<WebhookSink.Options> {
 
-    @Documentation(name = "webhook", summary = "POSTs each task as JSON to an HTTP endpoint, with an idempotency key and an optional Standard Webhooks signature.")
+    @Documentation(name = "webhook", summary = "POSTs each task as JSON to an HTTP endpoint, with an idempotency key and an optional Standard Webhooks signature.",
+            description = """
+                    Idempotency: the task id goes out as `Idempotency-Key` and, when signed, as `webhook-id`; a receiver
+                    that keeps the ids it has seen drops a redelivered task. A `409` answer counts as delivered.
+
+                    With `body`, the request body is a JSON template over the task: `{{ task.title }}`, `{{ task.body }}`,
+                    `{{ task.fields.label }}`, ... Inserted values are escaped as JSON string content, so put placeholders
+                    for text inside quotes; numbers may stand bare. The result must be valid JSON.
+                    """)
     @Example(title = "n8n webhook with a signature", yaml = """
             triage-n8n:
               webhook:
@@ -48,15 +44,36 @@ public final class WebhookSink implements SinkFactory<WebhookSink.Options> {
                 secret_env: N8N_WEBHOOK_SECRET
                 timeout_seconds: 10
             """)
+    @Example(title = "Ops dashboard with its own JSON shape", yaml = """
+            ops-dashboard:
+              webhook:
+                url: https://ops.example.com/api/incidents
+                headers:
+                  X-Source: switchboard
+                body: |
+                  {"summary": "{{ task.title }}", "details": "{{ task.body }}", "severity": "{{ task.priority }}",
+                   "due": "{{ task.dueDate }}", "labels": ["{{ task.fields.label }}"], "confidence": "{{ task.fields.confidence }}",
+                   "external_id": "{{ task.id }}"}
+                secret_file: /run/secrets/ops-dashboard-webhook
+            """)
     public record Options(
             @Option(description = "The endpoint URL (http or https). Its host must be listed in `outbound.allowed_hosts`.", required = true)
             String url,
             @Option(description = "Extra request headers. Values are literal; do not put secrets here, use `secret_env`.")
             Map<String, String> headers,
+            @Option(description = "The request body as a JSON template over the task (`{{ task.title }}`, `{{ task.fields.label }}`, ...); values are JSON-escaped. Without it the body is the task itself.", template = true)
+            String body,
             @Option(description = "Environment variable holding the Standard Webhooks secret (`whsec_` + base64, or any string). When set, requests carry `webhook-id`, `webhook-timestamp` and `webhook-signature`.", secret = true)
             @JsonProperty("secret_env") String secretEnv,
+            @Option(description = "File holding the Standard Webhooks secret (a mounted secret), instead of `secret_env`; read at each request, so rotation needs no restart.", secret = true)
+            @JsonProperty("secret_file") String secretFile,
             @Option(description = "Timeout of one request, in seconds.", defaultValue = "10", minimum = 1, maximum = 300)
             @JsonProperty("timeout_seconds") Integer timeoutSeconds) {
+
+        /** The options before the body template and secret files. */
+        public Options(String url, Map<String, String> headers, String secretEnv, Integer timeoutSeconds) {
+            this(url, headers, null, secretEnv, null, timeoutSeconds);
+        }
     }
 
     @Override
@@ -66,156 +83,65 @@ public final class WebhookSink implements SinkFactory<WebhookSink.Options> {
 
     @Override
     public List<String> check(Options options, SinkEnvironment environment) {
-        List<String> problems = new ArrayList<>();
-        URI uri;
-        try {
-            uri = URI.create(options.url());
-        } catch (IllegalArgumentException e) {
-            return List.of("Invalid URL at url: got '" + options.url() + "', expected an absolute http(s) URL");
-        }
-        new OutboundPolicy(environment.allowedHosts()).refusal(uri).ifPresent(problems::add);
-        if (options.secretEnv() != null && environment.secret(options.secretEnv()).isEmpty()) {
-            problems.add("Missing secret at secret_env: environment variable '" + options.secretEnv()
-                    + "' is not set. Set it, or remove secret_env to send unsigned requests");
+        List<String> problems = new ArrayList<>(checkUrl(options.url(), "url", environment, Redactor.none()));
+        problems.addAll(checkSigningSecret(options.secretEnv(), options.secretFile(), environment));
+        if (options.body() != null) {
+            problems.addAll(TaskBodyTemplate.check(options.body(), "body"));
         }
         return problems;
     }
 
     @Override
     public TaskSink create(String name, Options options, SinkEnvironment environment) {
-        byte[] key = options.secretEnv() == null ? null
-                : environment.secret(options.secretEnv()).map(WebhookSink::secretKey).orElse(null);
-        return new Sender(name, URI.create(options.url()), options.headers() == null ? Map.of() : options.headers(),
-                key, Duration.ofSeconds(options.timeoutSeconds() == null ? 10 : options.timeoutSeconds()),
-                new OutboundPolicy(environment.allowedHosts()));
-    }
-
-    /** Standard Webhooks: a {@code whsec_} secret is base64 after the prefix; anything else is used as UTF-8 bytes. */
-    static byte[] secretKey(String secret) {
-        if (secret.startsWith("whsec_")) {
-            return Base64.getDecoder().decode(secret.substring("whsec_".length()));
-        }
-        return secret.getBytes(StandardCharsets.UTF_8);
+        return new WebhookSender(name, URI.create(options.url()), Redactor.of(Redactor.queryValues(options.url())), options.headers(),
+                signingSecret(options.secretEnv(), options.secretFile(), environment),
+                options.body() == null ? null : TaskBodyTemplate.parse(options.body()),
+                new HttpDelivery(new OutboundPolicy(environment.allowedHosts()), timeout(options.timeoutSeconds())));
     }
 
     /** {@code v1,} + base64 HMAC-SHA256 of {@code id.timestamp.body}, as Standard Webhooks specifies. */
     public static String sign(byte[] key, String id, long timestampSeconds, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
-            return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
-        }
+        return StandardWebhooks.sign(key, id, timestampSeconds, body);
     }
 
-    /** Reads {@code Retry-After} as seconds or an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(Optional<String> header) {
-        if (header.isEmpty()) {
-            return null;
-        }
-        String value = header.get().trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                Duration wait = Duration.between(Instant.now(), at);
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
-        }
+    // ---- shared by the webhook, n8n and Zapier sinks ---------------------------------------------
+
+    static Duration timeout(Integer seconds) {
+        return Duration.ofSeconds(seconds == null ? 10 : seconds);
     }
 
-    private static final class Sender implements TaskSink {
-        private static final ObjectMapper JSON = new ObjectMapper();
-        private final String name;
-        private final URI uri;
-        private final Map<String, String> headers;
-        private final byte[] key;
-        private final Duration timeout;
-        private final OutboundPolicy policy;
-        private final HttpClient client;
-
-        Sender(String name, URI uri, Map<String, String> headers, byte[] key, Duration timeout, OutboundPolicy policy) {
-            this.name = name;
-            this.uri = uri;
-            this.headers = Map.copyOf(headers);
-            this.key = key;
-            this.timeout = timeout;
-            this.policy = policy;
-            this.client = HttpClient.newBuilder()
-                    .connectTimeout(timeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
+    /** An absolute http(s) URL that the outbound policy allows; messages pass through {@code redactor}. */
+    static List<String> checkUrl(String url, String option, SinkEnvironment environment, Redactor redactor) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            return List.of("Invalid URL at " + option + ": got '" + redactor.redact(beforeQuery(url)) + "', expected an absolute http(s) URL");
         }
+        return new OutboundPolicy(environment.allowedHosts()).refusal(uri).map(redactor::redact).stream().toList();
+    }
 
-        @Override
-        public String name() {
-            return name;
+    static List<String> checkSigningSecret(String secretEnv, String secretFile, SinkEnvironment environment) {
+        List<String> problems = new ArrayList<>(Secret.check("secret", secretEnv, secretFile, false, environment.baseDir(), environment::secret));
+        if (problems.isEmpty()) {
+            signingSecret(secretEnv, secretFile, environment).flatMap(Secret::value).ifPresent(value -> {
+                try {
+                    StandardWebhooks.key(value);
+                } catch (IllegalArgumentException e) {
+                    problems.add("Invalid secret at " + (secretEnv != null ? "secret_env" : "secret_file")
+                            + ": a secret starting with whsec_ must be base64 after the prefix. Copy it whole from the receiver");
+                }
+            });
         }
+        return problems;
+    }
 
-        @Override
-        public DeliveryResult deliver(Task task) {
-            Optional<String> refusal = policy.refusal(uri);
-            if (refusal.isPresent()) {
-                return new DeliveryResult.Rejected(refusal.get());
-            }
-            byte[] body;
-            try {
-                body = JSON.writeValueAsBytes(task);
-            } catch (JsonProcessingException e) {
-                return new DeliveryResult.Rejected("Task cannot be written as JSON: " + e.getOriginalMessage());
-            }
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                    .timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", task.id())
-                    .header("User-Agent", "Switchboard")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-            headers.forEach(request::header);
-            if (key != null) {
-                long now = Instant.now().getEpochSecond();
-                request.header("webhook-id", task.id())
-                        .header("webhook-timestamp", Long.toString(now))
-                        .header("webhook-signature", sign(key, task.id(), now, body));
-            }
-            HttpResponse<String> response;
-            try {
-                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (HttpTimeoutException e) {
-                return new DeliveryResult.Retry("Timed out after " + timeout.toSeconds() + " s calling " + OutboundPolicy.redact(uri), null);
-            } catch (IOException e) {
-                return new DeliveryResult.Retry("Connection failed to " + OutboundPolicy.redact(uri) + ": " + e, null);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new DeliveryResult.Retry("Interrupted", null);
-            }
-            int status = response.statusCode();
-            if (status >= 200 && status < 300) {
-                return new DeliveryResult.Delivered("HTTP " + status);
-            }
-            String detail = "HTTP " + status + " from " + OutboundPolicy.redact(uri) + ": " + abbreviate(response.body());
-            if (status == 429 || status == 408 || status >= 500) {
-                return new DeliveryResult.Retry(detail, retryAfter(response.headers().firstValue("Retry-After")));
-            }
-            if (status == 409) {
-                // The receiver says it already has this idempotency key: the task is there.
-                return new DeliveryResult.Delivered("HTTP 409: already delivered");
-            }
-            if (status >= 300 && status < 400) {
-                return new DeliveryResult.Rejected(detail + ". Redirects are not followed; configure the final URL");
-            }
-            return new DeliveryResult.Rejected(detail);
-        }
+    static Optional<Secret> signingSecret(String secretEnv, String secretFile, SinkEnvironment environment) {
+        return Secret.of("secret", secretEnv, secretFile, environment.baseDir(), environment::secret);
+    }
 
-        private static String abbreviate(String text) {
-            if (text == null) {
-                return "";
-            }
-            return text.length() > 300 ? text.substring(0, 300) + "…" : text;
-        }
+    private static String beforeQuery(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
     }
 }

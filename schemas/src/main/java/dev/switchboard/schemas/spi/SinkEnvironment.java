@@ -18,4 +18,13 @@ public interface SinkEnvironment {
 
     /** A secret by the name of its environment variable; never logged. */
     Optional<String> secret(String name);
+
+    /**
+     * Camel component schemes that the {@code camel} sink may use ({@code outbound.camel_schemes}).
+     * Empty unless configured; schemes that reach files, run commands or evaluate code stay refused
+     * whatever is listed.
+     */
+    default Set<String> allowedCamelSchemes() {
+        return Set.of();
+    }
 }

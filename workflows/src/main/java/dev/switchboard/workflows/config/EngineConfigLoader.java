@@ -279,6 +279,7 @@ public final class EngineConfigLoader {
 
     public static SinkEnvironment sinkEnvironment(Path baseDir, Outbound outbound, Function<String, Optional<String>> environment) {
         Set<String> hosts = Set.copyOf(outbound.allowedHosts() == null ? List.of() : outbound.allowedHosts());
+        Set<String> camelSchemes = Set.copyOf(outbound.camelSchemes() == null ? List.of() : outbound.camelSchemes());
         return new SinkEnvironment() {
             @Override
             public Path baseDir() {
@@ -288,6 +289,11 @@ public final class EngineConfigLoader {
             @Override
             public Set<String> allowedHosts() {
                 return hosts;
+            }
+
+            @Override
+            public Set<String> allowedCamelSchemes() {
+                return camelSchemes;
             }
 
             @Override

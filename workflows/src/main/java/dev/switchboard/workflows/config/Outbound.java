@@ -7,9 +7,11 @@ import java.util.List;
 /** The {@code outbound:} section: where sinks may send. */
 public record Outbound(
         @Option(description = "Hosts that sinks may call, as `host` or `host:port`; `*.example.com` matches subdomains. Nothing else is ever called.")
-        @JsonProperty("allowed_hosts") List<String> allowedHosts) {
+        @JsonProperty("allowed_hosts") List<String> allowedHosts,
+        @Option(description = "Camel component schemes that `camel` sinks may use, e.g. `[slack, jms]`. Schemes that reach files, run commands or evaluate code (file, exec, bean, class, language, sql, ...) are refused even when listed.")
+        @JsonProperty("camel_schemes") List<String> camelSchemes) {
 
     public static Outbound defaults() {
-        return new Outbound(List.of());
+        return new Outbound(List.of(), List.of());
     }
 }

@@ -1,0 +1,153 @@
+package dev.switchboard.connectors.sinks;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.switchboard.schemas.Task;
+import dev.switchboard.schemas.spi.DeliveryResult;
+import dev.switchboard.schemas.spi.SinkEnvironment;
+import dev.switchboard.schemas.spi.SinkFactory;
+import dev.switchboard.schemas.spi.TaskSink;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * No secret value reaches a delivery result (and so a dead letter or a receipt) or a log line,
+ * even when the vendor echoes back what it was sent, the endpoint is down, or the host is refused:
+ * Switchboard's loggers at TRACE, Camel's at DEBUG (at TRACE Camel's engine logs endpoint URIs
+ * unmasked, which the camel sink warns about).
+ */
+class SecretsStayOutTest {
+
+    private static final String TOKEN = "tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0";
+    private static final String SIGNING = "whsec_c2lnbmluZy1zZWNyZXQtdmFsdWUtMDEyMzQ1Njc4OQ==";
+    private static final String HOOK_KEY = "k3yz9q8w";
+    private static final String CAMEL_PASSWORD = "camel-pa55word-value";
+
+    @RegisterExtension
+    static WireMockExtension vendor = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort().globalTemplating(true)).build();
+
+    @TempDir
+    Path dir;
+
+    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final List<Logger> watched = new ArrayList<>();
+
+    @BeforeEach
+    void captureLogs() {
+        logs.start();
+        for (String name : List.of("dev.switchboard", "org.apache.camel")) {
+            Logger logger = (Logger) LoggerFactory.getLogger(name);
+            logger.setLevel(name.equals("org.apache.camel") ? Level.DEBUG : Level.TRACE);
+            logger.setAdditive(false);
+            logger.addAppender(logs);
+            watched.add(logger);
+        }
+    }
+
+    @AfterEach
+    void restoreLogs() {
+        for (Logger logger : watched) {
+            logger.detachAppender(logs);
+            logger.setLevel(null);
+            logger.setAdditive(true);
+        }
+    }
+
+    @Test
+    void should_keep_secrets_out_of_results_and_logs_when_vendors_echo_them_or_fail() throws IOException {
+        // given vendors that echo back what they were sent: the credentials in headers and the URL
+        String echo = "{\"status\":\"error\",\"message\":\"bad credentials {{request.headers.Authorization}} {{request.headers.x-api-token}} at {{request.url}}\","
+                + "\"error\":\"bad {{request.headers.Authorization}} {{request.headers.x-api-token}} {{request.url}}\",\"success\":false}";
+        Files.writeString(dir.resolve("token"), TOKEN + "\n");
+        String base = "http://127.0.0.1:" + vendor.getPort();
+        Map<String, String> secrets = Map.of("TOKEN", TOKEN, "SIGNING", SIGNING,
+                "HOOK", base + "/hooks/catch/1234567/" + HOOK_KEY + "/", "CAMEL_URI", "recording:tasks?password=" + CAMEL_PASSWORD,
+                "CAMEL_FAILING", "recording:down?fail=true&password=" + CAMEL_PASSWORD);
+        SinkEnvironment environment = new SinkTesting.Environment(dir, Set.of("127.0.0.1:" + vendor.getPort()), secrets, Set.of("recording"));
+        List<Sink<?>> sinks = List.of(
+                new Sink<>(new HubSpotTaskSink(), new HubSpotTaskSink.Options("TOKEN", null, base, null, null, null, 2)),
+                new Sink<>(new HubSpotTaskSink(), new HubSpotTaskSink.Options(null, "token", base, null, null, null, 2)),
+                new Sink<>(new SalesforceTaskSink(), new SalesforceTaskSink.Options(base, "TOKEN", null, null, null, null, null, null, 2)),
+                new Sink<>(new PipedriveActivitySink(), new PipedriveActivitySink.Options("TOKEN", null, base, null, null, true, 2)),
+                new Sink<>(new WebhookSink(), new WebhookSink.Options(base + "/hook?token=" + TOKEN, Map.of(), null, "SIGNING", null, 2)),
+                new Sink<>(new N8nWebhookSink(), new N8nWebhookSink.Options(base + "/webhook/x?key=" + TOKEN, "SIGNING", null, 2)),
+                new Sink<>(new ZapierCatchHookSink(), new ZapierCatchHookSink.Options(null, "HOOK", null, "SIGNING", null, 2)),
+                new Sink<>(new CamelEndpointSink(), new CamelEndpointSink.Options(null, "CAMEL_URI", null)),
+                new Sink<>(new CamelEndpointSink(), new CamelEndpointSink.Options(null, "CAMEL_FAILING", null)));
+        List<DeliveryResult> results = new ArrayList<>();
+
+        // when each sink meets 401, 429 and 500 answers, a closed port, and a host that is not allowed
+        for (int status : new int[] {401, 429, 500}) {
+            vendor.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(echo)));
+            for (Sink<?> sink : sinks) {
+                results.add(sink.deliver(environment, SinkTesting.task("evt-" + status)));
+            }
+        }
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort();
+        }
+        results.add(new Sink<>(new HubSpotTaskSink(), new HubSpotTaskSink.Options("TOKEN", null, "http://127.0.0.1:" + closed, null, null, null, 2))
+                .deliver(new SinkTesting.Environment(dir, Set.of("127.0.0.1:" + closed), secrets, Set.of()), SinkTesting.task("evt-closed")));
+        results.add(new Sink<>(new WebhookSink(), new WebhookSink.Options(base + "/hook?token=" + TOKEN, Map.of(), null, "SIGNING", null, 2))
+                .deliver(new SinkTesting.Environment(dir, Set.of("elsewhere.example.com"), secrets, Set.of()), SinkTesting.task("evt-refused")));
+
+        // then
+        assertThat(results).hasSize(29).allSatisfy(result -> assertThat(text(result))
+                .isNotBlank()
+                .doesNotContain(TOKEN)
+                .doesNotContain(SIGNING)
+                .doesNotContain(HOOK_KEY)
+                .doesNotContain(CAMEL_PASSWORD));
+        assertThat(results).as("the vendors did echo credentials back").anySatisfy(result -> assertThat(text(result)).contains("[redacted]"));
+        assertThat(results).filteredOn(DeliveryResult.Rejected.class::isInstance).isNotEmpty();
+        assertThat(results).filteredOn(DeliveryResult.Retry.class::isInstance).isNotEmpty();
+        assertThat(logs.list).as("log lines of Switchboard and Camel").isNotEmpty().allSatisfy(event -> {
+            String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            assertThat(line).doesNotContain(TOKEN).doesNotContain(SIGNING).doesNotContain(HOOK_KEY).doesNotContain(CAMEL_PASSWORD);
+        });
+    }
+
+    private record Sink<O extends Record>(SinkFactory<O> factory, O options) {
+        DeliveryResult deliver(SinkEnvironment environment, Task task) {
+            assertThat(factory.check(options, environment)).allSatisfy(problem ->
+                    assertThat(problem).doesNotContain(TOKEN).doesNotContain(HOOK_KEY).doesNotContain(CAMEL_PASSWORD));
+            try (TaskSink sink = factory.create("sink", options, environment)) {
+                return sink.deliver(task);
+            }
+        }
+    }
+
+    private static String text(DeliveryResult result) {
+        if (result instanceof DeliveryResult.Delivered delivered) {
+            return delivered.detail();
+        }
+        if (result instanceof DeliveryResult.Retry retry) {
+            return retry.reason();
+        }
+        return ((DeliveryResult.Rejected) result).reason();
+    }
+}

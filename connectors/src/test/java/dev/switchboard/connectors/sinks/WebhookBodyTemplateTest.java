@@ -1,0 +1,119 @@
+package dev.switchboard.connectors.sinks;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.switchboard.schemas.Task;
+import dev.switchboard.schemas.spi.DeliveryResult;
+import dev.switchboard.schemas.spi.TaskSink;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The webhook sink's {@code body} option: a JSON template over the task. */
+class WebhookBodyTemplateTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static WireMockExtension receiver = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void should_send_rendered_json_with_escaped_values_when_body_is_set() throws Exception {
+        // given a title and a field that try to break out of their strings
+        receiver.stubFor(post("/incidents").willReturn(aResponse().withStatus(202)));
+        Task task = SinkTesting.task("evt-body", Map.of("label", "billing\", \"admin\": true, \"x\": \"", "confidence", 0.92));
+        String body = """
+                {"summary": "{{ task.title }}", "details": "{{ task.body }}", "label": "{{ task.fields.label }}",
+                 "confidence": {{ task.fields.confidence }}, "missing": "{{ task.fields.nothing }}", "id": "{{ task.id }}"}
+                """;
+
+        // when
+        DeliveryResult result = deliver(body, task);
+
+        // then every value stays inside its own string
+        assertThat(result).isEqualTo(new DeliveryResult.Delivered("HTTP 202"));
+        LoggedRequest request = receiver.findAll(postRequestedFor(urlEqualTo("/incidents"))).get(0);
+        JsonNode sent = JSON.readTree(request.getBody());
+        assertThat(sent.fieldNames()).toIterable().containsExactly("summary", "details", "label", "confidence", "missing", "id");
+        assertThat(sent.path("label").asText()).isEqualTo("billing\", \"admin\": true, \"x\": \"");
+        assertThat(sent.path("details").asText()).isEqualTo(task.body());
+        assertThat(sent.path("confidence").asDouble()).isEqualTo(0.92);
+        assertThat(sent.path("missing").asText()).isEmpty();
+        assertThat(request.getHeader("Idempotency-Key")).isEqualTo(task.id());
+    }
+
+    @Test
+    void should_reject_without_request_when_rendered_body_is_not_json() {
+        // given a bare placeholder whose value is absent
+        String body = "{\"score\": {{ task.fields.score }}}";
+
+        // when
+        DeliveryResult result = deliver(body, SinkTesting.task("evt-bare"));
+
+        // then
+        assertThat(result).isInstanceOfSatisfying(DeliveryResult.Rejected.class, rejected ->
+                assertThat(rejected.reason()).contains("Body template rendered invalid JSON").contains("inside quotes"));
+        receiver.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"a\": \"{{ event.data.subject }}\"}|Unknown root 'event' in '{{ event.data.subject }}' at body",
+            "{\"a\": \"{{ task.titel }}\"}|Unknown task field in '{{ task.titel }}' at body",
+            "{\"a\": \"{{ task.title }\"}|Invalid body template at body: Unclosed placeholder",
+            "{\"a\": \"{{ task.title() }}\"}|Invalid body template at body: Invalid placeholder",
+            "{\"a\": {{ task.title }} {{ task.body }}}|Invalid JSON in body template at body",
+            "not json {{ task.title }}|Invalid JSON in body template at body"})
+    void should_report_problem_when_body_template_is_wrong(String body, String message) {
+        // when
+        List<String> problems = new WebhookSink().check(options(body), environment());
+
+        // then
+        assertThat(problems).singleElement().asString().contains(message);
+    }
+
+    @Test
+    void should_report_no_problem_when_body_template_is_valid() {
+        // when
+        List<String> problems = new WebhookSink().check(options("""
+                {"text": "{{ task.title }}", "n": {{ task.fields.confidence }}, "tags": ["{{ task.fields.label }}"]}
+                """), environment());
+
+        // then
+        assertThat(problems).isEmpty();
+    }
+
+    private DeliveryResult deliver(String body, Task task) {
+        try (TaskSink sink = new WebhookSink().create("hook", options(body), environment())) {
+            return sink.deliver(task);
+        }
+    }
+
+    private WebhookSink.Options options(String body) {
+        return new WebhookSink.Options("http://127.0.0.1:" + receiver.getPort() + "/incidents", Map.of(), body, null, null, 5);
+    }
+
+    private SinkTesting.Environment environment() {
+        return SinkTesting.Environment.of(dir, Set.of("127.0.0.1:" + receiver.getPort()), Map.of());
+    }
+}
