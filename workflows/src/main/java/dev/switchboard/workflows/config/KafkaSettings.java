@@ -17,10 +17,17 @@ public record KafkaSettings(
         @Option(description = "Partitions of topics Switchboard creates.", defaultValue = "3", minimum = 1, maximum = 1000)
         Integer partitions,
         @Option(description = "Replication factor of topics Switchboard creates.", defaultValue = "1", minimum = 1, maximum = 10)
-        @JsonProperty("replication_factor") Integer replicationFactor) {
+        @JsonProperty("replication_factor") Integer replicationFactor,
+        @Option(description = "Kafka Streams stages: dedup of events, CRM tables for `crm.lookup` and `enrich`, and where their state lives. "
+                + "Windowed and scheduled workflows need nothing here. See docs/state.md.")
+        StreamsSettings streams) {
 
     public static KafkaSettings defaults() {
-        return new KafkaSettings(null, null, null, null, null, null);
+        return new KafkaSettings(null, null, null, null, null, null, null);
+    }
+
+    public StreamsSettings streamsOrDefault() {
+        return streams == null ? StreamsSettings.defaults() : streams;
     }
 
     public boolean embedded() {

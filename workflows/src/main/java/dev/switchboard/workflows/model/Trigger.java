@@ -7,13 +7,20 @@ import java.util.List;
 public record Trigger(
         @Option(description = "Kafka topic to read CloudEvents from.", defaultValue = "switchboard.events")
         String topic,
-        @Option(description = "CloudEvent types that start the workflow, e.g. `ticket.created`.", required = true)
+        @Option(description = "CloudEvent types that start the workflow, e.g. `ticket.created` (with `window`: the types counted). "
+                + "Required unless `schedule` is given.")
         List<String> types,
         @Option(description = "CEL condition over `event`; events for which it is false are skipped.", cel = true)
         String filter,
         @Option(description = "Where a new workflow starts reading: `earliest` replays the topic, `latest` takes new events only.",
                 defaultValue = "latest", allowed = {"earliest", "latest"})
-        String start) {
+        String start,
+        @Option(description = "Start the workflow from a window over these events instead of from each event: count them per key "
+                + "and fire one `switchboard.window.fired` event when a condition holds (see docs/state.md).")
+        WindowTrigger window,
+        @Option(description = "Start the workflow on a schedule with a `switchboard.digest` event summing up what workflows did "
+                + "(see docs/state.md). Takes no `types`.")
+        ScheduleTrigger schedule) {
 
     public static final String DEFAULT_TOPIC = "switchboard.events";
 

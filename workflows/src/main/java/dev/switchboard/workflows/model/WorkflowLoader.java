@@ -121,7 +121,10 @@ public final class WorkflowLoader {
         } else {
             OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> checkExpression(option, value, node, path, Set.of(), problems, false));
             trigger = binder.bind(Trigger.class, keys.get("on").getValueNode(), "on");
-            if (trigger != null && trigger.types().isEmpty()) {
+            if (trigger != null) {
+                TriggerChecks.check(trigger, keys.get("on").getValueNode(), problems);
+            }
+            if (trigger != null && trigger.types() != null && trigger.types().isEmpty()) {
                 problems.add(valueAt(keys.get("on").getValueNode(), List.of("types")), "on.types",
                         "Empty list at on.types: got [], expected at least one event type. Name the events that start the workflow, e.g. types: [ticket.created]");
             }

@@ -60,6 +60,7 @@ public final class Engine implements AutoCloseable {
     private dev.switchboard.workflows.ops.KafkaWatch kafkaWatch;
 
     private final java.util.function.Function<String, Optional<String>> secrets;
+    private final dev.switchboard.workflows.streams.StreamsStages streams;
 
     public Engine(EngineConfig config) {
         this(config, name -> Optional.ofNullable(System.getenv(name)));
@@ -70,11 +71,18 @@ public final class Engine implements AutoCloseable {
         this.secrets = secrets;
         this.config = config;
         this.models = new ModelRegistry(config.models(), config.aliases());
-        this.stepEnvironment = stepEnvironment(config, models);
+        this.streams = new dev.switchboard.workflows.streams.StreamsStages(config.kafka().streamsOrDefault(), config.topics(),
+                config.kafka(), config.baseDir(), secrets, metrics.registry());
+        this.stepEnvironment = stepEnvironment(config, models, streams.crm().orElse(null));
     }
 
     /** The environment steps are checked and created with: sinks by name and the model registry. */
     public static StepEnvironment stepEnvironment(EngineConfig config, ModelRegistry models) {
+        return stepEnvironment(config, models, null);
+    }
+
+    /** The same, with the CRM tables (a {@code CrmLookup} and {@code LookupSource}) when the engine keeps them. */
+    public static StepEnvironment stepEnvironment(EngineConfig config, ModelRegistry models, Object crmTables) {
         Set<String> sinkNames = Set.copyOf(config.sinks().keySet());
         return new StepEnvironment() {
             @Override
@@ -89,6 +97,9 @@ public final class Engine implements AutoCloseable {
 
             @Override
             public <T> Optional<T> service(Class<T> type) {
+                if (crmTables != null && type.isInstance(crmTables)) {
+                    return Optional.of(type.cast(crmTables));
+                }
                 return type.isInstance(models) ? Optional.of(type.cast(models)) : Optional.empty();
             }
         };
@@ -171,7 +182,7 @@ public final class Engine implements AutoCloseable {
             }
             EventParser parser = new EventParser();
             for (Workflow workflow : workflows) {
-                WorkflowRunner runner = new WorkflowRunner(workflow, stepEnvironment, parser,
+                WorkflowRunner runner = new WorkflowRunner(dev.switchboard.workflows.streams.StreamsStages.effective(workflow), stepEnvironment, parser,
                         config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(), metrics)
                         .reviewAndAudit(config.topics().reviewOrDefault(), config.topics().auditOrDefault());
                 runners.put(workflow.name(), runner);
@@ -187,6 +198,7 @@ public final class Engine implements AutoCloseable {
             groups.forEach(group -> metrics.gauge("switchboard.consumer.lag", "Records not yet processed by a stage",
                     Map.of("group", group), kafkaWatch, watch -> watch.lag(group)));
             startSources(clientProperties);
+            startStreams(workflows, clientProperties);
             LOG.info("Switchboard started: {} workflow(s) {}, sinks {}", workflows.size(), runners.keySet(), sinkByName.keySet());
         } catch (Exception e) {
             close();
@@ -213,6 +225,25 @@ public final class Engine implements AutoCloseable {
             http.start();
             LOG.info("HTTP listener on {}:{}", config.http().hostOrDefault(), http.port());
         }
+    }
+
+    /** The Kafka Streams stages; the CRM tables answer other instances on the HTTP listener. */
+    private void startStreams(List<Workflow> workflows, Map<String, String> clientProperties) {
+        org.apache.kafka.streams.state.HostInfo advertised = null;
+        if (http != null) {
+            String host = config.kafka().streamsOrDefault().advertisedHost();
+            if (host == null) {
+                host = config.http().hostOrDefault().equals("0.0.0.0") ? "127.0.0.1" : config.http().hostOrDefault();
+            }
+            advertised = new org.apache.kafka.streams.state.HostInfo(host, http.port());
+            streams.crm().ifPresent(tables -> http.route(dev.switchboard.workflows.streams.CrmTables.PATH, 4096, tables::handle));
+        }
+        streams.start(workflows, bootstrapServers, clientProperties, advertised);
+    }
+
+    /** The Kafka Streams stages of this engine (dedup, CRM tables, windows, digests). */
+    public dev.switchboard.workflows.streams.StreamsStages streams() {
+        return streams;
     }
 
     /** Prometheus metrics of this engine. */
@@ -341,6 +372,7 @@ public final class Engine implements AutoCloseable {
         topics.add(config.topics().reviewOrDefault());
         topics.add(config.topics().auditOrDefault());
         topics.add(config.topics().auditOrDefault());
+        topics.addAll(streams.topics(workflows));
         createTopics(bootstrapServers, clientProperties, topics, config.kafka().partitionsOrDefault(),
                 config.kafka().replicationFactorOrDefault());
     }
@@ -369,6 +401,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public synchronized void close() {
         running = false;
+        streams.close();
         if (http != null) {
             http.close();
             http = null;

@@ -1,0 +1,86 @@
+package dev.switchboard.workflows.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.schemas.options.Option;
+import java.util.List;
+
+/**
+ * The {@code kafka.streams:} section: the Kafka Streams stages (deduplication, CRM tables) and where
+ * their state lives. Windowed and scheduled workflows need nothing here: their stages follow from
+ * the workflow files. Names of applications, stores and topics are in docs/state.md.
+ */
+public record StreamsSettings(
+        @Option(description = "Where the stages keep their local state (RocksDB); it is rebuilt from the changelog topics when lost.",
+                defaultValue = ".switchboard/streams")
+        @JsonProperty("state_dir") String stateDir,
+        @Option(description = "Host name other engine instances reach this one at, for CRM lookups of keys it holds "
+                + "(Kafka Streams `application.server`, with the HTTP listener's port). Default: http.host, or 127.0.0.1 when that is 0.0.0.0.")
+        @JsonProperty("advertised_host") String advertisedHost,
+        @Option(description = "Environment variable holding the token engine instances send each other on `/internal/crm/lookup`. "
+                + "Unset: that route answers only requests from the loopback address.", defaultValue = "SWITCHBOARD_PEER_TOKEN", secret = true)
+        @JsonProperty("peer_token_env") String peerTokenEnv,
+        @Option(description = "Drop events seen before: reads `input`, writes each event once to `output`, which workflows then name in `on.topic`.")
+        Dedup dedup,
+        @Option(description = "CRM tables (contacts, companies, deals, owners) built from Debezium-shaped `crm.<entity>.*` change events, "
+                + "read by the `crm.lookup` step.")
+        Crm crm) {
+
+    public static StreamsSettings defaults() {
+        return new StreamsSettings(null, null, null, null, null);
+    }
+
+    public String stateDirOrDefault() {
+        return stateDir == null ? ".switchboard/streams" : stateDir;
+    }
+
+    public String peerTokenEnvOrDefault() {
+        return peerTokenEnv == null ? "SWITCHBOARD_PEER_TOKEN" : peerTokenEnv;
+    }
+
+    /** {@code kafka.streams.dedup}. */
+    public record Dedup(
+            @Option(description = "Topic of raw events.", defaultValue = "switchboard.events")
+            String input,
+            @Option(description = "Topic the unique events are written to.", defaultValue = "switchboard.events.unique")
+            String output,
+            @Option(description = "How long an event's key is remembered, as an ISO-8601 duration (by event time).", defaultValue = "PT24H")
+            String window,
+            @Option(description = "CEL expression over `event` that identifies an event; two events with the same value within "
+                    + "`window` are one. E.g. `event.source + '/' + event.id`.", defaultValue = "event.id")
+            String key) {
+
+        public String inputOrDefault() {
+            return input == null ? "switchboard.events" : input;
+        }
+
+        public String outputOrDefault() {
+            return output == null ? "switchboard.events.unique" : output;
+        }
+
+        public String windowOrDefault() {
+            return window == null ? "PT24H" : window;
+        }
+
+        public String keyOrDefault() {
+            return key == null ? "event.id" : key;
+        }
+    }
+
+    /** {@code kafka.streams.crm}. */
+    public record Crm(
+            @Option(description = "Topics carrying the CRM change events (`crm.contact.*`, `crm.company.*`, `crm.deal.*`, `crm.owner.*`).",
+                    defaultValue = "[switchboard.events]")
+            List<String> topics,
+            @Option(description = "How long a lookup waits for the tables (restoring after a start or a rebalance) before it fails and is retried.",
+                    defaultValue = "30", minimum = 1, maximum = 600)
+            @JsonProperty("wait_seconds") Integer waitSeconds) {
+
+        public List<String> topicsOrDefault() {
+            return topics == null || topics.isEmpty() ? List.of("switchboard.events") : topics;
+        }
+
+        public int waitSecondsOrDefault() {
+            return waitSeconds == null ? 30 : waitSeconds;
+        }
+    }
+}

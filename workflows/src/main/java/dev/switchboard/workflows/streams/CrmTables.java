@@ -1,0 +1,236 @@
+package dev.switchboard.workflows.streams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.llm.spi.LookupSource;
+import dev.switchboard.schemas.JsonValues;
+import dev.switchboard.schemas.spi.CrmLookup;
+import dev.switchboard.schemas.spi.HttpIngress;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Reads the CRM tables by interactive queries. {@code queryMetadataForKey} names the instance that
+ * holds a key: this one answers from its local store; another one is asked over HTTP on
+ * {@value #PATH} (its {@code application.server}), where it answers from its own store only, so a
+ * request never travels twice. A lookup by email or domain reads the index, then the table, each
+ * where it lives.
+ */
+public final class CrmTables implements CrmLookup, LookupSource {
+
+    /** The route engine instances ask each other on. */
+    public static final String PATH = "/internal/crm/lookup";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> STORES = stores();
+
+    private final Duration wait;
+    private final Supplier<Optional<String>> token;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private volatile KafkaStreams streams;
+    private volatile HostInfo self;
+
+    /**
+     * @param wait  how long a lookup waits for the tables to be queryable
+     * @param token the token instances send each other, when one is configured
+     */
+    public CrmTables(Duration wait, Supplier<Optional<String>> token) {
+        this.wait = wait;
+        this.token = token;
+    }
+
+    /** Binds the running stage; until then lookups wait. */
+    void bind(KafkaStreams streams, HostInfo self) {
+        this.self = self;
+        this.streams = streams;
+    }
+
+    @Override
+    public Optional<Map<String, Object>> find(String entity, String by, String key) {
+        if (!ENTITIES.contains(entity)) {
+            throw new IllegalArgumentException("Unknown entity '" + entity + "', expected one of " + ENTITIES);
+        }
+        String normalized = CrmTopology.normalize(by, key);
+        String id;
+        if (by.equals("id")) {
+            id = normalized;
+        } else {
+            if (!by.equals(CrmTopology.INDEXES.get(entity))) {
+                throw new IllegalArgumentException("No index of " + entity + " by " + by);
+            }
+            List<String> ids = CrmTopology.ids(get(StreamsNames.crmIndex(entity, by), normalized).orElse(null));
+            if (ids.isEmpty()) {
+                return Optional.empty();
+            }
+            id = ids.get(0);
+        }
+        return get(StreamsNames.crmTable(entity), id).map(CrmTables::record);
+    }
+
+    /** For the {@code enrich} step: {@code kind} is {@code <entity>.<by>}, e.g. {@code company.domain}. */
+    @Override
+    public Optional<Map<String, Object>> lookup(String kind, String key) {
+        int dot = kind.indexOf('.');
+        return key == null || key.isBlank() ? Optional.empty()
+                : find(dot < 0 ? kind : kind.substring(0, dot), dot < 0 ? "id" : kind.substring(dot + 1), key);
+    }
+
+    /** The value of a key in a store, asked of the instance that holds it. */
+    Optional<String> get(String store, String key) {
+        KafkaStreams running = awaitRunning();
+        if (self == null) {
+            // no HTTP listener, so no application.server: this instance is the only one that can answer
+            try {
+                return Optional.ofNullable(running.store(StoreQueryParameters
+                        .fromNameAndType(store, QueryableStoreTypes.<String, String>keyValueStore())).get(key));
+            } catch (InvalidStateStoreException e) {
+                throw new UnavailableException(store + " is not queryable now: " + e.getMessage(), e);
+            }
+        }
+        KeyQueryMetadata metadata = running.queryMetadataForKey(store, key, Serdes.String().serializer());
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) || metadata.activeHost() == null) {
+            throw new UnavailableException("no instance holds " + store + " for this key yet (rebalancing)");
+        }
+        if (metadata.activeHost().equals(self)) {
+            return local(running, store, key, metadata.partition());
+        }
+        return remote(metadata.activeHost(), store, key);
+    }
+
+    private static Optional<String> local(KafkaStreams running, String store, String key, int partition) {
+        try {
+            ReadOnlyKeyValueStore<String, String> values = running.store(StoreQueryParameters
+                    .fromNameAndType(store, QueryableStoreTypes.<String, String>keyValueStore()).withPartition(partition));
+            return Optional.ofNullable(values.get(key));
+        } catch (InvalidStateStoreException e) {
+            throw new UnavailableException(store + " is not queryable here now: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<String> remote(HostInfo host, String store, String key) {
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + PATH + "?store="
+                + URLEncoder.encode(store, StandardCharsets.UTF_8) + "&key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
+        token.get().ifPresent(value -> request.header("Authorization", "Bearer " + value));
+        try {
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                throw new UnavailableException("instance " + host + " answered " + response.statusCode() + " for " + store);
+            }
+            JsonNode value = JSON.readTree(response.body()).get("value");
+            return value == null || value.isNull() ? Optional.empty() : Optional.of(value.asText());
+        } catch (IOException e) {
+            throw new UnavailableException("instance " + host + " holding " + store + " is unreachable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while asking " + host, e);
+        }
+    }
+
+    /** Answers another instance: from this instance's own stores only. */
+    public HttpIngress.Response handle(HttpIngress.Request request) {
+        if (!request.method().equals("GET")) {
+            return HttpIngress.Response.error(405, "Use GET");
+        }
+        if (!authorized(request)) {
+            return HttpIngress.Response.error(403, "Peer token missing or wrong: set the same kafka.streams.peer_token_env secret on every instance");
+        }
+        List<String> stores = request.query().get("store");
+        List<String> keys = request.query().get("key");
+        if (stores == null || keys == null || !STORES.contains(stores.get(0))) {
+            return HttpIngress.Response.error(400, "Expected store (one of " + STORES + ") and key");
+        }
+        KafkaStreams running = streams;
+        if (running == null || running.state() != KafkaStreams.State.RUNNING) {
+            return HttpIngress.Response.error(503, "CRM tables not running here");
+        }
+        String store = stores.get(0);
+        String key = keys.get(0);
+        KeyQueryMetadata metadata = running.queryMetadataForKey(store, key, Serdes.String().serializer());
+        if (metadata == null || metadata.activeHost() == null || !metadata.activeHost().equals(self)) {
+            return HttpIngress.Response.error(503, "Key not held here (rebalancing)");
+        }
+        try {
+            Optional<String> value = local(running, store, key, metadata.partition());
+            if (value.isEmpty()) {
+                return HttpIngress.Response.error(404, "No such key");
+            }
+            return HttpIngress.Response.json(200, JSON.createObjectNode().put("value", value.get()).toString());
+        } catch (UnavailableException e) {
+            return HttpIngress.Response.error(503, "Store not queryable here now");
+        }
+    }
+
+    private boolean authorized(HttpIngress.Request request) {
+        Optional<String> expected = token.get();
+        if (expected.isEmpty()) {
+            try {
+                return InetAddress.getByName(request.remoteAddress()).isLoopbackAddress();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        String given = request.header("authorization");
+        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                ("Bearer " + expected.get()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private KafkaStreams awaitRunning() {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            KafkaStreams running = streams;
+            if (running != null && running.state() == KafkaStreams.State.RUNNING) {
+                return running;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new UnavailableException("CRM tables not running after " + wait.toSeconds() + " s (state "
+                        + (running == null ? "not started" : running.state()) + ")");
+            }
+            try {
+                Thread.sleep(50); // polling the state; KafkaStreams offers a listener but only one per client
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnavailableException("interrupted while waiting for the CRM tables", e);
+            }
+        }
+    }
+
+    private static Map<String, Object> record(String json) {
+        try {
+            return JsonValues.toMap(JSON.readTree(json));
+        } catch (IOException e) {
+            throw new IllegalStateException("Corrupt CRM record " + json, e);
+        }
+    }
+
+    private static Set<String> stores() {
+        java.util.Set<String> stores = new java.util.TreeSet<>();
+        ENTITIES.forEach(entity -> stores.add(StreamsNames.crmTable(entity)));
+        CrmTopology.INDEXES.forEach((entity, field) -> stores.add(StreamsNames.crmIndex(entity, field)));
+        return Set.copyOf(stores);
+    }
+}

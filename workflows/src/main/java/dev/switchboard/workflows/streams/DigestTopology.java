@@ -1,0 +1,241 @@
+package dev.switchboard.workflows.streams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.schemas.JsonValues;
+import dev.switchboard.workflows.model.ScheduleTrigger;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The stage of a workflow with {@code on.schedule}: reads what the workflows did (tasks, delivery
+ * receipts, audit records of model calls, reviews), brings it to one partition and sums it in a store;
+ * a wall-clock punctuation emits the sums as one {@code switchboard.digest} event when the schedule
+ * falls due and starts the next period. The period's bounds are kept in the store too, so a restart
+ * neither loses the sums nor shifts the cadence, and with {@code exactly_once_v2} the digest and the
+ * reset of the sums are committed together.
+ */
+public final class DigestTopology {
+
+    public static final String STORE = "digest.totals";
+    /** How often the punctuation checks whether a digest is due: the most a digest can be late. */
+    public static final Duration TICK = Duration.ofSeconds(5);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DigestTopology() {
+    }
+
+    /** One thing a workflow did, reduced to what the digest counts. */
+    public record Fact(String kind, String workflow, String label, String sink, String outcome, String model,
+                       double costUsd, long tokensIn, long tokensOut) {
+    }
+
+    /** The topics the digest reads. */
+    public record Sources(String tasks, String deliveries, String audit, String reviews) {
+    }
+
+    public static Topology build(String workflow, ScheduleTrigger schedule, Sources sources, String output, StreamsObserver observer) {
+        Set<String> counted = schedule.workflows() == null || schedule.workflows().isEmpty() ? null : Set.copyOf(schedule.workflows());
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<String, Fact> tasks = read(builder, sources.tasks(), "task", counted);
+        KStream<String, Fact> deliveries = read(builder, sources.deliveries(), "delivery", counted);
+        KStream<String, Fact> audit = read(builder, sources.audit(), "model_call", counted);
+        KStream<String, Fact> reviews = read(builder, sources.reviews(), "review", counted);
+        tasks.merge(deliveries, Named.as("digest.merge-deliveries"))
+                .merge(audit, Named.as("digest.merge-audit"))
+                .merge(reviews, Named.as("digest.merge-reviews"))
+                .repartition(Repartitioned.<String, Fact>as("digest.collect")
+                        .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Fact.class)).withNumberOfPartitions(1))
+                .process(new Totals(workflow, DigestSchedule.of(schedule), observer), Named.as("digest.sum"))
+                .to(output, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("digest.write"));
+        return builder.build();
+    }
+
+    private static KStream<String, Fact> read(StreamsBuilder builder, String topic, String kind, Set<String> counted) {
+        String area = "digest." + kind.replace('_', '-');
+        return builder.stream(topic, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(area + ".read"))
+                .flatMap((key, bytes) -> {
+                    List<org.apache.kafka.streams.KeyValue<String, Fact>> out = new ArrayList<>(1);
+                    Fact fact = fact(kind, EventKey.parse(bytes));
+                    if (fact != null && (counted == null || counted.contains(fact.workflow()))) {
+                        out.add(org.apache.kafka.streams.KeyValue.pair("digest", fact));
+                    }
+                    return out;
+                }, Named.as(area + ".extract"));
+    }
+
+    static Fact fact(String kind, JsonNode record) {
+        if (record == null) {
+            return null;
+        }
+        String workflow = record.path("workflow").asText(null);
+        return switch (kind) {
+            case "task" -> new Fact(kind, workflow, record.path("fields").path("label").asText(null), record.path("sink").asText(null),
+                    null, null, 0, 0, 0);
+            case "delivery" -> new Fact(kind, workflow, record.path("label").asText(null), record.path("sink").asText(null),
+                    record.path("outcome").asText(null), null, 0, 0, 0);
+            case "model_call" -> new Fact(kind, workflow, null, null, record.path("outcome").asText(null),
+                    record.path("provider").asText("") + "/" + record.path("model").asText(""),
+                    record.path("cost_usd").asDouble(0), record.path("tokens_in").asLong(0), record.path("tokens_out").asLong(0));
+            default -> new Fact(kind, workflow, null, null, record.path("status").asText(null), null, 0, 0, 0);
+        };
+    }
+
+    private static final class Totals implements ProcessorSupplier<String, Fact, String, byte[]> {
+        private final String workflow;
+        private final DigestSchedule schedule;
+        private final StreamsObserver observer;
+
+        Totals(String workflow, DigestSchedule schedule, StreamsObserver observer) {
+            this.workflow = workflow;
+            this.schedule = schedule;
+            this.observer = observer;
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()));
+        }
+
+        @Override
+        public Processor<String, Fact, String, byte[]> get() {
+            return new TotalsProcessor();
+        }
+
+        private final class TotalsProcessor implements Processor<String, Fact, String, byte[]> {
+            private ProcessorContext<String, byte[]> context;
+            private KeyValueStore<String, String> store;
+
+            @Override
+            public void init(ProcessorContext<String, byte[]> context) {
+                this.context = context;
+                this.store = context.getStateStore(STORE);
+                if (store.get("period.next") == null) {
+                    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+                    store.put("period.start", now.toString());
+                    store.put("period.next", schedule.next(now, now).toString());
+                }
+                context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+            }
+
+            @Override
+            public void process(Record<String, Fact> record) {
+                ObjectNode totals = totals();
+                add(totals, record.value());
+                store.put("totals", totals.toString());
+            }
+
+            private void punctuate(long nowMillis) {
+                Instant now = Instant.ofEpochMilli(nowMillis);
+                Instant due = Instant.parse(store.get("period.next"));
+                if (now.isBefore(due)) {
+                    return;
+                }
+                Instant start = Instant.parse(store.get("period.start"));
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("workflow", workflow);
+                data.put("period", Map.of("start", start.toString(), "end", due.toString()));
+                data.putAll(JsonValues.toMap(totals()));
+                byte[] event = DerivedEvents.event(DerivedEvents.id("dig_", workflow, due.toString()), "/switchboard/digest/" + workflow,
+                        ScheduleTrigger.DIGEST_TYPE, workflow, due, data);
+                context.forward(new Record<>(workflow, event, nowMillis));
+                observer.count("digest:" + workflow, "emitted");
+                store.delete("totals");
+                store.put("period.start", due.toString());
+                store.put("period.next", schedule.next(due, now).toString());
+            }
+
+            private ObjectNode totals() {
+                String text = store.get("totals");
+                if (text == null) {
+                    return empty();
+                }
+                try {
+                    return (ObjectNode) JSON.readTree(text);
+                } catch (IOException e) {
+                    return empty();
+                }
+            }
+        }
+    }
+
+    private static ObjectNode empty() {
+        ObjectNode totals = JSON.createObjectNode();
+        totals.putObject("tasks").put("total", 0).<ObjectNode>set("by_workflow", JSON.createObjectNode()).set("by_label", JSON.createObjectNode());
+        totals.putObject("deliveries").put("delivered", 0).put("dead_lettered", 0).set("by_sink", JSON.createObjectNode());
+        totals.putObject("model").put("calls", 0).put("cost_usd", 0.0).put("tokens_in", 0).put("tokens_out", 0).set("by_model", JSON.createObjectNode());
+        totals.putObject("reviews").put("total", 0).set("by_workflow", JSON.createObjectNode());
+        return totals;
+    }
+
+    static void add(ObjectNode totals, Fact fact) {
+        String workflow = fact.workflow() == null ? "unknown" : fact.workflow();
+        switch (fact.kind()) {
+            case "task" -> {
+                ObjectNode tasks = (ObjectNode) totals.get("tasks");
+                increment(tasks, "total", 1);
+                increment((ObjectNode) tasks.get("by_workflow"), workflow, 1);
+                if (fact.label() != null) {
+                    increment((ObjectNode) tasks.get("by_label"), fact.label(), 1);
+                }
+            }
+            case "delivery" -> {
+                ObjectNode deliveries = (ObjectNode) totals.get("deliveries");
+                String outcome = "delivered".equals(fact.outcome()) ? "delivered" : "dead_lettered";
+                increment(deliveries, outcome, 1);
+                ObjectNode bySink = (ObjectNode) deliveries.get("by_sink");
+                if (!bySink.has(String.valueOf(fact.sink()))) {
+                    bySink.putObject(String.valueOf(fact.sink())).put("delivered", 0).put("dead_lettered", 0);
+                }
+                increment((ObjectNode) bySink.get(String.valueOf(fact.sink())), outcome, 1);
+            }
+            case "model_call" -> {
+                ObjectNode model = (ObjectNode) totals.get("model");
+                increment(model, "calls", 1);
+                model.put("cost_usd", model.path("cost_usd").asDouble() + fact.costUsd());
+                increment(model, "tokens_in", fact.tokensIn());
+                increment(model, "tokens_out", fact.tokensOut());
+                ObjectNode byModel = (ObjectNode) model.get("by_model");
+                if (!byModel.has(fact.model())) {
+                    byModel.putObject(fact.model()).put("calls", 0).put("cost_usd", 0.0);
+                }
+                ObjectNode one = (ObjectNode) byModel.get(fact.model());
+                increment(one, "calls", 1);
+                one.put("cost_usd", one.path("cost_usd").asDouble() + fact.costUsd());
+            }
+            default -> {
+                ObjectNode reviews = (ObjectNode) totals.get("reviews");
+                increment(reviews, "total", 1);
+                increment((ObjectNode) reviews.get("by_workflow"), workflow, 1);
+            }
+        }
+    }
+
+    private static void increment(ObjectNode node, String field, long amount) {
+        node.put(field, node.path(field).asLong(0) + amount);
+    }
+}

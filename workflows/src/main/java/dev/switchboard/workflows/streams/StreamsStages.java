@@ -1,0 +1,195 @@
+package dev.switchboard.workflows.streams;
+
+import dev.switchboard.workflows.config.KafkaSettings;
+import dev.switchboard.workflows.config.StreamsSettings;
+import dev.switchboard.workflows.config.Topics;
+import dev.switchboard.workflows.model.ScheduleTrigger;
+import dev.switchboard.workflows.model.TriggerChecks;
+import dev.switchboard.workflows.model.Trigger;
+import dev.switchboard.workflows.model.WindowTrigger;
+import dev.switchboard.workflows.model.Workflow;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's Kafka Streams stages: dedup and CRM tables when {@code streams:} configures them, and
+ * one stage per workflow with {@code on.window} or {@code on.schedule}. Such a workflow's route then
+ * reads the topic its stage writes ({@link #effective}), so its steps run once per fired window or
+ * digest, with the same outbox, dead letters and exactly-once delivery as any workflow.
+ */
+public final class StreamsStages implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsStages.class);
+
+    private final StreamsSettings settings;
+    private final Topics topics;
+    private final KafkaSettings kafka;
+    private final Path stateDir;
+    private final StreamsObserver observer;
+    private final CrmTables crm;
+    private final Map<String, StreamsStage> stages = new LinkedHashMap<>();
+
+    /**
+     * @param baseDir  the engine configuration's folder; the state folder resolves against it
+     * @param secrets  looks up the peer token by environment variable name
+     * @param registry where {@code switchboard.streams.events} is counted
+     */
+    public StreamsStages(StreamsSettings settings, Topics topics, KafkaSettings kafka, Path baseDir,
+                         Function<String, Optional<String>> secrets, MeterRegistry registry) {
+        this.settings = settings == null ? StreamsSettings.defaults() : settings;
+        this.topics = topics;
+        this.kafka = kafka;
+        this.stateDir = baseDir.resolve(this.settings.stateDirOrDefault());
+        this.observer = registry == null ? StreamsObserver.NONE : counters(registry);
+        this.crm = this.settings.crm() == null ? null : new CrmTables(
+                Duration.ofSeconds(this.settings.crm().waitSecondsOrDefault()), () -> secrets.apply(this.settings.peerTokenEnvOrDefault()));
+    }
+
+    /** The CRM tables for steps, or empty when {@code kafka.streams.crm} is not configured. */
+    public Optional<CrmTables> crm() {
+        return Optional.ofNullable(crm);
+    }
+
+    /** Whether a workflow is started by a stage rather than by its events directly. */
+    public static boolean derived(Workflow workflow) {
+        return workflow.on().window() != null || workflow.on().schedule() != null;
+    }
+
+    /** The workflow as its route runs it: a windowed or scheduled one reads its stage's topic, from the start. */
+    public static Workflow effective(Workflow workflow) {
+        Trigger on = workflow.on();
+        if (on.window() != null) {
+            return new Workflow(workflow.name(), workflow.description(), new Trigger(StreamsNames.windowTopic(workflow.name()),
+                    List.of(WindowTrigger.FIRED_TYPE), null, "earliest", null, null), workflow.steps(), workflow.file());
+        }
+        if (on.schedule() != null) {
+            return new Workflow(workflow.name(), workflow.description(), new Trigger(StreamsNames.digestTopic(workflow.name()),
+                    List.of(ScheduleTrigger.DIGEST_TYPE), null, "earliest", null, null), workflow.steps(), workflow.file());
+        }
+        return workflow;
+    }
+
+    /** The topics the stages read and write that must exist before they start. */
+    public Set<String> topics(List<Workflow> workflows) {
+        Set<String> needed = new LinkedHashSet<>();
+        if (settings.dedup() != null) {
+            needed.add(settings.dedup().inputOrDefault());
+            needed.add(settings.dedup().outputOrDefault());
+        }
+        if (settings.crm() != null) {
+            needed.addAll(settings.crm().topicsOrDefault());
+        }
+        for (Workflow workflow : workflows) {
+            if (workflow.on().window() != null) {
+                needed.add(workflow.on().topicOrDefault());
+                needed.add(StreamsNames.windowTopic(workflow.name()));
+            }
+            if (workflow.on().schedule() != null) {
+                needed.add(topics.tasksOrDefault());
+                needed.add(topics.deliveriesOrDefault());
+                needed.add(topics.auditOrDefault());
+                needed.add(topics.reviewOrDefault());
+                needed.add(StreamsNames.digestTopic(workflow.name()));
+            }
+        }
+        return needed;
+    }
+
+    /**
+     * Starts every stage.
+     *
+     * @param advertised this instance's HTTP address for CRM lookups by other instances, or null when the listener is off
+     */
+    public synchronized void start(List<Workflow> workflows, String bootstrapServers, Map<String, String> clientProperties,
+                                   HostInfo advertised) {
+        short replication = kafka.replicationFactorOrDefault();
+        if (settings.dedup() != null) {
+            StreamsSettings.Dedup dedup = settings.dedup();
+            add(StreamsNames.DEDUP_APPLICATION, DedupTopology.build(dedup.inputOrDefault(), dedup.outputOrDefault(),
+                    TriggerChecks.duration(dedup.windowOrDefault()), dedup.keyOrDefault(), observer),
+                    StreamsStage.properties(StreamsNames.DEDUP_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
+                            "earliest", Map.of()));
+        }
+        if (crm != null) {
+            Map<String, String> overrides = new LinkedHashMap<>();
+            if (advertised != null) {
+                overrides.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+            }
+            StreamsStage stage = add(StreamsNames.CRM_APPLICATION, CrmTopology.build(settings.crm().topicsOrDefault(), observer),
+                    StreamsStage.properties(StreamsNames.CRM_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
+                            "earliest", overrides));
+            crm.bind(stage.streams(), advertised);
+        }
+        for (Workflow workflow : workflows) {
+            Trigger on = workflow.on();
+            if (on.window() != null) {
+                String application = StreamsNames.windowApplication(workflow.name());
+                add(application, WindowTopology.build(workflow.name(), on.topicOrDefault(), Set.copyOf(on.types()), on.filter(), on.window(),
+                        StreamsNames.windowTopic(workflow.name()), observer),
+                        StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.startOrDefault(), Map.of()));
+            }
+            if (on.schedule() != null) {
+                String application = StreamsNames.digestApplication(workflow.name());
+                add(application, DigestTopology.build(workflow.name(), on.schedule(), new DigestTopology.Sources(topics.tasksOrDefault(),
+                                topics.deliveriesOrDefault(), topics.auditOrDefault(), topics.reviewOrDefault()),
+                        StreamsNames.digestTopic(workflow.name()), observer),
+                        StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.startOrDefault(), Map.of()));
+            }
+        }
+    }
+
+    private StreamsStage add(String application, org.apache.kafka.streams.Topology topology, java.util.Properties properties) {
+        StreamsStage stage = StreamsStage.start(application, topology, properties);
+        stages.put(application, stage);
+        return stage;
+    }
+
+    /** The stages by application id. */
+    public synchronized Map<String, StreamsStage> stages() {
+        return Map.copyOf(stages);
+    }
+
+    /** Waits until every stage runs; false when one did not within the timeout. */
+    public boolean awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (StreamsStage stage : new ArrayList<>(stages().values())) {
+            if (!stage.awaitRunning(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (StreamsStage stage : stages.values()) {
+            try {
+                stage.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Stopping stage {}: {}", stage.applicationId(), e.getMessage());
+            }
+        }
+        stages.clear();
+    }
+
+    private static StreamsObserver counters(MeterRegistry registry) {
+        Map<String, Counter> counters = new ConcurrentHashMap<>();
+        return (stage, outcome) -> counters.computeIfAbsent(stage + '\u0000' + outcome, key -> Counter.builder("switchboard.streams.events")
+                .description("Records through the Kafka Streams stages, by stage and outcome (dedup: passed, dropped, unparsed, unkeyed)")
+                .tag("stage", stage).tag("outcome", outcome).register(registry)).increment();
+    }
+}
