@@ -9,6 +9,11 @@ public interface TaskSink extends AutoCloseable {
 
     DeliveryResult deliver(Task task);
 
+    /** Delivers with context (trace, attempt); sinks that can pass a trace on override this. */
+    default DeliveryResult deliver(Task task, DeliveryContext context) {
+        return deliver(task);
+    }
+
     @Override
     default void close() {
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, ModelDefinition> models,
                            Map<String, SinkSpec> sinks, Outbound outbound, DeliverySettings delivery,
                            List<Path> workflows, Path baseDir, Map<String, SourceSpec> sources, HttpSettings http,
+                           TracingSettings tracing,
                            Map<String, List<String>> aliases) {
 
     /** One configured source: its name, type and options. */
@@ -22,7 +23,7 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
 
     /** A configuration with every section at its defaults, relative to {@code baseDir}. */
     public static EngineConfig defaults(Path baseDir) {
-        return new EngineConfig(null, null, null, null, null, null, null, baseDir, null, null, null);
+        return new EngineConfig(null, null, null, null, null, null, null, baseDir, null, null, null, null);
     }
 
     /** One configured sink: its name, type and options. */
@@ -40,17 +41,18 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
         sources = sources == null ? Map.of() : Map.copyOf(sources);
         http = http == null ? HttpSettings.defaults() : http;
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
+        tracing = tracing == null ? TracingSettings.defaults() : tracing;
     }
 
     public EngineConfig withKafka(KafkaSettings kafka) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, aliases);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases);
     }
 
     public EngineConfig withHttp(HttpSettings http) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, aliases);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases);
     }
 
     public EngineConfig withWorkflows(List<Path> workflows) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, aliases);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases);
     }
 }

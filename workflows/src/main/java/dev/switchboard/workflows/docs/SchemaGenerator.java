@@ -86,6 +86,7 @@ public final class SchemaGenerator {
             "sinks", "Where tasks are delivered, by name; a task step's `sink` option names one. Each sink has exactly one sink type.",
             "sources", "Where events come from besides Kafka itself (webhooks, mailboxes, CRM change streams), by name. Each source has exactly one source type.",
             "http", "The HTTP listener for webhooks, health, metrics and the admin API.",
+            "tracing", "OpenTelemetry: trace context is passed on always; spans are exported over OTLP when an endpoint is set.",
             "outbound", "Where sinks may send.",
             "delivery", "How hard the delivery stage tries before it dead-letters a task.",
             "workflows", "Workflow files or folders to run, relative to this file.");
@@ -96,7 +97,8 @@ public final class SchemaGenerator {
             "topics", Topics.class,
             "outbound", Outbound.class,
             "delivery", DeliverySettings.class,
-            "http", dev.switchboard.workflows.config.HttpSettings.class);
+            "http", dev.switchboard.workflows.config.HttpSettings.class,
+            "tracing", dev.switchboard.workflows.config.TracingSettings.class);
 
     private final StepTypes stepTypes;
     private final SinkTypes sinkTypes;

@@ -37,6 +37,10 @@ public final class DeadLetters {
         if (step != null) {
             record.headers().add(STEP, bytes(step));
         }
+        String traceparent = Tracing.header(input.headers());
+        if (traceparent != null) {
+            record.headers().add(Tracing.HEADER, bytes(traceparent));
+        }
         return record;
     }
 

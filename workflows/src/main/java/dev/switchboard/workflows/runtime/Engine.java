@@ -61,6 +61,8 @@ public final class Engine implements AutoCloseable {
 
     private final java.util.function.Function<String, Optional<String>> secrets;
     private final dev.switchboard.workflows.streams.StreamsStages streams;
+    private final io.opentelemetry.api.OpenTelemetry openTelemetry;
+    private final Tracing tracing;
 
     public Engine(EngineConfig config) {
         this(config, name -> Optional.ofNullable(System.getenv(name)));
@@ -68,6 +70,14 @@ public final class Engine implements AutoCloseable {
 
     /** @param secrets looks up secrets by environment variable name (tests pass their own) */
     public Engine(EngineConfig config, java.util.function.Function<String, Optional<String>> secrets) {
+        this(config, secrets, TracingSetup.openTelemetry(config.tracing()));
+    }
+
+    /** @param openTelemetry where spans go (tests pass an in-memory SDK) */
+    public Engine(EngineConfig config, java.util.function.Function<String, Optional<String>> secrets,
+                  io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        this.openTelemetry = openTelemetry;
+        this.tracing = new Tracing(openTelemetry);
         this.secrets = secrets;
         this.config = config;
         this.models = new ModelRegistry(config.models(), config.aliases());
@@ -176,14 +186,14 @@ public final class Engine implements AutoCloseable {
             kafka.getConfiguration().setAdditionalProperties(additional);
             camel.addComponent("kafka", kafka);
             delivery = new TaskDelivery(config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(),
-                    config.topics().deliveriesOrDefault(), sinkByName, config.delivery(), writer, () -> running, 8, metrics);
+                    config.topics().deliveriesOrDefault(), sinkByName, config.delivery(), writer, () -> running, 8, metrics, tracing);
             if (withDelivery) {
                 camel.addRoutes(delivery);
             }
             EventParser parser = new EventParser();
             for (Workflow workflow : workflows) {
                 WorkflowRunner runner = new WorkflowRunner(dev.switchboard.workflows.streams.StreamsStages.effective(workflow), stepEnvironment, parser,
-                        config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(), metrics)
+                        config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(), metrics, tracing)
                         .reviewAndAudit(config.topics().reviewOrDefault(), config.topics().auditOrDefault());
                 runners.put(workflow.name(), runner);
                 camel.addRoutes(new WorkflowRoute(runner, writer, () -> running, 256));
@@ -442,6 +452,13 @@ public final class Engine implements AutoCloseable {
             kafkaWatch = null;
         }
         models.close();
+        if (openTelemetry instanceof java.io.Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (java.io.IOException e) {
+                LOG.warn("Closing tracing: {}", e.getMessage());
+            }
+        }
         if (broker != null) {
             broker.close();
             broker = null;

@@ -1,5 +1,16 @@
 package dev.switchboard.workflows.runtime;
 
-/** One Kafka record as a stage sees it: where it came from and its raw bytes. */
-public record InputRecord(String topic, int partition, long offset, byte[] key, byte[] value) {
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/** One Kafka record as a stage sees it: where it came from, its raw bytes and its headers (read, never obeyed). */
+public record InputRecord(String topic, int partition, long offset, byte[] key, byte[] value, Headers headers) {
+
+    public InputRecord {
+        headers = headers == null ? new RecordHeaders() : headers;
+    }
+
+    public InputRecord(String topic, int partition, long offset, byte[] key, byte[] value) {
+        this(topic, partition, offset, key, value, null);
+    }
 }

@@ -29,7 +29,8 @@ final class KafkaBatch {
                     message.getHeader(KafkaConstants.PARTITION, 0, Integer.class),
                     message.getHeader(KafkaConstants.OFFSET, -1L, Long.class),
                     message.getHeader(KafkaConstants.KEY, byte[].class),
-                    message.getBody(byte[].class)));
+                    message.getBody(byte[].class),
+                    message.getHeader(KafkaConstants.HEADERS, org.apache.kafka.common.header.Headers.class)));
         }
         return inputs;
     }

@@ -48,6 +48,7 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
     private final ExecutorService pool;
     private final Map<String, Long> counters = new ConcurrentHashMap<>();
     private final RunObserver observer;
+    private final Tracing tracing;
 
     public TaskDelivery(String tasksTopic, String deadLetterTopic, String deliveriesTopic, Map<String, TaskSink> sinks,
                         DeliverySettings settings, OutputWriter writer, BooleanSupplier running, int parallelism) {
@@ -57,7 +58,14 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
     public TaskDelivery(String tasksTopic, String deadLetterTopic, String deliveriesTopic, Map<String, TaskSink> sinks,
                         DeliverySettings settings, OutputWriter writer, BooleanSupplier running, int parallelism,
                         RunObserver observer) {
+        this(tasksTopic, deadLetterTopic, deliveriesTopic, sinks, settings, writer, running, parallelism, observer, Tracing.noop());
+    }
+
+    public TaskDelivery(String tasksTopic, String deadLetterTopic, String deliveriesTopic, Map<String, TaskSink> sinks,
+                        DeliverySettings settings, OutputWriter writer, BooleanSupplier running, int parallelism,
+                        RunObserver observer, Tracing tracing) {
         this.observer = observer;
+        this.tracing = tracing;
         this.tasksTopic = tasksTopic;
         this.deadLetterTopic = deadLetterTopic;
         this.deliveriesTopic = deliveriesTopic;
@@ -116,6 +124,23 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
                     + sinks.keySet() + ". Declare it under sinks: and re-drive this record"),
                     receipt(task, "dead_lettered", 0, "unknown sink"));
         }
+        io.opentelemetry.api.trace.Span span = tracing.start("deliver " + sink.name(), io.opentelemetry.api.trace.SpanKind.PRODUCER,
+                Tracing.parent(input.headers(), null), Map.of("switchboard.sink", sink.name(), "switchboard.task.id", task.id(),
+                        "switchboard.workflow", task.workflow() == null ? "" : task.workflow()));
+        try {
+            List<ProducerRecord<byte[], byte[]>> outputs = deliver(input, task, sink, io.opentelemetry.context.Context.root().with(span));
+            boolean deadLettered = outputs.stream().anyMatch(record -> record.topic().equals(deadLetterTopic));
+            if (deadLettered) {
+                span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "dead-lettered");
+            }
+            return outputs;
+        } finally {
+            span.end();
+        }
+    }
+
+    private List<ProducerRecord<byte[], byte[]>> deliver(InputRecord input, Task task, TaskSink sink, io.opentelemetry.context.Context trace) {
+        String traceparent = Tracing.traceparent(trace);
         int max = settings.maxAttemptsOrDefault();
         String lastReason = "";
         for (int attempt = 1; attempt <= max; attempt++) {
@@ -123,7 +148,7 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
             DeliveryResult result;
             long started = System.nanoTime();
             try {
-                result = sink.deliver(task);
+                result = sink.deliver(task, new dev.switchboard.schemas.spi.DeliveryContext(traceparent, attempt));
             } catch (RuntimeException e) {
                 result = new DeliveryResult.Retry(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
             }

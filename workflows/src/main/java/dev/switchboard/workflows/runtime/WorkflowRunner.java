@@ -36,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class WorkflowRunner implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WorkflowRunner.class);
     private static final int RETRIABLE_ATTEMPTS = 4;
 
     private final Workflow workflow;
@@ -50,6 +51,7 @@ public final class WorkflowRunner implements AutoCloseable {
     private volatile String reviewTopic = "switchboard.review";
     private volatile String auditTopic = "switchboard.audit";
     private final RunObserver observer;
+    private final Tracing tracing;
 
     private record CompiledStep(StepSpec spec, Cel.Condition when, Step step) {
     }
@@ -60,7 +62,13 @@ public final class WorkflowRunner implements AutoCloseable {
 
     public WorkflowRunner(Workflow workflow, StepEnvironment environment, EventParser parser, String tasksTopic,
                           String deadLetterTopic, RunObserver observer) {
+        this(workflow, environment, parser, tasksTopic, deadLetterTopic, observer, Tracing.noop());
+    }
+
+    public WorkflowRunner(Workflow workflow, StepEnvironment environment, EventParser parser, String tasksTopic,
+                          String deadLetterTopic, RunObserver observer, Tracing tracing) {
         this.observer = observer;
+        this.tracing = tracing;
         this.workflow = workflow;
         this.parser = parser;
         this.tasksTopic = tasksTopic;
@@ -134,14 +142,23 @@ public final class WorkflowRunner implements AutoCloseable {
                 run.resumeAfter = stepIndex(decision.step());
                 count("reviews_approved");
             }
+            run.span = tracing.start("workflow " + workflow.name(), io.opentelemetry.api.trace.SpanKind.CONSUMER,
+                    Tracing.parent(input.headers(), run.event.get("traceparent")),
+                    Map.of("switchboard.workflow", workflow.name(), "cloudevents.event_id", event.id(),
+                            "cloudevents.event_type", event.type(), "messaging.destination.name", input.topic()));
+            run.trace = io.opentelemetry.context.Context.root().with(run.span);
             if (filter != null && decision == null) {
                 try {
                     if (!filter.test(run.variables())) {
                         count("skipped");
+                        run.span.setAttribute("switchboard.outcome", "skipped");
+                        run.span.end();
                         continue;
                     }
                 } catch (Cel.ConditionException e) {
                     deadLetter(out, input, null, "on.filter: " + e.getMessage());
+                    run.span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "dead-lettered");
+                    run.span.end();
                     continue;
                 }
             }
@@ -167,10 +184,19 @@ public final class WorkflowRunner implements AutoCloseable {
         for (Run run : alive) {
             if (!run.failed) {
                 for (Task task : run.tasks) {
-                    out.add(taskRecord(task));
+                    ProducerRecord<byte[], byte[]> record = taskRecord(task);
+                    String traceparent = Tracing.traceparent(run.trace);
+                    if (traceparent != null) {
+                        record.headers().add(Tracing.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
+                    }
+                    out.add(record);
                     count("tasks");
                 }
+                run.span.setAttribute("switchboard.tasks", run.tasks.size());
+            } else {
+                run.span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, "dead-lettered");
             }
+            run.span.end();
         }
         // Counted when the batch is done, so "events" means "processed", not "seen".
         counters.merge("events", (long) batch.size(), Long::sum);
@@ -181,8 +207,25 @@ public final class WorkflowRunner implements AutoCloseable {
         List<Run> pending = selected;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             long started = System.nanoTime();
+            List<io.opentelemetry.api.trace.Span> spans = new ArrayList<>(pending.size());
+            for (Run run : pending) {
+                spans.add(tracing.start("step " + step.spec().id(), io.opentelemetry.api.trace.SpanKind.INTERNAL, run.trace,
+                        Map.of("switchboard.step", step.spec().id(), "switchboard.step.type", step.spec().type(),
+                                "switchboard.attempt", Integer.toString(attempt))));
+            }
             List<StepOutcome> outcomes = runSafely(step, pending);
             long nanos = System.nanoTime() - started;
+            for (int i = 0; i < pending.size(); i++) {
+                io.opentelemetry.context.Context stepContext = pending.get(i).trace.with(spans.get(i));
+                StepOutcome traced = outcomes.get(i);
+                List<ModelCall> tracedCalls = traced instanceof StepOutcome.Completed c ? c.calls()
+                        : traced instanceof StepOutcome.Failed f ? f.calls() : List.of();
+                tracedCalls.forEach(call -> tracing.modelCall(stepContext, call));
+                if (traced instanceof StepOutcome.Failed f) {
+                    spans.get(i).setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, f.reason().length() > 200 ? f.reason().substring(0, 200) : f.reason());
+                }
+                spans.get(i).end();
+            }
             int completedCount = 0;
             int failedCount = 0;
             List<Run> retry = new ArrayList<>();
@@ -265,6 +308,22 @@ public final class WorkflowRunner implements AutoCloseable {
     private void deadLetter(List<ProducerRecord<byte[], byte[]>> out, InputRecord input, String step, String reason) {
         out.add(DeadLetters.record(deadLetterTopic, input, "workflow:" + workflow.name(), step, reason));
         count("dead_letters");
+        if (LOG.isWarnEnabled()) {
+            // The reason may quote a model's answer, which may quote the event: log only what precedes the quote.
+            int quote = reason.indexOf(". The model said:");
+            String summary = quote < 0 ? reason : reason.substring(0, quote);
+            try (var w = org.slf4j.MDC.putCloseable("workflow", workflow.name());
+                 var s = org.slf4j.MDC.putCloseable("step", step == null ? "" : step);
+                 var t = org.slf4j.MDC.putCloseable("trace_id", traceId(input));
+                 var o = org.slf4j.MDC.putCloseable("source", input.topic() + "/" + input.partition() + "/" + input.offset())) {
+                LOG.warn("Dead-lettered: {}", summary.length() > 300 ? summary.substring(0, 300) + "…" : summary);
+            }
+        }
+    }
+
+    private static String traceId(InputRecord input) {
+        String traceparent = Tracing.header(input.headers());
+        return traceparent != null && traceparent.length() >= 35 ? traceparent.substring(3, 35) : "";
     }
 
     private ProducerRecord<byte[], byte[]> taskRecord(Task task) {
@@ -314,6 +373,8 @@ public final class WorkflowRunner implements AutoCloseable {
         boolean failed;
         /** For an event resumed after review: the index of the reviewed step; steps up to it do not run again. */
         int resumeAfter = -1;
+        io.opentelemetry.api.trace.Span span;
+        io.opentelemetry.context.Context trace;
 
         Run(InputRecord input, String eventId, String eventType, Map<String, Object> event) {
             this.input = input;
