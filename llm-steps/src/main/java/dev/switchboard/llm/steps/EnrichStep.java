@@ -53,14 +53,18 @@ public final class EnrichStep implements StepFactory<EnrichStep.Options> {
 
     /** One lookup. */
     public record Lookup(
-            @Option(description = "A CSV (with a header row), JSON array or JSON Lines file, relative to the workflow file.", required = true)
+            @Option(description = "A CSV (with a header row), JSON array or JSON Lines file, relative to the workflow file. Give `file` or `crm`.")
             String file,
-            @Option(description = "The column or field the key is compared with.", required = true)
+            @Option(description = "The column or field the key is compared with (with `file`).")
             @JsonProperty("key_column") String keyColumn,
             @Option(description = "The key to look up: a template over `event` and earlier `steps`.", required = true, template = true)
             String key,
             @Option(description = "Fail the step for the event when nothing is found.", defaultValue = "false")
-            Boolean required) {
+            Boolean required,
+            @Option(description = "A CRM table the engine keeps (kafka.streams.crm) instead of a file, as `<entity>.<key>`: "
+                    + "`contact.id`, `contact.email`, `company.id`, `company.domain`, `deal.id`, `owner.id` or `owner.email`.",
+                    allowed = {"contact.id", "contact.email", "company.id", "company.domain", "deal.id", "owner.id", "owner.email"})
+            String crm) {
     }
 
     @Override
@@ -73,6 +77,17 @@ public final class EnrichStep implements StepFactory<EnrichStep.Options> {
         List<String> problems = new ArrayList<>();
         if (options.lookups() != null) {
             options.lookups().forEach((name, lookup) -> {
+                if ((lookup.file() == null) == (lookup.crm() == null)) {
+                    problems.add("Expected exactly one of file and crm at lookups." + name + ": a file with key_column, or a CRM table such as crm: company.domain");
+                    return;
+                }
+                if (lookup.crm() != null) {
+                    return;
+                }
+                if (lookup.keyColumn() == null) {
+                    problems.add("Missing key_column at lookups." + name + ": a file lookup needs the column its key is compared with, e.g. key_column: domain");
+                    return;
+                }
                 try {
                     FileLookupSource.read(environment.baseDir().resolve(lookup.file()), lookup.keyColumn());
                 } catch (IOException | RuntimeException e) {
@@ -88,6 +103,12 @@ public final class EnrichStep implements StepFactory<EnrichStep.Options> {
     public Step create(String stepId, Options options, StepEnvironment environment) {
         Map<String, LookupSource> sources = new LinkedHashMap<>();
         options.lookups().forEach((name, lookup) -> {
+            if (lookup.crm() != null) {
+                Optional<LookupSource> crm = environment.service(LookupSource.class);
+                sources.put(name, (kind, key) -> crm.orElseThrow(() -> new IllegalStateException(
+                        "No CRM tables for lookups." + name + ": add kafka: { streams: { crm: {} } } to switchboard.yaml")).lookup(lookup.crm(), key));
+                return;
+            }
             try {
                 sources.put(name, FileLookupSource.read(environment.baseDir().resolve(lookup.file()), lookup.keyColumn()));
             } catch (IOException e) {
@@ -108,7 +129,8 @@ public final class EnrichStep implements StepFactory<EnrichStep.Options> {
             Optional<Map<String, Object>> found = sources.get(entry.getKey()).lookup(entry.getKey(), key);
             if (found.isEmpty() && Boolean.TRUE.equals(entry.getValue().required())) {
                 return StepOutcome.Failed.permanent("No record at lookups." + entry.getKey() + ": got key '" + key + "', expected one in "
-                        + entry.getValue().file() + " (column " + entry.getValue().keyColumn() + ")");
+                        + (entry.getValue().crm() != null ? "the CRM table " + entry.getValue().crm()
+                        : entry.getValue().file() + " (column " + entry.getValue().keyColumn() + ")"));
             }
             output.put(entry.getKey(), found.orElse(null));
             found.ifPresent(record -> matched.add(entry.getKey()));

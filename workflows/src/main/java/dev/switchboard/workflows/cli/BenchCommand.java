@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
  * The walking-skeleton benchmark. On one embedded broker, in one run: (a) a raw Kafka
  * consume→produce pipe that commits after its outputs are acknowledged, the baseline; (b) the same
  * events through a workflow with a CEL condition and a task step (no model); (c) embedded classify
- * texts per second. Prints the figures and the ratio b/a.
+ * texts per second; (d) the dedup stage (Kafka Streams, exactly-once) between two topics. Prints the
+ * figures and the ratios b/a and d/a.
  */
 @Command(name = "bench", description = "Measures the engine against a raw Kafka pipe on the same broker and prints the ratio.")
 public final class BenchCommand implements Callable<Integer> {
@@ -78,12 +79,16 @@ public final class BenchCommand implements Callable<Integer> {
             String bootstrap = broker.bootstrapServers();
             double raw = 0;
             double workflow = 0;
+            double dedup = 0;
             for (int run = 1; run <= 2; run++) {
                 raw = Math.max(raw, rawPipe(bootstrap, sample, run));
                 out.printf("  run %d (a) raw consume->produce pipe    %,10.0f events/s%n", run, raw);
                 out.flush();
                 workflow = Math.max(workflow, workflowPipe(bootstrap, sample, run));
                 out.printf("  run %d (b) workflow: CEL when + task     %,10.0f events/s%n", run, workflow);
+                out.flush();
+                dedup = Math.max(dedup, dedupStage(bootstrap, sample, run, dir.resolve("streams-" + run)));
+                out.printf("  run %d (d) dedup stage (exactly-once)    %,10.0f events/s%n", run, dedup);
                 out.flush();
             }
             double classify = classify(texts);
@@ -92,6 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("  (b) workflow (CEL + task)    %,10.0f events/s%n", workflow);
             out.printf("  b/a                          %10.2f   (target >= 0.50)%n", workflow / raw);
             out.printf("  (c) embedded classify        %,10.0f texts/s (all-MiniLM-L6-v2, batches of 32)%n", classify);
+            out.printf("  (d) dedup stage              %,10.0f events/s (Kafka Streams, exactly_once_v2, window store)%n", dedup);
+            out.printf("  d/a                          %10.2f%n", dedup / raw);
         }
         return 0;
     }
@@ -229,6 +236,35 @@ public final class BenchCommand implements Callable<Integer> {
                     break;
                 }
                 Thread.sleep(2); // sampling the counter; resolution is far below the run's length
+            }
+            return events.size() / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
+    /** The dedup stage between two topics, every event new (each one is looked up, stored and written). */
+    static double dedupStage(String bootstrap, List<byte[]> events, int run, Path stateDir) throws Exception {
+        String in = "bench.dedup.in." + run;
+        String outTopic = "bench.dedup.out." + run;
+        Engine.createTopics(bootstrap, Map.of(), Set.of(in, outTopic), 3, (short) 1);
+        publish(bootstrap, in, events);
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        var settings = new dev.switchboard.workflows.config.StreamsSettings(stateDir.toString(), null, null,
+                new dev.switchboard.workflows.config.StreamsSettings.Dedup(in, outTopic, "PT24H", "event.id"), null);
+        try (var stages = new dev.switchboard.workflows.streams.StreamsStages(settings,
+                dev.switchboard.workflows.config.Topics.defaults(), dev.switchboard.workflows.config.KafkaSettings.defaults(),
+                stateDir, name -> java.util.Optional.empty(), registry)) {
+            stages.start(List.of(), bootstrap, Map.of(), null);
+            long started = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                double processed = registry.find("switchboard.streams.events").counters().stream().mapToDouble(c -> c.count()).sum();
+                if (processed > 0 && started == 0) {
+                    started = System.nanoTime();
+                }
+                if (processed >= events.size()) {
+                    break;
+                }
+                Thread.sleep(2); // sampling the counter, as for (b)
             }
             return events.size() / ((System.nanoTime() - started) / 1e9);
         }
