@@ -113,7 +113,7 @@ public final class CamelEndpointSink implements SinkFactory<CamelEndpointSink.Op
     }
 
     /** Every reason this endpoint URI may not be used; messages name the scheme, never the rest of the URI. */
-    static List<String> checkUri(String uri, String option, SinkEnvironment environment) {
+    public static List<String> checkUri(String uri, String option, SinkEnvironment environment) {
         List<String> problems = new ArrayList<>();
         Matcher matcher = SCHEME.matcher(uri.strip());
         if (!matcher.matches()) {

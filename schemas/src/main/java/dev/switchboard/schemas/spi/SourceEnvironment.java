@@ -20,4 +20,14 @@ public interface SourceEnvironment {
 
     /** The engine's HTTP listener, for sources that receive webhooks. */
     HttpIngress http();
+
+    /** Camel component schemes that {@code camel} sources may consume from ({@code outbound.camel_schemes}). */
+    default java.util.Set<String> allowedCamelSchemes() {
+        return java.util.Set.of();
+    }
+
+    /** Hosts that an http(s) URL inside a source's endpoint may reach ({@code outbound.allowed_hosts}). */
+    default java.util.Set<String> allowedHosts() {
+        return java.util.Set.of();
+    }
 }

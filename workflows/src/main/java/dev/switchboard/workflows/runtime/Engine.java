@@ -354,6 +354,16 @@ public final class Engine implements AutoCloseable {
             }
 
             @Override
+            public Set<String> allowedCamelSchemes() {
+                return Set.copyOf(config.outbound().camelSchemes() == null ? List.of() : config.outbound().camelSchemes());
+            }
+
+            @Override
+            public Set<String> allowedHosts() {
+                return Set.copyOf(config.outbound().allowedHosts() == null ? List.of() : config.outbound().allowedHosts());
+            }
+
+            @Override
             public dev.switchboard.schemas.spi.HttpIngress http() {
                 if (http == null) {
                     throw new IllegalStateException("The HTTP listener is off (http.port: -1); webhook sources need it");
