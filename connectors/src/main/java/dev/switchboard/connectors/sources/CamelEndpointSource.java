@@ -43,15 +43,15 @@ public final class CamelEndpointSource implements SourceFactory<CamelEndpointSou
                     derived from the endpoint and the message id, so a message the endpoint redelivers gets the same id. \
                     The component's jar must be on the classpath (`org.apache.camel:camel-<scheme>`). Schemes that reach \
                     files, run commands or evaluate code are refused even when listed.""")
-    @Example(title = "Tickets from a JMS queue", yaml = """
-            ops-queue:
+    @Example(title = "Tickets from another team's Kafka cluster", yaml = """
+            legacy-tickets:
               camel:
-                uri: "jms:queue:tickets"
+                uri: "kafka:helpdesk.tickets?brokers=legacy-kafka:9092&groupId=switchboard-bridge"
                 type: ticket.created
-                source: /queues/tickets
+                source: /legacy/helpdesk
             """)
     public record Options(
-            @Option(description = "The Camel endpoint URI to consume from, e.g. `jms:queue:tickets`. Its scheme must be in `outbound.camel_schemes`.", required = true)
+            @Option(description = "The Camel endpoint URI to consume from, e.g. `jms:queue:tickets` or `kafka:topic?brokers=other-cluster:9092`. Its scheme must be in `outbound.camel_schemes`.", required = true)
             String uri,
             @Option(description = "CloudEvent type of the events, e.g. `ticket.created`.", required = true)
             String type,

@@ -164,8 +164,9 @@ class GeneratedFilesTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("sourceExamples")
     void should_load_without_problems_when_a_source_example_is_read_by_the_config_loader(String type, String title, String yaml) {
-        // given every secret the example names is set (a Standard Webhooks secret fits every scheme)
-        String config = "sources:\n" + yaml.indent(2);
+        // given every secret the example names is set (a Standard Webhooks secret fits every scheme),
+        // and the camel source's example scheme is allowed, as a real configuration must allow it
+        String config = "outbound:\n  camel_schemes: [kafka]\nsources:\n" + yaml.indent(2);
 
         // when
         EngineConfigLoader.Result result = EngineConfigLoader.standard(name -> java.util.Optional.of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
