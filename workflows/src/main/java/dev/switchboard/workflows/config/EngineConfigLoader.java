@@ -157,7 +157,7 @@ public final class EngineConfigLoader {
         }
         Map<String, EngineConfig.SourceSpec> sources = new LinkedHashMap<>();
         if (sections.get("sources") instanceof MappingNode sourceNodes) {
-            dev.switchboard.schemas.spi.SourceEnvironment sourceEnvironment = checkOnlySourceEnvironment(baseDir, environment);
+            dev.switchboard.schemas.spi.SourceEnvironment sourceEnvironment = checkOnlySourceEnvironment(baseDir, effectiveOutbound, environment);
             for (NodeTuple tuple : sourceNodes.getValue()) {
                 String name = keyText(tuple.getKeyNode());
                 String path = "sources." + name;
@@ -249,8 +249,21 @@ public final class EngineConfigLoader {
     }
 
     /** For checks at load time: secrets and folders, but no Kafka and no listener yet. */
-    private static dev.switchboard.schemas.spi.SourceEnvironment checkOnlySourceEnvironment(Path baseDir, Function<String, Optional<String>> environment) {
+    private static dev.switchboard.schemas.spi.SourceEnvironment checkOnlySourceEnvironment(Path baseDir, Outbound outbound,
+                                                                                          Function<String, Optional<String>> environment) {
+        Set<String> camelSchemes = Set.copyOf(outbound.camelSchemes() == null ? List.of() : outbound.camelSchemes());
+        Set<String> hosts = Set.copyOf(outbound.allowedHosts() == null ? List.of() : outbound.allowedHosts());
         return new dev.switchboard.schemas.spi.SourceEnvironment() {
+            @Override
+            public Set<String> allowedCamelSchemes() {
+                return camelSchemes;
+            }
+
+            @Override
+            public Set<String> allowedHosts() {
+                return hosts;
+            }
+
             @Override
             public Path baseDir() {
                 return baseDir;
