@@ -167,6 +167,10 @@ public final class SchemaGenerator {
         properties.putObject("description").put("type", "string").put("description", WORKFLOW_KEYS.get("description"));
         ObjectNode on = OptionsSchema.of(Trigger.class);
         on.put("description", WORKFLOW_KEYS.get("on"));
+        // types is required unless the workflow runs on a schedule (TriggerChecks says so with a line and a fix)
+        ArrayNode typesOrSchedule = on.putArray("anyOf");
+        typesOrSchedule.addObject().putArray("required").add("types");
+        typesOrSchedule.addObject().putArray("required").add("schedule");
         properties.set("on", on);
         ObjectNode steps = properties.putObject("steps");
         steps.put("type", "array");
