@@ -58,6 +58,7 @@ public final class Engine implements AutoCloseable {
     private final Set<String> paused = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final dev.switchboard.workflows.ops.EngineMetrics metrics = new dev.switchboard.workflows.ops.EngineMetrics();
     private dev.switchboard.workflows.ops.KafkaWatch kafkaWatch;
+    private dev.switchboard.workflows.ops.ReviewQueueWatch reviewWatch;
 
     private final java.util.function.Function<String, Optional<String>> secrets;
     private final dev.switchboard.workflows.streams.StreamsStages streams;
@@ -207,6 +208,9 @@ public final class Engine implements AutoCloseable {
             kafkaWatch = new dev.switchboard.workflows.ops.KafkaWatch(bootstrapServers, clientProperties, groups, java.time.Duration.ofSeconds(10));
             groups.forEach(group -> metrics.gauge("switchboard.consumer.lag", "Records not yet processed by a stage",
                     Map.of("group", group), kafkaWatch, watch -> watch.lag(group)));
+            reviewWatch = new dev.switchboard.workflows.ops.ReviewQueueWatch(bootstrapServers, clientProperties, config.topics().reviewOrDefault());
+            metrics.gauge("switchboard.review.queue.size", "Held events waiting for a person in the review topic",
+                    Map.of(), reviewWatch, dev.switchboard.workflows.ops.ReviewQueueWatch::size);
             startSources(clientProperties);
             startStreams(workflows, clientProperties);
             LOG.info("Switchboard started: {} workflow(s) {}, sinks {}", workflows.size(), runners.keySet(), sinkByName.keySet());
@@ -460,6 +464,10 @@ public final class Engine implements AutoCloseable {
         if (kafkaWatch != null) {
             kafkaWatch.close();
             kafkaWatch = null;
+        }
+        if (reviewWatch != null) {
+            reviewWatch.close();
+            reviewWatch = null;
         }
         models.close();
         if (openTelemetry instanceof java.io.Closeable closeable) {

@@ -110,7 +110,7 @@ class OperationsIT {
                 assertThat(value(metrics, "switchboard_dead_letters_total", "stage=\"workflow:ops-" + suffix + "\"")).isEqualTo(2);
                 assertThat(value(metrics, "switchboard_step_events_total", "outcome=\"completed\"", "step=\"create-task\"", wf)).isEqualTo(30);
                 assertThat(metrics).contains("switchboard_step_duration_seconds_bucket", "switchboard_delivery_attempts_seconds_count",
-                        "switchboard_consumer_lag", "jvm_memory_used_bytes");
+                        "switchboard_consumer_lag", "switchboard_review_queue_size", "jvm_memory_used_bytes");
 
                 // and the admin API needs the token
                 assertThat(get(base + "/admin/workflows", null).statusCode()).isEqualTo(401);

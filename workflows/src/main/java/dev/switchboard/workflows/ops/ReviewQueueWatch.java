@@ -1,0 +1,100 @@
+package dev.switchboard.workflows.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the review topic to know how many held events wait for a person: a review record keyed
+ * by its review id is pending until a later record with the same key decides it (a tombstone, or a
+ * record that carries a {@code decision} or a final {@code status}).
+ */
+public final class ReviewQueueWatch implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewQueueWatch.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> FINAL = Set.of("approved", "rejected", "decided");
+
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public ReviewQueueWatch(String bootstrapServers, Map<String, String> clientProperties, String topic) {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "switchboard.review-watch." + UUID.randomUUID());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.thread = new Thread(() -> follow(properties, topic), "switchboard-review-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void follow(Properties properties, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> partitions = List.of();
+            while (running && partitions.isEmpty()) {
+                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+            }
+            consumer.assign(partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList());
+            consumer.seekToBeginning(consumer.assignment());
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    apply(record);
+                }
+            }
+        } catch (org.apache.kafka.common.errors.InterruptException | org.apache.kafka.common.errors.WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.warn("Review queue watch stopped: {}", e.toString());
+        }
+    }
+
+    void apply(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            return;
+        }
+        String id = new String(record.key(), StandardCharsets.UTF_8);
+        if (record.value() == null) {
+            pending.remove(id);
+            return;
+        }
+        try {
+            JsonNode value = JSON.readTree(record.value());
+            if (value.has("decision") || FINAL.contains(value.path("status").asText())) {
+                pending.remove(id);
+            } else {
+                pending.add(id);
+            }
+        } catch (Exception notJson) {
+            // not a review record; ignore
+        }
+    }
+
+    /** Held events waiting for a person. */
+    public int size() {
+        return pending.size();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}
