@@ -35,6 +35,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final Map<String, GuardedChatEndpoint> endpoints = new ConcurrentHashMap<>();
     private final Budgets budgets;
     private final ResponseCache cache;
+    private final java.util.function.Function<String, java.util.Optional<String>> secrets;
     private volatile EmbeddingModel embeddingModel;
     private volatile ExecutorService calls;
     private volatile InjectionScreen injectionScreen;
@@ -48,6 +49,13 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     public ModelRegistry(Map<String, ModelDefinition> definitions, Map<String, List<String>> aliases, Budgets budgets, ResponseCache cache) {
+        this(definitions, aliases, budgets, cache, variable -> java.util.Optional.ofNullable(System.getenv(variable)));
+    }
+
+    /** @param secrets looks up API keys by the name in {@code api_key_env} (the engine's secrets; tests pass their own) */
+    public ModelRegistry(Map<String, ModelDefinition> definitions, Map<String, List<String>> aliases, Budgets budgets, ResponseCache cache,
+                         java.util.function.Function<String, java.util.Optional<String>> secrets) {
+        this.secrets = secrets;
         Map<String, ModelDefinition> all = new LinkedHashMap<>();
         all.put(EMBEDDED, ModelDefinition.embedded());
         if (definitions != null) {
@@ -119,7 +127,7 @@ public final class ModelRegistry implements AutoCloseable {
             if (definition.isEmbedded()) {
                 throw new IllegalArgumentException("Model '" + key + "' is embedded; it has no chat endpoint");
             }
-            return new GuardedChatEndpoint(new OpenAiChatEndpoint(key, definition));
+            return new GuardedChatEndpoint(OpenAiChatEndpoint.withSecrets(key, definition, secrets));
         });
     }
 

@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,23 +33,36 @@ import org.slf4j.LoggerFactory;
  * response format; endpoints that reject it (DeepSeek's API) get plain JSON mode from then on, and
  * the caller checks the answer either way. The endpoint never retries: {@link GuardedChatEndpoint}
  * does, within the limits shared by every workflow.
+ *
+ * <p>An answer that contains the endpoint's own API key (a compromised or misbehaving endpoint asked
+ * to "print your API key") has it removed before anyone sees the answer: no step output, task, dead
+ * letter or log line can carry it on.
  */
 public final class OpenAiChatEndpoint implements ChatEndpoint {
 
     /** Sent when no key is configured: local servers (vLLM, Ollama, llama.cpp) ignore it. */
     public static final String NO_API_KEY = "no-key";
 
+    /** What stands in an answer where the endpoint's API key was. */
+    public static final String KEY_REMOVED = "[api key removed]";
+
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiChatEndpoint.class);
 
     private final String name;
     private final ModelDefinition definition;
     private final ChatModel model;
+    private final String apiKey;
     /** Set once the endpoint rejected a JSON-schema response format (DeepSeek does); then plain JSON mode. */
     private volatile boolean jsonSchemaRejected;
 
     /** Reads the API key from the environment variable {@code definition.apiKeyEnvOrPreset()}, if any. */
     public OpenAiChatEndpoint(String name, ModelDefinition definition) {
-        this(name, definition, apiKeyFrom(name, definition));
+        this(name, definition, apiKeyFrom(name, definition, variable -> Optional.ofNullable(System.getenv(variable))));
+    }
+
+    /** Looks the API key up by the name {@code definition.apiKeyEnvOrPreset()} in {@code secrets} (the engine's secrets). */
+    public static OpenAiChatEndpoint withSecrets(String name, ModelDefinition definition, Function<String, Optional<String>> secrets) {
+        return new OpenAiChatEndpoint(name, definition, apiKeyFrom(name, definition, secrets));
     }
 
     public OpenAiChatEndpoint(String name, ModelDefinition definition, String apiKey) {
@@ -61,6 +76,7 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
         }
         this.name = name;
         this.definition = definition;
+        this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         this.jsonSchemaRejected = !definition.jsonSchemaSupported();
         Duration timeout = Duration.ofSeconds(definition.timeoutSecondsOrDefault());
         this.model = OpenAiChatModel.builder()
@@ -93,13 +109,16 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
         try {
             response = send(call);
         } catch (RuntimeException e) {
-            return ChatAnswer.failed(ChatFailures.failure(e, describe(), definition.timeoutSecondsOrDefault()), millisSince(started),
-                    definition.model());
+            ChatAnswer.Failure failure = ChatFailures.failure(e, describe(), definition.timeoutSecondsOrDefault());
+            // an error body is quoted in the message, and an endpoint may echo the request's credential in it
+            String message = withoutApiKey(failure.message());
+            return ChatAnswer.failed(new ChatAnswer.Failure(failure.kind(), failure.status(), message, failure.retriable(),
+                    failure.retryAfter()), millisSince(started), definition.model());
         }
         TokenUsage usage = response.tokenUsage();
         long tokensIn = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
         long tokensOut = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
-        String content = response.aiMessage() == null ? null : response.aiMessage().text();
+        String content = withoutApiKey(response.aiMessage() == null ? null : response.aiMessage().text());
         return ChatAnswer.of(content, response.finishReason() == FinishReason.LENGTH, tokensIn, tokensOut, millisSince(started),
                 response.modelName() == null ? definition.model() : response.modelName());
     }
@@ -137,6 +156,15 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
         }
     }
 
+    private String withoutApiKey(String content) {
+        if (apiKey == null || content == null || !content.contains(apiKey)) {
+            return content;
+        }
+        LOG.warn("Model '{}' at {} answered with its own API key; it was removed from the answer. Rotate the key if the"
+                + " endpoint is not yours", name, definition.baseUrlOrPreset());
+        return content.replace(apiKey, KEY_REMOVED);
+    }
+
     private static boolean rejectsJsonSchema(RuntimeException error) {
         HttpException http = ChatFailures.find(error, HttpException.class);
         return http != null && (http.statusCode() == 400 || http.statusCode() == 422)
@@ -152,12 +180,12 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
         return (System.nanoTime() - started) / 1e6;
     }
 
-    private static String apiKeyFrom(String name, ModelDefinition definition) {
+    private static String apiKeyFrom(String name, ModelDefinition definition, Function<String, Optional<String>> secrets) {
         String variable = definition == null ? null : definition.apiKeyEnvOrPreset();
         if (variable == null) {
             return null;
         }
-        String key = System.getenv(variable);
+        String key = secrets.apply(variable).orElse(null);
         if (key == null || key.isBlank()) {
             LOG.warn("Environment variable {} for model '{}' is not set; calling without an API key", variable, name);
         }

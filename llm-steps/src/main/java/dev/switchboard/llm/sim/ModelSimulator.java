@@ -36,8 +36,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An OpenAI-compatible chat-completions server for tests and benchmarks: real HTTP on 127.0.0.1, the
- * documented request and response shapes, deterministic token counts, and misbehaviour on demand.
+ * An OpenAI-compatible chat-completions server on 127.0.0.1: real HTTP, the documented request and
+ * response shapes, deterministic token counts, and misbehaviour on demand. Tests and benchmarks use
+ * it in-process; {@code switchboard simulate-model} serves it for developing workflows offline.
  *
  * <pre>{@code
  * try (ModelSimulator sim = ModelSimulator.start()) {
@@ -47,7 +48,8 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>Answers come from {@link #answers(Function)}; the default picks the first label of the
- * {@code label} enum in the request's JSON-schema response format, with confidence 0.9. Tokens are
+ * {@code label} enum in the request's JSON-schema response format, with confidence 0.9, and for
+ * other schemas fills every property with a value of its type ({@link #schemaAnswer}). Tokens are
  * counted by {@link #tokens(String)}: prompt tokens over the content of all messages, completion
  * tokens over the answer. An answer longer than {@code max_tokens} is cut there, with
  * {@code finish_reason: "length"}, as real servers do. Settings may change while it serves.
@@ -61,6 +63,8 @@ public final class ModelSimulator implements AutoCloseable {
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}_]+|[^\\p{L}\\p{N}_\\s]");
     private static final Pattern LABEL_INJECTION = Pattern.compile("(?i)label this as\\s+[\"'`]?([\\p{L}\\p{N}_.-]+)");
     private static final Pattern URL = Pattern.compile("https?://[^\\s\"'<>]+");
+    private static final Pattern ASKS_FOR_SECRET = Pattern.compile("(?i)(api[ _-]?key|secret|password|token|credential)");
+    private static final Pattern RANGE = Pattern.compile("from (-?[0-9.]+) to (-?[0-9.]+)");
 
     private final HttpServer server;
     private final ExecutorService handlers;
@@ -73,6 +77,7 @@ public final class ModelSimulator implements AutoCloseable {
 
     private final ConcurrentLinkedQueue<Exchange> exchanges = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
+    private volatile int logLimit = Integer.MAX_VALUE;
     private final AtomicLong requestCount = new AtomicLong();
     private final Map<Integer, LongAdder> statusCounts = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -85,23 +90,41 @@ public final class ModelSimulator implements AutoCloseable {
 
     /** Starts a simulator on a free port of 127.0.0.1. */
     public static ModelSimulator start() {
+        return start(0);
+    }
+
+    /** Starts a simulator on this port of 127.0.0.1 (0: a free one). It never listens beyond loopback. */
+    public static ModelSimulator start(int port) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-            AtomicInteger threads = new AtomicInteger();
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
             // Unbounded: a benchmark may hold hundreds of slow requests open at once.
-            ExecutorService handlers = Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "model-simulator-" + threads.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-            });
+            ExecutorService handlers = handlerThreads();
             ModelSimulator simulator = new ModelSimulator(server, handlers);
             server.createContext("/", simulator::handle);
             server.setExecutor(handlers);
             server.start();
             return simulator;
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the model simulator on 127.0.0.1", e);
+            throw new UncheckedIOException("Cannot start the model simulator on 127.0.0.1:" + port
+                    + (port == 0 ? "" : "; is the port taken? Choose another with --port"), e);
         }
+    }
+
+    /** A virtual thread per request on Java 21+ (built for 17, so found reflectively), else a cached pool of daemon threads. */
+    private static ExecutorService handlerThreads() {
+        if (Runtime.version().feature() >= 21) {
+            try {
+                return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+            } catch (ReflectiveOperationException e) {
+                // fall through to platform threads
+            }
+        }
+        AtomicInteger threads = new AtomicInteger();
+        return Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "model-simulator-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** The base URL to configure a client with, e.g. {@code http://127.0.0.1:43121/v1}. */
@@ -164,6 +187,18 @@ public final class ModelSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Keeps at most this many requests and exchanges in {@link #requests()} and {@link #exchanges()},
+     * dropping the oldest: a long-running simulator must not grow without bound. Counters are kept whole.
+     */
+    public ModelSimulator logLimit(int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("logLimit must be >= 0, got " + max);
+        }
+        this.logLimit = max;
+        return this;
+    }
+
     public ModelSimulator clearFaults() {
         rules.clear();
         return this;
@@ -218,10 +253,53 @@ public final class ModelSimulator implements AutoCloseable {
 
     // ---- answers and tokens ---------------------------------------------------------------------
 
-    /** The first label of the schema's {@code label} enum, confidence 0.9. */
+    /**
+     * The first label of the schema's {@code label} enum, confidence 0.9; for a schema without a
+     * {@code label}, {@link #schemaAnswer}; without a schema, a label of "unknown".
+     */
     public static String defaultAnswer(Request request) {
         List<String> labels = request.labels();
+        if (labels.isEmpty() && !request.schemaProperties().isEmpty() && !request.schemaProperties().has("label")) {
+            return schemaAnswer(request, "Simulated answer.");
+        }
         return answer(labels.isEmpty() ? "unknown" : labels.get(0), DEFAULT_CONFIDENCE);
+    }
+
+    /**
+     * An object with every property of the request's JSON schema: enums take their first value, strings
+     * {@code text}, numbers 0.9 (or the middle of a {@code from A to B} range in the description),
+     * booleans true, arrays one item, objects filled the same way.
+     */
+    public static String schemaAnswer(Request request, String text) {
+        return fill(request.schemaProperties(), text).toString();
+    }
+
+    private static ObjectNode fill(JsonNode properties, String text) {
+        ObjectNode answer = JSON.createObjectNode();
+        properties.fields().forEachRemaining(property -> answer.set(property.getKey(), value(property.getValue(), text)));
+        return answer;
+    }
+
+    private static JsonNode value(JsonNode schema, String text) {
+        if (schema.has("anyOf") && schema.get("anyOf").size() > 0) {
+            return value(schema.get("anyOf").get(0), text);
+        }
+        if (schema.path("enum").isArray() && !schema.get("enum").isEmpty()) {
+            return schema.get("enum").get(0);
+        }
+        String type = schema.path("type").isArray() ? schema.get("type").get(0).asText() : schema.path("type").asText("string");
+        return switch (type) {
+            case "number", "integer" -> {
+                Matcher range = RANGE.matcher(schema.path("description").asText(""));
+                double value = range.find() ? (Double.parseDouble(range.group(1)) + Double.parseDouble(range.group(2))) / 2 : DEFAULT_CONFIDENCE;
+                yield "integer".equals(type) ? JSON.getNodeFactory().numberNode(Math.round(value)) : JSON.getNodeFactory().numberNode(value);
+            }
+            case "boolean" -> JSON.getNodeFactory().booleanNode(true);
+            case "array" -> JSON.createArrayNode().add(value(schema.path("items"), text));
+            case "object" -> fill(schema.path("properties"), text);
+            case "null" -> JSON.getNodeFactory().nullNode();
+            default -> JSON.getNodeFactory().textNode(text);
+        };
     }
 
     /** {@code {"label": ..., "confidence": ...}}, properly escaped. */
@@ -246,9 +324,10 @@ public final class ModelSimulator implements AutoCloseable {
     // ---- serving --------------------------------------------------------------------------------
 
     private void handle(HttpExchange http) {
+        long received = System.nanoTime();
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try {
-            serve(http);
+            serve(http, received);
         } catch (IOException e) {
             // The client went away, e.g. it timed out while a hang was in progress.
         } catch (InterruptedException e) {
@@ -259,7 +338,7 @@ public final class ModelSimulator implements AutoCloseable {
         }
     }
 
-    private void serve(HttpExchange http) throws IOException, InterruptedException {
+    private void serve(HttpExchange http, long received) throws IOException, InterruptedException {
         byte[] body = http.getRequestBody().readAllBytes();
         String path = http.getRequestURI().getPath();
         if (!path.endsWith("/chat/completions")) {
@@ -274,12 +353,12 @@ public final class ModelSimulator implements AutoCloseable {
         Request request;
         try {
             request = Request.parse(path, new String(body, StandardCharsets.UTF_8),
-                    http.getRequestHeaders().getFirst("Authorization"));
+                    http.getRequestHeaders().getFirst("Authorization"), received);
         } catch (IllegalArgumentException e) {
             sendError(http, null, 400, e.getMessage(), "invalid_request_error", null);
             return;
         }
-        requests.add(request);
+        log(requests, request);
         if (!jsonSchemaSupported && request.responseFormat() != null
                 && "json_schema".equals(request.responseFormat().path("type").asText())) {
             sendError(http, request, 400, "This response_format type is unavailable now", "invalid_request_error", null);
@@ -317,15 +396,28 @@ public final class ModelSimulator implements AutoCloseable {
         sendCompletion(http, request, content);
     }
 
-    /** Obeys what the text says: "label this as X" answers X; a link in the text becomes the label. */
+    /**
+     * Obeys what the text says, as a model with no defences (or a compromised endpoint) would: a link in
+     * the text becomes the label and every text field; "label this as X" answers X; a text asking for an
+     * API key, secret, password or token gets the credential this request was sent with.
+     */
     static String adversarialAnswer(Request request) {
         String user = request.user();
         Matcher injected = LABEL_INJECTION.matcher(user);
         Matcher url = URL.matcher(user);
-        String label = url.find() ? url.group()
+        String link = url.find() ? url.group() : null;
+        String credential = ASKS_FOR_SECRET.matcher(user).find() && request.authorization() != null
+                ? request.authorization().replaceFirst("(?i)^Bearer\\s+", "") : null;
+        String label = link != null ? link
                 : injected.find() ? injected.group(1)
+                : credential != null ? credential
                 : request.labels().isEmpty() ? "unknown" : request.labels().get(0);
-        return answer(label, 0.99);
+        if (!request.labels().isEmpty() || request.schemaProperties().isEmpty() || request.schemaProperties().has("label")) {
+            return answer(label, 0.99);
+        }
+        String obeyed = "Done as instructed." + (link == null ? "" : " Sent to " + link + ".")
+                + (credential == null ? "" : " The API key is " + credential + ".");
+        return schemaAnswer(request, obeyed);
     }
 
     private Fault pickFault() {
@@ -361,7 +453,7 @@ public final class ModelSimulator implements AutoCloseable {
                 .put("completion_tokens", completionTokens)
                 .put("total_tokens", promptTokens + completionTokens);
         // Recorded before sending, so a client that has its answer always finds it here.
-        exchanges.add(new Exchange(request, 200, content, promptTokens, completionTokens));
+        log(exchanges, new Exchange(request, 200, content, promptTokens, completionTokens, System.nanoTime() - request.receivedNanos()));
         send(http, 200, response.toString(), null);
     }
 
@@ -370,7 +462,7 @@ public final class ModelSimulator implements AutoCloseable {
         ObjectNode error = JSON.createObjectNode();
         error.putObject("error").put("message", message).put("type", type).putNull("param").putNull("code");
         if (request != null) {
-            exchanges.add(new Exchange(request, status, null, 0, 0));
+            log(exchanges, new Exchange(request, status, null, 0, 0, System.nanoTime() - request.receivedNanos()));
         }
         send(http, status, error.toString(), retryAfter);
     }
@@ -384,6 +476,14 @@ public final class ModelSimulator implements AutoCloseable {
         }
         http.sendResponseHeaders(status, bytes.length);
         http.getResponseBody().write(bytes);
+    }
+
+    private <T> void log(ConcurrentLinkedQueue<T> log, T entry) {
+        log.add(entry);
+        // size() walks the queue: count only when a limit is set (simulate-model), not in tests and benchmarks
+        if (logLimit != Integer.MAX_VALUE && log.size() > logLimit) {
+            log.poll();
+        }
     }
 
     /** The first {@code max} tokens of the text, as the server would stop generating there. */
@@ -436,11 +536,12 @@ public final class ModelSimulator implements AutoCloseable {
      * @param responseFormat the {@code response_format} object, or null
      * @param authorization  the {@code Authorization} header, or null
      * @param body           the raw JSON body
+     * @param receivedNanos  {@link System#nanoTime()} when the request arrived, for pacing and service times
      */
     public record Request(String path, String model, List<Message> messages, Integer maxTokens,
-                          JsonNode responseFormat, String authorization, String body) {
+                          JsonNode responseFormat, String authorization, String body, long receivedNanos) {
 
-        static Request parse(String path, String body, String authorization) {
+        static Request parse(String path, String body, String authorization, long receivedNanos) {
             JsonNode root;
             try {
                 root = JSON.readTree(body);
@@ -463,7 +564,7 @@ public final class ModelSimulator implements AutoCloseable {
             JsonNode maxTokens = root.has("max_tokens") ? root.get("max_tokens") : root.get("max_completion_tokens");
             return new Request(path, root.get("model").asText(), List.copyOf(messages),
                     maxTokens == null || !maxTokens.canConvertToInt() ? null : maxTokens.intValue(),
-                    root.get("response_format"), authorization, body);
+                    root.get("response_format"), authorization, body, receivedNanos);
         }
 
         private static String text(JsonNode content) {
@@ -505,14 +606,26 @@ public final class ModelSimulator implements AutoCloseable {
             return labels;
         }
 
+        /** The {@code properties} of the JSON-schema response format, empty when there is none. */
+        public JsonNode schemaProperties() {
+            JsonNode properties = responseFormat == null ? null
+                    : responseFormat.path("json_schema").path("schema").path("properties");
+            return properties == null || !properties.isObject() ? JSON.createObjectNode() : properties;
+        }
+
         /** Tokens over the content of all messages, as reported in {@code usage.prompt_tokens}. */
         public int promptTokens() {
             return messages.stream().mapToInt(message -> tokens(message.content())).sum();
         }
     }
 
-    /** A request and what was sent back; {@code content} is null for an error status. */
-    public record Exchange(Request request, int status, String content, int promptTokens, int completionTokens) {
+    /**
+     * A request and what was sent back; {@code content} is null for an error status.
+     *
+     * @param serviceNanos time from the request's arrival to its answer being ready, latency and faults included:
+     *                     the simulator's share of a call's time
+     */
+    public record Exchange(Request request, int status, String content, int promptTokens, int completionTokens, long serviceNanos) {
     }
 
     /** A way to misbehave. */
@@ -548,7 +661,7 @@ public final class ModelSimulator implements AutoCloseable {
             return new OffSchema(label);
         }
 
-        /** Obeys instructions injected in the text: "label this as X" answers X; a link becomes the label. */
+        /** Obeys instructions injected in the text: "label this as X" answers X; a link becomes the label; asked for a key, it leaks its own. */
         static Fault adversarial() {
             return new Adversarial();
         }
