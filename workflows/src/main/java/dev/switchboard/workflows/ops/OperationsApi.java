@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.HttpIngress.Request;
 import dev.switchboard.schemas.spi.HttpIngress.Response;
+import dev.switchboard.schemas.JsonValues;
+import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -70,6 +72,9 @@ public final class OperationsApi {
         http.route("/admin/dead-letters", small, admin(this::deadLetters));
         http.route("/admin/dead-letters/redrive", small, admin(this::redrive));
         http.route("/admin/reviews", small, admin(this::reviews));
+        http.route("/admin/reviews/show", small, admin(this::review));
+        http.route("/admin/reviews/approve", small, admin(request -> decide(request, true)));
+        http.route("/admin/reviews/reject", small, admin(request -> decide(request, false)));
     }
 
     private Response live(Request request) {
@@ -204,22 +209,55 @@ public final class OperationsApi {
         return Response.json(200, JSON.createObjectNode().set("records", done).toString());
     }
 
-    private Response reviews(Request request) throws Exception {
+    /** Pending reviews, oldest first. */
+    private Response reviews(Request request) {
         int limit = Math.max(1, Math.min(500, parseInt(first(request.query().get("limit")), 50)));
         ArrayNode list = JSON.createArrayNode();
-        for (ConsumerRecord<byte[], byte[]> record : latest(engine.reviewTopic(), limit)) {
-            if (record.value() == null) {
-                continue;
-            }
-            JsonNode value;
-            try {
-                value = JSON.readTree(record.value());
-            } catch (Exception e) {
-                continue;
-            }
-            list.add(value);
-        }
+        reviewQueue().pending(limit).forEach(list::add);
         return Response.json(200, list.toString());
+    }
+
+    private Response review(Request request) {
+        String id = first(request.query().get("id"));
+        if (id == null) {
+            return Response.error(400, "Name the review: /admin/reviews/show?id=rev_...");
+        }
+        return reviewQueue().find(id).map(review -> Response.json(200, review.toString()))
+                .orElseGet(() -> Response.error(404, "No review '" + id + "' in topic " + engine.reviewTopic()));
+    }
+
+    /** Body, optional: {"value": {...}, "by": "ann", "note": "..."}; without a value an approval takes the best model answer. */
+    private Response decide(Request request, boolean approve) throws Exception {
+        if (!request.method().equals("POST")) {
+            return Response.error(405, "Use POST");
+        }
+        String id = first(request.query().get("id"));
+        if (id == null) {
+            return Response.error(400, "Name the review: /admin/reviews/" + (approve ? "approve" : "reject") + "?id=rev_...");
+        }
+        JsonNode body = request.body() == null || request.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(request.body());
+        if (body == null || !body.isObject() || body.has("value") && !body.get("value").isObject()) {
+            return Response.error(400, "Expected a JSON object body, e.g. {\"value\": {\"label\": \"billing\"}, \"by\": \"ann\"}; "
+                    + "value is the reviewed step's output and must be an object");
+        }
+        String by = body.path("by").asText("admin-api");
+        try {
+            ReviewQueue.Decided decided = approve
+                    ? reviewQueue().approve(id, body.has("value") ? JsonValues.toMap(body.get("value")) : null, by)
+                    : reviewQueue().reject(id, by, body.path("note").asText(null));
+            ObjectNode answer = JSON.createObjectNode().put("review_id", decided.reviewId()).put("decision", decided.decision())
+                    .put("workflow", decided.workflow()).put("step", decided.step()).put("topic", decided.eventTopic());
+            if (decided.value() != null) {
+                answer.set("value", JSON.valueToTree(decided.value()));
+            }
+            return Response.json(200, answer.toString());
+        } catch (ReviewQueue.ReviewException e) {
+            return Response.error(e.status(), e.getMessage());
+        }
+    }
+
+    private ReviewQueue reviewQueue() {
+        return new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(), engine.reviewTopic());
     }
 
     /** The last {@code limit} records of a topic, across partitions, oldest first. */

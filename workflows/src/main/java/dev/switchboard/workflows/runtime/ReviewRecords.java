@@ -127,6 +127,60 @@ public final class ReviewRecords {
                 "approved".equals(data.path("decision").asText()), JsonValues.toMap(data.get("event")), steps, value);
     }
 
+    /**
+     * The CloudEvent of a person's decision on a held event, to publish to the workflow's topic: the
+     * workflow resumes the event after the reviewed step with {@code value} as that step's output
+     * (approved), or ends it (rejected). Its id is derived from the review id, so one decision is one event.
+     *
+     * @param review the review record as held (review_id, workflow, step, event, steps)
+     * @param value  the reviewed step's output to continue with; ignored for a rejection
+     */
+    public static byte[] decisionEvent(JsonNode review, boolean approved, Map<String, Object> value, String decidedBy, Instant at) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("review_id", review.path("review_id").asText());
+        data.put("workflow", review.path("workflow").asText());
+        data.put("step", review.path("step").asText());
+        data.put("decision", approved ? "approved" : "rejected");
+        data.put("value", approved && value != null ? value : Map.of());
+        data.put("event", JsonValues.toJava(review.path("event")));
+        data.put("steps", review.path("steps").isObject() ? JsonValues.toJava(review.get("steps")) : Map.of());
+        data.put("decided_by", decidedBy);
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("specversion", "1.0");
+        event.put("id", "decision-" + review.path("review_id").asText());
+        event.put("source", "/switchboard/review");
+        event.put("type", DECIDED);
+        event.put("time", at.toString());
+        event.put("datacontenttype", "application/json");
+        event.put("data", data);
+        return json(event);
+    }
+
+    /** The record that marks a review decided, keyed by its review id in the review topic; a held review has status {@code pending}. */
+    public static ProducerRecord<byte[], byte[]> decided(String topic, JsonNode review, boolean approved, Map<String, Object> value,
+                                                         String decidedBy, String note, Instant at) {
+        String id = review.path("review_id").asText();
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("review_id", id);
+        record.put("status", approved ? "approved" : "rejected");
+        record.put("workflow", review.path("workflow").asText());
+        record.put("step", review.path("step").asText());
+        record.put("event_id", review.path("event").path("id").asText());
+        record.put("decided_at", at.toString());
+        record.put("decided_by", decidedBy);
+        if (approved && value != null) {
+            record.put("value", value);
+        }
+        if (note != null && !note.isBlank()) {
+            record.put("note", note);
+        }
+        record.put("held_at", review.path("held_at").asText(null));
+        record.put("reason", review.path("reason").asText(null));
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, null, bytes(id), json(record));
+        out.headers().add("switchboard.workflow", bytes(review.path("workflow").asText()));
+        return out;
+    }
+
     static byte[] json(Object value) {
         try {
             return JSON.writeValueAsBytes(value);

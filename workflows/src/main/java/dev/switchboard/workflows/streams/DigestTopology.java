@@ -101,7 +101,9 @@ public final class DigestTopology {
             case "model_call" -> new Fact(kind, workflow, null, null, record.path("outcome").asText(null),
                     record.path("provider").asText("") + "/" + record.path("model").asText(""),
                     record.path("cost_usd").asDouble(0), record.path("tokens_in").asLong(0), record.path("tokens_out").asLong(0));
-            default -> new Fact(kind, workflow, null, null, record.path("status").asText(null), null, 0, 0, 0);
+            // the review topic also holds decisions (approved, rejected) on earlier reviews: count held events only
+            default -> "pending".equals(record.path("status").asText("pending"))
+                    ? new Fact(kind, workflow, null, null, record.path("status").asText(null), null, 0, 0, 0) : null;
         };
     }
 

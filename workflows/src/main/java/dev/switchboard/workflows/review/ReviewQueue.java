@@ -1,0 +1,238 @@
+package dev.switchboard.workflows.review;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.schemas.JsonValues;
+import dev.switchboard.workflows.runtime.ReviewRecords;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The events held for review, read from and decided in the review topic ({@code topics.review}).
+ * Workflows write a review record with status {@code pending}, keyed by review id; a decision writes
+ * a record with status {@code approved} or {@code rejected} under the same key, so the latest record
+ * of a key is the review's state and the topic keeps who decided what. A decision is also published
+ * to the workflow's topic as a {@code switchboard.review.decided} CloudEvent, which resumes the event
+ * after the reviewed step (approved) or ends it (rejected).
+ *
+ * <p>The decision event goes out first and the decided record second: a crash between them leaves
+ * the review pending, and deciding it again resumes the same event with the same task ids, which
+ * sinks receive with the same idempotency keys.
+ */
+public final class ReviewQueue {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+    private final String bootstrapServers;
+    private final Map<String, String> clientProperties;
+    private final String topic;
+    private final Clock clock;
+
+    public ReviewQueue(String bootstrapServers, Map<String, String> clientProperties, String topic) {
+        this(bootstrapServers, clientProperties, topic, Clock.systemUTC());
+    }
+
+    public ReviewQueue(String bootstrapServers, Map<String, String> clientProperties, String topic, Clock clock) {
+        this.bootstrapServers = bootstrapServers;
+        this.clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
+        this.topic = topic;
+        this.clock = clock;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** What a decision did. */
+    public record Decided(String reviewId, String decision, String workflow, String step, String eventTopic, Map<String, Object> value) {
+    }
+
+    /** A decision that cannot be taken, with the HTTP status an API answers it with and a message that says what to do. */
+    public static final class ReviewException extends RuntimeException {
+        private final int status;
+
+        public ReviewException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** Pending reviews, oldest first, at most {@code limit}. */
+    public List<JsonNode> pending(int limit) {
+        List<JsonNode> pending = new ArrayList<>();
+        for (JsonNode review : latest().values()) {
+            if ("pending".equals(review.path("status").asText())) {
+                pending.add(review);
+            }
+        }
+        pending.sort(Comparator.comparing(review -> review.path("held_at").asText("")));
+        return pending.size() > limit ? List.copyOf(pending.subList(0, limit)) : pending;
+    }
+
+    /** The review's latest record: as held, or as decided. */
+    public Optional<JsonNode> find(String reviewId) {
+        return Optional.ofNullable(latest().get(reviewId));
+    }
+
+    /**
+     * Approves a held event: the workflow continues after the reviewed step with {@code value} as its
+     * output, or, when {@code value} is null, with the best answer a model gave (highest confidence).
+     */
+    public Decided approve(String reviewId, Map<String, Object> value, String decidedBy) {
+        JsonNode review = pendingReview(reviewId);
+        Map<String, Object> approved = value != null ? value : bestAnswer(review).orElseThrow(() -> new ReviewException(400,
+                "Review " + reviewId + " has no model answer to approve (held because: " + review.path("reason").asText()
+                        + "). Give the step's output instead, e.g. --value '{\"label\":\"billing\"}'"));
+        return decide(review, true, approved, decidedBy, null);
+    }
+
+    /** Rejects a held event: the workflow ends it, no task is written. */
+    public Decided reject(String reviewId, String decidedBy, String note) {
+        return decide(pendingReview(reviewId), false, null, decidedBy, note);
+    }
+
+    private JsonNode pendingReview(String reviewId) {
+        JsonNode review = find(reviewId).orElseThrow(() -> new ReviewException(404, "No review '" + reviewId + "' in topic " + topic
+                + "; `switchboard review list` shows the pending ones"));
+        String status = review.path("status").asText();
+        if (!"pending".equals(status)) {
+            throw new ReviewException(409, "Review " + reviewId + " was already " + status + " by "
+                    + review.path("decided_by").asText("someone") + " at " + review.path("decided_at").asText("an earlier time")
+                    + "; a review is decided once");
+        }
+        if (!review.path("event").isObject() || review.path("source").path("topic").asText("").isEmpty()) {
+            throw new ReviewException(422, "Review " + reviewId + " names no event or source topic to resume; it cannot be decided");
+        }
+        return review;
+    }
+
+    private Decided decide(JsonNode review, boolean approved, Map<String, Object> value, String decidedBy, String note) {
+        String eventTopic = review.path("source").path("topic").asText();
+        java.time.Instant now = clock.instant();
+        byte[] eventKey = review.path("event").path("id").asText().getBytes(StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = producer()) {
+            producer.send(new ProducerRecord<>(eventTopic, eventKey,
+                    ReviewRecords.decisionEvent(review, approved, value, decidedBy, now))).get(30, TimeUnit.SECONDS);
+            producer.send(ReviewRecords.decided(topic, review, approved, value, decidedBy, note, now)).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not take the decision on "
+                    + review.path("review_id").asText() + ": " + (e.getCause() == null ? e : e.getCause()).getMessage()
+                    + ". Nothing is lost: the review stays pending until both records are written; decide it again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while deciding " + review.path("review_id").asText(), e);
+        }
+        return new Decided(review.path("review_id").asText(), approved ? "approved" : "rejected", review.path("workflow").asText(),
+                review.path("step").asText(), eventTopic, value);
+    }
+
+    /** The answer of the candidate with the highest confidence that has an output. */
+    static Optional<Map<String, Object>> bestAnswer(JsonNode review) {
+        JsonNode best = null;
+        for (JsonNode candidate : review.path("candidates")) {
+            JsonNode output = candidate.path("output");
+            if (output.isObject() && (best == null
+                    || output.path("confidence").asDouble(0) > best.path("confidence").asDouble(0))) {
+                best = output;
+            }
+        }
+        return best == null ? Optional.empty() : Optional.of(JsonValues.toMap(best));
+    }
+
+    /** The latest record of every review id, in the order the topic holds them. */
+    private Map<String, JsonNode> latest() {
+        Map<String, JsonNode> latest = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, READ_TIMEOUT);
+            if (partitions == null || partitions.isEmpty()) {
+                return latest;
+            }
+            List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, READ_TIMEOUT);
+            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
+            while (!caughtUp(consumer, ends)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read topic " + topic + " to its end within " + READ_TIMEOUT.toSeconds()
+                            + " s from Kafka at " + bootstrapServers);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.key() == null) {
+                        continue;
+                    }
+                    String id = new String(record.key(), StandardCharsets.UTF_8);
+                    if (record.value() == null) {
+                        latest.remove(id); // a tombstone: the review was removed
+                        continue;
+                    }
+                    try {
+                        JsonNode value = JSON.readTree(record.value());
+                        if (value != null && value.isObject()) {
+                            latest.remove(id);
+                            latest.put(id, value);
+                        }
+                    } catch (IOException e) {
+                        // not a review record; the topic is ours, but a stray write must not stop the queue
+                    }
+                }
+            }
+        }
+        return latest;
+    }
+
+    private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            if (consumer.position(end.getKey()) < end.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private KafkaConsumer<byte[], byte[]> consumer() {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
+        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
+        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+}

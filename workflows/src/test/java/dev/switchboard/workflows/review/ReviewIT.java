@@ -1,0 +1,212 @@
+package dev.switchboard.workflows.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.workflows.cli.EventPublisher;
+import dev.switchboard.workflows.cli.ReviewCommandRunner;
+import dev.switchboard.workflows.config.EngineConfigLoader;
+import dev.switchboard.workflows.model.WorkflowLoader;
+import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.runtime.ReviewRecords;
+import dev.switchboard.workflows.testing.SharedKafka;
+import dev.switchboard.workflows.testing.TaskReceiver;
+import dev.switchboard.workflows.testing.TopicRecords;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Human review end to end: a chain whose models all answer below min_confidence holds two events;
+ * {@code switchboard review list} shows them; {@code approve --value} (on Kafka) resumes one after the
+ * reviewed step and its task is delivered with the approved label; {@code reject} (through the admin
+ * API) ends the other. The model simulator stands in for the endpoints.
+ */
+@ExtendWith(SharedKafka.class)
+class ReviewIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "review-admin-token-81c3";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void should_resume_with_the_approved_value_and_end_the_rejected_event_when_reviews_are_decided(SharedKafka.Bootstrap kafka)
+            throws Exception {
+        // given two models of a chain that both answer 'bug' below min_confidence, and an engine with the admin API on
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String workflowName = "review-" + suffix;
+        String reviewTopic = "review.reviews." + suffix;
+        try (ModelSimulator model = ModelSimulator.start().answers(request -> ModelSimulator.answer("bug", 0.4));
+             TaskReceiver receiver = new TaskReceiver()) {
+            Files.writeString(dir.resolve("wf.yaml"), """
+                    name: %s
+                    on:
+                      topic: review.events.%s
+                      types: [ticket.created]
+                      start: earliest
+                    steps:
+                      - id: triage
+                        classify:
+                          input: "{{ event.data.subject }}: {{ event.data.body }}"
+                          model: careful
+                          min_confidence: 0.7
+                          labels:
+                            billing: Invoices and payments
+                            bug: Something is broken
+                      - id: create-task
+                        task:
+                          sink: receiver
+                          title: "[{{ steps.triage.label }}] {{ event.data.subject }}"
+                          fields:
+                            label: "{{ steps.triage.label }}"
+                    """.formatted(workflowName, suffix));
+            var config = EngineConfigLoader.standard().parse("it.yaml", """
+                    kafka:
+                      bootstrap_servers: %s
+                    topics:
+                      tasks: review.tasks.%s
+                      dead_letter: review.dlq.%s
+                      deliveries: review.deliveries.%s
+                      review: %s
+                      audit: review.audit.%s
+                    models:
+                      sim-a:
+                        base_url: %s
+                        model: qwen-a
+                        retries: 0
+                      sim-b:
+                        base_url: %s
+                        model: qwen-b
+                        retries: 0
+                    aliases:
+                      careful: [sim-a, sim-b]
+                    sinks:
+                      receiver:
+                        webhook:
+                          url: %s
+                    outbound:
+                      allowed_hosts: [%s]
+                    http:
+                      port: 0
+                      admin_token_env: REVIEW_ADMIN_TOKEN
+                    """.formatted(kafka.servers(), suffix, suffix, suffix, reviewTopic, suffix, model.baseUrl(), model.baseUrl(),
+                    receiver.url(), receiver.hostAndPort()), dir);
+            assertThat(config.problems()).isEmpty();
+            Map<String, String> env = Map.of("REVIEW_ADMIN_TOKEN", TOKEN);
+            try (Engine engine = new Engine(config.config(), name -> Optional.ofNullable(env.get(name)))) {
+                WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
+                assertThat(workflow.problems()).isEmpty();
+                engine.start(List.of(workflow.workflow()));
+                ReviewCommandRunner cli = new ReviewCommandRunner(env::get);
+                String[] onKafka = {"--bootstrap-servers", kafka.servers(), "--topic", reviewTopic};
+                String[] onApi = {"--url", "http://127.0.0.1:" + engine.httpPort(), "--token-env", "REVIEW_ADMIN_TOKEN"};
+
+                // when two tickets arrive and every model is unsure
+                EventPublisher.publish(kafka.servers(), Map.of(), "review.events." + suffix, new StringReader(
+                        ticket("ev-approve", "Charged twice", "My card was charged twice this month")
+                                + ticket("ev-reject", "Weird", "Something odd happened")));
+                String approveId = ReviewRecords.reviewId(workflowName, "ev-approve", "triage");
+                String rejectId = ReviewRecords.reviewId(workflowName, "ev-reject", "triage");
+
+                // then both are held, and review list shows them
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                        assertThat(cli.run("list", onKafka).out()).contains(approveId, rejectId, workflowName, "triage"));
+                ReviewCommandRunner.Run shown = cli.run("show", onKafka, approveId);
+                assertThat(shown.exit()).isZero();
+                JsonNode held = JSON.readTree(shown.out());
+                assertThat(held.path("status").asText()).isEqualTo("pending");
+                assertThat(held.path("candidates")).extracting(c -> c.path("outcome").asText()).containsOnly("low_confidence");
+                assertThat(held.path("event").path("id").asText()).isEqualTo("ev-approve");
+                assertThat(receiver.tasks()).isEmpty();
+                long modelCallsBeforeDecisions = model.requestCount();
+
+                // when one is approved with a corrected label on Kafka, and the other rejected through the admin API
+                ReviewCommandRunner.Run approved = cli.run("approve", onKafka, approveId, "--value", "{\"label\":\"billing\"}", "--by", "ann");
+                ReviewCommandRunner.Run rejected = cli.run("reject", onApi, rejectId, "--by", "bob", "--note", "spam");
+
+                // then the approved event resumes after triage and its task carries the approved label
+                assertThat(approved.exit()).as(approved.err()).isZero();
+                assertThat(approved.out()).contains("Approved " + approveId, "{\"label\":\"billing\"}");
+                assertThat(rejected.exit()).as(rejected.err()).isZero();
+                assertThat(rejected.out()).contains("Rejected " + rejectId);
+                await().atMost(Duration.ofSeconds(60)).until(() -> receiver.tasks().size() == 1);
+                JsonNode task = JSON.readTree(receiver.tasks().values().iterator().next());
+                assertThat(task.path("eventId").asText()).isEqualTo("ev-approve");
+                assertThat(task.path("fields").path("label").asText()).isEqualTo("billing");
+                assertThat(task.path("title").asText()).isEqualTo("[billing] Charged twice");
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        engine.counters().get("workflow." + workflowName).getOrDefault("reviews_rejected", 0L) == 1L
+                                && engine.counters().get("workflow." + workflowName).getOrDefault("reviews_approved", 0L) == 1L);
+                assertThat(receiver.tasks()).hasSize(1);
+                // the reviewed step is not asked again
+                assertThat(model.requestCount()).isEqualTo(modelCallsBeforeDecisions);
+
+                // and nothing is pending any more; the review topic keeps who decided what
+                assertThat(cli.run("list", onApi).out()).contains("No pending reviews.");
+                assertThat(cli.run("list", onKafka).out()).contains("No pending reviews.");
+                List<JsonNode> decisions = TopicRecords.all(kafka.servers(), reviewTopic).stream()
+                        .map(record -> read(record.value())).filter(value -> !"pending".equals(value.path("status").asText())).toList();
+                assertThat(decisions).extracting(d -> d.path("review_id").asText() + ":" + d.path("status").asText() + ":" + d.path("decided_by").asText())
+                        .containsExactlyInAnyOrder(approveId + ":approved:ann", rejectId + ":rejected:bob");
+
+                // and a review is decided once
+                ReviewCommandRunner.Run again = cli.run("approve", onKafka, approveId);
+                assertThat(again.exit()).isEqualTo(1);
+                assertThat(again.err()).contains("already approved by ann");
+                ReviewCommandRunner.Run unknown = cli.run("reject", onApi, "rev_000000000000000000000000");
+                assertThat(unknown.exit()).isEqualTo(1);
+                assertThat(unknown.err()).contains("HTTP 404", "No review 'rev_000000000000000000000000'");
+            }
+        }
+    }
+
+    @Test
+    void should_refuse_with_a_hint_when_the_value_is_not_a_json_object() {
+        // given
+        ReviewCommandRunner cli = new ReviewCommandRunner(name -> null);
+
+        // when
+        ReviewCommandRunner.Run run = cli.run("approve", new String[] {"--bootstrap-servers", "127.0.0.1:1"}, "rev_x", "--value", "billing");
+
+        // then
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Invalid --value: not JSON", "--value '{\"label\":\"billing\"}'");
+    }
+
+    @Test
+    void should_say_where_reviews_can_be_read_when_no_connection_is_given() {
+        // when
+        ReviewCommandRunner.Run run = new ReviewCommandRunner(name -> null).run("list", new String[0]);
+
+        // then
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--bootstrap-servers", "--config", "--url");
+    }
+
+    private static String ticket(String id, String subject, String body) {
+        return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/it\",\"type\":\"ticket.created\","
+                + "\"data\":{\"ticket_id\":\"" + id + "\",\"subject\":\"" + subject + "\",\"body\":\"" + body + "\"}}\n";
+    }
+
+    private static JsonNode read(byte[] value) {
+        try {
+            return JSON.readTree(new String(value, StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
