@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.docs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.llm.Budgets;
 import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.options.Documentation;
@@ -23,6 +24,14 @@ import java.util.stream.Stream;
  * an options record; the schema fragments (patterns) come from the generated schema.
  */
 final class ReferenceDocs {
+
+    /** Shown under {@code budget:}; a test checks it against the workflow schema. */
+    static final String BUDGET_EXAMPLE = """
+            budget:
+              daily_usd: 5
+              on_exceed: fallback
+              fallback_model: cheap
+            """;
 
     /** Shown under {@code models:}; the generated-files test checks it against the configuration schema. */
     static final String MODELS_EXAMPLE = """
@@ -71,10 +80,15 @@ final class ReferenceDocs {
         md.append(row(code("description"), "string", "no", SchemaGenerator.WORKFLOW_KEYS.get("description")));
         md.append(row(code("on"), "object, see [`on`](#on)", "yes", SchemaGenerator.WORKFLOW_KEYS.get("on")));
         md.append(row(code("steps"), "non-empty list of steps, see [Steps](#steps)", "yes", SchemaGenerator.WORKFLOW_KEYS.get("steps")));
+        md.append(row(code("budget"), "object, see [`budget`](#budget)", "no", SchemaGenerator.WORKFLOW_KEYS.get("budget")));
         md.append("\n");
 
         md.append("## `on`\n\n").append(SchemaGenerator.WORKFLOW_KEYS.get("on")).append("\n\n");
         md.append(optionsTable(Trigger.class)).append("\n");
+
+        md.append("## `budget`\n\n").append(SchemaGenerator.WORKFLOW_KEYS.get("budget")).append("\n\n");
+        md.append(optionsTable(Budgets.Options.class)).append("\n");
+        md.append("```yaml\n").append(BUDGET_EXAMPLE).append("```\n\n");
 
         md.append("## Steps\n\n");
         md.append("Every item of `steps` is a mapping with these keys and exactly one step type key, ")

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.llm.Budgets;
 import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.OptionsSchema;
@@ -67,7 +68,10 @@ public final class SchemaGenerator {
                     + "so a renamed workflow reads its topic again from `on.start`.",
             "description", "What the workflow does, for the people who read it.",
             "on", "Which events start the workflow.",
-            "steps", "The steps, run in order for every event. Each has an `id`, an optional `when` and exactly one step type.");
+            "steps", "The steps, run in order for every event. Each has an `id`, an optional `when` and exactly one step type.",
+            "budget", "A daily limit on what the workflow spends on model calls (UTC days), and what happens once it is spent: "
+                    + "its model steps switch to a cheaper model or alias, or the workflow stops taking events until 00:00 UTC. "
+                    + "The spend and state are exported as `switchboard_budget_spent_usd` and `switchboard_budget_state`.");
 
     /** Keys every step has besides its type; their set must equal the step keys {@link WorkflowLoader} accepts. */
     static final Map<String, String> STEP_KEYS = ordered(
@@ -173,10 +177,13 @@ public final class SchemaGenerator {
         typesOrSchedule.addObject().putArray("required").add("schedule");
         properties.set("on", on);
         ObjectNode steps = properties.putObject("steps");
+        ObjectNode budget = OptionsSchema.of(Budgets.Options.class);
+        budget.put("description", WORKFLOW_KEYS.get("budget"));
         steps.put("type", "array");
         steps.put("description", WORKFLOW_KEYS.get("steps"));
         steps.put("minItems", 1);
         ArrayNode oneOf = steps.putObject("items").putArray("oneOf");
+        properties.set("budget", budget);
         schema.putArray("required").add("name").add("on").add("steps");
         schema.put("additionalProperties", false);
 

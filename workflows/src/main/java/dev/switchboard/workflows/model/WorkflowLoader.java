@@ -1,5 +1,7 @@
 package dev.switchboard.workflows.model;
 
+import dev.switchboard.llm.Budgets;
+import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.Problem;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.spi.StepEnvironment;
@@ -40,7 +42,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class WorkflowLoader {
 
-    static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "description", "on", "steps");
+    static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "description", "on", "steps", "budget");
     static final Set<String> STEP_KEYS = Set.of("id", "when");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
@@ -130,10 +132,41 @@ public final class WorkflowLoader {
             }
         }
         List<StepSpec> steps = steps(keys.get("steps"), mapping, environment, problems);
+        Budgets.Options budget = budget(keys.get("budget"), environment, problems);
         if (!problems.isEmpty()) {
             return new Result(null, problems.list());
         }
-        return new Result(new Workflow(name, description, trigger, steps, file), List.of());
+        return new Result(new Workflow(name, description, trigger, steps, file, budget), List.of());
+    }
+
+    /** The daily budget; its fallback model must be one the engine knows. */
+    private static Budgets.Options budget(NodeTuple tuple, StepEnvironment environment, Problems problems) {
+        if (tuple == null) {
+            return null;
+        }
+        Budgets.Options budget = new OptionsBinder(problems, (option, value, node, path) -> { })
+                .bind(Budgets.Options.class, tuple.getValueNode(), "budget");
+        if (budget == null) {
+            return null;
+        }
+        if (budget.pauses()) {
+            if (budget.fallbackModel() != null) {
+                problems.add(tupleOf(tuple.getValueNode(), "fallback_model").getKeyNode(), "budget.fallback_model",
+                        "Unused option at budget.fallback_model: got '" + budget.fallbackModel() + "', but on_exceed is pause."
+                                + " Remove fallback_model, or set on_exceed: fallback");
+            }
+            return budget;
+        }
+        String fallback = budget.fallbackModelOrDefault();
+        environment.service(ModelRegistry.class).ifPresent(models -> {
+            if (!models.contains(fallback)) {
+                Node at = tupleOf(tuple.getValueNode(), "fallback_model") == null ? tuple.getKeyNode()
+                        : tupleOf(tuple.getValueNode(), "fallback_model").getValueNode();
+                problems.add(at, "budget.fallback_model", "Unknown model at budget.fallback_model: got '" + fallback + "', expected one of "
+                        + models.names() + ". Declare it under models: or aliases: in the engine configuration");
+            }
+        });
+        return budget;
     }
 
     private List<StepSpec> steps(NodeTuple tuple, Node parent, StepEnvironment environment, Problems problems) {

@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.ops;
 
+import dev.switchboard.llm.Budgets;
 import dev.switchboard.schemas.ModelCall;
 import dev.switchboard.workflows.runtime.RunObserver;
 import io.micrometer.core.instrument.Counter;
@@ -47,6 +48,20 @@ public final class EngineMetrics implements RunObserver, AutoCloseable {
         Gauge.Builder<T> builder = Gauge.builder(name, source, value).description(description);
         tags.forEach(builder::tag);
         builder.register(registry);
+    }
+
+    /**
+     * The workflow's model spend today (UTC) and its budget state: {@code switchboard_budget_spent_usd{workflow}} and
+     * {@code switchboard_budget_state{workflow,state}}, 1 for the state it is in (within, fallback, paused) and 0 for the others.
+     */
+    public void budget(String workflow, Budgets budgets) {
+        gauge("switchboard.budget.spent.usd", "Model spend of a workflow today (UTC days), in US dollars", Map.of("workflow", workflow),
+                budgets, b -> b.spentToday(workflow));
+        for (Budgets.State state : Budgets.State.values()) {
+            gauge("switchboard.budget.state", "1 for the budget state a workflow is in today, 0 for the others",
+                    Map.of("workflow", workflow, "state", state.name().toLowerCase(java.util.Locale.ROOT)),
+                    budgets, b -> b.state(workflow) == state ? 1 : 0);
+        }
     }
 
     @Override

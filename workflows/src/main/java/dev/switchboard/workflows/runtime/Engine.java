@@ -64,6 +64,8 @@ public final class Engine implements AutoCloseable {
     private final dev.switchboard.workflows.streams.StreamsStages streams;
     private final io.opentelemetry.api.OpenTelemetry openTelemetry;
     private final Tracing tracing;
+    private final java.time.Clock clock;
+    private BudgetGate budgetGate;
 
     public Engine(EngineConfig config) {
         this(config, name -> Optional.ofNullable(System.getenv(name)));
@@ -77,11 +79,20 @@ public final class Engine implements AutoCloseable {
     /** @param openTelemetry where spans go (tests pass an in-memory SDK) */
     public Engine(EngineConfig config, java.util.function.Function<String, Optional<String>> secrets,
                   io.opentelemetry.api.OpenTelemetry openTelemetry) {
+        this(config, secrets, openTelemetry, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock the clock budgets count days by (tests pass one they move) */
+    public Engine(EngineConfig config, java.util.function.Function<String, Optional<String>> secrets,
+                  io.opentelemetry.api.OpenTelemetry openTelemetry, java.time.Clock clock) {
         this.openTelemetry = openTelemetry;
         this.tracing = new Tracing(openTelemetry);
         this.secrets = secrets;
         this.config = config;
-        this.models = new ModelRegistry(config.models(), config.aliases());
+        this.clock = clock;
+        // API keys come from the same secrets as everything else (api_key_env names one)
+        this.models = new ModelRegistry(config.models(), config.aliases(), new dev.switchboard.llm.Budgets(clock),
+                new dev.switchboard.llm.ResponseCache(), secrets);
         this.streams = new dev.switchboard.workflows.streams.StreamsStages(config.kafka().streamsOrDefault(), config.topics(),
                 config.kafka(), config.baseDir(), secrets, metrics.registry());
         this.stepEnvironment = stepEnvironment(config, models, streams.crm().orElse(null));
@@ -192,12 +203,25 @@ public final class Engine implements AutoCloseable {
                 camel.addRoutes(delivery);
             }
             EventParser parser = new EventParser();
+            budgetGate = new BudgetGate(models.budgets(), clock, new BudgetGate.Routes() {
+                @Override
+                public void stop(String workflow) {
+                    stopWorkflow(workflow, "its budget");
+                }
+
+                @Override
+                public void start(String workflow) {
+                    startWorkflow(workflow, "a new budget day");
+                }
+            });
             for (Workflow workflow : workflows) {
+                budgetGate.register(workflow);
+                metrics.budget(workflow.name(), models.budgets());
                 WorkflowRunner runner = new WorkflowRunner(dev.switchboard.workflows.streams.StreamsStages.effective(workflow), stepEnvironment, parser,
                         config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(), metrics, tracing)
                         .reviewAndAudit(config.topics().reviewOrDefault(), config.topics().auditOrDefault());
                 runners.put(workflow.name(), runner);
-                camel.addRoutes(new WorkflowRoute(runner, writer, () -> running, 256));
+                camel.addRoutes(new WorkflowRoute(runner, writer, () -> running, 256, budgetGate));
             }
             camel.start();
             List<String> groups = new ArrayList<>();
@@ -286,25 +310,15 @@ public final class Engine implements AutoCloseable {
 
             @Override
             public void pause(String workflow) {
-                try {
-                    // Stop rather than suspend: camel-kafka's batching consumer does not pick up again after a resume.
-                    // Stopping commits nothing new and leaves the group; starting rejoins at the committed offsets.
-                    paused.add(workflow);
-                    camel.getRouteController().stopRoute(WorkflowRoute.routeId(workflow));
-                    LOG.info("Workflow {} paused by the admin API", workflow);
-                } catch (Exception e) {
-                    throw new IllegalStateException("Cannot pause " + workflow + ": " + e.getMessage(), e);
-                }
+                stopWorkflow(workflow, "the admin API");
             }
 
             @Override
             public void resume(String workflow) {
-                try {
-                    camel.getRouteController().startRoute(WorkflowRoute.routeId(workflow));
-                    paused.remove(workflow);
-                    LOG.info("Workflow {} resumed by the admin API", workflow);
-                } catch (Exception e) {
-                    throw new IllegalStateException("Cannot resume " + workflow + ": " + e.getMessage(), e);
+                if (budgetGate != null && budgetGate.held(workflow)) {
+                    budgetGate.release(workflow); // starts the route after a budget stop still queued
+                } else {
+                    startWorkflow(workflow, "the admin API");
                 }
             }
 
@@ -333,6 +347,33 @@ public final class Engine implements AutoCloseable {
                 return sourceHealth();
             }
         };
+    }
+
+    /** Stops a workflow's route: it commits nothing new and leaves the group; started again, it rejoins at the committed offsets. */
+    private void stopWorkflow(String workflow, String by) {
+        try {
+            // Stop rather than suspend: camel-kafka's batching consumer does not pick up again after a resume.
+            paused.add(workflow);
+            camel.getRouteController().stopRoute(WorkflowRoute.routeId(workflow));
+            LOG.info("Workflow {} paused by {}", workflow, by);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot pause " + workflow + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startWorkflow(String workflow, String by) {
+        try {
+            camel.getRouteController().startRoute(WorkflowRoute.routeId(workflow));
+            paused.remove(workflow);
+            LOG.info("Workflow {} resumed by {}", workflow, by);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot resume " + workflow + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The model registry: models, endpoints, budgets and cache, shared by every workflow. */
+    public ModelRegistry models() {
+        return models;
     }
 
     private dev.switchboard.schemas.spi.SourceEnvironment sourceEnvironment() {
@@ -425,6 +466,9 @@ public final class Engine implements AutoCloseable {
     @Override
     public synchronized void close() {
         running = false;
+        if (budgetGate != null) {
+            budgetGate.close();
+        }
         streams.close();
         if (http != null) {
             http.close();

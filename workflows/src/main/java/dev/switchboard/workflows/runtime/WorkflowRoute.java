@@ -10,7 +10,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * The Camel route of one workflow: consume its topic in its own consumer group, in batches; run the
  * batch; write tasks and dead letters; and only once Kafka has acknowledged them, commit the offsets.
  * A crash anywhere before the commit replays the batch, and deterministic task ids make the replay
- * harmless.
+ * harmless. A workflow held by its budget ({@link BudgetGate}) leaves its batch unprocessed and
+ * uncommitted while its route stops: started again, it reads the batch again.
  */
 public final class WorkflowRoute extends RouteBuilder {
 
@@ -18,12 +19,19 @@ public final class WorkflowRoute extends RouteBuilder {
     private final OutputWriter writer;
     private final BooleanSupplier running;
     private final int maxPollRecords;
+    private final BudgetGate budget;
 
     public WorkflowRoute(WorkflowRunner runner, OutputWriter writer, BooleanSupplier running, int maxPollRecords) {
+        this(runner, writer, running, maxPollRecords, null);
+    }
+
+    /** @param budget holds the workflow when its budget says pause; null for none */
+    public WorkflowRoute(WorkflowRunner runner, OutputWriter writer, BooleanSupplier running, int maxPollRecords, BudgetGate budget) {
         this.runner = runner;
         this.writer = writer;
         this.running = running;
         this.maxPollRecords = maxPollRecords;
+        this.budget = budget;
     }
 
     public static String routeId(String workflow) {
@@ -44,8 +52,15 @@ public final class WorkflowRoute extends RouteBuilder {
         if (exchanges.isEmpty()) {
             return;
         }
+        String workflow = runner.workflow().name();
+        if (budget != null && !budget.admits(workflow)) {
+            return;
+        }
         List<ProducerRecord<byte[], byte[]>> outputs = runner.process(KafkaBatch.inputs(exchanges));
         writer.writeAll(outputs, running);
         KafkaBatch.commit(exchanges);
+        if (budget != null) {
+            budget.afterBatch(workflow);
+        }
     }
 }

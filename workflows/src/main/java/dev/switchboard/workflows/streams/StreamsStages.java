@@ -73,12 +73,12 @@ public final class StreamsStages implements AutoCloseable {
     public static Workflow effective(Workflow workflow) {
         Trigger on = workflow.on();
         if (on.window() != null) {
-            return new Workflow(workflow.name(), workflow.description(), new Trigger(StreamsNames.windowTopic(workflow.name()),
-                    List.of(WindowTrigger.FIRED_TYPE), null, "earliest", null, null), workflow.steps(), workflow.file());
+            return workflow.withTrigger(new Trigger(StreamsNames.windowTopic(workflow.name()),
+                    List.of(WindowTrigger.FIRED_TYPE), null, "earliest", null, null));
         }
         if (on.schedule() != null) {
-            return new Workflow(workflow.name(), workflow.description(), new Trigger(StreamsNames.digestTopic(workflow.name()),
-                    List.of(ScheduleTrigger.DIGEST_TYPE), null, "earliest", null, null), workflow.steps(), workflow.file());
+            return workflow.withTrigger(new Trigger(StreamsNames.digestTopic(workflow.name()),
+                    List.of(ScheduleTrigger.DIGEST_TYPE), null, "earliest", null, null));
         }
         return workflow;
     }
