@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>circuit breaker: after {@code circuit_failure_threshold} failures in a row the endpoint is
  *       not called for {@code circuit_open_seconds}; the call fails at once ({@code circuit_open}),
  *       so a chain falls through without waiting;</li>
- *   <li>requests-per-minute and tokens-per-minute limiters, then a bulkhead of
+ *   <li>requests-per-minute and tokens-per-minute limiters, both paced evenly (a request every 60/rpm s,
+ *       a sixtieth of the tokens every second), then a bulkhead of
  *       {@code max_concurrency} calls in flight; waits are bounded by the call timeout.</li>
  * </ol>
  *
@@ -70,8 +71,11 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
         this.tokensPerMinute = definition.tokensPerMinute() == null ? 0 : definition.tokensPerMinute();
         this.tokens = definition.tokensPerMinute() == null ? null : RateLimiter.of("model." + name + ".tokens",
                 RateLimiterConfig.custom()
-                        .limitForPeriod(tokensPerMinute)
-                        .limitRefreshPeriod(Duration.ofMinutes(1))
+                        // a sixtieth every second, like requests paced evenly: a full minute's tokens at once, and again
+                        // at the top of the next minute, is the burst providers answer with 429. A call that needs more
+                        // than a second's worth waits for the seconds it needs (capped at a minute's worth, below).
+                        .limitForPeriod(Math.max(1, (tokensPerMinute + 59) / 60))
+                        .limitRefreshPeriod(Duration.ofSeconds(1))
                         .timeoutDuration(Duration.ofMinutes(1).plus(admissionWait))
                         .build());
         int threshold = definition.circuitFailureThresholdOrDefault();
