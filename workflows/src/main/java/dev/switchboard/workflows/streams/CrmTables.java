@@ -60,6 +60,11 @@ public final class CrmTables implements CrmLookup, LookupSource {
         this.token = token;
     }
 
+    /** Whether instances authenticate each other with a token (otherwise only loopback callers are answered). */
+    boolean hasToken() {
+        return token.get().isPresent();
+    }
+
     /** Binds the running stage; until then lookups wait. */
     void bind(KafkaStreams streams, HostInfo self) {
         this.self = self;
