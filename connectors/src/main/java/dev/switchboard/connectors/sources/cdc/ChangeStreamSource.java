@@ -1,0 +1,343 @@
+package dev.switchboard.connectors.sources.cdc;
+
+import dev.switchboard.connectors.sources.SourceEvent;
+import dev.switchboard.schemas.spi.EventPublisher;
+import dev.switchboard.schemas.spi.Source;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.format.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Debezium's embedded engine and publishes each batch of changes before letting the engine
+ * commit it: a batch's records are marked processed only once Kafka acknowledged all of its events,
+ * so the stored offset (and the replication slot's confirmed position) never passes an event that
+ * is not in Kafka. A batch Kafka does not acknowledge is published again, with the same ids, until
+ * it is; a crash before that replays it on restart. When the engine stops with an error (the
+ * database is unreachable, the slot is in use) it is started again after a pause.
+ */
+public final class ChangeStreamSource implements Source {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeStreamSource.class);
+    private static final Duration ACK_POLL = Duration.ofMillis(200);
+
+    private final String name;
+    private final Properties properties;
+    private final ChangeEventMapping mapping;
+    private final String topic;
+    private final EventPublisher publisher;
+    private final Duration ackTimeout;
+    private final Duration restartDelay;
+    private final ExecutorService runner;
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
+    private final AtomicLong republished = new AtomicLong();
+    private volatile DebeziumEngine<ChangeEvent<String, String>> engine;
+    private volatile boolean closing;
+    private volatile String state = "created";
+    private volatile String lastError;
+    private volatile Instant lastEventAt;
+
+    private ChangeStreamSource(Builder builder) {
+        this.name = Objects.requireNonNull(builder.name, "name");
+        this.properties = Objects.requireNonNull(builder.properties, "properties");
+        this.mapping = Objects.requireNonNull(builder.mapping, "mapping");
+        this.topic = Objects.requireNonNull(builder.topic, "topic");
+        this.publisher = Objects.requireNonNull(builder.publisher, "publisher");
+        this.ackTimeout = builder.ackTimeout;
+        this.restartDelay = builder.restartDelay;
+        this.runner = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "switchboard-source-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void start() {
+        state = "starting";
+        runner.execute(this::runUntilClosed);
+    }
+
+    private void runUntilClosed() {
+        Duration delay = restartDelay;
+        while (!closing && !Thread.currentThread().isInterrupted()) {
+            long before = published.get();
+            AtomicBoolean failed = new AtomicBoolean(true);
+            try {
+                engine = DebeziumEngine.create(Json.class)
+                        .using(properties)
+                        .using((success, message, error) -> {
+                            failed.set(!success);
+                            if (!success && !closing) {
+                                lastError = message + (error == null ? "" : ": " + rootMessage(error));
+                            }
+                        })
+                        .notifying(this::handleBatch)
+                        .build();
+                state = "running";
+                engine.run();
+            } catch (RuntimeException e) {
+                lastError = rootMessage(e);
+            }
+            if (closing) {
+                break;
+            }
+            if (!failed.get()) {
+                LOG.info("Source {}: the change stream finished (snapshot_mode initial_only)", name);
+                state = "finished";
+                return;
+            }
+            state = "restarting";
+            LOG.warn("Source {}: the change stream stopped ({}); starting it again in {} s", name, lastError, delay.toSeconds());
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            // back off while nothing gets through, up to a minute
+            delay = published.get() > before ? restartDelay : min(max(delay.multipliedBy(2), Duration.ofSeconds(1)), Duration.ofMinutes(1));
+        }
+        if (!"finished".equals(state)) {
+            state = "stopped";
+        }
+    }
+
+    /** Publishes a batch, waits for Kafka, then marks it processed: the engine commits nothing Kafka has not acknowledged. */
+    private void handleBatch(List<ChangeEvent<String, String>> records, DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
+            throws InterruptedException {
+        List<SourceEvent> events = new ArrayList<>(records.size());
+        for (ChangeEvent<String, String> record : records) {
+            Optional<SourceEvent> event = mapping.map(record.key(), record.value());
+            event.ifPresent(events::add);
+        }
+        changes.addAndGet(records.size());
+        publishUntilAcknowledged(events);
+        for (ChangeEvent<String, String> record : records) {
+            committer.markProcessed(record);
+        }
+        committer.markBatchFinished();
+    }
+
+    private void publishUntilAcknowledged(List<SourceEvent> events) throws InterruptedException {
+        Duration delay = Duration.ofMillis(500);
+        for (int attempt = 1; !events.isEmpty(); attempt++) {
+            Map<SourceEvent, CompletableFuture<Void>> pending = new LinkedHashMap<>();
+            for (SourceEvent event : events) {
+                pending.put(event, publisher.publish(topic, event.key(), event.bytes()));
+            }
+            Optional<Throwable> failure = awaitAll(pending.values());
+            if (failure.isEmpty()) {
+                published.addAndGet(events.size());
+                lastEventAt = Instant.now();
+                return;
+            }
+            republished.addAndGet(events.size());
+            lastError = "Kafka did not acknowledge " + events.size() + " event(s) (attempt " + attempt + "): " + rootMessage(failure.get());
+            LOG.warn("Source {}: {}; publishing the batch again (same event ids)", name, lastError);
+            sleepUnlessClosing(delay);
+            delay = min(delay.multipliedBy(2), Duration.ofSeconds(30));
+        }
+    }
+
+    /** Waits for every future; empty when all completed, else the first failure (a timeout counts). */
+    private Optional<Throwable> awaitAll(Iterable<CompletableFuture<Void>> futures) throws InterruptedException {
+        long deadline = System.nanoTime() + ackTimeout.toNanos();
+        for (CompletableFuture<Void> future : futures) {
+            while (true) {
+                if (closing) {
+                    throw new InterruptedException("Source " + name + " is closing before Kafka acknowledged its batch; "
+                            + "the batch is not committed and is read again on restart");
+                }
+                long left = deadline - System.nanoTime();
+                try {
+                    future.get(Math.max(0, Math.min(left, ACK_POLL.toNanos())), TimeUnit.NANOSECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    return Optional.of(e.getCause() == null ? e : e.getCause());
+                } catch (TimeoutException e) {
+                    if (left <= 0) {
+                        return Optional.of(new TimeoutException("no acknowledgement within " + ackTimeout.toSeconds() + " s"));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void sleepUnlessClosing(Duration delay) throws InterruptedException {
+        long until = System.nanoTime() + delay.toNanos();
+        while (System.nanoTime() < until) {
+            if (closing) {
+                throw new InterruptedException("Source " + name + " is closing; the batch is read again on restart");
+            }
+            Thread.sleep(Math.min(ACK_POLL.toMillis(), Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+        }
+    }
+
+    @Override
+    public Map<String, Object> health() {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("state", state);
+        health.put("changes_read", changes.get());
+        health.put("events_published", published.get());
+        health.put("events_published_again", republished.get());
+        if (lastEventAt != null) {
+            health.put("last_event_at", lastEventAt.toString());
+        }
+        if (lastError != null) {
+            health.put("last_error", lastError);
+        }
+        return health;
+    }
+
+    /** Stops the engine; what Kafka acknowledged is committed, the rest is read again on the next start. */
+    @Override
+    public void close() {
+        closing = true;
+        DebeziumEngine<ChangeEvent<String, String>> running = engine;
+        if (running != null) {
+            // The engine refuses to stop while its tasks are starting (they hold connections being opened): wait for that.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    running.close();
+                    break;
+                } catch (IllegalStateException e) {
+                    if (e.getMessage() != null && e.getMessage().contains("already")) {
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        LOG.warn("Source {}: the change stream did not stop: {}", name, e.getMessage());
+                        break;
+                    }
+                    sleepQuietly(Duration.ofMillis(100));
+                } catch (Exception e) {
+                    LOG.warn("Source {}: closing the change stream failed: {}", name, e.getMessage());
+                    break;
+                }
+            }
+        }
+        runner.shutdown();
+        try {
+            if (!runner.awaitTermination(60, TimeUnit.SECONDS)) {
+                runner.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            runner.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        state = "stopped";
+    }
+
+    private static void sleepQuietly(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /** Builds a change stream; every setting but the delays is required. */
+    public static final class Builder {
+        private final String name;
+        private Properties properties;
+        private ChangeEventMapping mapping;
+        private String topic;
+        private EventPublisher publisher;
+        private Duration ackTimeout = Duration.ofSeconds(30);
+        private Duration restartDelay = Duration.ofSeconds(5);
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** Debezium engine and connector properties. */
+        public Builder properties(Properties properties) {
+            this.properties = new Properties();
+            this.properties.putAll(properties);
+            return this;
+        }
+
+        public Builder mapping(ChangeEventMapping mapping) {
+            this.mapping = mapping;
+            return this;
+        }
+
+        public Builder topic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        public Builder publisher(EventPublisher publisher) {
+            this.publisher = publisher;
+            return this;
+        }
+
+        /** How long a batch waits for Kafka before it is published again. */
+        public Builder ackTimeout(Duration ackTimeout) {
+            if (ackTimeout.isNegative() || ackTimeout.isZero()) {
+                throw new IllegalArgumentException("ackTimeout must be positive, got " + ackTimeout);
+            }
+            this.ackTimeout = ackTimeout;
+            return this;
+        }
+
+        /** The first pause before the engine is started again after it stopped with an error (doubles, up to a minute). */
+        public Builder restartDelay(Duration restartDelay) {
+            if (restartDelay.isNegative()) {
+                throw new IllegalArgumentException("restartDelay must not be negative, got " + restartDelay);
+            }
+            this.restartDelay = restartDelay;
+            return this;
+        }
+
+        public ChangeStreamSource build() {
+            return new ChangeStreamSource(this);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.switchboard.connectors.sources.mail;
+
+import dev.switchboard.connectors.sources.Email;
+import dev.switchboard.connectors.sources.internal.MailAddresses;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.ContentType;
+import jakarta.mail.internet.MimeUtility;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A MIME message as an {@link Email}: headers decoded (RFC 2047), the first plain and HTML bodies
+ * that are not attachments, and every other leaf part described as an attachment with its decoded
+ * size. A part that cannot be decoded is described, never fatal: one malformed message must not
+ * block a mailbox.
+ */
+public final class MimeEmail {
+
+    private static final int MAX_DEPTH = 20;
+    private static final int MAX_TEXT_BYTES = 4 * 1024 * 1024;
+
+    private MimeEmail() {
+    }
+
+    public static Email read(Message message) throws MessagingException {
+        Body body = new Body();
+        walk(message, body, 0);
+        List<String> ids = MailAddresses.messageIds(header(message, "Message-ID"));
+        return new Email(ids.isEmpty() ? null : ids.get(0), header(message, "In-Reply-To"), header(message, "References"),
+                header(message, "From"), MailAddresses.split(header(message, "To")), MailAddresses.split(header(message, "Cc")),
+                header(message, "Subject"), body.text, body.html, body.attachments);
+    }
+
+    private static final class Body {
+        String text;
+        String html;
+        final List<Email.Attachment> attachments = new ArrayList<>();
+    }
+
+    private static void walk(Part part, Body body, int depth) throws MessagingException {
+        if (depth > MAX_DEPTH) {
+            return;
+        }
+        if (part.isMimeType("multipart/*")) {
+            Object content;
+            try {
+                content = part.getContent();
+            } catch (IOException e) {
+                body.attachments.add(new Email.Attachment(name(part, body), baseType(part), -1));
+                return;
+            }
+            if (content instanceof Multipart multipart) {
+                for (int i = 0; i < multipart.getCount(); i++) {
+                    BodyPart child = multipart.getBodyPart(i);
+                    walk(child, body, depth + 1);
+                }
+                return;
+            }
+        }
+        boolean attachment = Part.ATTACHMENT.equalsIgnoreCase(part.getDisposition()) || fileName(part) != null;
+        if (!attachment && part.isMimeType("text/plain") && body.text == null) {
+            body.text = text(part);
+        } else if (!attachment && part.isMimeType("text/html") && body.html == null) {
+            body.html = text(part);
+        } else {
+            body.attachments.add(new Email.Attachment(name(part, body), baseType(part), size(part)));
+        }
+    }
+
+    /** A text part in its declared charset; an unknown or missing charset reads as UTF-8, bad bytes replaced. */
+    private static String text(Part part) {
+        try {
+            Object content = part.getContent();
+            if (content instanceof String text) {
+                return text;
+            }
+        } catch (UnsupportedEncodingException e) {
+            // an unknown charset: decode the bytes below
+        } catch (IOException | MessagingException e) {
+            return "";
+        }
+        try (InputStream in = part.getInputStream()) {
+            return new String(in.readNBytes(MAX_TEXT_BYTES), charset(part));
+        } catch (IOException | MessagingException e) {
+            return "";
+        }
+    }
+
+    private static Charset charset(Part part) {
+        try {
+            String name = new ContentType(part.getContentType()).getParameter("charset");
+            return name == null ? StandardCharsets.UTF_8 : Charset.forName(MimeUtility.javaCharset(name));
+        } catch (Exception e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    /** The decoded size in bytes, counted while reading (the size the server reports is the encoded one); -1 if unreadable. */
+    private static long size(Part part) {
+        try (InputStream in = part.getInputStream()) {
+            long total = 0;
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                total += read;
+            }
+            return total;
+        } catch (IOException | MessagingException e) {
+            return -1;
+        }
+    }
+
+    private static String name(Part part, Body body) {
+        String name = fileName(part);
+        if (name != null) {
+            return name;
+        }
+        if (isMimeType(part, "message/rfc822")) {
+            return "message-" + (body.attachments.size() + 1) + ".eml";
+        }
+        return "part-" + (body.attachments.size() + 1);
+    }
+
+    private static String fileName(Part part) {
+        try {
+            String name = part.getFileName();
+            return name == null || name.isBlank() ? null : MimeUtility.decodeText(name);
+        } catch (MessagingException | UnsupportedEncodingException e) {
+            return null;
+        }
+    }
+
+    private static String baseType(Part part) {
+        try {
+            return new ContentType(part.getContentType()).getBaseType().toLowerCase(Locale.ROOT);
+        } catch (Exception e) {
+            return "application/octet-stream";
+        }
+    }
+
+    private static boolean isMimeType(Part part, String type) {
+        try {
+            return part.isMimeType(type);
+        } catch (MessagingException e) {
+            return false;
+        }
+    }
+
+    /** A header's first value, unfolded and with encoded words decoded; null when absent. */
+    private static String header(Message message, String name) throws MessagingException {
+        String[] values = message.getHeader(name);
+        if (values == null || values.length == 0 || values[0] == null) {
+            return null;
+        }
+        String unfolded = MimeUtility.unfold(values[0]);
+        try {
+            return MimeUtility.decodeText(unfolded).trim();
+        } catch (UnsupportedEncodingException e) {
+            return unfolded.trim();
+        }
+    }
+}
