@@ -92,8 +92,7 @@ class WindowAndDigestIT {
         // when a new engine starts and the third acme ticket and a second globex one arrive, then a fourth acme one
         Engine second = start("escalate.yaml");
         publish(topic, ticket(4, "ann@acme.com", "11:00"), ticket(5, "dee@globex.com", "11:30"));
-        // the new instance waits for the old one's session to expire (45 s) before it gets the partitions
-        await().atMost(PATIENCE.multipliedBy(2)).until(() -> receiver.tasks().size() >= 1);
+        await().atMost(PATIENCE).until(() -> receiver.tasks().size() >= 1);
         publish(topic, ticket(6, "eve@acme.com", "12:00"));
         await().atMost(PATIENCE).until(() -> counted(second, "escalate-" + suffix) >= 3);
         Thread.sleep(2000); // a second escalation, were there one, would arrive within this
