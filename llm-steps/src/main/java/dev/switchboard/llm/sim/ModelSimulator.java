@@ -95,6 +95,11 @@ public final class ModelSimulator implements AutoCloseable {
 
     /** Starts a simulator on this port of 127.0.0.1 (0: a free one). It never listens beyond loopback. */
     public static ModelSimulator start(int port) {
+        // The JDK server closes idle keep-alive connections beyond 200; with hundreds of calls in flight a client then
+        // reuses a closed one ("header parser received no bytes"). Read once per JVM, so only where nothing set it first.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
+        }
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
             // Unbounded: a benchmark may hold hundreds of slow requests open at once.

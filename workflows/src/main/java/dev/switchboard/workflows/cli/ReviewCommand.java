@@ -109,8 +109,9 @@ public final class ReviewCommand {
                 throw new Refused(SwitchboardCli.INVALID, "Fix the configuration " + config + " first");
             }
             if (servers == null) {
+                Integer port = engineConfig.kafka().port();
                 servers = engineConfig.kafka().embedded()
-                        ? engineConfig.kafka().port() == null ? null : "127.0.0.1:" + engineConfig.kafka().port()
+                        ? port == null || port == 0 ? null : "127.0.0.1:" + port
                         : engineConfig.kafka().bootstrapServers();
             }
             if (servers == null) {

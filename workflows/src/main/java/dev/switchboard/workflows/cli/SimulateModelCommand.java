@@ -1,0 +1,88 @@
+package dev.switchboard.workflows.cli;
+
+import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.llm.sim.ModelSimulator.Fault;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code switchboard simulate-model}: an OpenAI-compatible chat endpoint on 127.0.0.1 for developing
+ * and testing workflows offline, with no model and no key. It answers every JSON schema a step asks
+ * for (classify takes the first label), counts tokens deterministically, and can be slow or fail on
+ * purpose to try chains, retries, review and budgets.
+ */
+@Command(name = "simulate-model", description = "Serves an OpenAI-compatible model simulator on 127.0.0.1 for offline workflow development: "
+        + "schema-following answers, deterministic token counts, latency and faults on demand. Stop with Ctrl-C.")
+public final class SimulateModelCommand implements Callable<Integer> {
+
+    /** A way to misbehave, as the simulator offers it. */
+    enum FaultKind { RATE_LIMITED, SERVER_ERROR, TIMEOUT, MALFORMED_JSON, OFF_SCHEMA, ADVERSARIAL }
+
+    @Option(names = "--port", description = "Port on 127.0.0.1; 0 picks a free one.", defaultValue = "8000")
+    int port;
+
+    @Option(names = "--latency-ms", description = "Median delay before each answer.", defaultValue = "0")
+    int latencyMs;
+
+    @Option(names = "--latency-sigma", description = "Spread of a log-normal latency around the median (0: fixed; 0.5: a realistic tail).",
+            defaultValue = "0")
+    double latencySigma;
+
+    @Option(names = "--confidence", description = "Confidence of classify answers.", defaultValue = "0.9")
+    double confidence;
+
+    @Option(names = "--fault", description = "A fault to inject: ${COMPLETION-CANDIDATES}.")
+    FaultKind fault;
+
+    @Option(names = "--fault-rate", description = "Share of requests that get the fault (0.25: every 4th).", defaultValue = "1")
+    double faultRate;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (faultRate < 0 || faultRate > 1) {
+            spec.commandLine().getErr().println("Invalid --fault-rate: got " + faultRate + ", expected a share from 0 to 1, e.g. 0.25");
+            return SwitchboardCli.INVALID;
+        }
+        try (ModelSimulator simulator = ModelSimulator.start(port).logLimit(1000)) {
+            simulator.latency(latencySigma > 0
+                    ? ModelSimulator.logNormalLatency(Duration.ofMillis(latencyMs), latencySigma, System.nanoTime())
+                    : () -> Duration.ofMillis(latencyMs));
+            double answerConfidence = confidence;
+            simulator.answers(request -> request.labels().isEmpty() ? ModelSimulator.defaultAnswer(request)
+                    : ModelSimulator.answer(request.labels().get(0), answerConfidence));
+            if (fault != null) {
+                simulator.faultFraction(faultRate, switch (fault) {
+                    case RATE_LIMITED -> Fault.rateLimited(Duration.ofSeconds(1));
+                    case SERVER_ERROR -> Fault.serverError();
+                    case TIMEOUT -> Fault.hang(Duration.ofMinutes(5));
+                    case MALFORMED_JSON -> Fault.malformedJson();
+                    case OFF_SCHEMA -> Fault.offSchema("not_a_label");
+                    case ADVERSARIAL -> Fault.adversarial();
+                });
+            }
+            out.println("Model simulator at " + simulator.baseUrl() + (fault == null ? "" : " (" + fault.name().toLowerCase()
+                    + " on " + Math.round(faultRate * 100) + "% of requests)") + ". In switchboard.yaml:");
+            out.println();
+            out.println("models:");
+            out.println("  sim:");
+            out.println("    base_url: " + simulator.baseUrl());
+            out.println("    model: simulated");
+            out.println();
+            out.println("Stop with Ctrl-C.");
+            out.flush();
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "simulate-model-shutdown"));
+            stopped.await();
+        }
+        return 0;
+    }
+}
