@@ -104,7 +104,9 @@ public final class CrmLookupStep implements StepFactory<CrmLookupStep.Options> {
         }
         Map<String, Object> output = new LinkedHashMap<>();
         output.put("found", found.isPresent());
-        output.put("id", found.map(record -> record.get("id")).map(String::valueOf).orElse(null));
+        // a table whose primary key is not called id (contact_id) is keyed by the source's row key: the key looked up by id
+        output.put("id", found.map(record -> record.get("id") != null ? String.valueOf(record.get("id"))
+                : options.byOrDefault().equals("id") ? key : null).orElse(null));
         output.put("record", found.orElse(null));
         return StepOutcome.Completed.of(java.util.Collections.unmodifiableMap(output));
     }

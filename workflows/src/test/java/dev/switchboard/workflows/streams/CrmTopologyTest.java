@@ -116,6 +116,19 @@ class CrmTopologyTest {
     }
 
     @Test
+    void should_key_by_subject_when_debezium_source_names_the_primary_key_otherwise() {
+        // given / when a change as the debezium-postgres source writes it: mapped fields first, then table, op, lsn,
+        // before and after; the primary key column is contact_id, and the subject is its value
+        send(("{\"specversion\":\"1.0\",\"id\":\"cdc-1\",\"source\":\"/cdc/postgres/crm/public.contacts\","
+                + "\"type\":\"crm.contact.snapshot\",\"subject\":\"42\",\"data\":{\"table\":\"public.contacts\",\"op\":\"r\","
+                + "\"lsn\":1,\"before\":null,\"after\":{\"contact_id\":42,\"email\":\"kim@acme.com\"}}}").getBytes(StandardCharsets.UTF_8));
+
+        // then
+        assertThat(table("contact", "42")).contains("kim@acme.com");
+        assertThat(index("contact", "email", "kim@acme.com")).isEqualTo("[\"42\"]");
+    }
+
+    @Test
     void should_take_data_as_the_record_when_change_is_not_debezium_shaped() {
         // given / when a plain webhook-style event
         send(("{\"specversion\":\"1.0\",\"id\":\"x\",\"source\":\"/crm\",\"type\":\"crm.owner.updated\","
