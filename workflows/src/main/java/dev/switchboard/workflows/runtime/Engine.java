@@ -229,6 +229,7 @@ public final class Engine implements AutoCloseable {
             if (withDelivery) {
                 groups.add(TaskDelivery.GROUP_ID);
             }
+            groups.addAll(streams.applicationIds(workflows));
             kafkaWatch = new dev.switchboard.workflows.ops.KafkaWatch(bootstrapServers, clientProperties, groups, java.time.Duration.ofSeconds(10));
             groups.forEach(group -> metrics.gauge("switchboard.consumer.lag", "Records not yet processed by a stage",
                     Map.of("group", group), kafkaWatch, watch -> watch.lag(group)));

@@ -83,6 +83,26 @@ public final class StreamsStages implements AutoCloseable {
         return workflow;
     }
 
+    /** The application ids (consumer groups) of the stages that {@link #start} will run, for lag metrics. */
+    public List<String> applicationIds(List<Workflow> workflows) {
+        List<String> ids = new ArrayList<>();
+        if (settings.dedup() != null) {
+            ids.add(StreamsNames.DEDUP_APPLICATION);
+        }
+        if (crm != null) {
+            ids.add(StreamsNames.CRM_APPLICATION);
+        }
+        for (Workflow workflow : workflows) {
+            if (workflow.on().window() != null) {
+                ids.add(StreamsNames.windowApplication(workflow.name()));
+            }
+            if (workflow.on().schedule() != null) {
+                ids.add(StreamsNames.digestApplication(workflow.name()));
+            }
+        }
+        return ids;
+    }
+
     /** The topics the stages read and write that must exist before they start. */
     public Set<String> topics(List<Workflow> workflows) {
         Set<String> needed = new LinkedHashSet<>();

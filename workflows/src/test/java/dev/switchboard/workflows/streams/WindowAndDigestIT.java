@@ -102,6 +102,7 @@ class WindowAndDigestIT {
         JsonNode task = JSON.readTree(receiver.tasks().values().iterator().next());
         assertThat(task.path("title").asText()).isEqualTo("Escalation: 3 tickets from acme.com");
         assertThat(task.path("eventType").asText()).isEqualTo("switchboard.window.fired");
+        assertThat(second.metrics().scrape()).contains("switchboard_consumer_lag{group=\"switchboard.window.escalate-" + suffix + "\"}");
     }
 
     @Test
