@@ -214,6 +214,7 @@ public final class Engine implements AutoCloseable {
                     startWorkflow(workflow, "a new budget day");
                 }
             });
+            restoreSpend(workflows, clientProperties);
             for (Workflow workflow : workflows) {
                 budgetGate.register(workflow);
                 metrics.budget(workflow.name(), models.budgets());
@@ -348,6 +349,20 @@ public final class Engine implements AutoCloseable {
                 return sourceHealth();
             }
         };
+    }
+
+    /** Today's spend of budgeted workflows before this start, from the audit topic: a restart does not reset a budget. */
+    private void restoreSpend(List<Workflow> workflows, Map<String, String> clientProperties) {
+        Set<String> budgeted = new java.util.HashSet<>();
+        workflows.stream().filter(workflow -> workflow.budget() != null).forEach(workflow -> {
+            budgeted.add(workflow.name());
+            models.budgets().register(workflow.name(), workflow.budget());
+        });
+        AuditSpend.today(bootstrapServers, clientProperties, config.topics().auditOrDefault(), budgeted, clock).forEach((workflow, usd) -> {
+            LOG.info("Workflow '{}' spent ${} on models today before this start (from {})", workflow, String.format("%.4f", usd),
+                    config.topics().auditOrDefault());
+            models.budgets().record(workflow, usd);
+        });
     }
 
     /** Stops a workflow's route: it commits nothing new and leaves the group; started again, it rejoins at the committed offsets. */

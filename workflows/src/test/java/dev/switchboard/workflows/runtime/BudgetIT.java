@@ -118,6 +118,39 @@ class BudgetIT {
         }
     }
 
+    @Test
+    void should_remember_todays_spend_from_the_audit_topic_when_the_engine_restarts(SharedKafka.Bootstrap kafka) throws Exception {
+        // given an engine whose workflow spent its day's budget (pause), then stopped
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String budget = """
+                budget:
+                  daily_usd: 0.001
+                  on_exceed: pause
+                """;
+        try (ModelSimulator model = ModelSimulator.start().answers(request -> ModelSimulator.answer("bug", 0.9));
+             TaskReceiver receiver = new TaskReceiver()) {
+            try (Engine first = engine(kafka, suffix, model, receiver, budget, Optional.empty())) {
+                publish(kafka, suffix, "e1");
+                await().atMost(Duration.ofSeconds(60)).until(() -> receiver.tasks().size() == 1);
+            }
+
+            // when it starts again the same day, and another event arrives
+            try (CapturedLogs logs = new CapturedLogs();
+                 Engine second = engine(kafka, suffix, model, receiver, budget, Optional.empty())) {
+                publish(kafka, suffix, "e2");
+                Thread.sleep(3000); // nothing should happen in this time: the budget is still spent
+
+                // then the spend was read back, the workflow takes no events, and the model is not called
+                assertThat(gauge(second.metrics().scrape(), "switchboard_budget_spent_usd", suffix, "")).isGreaterThan(0.001);
+                assertThat(gauge(second.metrics().scrape(), "switchboard_budget_state", suffix, "state=\"paused\"")).isEqualTo(1.0);
+                assertThat(receiver.tasks()).hasSize(1);
+                assertThat(model.requestCount()).isEqualTo(1);
+                assertThat(logs.lines()).anyMatch(line -> line.contains("Workflow 'budget-" + suffix + "' spent $")
+                        && line.contains("on models today before this start"));
+            }
+        }
+    }
+
     private Engine engine(SharedKafka.Bootstrap kafka, String suffix, ModelSimulator model, TaskReceiver receiver, String budget,
                           Optional<MutableClock> clock) throws Exception {
         Files.writeString(dir.resolve("wf.yaml"), """
