@@ -42,7 +42,7 @@ public final class StreamsStage implements AutoCloseable {
         properties.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(replicationFactor));
         properties.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
         properties.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), offsetReset);
-        properties.put("processing.exception.handler.global.enabled", "true");
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         properties.putAll(overrides);
         return properties;
     }

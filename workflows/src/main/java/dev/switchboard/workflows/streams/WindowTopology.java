@@ -124,7 +124,12 @@ public final class WindowTopology {
                 .flatMap((recordKey, bytes) -> {
                     List<KeyValue<String, Contribution>> out = new ArrayList<>(1);
                     JsonNode event = EventKey.parse(bytes);
-                    if (event == null || !types.contains(event.path("type").asText())) {
+                    if (event == null) {
+                        // not an event: the workflows that read this topic directly dead-letter it; a window only skips it
+                        observer.count(stage, "unparsed");
+                        return out;
+                    }
+                    if (!types.contains(event.path("type").asText())) {
                         return out;
                     }
                     Map<String, Object> variables = JsonValues.toMap(event);
