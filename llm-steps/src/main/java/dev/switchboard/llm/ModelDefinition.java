@@ -46,7 +46,9 @@ public record ModelDefinition(
         @Option(description = "Consecutive failed calls (after retries) that open the circuit: then the endpoint is not called and chains fall through at once.", defaultValue = "5", minimum = 1)
         @JsonProperty("circuit_failure_threshold") Integer circuitFailureThreshold,
         @Option(description = "How long an open circuit stays open before one trial call is let through.", defaultValue = "30", minimum = 1)
-        @JsonProperty("circuit_open_seconds") Integer circuitOpenSeconds) {
+        @JsonProperty("circuit_open_seconds") Integer circuitOpenSeconds,
+        @Option(description = "For provider `embedded`: a classifier head trained on this model's embeddings by `switchboard train` (a `.head` file, relative to this configuration file). The classify step then answers with the head's labels, or a subset of them; without it, the embedded model classifies zero-shot from label descriptions and examples.")
+        String head) {
 
     public static final int DEFAULT_MAX_CONCURRENCY = 8;
 
@@ -54,7 +56,24 @@ public record ModelDefinition(
     public ModelDefinition(String provider, String baseUrl, String model, String apiKeyEnv, Integer timeoutSeconds,
                            Integer maxTokens, Double temperature, Double inputPricePerMillion, Double outputPricePerMillion) {
         this(provider, null, baseUrl, model, apiKeyEnv, timeoutSeconds, maxTokens, temperature, inputPricePerMillion,
-                outputPricePerMillion, null, null, null, null, null, null, null, null);
+                outputPricePerMillion, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** All options but {@code head}, as before it existed. */
+    public ModelDefinition(String provider, String preset, String baseUrl, String model, String apiKeyEnv, Integer timeoutSeconds,
+                           Integer maxTokens, Double temperature, Double inputPricePerMillion, Double outputPricePerMillion,
+                           Double pricePerSecond, Integer maxConcurrency, Integer requestsPerMinute, Integer tokensPerMinute,
+                           Integer retries, Integer maxRetryWaitSeconds, Integer circuitFailureThreshold, Integer circuitOpenSeconds) {
+        this(provider, preset, baseUrl, model, apiKeyEnv, timeoutSeconds, maxTokens, temperature, inputPricePerMillion,
+                outputPricePerMillion, pricePerSecond, maxConcurrency, requestsPerMinute, tokensPerMinute, retries,
+                maxRetryWaitSeconds, circuitFailureThreshold, circuitOpenSeconds, null);
+    }
+
+    /** The same definition with its head file at {@code path} (the loader resolves it against the configuration's folder). */
+    public ModelDefinition withHead(String path) {
+        return new ModelDefinition(provider, preset, baseUrl, model, apiKeyEnv, timeoutSeconds, maxTokens, temperature,
+                inputPricePerMillion, outputPricePerMillion, pricePerSecond, maxConcurrency, requestsPerMinute, tokensPerMinute,
+                retries, maxRetryWaitSeconds, circuitFailureThreshold, circuitOpenSeconds, path);
     }
 
     public static ModelDefinition embedded() {

@@ -7,14 +7,20 @@ import dev.switchboard.llm.chat.ChatEndpoint;
 import dev.switchboard.llm.chat.GuardedChatEndpoint;
 import dev.switchboard.llm.chat.OpenAiChatEndpoint;
 import dev.switchboard.llm.embedded.EmbeddedClassifier;
+import dev.switchboard.llm.embedded.HeadClassifier;
+import dev.switchboard.llm.embedded.MiniLmBatchEncoder;
+import dev.switchboard.llm.embedded.TrainedHead;
 import dev.switchboard.llm.guard.InjectionScreen;
 import dev.switchboard.llm.openai.OpenAiClassifier;
 import dev.switchboard.llm.spi.Classifier;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +45,8 @@ public final class ModelRegistry implements AutoCloseable {
     private volatile EmbeddingModel embeddingModel;
     private volatile ExecutorService calls;
     private volatile InjectionScreen injectionScreen;
+    private volatile MiniLmBatchEncoder batchEncoder;
+    private final Map<String, TrainedHead> heads = new ConcurrentHashMap<>();
 
     public ModelRegistry(Map<String, ModelDefinition> definitions) {
         this(definitions, Map.of());
@@ -163,6 +171,40 @@ public final class ModelRegistry implements AutoCloseable {
         return model;
     }
 
+    /**
+     * The trained head of an embedded model with {@code head:}, read once; empty for other models.
+     *
+     * @throws IllegalArgumentException when the file cannot be read, saying how to fix it
+     */
+    public Optional<TrainedHead> head(String name) {
+        ModelDefinition definition = definitions.get(name);
+        if (definition == null || !definition.isEmbedded() || definition.head() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(heads.computeIfAbsent(name, key -> {
+            try {
+                return TrainedHead.read(Path.of(definition.head()));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("Cannot read the head of model '" + key + "' at " + definition.head() + ": "
+                        + e.getMessage(), e);
+            }
+        }));
+    }
+
+    /** all-MiniLM-L6-v2 on padded batches, loaded once, for trained heads. */
+    public MiniLmBatchEncoder batchEncoder() {
+        MiniLmBatchEncoder encoder = batchEncoder;
+        if (encoder == null) {
+            synchronized (this) {
+                if (batchEncoder == null) {
+                    batchEncoder = new MiniLmBatchEncoder();
+                }
+                encoder = batchEncoder;
+            }
+        }
+        return encoder;
+    }
+
     public InjectionScreen injectionScreen() {
         InjectionScreen screen = injectionScreen;
         if (screen == null) {
@@ -201,7 +243,8 @@ public final class ModelRegistry implements AutoCloseable {
     private Classifier createClassifier(String name) {
         ModelDefinition definition = definition(name);
         return switch (definition.providerOrDefault()) {
-            case "embedded" -> new EmbeddedClassifier(name, embeddingModel());
+            case "embedded" -> definition.head() == null ? new EmbeddedClassifier(name, embeddingModel())
+                    : new HeadClassifier(name, head(name).orElseThrow(), batchEncoder());
             case "openai" -> new OpenAiClassifier(endpoint(name), executor());
             default -> throw new IllegalArgumentException("Unknown provider '" + definition.provider()
                     + "' for model '" + name + "'; expected embedded or openai");
@@ -217,6 +260,9 @@ public final class ModelRegistry implements AutoCloseable {
         open.forEach(GuardedChatEndpoint::close);
         if (calls != null) {
             calls.shutdown();
+        }
+        if (batchEncoder != null) {
+            batchEncoder.close();
         }
     }
 }

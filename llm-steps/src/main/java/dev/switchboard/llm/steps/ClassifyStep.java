@@ -2,9 +2,10 @@ package dev.switchboard.llm.steps;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.ModelRegistry;
-import dev.switchboard.llm.embedded.EmbeddedClassifier;
+import dev.switchboard.llm.embedded.TrainedHead;
 import dev.switchboard.llm.openai.ClassificationPrompt;
 import dev.switchboard.llm.spi.Classification;
+import dev.switchboard.llm.spi.Classifier;
 import dev.switchboard.llm.spi.LabelSet;
 import dev.switchboard.llm.steps.internal.ExamplesFile;
 import dev.switchboard.llm.steps.internal.ModelStep;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Puts an event into one label of a fixed set, with a confidence. Later steps read
@@ -36,7 +38,8 @@ public final class ClassifyStep implements StepFactory<ClassifyStep.Options> {
                     Output: `label` (one of `labels`), `confidence` (0 to 1), `model` (the one that answered), \
                     `prompt_id` and `prompt_version` (a content hash of labels, descriptions, examples and the prompt). \
                     With the `embedded` model it runs all-MiniLM-L6-v2 in-process: zero-shot from the label descriptions, \
-                    better with a few `examples` per label. With an `openai` model the answer is constrained by a JSON schema \
+                    better with a few `examples` per label; with an `embedded` model that has a trained `head` \
+                    (`switchboard train`), the head answers and `labels` may be left out. With an `openai` model the answer is constrained by a JSON schema \
                     whose `label` is an enum of the labels. With `min_confidence`, an answer below it falls through to the \
                     next model of the alias, and to the review topic when none is sure enough.""")
     @Example(title = "Triage a support ticket", yaml = """
@@ -67,7 +70,7 @@ public final class ClassifyStep implements StepFactory<ClassifyStep.Options> {
     public record Options(
             @Option(description = "The text to classify: a template over `event` and earlier `steps`.", required = true, template = true)
             String input,
-            @Option(description = "The labels, each with a description of what belongs in it. At least two.", required = true)
+            @Option(description = "The labels, each with a description of what belongs in it. At least two. Optional when the model has a trained `head`: then the step answers with the head's labels, and labels given here must be among them (the step then chooses between those only).")
             Map<String, String> labels,
             @Option(description = "Few-shot examples per label: short texts that belong in it.")
             Map<String, List<String>> examples,
@@ -124,7 +127,98 @@ public final class ClassifyStep implements StepFactory<ClassifyStep.Options> {
             }
         }
         problems.addAll(ModelStepOptions.checkModel(options.model(), true, environment));
+        problems.addAll(checkHeads(options, environment));
         return problems;
+    }
+
+    /** Labels must come from somewhere, and a trained head can only answer the labels it was trained on. */
+    private static List<String> checkHeads(Options options, StepEnvironment environment) {
+        List<String> problems = new ArrayList<>();
+        ModelRegistry models = environment.service(ModelRegistry.class).orElse(null);
+        String model = options.model() == null ? ModelRegistry.EMBEDDED : options.model();
+        if (models == null || !models.contains(model)) {
+            return problems;
+        }
+        boolean headed = false;
+        for (String member : models.chain(model)) {
+            TrainedHead head;
+            try {
+                head = models.head(member).orElse(null);
+            } catch (IllegalArgumentException e) {
+                problems.add("Unreadable head at model: got '" + member + "' (" + e.getMessage() + "), expected a head file written by `switchboard train`");
+                continue;
+            }
+            if (head == null) {
+                continue;
+            }
+            headed = true;
+            if (options.labels() != null) {
+                for (String label : options.labels().keySet()) {
+                    if (!head.labels().contains(label)) {
+                        problems.add("Label unknown to the head at labels." + label + ": got '" + label + "', expected one of the "
+                                + head.labels().size() + " labels the head of model '" + member + "' was trained on"
+                                + closest(label, head.labels()) + ". Remove it, or retrain the head with it");
+                    }
+                }
+            }
+        }
+        if (options.labels() == null && !headed) {
+            problems.add("Missing labels at labels: model '" + model + "' has no trained head to take them from."
+                    + " List the labels with a description each, or use a model with `head:` in the engine configuration");
+        }
+        return problems;
+    }
+
+    /** " (did you mean 'x'?)" for the nearest label by edit distance, when it is near enough. */
+    private static String closest(String label, List<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int[] previous = new int[candidate.length() + 1];
+            for (int j = 0; j < previous.length; j++) {
+                previous[j] = j;
+            }
+            for (int i = 1; i <= label.length(); i++) {
+                int[] current = new int[candidate.length() + 1];
+                current[0] = i;
+                for (int j = 1; j <= candidate.length(); j++) {
+                    int cost = label.charAt(i - 1) == candidate.charAt(j - 1) ? 0 : 1;
+                    current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                }
+                previous = current;
+            }
+            if (previous[candidate.length()] < bestDistance) {
+                bestDistance = previous[candidate.length()];
+                best = candidate;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, label.length() / 3) ? " (did you mean '" + best + "'?)" : "";
+    }
+
+    /** The step's labels, or those of the first trained head of its chain, each described by its own name. */
+    private static Map<String, String> labels(Options options, ModelRegistry models) {
+        if (options.labels() != null) {
+            return options.labels();
+        }
+        String model = options.model() == null ? ModelRegistry.EMBEDDED : options.model();
+        for (String member : models.chain(model)) {
+            Optional<TrainedHead> head = models.head(member);
+            if (head.isPresent()) {
+                Map<String, String> labels = new LinkedHashMap<>();
+                head.get().labels().forEach(label -> labels.put(label, label.replace('_', ' ').replace('-', ' ')));
+                return labels;
+            }
+        }
+        throw new IllegalStateException("Step has no labels and model '" + model + "' no trained head");
+    }
+
+    /** The versions of the trained heads of the step's chain, so that retraining changes the prompt version. */
+    private static String headVersions(Options options, ModelRegistry models) {
+        StringBuilder versions = new StringBuilder();
+        for (String member : models.chain(options.model() == null ? ModelRegistry.EMBEDDED : options.model())) {
+            models.head(member).ifPresent(head -> versions.append('/').append(head.version()));
+        }
+        return versions.toString();
     }
 
     @Override
@@ -142,18 +236,18 @@ public final class ClassifyStep implements StepFactory<ClassifyStep.Options> {
                 throw new IllegalStateException("Cannot read examples_file " + options.examplesFile() + ": " + e.getMessage(), e);
             }
         }
-        LabelSet labels = new LabelSet(options.labels(), examples);
+        LabelSet labels = new LabelSet(labels(options, models), examples);
         return new Runner(models, ModelStepOptions.settings("classify", stepId, options.model(), options.minConfidence(),
                 options.maxInputChars(), options.cache(), options.cacheTtlSeconds(), options.maskPii(), options.injection()),
-                labels, options.input());
+                labels, options.input(), headVersions(options, models));
     }
 
     private static final class Runner extends ModelStep {
         private final ClassificationPrompt prompt;
         private final String input;
 
-        Runner(ModelRegistry models, Settings settings, LabelSet labels, String input) {
-            super(models, settings, labels.version() + "/" + ClassificationPrompt.TEMPLATE_VERSION);
+        Runner(ModelRegistry models, Settings settings, LabelSet labels, String input, String headVersions) {
+            super(models, settings, labels.version() + "/" + ClassificationPrompt.TEMPLATE_VERSION + headVersions);
             this.prompt = ClassificationPrompt.of(labels);
             this.input = input;
         }
@@ -179,7 +273,12 @@ public final class ClassifyStep implements StepFactory<ClassifyStep.Options> {
 
         @Override
         protected List<EmbeddedAnswer> embedded(List<String> texts) {
-            EmbeddedClassifier classifier = models.embedded();
+            return embedded(ModelRegistry.EMBEDDED, texts);
+        }
+
+        @Override
+        protected List<EmbeddedAnswer> embedded(String model, List<String> texts) {
+            Classifier classifier = models.definition(model).head() == null ? models.embedded() : models.classifier(model);
             List<Classification> results = classifier.classify(prompt.labels(), texts);
             List<EmbeddedAnswer> answers = new ArrayList<>(results.size());
             for (Classification result : results) {

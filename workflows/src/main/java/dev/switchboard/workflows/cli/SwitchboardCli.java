@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
         description = "Event-driven workflow automation: events from Kafka, LLM steps, tasks to your CRM or webhooks.",
         subcommands = {SwitchboardCli.Run.class, SwitchboardCli.Validate.class, SwitchboardCli.Send.class,
                 SwitchboardCli.DemoCommand.class, BenchCommand.class, BenchLlmCommand.class, SimulateModelCommand.class, AdminCommand.class,
-                ReviewCommand.class, CommandLine.HelpCommand.class})
+                ReviewCommand.class, TrainCommand.class, EvalCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SwitchboardCli implements Runnable {
 
     /** Exit code for invalid input files (workflows, configuration). */

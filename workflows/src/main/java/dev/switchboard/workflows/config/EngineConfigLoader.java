@@ -117,6 +117,18 @@ public final class EngineConfigLoader {
                         problems.add(tuple.getValueNode(), "models." + name, "Missing base_url or model at models." + name
                                 + ": an openai provider needs both (a preset gives base_url), e.g. base_url: http://127.0.0.1:8000/v1 and model: qwen2.5-7b-instruct");
                     }
+                    if (definition.head() != null) {
+                        Path head = baseDir.resolve(definition.head()).normalize();
+                        if (!definition.isEmbedded()) {
+                            problems.add(tuple.getValueNode(), "models." + name + ".head", "Head on a chat model at models." + name
+                                    + ".head: got provider '" + definition.providerOrDefault() + "', expected embedded. A trained head runs on the embedded model's embeddings; set provider: embedded");
+                        } else if (!Files.isRegularFile(head)) {
+                            problems.add(tuple.getValueNode(), "models." + name + ".head", "Missing head file at models." + name
+                                    + ".head: got '" + definition.head() + "' (" + head + "), expected a file written by `switchboard train`."
+                                    + " Train one: switchboard train --dataset train.csv --out " + definition.head());
+                        }
+                        definition = definition.withHead(head.toString());
+                    }
                     models.put(name, definition);
                 }
             }

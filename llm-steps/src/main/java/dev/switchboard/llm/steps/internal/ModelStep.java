@@ -107,6 +107,11 @@ public abstract class ModelStep implements Step {
         return null;
     }
 
+    /** The answers of the in-process model named {@code model} (say, one with a trained head); by default {@link #embedded(List)}. */
+    protected List<EmbeddedAnswer> embedded(String model, List<String> texts) {
+        return embedded(texts);
+    }
+
     /** Fields added to every output (the step's own context, such as retrieved articles). */
     protected Map<String, Object> context(String text, StepInvocation invocation) {
         return Map.of();
@@ -123,7 +128,7 @@ public abstract class ModelStep implements Step {
         String first = batch.stream().map(invocation -> chainOf(invocation).get(0)).distinct().count() == 1
                 ? chainOf(batch.get(0)).get(0) : null;
         if (first != null && models.definition(first).isEmbedded()) {
-            embeddedFirst = embedded(texts);
+            embeddedFirst = embedded(first, texts);
         }
         List<CompletableFuture<StepOutcome>> outcomes = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
@@ -209,7 +214,7 @@ public abstract class ModelStep implements Step {
     private Candidate askEmbedded(String model, String text, EmbeddedAnswer precomputed, List<ModelCall> calls) {
         EmbeddedAnswer answer = precomputed;
         if (answer == null) {
-            List<EmbeddedAnswer> answered = embedded(List.of(text));
+            List<EmbeddedAnswer> answered = embedded(model, List.of(text));
             answer = answered == null ? null : answered.get(0);
         }
         if (answer == null) {

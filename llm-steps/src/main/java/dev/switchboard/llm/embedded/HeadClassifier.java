@@ -1,0 +1,88 @@
+package dev.switchboard.llm.embedded;
+
+import dev.switchboard.llm.spi.Classification;
+import dev.switchboard.llm.spi.Classifier;
+import dev.switchboard.llm.spi.LabelSet;
+import dev.switchboard.schemas.ModelCall;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Classification with a {@link TrainedHead} over all-MiniLM-L6-v2 embeddings, in-process.
+ *
+ * <p>The head knows its labels. A step may ask for all of them or for a subset: the probabilities
+ * are then renormalized over the subset, so the answer is always one of the step's labels and the
+ * confidence is the head's belief given that the text belongs to one of them. A label the head was
+ * not trained on cannot be answered; the step's check rejects it when the workflow loads, and here
+ * it fails the call.
+ */
+public final class HeadClassifier implements Classifier {
+
+    private final String name;
+    private final TrainedHead head;
+    private final MiniLmBatchEncoder encoder;
+
+    public HeadClassifier(String name, TrainedHead head, MiniLmBatchEncoder encoder) {
+        if (!MiniLmBatchEncoder.MODEL_NAME.equals(head.embeddingModel()) || head.dimension() != MiniLmBatchEncoder.DIMENSION) {
+            throw new IllegalArgumentException("The head of model '" + name + "' was trained on " + head.embeddingModel()
+                    + " embeddings of dimension " + head.dimension() + ", expected " + MiniLmBatchEncoder.MODEL_NAME
+                    + " (" + MiniLmBatchEncoder.DIMENSION + "). Retrain it with `switchboard train`");
+        }
+        this.name = name;
+        this.head = head;
+        this.encoder = encoder;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public TrainedHead head() {
+        return head;
+    }
+
+    @Override
+    public List<Classification> classify(LabelSet labels, List<String> texts) {
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        List<String> wanted = labels.labels();
+        int[] columns = new int[wanted.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = head.labels().indexOf(wanted.get(i));
+            if (columns[i] < 0) {
+                String reason = "Label '" + wanted.get(i) + "' is not one the head of model '" + name + "' was trained on";
+                return texts.stream().map(text -> Classification.failed(reason, false, null)).toList();
+            }
+        }
+        long started = System.nanoTime();
+        MiniLmBatchEncoder.Encoded encoded;
+        try {
+            encoded = encoder.encode(texts);
+        } catch (RuntimeException e) {
+            String reason = "Embedded model failed: " + e.getMessage();
+            return texts.stream().map(text -> Classification.failed(reason, false, null)).toList();
+        }
+        double latencyEach = (System.nanoTime() - started) / 1e6 / texts.size();
+        long tokensEach = encoded.tokens() / texts.size();
+        String promptVersion = columns.length == head.labels().size() ? head.version() : head.version() + "/" + labels.version();
+        List<Classification> results = new ArrayList<>(texts.size());
+        for (float[] vector : encoded.vectors()) {
+            double[] all = head.probabilities(vector);
+            double total = 0;
+            int best = 0;
+            for (int i = 0; i < columns.length; i++) {
+                total += all[columns[i]];
+                if (all[columns[i]] > all[columns[best]]) {
+                    best = i;
+                }
+            }
+            ModelCall call = new ModelCall(name, head.embeddingModel() + "+" + head.version(), promptVersion, tokensEach, 0,
+                    latencyEach, 0, false, "ok", null, Map.of());
+            results.add(Classification.of(wanted.get(best), total == 0 ? 0 : all[columns[best]] / total, call));
+        }
+        return results;
+    }
+}

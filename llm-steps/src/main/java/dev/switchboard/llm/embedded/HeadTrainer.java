@@ -1,0 +1,526 @@
+package dev.switchboard.llm.embedded;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * Trains a {@link TrainedHead} on unit embeddings, in plain Java: mini-batch AdamW with a cosine
+ * learning-rate schedule, decoupled weight decay, label smoothing and dropout on the hidden layer.
+ *
+ * <p>With a calibration share, a stratified part of the data is held out first: the head trained on
+ * the rest gives held-out accuracy and the temperature that minimizes held-out log-loss; then (with
+ * {@code refit}) the head is retrained on everything and keeps that temperature. Runs are
+ * deterministic for a seed on any machine: each mini-batch is split into a fixed number of slices,
+ * each with its own random stream, computed in parallel and summed in order.
+ */
+public final class HeadTrainer {
+
+    /**
+     * @param hidden           hidden units; 0 trains a linear softmax (multinomial logistic regression)
+     * @param epochs           passes over the data
+     * @param batchSize        examples per update
+     * @param learningRate     peak AdamW step size, decayed to 0 on a cosine
+     * @param weightDecay      decoupled L2 on the weights (not the biases)
+     * @param labelSmoothing   share of the target spread over all labels
+     * @param dropout          share of hidden units dropped while training
+     * @param inputScale       factor on the unit embedding; cosine-sized inputs train slowly without it
+     * @param calibrationShare share held out per label for the temperature and held-out figures; 0 skips it
+     * @param refit            retrain on all data after calibration
+     * @param seed             for the split, the initial weights, the order and dropout
+     * @param slices           parts of each mini-batch computed in parallel; part of the recipe, since it fixes the summation order
+     */
+    public record Settings(int hidden, int epochs, int batchSize, double learningRate, double weightDecay,
+                           double labelSmoothing, double dropout, double inputScale, double calibrationShare,
+                           boolean refit, long seed, int slices) {
+
+        /** The settings measured best on Banking77 (docs/evaluation.md). */
+        public static Settings defaults() {
+            return new Settings(512, 20, 64, 1e-3, 1e-4, 0.1, 0.3, 10, 0.1, true, 42, 2);
+        }
+
+        public Settings {
+            check(hidden >= 0, "hidden", hidden, "0 or more");
+            check(epochs >= 1, "epochs", epochs, "1 or more");
+            check(batchSize >= 1, "batch size", batchSize, "1 or more");
+            check(learningRate > 0, "learning rate", learningRate, "above 0");
+            check(weightDecay >= 0, "weight decay", weightDecay, "0 or more");
+            check(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing", labelSmoothing, "in [0, 1)");
+            check(dropout >= 0 && dropout < 1, "dropout", dropout, "in [0, 1)");
+            check(inputScale > 0, "input scale", inputScale, "above 0");
+            check(calibrationShare >= 0 && calibrationShare < 0.5, "calibration share", calibrationShare, "in [0, 0.5)");
+            check(slices >= 1, "slices", slices, "1 or more");
+        }
+
+        private static void check(boolean valid, String name, Object value, String expected) {
+            if (!valid) {
+                throw new IllegalArgumentException("Invalid " + name + ": got " + value + ", expected " + expected);
+            }
+        }
+
+        public Settings withHidden(int value) {
+            return new Settings(value, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
+        }
+
+        public Settings withEpochs(int value) {
+            return new Settings(hidden, value, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
+        }
+
+        public Settings withLearningRate(double value) {
+            return new Settings(hidden, epochs, batchSize, value, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
+        }
+
+        public Settings withWeightDecay(double value) {
+            return new Settings(hidden, epochs, batchSize, learningRate, value, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
+        }
+
+        public Settings withLabelSmoothing(double value) {
+            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, value, dropout, inputScale, calibrationShare, refit, seed, slices);
+        }
+
+        public Settings withDropout(double value) {
+            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, value, inputScale, calibrationShare, refit, seed, slices);
+        }
+
+        public Settings withCalibrationShare(double value) {
+            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, value, refit, seed, slices);
+        }
+
+        public Settings withRefit(boolean value) {
+            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, value, seed, slices);
+        }
+
+        public Settings withSeed(long value) {
+            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, value, slices);
+        }
+
+        public Settings withSlices(int value) {
+            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, value);
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("hidden", hidden);
+            map.put("epochs", epochs);
+            map.put("batch_size", batchSize);
+            map.put("learning_rate", learningRate);
+            map.put("weight_decay", weightDecay);
+            map.put("label_smoothing", labelSmoothing);
+            map.put("dropout", dropout);
+            map.put("input_scale", inputScale);
+            map.put("calibration_share", calibrationShare);
+            map.put("refit", refit);
+            map.put("seed", seed);
+            map.put("slices", slices);
+            return map;
+        }
+    }
+
+    /** Told where training is: {@code phase} is {@code calibrate} or {@code fit}. */
+    @FunctionalInterface
+    public interface Listener {
+        void epoch(String phase, int epoch, int epochs);
+
+        Listener NONE = (phase, epoch, epochs) -> { };
+    }
+
+    /** Held-out figures of the calibration phase; NaN when there was none. */
+    public record Calibration(double accuracy, double temperature, double logLossBefore, double logLossAfter,
+                              double eceBefore, double eceAfter, int examples) {
+    }
+
+    /** The head and what training measured. */
+    public record Result(TrainedHead head, Calibration calibration, double seconds) {
+    }
+
+    private final Settings settings;
+
+    public HeadTrainer(Settings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * @param vectors unit embeddings, one per example
+     * @param labels  the label of each example
+     * @param model   the embedding model's name, recorded in the head
+     */
+    public Result train(float[][] vectors, List<String> labels, String model, Listener listener) {
+        if (vectors.length != labels.size() || vectors.length == 0) {
+            throw new IllegalArgumentException("Expected one label per vector, got " + vectors.length + " vectors and " + labels.size() + " labels");
+        }
+        long started = System.nanoTime();
+        List<String> names = labels.stream().distinct().sorted().toList();
+        if (names.size() < 2) {
+            throw new IllegalArgumentException("Training needs at least two labels, got " + names);
+        }
+        Map<String, Integer> index = new LinkedHashMap<>();
+        names.forEach(name -> index.put(name, index.size()));
+        int[] y = labels.stream().mapToInt(index::get).toArray();
+
+        Calibration calibration = new Calibration(Double.NaN, 1, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+        double temperature = 1;
+        TrainedHead head = null;
+        if (settings.calibrationShare() > 0) {
+            int[][] split = stratifiedSplit(y, names.size(), settings.calibrationShare(), settings.seed());
+            TrainedHead partial = fit(select(vectors, split[0]), select(y, split[0]), names, model, "calibrate", listener);
+            float[][] heldX = select(vectors, split[1]);
+            int[] heldY = select(y, split[1]);
+            double[][] logits = new double[heldX.length][];
+            for (int i = 0; i < heldX.length; i++) {
+                logits[i] = partial.logits(heldX[i]);
+            }
+            temperature = fitTemperature(logits, heldY);
+            calibration = new Calibration(accuracy(logits, heldY), temperature, logLoss(logits, heldY, 1),
+                    logLoss(logits, heldY, temperature), ece(logits, heldY, 1), ece(logits, heldY, temperature), heldX.length);
+            head = settings.refit() ? null : partial;
+        }
+        if (head == null) {
+            head = fit(vectors, y, names, model, "fit", listener);
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Map<String, Object> notes = new LinkedHashMap<>();
+        notes.put("examples", vectors.length);
+        notes.put("settings", settings.describe());
+        if (settings.calibrationShare() > 0) {
+            notes.put("held_out_examples", calibration.examples());
+            notes.put("held_out_accuracy", round(calibration.accuracy()));
+            notes.put("held_out_log_loss", Map.of("before", round(calibration.logLossBefore()), "after", round(calibration.logLossAfter())));
+            notes.put("held_out_ece", Map.of("before", round(calibration.eceBefore()), "after", round(calibration.eceAfter())));
+        }
+        notes.put("train_seconds", round(seconds));
+        return new Result(head.withTemperature(temperature, notes), calibration, seconds);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10000) / 10000.0;
+    }
+
+    /** Indices of the kept part and of the held-out part; at least one example of a label stays in each part when it has two. */
+    static int[][] stratifiedSplit(int[] y, int labels, double share, long seed) {
+        List<List<Integer>> byLabel = new ArrayList<>();
+        for (int c = 0; c < labels; c++) {
+            byLabel.add(new ArrayList<>());
+        }
+        for (int i = 0; i < y.length; i++) {
+            byLabel.get(y[i]).add(i);
+        }
+        Random random = new Random(seed);
+        List<Integer> kept = new ArrayList<>();
+        List<Integer> held = new ArrayList<>();
+        for (List<Integer> members : byLabel) {
+            java.util.Collections.shuffle(members, random);
+            int count = members.size() < 2 ? 0 : Math.max(1, (int) Math.round(members.size() * share));
+            held.addAll(members.subList(0, count));
+            kept.addAll(members.subList(count, members.size()));
+        }
+        return new int[][] {kept.stream().mapToInt(Integer::intValue).sorted().toArray(),
+                held.stream().mapToInt(Integer::intValue).sorted().toArray()};
+    }
+
+    private static float[][] select(float[][] x, int[] rows) {
+        float[][] out = new float[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = x[rows[i]];
+        }
+        return out;
+    }
+
+    private static int[] select(int[] y, int[] rows) {
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = y[rows[i]];
+        }
+        return out;
+    }
+
+    private TrainedHead fit(float[][] x, int[] y, List<String> names, String model, String phase, Listener listener) {
+        int dimension = x[0].length;
+        int labels = names.size();
+        int hidden = settings.hidden();
+        int width = hidden == 0 ? dimension : hidden;
+        Random random = new Random(settings.seed());
+        float[] w1 = new float[dimension * hidden];
+        float[] b1 = new float[hidden];
+        float[] w2 = new float[labels * width];
+        float[] b2 = new float[labels];
+        double scale1 = Math.sqrt(2.0 / dimension);
+        for (int i = 0; i < w1.length; i++) {
+            w1[i] = (float) (random.nextGaussian() * scale1);
+        }
+        double scale2 = hidden == 0 ? 0 : 0.1 / Math.sqrt(hidden);
+        for (int i = 0; i < w2.length; i++) {
+            w2[i] = (float) (random.nextGaussian() * scale2);
+        }
+        float[][] parameters = {w1, b1, w2, b2};
+        boolean[] decayed = {true, false, true, false};
+        Adam adam = new Adam(parameters);
+        int slices = Math.min(settings.slices(), settings.batchSize());
+        Worker[] workers = new Worker[slices];
+        for (int t = 0; t < slices; t++) {
+            workers[t] = new Worker(dimension, hidden, labels, parameters);
+        }
+        int[] order = IntStream.range(0, x.length).toArray();
+        long step = 0;
+        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            shuffle(order, random);
+            double rate = settings.learningRate() * 0.5 * (1 + Math.cos(Math.PI * epoch / settings.epochs()));
+            for (int start = 0; start < order.length; start += settings.batchSize()) {
+                int count = Math.min(settings.batchSize(), order.length - start);
+                int first = start;
+                long current = step++;
+                IntStream.range(0, slices).parallel().forEach(t -> {
+                    int from = first + count * t / slices;
+                    int to = first + count * (t + 1) / slices;
+                    workers[t].gradients(x, y, order, from, to, count, w1, b1, w2, b2,
+                            new Random(settings.seed() * 1_000_003L + current * 31 + t));
+                });
+                for (int t = 1; t < slices; t++) {
+                    workers[0].add(workers[t]);
+                }
+                adam.step(parameters, workers[0].gradients, decayed, rate, settings.weightDecay());
+            }
+            listener.epoch(phase, epoch + 1, settings.epochs());
+        }
+        return new TrainedHead(model, names, dimension, hidden, (float) settings.inputScale(), 1, w1, b1, w2, b2, Map.of());
+    }
+
+    private static void shuffle(int[] order, Random random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+    }
+
+    /** Gradients of one slice of a mini-batch, with its own buffers. */
+    private final class Worker {
+        final int dimension;
+        final int hidden;
+        final int labels;
+        final int width;
+        final float[][] gradients;
+        final float[] input;
+        final float[] activation;
+        final float[] mask;
+        final float[] hiddenGradient;
+        final double[] z;
+
+        Worker(int dimension, int hidden, int labels, float[][] parameters) {
+            this.dimension = dimension;
+            this.hidden = hidden;
+            this.labels = labels;
+            this.width = hidden == 0 ? dimension : hidden;
+            this.gradients = new float[parameters.length][];
+            for (int i = 0; i < parameters.length; i++) {
+                gradients[i] = new float[parameters[i].length];
+            }
+            input = new float[dimension];
+            activation = new float[hidden];
+            mask = new float[hidden];
+            hiddenGradient = new float[hidden];
+            z = new double[labels];
+        }
+
+        void gradients(float[][] x, int[] y, int[] order, int from, int to, int batch, float[] w1, float[] b1, float[] w2, float[] b2,
+                       Random random) {
+            for (float[] gradient : gradients) {
+                Arrays.fill(gradient, 0);
+            }
+            float scale = (float) settings.inputScale();
+            double smoothing = settings.labelSmoothing();
+            double dropout = settings.dropout();
+            float keep = (float) (1 / (1 - dropout));
+            for (int k = from; k < to; k++) {
+                float[] vector = x[order[k]];
+                int target = y[order[k]];
+                for (int d = 0; d < dimension; d++) {
+                    input[d] = vector[d] * scale;
+                }
+                float[] features = input;
+                if (hidden > 0) {
+                    System.arraycopy(b1, 0, activation, 0, hidden);
+                    for (int d = 0; d < dimension; d++) {
+                        float value = input[d];
+                        int row = d * hidden;
+                        for (int j = 0; j < hidden; j++) {
+                            activation[j] += value * w1[row + j];
+                        }
+                    }
+                    for (int j = 0; j < hidden; j++) {
+                        mask[j] = dropout > 0 && random.nextDouble() < dropout ? 0 : keep;
+                        activation[j] = activation[j] > 0 ? activation[j] * mask[j] : 0;
+                    }
+                    features = activation;
+                }
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < labels; c++) {
+                    float sum = 0;
+                    int row = c * width;
+                    for (int j = 0; j < width; j++) {
+                        sum += w2[row + j] * features[j];
+                    }
+                    z[c] = sum + b2[c];
+                    max = Math.max(max, z[c]);
+                }
+                double total = 0;
+                for (int c = 0; c < labels; c++) {
+                    z[c] = Math.exp(z[c] - max);
+                    total += z[c];
+                }
+                if (hidden > 0) {
+                    Arrays.fill(hiddenGradient, 0);
+                }
+                for (int c = 0; c < labels; c++) {
+                    double wanted = (c == target ? 1 - smoothing : 0) + smoothing / labels;
+                    float g = (float) ((z[c] / total - wanted) / batch);
+                    gradients[3][c] += g;
+                    int row = c * width;
+                    for (int j = 0; j < width; j++) {
+                        gradients[2][row + j] += g * features[j];
+                    }
+                    if (hidden > 0) {
+                        for (int j = 0; j < hidden; j++) {
+                            hiddenGradient[j] += g * w2[row + j];
+                        }
+                    }
+                }
+                if (hidden > 0) {
+                    for (int j = 0; j < hidden; j++) {
+                        hiddenGradient[j] = activation[j] > 0 ? hiddenGradient[j] * mask[j] : 0;
+                        gradients[1][j] += hiddenGradient[j];
+                    }
+                    float[] g1 = gradients[0];
+                    for (int d = 0; d < dimension; d++) {
+                        float value = input[d];
+                        int row = d * hidden;
+                        for (int j = 0; j < hidden; j++) {
+                            g1[row + j] += value * hiddenGradient[j];
+                        }
+                    }
+                }
+            }
+        }
+
+        void add(Worker other) {
+            for (int i = 0; i < gradients.length; i++) {
+                float[] mine = gradients[i];
+                float[] theirs = other.gradients[i];
+                for (int j = 0; j < mine.length; j++) {
+                    mine[j] += theirs[j];
+                }
+            }
+        }
+    }
+
+    /** AdamW state over every parameter array. */
+    private static final class Adam {
+        private static final double BETA1 = 0.9;
+        private static final double BETA2 = 0.999;
+        private static final double EPSILON = 1e-8;
+        private final float[][] first;
+        private final float[][] second;
+        private int steps;
+
+        Adam(float[][] parameters) {
+            first = new float[parameters.length][];
+            second = new float[parameters.length][];
+            for (int i = 0; i < parameters.length; i++) {
+                first[i] = new float[parameters[i].length];
+                second[i] = new float[parameters[i].length];
+            }
+        }
+
+        void step(float[][] parameters, float[][] gradients, boolean[] decayed, double rate, double decay) {
+            steps++;
+            double correction1 = 1 - Math.pow(BETA1, steps);
+            double correction2 = 1 - Math.pow(BETA2, steps);
+            float stepSize = (float) (rate / correction1);
+            float root = (float) Math.sqrt(correction2);
+            for (int a = 0; a < parameters.length; a++) {
+                float[] p = parameters[a];
+                float[] g = gradients[a];
+                float[] m = first[a];
+                float[] v = second[a];
+                float shrink = decayed[a] ? (float) (1 - rate * decay) : 1;
+                for (int i = 0; i < p.length; i++) {
+                    m[i] = (float) (BETA1 * m[i] + (1 - BETA1) * g[i]);
+                    v[i] = (float) (BETA2 * v[i] + (1 - BETA2) * g[i] * g[i]);
+                    p[i] = p[i] * shrink - stepSize * m[i] / ((float) Math.sqrt(v[i]) / root + (float) EPSILON);
+                }
+            }
+        }
+    }
+
+    static double accuracy(double[][] logits, int[] y) {
+        int correct = 0;
+        for (int i = 0; i < logits.length; i++) {
+            if (argmax(logits[i]) == y[i]) {
+                correct++;
+            }
+        }
+        return logits.length == 0 ? Double.NaN : (double) correct / logits.length;
+    }
+
+    static int argmax(double[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    static double logLoss(double[][] logits, int[] y, double temperature) {
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            sum -= Math.log(Math.max(1e-12, TrainedHead.softmax(logits[i], temperature)[y[i]]));
+        }
+        return sum / logits.length;
+    }
+
+    /** Expected calibration error over 10 equal-width confidence bins. */
+    static double ece(double[][] logits, int[] y, double temperature) {
+        int bins = 10;
+        double[] confidence = new double[bins];
+        double[] correct = new double[bins];
+        int[] count = new int[bins];
+        for (int i = 0; i < logits.length; i++) {
+            double[] p = TrainedHead.softmax(logits[i], temperature);
+            int top = argmax(p);
+            int bin = Math.min(bins - 1, (int) (p[top] * bins));
+            confidence[bin] += p[top];
+            correct[bin] += top == y[i] ? 1 : 0;
+            count[bin]++;
+        }
+        double error = 0;
+        for (int b = 0; b < bins; b++) {
+            if (count[b] > 0) {
+                error += Math.abs(confidence[b] - correct[b]) / logits.length;
+            }
+        }
+        return error;
+    }
+
+    /** The temperature minimizing log-loss, by golden-section search on log T in [-3, 3]. */
+    static double fitTemperature(double[][] logits, int[] y) {
+        double low = -3;
+        double high = 3;
+        double ratio = (Math.sqrt(5) - 1) / 2;
+        for (int i = 0; i < 60; i++) {
+            double a = high - ratio * (high - low);
+            double b = low + ratio * (high - low);
+            if (logLoss(logits, y, Math.exp(a)) < logLoss(logits, y, Math.exp(b))) {
+                high = b;
+            } else {
+                low = a;
+            }
+        }
+        return Math.exp((low + high) / 2);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.switchboard.llm.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class HeadTrainerTest {
+
+    private static final List<String> LABELS = List.of("alpha", "beta", "gamma", "delta");
+    private static final int DIMENSION = 16;
+
+    /** Unit vectors around one random centre per label, with noise. */
+    record Data(float[][] vectors, List<String> labels) {
+    }
+
+    static Data clusters(int perLabel, double noise, long seed) {
+        Random random = new Random(seed);
+        float[][] centres = new float[LABELS.size()][DIMENSION];
+        Random fixed = new Random(1);
+        for (float[] centre : centres) {
+            for (int d = 0; d < DIMENSION; d++) {
+                centre[d] = (float) fixed.nextGaussian();
+            }
+        }
+        List<float[]> vectors = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < perLabel; i++) {
+            for (int l = 0; l < LABELS.size(); l++) {
+                float[] v = new float[DIMENSION];
+                for (int d = 0; d < DIMENSION; d++) {
+                    v[d] = (float) (centres[l][d] + noise * random.nextGaussian());
+                }
+                vectors.add(EmbeddedClassifier.normalize(v));
+                labels.add(LABELS.get(l));
+            }
+        }
+        return new Data(vectors.toArray(float[][]::new), labels);
+    }
+
+    private static HeadTrainer.Settings small(int hidden) {
+        return HeadTrainer.Settings.defaults().withHidden(hidden).withEpochs(15).withLearningRate(hidden == 0 ? 0.01 : 0.003)
+                .withDropout(hidden == 0 ? 0 : 0.1).withSlices(2);
+    }
+
+    private static double accuracy(TrainedHead head, Data data) {
+        int right = 0;
+        for (int i = 0; i < data.vectors().length; i++) {
+            double[] p = head.probabilities(data.vectors()[i]);
+            if (head.labels().get(HeadTrainer.argmax(p)).equals(data.labels().get(i))) {
+                right++;
+            }
+        }
+        return (double) right / data.vectors().length;
+    }
+
+    @ParameterizedTest(name = "hidden {0}")
+    @ValueSource(ints = {0, 32})
+    void should_separate_clusters_when_trained_on_synthetic_data(int hidden) {
+        // given four noisy clusters, and unseen points from the same clusters
+        Data train = clusters(60, 0.6, 11);
+        Data test = clusters(40, 0.6, 12);
+
+        // when
+        HeadTrainer.Result result = new HeadTrainer(small(hidden)).train(train.vectors(), train.labels(), "synthetic", HeadTrainer.Listener.NONE);
+
+        // then it generalizes, knows its labels in sorted order, and calibrated a temperature on the held-out share
+        assertThat(accuracy(result.head(), test)).isGreaterThan(0.95);
+        assertThat(result.head().labels()).containsExactly("alpha", "beta", "delta", "gamma");
+        assertThat(result.head().hidden()).isEqualTo(hidden);
+        assertThat(result.calibration().examples()).isEqualTo(24);
+        assertThat(result.calibration().temperature()).isPositive();
+        assertThat(result.calibration().logLossAfter()).isLessThanOrEqualTo(result.calibration().logLossBefore() + 1e-9);
+        assertThat(result.head().training()).containsKeys("examples", "settings", "held_out_accuracy", "train_seconds");
+    }
+
+    @Test
+    void should_give_probabilities_that_sum_to_one_when_asked_about_any_vector() {
+        // given
+        Data train = clusters(30, 0.8, 3);
+        TrainedHead head = new HeadTrainer(small(16)).train(train.vectors(), train.labels(), "synthetic", HeadTrainer.Listener.NONE).head();
+
+        // when
+        double[] p = head.probabilities(train.vectors()[0]);
+
+        // then
+        assertThat(p).hasSize(4);
+        assertThat(java.util.Arrays.stream(p).boxed().toList()).allSatisfy(value -> assertThat(value).isBetween(0.0, 1.0));
+        assertThat(java.util.Arrays.stream(p).sum()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void should_train_the_same_head_when_the_seed_is_the_same() {
+        // given
+        Data train = clusters(30, 0.8, 5);
+
+        // when trained twice with the same seed, and once with another
+        String first = new HeadTrainer(small(16)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
+        String second = new HeadTrainer(small(16)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
+        String other = new HeadTrainer(small(16).withSeed(7)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
+
+        // then the version, a hash of the weights, is reproducible
+        assertThat(first).startsWith("head-").isEqualTo(second).isNotEqualTo(other);
+    }
+
+    @Test
+    void should_tell_each_epoch_when_training() {
+        // given
+        Data train = clusters(10, 0.5, 5);
+        List<String> told = new ArrayList<>();
+
+        // when
+        new HeadTrainer(small(0).withEpochs(3)).train(train.vectors(), train.labels(), "m", (phase, epoch, epochs) -> told.add(phase + epoch + "/" + epochs));
+
+        // then the calibration run comes first, then the refit on all rows
+        assertThat(told).containsExactly("calibrate1/3", "calibrate2/3", "calibrate3/3", "fit1/3", "fit2/3", "fit3/3");
+    }
+
+    @Test
+    void should_reject_training_when_there_is_one_label() {
+        // given
+        float[][] vectors = {{1, 0}, {0, 1}};
+
+        // when / then
+        assertThatThrownBy(() -> new HeadTrainer(small(0)).train(vectors, List.of("a", "a"), "m", HeadTrainer.Listener.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least two labels");
+    }
+
+    @Test
+    void should_reject_settings_when_out_of_range() {
+        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().withDropout(1.0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid dropout: got 1.0, expected in [0, 1)");
+        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().withEpochs(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().withCalibrationShare(0.6)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void should_hold_out_a_share_of_each_label_when_splitting() {
+        // given 10 rows of label 0 and 4 of label 1
+        int[] y = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1};
+
+        // when
+        int[][] split = HeadTrainer.stratifiedSplit(y, 2, 0.2, 42);
+
+        // then 2 of label 0 and 1 of label 1 are held out, nothing is lost or doubled
+        assertThat(split[1]).hasSize(3);
+        assertThat(java.util.Arrays.stream(split[1]).filter(i -> y[i] == 1).count()).isEqualTo(1);
+        assertThat(java.util.stream.IntStream.concat(java.util.Arrays.stream(split[0]), java.util.Arrays.stream(split[1])).sorted().toArray())
+                .containsExactly(java.util.stream.IntStream.range(0, 14).toArray());
+    }
+
+    @Test
+    void should_find_a_temperature_that_lowers_log_loss_when_logits_are_overconfident() {
+        // given logits twice too sharp: right 3 times of 4 with confidence near 1
+        double[][] logits = {{10, 0}, {10, 0}, {10, 0}, {10, 0}};
+        int[] y = {0, 0, 0, 1};
+
+        // when
+        double temperature = HeadTrainer.fitTemperature(logits, y);
+
+        // then softening them makes the confidence match the 75% accuracy
+        assertThat(TrainedHead.softmax(logits[0], temperature)[0]).isCloseTo(0.75, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(HeadTrainer.logLoss(logits, y, temperature)).isLessThan(HeadTrainer.logLoss(logits, y, 1));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.switchboard.llm.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainedHeadTest {
+
+    @TempDir
+    Path dir;
+
+    private static TrainedHead head() {
+        HeadTrainerTest.Data data = HeadTrainerTest.clusters(20, 0.5, 9);
+        return new HeadTrainer(HeadTrainer.Settings.defaults().withHidden(8).withEpochs(5).withSlices(1))
+                .train(data.vectors(), data.labels(), "all-MiniLM-L6-v2", HeadTrainer.Listener.NONE).head();
+    }
+
+    @Test
+    void should_read_back_the_same_head_when_written() throws IOException {
+        // given
+        TrainedHead head = head();
+        Path file = dir.resolve("heads/intents.head");
+
+        // when
+        head.write(file);
+        TrainedHead read = TrainedHead.read(file);
+
+        // then the version, labels, temperature, notes and answers are the same
+        assertThat(read.version()).isEqualTo(head.version());
+        assertThat(read.labels()).isEqualTo(head.labels());
+        assertThat(read.temperature()).isEqualTo(head.temperature());
+        assertThat(read.training()).containsKey("settings");
+        float[] probe = HeadTrainerTest.clusters(1, 0.5, 10).vectors()[2];
+        assertThat(read.probabilities(probe)).containsExactly(head.probabilities(probe));
+        assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .startsWith("SWITCHBOARD-HEAD\n").contains("\"format_version\" : 1").contains("\"embedding_model\" : \"all-MiniLM-L6-v2\"");
+    }
+
+    @Test
+    void should_keep_the_version_when_only_the_training_notes_change() {
+        // given
+        TrainedHead head = head();
+
+        // when / then
+        assertThat(head.withTraining(Map.of("dataset", "other.csv")).version()).isEqualTo(head.version());
+        assertThat(head.withTemperature(head.temperature() * 2, head.training()).version()).isNotEqualTo(head.version());
+    }
+
+    @Test
+    void should_refuse_a_file_when_it_is_not_a_head() throws IOException {
+        // given
+        Path file = dir.resolve("notes.head");
+        Files.writeString(file, "hello");
+
+        // when / then
+        assertThatThrownBy(() -> TrainedHead.read(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not a Switchboard head file").hasMessageContaining("switchboard train");
+    }
+
+    @Test
+    void should_refuse_a_file_when_it_is_truncated() throws IOException {
+        // given a head file missing its last bytes
+        Path file = dir.resolve("cut.head");
+        head().write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(bytes, bytes.length - 4));
+
+        // when / then
+        assertThatThrownBy(() -> TrainedHead.read(file)).isInstanceOf(IOException.class).hasMessageContaining("truncated or corrupt");
+    }
+
+    @Test
+    void should_refuse_a_file_when_its_weights_were_changed() throws IOException {
+        // given a head file with one weight flipped
+        Path file = dir.resolve("changed.head");
+        head().write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 2] ^= 0x40;
+        Files.write(file, bytes);
+
+        // when / then the recorded version no longer matches the content
+        assertThatThrownBy(() -> TrainedHead.read(file)).isInstanceOf(IOException.class).hasMessageContaining("is corrupt");
+    }
+
+    @Test
+    void should_reject_weights_when_shapes_do_not_match() {
+        assertThatThrownBy(() -> new TrainedHead("m", List.of("a", "b"), 4, 0, 1, 1, new float[0], new float[0], new float[7], new float[2], Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shapes");
+    }
+}

@@ -1,0 +1,153 @@
+package dev.switchboard.workflows.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The results of one {@code switchboard eval} run, and the files it writes: {@code report.md},
+ * {@code report.html} (self-contained, charts as inline SVG), {@code report.json}, and per model
+ * {@code confusion-<model>.csv} and {@code predictions-<model>.jsonl}.
+ *
+ * @param workflow the workflow's name
+ * @param step     the step evaluated
+ * @param dataset  the dataset's file name
+ * @param command  the command line that reproduces it
+ * @param notes    lines shown under the title (sampling, held-out labels, ...)
+ * @param models   one result per model, in the order asked
+ */
+public record EvalReport(String workflow, String step, String dataset, String command, List<String> notes, List<ModelResult> models) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Writes every file into {@code folder}; returns the paths written. */
+    public List<Path> write(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        List<Path> written = new ArrayList<>();
+        written.add(write(folder.resolve("report.md"), MarkdownReport.render(this)));
+        written.add(write(folder.resolve("report.html"), HtmlReport.render(this)));
+        written.add(write(folder.resolve("report.json"), JSON.writeValueAsString(summary())));
+        for (ModelResult model : models) {
+            String slug = slug(model.model());
+            written.add(write(folder.resolve("confusion-" + slug + ".csv"), confusionCsv(model.scores().confusion())));
+            Path predictions = folder.resolve("predictions-" + slug + ".jsonl");
+            try (Writer out = Files.newBufferedWriter(predictions, StandardCharsets.UTF_8)) {
+                for (Prediction prediction : model.predictions()) {
+                    out.write(JSON.copy().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(prediction));
+                    out.write('\n');
+                }
+            }
+            written.add(predictions);
+        }
+        return written;
+    }
+
+    private static Path write(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    static String slug(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** The figures, without the rows: what CI pipelines and scripts read. */
+    public Map<String, Object> summary() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("workflow", workflow);
+        root.put("step", step);
+        root.put("dataset", dataset);
+        root.put("command", command);
+        root.put("notes", notes);
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (ModelResult model : models) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("model", model.model());
+            entry.put("rows", model.rows());
+            entry.put("in_scope", model.inScope());
+            entry.put("out_of_scope", model.outOfScope());
+            entry.put("accuracy", model.scores().accuracy());
+            entry.put("macro_f1", model.scores().macroF1());
+            entry.put("threshold", model.threshold());
+            entry.put("review_rate", model.reviewRate());
+            entry.put("accepted_accuracy", model.acceptedAccuracy());
+            entry.put("oos_to_review", Double.isNaN(model.oosToReview()) ? null : model.oosToReview());
+            entry.put("cost_per_1000_usd", model.costPer1000());
+            entry.put("latency_p50_ms", model.p50Millis());
+            entry.put("latency_p95_ms", model.p95Millis());
+            entry.put("cache_hits", model.cacheHits());
+            entry.put("calls", model.calls());
+            entry.put("failed", model.failed());
+            entry.put("skipped", model.skipped());
+            entry.put("seconds", model.seconds());
+            entry.put("rows_per_second", model.rowsPerSecond());
+            List<Map<String, Object>> labels = new ArrayList<>();
+            for (Scores.LabelScore label : model.scores().labels()) {
+                labels.add(Map.of("label", label.label(), "support", label.support(), "precision", label.precision(),
+                        "recall", label.recall(), "f1", label.f1()));
+            }
+            entry.put("labels", labels);
+            List<Map<String, Object>> curve = new ArrayList<>();
+            for (ModelResult.TradeoffPoint point : model.curve()) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("threshold", point.threshold());
+                p.put("coverage", nullIfNaN(point.coverage()));
+                p.put("accepted_accuracy", nullIfNaN(point.acceptedAccuracy()));
+                p.put("review_rate", nullIfNaN(point.reviewRate()));
+                p.put("oos_to_review", nullIfNaN(point.oosToReview()));
+                curve.add(p);
+            }
+            entry.put("tradeoff", curve);
+            list.add(entry);
+        }
+        root.put("models", list);
+        return root;
+    }
+
+    private static Double nullIfNaN(double value) {
+        return Double.isNaN(value) ? null : value;
+    }
+
+    static String confusionCsv(Scores.Confusion confusion) {
+        StringBuilder csv = new StringBuilder("expected\\predicted");
+        confusion.columns().forEach(column -> csv.append(',').append(csvField(column)));
+        csv.append('\n');
+        for (int r = 0; r < confusion.labels().size(); r++) {
+            csv.append(csvField(confusion.labels().get(r)));
+            for (int c = 0; c < confusion.columns().size(); c++) {
+                csv.append(',').append(confusion.counts()[r][c]);
+            }
+            csv.append('\n');
+        }
+        return csv.toString();
+    }
+
+    private static String csvField(String text) {
+        return text.contains(",") || text.contains("\"") ? "\"" + text.replace("\"", "\"\"") + "\"" : text;
+    }
+
+    static String percent(double share) {
+        return Double.isNaN(share) ? "–" : String.format(Locale.ROOT, "%.1f%%", share * 100);
+    }
+
+    static String percent2(double share) {
+        return Double.isNaN(share) ? "–" : String.format(Locale.ROOT, "%.2f%%", share * 100);
+    }
+
+    static String number(double value, int decimals) {
+        return Double.isNaN(value) ? "–" : String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
+    static String dollars(double value) {
+        return value == 0 ? "$0" : value < 0.01 ? String.format(Locale.ROOT, "$%.5f", value) : String.format(Locale.ROOT, "$%.3f", value);
+    }
+}

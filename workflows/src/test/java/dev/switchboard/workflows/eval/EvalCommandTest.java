@@ -1,0 +1,236 @@
+package dev.switchboard.workflows.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.llm.embedded.TrainedHead;
+import dev.switchboard.workflows.cli.SwitchboardCli;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code switchboard train} and {@code switchboard eval} end to end, on the in-process model, with their exit codes. */
+class EvalCommandTest {
+
+    @TempDir
+    static Path dir;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = SwitchboardCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void files() throws IOException {
+        Files.writeString(dir.resolve("zero-shot.yaml"), """
+                name: topics
+                on:
+                  types: [message.received]
+                steps:
+                  - id: topic
+                    classify:
+                      input: "{{ event.data.text }}"
+                      labels:
+                        weather: Weather, rain, sunshine, temperature and the forecast
+                        food: Food, cooking, recipes, restaurants and meals
+                """);
+        Files.writeString(dir.resolve("right.csv"), """
+                text,label
+                Will it rain tomorrow morning?,weather
+                The forecast says sunshine and 30 degrees,weather
+                How long do I bake bread in the oven?,food
+                "The best pizza restaurant in town, with pasta too",food
+                """);
+        Files.writeString(dir.resolve("swapped.csv"), """
+                text,label
+                Will it rain tomorrow morning?,food
+                The forecast says sunshine and 30 degrees,food
+                How long do I bake bread in the oven?,weather
+                "The best pizza restaurant in town, with pasta too",weather
+                """);
+        List<String> rows = new ArrayList<>(List.of("text,intent"));
+        for (String text : List.of("where is my card", "my card has not arrived", "card delivery is late", "when will the card come",
+                "has my new card been sent", "I am still waiting for my card")) {
+            rows.add(text + ",card_arrival");
+        }
+        for (String text : List.of("I lost my card", "my card was stolen", "someone took my wallet and card", "block my stolen card",
+                "I can not find my card, freeze it", "my card is missing, I think it was stolen")) {
+            rows.add("\"" + text + "\",lost_card");
+        }
+        for (String text : List.of("what is your exchange rate", "how much are euros in dollars", "is the currency rate fair",
+                "why was the conversion rate bad", "exchange rate for pounds", "rate to convert yen")) {
+            rows.add(text + ",exchange_rate");
+        }
+        Files.write(dir.resolve("intents.csv"), rows);
+        Files.writeString(dir.resolve("switchboard.yaml"), """
+                models:
+                  intents:
+                    provider: embedded
+                    head: heads/intents.head
+                """);
+        Files.writeString(dir.resolve("headed.yaml"), """
+                name: intents
+                on:
+                  types: [message.received]
+                steps:
+                  - id: intent
+                    classify:
+                      input: "{{ event.data.text }}"
+                      model: intents
+                      injection: "off"
+                """);
+        // the configuration beside the workflows names this head, so it must exist before any of them loads
+        Run train = cli("train", "--dataset", dir.resolve("intents.csv").toString(), "--label-column", "intent",
+                "--out", dir.resolve("heads/intents.head").toString(), "--hidden", "0", "--epochs", "60", "--learning-rate", "0.01",
+                "--calibration-share", "0", "--no-cache");
+        assertThat(train.exit()).as(train.err()).isZero();
+    }
+
+    @Test
+    void should_exit_zero_and_write_reports_when_the_model_meets_the_bar() throws IOException {
+        // when
+        Run run = cli("eval", dir.resolve("zero-shot.yaml").toString(), "--dataset", dir.resolve("right.csv").toString(),
+                "--out", dir.resolve("right").toString(), "--min-accuracy", "0.75", "--min-macro-f1", "0.7");
+
+        // then
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("embedded").contains("100.00%").contains("PASS");
+        assertThat(run.err()).contains("embedded").contains("4/4");
+        assertThat(dir.resolve("right/report.html")).exists();
+        assertThat(Files.readString(dir.resolve("right/report.md"))).contains("| embedded | 4 | 100.00% | 100.00% |");
+    }
+
+    @Test
+    void should_exit_one_when_accuracy_is_below_the_bar() {
+        // when the dataset's labels are all wrong
+        Run run = cli("eval", dir.resolve("zero-shot.yaml").toString(), "--dataset", dir.resolve("swapped.csv").toString(),
+                "--out", dir.resolve("swapped").toString(), "--min-accuracy", "0.5");
+
+        // then the gate fails, saying which model and why, and the reports are still written
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).contains("FAIL: model 'embedded' accuracy 0.00% is below --min-accuracy 50.00%");
+        assertThat(dir.resolve("swapped/report.md")).exists();
+    }
+
+    @Test
+    void should_exit_two_when_the_dataset_is_missing() {
+        // when
+        Run run = cli("eval", dir.resolve("zero-shot.yaml").toString(), "--dataset", dir.resolve("nowhere.csv").toString());
+
+        // then
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("No dataset at");
+    }
+
+    @Test
+    void should_exit_two_when_the_label_column_is_not_in_the_dataset() {
+        // when
+        Run run = cli("eval", dir.resolve("zero-shot.yaml").toString(), "--dataset", dir.resolve("right.csv").toString(),
+                "--label-column", "category");
+
+        // then
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("No field 'category'").contains("[text, label]");
+    }
+
+    @Test
+    void should_train_a_head_and_evaluate_a_workflow_with_it_when_the_step_names_no_labels() throws IOException {
+        // given a head trained by the command
+        Run train = cli("train", "--dataset", dir.resolve("intents.csv").toString(), "--label-column", "intent",
+                "--out", dir.resolve("heads/intents.head").toString(), "--hidden", "0", "--epochs", "60", "--learning-rate", "0.01",
+                "--calibration-share", "0", "--no-cache");
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("Trained a linear head on 18 rows, 3 labels").contains("version head-");
+        assertThat(TrainedHead.read(dir.resolve("heads/intents.head")).labels()).containsExactly("card_arrival", "exchange_rate", "lost_card");
+
+        // when the workflow's step, with no labels of its own, is evaluated with it and with the zero-shot model
+        Run eval = cli("eval", dir.resolve("headed.yaml").toString(), "--dataset", dir.resolve("intents.csv").toString(),
+                "--label-column", "intent", "--model", "intents", "--model", "embedded", "--out", dir.resolve("headed").toString());
+
+        // then the head's labels are the step's, for both models
+        assertThat(eval.exit()).as(eval.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("headed/report.json").toFile());
+        assertThat(report.at("/models/0/model").asText()).isEqualTo("intents");
+        assertThat(report.at("/models/0/accuracy").asDouble()).isGreaterThanOrEqualTo(0.9);
+        assertThat(report.at("/models/0/labels").size()).isEqualTo(3);
+        assertThat(report.at("/models/1/model").asText()).isEqualTo("embedded");
+        assertThat(report.at("/models/1/in_scope").asInt()).isEqualTo(18);
+    }
+
+    @Test
+    void should_hold_out_labels_as_out_of_scope_when_training_with_holdout() throws IOException {
+        // when one of the three labels is held out
+        Run train = cli("train", "--dataset", dir.resolve("intents.csv").toString(), "--label-column", "intent",
+                "--out", dir.resolve("heads/two.head").toString(), "--hidden", "0", "--epochs", "30", "--calibration-share", "0",
+                "--holdout-labels", "1", "--no-cache");
+
+        // then the head knows two labels and says which one it left out
+        assertThat(train.exit()).as(train.err()).isZero();
+        TrainedHead head = TrainedHead.read(dir.resolve("heads/two.head"));
+        assertThat(head.labels()).hasSize(2);
+        assertThat(head.training()).containsKey("out_of_scope_labels");
+        assertThat(train.out()).contains("held out as out-of-scope");
+    }
+
+    @Test
+    void should_refuse_the_workflow_when_a_label_is_unknown_to_the_head() throws IOException {
+        // given a step that asks the head for a label it was not trained on
+        Path workflow = dir.resolve("wrong-label.yaml");
+        Files.writeString(workflow, """
+                name: intents
+                on:
+                  types: [message.received]
+                steps:
+                  - id: intent
+                    classify:
+                      input: "{{ event.data.text }}"
+                      model: intents
+                      labels:
+                        card_arrival: The card has not arrived
+                        lost_crad: The card is lost
+                """);
+
+        // when
+        Run run = cli("eval", workflow.toString(), "--dataset", dir.resolve("intents.csv").toString(), "--label-column", "intent");
+
+        // then
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Label unknown to the head at steps[0].classify.labels.lost_crad: got 'lost_crad'")
+                .contains("did you mean 'lost_card'?");
+    }
+
+    @Test
+    void should_refuse_the_workflow_when_labels_are_missing_and_the_model_has_no_head() throws IOException {
+        // given
+        Path workflow = dir.resolve("no-labels.yaml");
+        Files.writeString(workflow, """
+                name: nolabels
+                on:
+                  types: [message.received]
+                steps:
+                  - id: intent
+                    classify:
+                      input: "{{ event.data.text }}"
+                """);
+
+        // when
+        Run run = cli("eval", workflow.toString(), "--dataset", dir.resolve("right.csv").toString(), "--config", dir.resolve("switchboard.yaml").toString());
+
+        // then
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Missing labels at steps[0].classify.labels: model 'embedded' has no trained head");
+    }
+}
