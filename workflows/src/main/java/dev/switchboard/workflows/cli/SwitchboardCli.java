@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
         description = "Event-driven workflow automation: events from Kafka, LLM steps, tasks to your CRM or webhooks.",
         subcommands = {SwitchboardCli.Run.class, SwitchboardCli.Validate.class, SwitchboardCli.Send.class,
                 SwitchboardCli.DemoCommand.class, BenchCommand.class, BenchLlmCommand.class, SimulateModelCommand.class, AdminCommand.class,
-                ReviewCommand.class, TrainCommand.class, EvalCommand.class,
+                ReviewCommand.class, TrainCommand.class, EvalCommand.class, ReplayCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SwitchboardCli implements Runnable {
 

@@ -296,7 +296,7 @@ public final class Evaluation {
     }
 
     /** The value of a record component, or null when the record has none of that name. */
-    static Object component(Record record, String name) {
+    public static Object component(Record record, String name) {
         for (RecordComponent component : record.getClass().getRecordComponents()) {
             if (component.getName().equals(name)) {
                 try {
@@ -310,7 +310,7 @@ public final class Evaluation {
     }
 
     /** A copy of an options record with some components replaced; names it does not have are ignored. */
-    static Record copy(Record record, Map<String, Object> changes) {
+    public static Record copy(Record record, Map<String, Object> changes) {
         RecordComponent[] components = record.getClass().getRecordComponents();
         Object[] values = new Object[components.length];
         Class<?>[] types = new Class<?>[components.length];
