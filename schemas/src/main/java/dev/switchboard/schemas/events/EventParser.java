@@ -98,7 +98,7 @@ public final class EventParser {
         }
         if (bytes.length > maxBytes) {
             return new Rejected("Event too large: got " + bytes.length + " bytes, expected at most " + maxBytes
-                    + ". Put large content behind a URL or raise events.max_bytes");
+                    + ". Put large content behind a URL and send the link");
         }
         try {
             StandardCharsets.UTF_8.newDecoder()

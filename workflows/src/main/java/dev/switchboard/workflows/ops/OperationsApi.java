@@ -199,6 +199,11 @@ public final class OperationsApi {
                     result.put("redriven", false).put("error", "The record names no source topic");
                     continue;
                 }
+                if (DeadLetters.header(record.headers(), DeadLetters.TRUNCATED) != null) {
+                    result.put("redriven", false).put("error", "The record keeps only the first bytes of its original ("
+                            + DeadLetters.header(record.headers(), DeadLetters.ORIGINAL_BYTES) + " bytes); re-send the original from its source");
+                    continue;
+                }
                 ProducerRecord<byte[], byte[]> again = new ProducerRecord<>(target, record.key(), record.value());
                 again.headers().add("switchboard.redriven.from", (engine.deadLetterTopic() + "/" + partition.partition() + "/" + offset)
                         .getBytes(StandardCharsets.UTF_8));

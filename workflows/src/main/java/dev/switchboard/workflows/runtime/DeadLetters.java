@@ -18,6 +18,10 @@ public final class DeadLetters {
     public static final String SOURCE_PARTITION = "switchboard.dlq.source.partition";
     public static final String SOURCE_OFFSET = "switchboard.dlq.source.offset";
     public static final String TIME = "switchboard.dlq.time";
+    /** On a dead letter whose original was too large for the dead-letter topic: the original's size in bytes. */
+    public static final String ORIGINAL_BYTES = "switchboard.dlq.original.bytes";
+    /** {@code true} on a dead letter that keeps only the first bytes of its original; it cannot be re-driven. */
+    public static final String TRUNCATED = "switchboard.dlq.truncated";
 
     private static final int MAX_REASON = 2000;
 
@@ -41,6 +45,38 @@ public final class DeadLetters {
         if (traceparent != null) {
             record.headers().add(Tracing.HEADER, bytes(traceparent));
         }
+        return record;
+    }
+
+    /** True for a record made by {@link #record}. */
+    public static boolean isDeadLetter(ProducerRecord<byte[], byte[]> record) {
+        return record.headers().lastHeader(REASON) != null;
+    }
+
+    /**
+     * The same dead letter keeping only the first {@code keep} bytes of its original, for a dead-letter
+     * topic that refuses the whole (its {@code max.message.bytes} is smaller). The reason says so, and
+     * {@link #ORIGINAL_BYTES} and {@link #TRUNCATED} mark it, so nobody re-drives a fragment.
+     */
+    public static ProducerRecord<byte[], byte[]> truncated(ProducerRecord<byte[], byte[]> deadLetter, int keep, String why) {
+        byte[] value = deadLetter.value() == null ? new byte[0] : deadLetter.value();
+        String original = header(deadLetter.headers(), ORIGINAL_BYTES);
+        int originalBytes = original != null ? Integer.parseInt(original) : value.length;
+        byte[] kept = java.util.Arrays.copyOf(value, Math.min(keep, value.length));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(deadLetter.topic(), null, deadLetter.key(), kept);
+        for (Header header : deadLetter.headers()) {
+            if (!header.key().equals(REASON) && !header.key().equals(ORIGINAL_BYTES) && !header.key().equals(TRUNCATED)) {
+                record.headers().add(header);
+            }
+        }
+        String reason = header(deadLetter.headers(), REASON);
+        String note = " [original of " + originalBytes + " bytes cut to its first " + kept.length + ": " + why + "]";
+        if (reason != null && reason.contains(" [original of ")) {
+            reason = reason.substring(0, reason.indexOf(" [original of "));
+        }
+        record.headers().add(REASON, bytes((reason == null ? "" : reason) + note))
+                .add(ORIGINAL_BYTES, bytes(Integer.toString(originalBytes)))
+                .add(TRUNCATED, bytes("true"));
         return record;
     }
 

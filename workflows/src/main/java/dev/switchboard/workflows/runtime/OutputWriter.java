@@ -12,6 +12,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +23,25 @@ import org.slf4j.LoggerFactory;
  * can then commit its input offsets. While Kafka is unreachable it keeps trying (a broker outage is
  * not a reason to drop or skip anything) until the stage is stopped, in which case it throws and
  * nothing is committed.
+ *
+ * <p>A record Kafka refuses for good, because it is larger than its topic accepts, is not tried
+ * again as it is (that would block the stage forever): a dead letter is cut to its first 64 KiB
+ * (then to its headers alone), and any other record is replaced by what the stage's
+ * {@link Refusals} gives, normally its event's dead letter.
  */
 public final class OutputWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputWriter.class);
+    /** How much of an original a dead letter keeps when the dead-letter topic refuses all of it. */
+    static final int DEAD_LETTER_KEEP = 64 * 1024;
+
+    /** What a stage writes instead of a record Kafka refuses for good; null when it has nothing better. */
+    @FunctionalInterface
+    public interface Refusals {
+        Refusals NONE = (record, why) -> null;
+
+        ProducerRecord<byte[], byte[]> instead(ProducerRecord<byte[], byte[]> refused, String why);
+    }
 
     private final KafkaProducer<byte[], byte[]> producer;
 
@@ -48,6 +65,17 @@ public final class OutputWriter implements AutoCloseable {
      * @param running false once the stage is stopping; then a failed write gives up by throwing
      */
     public void writeAll(List<ProducerRecord<byte[], byte[]>> records, BooleanSupplier running) {
+        writeAll(records, running, Refusals.NONE);
+    }
+
+    /**
+     * Writes every record and waits for the acknowledgements; a record larger than its topic accepts
+     * is replaced (see the class comment) rather than tried again.
+     *
+     * @param running  false once the stage is stopping; then a failed write gives up by throwing
+     * @param refusals what to write instead of a record other than a dead letter that Kafka refuses for good
+     */
+    public void writeAll(List<ProducerRecord<byte[], byte[]>> records, BooleanSupplier running, Refusals refusals) {
         if (records.isEmpty()) {
             return;
         }
@@ -59,11 +87,14 @@ public final class OutputWriter implements AutoCloseable {
             }
             List<ProducerRecord<byte[], byte[]>> failed = new ArrayList<>();
             Exception last = null;
+            boolean replaced = false;
             for (int i = 0; i < futures.size(); i++) {
                 try {
                     futures.get(i).get();
                 } catch (ExecutionException e) {
-                    failed.add(pending.get(i));
+                    ProducerRecord<byte[], byte[]> instead = tooLarge(e.getCause()) ? instead(pending.get(i), e.getCause(), refusals) : null;
+                    replaced |= instead != null;
+                    failed.add(instead != null ? instead : pending.get(i));
                     last = e;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -76,9 +107,12 @@ public final class OutputWriter implements AutoCloseable {
             if (!running.getAsBoolean()) {
                 throw new IllegalStateException("Stopping with " + failed.size() + " outputs unwritten; offsets stay uncommitted", last);
             }
-            LOG.warn("Writing {} records failed (attempt {}), trying again: {}", failed.size(), attempt,
-                    last == null ? "" : last.getCause());
             pending = failed;
+            if (replaced) {
+                continue; // stand-ins go out at once: nothing to wait for
+            }
+            LOG.warn("Writing {} records failed (attempt {}), trying again: {}", failed.size(), attempt,
+                    last == null ? "" : String.valueOf(last.getCause()));
             try {
                 Thread.sleep(Math.min(5_000, 100L << Math.min(attempt, 6))); // backoff while Kafka is unreachable
             } catch (InterruptedException e) {
@@ -86,6 +120,30 @@ public final class OutputWriter implements AutoCloseable {
                 throw new IllegalStateException("Interrupted while writing outputs; offsets stay uncommitted", e);
             }
         }
+    }
+
+    private static boolean tooLarge(Throwable failure) {
+        return failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException;
+    }
+
+    /** The stand-in for a record too large for its topic, or null when there is none (then it is tried again). */
+    private static ProducerRecord<byte[], byte[]> instead(ProducerRecord<byte[], byte[]> refused, Throwable failure, Refusals refusals) {
+        int size = refused.value() == null ? 0 : refused.value().length;
+        String why = "larger than topic " + refused.topic() + " accepts (" + failure.getClass().getSimpleName() + ")";
+        ProducerRecord<byte[], byte[]> instead;
+        if (DeadLetters.isDeadLetter(refused)) {
+            boolean cut = DeadLetters.header(refused.headers(), DeadLetters.TRUNCATED) != null;
+            instead = size == 0 ? null : DeadLetters.truncated(refused, cut || size <= DEAD_LETTER_KEEP ? 0 : DEAD_LETTER_KEEP, why);
+        } else {
+            instead = refusals.instead(refused, "an output of " + size + " bytes is " + why);
+        }
+        if (instead == null) {
+            LOG.error("A record of {} bytes for topic {} is {} and has no stand-in; it is tried again until the topic's "
+                    + "max.message.bytes is raised", size, refused.topic(), why);
+        } else {
+            LOG.warn("A record of {} bytes for topic {} is {}; writing a stand-in to {} instead", size, refused.topic(), why, instead.topic());
+        }
+        return instead;
     }
 
     @Override

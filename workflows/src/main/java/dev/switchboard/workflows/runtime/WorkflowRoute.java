@@ -57,7 +57,7 @@ public final class WorkflowRoute extends RouteBuilder {
             return;
         }
         List<ProducerRecord<byte[], byte[]>> outputs = runner.process(KafkaBatch.inputs(exchanges));
-        writer.writeAll(outputs, running);
+        writer.writeAll(outputs, running, runner::refused);
         KafkaBatch.commit(exchanges);
         if (budget != null) {
             budget.afterBatch(workflow);

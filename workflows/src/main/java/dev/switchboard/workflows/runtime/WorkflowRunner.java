@@ -48,6 +48,8 @@ public final class WorkflowRunner implements AutoCloseable {
     private final List<CompiledStep> steps = new ArrayList<>();
     private final Map<String, Long> counters = new ConcurrentHashMap<>();
     private final Map<String, Template> templates = new ConcurrentHashMap<>();
+    /** The input each output of the current batch came from, to dead-letter it when Kafka refuses the output. */
+    private final Map<ProducerRecord<byte[], byte[]>, InputRecord> origins = Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     private volatile String reviewTopic = "switchboard.review";
     private volatile String auditTopic = "switchboard.audit";
     private final RunObserver observer;
@@ -100,6 +102,7 @@ public final class WorkflowRunner implements AutoCloseable {
 
     /** The records to write for this batch; never throws for a bad event. */
     public List<ProducerRecord<byte[], byte[]>> process(List<InputRecord> batch) {
+        origins.clear();
         Map<String, Long> before = Map.copyOf(counters);
         List<ProducerRecord<byte[], byte[]>> out = process(batch, new ArrayList<>());
         observer.batch(workflow.name(), batch.size(), delta(before, "skipped"), delta(before, "tasks"),
@@ -189,7 +192,7 @@ public final class WorkflowRunner implements AutoCloseable {
                     if (traceparent != null) {
                         record.headers().add(Tracing.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
                     }
-                    out.add(record);
+                    out.add(origin(record, run.input));
                     count("tasks");
                 }
                 run.span.setAttribute("switchboard.tasks", run.tasks.size());
@@ -232,7 +235,9 @@ public final class WorkflowRunner implements AutoCloseable {
             for (int i = 0; i < pending.size(); i++) {
                 Run run = pending.get(i);
                 StepOutcome outcome = outcomes.get(i);
-                out.addAll(ReviewRecords.audit(auditTopic, workflow.name(), step.spec().id(), run.eventId, calls(outcome)));
+                for (ProducerRecord<byte[], byte[]> audit : ReviewRecords.audit(auditTopic, workflow.name(), step.spec().id(), run.eventId, calls(outcome))) {
+                    out.add(origin(audit, run.input));
+                }
                 if (outcome instanceof StepOutcome.Completed completed) {
                     completedCount++;
                     completed.calls().forEach(call -> observer.modelCall(workflow.name(), step.spec().id(), call));
@@ -257,8 +262,8 @@ public final class WorkflowRunner implements AutoCloseable {
                     review.calls().forEach(call -> observer.modelCall(workflow.name(), step.spec().id(), call));
                     run.calls.addAll(review.calls());
                     run.failed = true; // held: it leaves the batch, and no task of it is written
-                    out.add(ReviewRecords.review(reviewTopic, workflow.name(), step.spec().id(), step.spec().type(), run.input,
-                            run.event, Map.copyOf(run.steps), review));
+                    out.add(origin(ReviewRecords.review(reviewTopic, workflow.name(), step.spec().id(), step.spec().type(), run.input,
+                            run.event, Map.copyOf(run.steps), review), run.input));
                     count("reviews");
                 }
             }
@@ -303,6 +308,28 @@ public final class WorkflowRunner implements AutoCloseable {
             return failed.calls();
         }
         return outcome instanceof StepOutcome.Review review ? review.calls() : List.of();
+    }
+
+    private ProducerRecord<byte[], byte[]> origin(ProducerRecord<byte[], byte[]> output, InputRecord input) {
+        origins.put(output, input);
+        return output;
+    }
+
+    /**
+     * What to write instead of an output of the last batch that Kafka refused for good (larger than its
+     * topic accepts): the dead letter of the event it came from, saying why. For {@link OutputWriter}.
+     */
+    public ProducerRecord<byte[], byte[]> refused(ProducerRecord<byte[], byte[]> output, String why) {
+        InputRecord input = origins.get(output);
+        if (input == null) {
+            return null;
+        }
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(1);
+        String step = DeadLetters.header(output.headers(), "switchboard.step");
+        deadLetter(out, input, step, "Output for topic " + output.topic() + " refused: " + why
+                + ". Make the task smaller (templates that copy large fields) or raise the topic's max.message.bytes");
+        observer.batch(workflow.name(), 0, 0, 0, 1, 0);
+        return out.get(0);
     }
 
     private void deadLetter(List<ProducerRecord<byte[], byte[]>> out, InputRecord input, String step, String reason) {
