@@ -9,10 +9,14 @@ import java.util.Set;
 
 /**
  * Decides whether an outbound URL may be called: http or https only, a host on the allow list, and
- * never a link-local address (cloud metadata at 169.254.169.254). Checked before every request,
- * including each redirect, so a URL from configuration cannot be bent elsewhere at run time.
+ * never a link-local address (cloud metadata at 169.254.169.254) nor a cloud metadata service
+ * outside that range. Checked before every request, including each redirect, so a URL from
+ * configuration cannot be bent elsewhere at run time.
  */
 public final class OutboundPolicy {
+
+    /** Metadata services outside the link-local range: AWS over IPv6 (fd00:ec2::254) and Alibaba Cloud. */
+    private static final Set<String> METADATA_ADDRESSES = Set.of("fd00:ec2:0:0:0:0:0:254", "100.100.100.200");
 
     private final Set<String> allowedHosts;
 
@@ -41,6 +45,10 @@ public final class OutboundPolicy {
                 if (address.isLinkLocalAddress() || address.isAnyLocalAddress() || address.isMulticastAddress()) {
                     return Optional.of("Refused link-local, wildcard or multicast address " + address.getHostAddress()
                             + " for host '" + host + "'");
+                }
+                if (METADATA_ADDRESSES.contains(address.getHostAddress())) {
+                    return Optional.of("Refused cloud metadata address " + address.getHostAddress() + " for host '" + host
+                            + "': instance credentials live there, whatever outbound.allowed_hosts says");
                 }
             }
         } catch (UnknownHostException e) {

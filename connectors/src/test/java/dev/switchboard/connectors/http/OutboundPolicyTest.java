@@ -47,7 +47,11 @@ class OutboundPolicyTest {
                 refused("cloud metadata address", Set.of("169.254.169.254"), "http://169.254.169.254/latest/meta-data", "link-local"),
                 refused("IPv6 link-local", Set.of("[fe80::1]"), "http://[fe80::1]/x", "link-local"),
                 refused("any-local address", Set.of("0.0.0.0"), "http://0.0.0.0/x", "0.0.0.0"),
-                refused("multicast address", Set.of("224.0.0.1"), "http://224.0.0.1/x", "multicast"));
+                refused("multicast address", Set.of("224.0.0.1"), "http://224.0.0.1/x", "multicast"),
+                refused("metadata address as one decimal number", Set.of("2852039166"), "http://2852039166/latest", "link-local"),
+                refused("metadata address mapped into IPv6", Set.of("[::ffff:169.254.169.254]"), "http://[::ffff:169.254.169.254]/x", "link-local"),
+                refused("AWS metadata over IPv6", Set.of("[fd00:ec2::254]"), "http://[fd00:ec2::254]/latest/meta-data", "cloud metadata"),
+                refused("Alibaba Cloud metadata", Set.of("100.100.100.200"), "http://100.100.100.200/latest/meta-data", "cloud metadata"));
     }
 
     @ParameterizedTest(name = "{0}")
