@@ -91,6 +91,46 @@ public final class Budgets {
         return state;
     }
 
+    /** The model or alias a step calls, and the estimate held against the budget until {@link #release}. */
+    public record Admission(String model, double reservedUsd) {
+    }
+
+    /**
+     * The model or alias for one event's call, holding {@code estimateUsd} against the budget while the
+     * call is in flight. Calls in flight count before their cost is known, so a flood of events that
+     * start together cannot spend past the budget: once the spend plus what is in flight reaches it,
+     * further events get the fallback. Under {@code pause} they keep the configured model (the route
+     * stops taking events after the batch).
+     */
+    public Admission admit(String workflow, String configured, double estimateUsd) {
+        Account account = accounts.get(workflow);
+        Options budget = account == null ? null : account.budget;
+        if (budget == null || budget.dailyUsd() == null) {
+            return new Admission(configured, 0);
+        }
+        synchronized (account) {
+            rollOver(account);
+            if (account.spent + account.reserved < budget.dailyUsd()) {
+                double held = Math.max(0, estimateUsd);
+                account.reserved += held;
+                return new Admission(configured, held);
+            }
+        }
+        state(workflow);
+        return new Admission(budget.pauses() ? configured : budget.fallbackModelOrDefault(), 0);
+    }
+
+    /** Lets go of what {@link #admit} held, once the call's real cost is {@link #record recorded}. */
+    public void release(String workflow, double reservedUsd) {
+        Account account = accounts.get(workflow);
+        if (account == null || reservedUsd <= 0) {
+            return;
+        }
+        synchronized (account) {
+            account.reserved = Math.max(0, account.reserved - reservedUsd);
+        }
+    }
+
     /** The model or alias to use instead of {@code configured}, given the workflow's state today. */
     public String modelFor(String workflow, String configured) {
         if (state(workflow) != State.FALLBACK) {
@@ -153,6 +193,8 @@ public final class Budgets {
         volatile Options budget;
         LocalDate day;
         double spent;
+        /** Estimates of calls in flight; not part of the day's spend. */
+        double reserved;
         State logged = State.WITHIN;
     }
 }

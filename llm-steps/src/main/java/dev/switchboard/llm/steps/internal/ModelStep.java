@@ -150,6 +150,28 @@ public abstract class ModelStep implements Step {
     }
 
     private StepOutcome runOne(StepInvocation invocation, String text, EmbeddedAnswer embeddedFirst) {
+        // what this event may cost is held against the workflow's budget while it is asked, so a batch
+        // of events that start together cannot all spend on the configured model
+        Budgets.Admission admission = models.budgets().admit(invocation.workflow(), settings.model(), estimatedCost(text));
+        try {
+            return runOne(invocation, text, embeddedFirst, admission.model());
+        } finally {
+            models.budgets().release(invocation.workflow(), admission.reservedUsd());
+        }
+    }
+
+    /** The most one call of the configured chain's first remote model may cost for this text: input estimate plus max_tokens. */
+    private double estimatedCost(String text) {
+        for (String model : models.chain(settings.model())) {
+            ModelDefinition definition = models.definition(model);
+            if (!definition.isEmbedded()) {
+                return definition.cost(text.length() / 3 + 256, definition.maxTokensOrDefault());
+            }
+        }
+        return 0;
+    }
+
+    private StepOutcome runOne(StepInvocation invocation, String text, EmbeddedAnswer embeddedFirst, String target) {
         Map<String, Object> annotations = new LinkedHashMap<>();
         if (!"off".equals(settings.injection())) {
             Optional<InjectionScreen.Finding> finding = models.injectionScreen().screen(text);
@@ -169,7 +191,6 @@ public abstract class ModelStep implements Step {
                 }
             }
         }
-        String target = models.budgets().modelFor(invocation.workflow(), settings.model());
         List<String> chain = models.chain(target);
         List<ModelCall> calls = new ArrayList<>();
         List<Map<String, Object>> candidates = new ArrayList<>();
