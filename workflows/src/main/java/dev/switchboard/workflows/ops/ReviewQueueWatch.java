@@ -33,6 +33,7 @@ public final class ReviewQueueWatch implements AutoCloseable {
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public ReviewQueueWatch(String bootstrapServers, Map<String, String> clientProperties, String topic) {
         Properties properties = new Properties();
@@ -48,6 +49,7 @@ public final class ReviewQueueWatch implements AutoCloseable {
 
     private void follow(Properties properties, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            this.consumer = consumer;
             List<PartitionInfo> partitions = List.of();
             while (running && partitions.isEmpty()) {
                 partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
@@ -95,6 +97,14 @@ public final class ReviewQueueWatch implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        KafkaConsumer<byte[], byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup(); // not an interrupt: the consumer then closes cleanly
+        }
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
