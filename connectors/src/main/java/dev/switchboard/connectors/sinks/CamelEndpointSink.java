@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sinks;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -99,7 +100,12 @@ public final class CamelEndpointSink implements SinkFactory<CamelEndpointSink.Op
     }
 
     @Override
-    public List<String> check(Options options, SinkEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, SinkEnvironment environment) {
         int given = (options.uri() != null ? 1 : 0) + (options.uriEnv() != null ? 1 : 0) + (options.uriFile() != null ? 1 : 0);
         if (given != 1) {
             return List.of((given == 0 ? "Missing endpoint at uri" : "Conflicting options at uri")

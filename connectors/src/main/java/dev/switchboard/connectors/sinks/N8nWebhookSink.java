@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sinks;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.http.HttpDelivery;
 import dev.switchboard.connectors.http.OutboundPolicy;
@@ -51,7 +52,12 @@ public final class N8nWebhookSink implements SinkFactory<N8nWebhookSink.Options>
     }
 
     @Override
-    public List<String> check(Options options, SinkEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, SinkEnvironment environment) {
         List<String> problems = new ArrayList<>(WebhookSink.checkUrl(options.url(), "url", environment, Redactor.none()));
         if (problems.isEmpty() && URI.create(options.url()).getPath() != null && URI.create(options.url()).getPath().contains("/webhook-test/")) {
             problems.add("Test URL at url: got a /webhook-test/ path, which n8n serves only while the editor listens. "

@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sinks;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,7 +92,12 @@ public final class PipedriveActivitySink implements SinkFactory<PipedriveActivit
     }
 
     @Override
-    public List<String> check(Options options, SinkEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, SinkEnvironment environment) {
         List<String> problems = new ArrayList<>(WebhookSink.checkUrl(baseUrl(options) + PATH, "base_url", environment, Redactor.none()));
         problems.addAll(Secret.check("token", options.tokenEnv(), options.tokenFile(), true, environment.baseDir(), environment::secret));
         if (options.activityType() != null && !options.activityType().matches("[a-z0-9_]+")) {

@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sinks;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.http.HttpDelivery;
 import dev.switchboard.connectors.http.OutboundPolicy;
@@ -82,7 +83,12 @@ public final class WebhookSink implements SinkFactory<WebhookSink.Options> {
     }
 
     @Override
-    public List<String> check(Options options, SinkEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, SinkEnvironment environment) {
         List<String> problems = new ArrayList<>(checkUrl(options.url(), "url", environment, Redactor.none()));
         problems.addAll(checkSigningSecret(options.secretEnv(), options.secretFile(), environment));
         if (options.body() != null) {

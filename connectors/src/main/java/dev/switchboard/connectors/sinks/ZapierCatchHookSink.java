@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sinks;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.http.HttpDelivery;
 import dev.switchboard.connectors.http.OutboundPolicy;
@@ -70,7 +71,12 @@ public final class ZapierCatchHookSink implements SinkFactory<ZapierCatchHookSin
     }
 
     @Override
-    public List<String> check(Options options, SinkEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, SinkEnvironment environment) {
         List<String> problems = new ArrayList<>();
         int given = (options.url() != null ? 1 : 0) + (options.urlEnv() != null ? 1 : 0) + (options.urlFile() != null ? 1 : 0);
         if (given != 1) {

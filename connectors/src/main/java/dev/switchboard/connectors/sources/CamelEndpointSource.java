@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sources;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -70,13 +71,18 @@ public final class CamelEndpointSource implements SourceFactory<CamelEndpointSou
     }
 
     @Override
-    public List<String> check(Options options, SourceEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, SourceEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, SourceEnvironment environment) {
         return CamelEndpointSink.checkUri(options.uri(), "uri", asSinkEnvironment(environment));
     }
 
     @Override
     public Source create(String name, Options options, SourceEnvironment environment) {
-        List<String> problems = check(options, environment);
+        List<String> problems = checkMessages(options, environment);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }

@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sources;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.sources.cdc.ChangeEventMapping;
 import dev.switchboard.connectors.sources.cdc.ChangeStreamSource;
@@ -167,7 +168,12 @@ public final class DebeziumPostgresSource implements SourceFactory<DebeziumPostg
     }
 
     @Override
-    public List<String> check(Options options, SourceEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, SourceEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, SourceEnvironment environment) {
         List<String> problems = new ArrayList<>();
         if (options.tables() == null || options.tables().isEmpty()) {
             problems.add("Missing tables at tables: expected at least one `schema.table` with its entity. Add e.g. "

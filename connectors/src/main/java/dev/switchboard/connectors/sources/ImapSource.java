@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sources;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.sources.mail.MailboxPoller;
 import dev.switchboard.connectors.sources.internal.SecretValue;
@@ -103,7 +104,12 @@ public final class ImapSource implements SourceFactory<ImapSource.Options> {
     }
 
     @Override
-    public List<String> check(Options options, SourceEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, SourceEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, SourceEnvironment environment) {
         List<String> problems = new ArrayList<>();
         String mode = afterProcessing(options);
         if ("move".equals(mode) && (options.moveTo() == null || options.moveTo().isBlank())) {

@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sources;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,7 +66,12 @@ public final class SendGridInboundSource implements SourceFactory<SendGridInboun
     }
 
     @Override
-    public List<String> check(Options options, SourceEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, SourceEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, SourceEnvironment environment) {
         List<String> problems = new ArrayList<>(WebhookSource.checkPath(path(options)));
         problems.addAll(WebhookSource.checkAuth(options.auth(), SCHEMES, Scheme.BASIC, "sendgrid-inbound", environment));
         return problems;

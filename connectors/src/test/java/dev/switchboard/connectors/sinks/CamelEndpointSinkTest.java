@@ -95,7 +95,7 @@ class CamelEndpointSinkTest {
         SinkEnvironment environment = environment(Set.of("file", "exec", "bean", "class", "language", "sql"));
 
         // when
-        List<String> problems = new CamelEndpointSink().check(options(uri), environment);
+        List<String> problems = messages(new CamelEndpointSink().check(options(uri), environment));
 
         // then
         assertThat(problems).singleElement().asString().startsWith("Refused Camel scheme").contains("even when listed");
@@ -104,7 +104,7 @@ class CamelEndpointSinkTest {
     @Test
     void should_report_scheme_when_it_is_not_in_camel_schemes() {
         // when
-        List<String> problems = new CamelEndpointSink().check(options("mock:tasks"), environment(Set.of("jms")));
+        List<String> problems = messages(new CamelEndpointSink().check(options("mock:tasks"), environment(Set.of("jms"))));
 
         // then
         assertThat(problems).singleElement().asString()
@@ -123,7 +123,7 @@ class CamelEndpointSinkTest {
     @Test
     void should_report_missing_component_when_its_jar_is_not_on_the_classpath() {
         // when
-        List<String> problems = new CamelEndpointSink().check(options("slack:#ops"), environment(Set.of("slack")));
+        List<String> problems = messages(new CamelEndpointSink().check(options("slack:#ops"), environment(Set.of("slack"))));
 
         // then
         assertThat(problems).singleElement().asString().contains("No Camel component for scheme 'slack'").contains("camel-slack");
@@ -135,9 +135,9 @@ class CamelEndpointSinkTest {
         SinkEnvironment environment = new SinkTesting.Environment(dir, Set.of("hooks.slack.com"), Map.of(), Set.of("mock"));
 
         // when
-        List<String> metadata = new CamelEndpointSink().check(options("mock:x?webhookUrl=RAW(http://169.254.169.254/latest)"), environment);
-        List<String> elsewhere = new CamelEndpointSink().check(options("mock:x?webhookUrl=https%3A%2F%2Fevil.example.com%2Fhook"), environment);
-        List<String> allowed = new CamelEndpointSink().check(options("mock:x?webhookUrl=https://hooks.slack.com/services/T0/B0/X"), environment);
+        List<String> metadata = messages(new CamelEndpointSink().check(options("mock:x?webhookUrl=RAW(http://169.254.169.254/latest)"), environment));
+        List<String> elsewhere = messages(new CamelEndpointSink().check(options("mock:x?webhookUrl=https%3A%2F%2Fevil.example.com%2Fhook"), environment));
+        List<String> allowed = messages(new CamelEndpointSink().check(options("mock:x?webhookUrl=https://hooks.slack.com/services/T0/B0/X"), environment));
 
         // then
         assertThat(metadata).singleElement().asString().contains("Refused URL in the Camel endpoint");
@@ -151,7 +151,7 @@ class CamelEndpointSinkTest {
         SinkEnvironment environment = new SinkTesting.Environment(dir, Set.of(), Map.of("CAMEL_URI", "jms:queue:x?password=hunter2"), Set.of());
 
         // when
-        List<String> problems = new CamelEndpointSink().check(new CamelEndpointSink.Options(null, "CAMEL_URI", null), environment);
+        List<String> problems = messages(new CamelEndpointSink().check(new CamelEndpointSink.Options(null, "CAMEL_URI", null), environment));
 
         // then
         assertThat(problems).isNotEmpty().allSatisfy(problem -> assertThat(problem).doesNotContain("hunter2").doesNotContain("queue:x"));
@@ -164,5 +164,9 @@ class CamelEndpointSinkTest {
 
     private SinkEnvironment environment(Set<String> camelSchemes) {
         return new SinkTesting.Environment(dir, Set.of(), Map.of(), camelSchemes);
+    }
+
+    private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {
+        return problems.stream().map(Object::toString).toList();
     }
 }

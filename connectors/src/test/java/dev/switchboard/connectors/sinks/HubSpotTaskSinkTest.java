@@ -234,7 +234,7 @@ class HubSpotTaskSinkTest {
         HubSpotTaskSink.Options options = new HubSpotTaskSink.Options(null, null, "https://api.hubapi.com", "Bad-Name", null, "ann@example.com", 5);
 
         // when
-        List<String> problems = new HubSpotTaskSink().check(options, environment());
+        List<String> problems = messages(new HubSpotTaskSink().check(options, environment()));
 
         // then
         assertThat(problems).hasSize(4);
@@ -247,7 +247,7 @@ class HubSpotTaskSinkTest {
     @Test
     void should_report_no_problem_when_options_are_valid() {
         // when
-        List<String> problems = new HubSpotTaskSink().check(options(null), environment());
+        List<String> problems = messages(new HubSpotTaskSink().check(options(null), environment()));
 
         // then
         assertThat(problems).isEmpty();
@@ -279,5 +279,9 @@ class HubSpotTaskSinkTest {
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder error(int status, String body) {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json;charset=utf-8").withBody(body);
+    }
+
+    private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {
+        return problems.stream().map(Object::toString).toList();
     }
 }

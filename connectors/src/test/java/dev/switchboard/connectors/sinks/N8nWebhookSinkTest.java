@@ -106,8 +106,8 @@ class N8nWebhookSinkTest {
     @Test
     void should_report_test_url_when_url_is_the_editor_test_webhook() {
         // when
-        List<String> problems = new N8nWebhookSink().check(
-                new N8nWebhookSink.Options(url("/webhook-test/switchboard-triage"), null, null, 5), environment());
+        List<String> problems = messages(new N8nWebhookSink().check(
+                new N8nWebhookSink.Options(url("/webhook-test/switchboard-triage"), null, null, 5), environment()));
 
         // then
         assertThat(problems).singleElement().asString().contains("Test URL at url").contains("/webhook/");
@@ -116,7 +116,7 @@ class N8nWebhookSinkTest {
     @Test
     void should_report_missing_secret_file_when_secret_file_does_not_exist() {
         // when
-        List<String> problems = new N8nWebhookSink().check(new N8nWebhookSink.Options(url(PATH), null, "missing", 5), environment());
+        List<String> problems = messages(new N8nWebhookSink().check(new N8nWebhookSink.Options(url(PATH), null, "missing", 5), environment()));
 
         // then
         assertThat(problems).singleElement().asString().contains("Missing secret at secret_file").contains("missing");
@@ -141,5 +141,9 @@ class N8nWebhookSinkTest {
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
         mac.update(prefix.getBytes(StandardCharsets.UTF_8));
         return Base64.getEncoder().encodeToString(mac.doFinal(body));
+    }
+
+    private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {
+        return problems.stream().map(Object::toString).toList();
     }
 }

@@ -232,7 +232,7 @@ class SalesforceTaskSinkTest {
                 "60", "Switchboard_Task_Id", null, null, "ann@example.com", 5);
 
         // when
-        List<String> problems = new SalesforceTaskSink().check(options, environment());
+        List<String> problems = messages(new SalesforceTaskSink().check(options, environment()));
 
         // then
         assertThat(problems).hasSize(5);
@@ -260,5 +260,9 @@ class SalesforceTaskSinkTest {
 
     private static ResponseDefinitionBuilder json(int status, String body) {
         return aResponse().withStatus(status).withHeader("Content-Type", "application/json;charset=UTF-8").withBody(body);
+    }
+
+    private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {
+        return problems.stream().map(Object::toString).toList();
     }
 }

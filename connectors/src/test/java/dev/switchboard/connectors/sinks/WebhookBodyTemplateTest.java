@@ -86,7 +86,7 @@ class WebhookBodyTemplateTest {
             "not json {{ task.title }}|Invalid JSON in body template at body"})
     void should_report_problem_when_body_template_is_wrong(String body, String message) {
         // when
-        List<String> problems = new WebhookSink().check(options(body), environment());
+        List<String> problems = messages(new WebhookSink().check(options(body), environment()));
 
         // then
         assertThat(problems).singleElement().asString().contains(message);
@@ -95,9 +95,9 @@ class WebhookBodyTemplateTest {
     @Test
     void should_report_no_problem_when_body_template_is_valid() {
         // when
-        List<String> problems = new WebhookSink().check(options("""
+        List<String> problems = messages(new WebhookSink().check(options("""
                 {"text": "{{ task.title }}", "n": {{ task.fields.confidence }}, "tags": ["{{ task.fields.label }}"]}
-                """), environment());
+                """), environment()));
 
         // then
         assertThat(problems).isEmpty();
@@ -115,5 +115,9 @@ class WebhookBodyTemplateTest {
 
     private SinkTesting.Environment environment() {
         return SinkTesting.Environment.of(dir, Set.of("127.0.0.1:" + receiver.getPort()), Map.of());
+    }
+
+    private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {
+        return problems.stream().map(Object::toString).toList();
     }
 }

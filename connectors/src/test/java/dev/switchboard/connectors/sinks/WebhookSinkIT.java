@@ -448,7 +448,7 @@ class WebhookSinkIT {
         WebhookSink.Options options = new WebhookSink.Options(url("/hook"), null, SECRET_NAME, 5);
 
         // when
-        List<String> problems = new WebhookSink().check(options, environment(Set.of(hostPort)));
+        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of(hostPort))));
 
         // then
         assertThat(problems).isEmpty();
@@ -460,7 +460,7 @@ class WebhookSinkIT {
         WebhookSink.Options options = options("https://n8n.example.org/webhook/triage");
 
         // when
-        List<String> problems = new WebhookSink().check(options, environment(Set.of("n8n.example.com")));
+        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of("n8n.example.com"))));
 
         // then
         assertThat(problems).singleElement().asString()
@@ -474,7 +474,7 @@ class WebhookSinkIT {
         WebhookSink.Options options = options("file:///etc/passwd");
 
         // when
-        List<String> problems = new WebhookSink().check(options, environment(Set.of(hostPort)));
+        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of(hostPort))));
 
         // then
         assertThat(problems).singleElement().asString().contains("Refused URL scheme 'file'");
@@ -486,7 +486,7 @@ class WebhookSinkIT {
         WebhookSink.Options options = options("http://169.254.169.254/latest/meta-data");
 
         // when
-        List<String> problems = new WebhookSink().check(options, environment(Set.of("169.254.169.254")));
+        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of("169.254.169.254"))));
 
         // then
         assertThat(problems).singleElement().asString().contains("link-local").contains("169.254.169.254");
@@ -498,7 +498,7 @@ class WebhookSinkIT {
         WebhookSink.Options options = options("http://exa mple.com/hook");
 
         // when
-        List<String> problems = new WebhookSink().check(options, environment(Set.of(hostPort)));
+        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of(hostPort))));
 
         // then
         assertThat(problems).singleElement().asString().contains("Invalid URL at url");
@@ -510,7 +510,7 @@ class WebhookSinkIT {
         WebhookSink.Options options = new WebhookSink.Options(url("/hook"), null, "UNSET_SECRET", 5);
 
         // when
-        List<String> problems = new WebhookSink().check(options, environment(Set.of(hostPort)));
+        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of(hostPort))));
 
         // then
         assertThat(problems).singleElement().asString()
@@ -567,5 +567,9 @@ class WebhookSinkIT {
         mac.init(new SecretKeySpec(key, "HmacSHA256"));
         mac.update(prefix);
         return mac.doFinal(body);
+    }
+
+    private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {
+        return problems.stream().map(Object::toString).toList();
     }
 }

@@ -38,7 +38,7 @@ class ZapierCatchHookSinkTest {
     @Test
     void should_report_no_problem_when_url_comes_from_environment_and_host_is_allowed() {
         // when
-        List<String> problems = new ZapierCatchHookSink().check(options("ZAPIER_URL", null), environment(Set.of("hooks.zapier.com"), HOOK_URL));
+        List<String> problems = messages(new ZapierCatchHookSink().check(options("ZAPIER_URL", null), environment(Set.of("hooks.zapier.com"), HOOK_URL)));
 
         // then
         assertThat(problems).isEmpty();
@@ -50,7 +50,7 @@ class ZapierCatchHookSinkTest {
         String wrong = "https://hooks.zapier.com/hooks/standard/1234567/s3cr3tkey/";
 
         // when
-        List<String> problems = new ZapierCatchHookSink().check(options("ZAPIER_URL", null), environment(Set.of("hooks.zapier.com"), wrong));
+        List<String> problems = messages(new ZapierCatchHookSink().check(options("ZAPIER_URL", null), environment(Set.of("hooks.zapier.com"), wrong)));
 
         // then
         assertThat(problems).singleElement().asString()
@@ -62,7 +62,7 @@ class ZapierCatchHookSinkTest {
     @Test
     void should_keep_hook_key_out_of_the_message_when_host_is_not_allowed() {
         // when
-        List<String> problems = new ZapierCatchHookSink().check(options("ZAPIER_URL", null), environment(Set.of("n8n.example.com"), HOOK_URL));
+        List<String> problems = messages(new ZapierCatchHookSink().check(options("ZAPIER_URL", null), environment(Set.of("n8n.example.com"), HOOK_URL)));
 
         // then
         assertThat(problems).singleElement().asString()
@@ -74,8 +74,8 @@ class ZapierCatchHookSinkTest {
     @Test
     void should_report_each_url_option_when_none_or_several_are_given() {
         // when
-        List<String> none = new ZapierCatchHookSink().check(new ZapierCatchHookSink.Options(null, null, null, null, null, 5), environment(Set.of(), HOOK_URL));
-        List<String> two = new ZapierCatchHookSink().check(new ZapierCatchHookSink.Options(HOOK_URL, "ZAPIER_URL", null, null, null, 5), environment(Set.of(), HOOK_URL));
+        List<String> none = messages(new ZapierCatchHookSink().check(new ZapierCatchHookSink.Options(null, null, null, null, null, 5), environment(Set.of(), HOOK_URL)));
+        List<String> two = messages(new ZapierCatchHookSink().check(new ZapierCatchHookSink.Options(HOOK_URL, "ZAPIER_URL", null, null, null, 5), environment(Set.of(), HOOK_URL)));
 
         // then
         assertThat(none).singleElement().asString().contains("Missing URL at url_env");
@@ -85,7 +85,7 @@ class ZapierCatchHookSinkTest {
     @Test
     void should_report_unset_variable_when_url_env_is_not_set() {
         // when
-        List<String> problems = new ZapierCatchHookSink().check(options("UNSET_URL", null), environment(Set.of("hooks.zapier.com"), HOOK_URL));
+        List<String> problems = messages(new ZapierCatchHookSink().check(options("UNSET_URL", null), environment(Set.of("hooks.zapier.com"), HOOK_URL)));
 
         // then
         assertThat(problems).singleElement().asString().contains("Missing secret at url_env").contains("UNSET_URL");
@@ -137,5 +137,9 @@ class ZapierCatchHookSinkTest {
 
     private SinkEnvironment environment(Set<String> hosts, String url) {
         return SinkTesting.Environment.of(dir, hosts, Map.of("ZAPIER_URL", url, "ZAPIER_SECRET", "zap-signing-secret"));
+    }
+
+    private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {
+        return problems.stream().map(Object::toString).toList();
     }
 }

@@ -28,7 +28,7 @@ class DebeziumPostgresSourceTest {
     }
 
     private List<String> problems(DebeziumPostgresSource.Options options) {
-        return FACTORY.check(options, new RecordingEnvironment(dir, Map.of("CRM_DB_PASSWORD", "s3cret")));
+        return messages(FACTORY.check(options, new RecordingEnvironment(dir, Map.of("CRM_DB_PASSWORD", "s3cret"))));
     }
 
     @Test
@@ -90,5 +90,9 @@ class DebeziumPostgresSourceTest {
                 .containsEntry("offset.storage.file.filename", dir.resolve("state/crm-database/offsets.dat").toString())
                 .containsEntry("heartbeat.interval.ms", "10000");
         assertThat(dir.resolve("state/crm-database")).isDirectory();
+    }
+
+    private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {
+        return problems.stream().map(Object::toString).toList();
     }
 }

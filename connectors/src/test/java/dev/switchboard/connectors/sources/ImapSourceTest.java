@@ -22,7 +22,7 @@ class ImapSourceTest {
     }
 
     private List<String> problems(ImapSource.Options options) {
-        return FACTORY.check(options, new RecordingEnvironment(dir, Map.of("IMAP_PASSWORD", "s3cret")));
+        return messages(FACTORY.check(options, new RecordingEnvironment(dir, Map.of("IMAP_PASSWORD", "s3cret"))));
     }
 
     @Test
@@ -57,5 +57,9 @@ class ImapSourceTest {
     void should_require_a_password_when_none_is_given() {
         assertThat(problems(options(null, null, null, null, null, null))).containsExactly(
                 "Missing secret at password_env: expected password_env (an environment variable) or password_file (a file) holding the mailbox password");
+    }
+
+    private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {
+        return problems.stream().map(Object::toString).toList();
     }
 }

@@ -17,8 +17,8 @@ class SourceChecksTest {
     Path dir;
 
     private List<String> freshdesk(WebhookAuth auth) {
-        return new FreshdeskSource().check(new FreshdeskSource.Options(null, null, auth, null, null),
-                new RecordingEnvironment(dir, Map.of("SET", "value", "WHSEC_BAD", "whsec_***")));
+        return messages(new FreshdeskSource().check(new FreshdeskSource.Options(null, null, auth, null, null),
+                new RecordingEnvironment(dir, Map.of("SET", "value", "WHSEC_BAD", "whsec_***"))));
     }
 
     private static WebhookAuth auth(String scheme, String env, String file) {
@@ -74,8 +74,12 @@ class SourceChecksTest {
 
     @Test
     void should_refuse_a_relative_path() {
-        assertThat(new ZendeskSource().check(new ZendeskSource.Options("webhooks/zendesk", null, auth(null, "SET", null), null, null),
-                new RecordingEnvironment(dir, Map.of("SET", "v"))))
+        assertThat(messages(new ZendeskSource().check(new ZendeskSource.Options("webhooks/zendesk", null, auth(null, "SET", null), null, null),
+                new RecordingEnvironment(dir, Map.of("SET", "v")))))
                 .containsExactly("Invalid path at path: got 'webhooks/zendesk', expected an absolute path such as /webhooks/zendesk");
+    }
+
+    private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {
+        return problems.stream().map(Object::toString).toList();
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.llm.steps;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.llm.embedded.TrainedHead;
@@ -98,7 +99,12 @@ public final class ClassifyStep implements StepFactory<ClassifyStep.Options> {
     }
 
     @Override
-    public List<String> check(Options options, StepEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, StepEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, StepEnvironment environment) {
         List<String> problems = new ArrayList<>();
         if (options.labels() != null && options.labels().size() < 2) {
             problems.add("Too few labels at labels: got " + options.labels().size()

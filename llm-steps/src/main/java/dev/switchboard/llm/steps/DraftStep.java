@@ -1,5 +1,6 @@
 package dev.switchboard.llm.steps;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
@@ -99,7 +100,12 @@ public final class DraftStep implements StepFactory<DraftStep.Options> {
     }
 
     @Override
-    public List<String> check(Options options, StepEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, StepEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, StepEnvironment environment) {
         List<String> problems = new ArrayList<>();
         try {
             KnowledgeBase.read(environment.baseDir().resolve(options.knowledgeBase()));

@@ -1,5 +1,6 @@
 package dev.switchboard.llm.steps;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.spi.LookupSource;
 import dev.switchboard.llm.steps.internal.FileLookupSource;
@@ -73,7 +74,12 @@ public final class EnrichStep implements StepFactory<EnrichStep.Options> {
     }
 
     @Override
-    public List<String> check(Options options, StepEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, StepEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, StepEnvironment environment) {
         List<String> problems = new ArrayList<>();
         if (options.lookups() != null) {
             options.lookups().forEach((name, lookup) -> {

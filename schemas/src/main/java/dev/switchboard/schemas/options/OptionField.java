@@ -14,20 +14,53 @@ import java.util.List;
  */
 public record OptionField(String key, RecordComponent component, Option option) {
 
+    /**
+     * The options of a record, in declaration order, with the options of its {@link OptionGroup groups}
+     * flattened in at the group's place.
+     */
+    @SuppressWarnings("unchecked")
     public static List<OptionField> of(Class<? extends Record> type) {
         List<OptionField> fields = new ArrayList<>();
         for (RecordComponent component : type.getRecordComponents()) {
-            Option option = component.getAnnotation(Option.class);
-            if (option == null) {
-                throw new IllegalStateException(type.getName() + "." + component.getName()
-                        + " has no @Option; every option needs a description");
+            if (isGroup(component)) {
+                fields.addAll(of((Class<? extends Record>) component.getType()));
+            } else {
+                fields.add(field(component));
             }
-            // @JsonProperty cannot target record components; javac puts it on the accessor and the field.
-            JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
-            String key = property != null && !property.value().isEmpty() ? property.value() : component.getName();
-            fields.add(new OptionField(key, component, option));
+        }
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (OptionField field : fields) {
+            if (!keys.add(field.key())) {
+                throw new IllegalStateException(type.getName() + " declares option '" + field.key()
+                        + "' twice (directly or through a group)");
+            }
         }
         return List.copyOf(fields);
+    }
+
+    /** True for a component marked {@link OptionGroup}: a record whose options are flattened into its parent's. */
+    public static boolean isGroup(RecordComponent component) {
+        if (component.getAnnotation(OptionGroup.class) == null && component.getAccessor().getAnnotation(OptionGroup.class) == null) {
+            return false;
+        }
+        if (!component.getType().isRecord()) {
+            throw new IllegalStateException(component.getDeclaringRecord().getName() + "." + component.getName()
+                    + " is an @OptionGroup but not a record");
+        }
+        return true;
+    }
+
+    /** The option a (non-group) component declares. */
+    public static OptionField field(RecordComponent component) {
+        Option option = component.getAnnotation(Option.class);
+        if (option == null) {
+            throw new IllegalStateException(component.getDeclaringRecord().getName() + "." + component.getName()
+                    + " has no @Option; every option needs a description");
+        }
+        // @JsonProperty cannot target record components; javac puts it on the accessor and the field.
+        JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
+        String key = property != null && !property.value().isEmpty() ? property.value() : component.getName();
+        return new OptionField(key, component, option);
     }
 
     public Type genericType() {

@@ -1,5 +1,6 @@
 package dev.switchboard.schemas.spi;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ public interface SinkFactory<O extends Record> {
     Class<O> optionsType();
 
     /** Checks beyond declared types and bounds (a URL whose host is not allowed, say). */
-    default List<String> check(O options, SinkEnvironment environment) {
+    default List<OptionProblem> check(O options, SinkEnvironment environment) {
         return List.of();
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.schemas.spi;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ public interface SourceFactory<O extends Record> {
     Class<O> optionsType();
 
     /** Checks beyond declared types and bounds (a secret that is not set, say). */
-    default List<String> check(O options, SourceEnvironment environment) {
+    default List<OptionProblem> check(O options, SourceEnvironment environment) {
         return List.of();
     }
 

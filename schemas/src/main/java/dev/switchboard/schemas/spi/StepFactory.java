@@ -1,5 +1,6 @@
 package dev.switchboard.schemas.spi;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ public interface StepFactory<O extends Record> {
      * Checks that need more than the options' declared types and bounds (two labels at least, a
      * model that exists). Each message follows the house shape and is reported at the step's path.
      */
-    default List<String> check(O options, StepEnvironment environment) {
+    default List<OptionProblem> check(O options, StepEnvironment environment) {
         return List.of();
     }
 

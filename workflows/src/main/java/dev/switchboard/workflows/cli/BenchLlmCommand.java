@@ -256,7 +256,7 @@ public final class BenchLlmCommand implements Callable<Integer> {
                 return type.isInstance(models) ? Optional.of(type.cast(models)) : Optional.empty();
             }
         };
-        List<String> problems = factory.check(options, environment);
+        var problems = factory.check(options, environment);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("The benchmark's classify step is invalid: " + problems);
         }

@@ -4,9 +4,10 @@ import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.schemas.Problem;
 import dev.switchboard.schemas.spi.SinkEnvironment;
 import dev.switchboard.schemas.spi.SinkFactory;
-import dev.switchboard.workflows.model.DidYouMean;
-import dev.switchboard.workflows.model.OptionsBinder;
-import dev.switchboard.workflows.model.Problems;
+import dev.switchboard.schemas.options.DidYouMean;
+import dev.switchboard.schemas.options.OptionProblem;
+import dev.switchboard.schemas.options.OptionsBinder;
+import dev.switchboard.schemas.options.Problems;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -158,8 +159,8 @@ public final class EngineConfigLoader {
                 }
                 Record options = binder.bind(factory.optionsType(), typed.getValueNode(), path + "." + type);
                 if (options != null) {
-                    for (String message : factory.check(options, sinkEnvironment)) {
-                        problems.add(typed.getValueNode(), path + "." + type, message.replaceFirst(" at ", " at " + path + "." + type + "."));
+                    for (OptionProblem problem : factory.check(options, sinkEnvironment)) {
+                        problems.add(typed.getValueNode(), path + "." + type, problem);
                     }
                     sinks.put(name, new EngineConfig.SinkSpec(name, type, factory, options));
                 }
@@ -188,8 +189,8 @@ public final class EngineConfigLoader {
                 }
                 Record options = binder.bind(factory.optionsType(), typed.getValueNode(), path + "." + type);
                 if (options != null) {
-                    for (String message : factory.check(options, sourceEnvironment)) {
-                        problems.add(typed.getValueNode(), path + "." + type, message.replaceFirst(" at ", " at " + path + "." + type + "."));
+                    for (OptionProblem problem : factory.check(options, sourceEnvironment)) {
+                        problems.add(typed.getValueNode(), path + "." + type, problem);
                     }
                     sources.put(name, new EngineConfig.SourceSpec(name, type, factory, options));
                 }

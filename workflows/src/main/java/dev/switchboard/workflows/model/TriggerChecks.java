@@ -1,5 +1,8 @@
 package dev.switchboard.workflows.model;
 
+import dev.switchboard.schemas.options.DidYouMean;
+import dev.switchboard.schemas.options.OptionsBinder;
+import dev.switchboard.schemas.options.Problems;
 import dev.switchboard.workflows.expr.CelExpression;
 import dev.switchboard.workflows.expr.Cron;
 import java.time.DateTimeException;

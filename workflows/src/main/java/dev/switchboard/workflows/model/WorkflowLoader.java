@@ -1,5 +1,9 @@
 package dev.switchboard.workflows.model;
 
+import dev.switchboard.schemas.options.DidYouMean;
+import dev.switchboard.schemas.options.OptionProblem;
+import dev.switchboard.schemas.options.OptionsBinder;
+import dev.switchboard.schemas.options.Problems;
 import dev.switchboard.llm.Budgets;
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.Problem;
@@ -47,8 +51,6 @@ public final class WorkflowLoader {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern STEP_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final int MAX_FILE_BYTES = 1024 * 1024;
-    /** The option a factory's check message names: "Too few labels at labels: ...", "... at examples.billng: ...". */
-    private static final Pattern FACTORY_PATH = Pattern.compile(" at ([A-Za-z0-9_.-]+)[:.;,]?(?:\\s|$)");
 
     private final StepTypes stepTypes;
     private final Function<Path, StepEnvironment> environments;
@@ -226,12 +228,8 @@ public final class WorkflowLoader {
                 Node optionsNode = keys.get(type).getValueNode();
                 Record options = binder.bind(factory.optionsType(), optionsNode, optionsPath);
                 if (options != null) {
-                    for (String message : factory.check(options, environment)) {
-                        // a factory names the option it complains about ("... at labels: ..."); report it at that option's line
-                        Matcher at = FACTORY_PATH.matcher(message);
-                        List<String> relative = at.find() ? List.of(at.group(1).split("\\.")) : List.of();
-                        problems.add(keyAt(optionsNode, relative), relative.isEmpty() ? optionsPath : optionsPath + "." + String.join(".", relative),
-                                message.replaceFirst(" at ", " at " + Matcher.quoteReplacement(optionsPath) + "."));
+                    for (OptionProblem problem : factory.check(options, environment)) {
+                        problems.add(optionsNode, optionsPath, problem);
                     }
                     steps.add(new StepSpec(id, when, type, factory, options, node.getStartMark().getLine() + 1));
                 }
@@ -329,21 +327,6 @@ public final class WorkflowLoader {
         }
         problems.add(tuple.getValueNode(), path, "Wrong type at " + path + ": got " + OptionsBinder.describe(tuple.getValueNode()) + ", expected text");
         return null;
-    }
-
-    /** The key node at a path of mapping keys below a node, or the deepest one found, or the node itself. */
-    private static Node keyAt(Node node, List<String> keys) {
-        Node current = node;
-        Node found = node;
-        for (String key : keys) {
-            NodeTuple tuple = tupleOf(current, key);
-            if (tuple == null) {
-                break;
-            }
-            found = tuple.getKeyNode();
-            current = tuple.getValueNode();
-        }
-        return found;
     }
 
     /** The value node at a path of mapping keys below a node, or the node itself when it is not there. */

@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.steps;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -67,7 +68,12 @@ public final class CrmLookupStep implements StepFactory<CrmLookupStep.Options> {
     }
 
     @Override
-    public List<String> check(Options options, StepEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, StepEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, StepEnvironment environment) {
         List<String> problems = new ArrayList<>();
         List<String> keys = KEYS.get(options.entity());
         if (keys != null && !keys.contains(options.byOrDefault())) {

@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.steps;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.schemas.ModelCall;
 import dev.switchboard.schemas.Task;
@@ -66,7 +67,12 @@ public final class TaskStep implements StepFactory<TaskStep.Options> {
     }
 
     @Override
-    public List<String> check(Options options, StepEnvironment environment) {
+    @SuppressWarnings("removal")
+    public List<OptionProblem> check(Options options, StepEnvironment environment) {
+        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
+    }
+
+    private List<String> checkMessages(Options options, StepEnvironment environment) {
         List<String> problems = new ArrayList<>();
         if (!environment.sinkNames().contains(options.sink())) {
             problems.add("Unknown sink at sink: got '" + options.sink() + "', expected one of "

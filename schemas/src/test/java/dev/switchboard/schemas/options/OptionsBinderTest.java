@@ -1,4 +1,4 @@
-package dev.switchboard.workflows.model;
+package dev.switchboard.schemas.options;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -98,7 +98,7 @@ class OptionsBinderTest {
         // when
         Sample sample = binder.bind(Sample.class, node, "opts");
 
-        // then defaults are applied by whoever reads the option, not invented here
+        // then an option without a declared default stays null: nothing is invented
         assertThat(problems.list()).isEmpty();
         assertThat(sample.name()).isEqualTo("demo");
         assertThat(sample.count()).isNull();

@@ -1,4 +1,4 @@
-package dev.switchboard.workflows.model;
+package dev.switchboard.schemas.options;
 
 import java.util.Collection;
 import java.util.Optional;

@@ -1,9 +1,11 @@
-package dev.switchboard.workflows.model;
+package dev.switchboard.schemas.options;
 
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionField;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.io.StringReader;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -66,15 +71,30 @@ public final class OptionsBinder {
                 problems.add(tuple.getKeyNode(), join(path, key), "Duplicate key '" + key + "' at " + path + ". Keep one");
             }
         }
-        Object[] values = new Object[fields.size()];
-        for (int i = 0; i < fields.size(); i++) {
-            OptionField field = fields.get(i);
+        R record = construct(type, node, given, path);
+        return problems.size() > before ? null : record;
+    }
+
+    /** Builds the record from the given keys, its groups from the same keys, applying each option's declared default. */
+    @SuppressWarnings("unchecked")
+    private <R extends Record> R construct(Class<R> type, Node node, Map<String, NodeTuple> given, String path) {
+        RecordComponent[] components = type.getRecordComponents();
+        Object[] values = new Object[components.length];
+        int before = problems.size();
+        for (int i = 0; i < components.length; i++) {
+            if (OptionField.isGroup(components[i])) {
+                values[i] = construct((Class<? extends Record>) components[i].getType(), node, given, path);
+                continue;
+            }
+            OptionField field = OptionField.field(components[i]);
             NodeTuple tuple = given.get(field.key());
             String fieldPath = join(path, field.key());
             if (tuple == null || isNull(tuple.getValueNode())) {
                 if (field.option().required()) {
                     problems.add(tuple == null ? node : tuple.getKeyNode(), fieldPath, "Missing required option '" + field.key()
                             + "' at " + path + ". " + field.option().description());
+                } else if (!field.option().defaultValue().isEmpty()) {
+                    values[i] = defaultValue(field, fieldPath);
                 }
                 continue;
             }
@@ -85,7 +105,7 @@ public final class OptionsBinder {
         }
         try {
             Constructor<R> constructor = type.getDeclaredConstructor(
-                    Arrays.stream(type.getRecordComponents()).map(c -> c.getType()).toArray(Class<?>[]::new));
+                    Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
             constructor.setAccessible(true);
             return constructor.newInstance(values);
         } catch (InvocationTargetException e) {
@@ -94,6 +114,25 @@ public final class OptionsBinder {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot construct " + type.getName(), e);
         }
+    }
+
+    /** The declared default, bound like a value written in the file: the one place a default lives. */
+    private Object defaultValue(OptionField field, String path) {
+        String text = field.option().defaultValue();
+        Class<?> raw = field.rawType();
+        Node node;
+        if (List.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw) || raw.isRecord()) {
+            node = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+        } else {
+            node = new ScalarNode(Tag.STR, text, null, null, DumperOptions.ScalarStyle.PLAIN);
+        }
+        Problems own = new Problems("(default)");
+        Object value = new OptionsBinder(own, (option, v, n, p) -> { }).value(field.genericType(), field.option(), node, path);
+        if (!own.isEmpty()) {
+            throw new IllegalStateException("The declared default of " + field.component().getDeclaringRecord().getName() + "."
+                    + field.component().getName() + " is invalid: " + own.list());
+        }
+        return value;
     }
 
     @SuppressWarnings("unchecked")
@@ -185,11 +224,11 @@ public final class OptionsBinder {
         return null;
     }
 
-    static boolean isNull(Node node) {
+    public static boolean isNull(Node node) {
         return node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
     }
 
-    static String describe(Node node) {
+    public static String describe(Node node) {
         if (node instanceof MappingNode) {
             return "a mapping";
         }
@@ -228,11 +267,11 @@ public final class OptionsBinder {
         return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
     }
 
-    static String join(String path, String key) {
+    public static String join(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    static String abbreviate(String text) {
+    public static String abbreviate(String text) {
         return text.length() > 80 ? text.substring(0, 80) + "…" : text;
     }
 }
