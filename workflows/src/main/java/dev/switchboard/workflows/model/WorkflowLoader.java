@@ -152,14 +152,16 @@ public final class WorkflowLoader {
             return null;
         }
         if (budget.pauses()) {
-            if (budget.fallbackModel() != null) {
-                problems.add(tupleOf(tuple.getValueNode(), "fallback_model").getKeyNode(), "budget.fallback_model",
+            // fallback_model has a default; only one written in the file is unused
+            NodeTuple written = tupleOf(tuple.getValueNode(), "fallback_model");
+            if (written != null) {
+                problems.add(written.getKeyNode(), "budget.fallback_model",
                         "Unused option at budget.fallback_model: got '" + budget.fallbackModel() + "', but on_exceed is pause."
                                 + " Remove fallback_model, or set on_exceed: fallback");
             }
             return budget;
         }
-        String fallback = budget.fallbackModelOrDefault();
+        String fallback = budget.fallbackModel();
         environment.service(ModelRegistry.class).ifPresent(models -> {
             if (!models.contains(fallback)) {
                 Node at = tupleOf(tuple.getValueNode(), "fallback_model") == null ? tuple.getKeyNode()
