@@ -75,7 +75,7 @@ class InboundEmailWebhooksTest {
                  "thread_id": "<20260301090000.1000@support.example.net>",
                  "from": "\\"Lind, Erik\\" <erik.lind@example.com>",
                  "to": ["Support <support@inbound.example.net>"],
-                 "cc": ["billing@example.com", "\\"Ana Lima\\" <ana.lima@example.com>"],
+                 "cc": ["billing@example.com", "Ana Lima <ana.lima@example.com>"],
                  "subject": "Re: Refund for order 5521",
                  "text": "Hi, the refund has still not arrived. The receipt is attached.\\n\\nErik\\n",
                  "attachments": [{"name": "receipt-5521.pdf", "content_type": "application/pdf", "size": 32}]}"""));

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * aimed at the model, role switches, attempts to close the data block), then, for texts that speak
  * about instructions, prompts or roles at all, the embedding similarity (all-MiniLM-L6-v2,
  * in-process) to known injection phrasings. The pre-filter keeps ordinary tickets free of the
- * embedding cost.
+ * embedding cost. Every pattern does a bounded amount of work from each position, so screening is
+ * linear in the length of the text.
  */
 public final class InjectionScreen {
 
@@ -25,7 +26,8 @@ public final class InjectionScreen {
             Pattern.compile("(?i)\\b(you are now|from now on you|act as|pretend (to be|you are)|new instructions?:|system prompt|developer mode|jailbreak)"),
             Pattern.compile("(?i)\\b(label|classify|categori[sz]e|mark|score|rate) (this|it|the ticket|me)\\b.{0,15}\\b(as|with)\\b"),
             Pattern.compile("(?i)</?(text|system|instructions?|assistant)>"),
-            Pattern.compile("(?i)^\\s*(system|assistant)\\s*:", Pattern.MULTILINE),
+            // horizontal space only: \\s* crossed line ends, so every line start rescanned the rest of the text
+            Pattern.compile("(?i)^\\h*+(system|assistant)\\h*+:", Pattern.MULTILINE),
             Pattern.compile("(?i)\\b(reveal|print|show|repeat) (your|the) (system )?(prompt|instructions)"));
 
     private static final Pattern CUES = Pattern.compile(

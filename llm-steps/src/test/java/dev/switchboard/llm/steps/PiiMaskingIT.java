@@ -48,4 +48,33 @@ class PiiMaskingIT {
                     .containsEntry("email", "jane.doe@example.com").containsEntry("amount", 120.5);
         }
     }
+
+    @Test
+    void should_keep_dates_and_amounts_as_they_are_when_extracting_them_from_masked_text() {
+        // given a model that copies what follows "due " and "amount " in the text it sees
+        try (ModelSimulator model = ModelSimulator.start().answers(request -> {
+                 String due = request.user().replaceAll("(?s).*due (\\S+?)[,.].*", "$1");
+                 String amount = request.user().replaceAll("(?s).*amount (\\d[\\d ]*\\.\\d\\d).*", "$1").replace(" ", "");
+                 return "{\"due_date\":\"" + due + "\",\"amount\":" + amount + ",\"confidence\":0.9}";
+             });
+             ModelRegistry models = new ModelRegistry(Map.of("sim",
+                     ModelDefinition.builder().baseUrl(model.baseUrl()).model("sim").retries(0).build()))) {
+            ExtractStep factory = new ExtractStep();
+            ExtractStep.Options options = new ExtractStep.Options("{{ event.data.body }}", Map.of(
+                    "due_date", new ExtractStep.Field("date", "when the invoice is due", true, null),
+                    "amount", new ExtractStep.Field("number", "the amount", true, null)),
+                    null, "sim", null, null, "off", null, true, "off");
+            var environment = TestInvocations.environment(models, dir);
+            String text = "Invoice INV-7 from jane.doe@example.com: amount 1 250 000.00 EUR, due 2024-06-30, call +33 6 12 34 56 78.";
+
+            // when
+            StepOutcome outcome = factory.create("invoice", options, environment).run(List.of(TestInvocations.of("wf", "e1", text))).get(0);
+
+            // then the model saw the date and the amount, and the answer passed validation
+            assertThat(model.requests()).isNotEmpty().allSatisfy(request -> assertThat(request.body())
+                    .contains("2024-06-30", "1 250 000.00", "[EMAIL_1]", "[PHONE_1]").doesNotContain("12 34 56 78"));
+            assertThat(outcome).isInstanceOfSatisfying(StepOutcome.Completed.class, completed -> assertThat(completed.output())
+                    .containsEntry("due_date", "2024-06-30").containsEntry("amount", 1250000.0));
+        }
+    }
 }

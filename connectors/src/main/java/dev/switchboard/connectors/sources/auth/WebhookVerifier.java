@@ -171,7 +171,11 @@ public final class WebhookVerifier {
             return missing(signature == null ? "X-Zendesk-Webhook-Signature header" : "X-Zendesk-Webhook-Signature-Timestamp header",
                     "use the webhook's signing secret from Zendesk Admin Center");
         }
-        byte[] given = base64(signature);
+        String encoded = signature.trim();
+        byte[] given = base64(encoded);
+        if (given != null && !canonical(encoded, given)) {
+            return notCanonical("X-Zendesk-Webhook-Signature");
+        }
         if (given == null || !MessageDigest.isEqual(given, hmac(timestamp.getBytes(StandardCharsets.UTF_8), request.body()))) {
             return invalid("X-Zendesk-Webhook-Signature");
         }
@@ -181,8 +185,9 @@ public final class WebhookVerifier {
         } catch (DateTimeParseException e) {
             return new Refused(401, "Invalid X-Zendesk-Webhook-Signature-Timestamp: expected an ISO-8601 time such as 2024-04-17T17:18:10Z");
         }
-        // Zendesk signs no delivery id; the signature is unique to (timestamp, body), so it identifies the delivery.
-        return fresh(at, "zendesk:" + signature, "this signature");
+        // Zendesk signs no delivery id; the signature is unique to (timestamp, body), so it identifies the
+        // delivery. Keyed on the bytes, not the text, so that no other spelling of them counts as new.
+        return fresh(at, "zendesk:" + at + ":" + HexFormat.of().formatHex(given), "this signature");
     }
 
     private Verdict standardWebhooks(HttpIngress.Request request) {
@@ -201,16 +206,20 @@ public final class WebhookVerifier {
         }
         byte[] expected = hmac((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8), request.body());
         boolean match = false;
+        boolean notCanonical = false;
         for (String candidate : signatures.trim().split(" +")) {
             int comma = candidate.indexOf(',');
             if (comma > 0 && candidate.substring(0, comma).equals("v1")) {
-                byte[] given = base64(candidate.substring(comma + 1));
+                String encoded = candidate.substring(comma + 1);
+                byte[] given = base64(encoded);
+                boolean canonical = given != null && canonical(encoded, given);
+                notCanonical |= given != null && !canonical;
                 // No early exit: every candidate is compared, so timing says nothing about which matched.
-                match |= given != null && MessageDigest.isEqual(given, expected);
+                match |= canonical && MessageDigest.isEqual(given, expected);
             }
         }
         if (!match) {
-            return invalid("webhook-signature");
+            return notCanonical ? notCanonical("webhook-signature") : invalid("webhook-signature");
         }
         return fresh(Instant.ofEpochSecond(seconds), "standard-webhooks:" + id, "webhook-id '" + printable(id) + "'");
     }
@@ -315,6 +324,20 @@ public final class WebhookVerifier {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * Whether {@code encoded} is the one spelling of {@code bytes}: a lenient decoder also reads it
+     * without its '=' and with the unused low bits of its last character set, so a captured signature
+     * could otherwise be sent again, spelled anew, up to seven more times.
+     */
+    private static boolean canonical(String encoded, byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes).equals(encoded);
+    }
+
+    private Refused notCanonical(String what) {
+        return new Refused(401, "Invalid " + what + ": expected canonical base64 (padded with '=', no stray bits in the last character), "
+                + "as the sender encodes it; a signature spelled another way is refused so that it cannot replay a request");
     }
 
     private static byte[] base64(String text) {

@@ -1,5 +1,9 @@
 package dev.switchboard.connectors.sources.internal;
 
+import jakarta.mail.internet.AddressException;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeUtility;
+import java.io.UnsupportedEncodingException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -9,47 +13,39 @@ import java.util.regex.Pattern;
 public final class MailAddresses {
 
     private static final Pattern MESSAGE_ID = Pattern.compile("<[^<>\\s]+>");
+    /** RFC 5322 specials: a display name holding one is quoted. */
+    private static final Pattern SPECIALS = Pattern.compile("[()<>\\[\\]:;@\\\\,.\"]");
 
     private MailAddresses() {
     }
 
     /**
-     * Splits an address list ({@code "Doe, Jane" <jane@example.com>, bob@example.com}) at the commas
-     * that separate addresses, not those inside quotes, angle brackets or comments.
+     * The addresses of an address-list header (To, Cc), parsed by jakarta.mail before any encoded word
+     * (RFC 2047) is decoded, so that a display name encoded with a comma ({@code =?UTF-8?Q?Doe=2C_Jane?=})
+     * stays one address. Each comes out as {@code address} or {@code name <address>}, the decoded name
+     * quoted when it holds a comma or another special ({@code "Doe, Jane" <jane@example.com>}), so the
+     * entry reads back as one address; a group's members are listed, an empty group adds none.
      */
     public static List<String> split(String header) {
         List<String> addresses = new ArrayList<>();
-        if (header == null) {
+        if (header == null || header.isBlank()) {
             return addresses;
         }
-        StringBuilder current = new StringBuilder();
-        boolean quoted = false;
-        int angle = 0;
-        int comment = 0;
-        for (int i = 0; i < header.length(); i++) {
-            char c = header.charAt(i);
-            if (c == '\\' && i + 1 < header.length()) {
-                current.append(c).append(header.charAt(++i));
-                continue;
+        try {
+            for (InternetAddress address : InternetAddress.parseHeader(MimeUtility.unfold(header), false)) {
+                if (address.isGroup()) {
+                    for (InternetAddress member : address.getGroup(false)) {
+                        add(addresses, member);
+                    }
+                } else {
+                    add(addresses, address);
+                }
             }
-            if (c == '"' && comment == 0) {
-                quoted = !quoted;
-            } else if (!quoted && c == '(') {
-                comment++;
-            } else if (!quoted && c == ')' && comment > 0) {
-                comment--;
-            } else if (!quoted && comment == 0 && c == '<') {
-                angle++;
-            } else if (!quoted && comment == 0 && c == '>' && angle > 0) {
-                angle--;
-            } else if (c == ',' && !quoted && angle == 0 && comment == 0) {
-                add(addresses, current);
-                current.setLength(0);
-                continue;
-            }
-            current.append(c);
+        } catch (AddressException e) {
+            // a header no parser reads still names someone: one entry, rather than none
+            addresses.clear();
+            addresses.add(decoded(header).replaceAll("\\s+", " ").trim());
         }
-        add(addresses, current);
         return addresses;
     }
 
@@ -82,10 +78,24 @@ public final class MailAddresses {
         return replyTo.isEmpty() ? messageId : replyTo.get(0);
     }
 
-    private static void add(List<String> addresses, StringBuilder text) {
-        String address = text.toString().replaceAll("\\s+", " ").trim();
-        if (!address.isEmpty()) {
-            addresses.add(address);
+    private static void add(List<String> addresses, InternetAddress address) {
+        String mailbox = address.getAddress() == null ? "" : address.getAddress().trim();
+        if (mailbox.isEmpty()) {
+            return;
+        }
+        String name = address.getPersonal();
+        addresses.add(name == null || name.isBlank() ? mailbox : phrase(name.trim()) + " <" + mailbox + ">");
+    }
+
+    private static String phrase(String name) {
+        return SPECIALS.matcher(name).find() ? "\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : name;
+    }
+
+    private static String decoded(String text) {
+        try {
+            return MimeUtility.decodeText(MimeUtility.unfold(text));
+        } catch (UnsupportedEncodingException e) {
+            return text;
         }
     }
 }

@@ -37,7 +37,7 @@ public final class MimeEmail {
         walk(message, body, 0);
         List<String> ids = MailAddresses.messageIds(header(message, "Message-ID"));
         return new Email(ids.isEmpty() ? null : ids.get(0), header(message, "In-Reply-To"), header(message, "References"),
-                header(message, "From"), MailAddresses.split(header(message, "To")), MailAddresses.split(header(message, "Cc")),
+                header(message, "From"), MailAddresses.split(rawHeader(message, "To")), MailAddresses.split(rawHeader(message, "Cc")),
                 header(message, "Subject"), body.text, body.html, body.attachments);
     }
 
@@ -157,15 +157,20 @@ public final class MimeEmail {
 
     /** A header's first value, unfolded and with encoded words decoded; null when absent. */
     private static String header(Message message, String name) throws MessagingException {
-        String[] values = message.getHeader(name);
-        if (values == null || values.length == 0 || values[0] == null) {
+        String unfolded = rawHeader(message, name);
+        if (unfolded == null) {
             return null;
         }
-        String unfolded = MimeUtility.unfold(values[0]);
         try {
             return MimeUtility.decodeText(unfolded).trim();
         } catch (UnsupportedEncodingException e) {
             return unfolded.trim();
         }
+    }
+
+    /** A header's first value, unfolded, encoded words as they are: address lists are split before their names are decoded. */
+    private static String rawHeader(Message message, String name) throws MessagingException {
+        String[] values = message.getHeader(name);
+        return values == null || values.length == 0 || values[0] == null ? null : MimeUtility.unfold(values[0]);
     }
 }

@@ -11,6 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -234,6 +237,78 @@ class WebhookVerifierTest {
 
         // then
         assertThat(again).extracting(verdict -> ((WebhookVerifier.Refused) verdict).status()).isEqualTo(409);
+    }
+
+    @Test
+    void should_accept_a_captured_zendesk_request_once_when_its_signature_is_spelled_seven_other_ways() {
+        // given a captured request, accepted once
+        WebhookVerifier verifier = verifier(Scheme.ZENDESK, ReplayGuard.inMemory(CLOCK));
+        String ts = NOW.toString();
+        String signature = Signatures.zendesk(SECRET, ts, BODY);
+        assertThat(verifier.verify(zendesk(ts, signature, BODY).build(), name -> null))
+                .isInstanceOfSatisfying(WebhookVerifier.Verified.class, verified -> verified.reservation().commit());
+
+        // when the other spellings of the same 32 bytes that a lenient decoder reads are sent
+        List<String> variants = sameBytesOtherSpellings(signature);
+        assertThat(variants).hasSize(7).doesNotContain(signature)
+                .allSatisfy(variant -> assertThat(Base64.getDecoder().decode(variant)).isEqualTo(Base64.getDecoder().decode(signature)));
+        List<WebhookVerifier.Verdict> verdicts = variants.stream()
+                .map(variant -> verifier.verify(zendesk(ts, variant, BODY).build(), name -> null)).toList();
+
+        // then none is accepted again
+        assertThat(verdicts).allSatisfy(verdict -> assertThat(verdict).isInstanceOfSatisfying(WebhookVerifier.Refused.class,
+                refused -> assertThat(refused.reason()).contains("canonical base64")));
+    }
+
+    @Test
+    void should_refuse_with_409_when_a_zendesk_request_is_replayed_with_spaces_around_its_signature() {
+        // given
+        WebhookVerifier verifier = verifier(Scheme.ZENDESK, ReplayGuard.inMemory(CLOCK));
+        String ts = NOW.toString();
+        String signature = Signatures.zendesk(SECRET, ts, BODY);
+        ((WebhookVerifier.Verified) verifier.verify(zendesk(ts, signature, BODY).build(), name -> null)).reservation().commit();
+
+        // when
+        WebhookVerifier.Verdict again = verifier.verify(zendesk(ts, " " + signature + " ", BODY).build(), name -> null);
+
+        // then
+        assertThat(again).isEqualTo(new WebhookVerifier.Refused(409, "Replayed delivery: this signature was already accepted (or is being processed)"));
+    }
+
+    @Test
+    void should_refuse_with_401_when_a_standard_webhooks_signature_is_not_canonical_base64() {
+        // given a first delivery, never seen before, whose signature drops the padding
+        WebhookVerifier verifier = verifier(Scheme.STANDARD_WEBHOOKS, ReplayGuard.inMemory(CLOCK));
+        String signature = Signatures.standardWebhooks(WHSEC, "msg_1", NOW_S, BODY);
+        assertThat(signature).endsWith("=");
+
+        // when
+        WebhookVerifier.Verdict verdict = verifier.verify(standard("msg_1", NOW_S, signature.substring(0, signature.length() - 1), BODY).build(),
+                name -> null);
+
+        // then
+        assertThat(verdict).isInstanceOfSatisfying(WebhookVerifier.Refused.class, refused -> {
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.reason()).startsWith("Invalid webhook-signature: expected canonical base64");
+        });
+    }
+
+    /**
+     * An HMAC-SHA256 in base64 is 43 characters and one '=': the last character carries 2 unused bits
+     * and the padding may be left out, so 8 strings decode to the same bytes in a lenient decoder.
+     */
+    private static List<String> sameBytesOtherSpellings(String canonical) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        assertThat(canonical).hasSize(44).endsWith("=");
+        int last = alphabet.indexOf(canonical.charAt(42));
+        List<String> spellings = new ArrayList<>();
+        for (int unused = 0; unused < 4; unused++) {
+            String stem = canonical.substring(0, 42) + alphabet.charAt((last & ~3) | unused);
+            spellings.add(stem + "=");
+            spellings.add(stem);
+        }
+        spellings.remove(canonical);
+        return spellings;
     }
 
     @Test

@@ -73,4 +73,23 @@ class MimeEmailTest {
                         org.assertj.core.groups.Tuple.tuple("part-2", "image/png"));
         assertThat(email.attachments().get(1).size()).isEqualTo(8);
     }
+
+    @Test
+    void should_keep_one_address_per_recipient_when_an_encoded_display_name_holds_a_comma() throws Exception {
+        // when
+        Email email = read("""
+                From: a@example.com
+                To: =?UTF-8?Q?Doe=2C_Jane?= <jane@example.com>, =?UTF-8?B?TcO8bGxlciwgSGFucw==?=
+                 <hans@example.de>
+                Cc: undisclosed-recipients:;
+                Subject: two recipients
+                Content-Type: text/plain; charset=UTF-8
+
+                hi
+                """);
+
+        // then
+        assertThat(email.to()).containsExactly("\"Doe, Jane\" <jane@example.com>", "\"Müller, Hans\" <hans@example.de>");
+        assertThat(email.cc()).isEmpty();
+    }
 }
