@@ -91,9 +91,9 @@ public final class Demo {
             out.println("  broker    " + engine.bootstrapServers());
             String tickets = Files.readString(examples.resolve("data/tickets.jsonl"));
             String bad = Files.readString(examples.resolve("data/bad-events.jsonl"));
-            int events = EventPublisher.publish(engine.bootstrapServers(), Map.of(), workflow.on().topicOrDefault(), new StringReader(tickets));
-            int badEvents = EventPublisher.publish(engine.bootstrapServers(), Map.of(), workflow.on().topicOrDefault(), new StringReader(bad));
-            out.println("  published " + events + " ticket events and " + badEvents + " broken events to " + workflow.on().topicOrDefault());
+            int events = EventPublisher.publish(engine.bootstrapServers(), Map.of(), workflow.on().topic(), new StringReader(tickets));
+            int badEvents = EventPublisher.publish(engine.bootstrapServers(), Map.of(), workflow.on().topic(), new StringReader(bad));
+            out.println("  published " + events + " ticket events and " + badEvents + " broken events to " + workflow.on().topic());
             long deadline = System.nanoTime() + timeout.toNanos();
             String stage = "workflow." + workflow.name();
             while (true) {

@@ -130,7 +130,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
             String liveName = live == null ? variant.name() : live;
             Replay replay = new Replay(new Replay.Cluster(servers, engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties(),
-                    engineConfig.topics().tasksOrDefault(), engineConfig.topics().auditOrDefault()), environment);
+                    engineConfig.topics().tasks(), engineConfig.topics().audit()), environment);
             ProgressBar bar = new ProgressBar(err, "replay " + variant.name());
             ReplayReport report = replay.run(new Replay.Request(variant, liveName, fromTime, toTime, fromOffset, toOffset, limit, batchSize, tolerance),
                     bar::update);

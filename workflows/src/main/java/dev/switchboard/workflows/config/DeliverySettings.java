@@ -14,20 +14,14 @@ public record DeliverySettings(
         @JsonProperty("max_backoff_ms") Integer maxBackoffMs) {
 
     public static DeliverySettings defaults() {
-        return new DeliverySettings(null, null, null);
-    }
-
-    public int maxAttemptsOrDefault() {
-        return maxAttempts == null ? 8 : maxAttempts;
+        return DefaultOptions.of(DeliverySettings.class);
     }
 
     /** Exponential backoff with full jitter avoided on purpose: attempts of one partition are sequential anyway. */
     public Duration backoff(int attempt, Duration retryAfter) {
-        long initial = initialBackoffMs == null ? 200 : initialBackoffMs;
-        long max = maxBackoffMs == null ? 30_000 : maxBackoffMs;
-        long wait = Math.min(max, initial << Math.min(20, Math.max(0, attempt - 1)));
+        long wait = Math.min(maxBackoffMs, (long) initialBackoffMs << Math.min(20, Math.max(0, attempt - 1)));
         if (retryAfter != null) {
-            wait = Math.min(max, Math.max(wait, retryAfter.toMillis()));
+            wait = Math.min(maxBackoffMs, Math.max(wait, retryAfter.toMillis()));
         }
         return Duration.ofMillis(wait);
     }

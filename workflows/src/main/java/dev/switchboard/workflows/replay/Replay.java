@@ -100,7 +100,7 @@ public final class Replay {
         long started = System.nanoTime();
         Workflow variant = StreamsStages.effective(request.variant());
         Set<String> types = Set.copyOf(variant.on().types());
-        List<ConsumerRecord<byte[], byte[]>> events = read(variant.on().topicOrDefault(), request.from(), request.to(),
+        List<ConsumerRecord<byte[], byte[]>> events = read(variant.on().topic(), request.from(), request.to(),
                 request.fromOffset(), request.toOffset(), request.limit(), "switchboard.replay." + request.variant().name(),
                 record -> types.contains(eventField(record.value(), "type")));
         List<String> ids = new ArrayList<>();
@@ -158,7 +158,7 @@ public final class Replay {
             }
         }
         Agreement agreement = Agreement.of(ids, live, recorded, request.tolerance());
-        return new ReplayReport(request.variant().name(), request.live(), variant.on().topicOrDefault(), describe(request),
+        return new ReplayReport(request.variant().name(), request.live(), variant.on().topic(), describe(request),
                 agreement, CallStats.of(liveAudit, ids.size()), CallStats.of(recordedAudit, ids.size()),
                 recorded.values().stream().mapToInt(List::size).sum(), live.values().stream().mapToInt(List::size).sum(),
                 deadLetters, reviews, (System.nanoTime() - started) / 1e9);

@@ -93,7 +93,7 @@ public final class Engine implements AutoCloseable {
         // API keys come from the same secrets as everything else (api_key_env names one)
         this.models = new ModelRegistry(config.models(), config.aliases(), new dev.switchboard.llm.Budgets(clock),
                 new dev.switchboard.llm.ResponseCache(), secrets);
-        this.streams = new dev.switchboard.workflows.streams.StreamsStages(config.kafka().streamsOrDefault(), config.topics(),
+        this.streams = new dev.switchboard.workflows.streams.StreamsStages(config.kafka().streams(), config.topics(),
                 config.kafka(), config.baseDir(), secrets, metrics.registry());
         this.stepEnvironment = stepEnvironment(config, models, streams.crm().orElse(null));
     }
@@ -167,7 +167,7 @@ public final class Engine implements AutoCloseable {
         running = true;
         try {
             if (config.kafka().embedded()) {
-                Path dataDir = config.baseDir().resolve(config.kafka().dataDirOrDefault());
+                Path dataDir = config.baseDir().resolve(config.kafka().dataDir());
                 broker = EmbeddedKafkaBroker.builder()
                         .dataDir(dataDir)
                         .port(config.kafka().port() == null ? 0 : config.kafka().port())
@@ -197,8 +197,8 @@ public final class Engine implements AutoCloseable {
             Map<String, Object> additional = new HashMap<>(clientProperties);
             kafka.getConfiguration().setAdditionalProperties(additional);
             camel.addComponent("kafka", kafka);
-            delivery = new TaskDelivery(config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(),
-                    config.topics().deliveriesOrDefault(), sinkByName, config.delivery(), writer, () -> running, 8, metrics, tracing);
+            delivery = new TaskDelivery(config.topics().tasks(), config.topics().deadLetter(),
+                    config.topics().deliveries(), sinkByName, config.delivery(), writer, () -> running, 8, metrics, tracing);
             if (withDelivery) {
                 camel.addRoutes(delivery);
             }
@@ -219,8 +219,8 @@ public final class Engine implements AutoCloseable {
                 budgetGate.register(workflow);
                 metrics.budget(workflow.name(), models.budgets());
                 WorkflowRunner runner = new WorkflowRunner(dev.switchboard.workflows.streams.StreamsStages.effective(workflow), stepEnvironment, parser,
-                        config.topics().tasksOrDefault(), config.topics().deadLetterOrDefault(), metrics, tracing)
-                        .reviewAndAudit(config.topics().reviewOrDefault(), config.topics().auditOrDefault());
+                        config.topics().tasks(), config.topics().deadLetter(), metrics, tracing)
+                        .reviewAndAudit(config.topics().review(), config.topics().audit());
                 runners.put(workflow.name(), runner);
                 camel.addRoutes(new WorkflowRoute(runner, writer, () -> running, 256, budgetGate));
             }
@@ -234,7 +234,7 @@ public final class Engine implements AutoCloseable {
             kafkaWatch = new dev.switchboard.workflows.ops.KafkaWatch(bootstrapServers, clientProperties, groups, java.time.Duration.ofSeconds(10));
             groups.forEach(group -> metrics.gauge("switchboard.consumer.lag", "Records not yet processed by a stage",
                     Map.of("group", group), kafkaWatch, watch -> watch.lag(group)));
-            reviewWatch = new dev.switchboard.workflows.ops.ReviewQueueWatch(bootstrapServers, clientProperties, config.topics().reviewOrDefault());
+            reviewWatch = new dev.switchboard.workflows.ops.ReviewQueueWatch(bootstrapServers, clientProperties, config.topics().review());
             metrics.gauge("switchboard.review.queue.size", "Held events waiting for a person in the review topic",
                     Map.of(), reviewWatch, dev.switchboard.workflows.ops.ReviewQueueWatch::size);
             startSources(clientProperties);
@@ -247,8 +247,8 @@ public final class Engine implements AutoCloseable {
     }
 
     private void startSources(Map<String, String> clientProperties) throws Exception {
-        if (config.http().portOrDefault() >= 0) {
-            http = new HttpIngressServer(config.http().hostOrDefault(), config.http().portOrDefault());
+        if (config.http().port() >= 0) {
+            http = new HttpIngressServer(config.http().host(), config.http().port());
         }
         if (!config.sources().isEmpty()) {
             eventPublisher = new KafkaEventPublisher(bootstrapServers, clientProperties);
@@ -260,10 +260,10 @@ public final class Engine implements AutoCloseable {
             }
         }
         if (http != null) {
-            String token = secrets.apply(config.http().adminTokenEnvOrDefault()).orElse(null);
+            String token = secrets.apply(config.http().adminTokenEnv()).orElse(null);
             new dev.switchboard.workflows.ops.OperationsApi(view(clientProperties), metrics, kafkaWatch, token).register(http);
             http.start();
-            LOG.info("HTTP listener on {}:{}", config.http().hostOrDefault(), http.port());
+            LOG.info("HTTP listener on {}:{}", config.http().host(), http.port());
         }
     }
 
@@ -271,9 +271,9 @@ public final class Engine implements AutoCloseable {
     private void startStreams(List<Workflow> workflows, Map<String, String> clientProperties) {
         org.apache.kafka.streams.state.HostInfo advertised = null;
         if (http != null) {
-            String host = config.kafka().streamsOrDefault().advertisedHost();
+            String host = (config.kafka().streams() == null ? null : config.kafka().streams().advertisedHost());
             if (host == null) {
-                host = config.http().hostOrDefault().equals("0.0.0.0") ? "127.0.0.1" : config.http().hostOrDefault();
+                host = config.http().host().equals("0.0.0.0") ? "127.0.0.1" : config.http().host();
             }
             advertised = new org.apache.kafka.streams.state.HostInfo(host, http.port());
             streams.crm().ifPresent(tables -> http.route(dev.switchboard.workflows.streams.CrmTables.PATH, 4096, tables::handle));
@@ -305,7 +305,7 @@ public final class Engine implements AutoCloseable {
                     var status = camel == null ? null : camel.getRouteController().getRouteStatus(WorkflowRoute.routeId(name));
                     String state = paused.contains(name) ? "Paused" : status == null ? "Stopped" : status.name();
                     states.add(new WorkflowState(name, state,
-                            runner.workflow().consumerGroup(), runner.workflow().on().topicOrDefault(), runner.counters()));
+                            runner.workflow().consumerGroup(), runner.workflow().on().topic(), runner.counters()));
                 });
                 return states;
             }
@@ -336,12 +336,12 @@ public final class Engine implements AutoCloseable {
 
             @Override
             public String deadLetterTopic() {
-                return config.topics().deadLetterOrDefault();
+                return config.topics().deadLetter();
             }
 
             @Override
             public String reviewTopic() {
-                return config.topics().reviewOrDefault();
+                return config.topics().review();
             }
 
             @Override
@@ -358,9 +358,9 @@ public final class Engine implements AutoCloseable {
             budgeted.add(workflow.name());
             models.budgets().register(workflow.name(), workflow.budget());
         });
-        AuditSpend.today(bootstrapServers, clientProperties, config.topics().auditOrDefault(), budgeted, clock).forEach((workflow, usd) -> {
+        AuditSpend.today(bootstrapServers, clientProperties, config.topics().audit(), budgeted, clock).forEach((workflow, usd) -> {
             LOG.info("Workflow '{}' spent ${} on models today before this start (from {})", workflow, String.format("%.4f", usd),
-                    config.topics().auditOrDefault());
+                    config.topics().audit());
             models.budgets().record(workflow, usd);
         });
     }
@@ -446,16 +446,16 @@ public final class Engine implements AutoCloseable {
 
     private void createTopics(List<Workflow> workflows, Map<String, String> clientProperties) throws InterruptedException {
         Set<String> topics = new LinkedHashSet<>();
-        workflows.forEach(workflow -> topics.add(workflow.on().topicOrDefault()));
-        topics.add(config.topics().tasksOrDefault());
-        topics.add(config.topics().deadLetterOrDefault());
-        topics.add(config.topics().deliveriesOrDefault());
-        topics.add(config.topics().reviewOrDefault());
-        topics.add(config.topics().auditOrDefault());
-        topics.add(config.topics().auditOrDefault());
+        workflows.forEach(workflow -> topics.add(workflow.on().topic()));
+        topics.add(config.topics().tasks());
+        topics.add(config.topics().deadLetter());
+        topics.add(config.topics().deliveries());
+        topics.add(config.topics().review());
+        topics.add(config.topics().audit());
+        topics.add(config.topics().audit());
         topics.addAll(streams.topics(workflows));
-        createTopics(bootstrapServers, clientProperties, topics, config.kafka().partitionsOrDefault(),
-                config.kafka().replicationFactorOrDefault());
+        createTopics(bootstrapServers, clientProperties, topics, config.kafka().partitions(),
+                config.kafka().replicationFactor().shortValue());
     }
 
     /** Creates the topics that do not exist yet. */

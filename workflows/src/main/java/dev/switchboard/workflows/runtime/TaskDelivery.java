@@ -141,7 +141,7 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
 
     private List<ProducerRecord<byte[], byte[]>> deliver(InputRecord input, Task task, TaskSink sink, io.opentelemetry.context.Context trace) {
         String traceparent = Tracing.traceparent(trace);
-        int max = settings.maxAttemptsOrDefault();
+        int max = settings.maxAttempts();
         String lastReason = "";
         for (int attempt = 1; attempt <= max; attempt++) {
             count("attempts");

@@ -41,8 +41,8 @@ public final class WorkflowRoute extends RouteBuilder {
     @Override
     public void configure() {
         var workflow = runner.workflow();
-        from(KafkaEndpoints.batchConsumer(workflow.on().topicOrDefault(), workflow.consumerGroup(),
-                workflow.on().startOrDefault(), maxPollRecords))
+        from(KafkaEndpoints.batchConsumer(workflow.on().topic(), workflow.consumerGroup(),
+                workflow.on().start(), maxPollRecords))
                 .routeId(routeId(workflow.name()))
                 .process(this::process);
     }

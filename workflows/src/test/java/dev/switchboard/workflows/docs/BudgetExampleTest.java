@@ -61,7 +61,7 @@ class BudgetExampleTest {
         assertThat(result.problems()).isEmpty();
         assertThat(result.workflow().budget().dailyUsd()).isEqualTo(5.0);
         assertThat(result.workflow().budget().pauses()).isFalse();
-        assertThat(result.workflow().budget().fallbackModelOrDefault()).isEqualTo("cheap");
+        assertThat(result.workflow().budget().fallbackModel()).isEqualTo("cheap");
     }
 
     @Test

@@ -213,8 +213,8 @@ class WorkflowLoaderTest {
         assertThat(workflow.name()).isEqualTo("ticket-triage");
         assertThat(workflow.consumerGroup()).isEqualTo("switchboard.wf.ticket-triage");
         assertThat(workflow.on().types()).containsExactly("ticket.created", "ticket.updated");
-        assertThat(workflow.on().topicOrDefault()).isEqualTo(Trigger.DEFAULT_TOPIC);
-        assertThat(workflow.on().startOrDefault()).isEqualTo("latest");
+        assertThat(workflow.on().topic()).isEqualTo("switchboard.events");
+        assertThat(workflow.on().start()).isEqualTo("latest");
         assertThat(workflow.steps()).extracting(StepSpec::id).containsExactly("triage", "create-task");
         assertThat(workflow.steps()).extracting(StepSpec::type).containsExactly("classify", "task");
         assertThat(workflow.steps()).extracting(StepSpec::line).containsExactly(6, 12);
