@@ -2,7 +2,6 @@ package dev.switchboard.workflows.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.schemas.options.Option;
-import java.time.Duration;
 
 /** The {@code delivery:} section: how hard the delivery stage tries before it dead-letters a task. */
 public record DeliverySettings(
@@ -15,14 +14,5 @@ public record DeliverySettings(
 
     public static DeliverySettings defaults() {
         return DefaultOptions.of(DeliverySettings.class);
-    }
-
-    /** Exponential backoff with full jitter avoided on purpose: attempts of one partition are sequential anyway. */
-    public Duration backoff(int attempt, Duration retryAfter) {
-        long wait = Math.min(maxBackoffMs, (long) initialBackoffMs << Math.min(20, Math.max(0, attempt - 1)));
-        if (retryAfter != null) {
-            wait = Math.min(maxBackoffMs, Math.max(wait, retryAfter.toMillis()));
-        }
-        return Duration.ofMillis(wait);
     }
 }

@@ -197,8 +197,8 @@ public final class Engine implements AutoCloseable {
             Map<String, Object> additional = new HashMap<>(clientProperties);
             kafka.getConfiguration().setAdditionalProperties(additional);
             camel.addComponent("kafka", kafka);
-            delivery = new TaskDelivery(config.topics().tasks(), config.topics().deadLetter(),
-                    config.topics().deliveries(), sinkByName, config.delivery(), writer, () -> running, 8, metrics, tracing);
+            delivery = new TaskDelivery(config.topics(), sinkByName, RetryPolicy.of(config.delivery()), WaitBudget.limit(clientProperties),
+                    WaitBudget.Timer.SYSTEM, writer, () -> running, metrics, tracing);
             if (withDelivery) {
                 camel.addRoutes(delivery);
             }

@@ -34,6 +34,11 @@ public final class OutputWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutputWriter.class);
     /** How much of an original a dead letter keeps when the dead-letter topic refuses all of it. */
     static final int DEAD_LETTER_KEEP = 64 * 1024;
+    /**
+     * While Kafka is unreachable: try again until it answers or the stage stops, never waiting more than
+     * 5 s between tries. A broker outage is no reason to drop anything, so there is no last attempt.
+     */
+    static final RetryPolicy RETRIES = RetryPolicy.untilStopped(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     /** What a stage writes instead of a record Kafka refuses for good; null when it has nothing better. */
     @FunctionalInterface
@@ -114,7 +119,7 @@ public final class OutputWriter implements AutoCloseable {
             LOG.warn("Writing {} records failed (attempt {}), trying again: {}", failed.size(), attempt,
                     last == null ? "" : String.valueOf(last.getCause()));
             try {
-                Thread.sleep(Math.min(5_000, 100L << Math.min(attempt, 6))); // backoff while Kafka is unreachable
+                Thread.sleep(RETRIES.delay(attempt, null).toMillis()); // backoff while Kafka is unreachable
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while writing outputs; offsets stay uncommitted", e);
