@@ -3,9 +3,10 @@ package dev.switchboard.workflows.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.Task;
-import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.runtime.AuditListener;
 import dev.switchboard.workflows.runtime.InputRecord;
 import dev.switchboard.workflows.runtime.WorkflowRunner;
 import dev.switchboard.workflows.streams.StreamsStages;
@@ -55,6 +56,8 @@ public final class Replay {
     static final String RECORDED_DEAD_LETTERS = "replay.recorded.dead-letters";
     static final String RECORDED_REVIEWS = "replay.recorded.review";
     static final String RECORDED_AUDIT = "replay.recorded.audit";
+    /** The runner writes no receipts; the name only completes its topics. */
+    private static final String RECORDED_DELIVERIES = "replay.recorded.deliveries";
 
     /**
      * @param variant      the workflow to run
@@ -109,8 +112,9 @@ public final class Replay {
         int deadLetters = 0;
         int reviews = 0;
         Instant earliest = null;
-        try (WorkflowRunner runner = new WorkflowRunner(variant, environment, new EventParser(), RECORDED_TASKS, RECORDED_DEAD_LETTERS)
-                .reviewAndAudit(RECORDED_REVIEWS, RECORDED_AUDIT)) {
+        try (WorkflowRunner runner = WorkflowRunner.builder(variant, environment)
+                .topics(new Topics(RECORDED_TASKS, RECORDED_DEAD_LETTERS, RECORDED_DELIVERIES, RECORDED_REVIEWS, RECORDED_AUDIT))
+                .listener(new AuditListener(RECORDED_AUDIT)).build()) {
             progress.update(0, events.size());
             for (int start = 0; start < events.size(); start += request.batchSize()) {
                 List<InputRecord> batch = new ArrayList<>();

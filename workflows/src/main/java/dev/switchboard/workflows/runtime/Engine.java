@@ -218,9 +218,10 @@ public final class Engine implements AutoCloseable {
             for (Workflow workflow : workflows) {
                 budgetGate.register(workflow);
                 metrics.budget(workflow.name(), models.budgets());
-                WorkflowRunner runner = new WorkflowRunner(dev.switchboard.workflows.streams.StreamsStages.effective(workflow), stepEnvironment, parser,
-                        config.topics().tasks(), config.topics().deadLetter(), metrics, tracing)
-                        .reviewAndAudit(config.topics().review(), config.topics().audit());
+                WorkflowRunner runner = WorkflowRunner.builder(dev.switchboard.workflows.streams.StreamsStages.effective(workflow), stepEnvironment)
+                        .topics(config.topics()).parser(parser).retries(WorkflowRunner.STEP_RETRIES, WaitBudget.limit(clientProperties))
+                        .listener(new TracingListener(tracing)).listener(new MetricsListener(metrics))
+                        .listener(new AuditListener(config.topics().audit())).build();
                 runners.put(workflow.name(), runner);
                 camel.addRoutes(new WorkflowRoute(runner, writer, () -> running, 256, budgetGate));
             }
