@@ -80,7 +80,7 @@ public final class Demo {
 
         out.println("Switchboard demo: embedded Kafka broker, embedded model (all-MiniLM-L6-v2), workflow ticket-triage");
         long started = System.nanoTime();
-        try (Engine engine = new Engine(config)) {
+        try (Engine engine = Engine.builder(config).build()) {
             WorkflowLoader.Result loaded = engine.loader().load(examples.resolve("ticket-triage.yaml"));
             if (!loaded.ok()) {
                 loaded.problems().forEach(problem -> out.println(problem));

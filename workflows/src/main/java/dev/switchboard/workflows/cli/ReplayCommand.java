@@ -11,7 +11,7 @@ import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.replay.Agreement;
 import dev.switchboard.workflows.replay.Replay;
 import dev.switchboard.workflows.replay.ReplayReport;
-import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.runtime.EngineStepEnvironment;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +114,7 @@ final class ReplayCommand implements Callable<Integer> {
             return SwitchboardCli.INVALID;
         }
         try (ModelRegistry registry = new ModelRegistry(engineConfig.models(), engineConfig.aliases())) {
-            StepEnvironment environment = Engine.stepEnvironment(engineConfig, registry);
+            StepEnvironment environment = new EngineStepEnvironment(engineConfig, registry);
             WorkflowLoader loader = new WorkflowLoader(StepTypes.installed(), folder -> environment);
             List<Workflow> loaded = SwitchboardCli.loadWorkflows(loader, List.of(workflowFile), err);
             if (loaded == null) {

@@ -126,7 +126,7 @@ public final class SwitchboardCli implements Runnable {
                 err.println("No workflows: name workflow files or folders, or list them under workflows: in the configuration");
                 return INVALID;
             }
-            Engine engine = new Engine(engineConfig);
+            Engine engine = Engine.builder(engineConfig).build();
             List<Workflow> loaded = loadWorkflows(engine.loader(), expand(paths), err);
             if (loaded == null) {
                 engine.close();
@@ -169,7 +169,7 @@ public final class SwitchboardCli implements Runnable {
                 engineConfig = null;
             }
             List<Path> files = expand(workflows);
-            WorkflowLoader loader = engineConfig == null ? Validation.lenientLoader() : new Engine(engineConfig).loader();
+            WorkflowLoader loader = engineConfig == null ? Validation.lenientLoader() : Engine.builder(engineConfig).build().loader();
             List<Workflow> loaded = loadWorkflows(loader, files, err);
             if (loaded == null) {
                 return INVALID;

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * (then to its headers alone), and any other record is replaced by what the stage's
  * {@link Refusals} gives, normally its event's dead letter.
  */
-public final class OutputWriter implements AutoCloseable {
+public final class OutputWriter implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputWriter.class);
     /** How much of an original a dead letter keeps when the dead-letter topic refuses all of it. */
@@ -48,12 +48,23 @@ public final class OutputWriter implements AutoCloseable {
         ProducerRecord<byte[], byte[]> instead(ProducerRecord<byte[], byte[]> refused, String why);
     }
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConnection kafka;
+    private volatile KafkaProducer<byte[], byte[]> producer;
 
-    public OutputWriter(String bootstrapServers, Map<String, String> clientProperties) {
+    OutputWriter(KafkaConnection kafka) {
+        this.kafka = kafka;
+    }
+
+    @Override
+    public String name() {
+        return "output writer";
+    }
+
+    @Override
+    public void start() {
         Properties properties = new Properties();
-        properties.putAll(clientProperties);
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.putAll(kafka.clientProperties());
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "2");
@@ -152,7 +163,7 @@ public final class OutputWriter implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void stop() {
         producer.close(Duration.ofSeconds(10));
     }
 }

@@ -220,7 +220,7 @@ class HelmChartIT {
             }
         }
         assertThat(workflowFiles).isNotEmpty();
-        try (Engine engine = new Engine(config)) {
+        try (Engine engine = Engine.builder(config).build()) {
             WorkflowLoader loader = engine.loader();
             for (Path file : workflowFiles) {
                 assertThat(loader.load(file).problems()).as("problems of %s", file.getFileName()).isEmpty();

@@ -47,7 +47,7 @@ class WorkflowRunnerTest {
                       path: tasks.jsonl
                 """, dir).config();
         ModelRegistry models = new ModelRegistry(Map.of());
-        var environment = dev.switchboard.workflows.runtime.Engine.stepEnvironment(config, models);
+        var environment = new EngineStepEnvironment(config, models);
         WorkflowLoader loader = new WorkflowLoader(dev.switchboard.workflows.model.StepTypes.installed(), folder -> environment);
         WorkflowLoader.Result result = loader.parse("wf.yaml", """
                 name: urgent-tickets

@@ -1,0 +1,183 @@
+package dev.switchboard.workflows.runtime;
+
+import dev.switchboard.llm.Budgets;
+import dev.switchboard.schemas.events.EventParser;
+import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.workflows.config.Topics;
+import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.ops.EngineView.WorkflowState;
+import dev.switchboard.workflows.streams.StreamsStages;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The workflows as a service: a {@link WorkflowRunner} and a {@link WorkflowRoute} per workflow in a
+ * Camel context, the {@link BudgetGate} that holds a workflow whose budget is spent, and pausing and
+ * resuming by hand. Starting it first reads back today's spend from the audit topic, so a restart
+ * does not reset a budget.
+ */
+final class WorkflowRoutes implements Service {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowRoutes.class);
+    /** Events a workflow's route takes from Kafka at a time: one batch for the steps. */
+    private static final int MAX_POLL_RECORDS = 256;
+
+    private final List<Workflow> workflows;
+    private final StepEnvironment environment;
+    private final Topics topics;
+    private final KafkaConnection kafka;
+    private final OutputWriter writer;
+    private final BooleanSupplier running;
+    private final Budgets budgets;
+    private final Clock clock;
+    private final List<StepListener> listeners;
+    private final Map<String, WorkflowRunner> runners = new LinkedHashMap<>();
+    private final Set<String> paused = ConcurrentHashMap.newKeySet();
+    private BudgetGate gate;
+    private volatile CamelContext camel;
+
+    WorkflowRoutes(List<Workflow> workflows, StepEnvironment environment, Topics topics, KafkaConnection kafka, OutputWriter writer,
+                   BooleanSupplier running, Budgets budgets, Clock clock, List<StepListener> listeners) {
+        this.workflows = List.copyOf(workflows);
+        this.environment = environment;
+        this.topics = topics;
+        this.kafka = kafka;
+        this.writer = writer;
+        this.running = running;
+        this.budgets = budgets;
+        this.clock = clock;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    @Override
+    public String name() {
+        return "workflows";
+    }
+
+    @Override
+    public void start() throws Exception {
+        try {
+            gate = new BudgetGate(budgets, clock, new BudgetGate.Routes() {
+                @Override
+                public void stop(String workflow) {
+                    stopRoute(workflow, "its budget");
+                }
+
+                @Override
+                public void start(String workflow) {
+                    startRoute(workflow, "a new budget day");
+                }
+            });
+            restoreSpend();
+            EventParser parser = new EventParser();
+            camel = KafkaEndpoints.context(kafka);
+            for (Workflow workflow : workflows) {
+                gate.register(workflow);
+                WorkflowRunner.Builder runner = WorkflowRunner.builder(StreamsStages.effective(workflow), environment).topics(topics)
+                        .parser(parser).retries(WorkflowRunner.STEP_RETRIES, WaitBudget.limit(kafka.clientProperties()));
+                listeners.forEach(runner::listener);
+                runners.put(workflow.name(), runner.build());
+                camel.addRoutes(new WorkflowRoute(runners.get(workflow.name()), writer, running, MAX_POLL_RECORDS, gate));
+            }
+            camel.start();
+        } catch (Exception e) {
+            stop();
+            throw e;
+        }
+    }
+
+    /** Today's spend of budgeted workflows before this start, from the audit topic. */
+    private void restoreSpend() {
+        Set<String> budgeted = new HashSet<>();
+        workflows.stream().filter(workflow -> workflow.budget() != null).forEach(workflow -> {
+            budgeted.add(workflow.name());
+            budgets.register(workflow.name(), workflow.budget());
+        });
+        AuditSpend.today(kafka.bootstrapServers(), kafka.clientProperties(), topics.audit(), budgeted, clock).forEach((workflow, usd) -> {
+            LOG.info("Workflow '{}' spent ${} on models today before this start (from {})", workflow, String.format("%.4f", usd), topics.audit());
+            budgets.record(workflow, usd);
+        });
+    }
+
+    @Override
+    public void stop() {
+        if (gate != null) {
+            gate.close();
+        }
+        if (camel != null) {
+            camel.stop();
+            camel = null;
+        }
+        runners.values().forEach(WorkflowRunner::close);
+    }
+
+    /** Whether the routes run. */
+    boolean started() {
+        CamelContext context = camel;
+        return context != null && context.isStarted();
+    }
+
+    /** Each workflow's state (started, stopped, paused), group, topic and counters. */
+    List<WorkflowState> states() {
+        List<WorkflowState> states = new ArrayList<>();
+        CamelContext context = camel;
+        runners.forEach((name, runner) -> {
+            ServiceStatus status = context == null ? null : context.getRouteController().getRouteStatus(WorkflowRoute.routeId(name));
+            String state = paused.contains(name) ? "Paused" : status == null ? "Stopped" : status.name();
+            states.add(new WorkflowState(name, state, runner.workflow().consumerGroup(), runner.workflow().on().topic(), runner.counters()));
+        });
+        return states;
+    }
+
+    /** Counters by workflow name. */
+    Map<String, Map<String, Long>> counters() {
+        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
+        runners.forEach((name, runner) -> counters.put(name, runner.counters()));
+        return counters;
+    }
+
+    /** Stops a workflow by hand: it commits nothing new and leaves its group; resumed, it rejoins at the committed offsets. */
+    void pause(String workflow) {
+        stopRoute(workflow, "the admin API");
+    }
+
+    void resume(String workflow) {
+        if (gate != null && gate.held(workflow)) {
+            gate.release(workflow); // starts the route after a budget stop still queued
+        } else {
+            startRoute(workflow, "the admin API");
+        }
+    }
+
+    private void stopRoute(String workflow, String by) {
+        try {
+            // Stop rather than suspend: camel-kafka's batching consumer does not pick up again after a resume.
+            paused.add(workflow);
+            camel.getRouteController().stopRoute(WorkflowRoute.routeId(workflow));
+            LOG.info("Workflow {} paused by {}", workflow, by);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot pause " + workflow + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void startRoute(String workflow, String by) {
+        try {
+            camel.getRouteController().startRoute(WorkflowRoute.routeId(workflow));
+            paused.remove(workflow);
+            LOG.info("Workflow {} resumed by {}", workflow, by);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot resume " + workflow + ": " + e.getMessage(), e);
+        }
+    }
+}
