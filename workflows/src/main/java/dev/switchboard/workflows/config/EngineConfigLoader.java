@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.config;
 
 import dev.switchboard.llm.ModelDefinition;
+import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.Problem;
 import dev.switchboard.schemas.spi.SinkEnvironment;
 import dev.switchboard.schemas.spi.SinkFactory;
@@ -9,6 +10,7 @@ import dev.switchboard.schemas.options.DidYouMean;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.options.OptionsBinder;
 import dev.switchboard.schemas.options.Problems;
+import dev.switchboard.schemas.spi.SourceFactory;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -182,7 +184,7 @@ public final class EngineConfigLoader {
                 }
                 NodeTuple typed = sourceMapping.getValue().get(0);
                 String type = keyText(typed.getKeyNode());
-                dev.switchboard.schemas.spi.SourceFactory<Record> factory = sourceTypes.get(type);
+                SourceFactory<Record> factory = sourceTypes.get(type);
                 if (factory == null) {
                     problems.add(typed.getKeyNode(), path, "Unknown source type '" + type + "' at " + path
                             + DidYouMean.hint(type, sourceTypes.all().keySet()) + " Installed: " + String.join(", ", sourceTypes.all().keySet()));
@@ -227,8 +229,8 @@ public final class EngineConfigLoader {
             problems.add(section, "aliases", "Wrong type at aliases: expected a mapping of alias names to lists of models, e.g. fast: [deepseek, embedded]");
             return aliases;
         }
-        Set<String> known = new java.util.TreeSet<>(models.keySet());
-        known.add(dev.switchboard.llm.ModelRegistry.EMBEDDED);
+        Set<String> known = new TreeSet<>(models.keySet());
+        known.add(ModelRegistry.EMBEDDED);
         for (NodeTuple tuple : mapping.getValue()) {
             String name = keyText(tuple.getKeyNode());
             String path = "aliases." + name;

@@ -18,9 +18,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,7 +150,7 @@ public final class StreamsStages implements AutoCloseable {
         if (crm != null) {
             Map<String, String> overrides = new LinkedHashMap<>();
             if (advertised != null) {
-                overrides.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+                overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
             }
             StreamsStage stage = add(StreamsNames.CRM_APPLICATION, CrmTopology.build(settings.crm().topics(), observer),
                     StreamsStage.properties(StreamsNames.CRM_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
@@ -176,7 +179,7 @@ public final class StreamsStages implements AutoCloseable {
         }
     }
 
-    private StreamsStage add(String application, org.apache.kafka.streams.Topology topology, java.util.Properties properties) {
+    private StreamsStage add(String application, Topology topology, Properties properties) {
         StreamsStage stage = StreamsStage.start(application, topology, properties);
         stages.put(application, stage);
         return stage;
