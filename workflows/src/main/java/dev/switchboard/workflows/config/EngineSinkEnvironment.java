@@ -8,38 +8,16 @@ import java.util.Set;
 import java.util.function.Function;
 
 /** What the engine offers sinks: the configuration's folder, the outbound policy and secrets. */
-public final class EngineSinkEnvironment implements SinkEnvironment {
-
-    private final Path baseDir;
-    private final Set<String> allowedHosts;
-    private final Set<String> allowedCamelSchemes;
-    private final Function<String, Optional<String>> secrets;
+public record EngineSinkEnvironment(Path baseDir, Set<String> allowedHosts, Set<String> allowedCamelSchemes,
+                                    Function<String, Optional<String>> secrets) implements SinkEnvironment {
 
     public EngineSinkEnvironment(Path baseDir, Outbound outbound, Function<String, Optional<String>> secrets) {
-        this.baseDir = baseDir;
-        this.allowedHosts = copy(outbound.allowedHosts());
-        this.allowedCamelSchemes = copy(outbound.camelSchemes());
-        this.secrets = secrets;
+        this(baseDir, copy(outbound.allowedHosts()), copy(outbound.camelSchemes()), secrets);
     }
 
     /** A list the file may leave out, as a set. */
     static Set<String> copy(List<String> values) {
         return values == null ? Set.of() : Set.copyOf(values);
-    }
-
-    @Override
-    public Path baseDir() {
-        return baseDir;
-    }
-
-    @Override
-    public Set<String> allowedHosts() {
-        return allowedHosts;
-    }
-
-    @Override
-    public Set<String> allowedCamelSchemes() {
-        return allowedCamelSchemes;
     }
 
     @Override

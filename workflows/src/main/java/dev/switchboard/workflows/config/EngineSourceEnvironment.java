@@ -11,28 +11,16 @@ import java.util.function.Function;
 /**
  * What the engine offers sources: the configuration's folder, a state folder per source, secrets,
  * the outbound policy and, once the engine runs, Kafka and the HTTP listener.
+ *
+ * @param events publishes to Kafka; null before the engine runs
+ * @param http   the HTTP listener; null before the engine runs or when it is off
+ * @param noHttp why {@code http} is null, for a webhook source that asks for it
  */
-public final class EngineSourceEnvironment implements SourceEnvironment {
+public record EngineSourceEnvironment(Path baseDir, Outbound outbound, Function<String, Optional<String>> secrets,
+                                      EventPublisher events, HttpIngress http, String noHttp) implements SourceEnvironment {
 
     /** Where sources keep their state, under the configuration's folder. */
     static final String STATE_DIR = ".switchboard/sources";
-
-    private final Path baseDir;
-    private final Outbound outbound;
-    private final Function<String, Optional<String>> secrets;
-    private final EventPublisher events;
-    private final HttpIngress http;
-    private final String noHttp;
-
-    private EngineSourceEnvironment(Path baseDir, Outbound outbound, Function<String, Optional<String>> secrets,
-                                    EventPublisher events, HttpIngress http, String noHttp) {
-        this.baseDir = baseDir;
-        this.outbound = outbound;
-        this.secrets = secrets;
-        this.events = events;
-        this.http = http;
-        this.noHttp = noHttp;
-    }
 
     /** For checks when the configuration loads: secrets and folders, but no Kafka and no listener yet. */
     public static EngineSourceEnvironment forChecks(Path baseDir, Outbound outbound, Function<String, Optional<String>> secrets) {
@@ -44,11 +32,6 @@ public final class EngineSourceEnvironment implements SourceEnvironment {
                                                   EventPublisher events, HttpIngress http) {
         return new EngineSourceEnvironment(baseDir, outbound, secrets, events, http,
                 "The HTTP listener is off (http.port: -1); webhook sources need it");
-    }
-
-    @Override
-    public Path baseDir() {
-        return baseDir;
     }
 
     @Override

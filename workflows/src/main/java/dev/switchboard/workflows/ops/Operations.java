@@ -1,6 +1,5 @@
 package dev.switchboard.workflows.ops;
 
-import dev.switchboard.llm.Budgets;
 import dev.switchboard.workflows.runtime.HttpIngressServer;
 import dev.switchboard.workflows.runtime.KafkaConnection;
 import dev.switchboard.workflows.runtime.Service;
@@ -9,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Operations as a service: the gauges of the engine's metrics (consumer lag, review queue, budgets),
+ * Operations as a service: the gauges of the engine's metrics (consumer lag, review queue),
  * the Kafka and review-queue watches behind them, and health, metrics and the admin API on the HTTP
  * listener when it runs.
  */
@@ -21,8 +20,6 @@ public final class Operations implements Service {
     private final KafkaConnection kafka;
     private final List<String> groups;
     private final String reviewTopic;
-    private final List<String> budgeted;
-    private final Budgets budgets;
     private final EngineView engine;
     private final HttpIngressServer http;
     private final String adminToken;
@@ -31,31 +28,22 @@ public final class Operations implements Service {
 
     /**
      * @param groups     consumer groups whose lag is measured
-     * @param workflows  workflows whose budgets are measured
      * @param http       the listener, or null when it is off
      * @param adminToken the admin API's token; null turns the admin API off
      */
-    public Operations(EngineMetrics metrics, KafkaConnection kafka, List<String> groups, String reviewTopic, List<String> workflows,
-                      Budgets budgets, EngineView engine, HttpIngressServer http, String adminToken) {
+    public Operations(EngineMetrics metrics, KafkaConnection kafka, List<String> groups, String reviewTopic, EngineView engine,
+                      HttpIngressServer http, String adminToken) {
         this.metrics = metrics;
         this.kafka = kafka;
         this.groups = List.copyOf(groups);
         this.reviewTopic = reviewTopic;
-        this.budgeted = List.copyOf(workflows);
-        this.budgets = budgets;
         this.engine = engine;
         this.http = http;
         this.adminToken = adminToken;
     }
 
     @Override
-    public String name() {
-        return "operations";
-    }
-
-    @Override
     public void start() {
-        budgeted.forEach(workflow -> metrics.budget(workflow, budgets));
         kafkaWatch = new KafkaWatch(kafka.bootstrapServers(), kafka.clientProperties(), groups, WATCH_INTERVAL);
         groups.forEach(group -> metrics.gauge("switchboard.consumer.lag", "Records not yet processed by a stage",
                 Map.of("group", group), kafkaWatch, watch -> watch.lag(group)));

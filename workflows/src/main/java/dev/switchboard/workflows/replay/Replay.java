@@ -8,6 +8,7 @@ import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.runtime.AuditListener;
 import dev.switchboard.workflows.runtime.InputRecord;
+import dev.switchboard.workflows.runtime.WaitBudget;
 import dev.switchboard.workflows.runtime.WorkflowRunner;
 import dev.switchboard.workflows.streams.StreamsStages;
 import java.io.IOException;
@@ -112,9 +113,9 @@ public final class Replay {
         int deadLetters = 0;
         int reviews = 0;
         Instant earliest = null;
-        try (WorkflowRunner runner = WorkflowRunner.builder(variant, environment)
-                .topics(new Topics(RECORDED_TASKS, RECORDED_DEAD_LETTERS, RECORDED_DELIVERIES, RECORDED_REVIEWS, RECORDED_AUDIT))
-                .listener(new AuditListener(RECORDED_AUDIT)).build()) {
+        try (WorkflowRunner runner = new WorkflowRunner(variant, environment,
+                new Topics(RECORDED_TASKS, RECORDED_DEAD_LETTERS, RECORDED_DELIVERIES, RECORDED_REVIEWS, RECORDED_AUDIT),
+                WorkflowRunner.stepRetries(WaitBudget.limit(Map.of())), List.of(new AuditListener(RECORDED_AUDIT)))) {
             progress.update(0, events.size());
             for (int start = 0; start < events.size(); start += request.batchSize()) {
                 List<InputRecord> batch = new ArrayList<>();

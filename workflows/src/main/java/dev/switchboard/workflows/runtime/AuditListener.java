@@ -3,13 +3,7 @@ package dev.switchboard.workflows.runtime;
 import java.util.List;
 
 /** Writes an audit record of every model call a step made (prompt version, model, tokens, latency, cost, cache hit, outcome). */
-public final class AuditListener implements StepListener {
-
-    private final String auditTopic;
-
-    public AuditListener(String auditTopic) {
-        this.auditTopic = auditTopic;
-    }
+public record AuditListener(String auditTopic) implements StepListener {
 
     @Override
     public void afterStep(StepAttempt attempt, List<StepResult> results, Outputs out) {

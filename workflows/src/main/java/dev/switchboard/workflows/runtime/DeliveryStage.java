@@ -5,7 +5,6 @@ import dev.switchboard.schemas.spi.TaskSink;
 import dev.switchboard.workflows.config.EngineConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,29 +16,15 @@ final class DeliveryStage implements Service {
 
     private final EngineConfig config;
     private final SinkEnvironment sinkEnvironment;
-    private final KafkaConnection kafka;
-    private final OutputWriter writer;
-    private final BooleanSupplier running;
-    private final RunObserver observer;
-    private final Tracing tracing;
+    private final StageContext stage;
     private final Map<String, TaskSink> sinks = new LinkedHashMap<>();
     private TaskDelivery delivery;
     private CamelContext camel;
 
-    DeliveryStage(EngineConfig config, SinkEnvironment sinkEnvironment, KafkaConnection kafka, OutputWriter writer,
-                  BooleanSupplier running, RunObserver observer, Tracing tracing) {
+    DeliveryStage(EngineConfig config, SinkEnvironment sinkEnvironment, StageContext stage) {
         this.config = config;
         this.sinkEnvironment = sinkEnvironment;
-        this.kafka = kafka;
-        this.writer = writer;
-        this.running = running;
-        this.observer = observer;
-        this.tracing = tracing;
-    }
-
-    @Override
-    public String name() {
-        return "delivery";
+        this.stage = stage;
     }
 
     @Override
@@ -48,9 +33,9 @@ final class DeliveryStage implements Service {
             for (EngineConfig.SinkSpec spec : config.sinks().values()) {
                 sinks.put(spec.name(), spec.factory().create(spec.name(), spec.options(), sinkEnvironment));
             }
-            delivery = new TaskDelivery(config.topics(), sinks, RetryPolicy.of(config.delivery()), WaitBudget.limit(kafka.clientProperties()),
-                    WaitBudget.Timer.SYSTEM, writer, running, observer, tracing);
-            camel = KafkaEndpoints.context(kafka);
+            delivery = new TaskDelivery(config.topics(), sinks, new Retries(RetryPolicy.of(config.delivery()),
+                    WaitBudget.limit(stage.kafka().clientProperties()), WaitBudget.Timer.SYSTEM), stage);
+            camel = KafkaEndpoints.context(stage.kafka());
             camel.addRoutes(delivery);
             camel.start();
             LOG.info("Delivery to sinks {}", sinks.keySet());

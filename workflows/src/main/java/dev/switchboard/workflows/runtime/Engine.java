@@ -45,7 +45,7 @@ public final class Engine implements AutoCloseable {
     private final StreamsStages streams;
     private final EngineStepEnvironment stepEnvironment;
     private final AtomicBoolean running = new AtomicBoolean();
-    private ServiceGroup services = new ServiceGroup(List.of());
+    private ServiceGroup services = new ServiceGroup();
     private KafkaConnection kafka;
     private WorkflowRoutes routes;
     private DeliveryStage delivery;
@@ -53,10 +53,10 @@ public final class Engine implements AutoCloseable {
     private EngineSources sources;
 
     Engine(EngineBuilder builder) {
-        this.config = builder.config;
-        this.secrets = builder.secrets;
-        this.clock = builder.clock;
-        this.openTelemetry = builder.openTelemetry != null ? builder.openTelemetry : TracingSetup.openTelemetry(config.tracing());
+        this.config = builder.config();
+        this.secrets = builder.secrets();
+        this.clock = builder.clock();
+        this.openTelemetry = builder.openTelemetry() != null ? builder.openTelemetry() : TracingSetup.openTelemetry(config.tracing());
         // API keys come from the same secrets as everything else (api_key_env names one)
         this.models = new ModelRegistry(config.models(), config.aliases(), new Budgets(clock), new ResponseCache(), secrets);
         this.streams = new StreamsStages(config.kafka().streams(), config.topics(), config.kafka(), config.baseDir(), secrets, metrics.registry());
@@ -83,30 +83,17 @@ public final class Engine implements AutoCloseable {
         running.set(true);
         kafka = new KafkaConnection(config.kafka(), config.baseDir(), topics(workflows));
         OutputWriter writer = new OutputWriter(kafka);
-        Tracing tracing = new Tracing(openTelemetry);
-        List<Service> parts = new ArrayList<>(List.of(kafka, writer));
-        if (withDelivery) {
-            delivery = new DeliveryStage(config, new EngineSinkEnvironment(config.baseDir(), config.outbound(), secrets), kafka, writer,
-                    running::get, metrics, tracing);
-            parts.add(delivery);
-        }
-        routes = new WorkflowRoutes(workflows, stepEnvironment, config.topics(), kafka, writer, running::get, models.budgets(), clock,
-                List.of(new TracingListener(tracing), new MetricsListener(metrics), new AuditListener(config.topics().audit())));
-        parts.add(routes);
+        StageContext stage = new StageContext(kafka, writer, running::get, metrics, new Tracing(openTelemetry));
+        delivery = withDelivery ? new DeliveryStage(config, new EngineSinkEnvironment(config.baseDir(), config.outbound(), secrets), stage) : null;
+        routes = new WorkflowRoutes(workflows, stepEnvironment, config.topics(), models.budgets(), clock, stage);
         http = config.http().enabled() ? new HttpIngressServer(config.http().host(), config.http().port()) : null;
         sources = config.sources().isEmpty() ? null : new EngineSources(config, secrets, kafka, http);
-        if (http != null) {
-            parts.add(http);
-        }
-        if (sources != null) {
-            parts.add(sources);
-        }
-        parts.add(new StreamsService(streams, workflows, config, kafka, http));
-        parts.add(new Operations(metrics, kafka, groups(workflows, withDelivery), config.topics().review(),
-                workflows.stream().map(Workflow::name).toList(), models.budgets(),
-                new OperationsView(running::get, routes, kafka, config.topics(), sources), http,
-                secrets.apply(config.http().adminTokenEnv()).orElse(null)));
-        services = new ServiceGroup(parts);
+        workflows.forEach(workflow -> metrics.budget(workflow.name(), models.budgets()));
+        services = new ServiceGroup().add("kafka", kafka).add("output writer", writer).add("delivery", delivery).add("workflows", routes)
+                .add("http", http).add("sources", sources).add("streams", new StreamsService(streams, workflows, config, kafka, http))
+                .add("operations", new Operations(metrics, kafka, groups(workflows, withDelivery), config.topics().review(),
+                        new OperationsView(running::get, routes, kafka, config.topics(), sources), http,
+                        secrets.apply(config.http().adminTokenEnv()).orElse(null)));
         try {
             services.start();
         } catch (RuntimeException e) {
@@ -138,10 +125,6 @@ public final class Engine implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka == null ? null : kafka.bootstrapServers();
-    }
-
-    public EngineConfig config() {
-        return config;
     }
 
     /** The HTTP listener's port, or -1 when it is off. */

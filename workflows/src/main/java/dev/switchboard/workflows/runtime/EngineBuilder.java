@@ -6,34 +6,29 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Builds an {@link Engine}; secrets default to environment variables, tracing to {@code tracing:}, the clock to UTC. */
-public final class EngineBuilder {
-
-    final EngineConfig config;
-    Function<String, Optional<String>> secrets = name -> Optional.ofNullable(System.getenv(name));
-    OpenTelemetry openTelemetry;
-    Clock clock = Clock.systemUTC();
+/**
+ * Builds an {@link Engine}; secrets default to environment variables, tracing to {@code tracing:} of
+ * the configuration (when {@code openTelemetry} is null), the clock to UTC.
+ */
+public record EngineBuilder(EngineConfig config, Function<String, Optional<String>> secrets, OpenTelemetry openTelemetry, Clock clock) {
 
     EngineBuilder(EngineConfig config) {
-        this.config = config;
+        this(config, name -> Optional.ofNullable(System.getenv(name)), null, Clock.systemUTC());
     }
 
     /** Looks up secrets by environment variable name (tests pass their own). */
-    public EngineBuilder secrets(Function<String, Optional<String>> secrets) {
-        this.secrets = secrets;
-        return this;
+    public EngineBuilder secrets(Function<String, Optional<String>> lookup) {
+        return new EngineBuilder(config, lookup, openTelemetry, clock);
     }
 
     /** Where spans go (tests pass an in-memory SDK); closed with the engine. */
-    public EngineBuilder openTelemetry(OpenTelemetry openTelemetry) {
-        this.openTelemetry = openTelemetry;
-        return this;
+    public EngineBuilder openTelemetry(OpenTelemetry sdk) {
+        return new EngineBuilder(config, secrets, sdk, clock);
     }
 
     /** The clock budgets count days by (tests pass one they move). */
-    public EngineBuilder clock(Clock clock) {
-        this.clock = clock;
-        return this;
+    public EngineBuilder clock(Clock budgetClock) {
+        return new EngineBuilder(config, secrets, openTelemetry, budgetClock);
     }
 
     public Engine build() {

@@ -33,11 +33,6 @@ final class EngineSources implements Service {
     }
 
     @Override
-    public String name() {
-        return "sources";
-    }
-
-    @Override
     public void start() throws Exception {
         try {
             publisher = new KafkaEventPublisher(kafka.bootstrapServers(), kafka.clientProperties());

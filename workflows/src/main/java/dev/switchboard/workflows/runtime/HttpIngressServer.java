@@ -53,11 +53,6 @@ public final class HttpIngressServer implements HttpIngress, Service {
         this.configuredPort = port;
     }
 
-    @Override
-    public String name() {
-        return "http";
-    }
-
     /** Binds and serves; routes may be added before and after. */
     @Override
     public synchronized void start() throws IOException {

@@ -30,11 +30,6 @@ public final class KafkaConnection implements Service {
     }
 
     @Override
-    public String name() {
-        return "kafka";
-    }
-
-    @Override
     public void start() throws InterruptedException {
         if (settings.embedded()) {
             Path dataDir = baseDir.resolve(settings.dataDir());

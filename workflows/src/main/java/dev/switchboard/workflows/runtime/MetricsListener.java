@@ -4,13 +4,7 @@ import dev.switchboard.schemas.spi.StepOutcome;
 import java.util.List;
 
 /** Reports a workflow's batches, steps and model calls to a {@link RunObserver} (the engine's metrics). */
-public final class MetricsListener implements StepListener {
-
-    private final RunObserver observer;
-
-    public MetricsListener(RunObserver observer) {
-        this.observer = observer;
-    }
+public record MetricsListener(RunObserver observer) implements StepListener {
 
     @Override
     public void afterStep(StepAttempt attempt, List<StepResult> results, Outputs out) {

@@ -6,27 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** What the operations API sees of a running engine: its workflows, Kafka, topics and sources. */
-final class OperationsView implements EngineView {
-
-    private final BooleanSupplier running;
-    private final WorkflowRoutes routes;
-    private final KafkaConnection kafka;
-    private final Topics topics;
-    private final EngineSources sources;
-
-    /** @param sources the sources, or null when none are configured */
-    OperationsView(BooleanSupplier running, WorkflowRoutes routes, KafkaConnection kafka, Topics topics, EngineSources sources) {
-        this.running = running;
-        this.routes = routes;
-        this.kafka = kafka;
-        this.topics = topics;
-        this.sources = sources;
-    }
+/**
+ * What the operations API sees of a running engine: its workflows, Kafka, topics and sources.
+ *
+ * @param engineSources the sources, or null when none are configured
+ */
+record OperationsView(BooleanSupplier engineRunning, WorkflowRoutes routes, KafkaConnection kafka, Topics topics, EngineSources engineSources)
+        implements EngineView {
 
     @Override
     public boolean running() {
-        return running.getAsBoolean() && routes.started();
+        return engineRunning.getAsBoolean() && routes.started();
     }
 
     @Override
@@ -66,6 +56,6 @@ final class OperationsView implements EngineView {
 
     @Override
     public Map<String, Map<String, Object>> sources() {
-        return sources == null ? Map.of() : sources.health();
+        return engineSources == null ? Map.of() : engineSources.health();
     }
 }

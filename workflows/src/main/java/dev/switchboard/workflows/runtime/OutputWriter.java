@@ -55,11 +55,6 @@ public final class OutputWriter implements Service {
     }
 
     @Override
-    public String name() {
-        return "output writer";
-    }
-
-    @Override
     public void start() {
         Properties properties = new Properties();
         properties.putAll(kafka.clientProperties());

@@ -7,9 +7,6 @@ package dev.switchboard.workflows.runtime;
  */
 public interface Service {
 
-    /** What it is, for log lines and errors: {@code kafka}, {@code delivery}... */
-    String name();
-
     /** Starts; a service that throws has cleaned up after itself, and the services before it are stopped. */
     void start() throws Exception;
 

@@ -10,31 +10,14 @@ import org.apache.kafka.streams.state.HostInfo;
 /**
  * The Kafka Streams stages as a service. With the HTTP listener on, the CRM tables answer other
  * instances' lookups on it, at the address this instance advertises.
+ *
+ * @param http the listener, or null when it is off
  */
-final class StreamsService implements Service {
+record StreamsService(StreamsStages streams, List<Workflow> workflows, EngineConfig config, KafkaConnection kafka, HttpIngressServer http)
+        implements Service {
 
     /** Largest lookup request from another instance. */
     private static final int MAX_LOOKUP_BYTES = 4096;
-
-    private final StreamsStages streams;
-    private final List<Workflow> workflows;
-    private final EngineConfig config;
-    private final KafkaConnection kafka;
-    private final HttpIngressServer http;
-
-    /** @param http the listener, or null when it is off */
-    StreamsService(StreamsStages streams, List<Workflow> workflows, EngineConfig config, KafkaConnection kafka, HttpIngressServer http) {
-        this.streams = streams;
-        this.workflows = List.copyOf(workflows);
-        this.config = config;
-        this.kafka = kafka;
-        this.http = http;
-    }
-
-    @Override
-    public String name() {
-        return "streams";
-    }
 
     @Override
     public void start() {

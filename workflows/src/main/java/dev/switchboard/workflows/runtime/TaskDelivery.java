@@ -21,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,31 +47,16 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
 
     private final Topics topics;
     private final Map<String, TaskSink> sinks;
-    private final RetryPolicy retries;
-    private final Duration batchWaitLimit;
-    private final WaitBudget.Timer timer;
-    private final OutputWriter writer;
-    private final BooleanSupplier running;
+    private final Retries retries;
+    private final StageContext stage;
     private final ExecutorService pool;
     private final Map<String, Long> counters = new ConcurrentHashMap<>();
-    private final RunObserver observer;
-    private final Tracing tracing;
 
-    /**
-     * @param batchWaitLimit how long after a batch begins its last retry wait may end ({@link WaitBudget#limit})
-     * @param running        false once the stage is stopping: no further attempt is made, nothing is committed
-     */
-    public TaskDelivery(Topics topics, Map<String, TaskSink> sinks, RetryPolicy retries, Duration batchWaitLimit,
-                        WaitBudget.Timer timer, OutputWriter writer, BooleanSupplier running, RunObserver observer, Tracing tracing) {
+    TaskDelivery(Topics topics, Map<String, TaskSink> sinks, Retries retries, StageContext stage) {
         this.topics = topics;
         this.sinks = Map.copyOf(sinks);
         this.retries = retries;
-        this.batchWaitLimit = batchWaitLimit;
-        this.timer = timer;
-        this.writer = writer;
-        this.running = running;
-        this.observer = observer;
-        this.tracing = tracing;
+        this.stage = stage;
         this.pool = Executors.newFixedThreadPool(PARALLELISM, runnable -> {
             Thread thread = new Thread(runnable, "switchboard-delivery");
             thread.setDaemon(true);
@@ -97,7 +81,7 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
         if (exchanges.isEmpty()) {
             return;
         }
-        WaitBudget budget = WaitBudget.start(batchWaitLimit, timer);
+        WaitBudget budget = retries.startBatch();
         List<Future<List<ProducerRecord<byte[], byte[]>>>> futures = new ArrayList<>(exchanges.size());
         for (InputRecord input : KafkaBatch.inputs(exchanges)) {
             futures.add(pool.submit(() -> deliver(input, budget)));
@@ -106,7 +90,7 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
         for (Future<List<ProducerRecord<byte[], byte[]>>> future : futures) {
             outputs.addAll(future.get());
         }
-        writer.writeAll(outputs, running);
+        stage.writer().writeAll(outputs, stage.running());
         KafkaBatch.commit(exchanges);
     }
 
@@ -124,7 +108,7 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
                     + sinks.keySet() + ". Declare it under sinks: and re-drive this record"),
                     receipt(task, "dead_lettered", 0, "unknown sink"));
         }
-        Span span = tracing.start("deliver " + sink.name(), SpanKind.PRODUCER, Tracing.parent(input.headers(), null),
+        Span span = stage.tracing().start("deliver " + sink.name(), SpanKind.PRODUCER, Tracing.parent(input.headers(), null),
                 Map.of("switchboard.sink", sink.name(), "switchboard.task.id", task.id(),
                         "switchboard.workflow", task.workflow() == null ? "" : task.workflow()));
         try {
@@ -148,34 +132,34 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
             } catch (RuntimeException e) {
                 result = new DeliveryResult.Retry(e.getClass().getSimpleName() + ": " + e.getMessage(), null);
             }
-            observer.deliveryAttempt(sink.name(), result instanceof DeliveryResult.Delivered ? "delivered"
+            stage.observer().deliveryAttempt(sink.name(), result instanceof DeliveryResult.Delivered ? "delivered"
                     : result instanceof DeliveryResult.Rejected ? "rejected" : "retry", System.nanoTime() - started);
             if (result instanceof DeliveryResult.Delivered delivered) {
                 count("delivered");
-                observer.delivery(sink.name(), "delivered");
+                stage.observer().delivery(sink.name(), "delivered");
                 return List.of(receipt(task, "delivered", attempt, delivered.detail()));
             }
             if (result instanceof DeliveryResult.Rejected rejected) {
-                observer.delivery(sink.name(), "dead_lettered");
+                stage.observer().delivery(sink.name(), "dead_lettered");
                 return List.of(deadLetter(input, "Sink '" + sink.name() + "' rejected task " + task.id() + ": " + rejected.reason()),
                         receipt(task, "dead_lettered", attempt, rejected.reason()));
             }
             DeliveryResult.Retry retry = (DeliveryResult.Retry) result;
             String why = null;
-            if (retries.retriesAfter(attempt)) {
-                if (!running.getAsBoolean()) {
+            if (retries.policy().retriesAfter(attempt)) {
+                if (!stage.running().getAsBoolean()) {
                     throw new IllegalStateException("Stopping during delivery of " + task.id() + "; it will be retried after restart");
                 }
-                Duration wait = retries.delay(attempt, retry.retryAfter());
+                Duration wait = retries.policy().delay(attempt, retry.retryAfter());
                 LOG.debug("Delivery of {} to {} failed (attempt {}): {}; next try in {} ms", task.id(), sink.name(), attempt, retry.reason(), wait.toMillis());
                 if (budget.allows(wait)) {
                     count("retries");
                     budget.await(wait);
                     continue;
                 }
-                why = " (no further attempt: its wait would pass the batch's limit of " + batchWaitLimit.toSeconds() + " s)";
+                why = " (no further attempt: its wait would pass the batch's limit of " + retries.batchWaitLimit().toSeconds() + " s)";
             }
-            observer.delivery(sink.name(), "dead_lettered");
+            stage.observer().delivery(sink.name(), "dead_lettered");
             return List.of(deadLetter(input, "Sink '" + sink.name() + "' failed " + attempt + " attempts for task " + task.id()
                             + (why == null ? "" : why) + ": " + retry.reason()),
                     receipt(task, "dead_lettered", attempt, retry.reason()));

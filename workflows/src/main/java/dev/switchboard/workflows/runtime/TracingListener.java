@@ -15,18 +15,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * came with), a span per step attempt under it, a span per model call under the step, and the
  * event's {@code traceparent} on the records of its tasks, so delivery continues the same trace.
  */
-public final class TracingListener implements StepListener {
+public record TracingListener(Tracing tracing) implements StepListener {
 
     private static final Object EVENT_SPAN = new Object();
     private static final Object EVENT_CONTEXT = new Object();
     private static final Object STEP_SPAN = new Object();
     private static final int MAX_STATUS = 200;
-
-    private final Tracing tracing;
-
-    public TracingListener(Tracing tracing) {
-        this.tracing = tracing;
-    }
 
     @Override
     public void eventStarted(EventRun run) {

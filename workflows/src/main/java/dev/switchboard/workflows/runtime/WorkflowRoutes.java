@@ -1,7 +1,6 @@
 package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.llm.Budgets;
-import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.model.Workflow;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.slf4j.Logger;
@@ -36,33 +34,22 @@ final class WorkflowRoutes implements Service {
     private final List<Workflow> workflows;
     private final StepEnvironment environment;
     private final Topics topics;
-    private final KafkaConnection kafka;
-    private final OutputWriter writer;
-    private final BooleanSupplier running;
     private final Budgets budgets;
     private final Clock clock;
-    private final List<StepListener> listeners;
+    private final StageContext stage;
     private final Map<String, WorkflowRunner> runners = new LinkedHashMap<>();
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
     private BudgetGate gate;
     private volatile CamelContext camel;
 
-    WorkflowRoutes(List<Workflow> workflows, StepEnvironment environment, Topics topics, KafkaConnection kafka, OutputWriter writer,
-                   BooleanSupplier running, Budgets budgets, Clock clock, List<StepListener> listeners) {
+    /** @param budgets the workflows' budgets, counted in days of {@code clock} */
+    WorkflowRoutes(List<Workflow> workflows, StepEnvironment environment, Topics topics, Budgets budgets, Clock clock, StageContext stage) {
         this.workflows = List.copyOf(workflows);
         this.environment = environment;
         this.topics = topics;
-        this.kafka = kafka;
-        this.writer = writer;
-        this.running = running;
         this.budgets = budgets;
         this.clock = clock;
-        this.listeners = List.copyOf(listeners);
-    }
-
-    @Override
-    public String name() {
-        return "workflows";
+        this.stage = stage;
     }
 
     @Override
@@ -80,15 +67,15 @@ final class WorkflowRoutes implements Service {
                 }
             });
             restoreSpend();
-            EventParser parser = new EventParser();
-            camel = KafkaEndpoints.context(kafka);
+            camel = KafkaEndpoints.context(stage.kafka());
+            List<StepListener> listeners = List.of(new TracingListener(stage.tracing()), new MetricsListener(stage.observer()),
+                    new AuditListener(topics.audit()));
             for (Workflow workflow : workflows) {
                 gate.register(workflow);
-                WorkflowRunner.Builder runner = WorkflowRunner.builder(StreamsStages.effective(workflow), environment).topics(topics)
-                        .parser(parser).retries(WorkflowRunner.STEP_RETRIES, WaitBudget.limit(kafka.clientProperties()));
-                listeners.forEach(runner::listener);
-                runners.put(workflow.name(), runner.build());
-                camel.addRoutes(new WorkflowRoute(runners.get(workflow.name()), writer, running, MAX_POLL_RECORDS, gate));
+                WorkflowRunner runner = new WorkflowRunner(StreamsStages.effective(workflow), environment, topics,
+                        WorkflowRunner.stepRetries(WaitBudget.limit(stage.kafka().clientProperties())), listeners);
+                runners.put(workflow.name(), runner);
+                camel.addRoutes(new WorkflowRoute(runner, stage.writer(), stage.running(), MAX_POLL_RECORDS, gate));
             }
             camel.start();
         } catch (Exception e) {
@@ -104,7 +91,7 @@ final class WorkflowRoutes implements Service {
             budgeted.add(workflow.name());
             budgets.register(workflow.name(), workflow.budget());
         });
-        AuditSpend.today(kafka.bootstrapServers(), kafka.clientProperties(), topics.audit(), budgeted, clock).forEach((workflow, usd) -> {
+        AuditSpend.today(stage.kafka().bootstrapServers(), stage.kafka().clientProperties(), topics.audit(), budgeted, clock).forEach((workflow, usd) -> {
             LOG.info("Workflow '{}' spent ${} on models today before this start (from {})", workflow, String.format("%.4f", usd), topics.audit());
             budgets.record(workflow, usd);
         });

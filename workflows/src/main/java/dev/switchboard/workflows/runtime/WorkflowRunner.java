@@ -48,15 +48,13 @@ public final class WorkflowRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowRunner.class);
 
     private final Workflow workflow;
-    private final EventParser parser;
+    private final EventParser parser = new EventParser();
     private final Topics topics;
     private final Set<String> types;
     private final Cel.Condition filter;
     private final List<CompiledStep> steps = new ArrayList<>();
     private final List<StepListener> listeners;
-    private final RetryPolicy retries;
-    private final Duration batchWaitLimit;
-    private final WaitBudget.Timer timer;
+    private final Retries retries;
     private final Map<String, Long> counters = new ConcurrentHashMap<>();
     private final Map<String, Template> templates = new ConcurrentHashMap<>();
     /** The outputs of the last batch, to dead-letter the event of one that Kafka refuses. */
@@ -65,26 +63,28 @@ public final class WorkflowRunner implements AutoCloseable {
     private record CompiledStep(StepSpec spec, Cel.Condition when, Step step) {
     }
 
-    private WorkflowRunner(Builder builder) {
-        this.workflow = builder.workflow;
-        this.parser = builder.parser;
-        this.topics = builder.topics;
-        this.listeners = List.copyOf(builder.listeners);
-        this.retries = builder.retries;
-        this.batchWaitLimit = builder.batchWaitLimit;
-        this.timer = builder.timer;
+    /**
+     * @param environment where the workflow's steps are created
+     * @param topics      where tasks, dead letters and held events go (its tasks, dead_letter and review topics)
+     * @param listeners   told around each step, in this order
+     */
+    public WorkflowRunner(Workflow workflow, StepEnvironment environment, Topics topics, Retries retries, List<StepListener> listeners) {
+        this.workflow = workflow;
+        this.topics = topics;
+        this.retries = retries;
+        this.listeners = List.copyOf(listeners);
         this.types = Set.copyOf(workflow.on().types());
         Cel cel = new Cel();
         this.filter = workflow.on().filter() == null ? null : cel.compile(workflow.on().filter());
         for (StepSpec spec : workflow.steps()) {
             steps.add(new CompiledStep(spec, spec.when() == null ? null : cel.compile(spec.when()),
-                    spec.factory().create(spec.id(), spec.options(), builder.environment)));
+                    spec.factory().create(spec.id(), spec.options(), environment)));
         }
     }
 
-    /** A runner of {@code workflow} whose steps are created in {@code environment}. */
-    public static Builder builder(Workflow workflow, StepEnvironment environment) {
-        return new Builder(workflow, environment);
+    /** Retriable step failures by {@link #STEP_RETRIES}, within the batch's wait limit. */
+    public static Retries stepRetries(Duration batchWaitLimit) {
+        return new Retries(STEP_RETRIES, batchWaitLimit, WaitBudget.Timer.SYSTEM);
     }
 
     public Workflow workflow() {
@@ -101,13 +101,13 @@ public final class WorkflowRunner implements AutoCloseable {
         Outputs out = new Outputs();
         lastBatch = out;
         Map<String, Long> before = Map.copyOf(counters);
-        WaitBudget budget = WaitBudget.start(batchWaitLimit, timer);
-        List<EventRun> alive = admit(batch, out);
+        WaitBudget budget = retries.startBatch();
+        List<RunState> alive = admit(batch, out);
         for (int index = 0; index < steps.size(); index++) {
             runStep(steps.get(index), select(index, alive, out), out, budget);
         }
-        for (EventRun run : alive) {
-            finish(run, out);
+        for (RunState state : alive) {
+            finish(state, out);
         }
         // Counted when the batch is done, so "events" means "processed", not "seen".
         counters.merge("events", (long) batch.size(), Long::sum);
@@ -118,8 +118,8 @@ public final class WorkflowRunner implements AutoCloseable {
     }
 
     /** The events of the batch that go on to the steps: parsed, of a type the workflow takes, through its filter. */
-    private List<EventRun> admit(List<InputRecord> batch, Outputs out) {
-        List<EventRun> alive = new ArrayList<>();
+    private List<RunState> admit(List<InputRecord> batch, Outputs out) {
+        List<RunState> alive = new ArrayList<>();
         for (InputRecord input : batch) {
             EventParser.Result parsed = parser.parse(input.value());
             if (parsed instanceof EventParser.Rejected rejected) {
@@ -142,16 +142,17 @@ public final class WorkflowRunner implements AutoCloseable {
                 continue;
             }
             EventRun run = decision == null
-                    ? new EventRun(workflow.name(), input, event.id(), event.type(), JsonValues.toMap(event.event()), templates)
-                    : new EventRun(workflow.name(), input, decision.eventId(), decision.eventType(), decision.event(), templates);
+                    ? new EventRun(workflow.name(), input, event.id(), event.type(), JsonValues.toMap(event.event()))
+                    : new EventRun(workflow.name(), input, decision.eventId(), decision.eventType(), decision.event());
+            RunState state = new RunState(run, templates);
             if (decision != null) {
-                run.resume(stepIndex(decision.step()), decision.step(), decision.steps(), decision.value());
+                state.resume(stepIndex(decision.step()), decision.step(), decision.steps(), decision.value());
                 count("reviews_approved");
             }
             notify(listener -> listener.eventStarted(run));
             if (filter != null && decision == null) {
                 try {
-                    if (!filter.test(run.variables())) {
+                    if (!filter.test(state.variables())) {
                         count("skipped");
                         notify(listener -> listener.eventEnded(run, EventEnd.SKIPPED, List.of()));
                         continue;
@@ -162,53 +163,53 @@ public final class WorkflowRunner implements AutoCloseable {
                     continue;
                 }
             }
-            alive.add(run);
+            alive.add(state);
         }
         return alive;
     }
 
     /** The events the step at {@code index} runs for: still going, not past it already, and its {@code when} holds. */
-    private List<EventRun> select(int index, List<EventRun> alive, Outputs out) {
+    private List<RunState> select(int index, List<RunState> alive, Outputs out) {
         CompiledStep step = steps.get(index);
-        List<EventRun> selected = new ArrayList<>();
-        for (EventRun run : alive) {
-            if (run.ended() || index <= run.resumeAfter()) {
+        List<RunState> selected = new ArrayList<>();
+        for (RunState state : alive) {
+            if (state.ended() || index <= state.resumeAfter()) {
                 continue;
             }
             try {
-                if (step.when() == null || step.when().test(run.variables())) {
-                    selected.add(run);
+                if (step.when() == null || step.when().test(state.variables())) {
+                    selected.add(state);
                 }
             } catch (Cel.ConditionException e) {
-                run.end(EventEnd.FAILED);
-                deadLetter(out, run.input(), step.spec().id(), "steps." + step.spec().id() + ".when: " + e.getMessage());
+                state.end(EventEnd.FAILED);
+                deadLetter(out, state.run().input(), step.spec().id(), "steps." + step.spec().id() + ".when: " + e.getMessage());
             }
         }
         return selected;
     }
 
-    private void runStep(CompiledStep step, List<EventRun> selected, Outputs out, WaitBudget budget) {
-        List<EventRun> pending = selected;
+    private void runStep(CompiledStep step, List<RunState> selected, Outputs out, WaitBudget budget) {
+        List<RunState> pending = selected;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
-            StepAttempt call = new StepAttempt(workflow.name(), step.spec(), attempt, pending, System.nanoTime());
+            StepAttempt call = new StepAttempt(workflow.name(), step.spec(), attempt, pending.stream().map(RunState::run).toList(), System.nanoTime());
             notify(listener -> listener.beforeStep(call));
-            List<StepOutcome> outcomes = invoke(step, call);
-            Duration wait = retries.delay(attempt, null);
-            boolean attemptsLeft = retries.retriesAfter(attempt);
+            List<StepOutcome> outcomes = invoke(step, pending, call);
+            Duration wait = retries.policy().delay(attempt, null);
+            boolean attemptsLeft = retries.policy().retriesAfter(attempt);
             boolean timeLeft = budget.allows(wait);
             List<StepResult> results = new ArrayList<>(pending.size());
             for (int i = 0; i < pending.size(); i++) {
                 StepOutcome outcome = outcomes.get(i);
                 boolean retried = outcome instanceof StepOutcome.Failed failed && failed.retriable() && attemptsLeft && timeLeft;
-                results.add(new StepResult(pending.get(i), outcome, retried));
+                results.add(new StepResult(pending.get(i).run(), outcome, retried));
             }
             notify(listener -> listener.afterStep(call, results, out));
-            List<EventRun> retry = new ArrayList<>();
-            for (StepResult result : results) {
-                if (result.retried()) {
-                    retry.add(result.run());
+            List<RunState> retry = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                if (results.get(i).retried()) {
+                    retry.add(pending.get(i));
                 } else {
-                    settle(step.spec(), result, attempt, attemptsLeft, out);
+                    settle(step.spec(), pending.get(i), results.get(i), attempt, attemptsLeft, out);
                 }
             }
             pending = retry;
@@ -219,8 +220,8 @@ public final class WorkflowRunner implements AutoCloseable {
     }
 
     /** Runs the step; a step that throws is a bug or an outage nobody classified: retriable, so nothing is lost. */
-    private List<StepOutcome> invoke(CompiledStep step, StepAttempt call) {
-        List<StepInvocation> invocations = call.runs().stream().map(run -> run.invocation(step.spec().id())).toList();
+    private List<StepOutcome> invoke(CompiledStep step, List<RunState> pending, StepAttempt call) {
+        List<StepInvocation> invocations = pending.stream().map(state -> state.invocation(step.spec().id())).toList();
         try {
             List<StepOutcome> outcomes = step.step().run(invocations);
             if (outcomes.size() != invocations.size()) {
@@ -234,30 +235,31 @@ public final class WorkflowRunner implements AutoCloseable {
     }
 
     /** Applies an outcome that is not tried again: the output for later steps, a dead letter, or a held event. */
-    private void settle(StepSpec spec, StepResult result, int attempt, boolean attemptsLeft, Outputs out) {
-        EventRun run = result.run();
-        run.called(result.outcome().calls());
+    private void settle(StepSpec spec, RunState state, StepResult result, int attempt, boolean attemptsLeft, Outputs out) {
+        EventRun run = state.run();
+        state.called(result.outcome().calls());
         if (result.outcome() instanceof StepOutcome.Completed completed) {
-            run.completed(spec.id(), completed.output(), completed.task());
+            state.completed(spec.id(), completed.output(), completed.task());
         } else if (result.outcome() instanceof StepOutcome.Failed failed) {
-            run.end(EventEnd.FAILED);
+            state.end(EventEnd.FAILED);
             String tries = !failed.retriable() ? "" : " after " + attempt + " attempts" + (attemptsLeft
-                    ? " (no further attempt: its wait would pass the batch's limit of " + batchWaitLimit.toSeconds() + " s)" : "");
+                    ? " (no further attempt: its wait would pass the batch's limit of " + retries.batchWaitLimit().toSeconds() + " s)" : "");
             deadLetter(out, run.input(), spec.id(), "Step '" + spec.id() + "' (" + spec.type() + ") failed" + tries + ": " + failed.reason());
         } else if (result.outcome() instanceof StepOutcome.Review review) {
-            run.end(EventEnd.REVIEW); // held: it leaves the batch, and no task of it is written
+            state.end(EventEnd.REVIEW); // held: it leaves the batch, and no task of it is written
             out.add(ReviewRecords.review(topics.review(), workflow.name(), spec.id(), spec.type(), run.input(), run.event(),
-                    Map.copyOf(run.steps()), review), run.input());
+                    Map.copyOf(state.steps()), review), run.input());
             count("reviews");
         }
     }
 
-    private void finish(EventRun run, Outputs out) {
-        if (run.ended()) {
-            notify(listener -> listener.eventEnded(run, run.end(), List.of()));
+    private void finish(RunState state, Outputs out) {
+        EventRun run = state.run();
+        if (state.ended()) {
+            notify(listener -> listener.eventEnded(run, state.end(), List.of()));
             return;
         }
-        List<ProducerRecord<byte[], byte[]>> tasks = run.tasks().stream().map(this::taskRecord).toList();
+        List<ProducerRecord<byte[], byte[]>> tasks = state.tasks().stream().map(this::taskRecord).toList();
         notify(listener -> listener.eventEnded(run, EventEnd.DONE, tasks));
         tasks.forEach(task -> {
             out.add(task, run.input());
@@ -338,57 +340,6 @@ public final class WorkflowRunner implements AutoCloseable {
             } catch (Exception ignored) {
                 // closing is best effort
             }
-        }
-    }
-
-    /** Builds a {@link WorkflowRunner}; topics, parser, retries and listeners have defaults. */
-    public static final class Builder {
-        private final Workflow workflow;
-        private final StepEnvironment environment;
-        private Topics topics = Topics.defaults();
-        private EventParser parser = new EventParser();
-        private final List<StepListener> listeners = new ArrayList<>();
-        private RetryPolicy retries = STEP_RETRIES;
-        private Duration batchWaitLimit = WaitBudget.limit(Map.of());
-        private WaitBudget.Timer timer = WaitBudget.Timer.SYSTEM;
-
-        private Builder(Workflow workflow, StepEnvironment environment) {
-            this.workflow = workflow;
-            this.environment = environment;
-        }
-
-        /** Where tasks, dead letters and held events go (the tasks, dead_letter and review topics). */
-        public Builder topics(Topics topics) {
-            this.topics = topics;
-            return this;
-        }
-
-        /** Shared by the runners of an engine (it caches event schemas). */
-        public Builder parser(EventParser parser) {
-            this.parser = parser;
-            return this;
-        }
-
-        public Builder listener(StepListener listener) {
-            listeners.add(listener);
-            return this;
-        }
-
-        /** How retriable step failures are tried again, and how long after its start a batch's last wait may end. */
-        public Builder retries(RetryPolicy retries, Duration batchWaitLimit) {
-            this.retries = retries;
-            this.batchWaitLimit = batchWaitLimit;
-            return this;
-        }
-
-        /** Where the waits between attempts happen (tests move a clock instead of sleeping). */
-        public Builder timer(WaitBudget.Timer timer) {
-            this.timer = timer;
-            return this;
-        }
-
-        public WorkflowRunner build() {
-            return new WorkflowRunner(this);
         }
     }
 }

@@ -15,7 +15,8 @@ class ServiceGroupTest {
     @Test
     void should_stop_in_reverse_order_when_started_in_order() {
         // given
-        ServiceGroup group = new ServiceGroup(List.of(service("kafka", false), service("writer", false), service("routes", false)));
+        ServiceGroup group = new ServiceGroup().add("kafka", service("kafka", false)).add("writer", service("writer", false))
+                .add("routes", service("routes", false));
 
         // when
         group.start();
@@ -29,8 +30,8 @@ class ServiceGroupTest {
     @Test
     void should_stop_what_was_started_when_a_service_fails_to_start() {
         // given a group whose third service fails
-        ServiceGroup group = new ServiceGroup(List.of(service("kafka", false), service("writer", false), service("routes", true),
-                service("http", false)));
+        ServiceGroup group = new ServiceGroup().add("kafka", service("kafka", false)).add("writer", service("writer", false))
+                .add("routes", service("routes", true)).add("http", service("http", false));
 
         // when / then the failure names the service, and only the two started before it are stopped
         assertThatThrownBy(group::start).isInstanceOf(IllegalStateException.class).hasMessage("routes: port taken");
@@ -40,12 +41,7 @@ class ServiceGroupTest {
     @Test
     void should_stop_the_others_when_one_fails_to_stop() {
         // given
-        ServiceGroup group = new ServiceGroup(List.of(service("kafka", false), new Service() {
-            @Override
-            public String name() {
-                return "stubborn";
-            }
-
+        ServiceGroup group = new ServiceGroup().add("kafka", service("kafka", false)).add("stubborn", new Service() {
             @Override
             public void start() {
                 log.add("start stubborn");
@@ -55,7 +51,7 @@ class ServiceGroupTest {
             public void stop() {
                 throw new IllegalStateException("stuck");
             }
-        }));
+        });
         group.start();
 
         // when
@@ -67,11 +63,6 @@ class ServiceGroupTest {
 
     private Service service(String name, boolean failToStart) {
         return new Service() {
-            @Override
-            public String name() {
-                return name;
-            }
-
             @Override
             public void start() throws Exception {
                 log.add("start " + name);

@@ -64,8 +64,8 @@ class TaskDeliveryTest {
             }
         };
         return new TaskDelivery(new Topics("tasks", "dlq", "deliveries", "review", "audit"), Map.of("crm", sink),
-                RetryPolicy.of(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(10)), limit, timer, null, () -> true,
-                RunObserver.NONE, Tracing.noop());
+                new Retries(RetryPolicy.of(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(10)), limit, timer),
+                new StageContext(null, null, () -> true, RunObserver.NONE, Tracing.noop()));
     }
 
     private static InputRecord task(String id) throws Exception {

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkflowRunnerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Topics TOPICS = new Topics("tasks", "dlq", "deliveries", "review", "audit");
 
     @TempDir
     Path dir;
@@ -66,7 +67,7 @@ class WorkflowRunnerTest {
                 """, dir, dir.resolve("wf.yaml"));
         assertThat(result.problems()).isEmpty();
         Workflow workflow = result.workflow();
-        runner = WorkflowRunner.builder(workflow, environment).topics(new Topics("tasks", "dlq", "deliveries", "review", "audit")).build();
+        runner = new WorkflowRunner(workflow, environment, TOPICS, WorkflowRunner.stepRetries(Duration.ofMinutes(1)), List.of());
     }
 
     @AfterEach
@@ -194,14 +195,8 @@ class WorkflowRunnerTest {
         };
         Workflow workflow = new Workflow("flaky", null, new Trigger("events", List.of("ticket.created"), null, "latest", null, null),
                 List.of(new StepSpec("call", null, "flaky", factory, null, 1)), dir.resolve("flaky.yaml"));
-        WorkflowRunner.Builder builder = WorkflowRunner.builder(workflow, null)
-                .topics(new Topics("tasks", "dlq", "deliveries", "review", "audit"))
-                .retries(RetryPolicy.of(100, Duration.ofMillis(500), Duration.ofSeconds(2)), batchLimit)
-                .timer(timer);
-        for (StepListener listener : listeners) {
-            builder.listener(listener);
-        }
-        return builder.build();
+        return new WorkflowRunner(workflow, null, TOPICS, new Retries(RetryPolicy.of(100, Duration.ofMillis(500), Duration.ofSeconds(2)),
+                batchLimit, timer), List.of(listeners));
     }
 
     /** Notes each hook it hears, briefly. */
