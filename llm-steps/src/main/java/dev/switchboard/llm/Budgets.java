@@ -34,10 +34,6 @@ public final class Budgets {
         public boolean pauses() {
             return "pause".equals(onExceed);
         }
-
-        public String fallbackModelOrDefault() {
-            return fallbackModel == null ? ModelRegistry.EMBEDDED : fallbackModel;
-        }
     }
 
     /** Where a workflow stands today. */
@@ -117,7 +113,7 @@ public final class Budgets {
             }
         }
         state(workflow);
-        return new Admission(budget.pauses() ? configured : budget.fallbackModelOrDefault(), 0);
+        return new Admission(budget.pauses() ? configured : budget.fallbackModel(), 0);
     }
 
     /** Lets go of what {@link #admit} held, once the call's real cost is {@link #record recorded}. */
@@ -136,7 +132,7 @@ public final class Budgets {
         if (state(workflow) != State.FALLBACK) {
             return configured;
         }
-        return accounts.get(workflow).budget.fallbackModelOrDefault();
+        return accounts.get(workflow).budget.fallbackModel();
     }
 
     public double spentToday(String workflow) {
@@ -178,7 +174,7 @@ public final class Budgets {
         Options budget = account.budget;
         switch (state) {
             case FALLBACK -> LOG.warn("Workflow '{}' spent ${} of its ${} daily budget; its model steps use '{}' until 00:00 UTC",
-                    workflow, String.format("%.4f", account.spent), budget.dailyUsd(), budget.fallbackModelOrDefault());
+                    workflow, String.format("%.4f", account.spent), budget.dailyUsd(), budget.fallbackModel());
             case PAUSED -> LOG.warn("Workflow '{}' spent ${} of its ${} daily budget; it takes no events until 00:00 UTC (they wait in Kafka)",
                     workflow, String.format("%.4f", account.spent), budget.dailyUsd());
             case WITHIN -> {

@@ -9,6 +9,9 @@ import java.util.Objects;
 /** The result of a step for one event. */
 public sealed interface StepOutcome {
 
+    /** The model calls made for this outcome, for accounting and lineage. */
+    List<ModelCall> calls();
+
     /**
      * The step produced its output (validated), and perhaps a task to deliver.
      *

@@ -10,6 +10,7 @@ import dev.switchboard.workflows.kafka.EmbeddedKafkaBroker;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.runtime.KafkaTopics;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -145,7 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
     static double rawPipe(String bootstrap, List<byte[]> events, int run) throws Exception {
         String in = "bench.raw.in." + run;
         String outTopic = "bench.raw.out." + run;
-        Engine.createTopics(bootstrap, Map.of(), Set.of(in, outTopic), 3, (short) 1);
+        KafkaTopics.create(bootstrap, Map.of(), Set.of(in, outTopic), 3, (short) 1);
         publish(bootstrap, in, events);
         Properties consumerProperties = new Properties();
         consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -220,9 +221,9 @@ public final class BenchCommand implements Callable<Integer> {
                       path: bench-tasks.jsonl
                 """.formatted(bootstrap, run);
         EngineConfig config = EngineConfigLoader.standard().parse("bench", configText, folder).config();
-        Engine.createTopics(bootstrap, Map.of(), Set.of(topic), 3, (short) 1);
+        KafkaTopics.create(bootstrap, Map.of(), Set.of(topic), 3, (short) 1);
         publish(bootstrap, topic, events);
-        try (Engine engine = new Engine(config)) {
+        try (Engine engine = Engine.builder(config).build()) {
             WorkflowLoader.Result loaded = engine.loader().load(folder.resolve("bench.yaml"));
             if (!loaded.ok()) {
                 throw new IllegalStateException(loaded.problems().toString());
@@ -254,7 +255,7 @@ public final class BenchCommand implements Callable<Integer> {
     static double dedupStage(String bootstrap, List<byte[]> events, int run, Path stateDir) throws Exception {
         String in = "bench.dedup.in." + run;
         String outTopic = "bench.dedup.out." + run;
-        Engine.createTopics(bootstrap, Map.of(), Set.of(in, outTopic), 3, (short) 1);
+        KafkaTopics.create(bootstrap, Map.of(), Set.of(in, outTopic), 3, (short) 1);
         publish(bootstrap, in, events);
         java.util.concurrent.atomic.AtomicLong processed = new java.util.concurrent.atomic.AtomicLong();
         String application = "bench.dedup." + run;

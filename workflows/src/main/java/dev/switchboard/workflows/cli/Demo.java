@@ -80,7 +80,7 @@ public final class Demo {
 
         out.println("Switchboard demo: embedded Kafka broker, embedded model (all-MiniLM-L6-v2), workflow ticket-triage");
         long started = System.nanoTime();
-        try (Engine engine = new Engine(config)) {
+        try (Engine engine = Engine.builder(config).build()) {
             WorkflowLoader.Result loaded = engine.loader().load(examples.resolve("ticket-triage.yaml"));
             if (!loaded.ok()) {
                 loaded.problems().forEach(problem -> out.println(problem));
@@ -91,9 +91,9 @@ public final class Demo {
             out.println("  broker    " + engine.bootstrapServers());
             String tickets = Files.readString(examples.resolve("data/tickets.jsonl"));
             String bad = Files.readString(examples.resolve("data/bad-events.jsonl"));
-            int events = EventPublisher.publish(engine.bootstrapServers(), Map.of(), workflow.on().topicOrDefault(), new StringReader(tickets));
-            int badEvents = EventPublisher.publish(engine.bootstrapServers(), Map.of(), workflow.on().topicOrDefault(), new StringReader(bad));
-            out.println("  published " + events + " ticket events and " + badEvents + " broken events to " + workflow.on().topicOrDefault());
+            int events = EventPublisher.publish(engine.bootstrapServers(), Map.of(), workflow.on().topic(), new StringReader(tickets));
+            int badEvents = EventPublisher.publish(engine.bootstrapServers(), Map.of(), workflow.on().topic(), new StringReader(bad));
+            out.println("  published " + events + " ticket events and " + badEvents + " broken events to " + workflow.on().topic());
             long deadline = System.nanoTime() + timeout.toNanos();
             String stage = "workflow." + workflow.name();
             while (true) {

@@ -10,7 +10,7 @@ import dev.switchboard.workflows.eval.ModelResult;
 import dev.switchboard.workflows.model.StepTypes;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
-import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.runtime.EngineStepEnvironment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -108,7 +108,7 @@ final class EvalCommand implements Callable<Integer> {
             return SwitchboardCli.INVALID;
         }
         try (ModelRegistry registry = new ModelRegistry(engineConfig.models(), engineConfig.aliases())) {
-            StepEnvironment environment = Engine.stepEnvironment(engineConfig, registry);
+            StepEnvironment environment = new EngineStepEnvironment(engineConfig, registry);
             WorkflowLoader loader = new WorkflowLoader(StepTypes.installed(), folder -> environment);
             List<Workflow> loaded = SwitchboardCli.loadWorkflows(loader, List.of(workflowFile), err);
             if (loaded == null) {

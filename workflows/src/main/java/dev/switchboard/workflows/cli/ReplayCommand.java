@@ -11,7 +11,7 @@ import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.replay.Agreement;
 import dev.switchboard.workflows.replay.Replay;
 import dev.switchboard.workflows.replay.ReplayReport;
-import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.runtime.EngineStepEnvironment;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +114,7 @@ final class ReplayCommand implements Callable<Integer> {
             return SwitchboardCli.INVALID;
         }
         try (ModelRegistry registry = new ModelRegistry(engineConfig.models(), engineConfig.aliases())) {
-            StepEnvironment environment = Engine.stepEnvironment(engineConfig, registry);
+            StepEnvironment environment = new EngineStepEnvironment(engineConfig, registry);
             WorkflowLoader loader = new WorkflowLoader(StepTypes.installed(), folder -> environment);
             List<Workflow> loaded = SwitchboardCli.loadWorkflows(loader, List.of(workflowFile), err);
             if (loaded == null) {
@@ -130,7 +130,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
             String liveName = live == null ? variant.name() : live;
             Replay replay = new Replay(new Replay.Cluster(servers, engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties(),
-                    engineConfig.topics().tasksOrDefault(), engineConfig.topics().auditOrDefault()), environment);
+                    engineConfig.topics().tasks(), engineConfig.topics().audit()), environment);
             ProgressBar bar = new ProgressBar(err, "replay " + variant.name());
             ReplayReport report = replay.run(new Replay.Request(variant, liveName, fromTime, toTime, fromOffset, toOffset, limit, batchSize, tolerance),
                     bar::update);

@@ -120,7 +120,7 @@ public final class ReviewCommand {
             }
             properties = engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties();
             if (reviewTopic == null) {
-                reviewTopic = engineConfig.topics().reviewOrDefault();
+                reviewTopic = engineConfig.topics().review();
             }
         }
         if (servers == null) {

@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.cli;
 
+import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.Problem;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
@@ -126,7 +127,7 @@ public final class SwitchboardCli implements Runnable {
                 err.println("No workflows: name workflow files or folders, or list them under workflows: in the configuration");
                 return INVALID;
             }
-            Engine engine = new Engine(engineConfig);
+            Engine engine = Engine.builder(engineConfig).build();
             List<Workflow> loaded = loadWorkflows(engine.loader(), expand(paths), err);
             if (loaded == null) {
                 engine.close();
@@ -169,8 +170,14 @@ public final class SwitchboardCli implements Runnable {
                 engineConfig = null;
             }
             List<Path> files = expand(workflows);
-            WorkflowLoader loader = engineConfig == null ? Validation.lenientLoader() : new Engine(engineConfig).loader();
-            List<Workflow> loaded = loadWorkflows(loader, files, err);
+            List<Workflow> loaded;
+            if (engineConfig == null) {
+                loaded = loadWorkflows(Validation.lenientLoader(), files, err);
+            } else {
+                try (ModelRegistry models = new ModelRegistry(engineConfig.models(), engineConfig.aliases())) {
+                    loaded = loadWorkflows(Validation.loader(engineConfig, models), files, err);
+                }
+            }
             if (loaded == null) {
                 return INVALID;
             }

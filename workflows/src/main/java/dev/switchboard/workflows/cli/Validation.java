@@ -1,8 +1,11 @@
 package dev.switchboard.workflows.cli;
 
+import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.model.StepTypes;
 import dev.switchboard.workflows.model.WorkflowLoader;
+import dev.switchboard.workflows.runtime.EngineStepEnvironment;
 import java.nio.file.Path;
 import java.util.AbstractSet;
 import java.util.Collections;
@@ -10,12 +13,19 @@ import java.util.Iterator;
 import java.util.Optional;
 import java.util.Set;
 
-/** Validation without an engine configuration: every sink name is accepted, models are not checked. */
+/** The loaders of {@code switchboard validate}: they build only what they check, never an engine. */
 final class Validation {
 
     private Validation() {
     }
 
+    /** Checks sink names and models against the configuration; the caller closes {@code models}. */
+    static WorkflowLoader loader(EngineConfig config, ModelRegistry models) {
+        StepEnvironment environment = new EngineStepEnvironment(config, models);
+        return new WorkflowLoader(StepTypes.installed(), folder -> environment);
+    }
+
+    /** Without an engine configuration: every sink name is accepted, models are not checked. */
     static WorkflowLoader lenientLoader() {
         Set<String> anySink = new AbstractSet<>() {
             @Override

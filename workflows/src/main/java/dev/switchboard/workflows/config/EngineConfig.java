@@ -2,6 +2,7 @@ package dev.switchboard.workflows.config;
 
 import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.schemas.spi.SinkFactory;
+import dev.switchboard.schemas.spi.SourceFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
                            Map<String, List<String>> aliases) {
 
     /** One configured source: its name, type and options. */
-    public record SourceSpec(String name, String type, dev.switchboard.schemas.spi.SourceFactory<Record> factory, Record options) {
+    public record SourceSpec(String name, String type, SourceFactory<Record> factory, Record options) {
     }
 
     /** A configuration with every section at its defaults, relative to {@code baseDir}. */

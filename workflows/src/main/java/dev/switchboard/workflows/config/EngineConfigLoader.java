@@ -1,13 +1,16 @@
 package dev.switchboard.workflows.config;
 
 import dev.switchboard.llm.ModelDefinition;
+import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.Problem;
 import dev.switchboard.schemas.spi.SinkEnvironment;
 import dev.switchboard.schemas.spi.SinkFactory;
+import dev.switchboard.schemas.spi.SourceEnvironment;
 import dev.switchboard.schemas.options.DidYouMean;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.options.OptionsBinder;
 import dev.switchboard.schemas.options.Problems;
+import dev.switchboard.schemas.spi.SourceFactory;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -138,7 +141,7 @@ public final class EngineConfigLoader {
         }
         Map<String, List<String>> aliases = aliases(sections.get("aliases"), models, problems);
         Outbound effectiveOutbound = outbound == null ? Outbound.defaults() : outbound;
-        SinkEnvironment sinkEnvironment = sinkEnvironment(baseDir, effectiveOutbound, environment);
+        SinkEnvironment sinkEnvironment = new EngineSinkEnvironment(baseDir, effectiveOutbound, environment);
         Map<String, EngineConfig.SinkSpec> sinks = new LinkedHashMap<>();
         if (sections.get("sinks") instanceof MappingNode sinkNodes) {
             for (NodeTuple tuple : sinkNodes.getValue()) {
@@ -170,7 +173,7 @@ public final class EngineConfigLoader {
         }
         Map<String, EngineConfig.SourceSpec> sources = new LinkedHashMap<>();
         if (sections.get("sources") instanceof MappingNode sourceNodes) {
-            dev.switchboard.schemas.spi.SourceEnvironment sourceEnvironment = checkOnlySourceEnvironment(baseDir, effectiveOutbound, environment);
+            SourceEnvironment sourceEnvironment = EngineSourceEnvironment.forChecks(baseDir, effectiveOutbound, environment);
             for (NodeTuple tuple : sourceNodes.getValue()) {
                 String name = keyText(tuple.getKeyNode());
                 String path = "sources." + name;
@@ -181,7 +184,7 @@ public final class EngineConfigLoader {
                 }
                 NodeTuple typed = sourceMapping.getValue().get(0);
                 String type = keyText(typed.getKeyNode());
-                dev.switchboard.schemas.spi.SourceFactory<Record> factory = sourceTypes.get(type);
+                SourceFactory<Record> factory = sourceTypes.get(type);
                 if (factory == null) {
                     problems.add(typed.getKeyNode(), path, "Unknown source type '" + type + "' at " + path
                             + DidYouMean.hint(type, sourceTypes.all().keySet()) + " Installed: " + String.join(", ", sourceTypes.all().keySet()));
@@ -226,8 +229,8 @@ public final class EngineConfigLoader {
             problems.add(section, "aliases", "Wrong type at aliases: expected a mapping of alias names to lists of models, e.g. fast: [deepseek, embedded]");
             return aliases;
         }
-        Set<String> known = new java.util.TreeSet<>(models.keySet());
-        known.add(dev.switchboard.llm.ModelRegistry.EMBEDDED);
+        Set<String> known = new TreeSet<>(models.keySet());
+        known.add(ModelRegistry.EMBEDDED);
         for (NodeTuple tuple : mapping.getValue()) {
             String name = keyText(tuple.getKeyNode());
             String path = "aliases." + name;
@@ -259,74 +262,5 @@ public final class EngineConfigLoader {
     /** A mapping key as text; a non-scalar key (a list or mapping used as key) reads as its YAML form, and fails as unknown. */
     private static String keyText(Node node) {
         return node instanceof ScalarNode scalar ? scalar.getValue() : "<" + node.getNodeId().name() + " key>";
-    }
-
-    /** For checks at load time: secrets and folders, but no Kafka and no listener yet. */
-    private static dev.switchboard.schemas.spi.SourceEnvironment checkOnlySourceEnvironment(Path baseDir, Outbound outbound,
-                                                                                          Function<String, Optional<String>> environment) {
-        Set<String> camelSchemes = Set.copyOf(outbound.camelSchemes() == null ? List.of() : outbound.camelSchemes());
-        Set<String> hosts = Set.copyOf(outbound.allowedHosts() == null ? List.of() : outbound.allowedHosts());
-        return new dev.switchboard.schemas.spi.SourceEnvironment() {
-            @Override
-            public Set<String> allowedCamelSchemes() {
-                return camelSchemes;
-            }
-
-            @Override
-            public Set<String> allowedHosts() {
-                return hosts;
-            }
-
-            @Override
-            public Path baseDir() {
-                return baseDir;
-            }
-
-            @Override
-            public Path stateDir(String sourceName) {
-                return baseDir.resolve(".switchboard/sources").resolve(sourceName);
-            }
-
-            @Override
-            public Optional<String> secret(String name) {
-                return environment.apply(name);
-            }
-
-            @Override
-            public dev.switchboard.schemas.spi.EventPublisher events() {
-                throw new IllegalStateException("Sources publish only once the engine runs");
-            }
-
-            @Override
-            public dev.switchboard.schemas.spi.HttpIngress http() {
-                throw new IllegalStateException("The HTTP listener exists only once the engine runs");
-            }
-        };
-    }
-
-    public static SinkEnvironment sinkEnvironment(Path baseDir, Outbound outbound, Function<String, Optional<String>> environment) {
-        Set<String> hosts = Set.copyOf(outbound.allowedHosts() == null ? List.of() : outbound.allowedHosts());
-        Set<String> camelSchemes = Set.copyOf(outbound.camelSchemes() == null ? List.of() : outbound.camelSchemes());
-        return new SinkEnvironment() {
-            @Override
-            public Path baseDir() {
-                return baseDir;
-            }
-
-            @Override
-            public Set<String> allowedHosts() {
-                return hosts;
-            }
-
-            @Override
-            public Set<String> allowedCamelSchemes() {
-                return camelSchemes;
-            }
-
-            @Override
-            public Optional<String> secret(String name) {
-                return environment.apply(name);
-            }
-        };
     }
 }

@@ -16,22 +16,11 @@ public record HttpSettings(
         @JsonProperty("admin_token_env") String adminTokenEnv) {
 
     public static HttpSettings defaults() {
-        return new HttpSettings(null, null, null, null);
+        return DefaultOptions.of(HttpSettings.class);
     }
 
-    public String adminTokenEnvOrDefault() {
-        return adminTokenEnv == null ? "SWITCHBOARD_ADMIN_TOKEN" : adminTokenEnv;
-    }
-
-    public String hostOrDefault() {
-        return host == null ? "127.0.0.1" : host;
-    }
-
-    public int portOrDefault() {
-        return port == null ? 8080 : port;
-    }
-
-    public int maxBodyBytesOrDefault() {
-        return maxBodyBytes == null ? 1024 * 1024 : maxBodyBytes;
+    /** Whether the listener runs ({@code port: -1} turns it off). */
+    public boolean enabled() {
+        return port >= 0;
     }
 }

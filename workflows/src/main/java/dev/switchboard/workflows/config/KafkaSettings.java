@@ -23,26 +23,10 @@ public record KafkaSettings(
         StreamsSettings streams) {
 
     public static KafkaSettings defaults() {
-        return new KafkaSettings(null, null, null, null, null, null, null);
-    }
-
-    public StreamsSettings streamsOrDefault() {
-        return streams == null ? StreamsSettings.defaults() : streams;
+        return DefaultOptions.of(KafkaSettings.class);
     }
 
     public boolean embedded() {
         return bootstrapServers == null || bootstrapServers.isBlank();
-    }
-
-    public String dataDirOrDefault() {
-        return dataDir == null ? ".switchboard/kafka" : dataDir;
-    }
-
-    public int partitionsOrDefault() {
-        return partitions == null ? 3 : partitions;
-    }
-
-    public short replicationFactorOrDefault() {
-        return (short) (replicationFactor == null ? 1 : replicationFactor);
     }
 }

@@ -12,6 +12,6 @@ public record Outbound(
         @JsonProperty("camel_schemes") List<String> camelSchemes) {
 
     public static Outbound defaults() {
-        return new Outbound(List.of(), List.of());
+        return DefaultOptions.of(Outbound.class);
     }
 }

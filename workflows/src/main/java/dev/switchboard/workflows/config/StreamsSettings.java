@@ -26,15 +26,7 @@ public record StreamsSettings(
         Crm crm) {
 
     public static StreamsSettings defaults() {
-        return new StreamsSettings(null, null, null, null, null);
-    }
-
-    public String stateDirOrDefault() {
-        return stateDir == null ? ".switchboard/streams" : stateDir;
-    }
-
-    public String peerTokenEnvOrDefault() {
-        return peerTokenEnv == null ? "SWITCHBOARD_PEER_TOKEN" : peerTokenEnv;
+        return DefaultOptions.of(StreamsSettings.class);
     }
 
     /** {@code kafka.streams.dedup}. */
@@ -48,22 +40,6 @@ public record StreamsSettings(
             @Option(description = "CEL expression over `event` that identifies an event; two events with the same value within "
                     + "`window` are one. E.g. `event.source + '/' + event.id`.", defaultValue = "event.id")
             String key) {
-
-        public String inputOrDefault() {
-            return input == null ? "switchboard.events" : input;
-        }
-
-        public String outputOrDefault() {
-            return output == null ? "switchboard.events.unique" : output;
-        }
-
-        public String windowOrDefault() {
-            return window == null ? "PT24H" : window;
-        }
-
-        public String keyOrDefault() {
-            return key == null ? "event.id" : key;
-        }
     }
 
     /** {@code kafka.streams.crm}. */
@@ -74,13 +50,5 @@ public record StreamsSettings(
             @Option(description = "How long a lookup waits for the tables (restoring after a start or a rebalance) before it fails and is retried.",
                     defaultValue = "30", minimum = 1, maximum = 600)
             @JsonProperty("wait_seconds") Integer waitSeconds) {
-
-        public List<String> topicsOrDefault() {
-            return topics == null || topics.isEmpty() ? List.of("switchboard.events") : topics;
-        }
-
-        public int waitSecondsOrDefault() {
-            return waitSeconds == null ? 30 : waitSeconds;
-        }
     }
 }

@@ -2,6 +2,9 @@ package dev.switchboard.workflows.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.schemas.options.Option;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /** The {@code topics:} section: names of the topics Switchboard writes. */
 public record Topics(
@@ -17,26 +20,11 @@ public record Topics(
         String audit) {
 
     public static Topics defaults() {
-        return new Topics(null, null, null, null, null);
+        return DefaultOptions.of(Topics.class);
     }
 
-    public String reviewOrDefault() {
-        return review == null ? "switchboard.review" : review;
-    }
-
-    public String auditOrDefault() {
-        return audit == null ? "switchboard.audit" : audit;
-    }
-
-    public String tasksOrDefault() {
-        return tasks == null ? "switchboard.tasks" : tasks;
-    }
-
-    public String deadLetterOrDefault() {
-        return deadLetter == null ? "switchboard.dlq" : deadLetter;
-    }
-
-    public String deliveriesOrDefault() {
-        return deliveries == null ? "switchboard.deliveries" : deliveries;
+    /** Every topic of this section, each once. */
+    public Set<String> all() {
+        return new LinkedHashSet<>(List.of(tasks, deadLetter, deliveries, review, audit));
     }
 }

@@ -13,7 +13,7 @@ public record TracingSettings(
         @JsonProperty("sample_ratio") Double sampleRatio) {
 
     public static TracingSettings defaults() {
-        return new TracingSettings(null, null, null);
+        return DefaultOptions.of(TracingSettings.class);
     }
 
     public boolean enabled() {

@@ -1,44 +1,20 @@
 package dev.switchboard.workflows.kafka;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,19 +72,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Lock file inside {@link #dataDir()} held while a broker runs on it. */
     static final String LOCK_FILE_NAME = "embedded-kafka.lock";
 
-    private static final int NODE_ID = 1;
-    private static final String BROKER_LISTENER = "PLAINTEXT";
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_BIND_ATTEMPTS = 3;
-
-    /** Keys this class manages itself; overriding them would break the single-node loopback setup. */
-    private static final Set<String> RESERVED_KEYS = Set.of(
-            "process.roles", "node.id", "broker.id",
-            "listeners", "advertised.listeners", "listener.security.protocol.map",
-            "inter.broker.listener.name", "controller.listener.names",
-            "controller.quorum.voters", "controller.quorum.bootstrap.servers",
-            "log.dir", "log.dirs", "metadata.log.dir");
 
     private final Path dataDir;
     private final int configuredPort;
@@ -155,25 +120,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new UncheckedIOException("Cannot create Kafka data directory " + logDir, e);
         }
         if (configuredPort != 0) {
-            requirePortAvailable(configuredPort);
+            LoopbackPorts.requireAvailable(configuredPort);
         }
         // Kafka locks a combined log/metadata directory only when the broker half starts, after the
         // controller has already opened the metadata log. Lock first so two brokers never share a directory.
         DataDirLock lock = DataDirLock.acquire(dataDir);
         String cluster;
         try {
-            cluster = formatIfNeeded(logDir);
+            cluster = KafkaStorage.formatIfNeeded(logDir);
         } catch (RuntimeException e) {
             lock.release();
             throw e;
         }
 
         for (int attempt = 1; ; attempt++) {
-            int bPort = configuredPort != 0 ? configuredPort : freePort(-1);
-            int cPort = freePort(bPort);
+            int bPort = configuredPort != 0 ? configuredPort : LoopbackPorts.free(-1);
+            int cPort = LoopbackPorts.free(bPort);
             KafkaRaftServer candidate;
             try {
-                candidate = new KafkaRaftServer(KafkaConfig.fromProps(serverProperties(logDir, bPort, cPort), false), Time.SYSTEM);
+                candidate = new KafkaRaftServer(KafkaConfig.fromProps(BrokerConfig.serverProperties(logDir, bPort, cPort, extraProperties), false), Time.SYSTEM);
             } catch (RuntimeException e) {
                 lock.release();
                 throw new IllegalStateException("Embedded Kafka broker could not be created (data in " + logDir + "): " + e.getMessage(), e);
@@ -195,7 +160,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                             + startupTimeout.toMillis() + " ms (data in " + logDir + ")", outcome.failure());
                 }
                 shutDownQuietly(candidate);
-                if (isBindFailure(outcome.failure()) && attempt < MAX_BIND_ATTEMPTS) {
+                if (LoopbackPorts.isBindFailure(outcome.failure()) && attempt < MAX_BIND_ATTEMPTS) {
                     LOG.debug("Port taken while starting embedded Kafka (attempt {}), retrying with other ports",
                             attempt, outcome.failure());
                     continue;
@@ -211,7 +176,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             controllerPort = cPort;
             clusterId = cluster;
             try {
-                awaitReady(deadlineNanos);
+                BrokerReadiness.await(brokerPort, deadlineNanos, startupTimeout);
             } catch (RuntimeException e) {
                 closeAfterFailedStart();
                 throw e;
@@ -323,145 +288,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return dataDir.resolve(LOG_DIR_NAME);
     }
 
-    private Properties serverProperties(Path logDir, int bPort, int cPort) {
-        Map<String, String> p = new LinkedHashMap<>();
-        // Identity and roles: one node that is both broker and the (only) KRaft voter.
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
-        // Static quorum: voter endpoints come from here, not from the metadata log, so the controller
-        // port may differ between restarts of the same data directory.
-        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + cPort);
-        p.put("controller.listener.names", CONTROLLER_LISTENER);
-        p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + bPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + cPort);
-        p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + bPort);
-        p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
-        p.put("inter.broker.listener.name", BROKER_LISTENER);
-        p.put("log.dirs", logDir.toString());
-
-        // Single node: internal topics cannot have more than one replica.
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "5");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("share.coordinator.state.topic.num.partitions", "5");
-        p.put("default.replication.factor", "1");
-        p.put("min.insync.replicas", "1");
-
-        // Developer-friendly topic defaults.
-        p.put("auto.create.topics.enable", "true");
-        p.put("num.partitions", "3");
-        p.put("group.initial.rebalance.delay.ms", "0");
-
-        // Modest footprint for a laptop.
-        p.put("num.network.threads", "2");
-        p.put("num.io.threads", "4");
-        p.put("background.threads", "4");
-        p.put("group.coordinator.threads", "2");
-        p.put("num.recovery.threads.per.data.dir", "1");
-        p.put("log.cleaner.threads", "1");
-        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 * 1024 * 1024));
-        p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
-        p.put("log.index.size.max.bytes", Integer.toString(1024 * 1024));
-        p.put("log.retention.hours", "168");
-        p.put("log.retention.check.interval.ms", "300000");
-        p.put("metadata.log.segment.bytes", Integer.toString(16 * 1024 * 1024));
-
-        p.putAll(extraProperties);
-        Properties props = new Properties();
-        props.putAll(p);
-        return props;
-    }
-
-    /**
-     * Formats the log directory unless it already holds a {@code meta.properties}, and returns the
-     * cluster id stored there.
-     */
-    private String formatIfNeeded(Path logDir) {
-        String dir = logDir.toString();
-        MetaPropertiesEnsemble ensemble = loadMetaProperties(dir);
-        if (!ensemble.errorLogDirs().isEmpty()) {
-            throw new IllegalStateException("Kafka data directory " + dir + " cannot be read (corrupt meta.properties?)");
-        }
-        Optional<String> existing = ensemble.clusterId();
-        if (existing.isPresent() && ensemble.emptyLogDirs().isEmpty()) {
-            LOG.debug("Reusing formatted Kafka data directory {} (cluster {})", dir, existing.get());
-            return existing.get();
-        }
-        String newClusterId = existing.orElseGet(() -> Uuid.randomUuid().toString());
-        ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
-        Formatter formatter = new Formatter()
-                .setPrintStream(new PrintStream(formatterOutput, true, StandardCharsets.UTF_8))
-                .setNodeId(NODE_ID)
-                .setClusterId(newClusterId)
-                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                .setControllerListenerName(CONTROLLER_LISTENER)
-                .setMetadataLogDirectory(dir)
-                .setDirectories(List.of(dir))
-                .setIgnoreFormatted(true);
-        try {
-            formatter.run();
-        } catch (Exception e) {
-            throw new IllegalStateException("Could not format Kafka data directory " + dir + ": " + e.getMessage(), e);
-        } finally {
-            LOG.debug("Kafka storage formatter: {}", formatterOutput.toString(StandardCharsets.UTF_8).strip());
-        }
-        LOG.info("Formatted new Kafka data directory {} (cluster {})", dir, newClusterId);
-        return newClusterId;
-    }
-
-    private static MetaPropertiesEnsemble loadMetaProperties(String dir) {
-        try {
-            return new MetaPropertiesEnsemble.Loader().addLogDirs(List.of(dir)).addMetadataLogDir(dir).load();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read Kafka data directory " + dir, e);
-        }
-    }
-
-    /** Waits until the broker answers a metadata request and lists itself as a live (unfenced) broker. */
-    private void awaitReady(long deadlineNanos) {
-        Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + brokerPort,
-                AdminClientConfig.CLIENT_ID_CONFIG, "switchboard-embedded-kafka-readiness",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000,
-                AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 50,
-                AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 50,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-        Exception lastError = null;
-        try (Admin admin = Admin.create(adminConfig)) {
-            while (System.nanoTime() < deadlineNanos) {
-                long remainingMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-                int callTimeoutMs = (int) Math.min(3_000, remainingMs);
-                try {
-                    Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(callTimeoutMs))
-                            .nodes().get(callTimeoutMs, TimeUnit.MILLISECONDS);
-                    if (nodes.stream().anyMatch(n -> n.id() == NODE_ID && n.port() == brokerPort)) {
-                        return;
-                    }
-                    lastError = null;
-                } catch (ExecutionException | TimeoutException e) {
-                    lastError = e;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while waiting for embedded Kafka to become ready", e);
-                }
-                // Back-off between probes (the broker answered but has not registered itself yet).
-                try {
-                    TimeUnit.MILLISECONDS.sleep(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while waiting for embedded Kafka to become ready", e);
-                }
-            }
-        }
-        throw new IllegalStateException("Embedded Kafka broker at " + HOST + ":" + brokerPort
-                + " did not become ready within " + startupTimeout.toMillis() + " ms"
-                + (lastError != null ? ": " + rootMessage(lastError) : " (broker not registered yet)"), lastError);
-    }
-
     private void requireRunning() {
         if (server == null) {
             throw new IllegalStateException("Embedded Kafka broker is not running; call start() first");
@@ -482,107 +308,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             candidate.awaitShutdown();
         } catch (RuntimeException e) {
             LOG.debug("Error while shutting down a Kafka broker that failed to start", e);
-        }
-    }
-
-    private static void requirePortAvailable(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot start embedded Kafka: " + HOST + ":" + port
-                    + " is already in use (is another Kafka running?)", e);
-        }
-    }
-
-    private static int freePort(int avoid) {
-        for (int i = 0; i < 10; i++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-                int port = socket.getLocalPort();
-                if (port != avoid) {
-                    return port;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot find a free port on " + HOST, e);
-            }
-        }
-        throw new IllegalStateException("Cannot find a free port on " + HOST);
-    }
-
-    private static boolean isBindFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException) {
-                return true;
-            }
-            String message = t.getMessage();
-            if (message != null && message.contains("failed to bind")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
-    }
-
-    /** OS-level lock on {@code <dataDir>/embedded-kafka.lock}, held while a broker runs on the directory. */
-    private static final class DataDirLock {
-        private final Path dataDir;
-        private final FileChannel channel;
-        private final FileLock lock;
-
-        private DataDirLock(Path dataDir, FileChannel channel, FileLock lock) {
-            this.dataDir = dataDir;
-            this.channel = channel;
-            this.lock = lock;
-        }
-
-        static DataDirLock acquire(Path dataDir) {
-            FileChannel channel = null;
-            try {
-                channel = FileChannel.open(dataDir.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = channel.tryLock();
-                if (lock == null) {
-                    throw new OverlappingFileLockException();
-                }
-                return new DataDirLock(dataDir, channel, lock);
-            } catch (OverlappingFileLockException e) {
-                closeChannel(channel);
-                throw new IllegalStateException("Kafka data directory " + dataDir
-                        + " is already used by another running embedded Kafka broker", e);
-            } catch (IOException e) {
-                closeChannel(channel);
-                throw new UncheckedIOException("Cannot lock Kafka data directory " + dataDir, e);
-            }
-        }
-
-        synchronized void release() {
-            try {
-                if (lock.isValid()) {
-                    lock.release();
-                }
-            } catch (IOException e) {
-                LOG.debug("Could not release lock on {}", dataDir, e);
-            } finally {
-                closeChannel(channel);
-            }
-        }
-
-        private static void closeChannel(FileChannel channel) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    LOG.debug("Could not close lock file channel", e);
-                }
-            }
         }
     }
 
@@ -619,7 +344,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         public Builder property(String key, String value) {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(value, "value");
-            if (RESERVED_KEYS.contains(key)) {
+            if (BrokerConfig.RESERVED_KEYS.contains(key)) {
                 throw new IllegalArgumentException("Broker property '" + key + "' is managed by EmbeddedKafkaBroker");
             }
             properties.put(key, value);

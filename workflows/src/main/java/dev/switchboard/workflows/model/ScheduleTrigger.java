@@ -22,8 +22,4 @@ public record ScheduleTrigger(
 
     /** The CloudEvent type of a digest. */
     public static final String DIGEST_TYPE = "switchboard.digest";
-
-    public String zoneOrDefault() {
-        return zone == null ? "UTC" : zone;
-    }
 }

@@ -21,14 +21,4 @@ public record Trigger(
         @Option(description = "Start the workflow on a schedule with a `switchboard.digest` event summing up what workflows did "
                 + "(see docs/state.md). Takes no `types`.")
         ScheduleTrigger schedule) {
-
-    public static final String DEFAULT_TOPIC = "switchboard.events";
-
-    public String topicOrDefault() {
-        return topic == null ? DEFAULT_TOPIC : topic;
-    }
-
-    public String startOrDefault() {
-        return start == null ? "latest" : start;
-    }
 }

@@ -48,7 +48,7 @@ public final class TriggerChecks {
     }
 
     private static void window(WindowTrigger window, Node node, Problems problems) {
-        String kind = window.kindOrDefault();
+        String kind = window.kind();
         if (kind.equals("session")) {
             positive(window.gap(), node, "gap", "a session window needs the gap that closes it, e.g. gap: PT30M", problems);
             absent(window.size(), node, "size", "session windows have no size; they close after `gap` without events", problems);
@@ -67,9 +67,9 @@ public final class TriggerChecks {
                 absent(window.advance(), node, "advance", "only hopping windows advance; use kind: hopping", problems);
             }
         }
-        Duration grace = duration(window.graceOrDefault());
+        Duration grace = duration(window.grace());
         if (grace == null || grace.isNegative()) {
-            problems.add(at(node, "grace"), "on.window.grace", "Invalid duration at on.window.grace: got '" + window.graceOrDefault()
+            problems.add(at(node, "grace"), "on.window.grace", "Invalid duration at on.window.grace: got '" + window.grace()
                     + "', expected an ISO-8601 duration of zero or more, e.g. PT10M");
         }
         expression(() -> CelExpression.overEvent(window.key()), window.key(), node, "key",
@@ -98,7 +98,7 @@ public final class TriggerChecks {
                     + "', expected a positive ISO-8601 period or duration, e.g. P7D, P1M or PT1H");
         }
         try {
-            ZoneId.of(schedule.zoneOrDefault());
+            ZoneId.of(schedule.zone());
         } catch (DateTimeException e) {
             problems.add(at(node, "zone"), "on.schedule.zone", "Unknown time zone at on.schedule.zone: got '" + schedule.zone()
                     + "', expected a region id such as Europe/Paris or UTC");

@@ -35,16 +35,4 @@ public record WindowTrigger(
 
     /** The CloudEvent type of the event a window fires. */
     public static final String FIRED_TYPE = "switchboard.window.fired";
-
-    public String kindOrDefault() {
-        return kind == null ? "tumbling" : kind;
-    }
-
-    public String graceOrDefault() {
-        return grace == null ? "PT0S" : grace;
-    }
-
-    public String emitOrDefault() {
-        return emit == null ? "early" : emit;
-    }
 }

@@ -3,10 +3,12 @@ package dev.switchboard.workflows.replay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.Task;
-import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.runtime.AuditListener;
 import dev.switchboard.workflows.runtime.InputRecord;
+import dev.switchboard.workflows.runtime.WaitBudget;
 import dev.switchboard.workflows.runtime.WorkflowRunner;
 import dev.switchboard.workflows.streams.StreamsStages;
 import java.io.IOException;
@@ -55,6 +57,8 @@ public final class Replay {
     static final String RECORDED_DEAD_LETTERS = "replay.recorded.dead-letters";
     static final String RECORDED_REVIEWS = "replay.recorded.review";
     static final String RECORDED_AUDIT = "replay.recorded.audit";
+    /** The runner writes no receipts; the name only completes its topics. */
+    private static final String RECORDED_DELIVERIES = "replay.recorded.deliveries";
 
     /**
      * @param variant      the workflow to run
@@ -100,7 +104,7 @@ public final class Replay {
         long started = System.nanoTime();
         Workflow variant = StreamsStages.effective(request.variant());
         Set<String> types = Set.copyOf(variant.on().types());
-        List<ConsumerRecord<byte[], byte[]>> events = read(variant.on().topicOrDefault(), request.from(), request.to(),
+        List<ConsumerRecord<byte[], byte[]>> events = read(variant.on().topic(), request.from(), request.to(),
                 request.fromOffset(), request.toOffset(), request.limit(), "switchboard.replay." + request.variant().name(),
                 record -> types.contains(eventField(record.value(), "type")));
         List<String> ids = new ArrayList<>();
@@ -109,8 +113,9 @@ public final class Replay {
         int deadLetters = 0;
         int reviews = 0;
         Instant earliest = null;
-        try (WorkflowRunner runner = new WorkflowRunner(variant, environment, new EventParser(), RECORDED_TASKS, RECORDED_DEAD_LETTERS)
-                .reviewAndAudit(RECORDED_REVIEWS, RECORDED_AUDIT)) {
+        try (WorkflowRunner runner = new WorkflowRunner(variant, environment,
+                new Topics(RECORDED_TASKS, RECORDED_DEAD_LETTERS, RECORDED_DELIVERIES, RECORDED_REVIEWS, RECORDED_AUDIT),
+                WorkflowRunner.stepRetries(WaitBudget.limit(Map.of())), List.of(new AuditListener(RECORDED_AUDIT)))) {
             progress.update(0, events.size());
             for (int start = 0; start < events.size(); start += request.batchSize()) {
                 List<InputRecord> batch = new ArrayList<>();
@@ -158,7 +163,7 @@ public final class Replay {
             }
         }
         Agreement agreement = Agreement.of(ids, live, recorded, request.tolerance());
-        return new ReplayReport(request.variant().name(), request.live(), variant.on().topicOrDefault(), describe(request),
+        return new ReplayReport(request.variant().name(), request.live(), variant.on().topic(), describe(request),
                 agreement, CallStats.of(liveAudit, ids.size()), CallStats.of(recordedAudit, ids.size()),
                 recorded.values().stream().mapToInt(List::size).sum(), live.values().stream().mapToInt(List::size).sum(),
                 deadLetters, reviews, (System.nanoTime() - started) / 1e9);

@@ -2,6 +2,7 @@ package dev.switchboard.workflows.runtime;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -62,7 +63,7 @@ public final class DeadLetters {
         byte[] value = deadLetter.value() == null ? new byte[0] : deadLetter.value();
         String original = header(deadLetter.headers(), ORIGINAL_BYTES);
         int originalBytes = original != null ? Integer.parseInt(original) : value.length;
-        byte[] kept = java.util.Arrays.copyOf(value, Math.min(keep, value.length));
+        byte[] kept = Arrays.copyOf(value, Math.min(keep, value.length));
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(deadLetter.topic(), null, deadLetter.key(), kept);
         for (Header header : deadLetter.headers()) {
             if (!header.key().equals(REASON) && !header.key().equals(ORIGINAL_BYTES) && !header.key().equals(TRUNCATED)) {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Paths match exactly; a body over the route's limit is refused with 413 before its handler runs,
  * reading no more than limit + 1 bytes; a handler that throws answers 500 without detail.
  */
-public final class HttpIngressServer implements HttpIngress, AutoCloseable {
+public final class HttpIngressServer implements HttpIngress, Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngressServer.class);
 
@@ -41,27 +41,36 @@ public final class HttpIngressServer implements HttpIngress, AutoCloseable {
     private record Route(int maxBodyBytes, Handler handler) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final String host;
+    private final int configuredPort;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
+    private HttpServer server;
+    private ExecutorService executor;
 
-    public HttpIngressServer(String host, int port) throws IOException {
-        this.server = HttpServer.create(new InetSocketAddress(host, port), 128);
-        this.executor = Executors.newFixedThreadPool(16, runnable -> {
+    /** @param port 0 picks a free one when it starts */
+    public HttpIngressServer(String host, int port) {
+        this.host = host;
+        this.configuredPort = port;
+    }
+
+    /** Binds and serves; routes may be added before and after. */
+    @Override
+    public synchronized void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, configuredPort), 128);
+        executor = Executors.newFixedThreadPool(16, runnable -> {
             Thread thread = new Thread(runnable, "switchboard-http");
             thread.setDaemon(true);
             return thread;
         });
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
-    }
-
-    public void start() {
         server.start();
+        LOG.info("HTTP listener on {}:{}", host, port());
     }
 
-    public int port() {
-        return server.getAddress().getPort();
+    /** The port it listens on, once started. */
+    public synchronized int port() {
+        return server == null ? -1 : server.getAddress().getPort();
     }
 
     @Override
@@ -145,8 +154,9 @@ public final class HttpIngressServer implements HttpIngress, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void stop() {
         server.stop(0);
         executor.shutdownNow();
+        server = null;
     }
 }

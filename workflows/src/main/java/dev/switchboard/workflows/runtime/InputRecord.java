@@ -13,4 +13,10 @@ public record InputRecord(String topic, int partition, long offset, byte[] key, 
     public InputRecord(String topic, int partition, long offset, byte[] key, byte[] value) {
         this(topic, partition, offset, key, value, null);
     }
+
+    /** The trace id of the record's W3C {@code traceparent} header, or "" when it has none, for log lines. */
+    public String traceId() {
+        String traceparent = Tracing.header(headers);
+        return traceparent != null && traceparent.length() >= 35 ? traceparent.substring(3, 35) : "";
+    }
 }

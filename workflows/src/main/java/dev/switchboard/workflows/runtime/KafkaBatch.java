@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.common.header.Headers;
 
 /** Reads a camel-kafka batch (a list of exchanges) as input records, and commits it. */
 final class KafkaBatch {
@@ -30,7 +31,7 @@ final class KafkaBatch {
                     message.getHeader(KafkaConstants.OFFSET, -1L, Long.class),
                     message.getHeader(KafkaConstants.KEY, byte[].class),
                     message.getBody(byte[].class),
-                    message.getHeader(KafkaConstants.HEADERS, org.apache.kafka.common.header.Headers.class)));
+                    message.getHeader(KafkaConstants.HEADERS, Headers.class)));
         }
         return inputs;
     }

@@ -1,9 +1,32 @@
 package dev.switchboard.workflows.runtime;
 
-/** camel-kafka endpoint URIs for Switchboard's stages: batching, manual commit after outputs are acknowledged, raw bytes. */
+import java.util.HashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/** camel-kafka for Switchboard's stages: batching, manual commit after outputs are acknowledged, raw bytes. */
 final class KafkaEndpoints {
 
+    private static final String HEADER_FILTER = "switchboardHeaderFilter";
+    /** How long stopping waits for batches in flight. */
+    private static final int SHUTDOWN_SECONDS = 15;
+
     private KafkaEndpoints() {
+    }
+
+    /** A Camel context whose {@code kafka:} component reaches the engine's Kafka, not started. */
+    static CamelContext context(KafkaConnection kafka) {
+        CamelContext camel = new DefaultCamelContext();
+        camel.getShutdownStrategy().setTimeout(SHUTDOWN_SECONDS);
+        camel.getShutdownStrategy().setTimeUnit(TimeUnit.SECONDS);
+        camel.getRegistry().bind(HEADER_FILTER, new DropAllHeaders());
+        KafkaComponent component = new KafkaComponent();
+        component.getConfiguration().setBrokers(kafka.bootstrapServers());
+        component.getConfiguration().setAdditionalProperties(new HashMap<>(kafka.clientProperties()));
+        camel.addComponent("kafka", component);
+        return camel;
     }
 
     static String batchConsumer(String topic, String groupId, String autoOffsetReset, int maxPollRecords) {
@@ -19,6 +42,6 @@ final class KafkaEndpoints {
                 + "&keyDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer"
                 + "&valueDeserializer=org.apache.kafka.common.serialization.ByteArrayDeserializer"
                 // Kafka headers stay data: none becomes a Camel header that could steer a component.
-                + "&headerFilterStrategy=#switchboardHeaderFilter";
+                + "&headerFilterStrategy=#" + HEADER_FILTER;
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.schemas.spi.EventPublisher;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,6 @@ final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
 
     @Override
     public void close() {
-        producer.close(java.time.Duration.ofSeconds(10));
+        producer.close(Duration.ofSeconds(10));
     }
 }

@@ -3,7 +3,6 @@ package dev.switchboard.workflows.runtime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -29,11 +28,16 @@ import org.slf4j.LoggerFactory;
  * (then to its headers alone), and any other record is replaced by what the stage's
  * {@link Refusals} gives, normally its event's dead letter.
  */
-public final class OutputWriter implements AutoCloseable {
+public final class OutputWriter implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputWriter.class);
     /** How much of an original a dead letter keeps when the dead-letter topic refuses all of it. */
     static final int DEAD_LETTER_KEEP = 64 * 1024;
+    /**
+     * While Kafka is unreachable: try again until it answers or the stage stops, never waiting more than
+     * 5 s between tries. A broker outage is no reason to drop anything, so there is no last attempt.
+     */
+    static final RetryPolicy RETRIES = RetryPolicy.untilStopped(Duration.ofMillis(200), Duration.ofSeconds(5));
 
     /** What a stage writes instead of a record Kafka refuses for good; null when it has nothing better. */
     @FunctionalInterface
@@ -43,12 +47,18 @@ public final class OutputWriter implements AutoCloseable {
         ProducerRecord<byte[], byte[]> instead(ProducerRecord<byte[], byte[]> refused, String why);
     }
 
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConnection kafka;
+    private volatile KafkaProducer<byte[], byte[]> producer;
 
-    public OutputWriter(String bootstrapServers, Map<String, String> clientProperties) {
+    OutputWriter(KafkaConnection kafka) {
+        this.kafka = kafka;
+    }
+
+    @Override
+    public void start() {
         Properties properties = new Properties();
-        properties.putAll(clientProperties);
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        properties.putAll(kafka.clientProperties());
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "2");
@@ -114,7 +124,7 @@ public final class OutputWriter implements AutoCloseable {
             LOG.warn("Writing {} records failed (attempt {}), trying again: {}", failed.size(), attempt,
                     last == null ? "" : String.valueOf(last.getCause()));
             try {
-                Thread.sleep(Math.min(5_000, 100L << Math.min(attempt, 6))); // backoff while Kafka is unreachable
+                Thread.sleep(RETRIES.delay(attempt, null).toMillis()); // backoff while Kafka is unreachable
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("Interrupted while writing outputs; offsets stay uncommitted", e);
@@ -147,7 +157,7 @@ public final class OutputWriter implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void stop() {
         producer.close(Duration.ofSeconds(10));
     }
 }

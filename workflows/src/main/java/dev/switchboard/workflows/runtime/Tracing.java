@@ -13,6 +13,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
@@ -102,7 +103,7 @@ public final class Tracing {
         Span span = tracer.spanBuilder("chat " + (call.model() == null ? call.provider() : call.model()))
                 .setSpanKind(SpanKind.CLIENT)
                 .setParent(parent)
-                .setStartTimestamp(end.minus(micros, java.time.temporal.ChronoUnit.MICROS))
+                .setStartTimestamp(end.minus(micros, ChronoUnit.MICROS))
                 .setAttribute(GEN_AI_SYSTEM, call.provider())
                 .setAttribute(GEN_AI_OPERATION, "chat")
                 .setAttribute(GEN_AI_REQUEST_MODEL, call.model() == null ? "" : call.model())

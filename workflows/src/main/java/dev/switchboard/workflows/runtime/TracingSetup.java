@@ -2,6 +2,7 @@ package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.workflows.config.TracingSettings;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -23,9 +24,9 @@ final class TracingSetup {
             return OpenTelemetry.noop();
         }
         Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
-                io.opentelemetry.api.common.AttributeKey.stringKey("service.name"),
-                settings.serviceName() == null ? "switchboard" : settings.serviceName())));
-        double ratio = settings.sampleRatio() == null ? 1.0 : settings.sampleRatio();
+                AttributeKey.stringKey("service.name"),
+                settings.serviceName())));
+        double ratio = settings.sampleRatio();
         SdkTracerProvider provider = SdkTracerProvider.builder()
                 .setResource(resource)
                 .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(ratio)))

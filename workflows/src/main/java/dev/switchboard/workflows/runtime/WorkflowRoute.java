@@ -21,10 +21,6 @@ public final class WorkflowRoute extends RouteBuilder {
     private final int maxPollRecords;
     private final BudgetGate budget;
 
-    public WorkflowRoute(WorkflowRunner runner, OutputWriter writer, BooleanSupplier running, int maxPollRecords) {
-        this(runner, writer, running, maxPollRecords, null);
-    }
-
     /** @param budget holds the workflow when its budget says pause; null for none */
     public WorkflowRoute(WorkflowRunner runner, OutputWriter writer, BooleanSupplier running, int maxPollRecords, BudgetGate budget) {
         this.runner = runner;
@@ -41,8 +37,8 @@ public final class WorkflowRoute extends RouteBuilder {
     @Override
     public void configure() {
         var workflow = runner.workflow();
-        from(KafkaEndpoints.batchConsumer(workflow.on().topicOrDefault(), workflow.consumerGroup(),
-                workflow.on().startOrDefault(), maxPollRecords))
+        from(KafkaEndpoints.batchConsumer(workflow.on().topic(), workflow.consumerGroup(),
+                workflow.on().start(), maxPollRecords))
                 .routeId(routeId(workflow.name()))
                 .process(this::process);
     }

@@ -22,7 +22,7 @@ final class DigestSchedule {
 
     static DigestSchedule of(ScheduleTrigger trigger) {
         return new DigestSchedule(trigger.cron() == null ? null : Cron.parse(trigger.cron()),
-                trigger.every() == null ? null : TriggerChecks.period(trigger.every()), ZoneId.of(trigger.zoneOrDefault()));
+                trigger.every() == null ? null : TriggerChecks.period(trigger.every()), ZoneId.of(trigger.zone()));
     }
 
     /**

@@ -18,9 +18,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +56,10 @@ public final class StreamsStages implements AutoCloseable {
         this.settings = settings == null ? StreamsSettings.defaults() : settings;
         this.topics = topics;
         this.kafka = kafka;
-        this.stateDir = baseDir.resolve(this.settings.stateDirOrDefault());
+        this.stateDir = baseDir.resolve(this.settings.stateDir());
         this.observer = registry == null ? StreamsObserver.NONE : counters(registry);
         this.crm = this.settings.crm() == null ? null : new CrmTables(
-                Duration.ofSeconds(this.settings.crm().waitSecondsOrDefault()), () -> secrets.apply(this.settings.peerTokenEnvOrDefault()));
+                Duration.ofSeconds(this.settings.crm().waitSeconds()), () -> secrets.apply(this.settings.peerTokenEnv()));
     }
 
     /** The CRM tables for steps, or empty when {@code kafka.streams.crm} is not configured. */
@@ -107,22 +110,22 @@ public final class StreamsStages implements AutoCloseable {
     public Set<String> topics(List<Workflow> workflows) {
         Set<String> needed = new LinkedHashSet<>();
         if (settings.dedup() != null) {
-            needed.add(settings.dedup().inputOrDefault());
-            needed.add(settings.dedup().outputOrDefault());
+            needed.add(settings.dedup().input());
+            needed.add(settings.dedup().output());
         }
         if (settings.crm() != null) {
-            needed.addAll(settings.crm().topicsOrDefault());
+            needed.addAll(settings.crm().topics());
         }
         for (Workflow workflow : workflows) {
             if (workflow.on().window() != null) {
-                needed.add(workflow.on().topicOrDefault());
+                needed.add(workflow.on().topic());
                 needed.add(StreamsNames.windowTopic(workflow.name()));
             }
             if (workflow.on().schedule() != null) {
-                needed.add(topics.tasksOrDefault());
-                needed.add(topics.deliveriesOrDefault());
-                needed.add(topics.auditOrDefault());
-                needed.add(topics.reviewOrDefault());
+                needed.add(topics.tasks());
+                needed.add(topics.deliveries());
+                needed.add(topics.audit());
+                needed.add(topics.review());
                 needed.add(StreamsNames.digestTopic(workflow.name()));
             }
         }
@@ -136,47 +139,47 @@ public final class StreamsStages implements AutoCloseable {
      */
     public synchronized void start(List<Workflow> workflows, String bootstrapServers, Map<String, String> clientProperties,
                                    HostInfo advertised) {
-        short replication = kafka.replicationFactorOrDefault();
+        short replication = kafka.replicationFactor().shortValue();
         if (settings.dedup() != null) {
             StreamsSettings.Dedup dedup = settings.dedup();
-            add(StreamsNames.DEDUP_APPLICATION, DedupTopology.build(dedup.inputOrDefault(), dedup.outputOrDefault(),
-                    TriggerChecks.duration(dedup.windowOrDefault()), dedup.keyOrDefault(), observer),
+            add(StreamsNames.DEDUP_APPLICATION, DedupTopology.build(dedup.input(), dedup.output(),
+                    TriggerChecks.duration(dedup.window()), dedup.key(), observer),
                     StreamsStage.properties(StreamsNames.DEDUP_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
                             "earliest", Map.of()));
         }
         if (crm != null) {
             Map<String, String> overrides = new LinkedHashMap<>();
             if (advertised != null) {
-                overrides.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
+                overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
             }
-            StreamsStage stage = add(StreamsNames.CRM_APPLICATION, CrmTopology.build(settings.crm().topicsOrDefault(), observer),
+            StreamsStage stage = add(StreamsNames.CRM_APPLICATION, CrmTopology.build(settings.crm().topics(), observer),
                     StreamsStage.properties(StreamsNames.CRM_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
                             "earliest", overrides));
             crm.bind(stage.streams(), advertised);
             if (advertised != null && !crm.hasToken() && !Set.of("127.0.0.1", "localhost", "::1").contains(advertised.host())) {
                 LOG.warn("CRM lookups between instances need a peer token: set {} to the same secret on every instance; "
-                        + "without it {} answers loopback callers only", settings.peerTokenEnvOrDefault(), CrmTables.PATH);
+                        + "without it {} answers loopback callers only", settings.peerTokenEnv(), CrmTables.PATH);
             }
         }
         for (Workflow workflow : workflows) {
             Trigger on = workflow.on();
             if (on.window() != null) {
                 String application = StreamsNames.windowApplication(workflow.name());
-                add(application, WindowTopology.build(workflow.name(), on.topicOrDefault(), Set.copyOf(on.types()), on.filter(), on.window(),
+                add(application, WindowTopology.build(workflow.name(), on.topic(), Set.copyOf(on.types()), on.filter(), on.window(),
                         StreamsNames.windowTopic(workflow.name()), observer),
-                        StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.startOrDefault(), Map.of()));
+                        StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
             if (on.schedule() != null) {
                 String application = StreamsNames.digestApplication(workflow.name());
-                add(application, DigestTopology.build(workflow.name(), on.schedule(), new DigestTopology.Sources(topics.tasksOrDefault(),
-                                topics.deliveriesOrDefault(), topics.auditOrDefault(), topics.reviewOrDefault()),
+                add(application, DigestTopology.build(workflow.name(), on.schedule(), new DigestTopology.Sources(topics.tasks(),
+                                topics.deliveries(), topics.audit(), topics.review()),
                         StreamsNames.digestTopic(workflow.name()), observer),
-                        StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.startOrDefault(), Map.of()));
+                        StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
         }
     }
 
-    private StreamsStage add(String application, org.apache.kafka.streams.Topology topology, java.util.Properties properties) {
+    private StreamsStage add(String application, Topology topology, Properties properties) {
         StreamsStage stage = StreamsStage.start(application, topology, properties);
         stages.put(application, stage);
         return stage;

@@ -113,7 +113,7 @@ public final class WindowTopology {
         CelExpression value = window.value() == null ? null : CelExpression.overEvent(window.value());
         CelExpression condition = CelExpression.windowCondition(window.condition());
         Cel.Condition eventFilter = filter == null ? null : new Cel().compile(filter);
-        boolean early = window.emitOrDefault().equals("early");
+        boolean early = window.emit().equals("early");
         JsonSerde<Contribution> contributionSerde = new JsonSerde<>(Contribution.class);
         JsonSerde<Aggregate> aggregateSerde = new JsonSerde<>(Aggregate.class);
 
@@ -149,9 +149,9 @@ public final class WindowTopology {
                 }, Named.as("window.select"))
                 .groupByKey(Grouped.with("window.group", Serdes.String(), contributionSerde));
 
-        Duration grace = TriggerChecks.duration(window.graceOrDefault());
+        Duration grace = TriggerChecks.duration(window.grace());
         KTable<Windowed<String>, Aggregate> aggregates;
-        if (window.kindOrDefault().equals("session")) {
+        if (window.kind().equals("session")) {
             aggregates = grouped.windowedBy(SessionWindows.ofInactivityGapAndGrace(TriggerChecks.duration(window.gap()), grace))
                     .aggregate(Aggregate::empty,
                             (group, contribution, aggregate) -> add(group, contribution, aggregate, early, condition),
@@ -162,7 +162,7 @@ public final class WindowTopology {
         } else {
             Duration size = TriggerChecks.duration(window.size());
             TimeWindows windows = TimeWindows.ofSizeAndGrace(size, grace);
-            if (window.kindOrDefault().equals("hopping")) {
+            if (window.kind().equals("hopping")) {
                 windows = windows.advanceBy(TriggerChecks.duration(window.advance()));
             }
             aggregates = grouped.windowedBy(windows)
@@ -237,7 +237,7 @@ public final class WindowTopology {
             data.put("min", aggregate.min());
             data.put("max", aggregate.max());
         }
-        data.put("window", Map.of("kind", window.kindOrDefault(), "start", start.toString(), "end", end.toString()));
+        data.put("window", Map.of("kind", window.kind(), "start", start.toString(), "end", end.toString()));
         data.put("condition", window.condition());
         data.put("event_ids", aggregate.ids());
         String id = DerivedEvents.id("win_", workflow, windowed.key(), String.valueOf(windowed.window().start()));

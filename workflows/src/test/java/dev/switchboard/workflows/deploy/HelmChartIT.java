@@ -211,8 +211,8 @@ class HelmChartIT {
         assertThat(result.problems()).isEmpty();
         EngineConfig config = result.config();
         assertThat(config.kafka().embedded()).as("the embedded broker is never used in Kubernetes").isFalse();
-        assertThat(config.http().hostOrDefault()).isEqualTo("0.0.0.0");
-        assertThat(config.http().portOrDefault()).isEqualTo(8080);
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(config.http().port()).isEqualTo(8080);
         List<Path> workflowFiles = new ArrayList<>();
         for (Path path : config.workflows()) {
             try (Stream<Path> files = Files.list(path)) {
@@ -220,7 +220,7 @@ class HelmChartIT {
             }
         }
         assertThat(workflowFiles).isNotEmpty();
-        try (Engine engine = new Engine(config)) {
+        try (Engine engine = Engine.builder(config).build()) {
             WorkflowLoader loader = engine.loader();
             for (Path file : workflowFiles) {
                 assertThat(loader.load(file).problems()).as("problems of %s", file.getFileName()).isEmpty();

@@ -15,7 +15,7 @@ import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.StepTypes;
 import dev.switchboard.workflows.model.WorkflowLoader;
-import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.runtime.EngineStepEnvironment;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -48,7 +48,7 @@ class BudgetExampleTest {
                       path: tasks.jsonl
                 """, dir).config();
         ModelRegistry models = new ModelRegistry(Map.of("cheap", ModelDefinition.builder().baseUrl("http://127.0.0.1:9/v1").model("m").build()));
-        var environment = Engine.stepEnvironment(config, models);
+        var environment = new EngineStepEnvironment(config, models);
         return new WorkflowLoader(StepTypes.installed(), folder -> environment).parse("wf.yaml", yaml, dir, dir.resolve("wf.yaml"));
     }
 
@@ -61,7 +61,7 @@ class BudgetExampleTest {
         assertThat(result.problems()).isEmpty();
         assertThat(result.workflow().budget().dailyUsd()).isEqualTo(5.0);
         assertThat(result.workflow().budget().pauses()).isFalse();
-        assertThat(result.workflow().budget().fallbackModelOrDefault()).isEqualTo("cheap");
+        assertThat(result.workflow().budget().fallbackModel()).isEqualTo("cheap");
     }
 
     @Test

@@ -97,8 +97,8 @@ class ZendeskToSalesforceIT {
                   port: 0
                 """.formatted(kafka.servers(), suffix, suffix, suffix, suffix, sf, sf), dir);
         assertThat(config.problems()).isEmpty();
-        try (Engine engine = new Engine(config.config(), secret(Map.of("ZENDESK_WEBHOOK_SECRET", SIGNING_SECRET,
-                "SALESFORCE_ACCESS_TOKEN", SALESFORCE_TOKEN)))) {
+        try (Engine engine = Engine.builder(config.config()).secrets(secret(Map.of("ZENDESK_WEBHOOK_SECRET", SIGNING_SECRET,
+                "SALESFORCE_ACCESS_TOKEN", SALESFORCE_TOKEN))).build()) {
             WorkflowLoader.Result loaded = engine.loader().load(dir.resolve("zendesk-ticket-triage.yaml"));
             assertThat(loaded.problems()).isEmpty();
             engine.start(List.of(loaded.workflow()));

@@ -8,7 +8,7 @@ import dev.switchboard.schemas.Problem;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
-import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.runtime.EngineStepEnvironment;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -42,12 +42,12 @@ class WorkflowLoaderTest {
                     jsonl:
                       path: tasks.jsonl
                 """, dir).config();
-        StepEnvironment environment = Engine.stepEnvironment(config, new ModelRegistry(Map.of()));
+        StepEnvironment environment = new EngineStepEnvironment(config, new ModelRegistry(Map.of()));
         loader = new WorkflowLoader(StepTypes.installed(), folder -> environment);
         // the examples load with the examples' own configuration: the sinks and models they name
         EngineConfigLoader.Result examples = EngineConfigLoader.standard().load(EXAMPLES.resolve("switchboard.yaml"));
         assertThat(examples.problems()).isEmpty();
-        StepEnvironment examplesEnvironment = Engine.stepEnvironment(examples.config(),
+        StepEnvironment examplesEnvironment = new EngineStepEnvironment(examples.config(),
                 new ModelRegistry(examples.config().models(), examples.config().aliases()));
         examplesLoader = new WorkflowLoader(StepTypes.installed(), folder -> examplesEnvironment);
     }
@@ -213,8 +213,8 @@ class WorkflowLoaderTest {
         assertThat(workflow.name()).isEqualTo("ticket-triage");
         assertThat(workflow.consumerGroup()).isEqualTo("switchboard.wf.ticket-triage");
         assertThat(workflow.on().types()).containsExactly("ticket.created", "ticket.updated");
-        assertThat(workflow.on().topicOrDefault()).isEqualTo(Trigger.DEFAULT_TOPIC);
-        assertThat(workflow.on().startOrDefault()).isEqualTo("latest");
+        assertThat(workflow.on().topic()).isEqualTo("switchboard.events");
+        assertThat(workflow.on().start()).isEqualTo("latest");
         assertThat(workflow.steps()).extracting(StepSpec::id).containsExactly("triage", "create-task");
         assertThat(workflow.steps()).extracting(StepSpec::type).containsExactly("classify", "task");
         assertThat(workflow.steps()).extracting(StepSpec::line).containsExactly(6, 12);

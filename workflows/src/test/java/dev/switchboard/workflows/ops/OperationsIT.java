@@ -77,7 +77,7 @@ class OperationsIT {
                     """.formatted(kafka.servers(), suffix, suffix, suffix, receiver.url(), receiver.hostAndPort()), dir);
             assertThat(config.problems()).isEmpty();
             Map<String, String> env = Map.of("OPS_TOKEN", TOKEN);
-            try (Engine engine = new Engine(config.config(), name -> Optional.ofNullable(env.get(name)))) {
+            try (Engine engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(env.get(name))).build()) {
                 WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
                 engine.start(List.of(workflow.workflow()));
                 String base = "http://127.0.0.1:" + engine.httpPort();

@@ -82,7 +82,7 @@ class TracingIT {
                     http:
                       port: -1
                     """.formatted(kafka.servers(), suffix, suffix, suffix, receiver.url(), receiver.hostAndPort()), dir);
-            try (Engine engine = new Engine(config.config(), name -> Optional.empty(), sdk)) {
+            try (Engine engine = Engine.builder(config.config()).secrets(name -> Optional.empty()).openTelemetry(sdk).build()) {
                 WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
                 engine.start(List.of(workflow.workflow()));
 

@@ -100,7 +100,7 @@ class BrokerOutageIT {
             AtomicInteger published = new AtomicInteger();
             Thread publisher = new Thread(() -> publish(bootstrap, topic, published), "outage-publisher");
             publisher.setDaemon(true);
-            try (Engine engine = new Engine(config.config())) {
+            try (Engine engine = Engine.builder(config.config()).build()) {
                 WorkflowLoader.Result loaded = engine.loader().load(dir.resolve("outage.yaml"));
                 assertThat(loaded.problems()).isEmpty();
                 engine.start(List.of(loaded.workflow()));

@@ -27,7 +27,7 @@ final class Engines {
         EngineConfigLoader.Result config = EngineConfigLoader.standard(name -> Optional.ofNullable(secrets.get(name)))
                 .parse("switchboard.yaml", configText, dir);
         assertThat(config.problems()).as("configuration problems").isEmpty();
-        Engine engine = new Engine(config.config(), name -> Optional.ofNullable(secrets.get(name)));
+        Engine engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(secrets.get(name))).build();
         List<Workflow> loaded = new ArrayList<>();
         for (Map.Entry<String, String> file : workflows.entrySet()) {
             Files.writeString(dir.resolve(file.getKey()), file.getValue());

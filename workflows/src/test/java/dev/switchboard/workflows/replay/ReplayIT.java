@@ -125,7 +125,7 @@ class ReplayIT {
     private void runLive() throws Exception {
         EngineConfigLoader.Result config = EngineConfigLoader.standard().load(dir.resolve("switchboard.yaml"));
         assertThat(config.problems()).isEmpty();
-        engine = new Engine(config.config());
+        engine = Engine.builder(config.config()).build();
         WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("live.yaml"));
         assertThat(workflow.problems()).isEmpty();
         engine.start(List.of(workflow.workflow()));

@@ -107,7 +107,7 @@ class ReviewIT {
                     receiver.url(), receiver.hostAndPort()), dir);
             assertThat(config.problems()).isEmpty();
             Map<String, String> env = Map.of("REVIEW_ADMIN_TOKEN", TOKEN);
-            try (Engine engine = new Engine(config.config(), name -> Optional.ofNullable(env.get(name)))) {
+            try (Engine engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(env.get(name))).build()) {
                 WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
                 assertThat(workflow.problems()).isEmpty();
                 engine.start(List.of(workflow.workflow()));

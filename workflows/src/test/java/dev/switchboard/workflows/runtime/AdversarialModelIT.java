@@ -125,7 +125,7 @@ class AdversarialModelIT {
                     """.formatted(kafka.servers(), suffix, suffix, suffix, suffix, suffix, model.baseUrl(), receiver.url(),
                     receiver.hostAndPort()), dir);
             assertThat(config.problems()).isEmpty();
-            try (Engine engine = new Engine(config.config(), name -> Optional.ofNullable(secrets.get(name)))) {
+            try (Engine engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(secrets.get(name))).build()) {
                 WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
                 assertThat(workflow.problems()).isEmpty();
                 engine.start(List.of(workflow.workflow()));

@@ -176,7 +176,7 @@ class AuditIT {
                 """.formatted(kafka.servers(), suffix, suffix, suffix, suffix, auditTopic, model.baseUrl(), IN_PRICE, OUT_PRICE,
                 receiver.url(), receiver.hostAndPort()), dir);
         assertThat(config.problems()).isEmpty();
-        Engine engine = new Engine(config.config(), name -> Optional.empty());
+        Engine engine = Engine.builder(config.config()).secrets(name -> Optional.empty()).build();
         WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
         assertThat(workflow.problems()).isEmpty();
         engine.start(List.of(workflow.workflow()));

@@ -205,8 +205,8 @@ class BudgetIT {
                 receiver.url(), receiver.hostAndPort()), dir);
         assertThat(config.problems()).isEmpty();
         Engine engine = clock.isPresent()
-                ? new Engine(config.config(), name -> Optional.empty(), io.opentelemetry.api.OpenTelemetry.noop(), clock.get())
-                : new Engine(config.config(), name -> Optional.empty());
+                ? Engine.builder(config.config()).secrets(name -> Optional.empty()).openTelemetry(io.opentelemetry.api.OpenTelemetry.noop()).clock(clock.get()).build()
+                : Engine.builder(config.config()).secrets(name -> Optional.empty()).build();
         WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
         assertThat(workflow.problems()).isEmpty();
         assertThat(workflow.workflow().budget()).isNotNull();

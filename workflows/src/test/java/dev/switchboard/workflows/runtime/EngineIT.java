@@ -102,7 +102,7 @@ class EngineIT {
                 """.formatted(bootstrap, suffix, suffix, suffix, receiver.url(), receiver.hostAndPort());
         EngineConfigLoader.Result config = EngineConfigLoader.standard().parse("it.yaml", configText, dir);
         assertThat(config.problems()).isEmpty();
-        Engine engine = new Engine(config.config());
+        Engine engine = Engine.builder(config.config()).build();
         WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
         assertThat(workflow.problems()).isEmpty();
         engine.start(List.of(workflow.workflow()));

@@ -100,7 +100,7 @@ class OpenAiWorkflowIT {
                       port: 0
                     """.formatted(kafka.servers(), suffix, suffix, suffix, model.baseUrl(), receiver.url(), receiver.hostAndPort()), dir);
             assertThat(config.problems()).isEmpty();
-            try (Engine engine = new Engine(config.config())) {
+            try (Engine engine = Engine.builder(config.config()).build()) {
                 WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
                 assertThat(workflow.problems()).isEmpty();
                 engine.start(List.of(workflow.workflow()));

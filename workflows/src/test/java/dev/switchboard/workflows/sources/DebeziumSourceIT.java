@@ -243,7 +243,7 @@ class DebeziumSourceIT {
     }
 
     private Engine start(EngineConfig config, Path workflow) {
-        Engine engine = new Engine(config);
+        Engine engine = Engine.builder(config).build();
         WorkflowLoader.Result loaded = engine.loader().load(workflow);
         assertThat(loaded.problems()).isEmpty();
         engine.start(List.of(loaded.workflow()));

@@ -108,7 +108,7 @@ class ImapSourceIT {
             EngineConfigLoader.Result loaded = EngineConfigLoader.standard().parse("imap-it.yaml", config, dir);
             assertThat(loaded.problems()).isEmpty();
 
-            try (Engine engine = new Engine(loaded.config()); KafkaConsumer<String, byte[]> consumer = consumer(kafka.servers(), topic)) {
+            try (Engine engine = Engine.builder(loaded.config()).build(); KafkaConsumer<String, byte[]> consumer = consumer(kafka.servers(), topic)) {
                 WorkflowLoader.Result triage = engine.loader().load(workflow);
                 assertThat(triage.problems()).isEmpty();
 

@@ -98,7 +98,7 @@ class WebhookSourcesIT {
                 """.formatted(kafka.servers(), topic, topic, topic, topic, topic, topic, topic);
         EngineConfigLoader.Result loaded = EngineConfigLoader.standard().parse("sources-it.yaml", config, dir);
         assertThat(loaded.problems()).isEmpty();
-        engine = new Engine(loaded.config());
+        engine = Engine.builder(loaded.config()).build();
         engine.start(List.of());
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.servers());

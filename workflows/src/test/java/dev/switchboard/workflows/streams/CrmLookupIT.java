@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.runtime.KafkaTopics;
 import dev.switchboard.workflows.testing.SharedKafka;
 import dev.switchboard.workflows.testing.TaskReceiver;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ class CrmLookupIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String crmTopic = "it.crm." + suffix;
         String tickets = "it.tickets." + suffix;
-        Engine.createTopics(kafka.servers(), Map.of(), Set.of(crmTopic, tickets), 3, (short) 1);
+        KafkaTopics.create(kafka.servers(), Map.of(), Set.of(crmTopic, tickets), 3, (short) 1);
         // keyed by entity id, as Debezium keys them, so one entity's changes stay in order
         List<Map.Entry<String, byte[]>> changes = new ArrayList<>();
         for (int o = 0; o < 3; o++) {
@@ -189,7 +190,7 @@ class CrmLookupIT {
                 """.formatted(bootstrap, crmTopic, suffix, suffix, suffix, suffix, suffix, receiver.url(), receiver.hostAndPort());
         EngineConfigLoader.Result loaded = EngineConfigLoader.standard().parse("it.yaml", config, base);
         assertThat(loaded.problems()).isEmpty();
-        Engine engine = new Engine(loaded.config());
+        Engine engine = Engine.builder(loaded.config()).build();
         engines.add(engine);
         WorkflowLoader.Result workflow = engine.loader().load(base.resolve("route.yaml"));
         assertThat(workflow.problems()).isEmpty();

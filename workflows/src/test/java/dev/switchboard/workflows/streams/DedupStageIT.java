@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.workflows.config.KafkaSettings;
 import dev.switchboard.workflows.config.StreamsSettings;
 import dev.switchboard.workflows.config.Topics;
-import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.runtime.KafkaTopics;
 import dev.switchboard.workflows.testing.SharedKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +50,7 @@ class DedupStageIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String input = "it.dedup.raw." + suffix;
         String output = "it.dedup.unique." + suffix;
-        Engine.createTopics(kafka.servers(), Map.of(), Set.of(input, output), 3, (short) 1);
+        KafkaTopics.create(kafka.servers(), Map.of(), Set.of(input, output), 3, (short) 1);
         StreamsSettings settings = new StreamsSettings("state", null, null,
                 new StreamsSettings.Dedup(input, output, "PT24H", "event.id"), null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

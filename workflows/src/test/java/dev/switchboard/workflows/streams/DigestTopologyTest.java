@@ -104,7 +104,7 @@ class DigestTopologyTest {
     @Test
     void should_start_next_period_from_zero_when_a_digest_was_emitted() {
         // given a digest every day
-        start(new ScheduleTrigger(null, "P1D", null, null));
+        start(new ScheduleTrigger(null, "P1D", "UTC", null));
         workDone();
         driver.advanceWallClockTime(Duration.ofDays(1));
         assertThat(digests()).hasSize(1);
@@ -124,7 +124,7 @@ class DigestTopologyTest {
     @Test
     void should_count_only_named_workflows_when_schedule_lists_them() {
         // given
-        start(new ScheduleTrigger(null, "PT1H", null, List.of("escalate")));
+        start(new ScheduleTrigger(null, "PT1H", "UTC", List.of("escalate")));
         workDone();
 
         // when

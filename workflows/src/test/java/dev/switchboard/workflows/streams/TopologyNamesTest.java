@@ -23,10 +23,10 @@ class TopologyNamesTest {
                 Arguments.of("dedup", DedupTopology.build("in", "out", Duration.ofHours(1), "event.id", StreamsObserver.NONE)),
                 Arguments.of("crm", CrmTopology.build(List.of("in"), StreamsObserver.NONE)),
                 Arguments.of("window", WindowTopology.build("w", "in", Set.of("t"), null,
-                        new WindowTrigger("event.id", "tumbling", "PT1H", null, null, null, "count >= 2", null, "final"), "out", StreamsObserver.NONE)),
+                        new WindowTrigger("event.id", "tumbling", "PT1H", null, null, "PT0S", "count >= 2", null, "final"), "out", StreamsObserver.NONE)),
                 Arguments.of("window", WindowTopology.build("w", "in", Set.of("t"), null,
-                        new WindowTrigger("event.id", "session", null, null, "PT1H", null, "count >= 2", null, null), "out", StreamsObserver.NONE)),
-                Arguments.of("digest", DigestTopology.build("d", new ScheduleTrigger(null, "P1D", null, null),
+                        new WindowTrigger("event.id", "session", null, null, "PT1H", "PT0S", "count >= 2", null, "early"), "out", StreamsObserver.NONE)),
+                Arguments.of("digest", DigestTopology.build("d", new ScheduleTrigger(null, "P1D", "UTC", null),
                         new DigestTopology.Sources("a", "b", "c", "e"), "out", StreamsObserver.NONE)));
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.runtime.KafkaTopics;
 import dev.switchboard.workflows.testing.SharedKafka;
 import dev.switchboard.workflows.testing.TaskReceiver;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ class WindowAndDigestIT {
     void should_escalate_once_when_third_ticket_arrives_after_a_restart_that_lost_local_state() throws Exception {
         // given the escalation workflow, and two acme tickets counted before the engine stops
         String topic = "it.win.events." + suffix;
-        Engine.createTopics(bootstrap, Map.of(), Set.of(topic), 3, (short) 1);
+        KafkaTopics.create(bootstrap, Map.of(), Set.of(topic), 3, (short) 1);
         Files.writeString(dir.resolve("escalate.yaml"), """
                 name: escalate-%s
                 on:
@@ -151,7 +152,7 @@ class WindowAndDigestIT {
                 """.formatted(bootstrap, suffix, suffix, suffix, suffix, suffix, receiver.url(), receiver.hostAndPort());
         EngineConfigLoader.Result loaded = EngineConfigLoader.standard().parse("it.yaml", config, dir);
         assertThat(loaded.problems()).isEmpty();
-        Engine engine = new Engine(loaded.config());
+        Engine engine = Engine.builder(loaded.config()).build();
         engines.add(engine);
         WorkflowLoader.Result workflow = engine.loader().load(dir.resolve(workflowFile));
         assertThat(workflow.problems()).isEmpty();

@@ -154,7 +154,7 @@ class WindowTopologyTest {
     @Test
     void should_fire_per_session_when_window_is_a_session() {
         // given sessions that close after 30 minutes without tickets
-        start(new WindowTrigger("event.data.account_id", "session", null, null, "PT30M", null, "count >= 3", null, null), null);
+        start(new WindowTrigger("event.data.account_id", "session", null, null, "PT30M", "PT0S", "count >= 3", null, "early"), null);
 
         // when two tickets, a pause, then three close together
         ticket("acme", DAY.plus(Duration.ofMinutes(0)));
@@ -172,7 +172,7 @@ class WindowTopologyTest {
     @Test
     void should_fire_per_hopping_window_when_windows_overlap() {
         // given two-hour windows every hour
-        start(new WindowTrigger("event.data.account_id", "hopping", "PT2H", "PT1H", null, null, "count >= 2", null, null), null);
+        start(new WindowTrigger("event.data.account_id", "hopping", "PT2H", "PT1H", null, "PT0S", "count >= 2", null, "early"), null);
 
         // when two tickets fall in the overlap of two windows
         ticket("acme", DAY.plus(Duration.ofMinutes(70)));
@@ -185,7 +185,7 @@ class WindowTopologyTest {
     @Test
     void should_sum_values_and_filter_events_when_value_and_filter_are_set() {
         // given a condition on a sum of amounts, counting only acme
-        start(new WindowTrigger("event.data.account_id", "tumbling", "PT24H", null, null, null, "sum >= 100.0", "event.data.amount", null),
+        start(new WindowTrigger("event.data.account_id", "tumbling", "PT24H", null, null, "PT0S", "sum >= 100.0", "event.data.amount", "early"),
                 "event.data.account_id == 'acme'");
 
         // when ids evt-1..evt-9 give amounts of 50 each

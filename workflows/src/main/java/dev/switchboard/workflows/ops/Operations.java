@@ -1,0 +1,67 @@
+package dev.switchboard.workflows.ops;
+
+import dev.switchboard.workflows.runtime.HttpIngressServer;
+import dev.switchboard.workflows.runtime.KafkaConnection;
+import dev.switchboard.workflows.runtime.Service;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Operations as a service: the gauges of the engine's metrics (consumer lag, review queue),
+ * the Kafka and review-queue watches behind them, and health, metrics and the admin API on the HTTP
+ * listener when it runs.
+ */
+public final class Operations implements Service {
+
+    private static final Duration WATCH_INTERVAL = Duration.ofSeconds(10);
+
+    private final EngineMetrics metrics;
+    private final KafkaConnection kafka;
+    private final List<String> groups;
+    private final String reviewTopic;
+    private final EngineView engine;
+    private final HttpIngressServer http;
+    private final String adminToken;
+    private KafkaWatch kafkaWatch;
+    private ReviewQueueWatch reviewWatch;
+
+    /**
+     * @param groups     consumer groups whose lag is measured
+     * @param http       the listener, or null when it is off
+     * @param adminToken the admin API's token; null turns the admin API off
+     */
+    public Operations(EngineMetrics metrics, KafkaConnection kafka, List<String> groups, String reviewTopic, EngineView engine,
+                      HttpIngressServer http, String adminToken) {
+        this.metrics = metrics;
+        this.kafka = kafka;
+        this.groups = List.copyOf(groups);
+        this.reviewTopic = reviewTopic;
+        this.engine = engine;
+        this.http = http;
+        this.adminToken = adminToken;
+    }
+
+    @Override
+    public void start() {
+        kafkaWatch = new KafkaWatch(kafka.bootstrapServers(), kafka.clientProperties(), groups, WATCH_INTERVAL);
+        groups.forEach(group -> metrics.gauge("switchboard.consumer.lag", "Records not yet processed by a stage",
+                Map.of("group", group), kafkaWatch, watch -> watch.lag(group)));
+        reviewWatch = new ReviewQueueWatch(kafka.bootstrapServers(), kafka.clientProperties(), reviewTopic);
+        metrics.gauge("switchboard.review.queue.size", "Held events waiting for a person in the review topic",
+                Map.of(), reviewWatch, ReviewQueueWatch::size);
+        if (http != null) {
+            new OperationsApi(engine, metrics, kafkaWatch, adminToken).register(http);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (kafkaWatch != null) {
+            kafkaWatch.close();
+        }
+        if (reviewWatch != null) {
+            reviewWatch.close();
+        }
+    }
+}

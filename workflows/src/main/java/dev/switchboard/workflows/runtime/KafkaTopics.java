@@ -1,0 +1,43 @@
+package dev.switchboard.workflows.runtime;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the topics a stage needs. */
+public final class KafkaTopics {
+
+    private static final int TIMEOUT_SECONDS = 30;
+
+    private KafkaTopics() {
+    }
+
+    /** Creates each topic that does not exist yet; an existing one is left as it is. */
+    public static void create(String bootstrapServers, Map<String, String> clientProperties, Set<String> topics,
+                              int partitions, short replicationFactor) throws InterruptedException {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties);
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(properties)) {
+            for (String topic : topics) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                    }
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + TIMEOUT_SECONDS + " s", e);
+                }
+            }
+        }
+    }
+}
