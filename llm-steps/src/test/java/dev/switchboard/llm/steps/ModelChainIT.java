@@ -123,7 +123,7 @@ class ModelChainIT {
 
         // then
         assertThat(((StepOutcome.Completed) outcome).output()).containsEntry("model", "secondary");
-        assertThat(((StepOutcome.Completed) outcome).calls().get(0).latencyMillis()).isBetween(900.0, 4000.0);
+        assertThat(outcome.calls().get(0).latencyMillis()).isBetween(900.0, 4000.0);
     }
 
     @Test
@@ -141,7 +141,7 @@ class ModelChainIT {
 
         // then
         assertThat(primary.requestCount()).isEqualTo(before);
-        assertThat(((StepOutcome.Completed) outcome).calls()).extracting(ModelCall::outcome).startsWith("circuit_open");
+        assertThat(outcome.calls()).extracting(ModelCall::outcome).startsWith("circuit_open");
         assertThat(((StepOutcome.Completed) outcome).output()).containsEntry("model", "secondary");
     }
 
@@ -175,7 +175,7 @@ class ModelChainIT {
         // then
         assertThat(primary.requestCount()).isEqualTo(2);
         assertThat(((StepOutcome.Completed) outcome).output()).containsEntry("model", "secondary");
-        assertThat(((StepOutcome.Completed) outcome).calls()).extracting(ModelCall::outcome).startsWith("ok", "invalid_output");
+        assertThat(outcome.calls()).extracting(ModelCall::outcome).startsWith("ok", "invalid_output");
     }
 
     @Test
@@ -214,7 +214,7 @@ class ModelChainIT {
         // then
         assertThat(outcome).isInstanceOf(StepOutcome.Review.class);
         assertThat(((StepOutcome.Review) outcome).candidates()).extracting(c -> c.get("outcome")).containsExactly("error", "invalid_output");
-        assertThat(((StepOutcome.Review) outcome).calls()).hasSize(3); // primary once, secondary with its repair
+        assertThat(outcome.calls()).hasSize(3); // primary once, secondary with its repair
     }
 
     @Test

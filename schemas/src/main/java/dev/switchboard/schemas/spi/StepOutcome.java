@@ -9,6 +9,9 @@ import java.util.Objects;
 /** The result of a step for one event. */
 public sealed interface StepOutcome {
 
+    /** The model calls the step made for this event, whatever became of it: for accounting, lineage and the audit topic. */
+    List<ModelCall> calls();
+
     /**
      * The step produced its output (validated), and perhaps a task to deliver.
      *
