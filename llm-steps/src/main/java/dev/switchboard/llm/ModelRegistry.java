@@ -242,7 +242,7 @@ public final class ModelRegistry implements AutoCloseable {
 
     private Classifier createClassifier(String name) {
         ModelDefinition definition = definition(name);
-        return switch (definition.providerOrDefault()) {
+        return switch (definition.provider()) {
             case "embedded" -> definition.head() == null ? new EmbeddedClassifier(name, embeddingModel())
                     : new HeadClassifier(name, head(name).orElseThrow(), batchEncoder());
             case "openai" -> new OpenAiClassifier(endpoint(name), executor());

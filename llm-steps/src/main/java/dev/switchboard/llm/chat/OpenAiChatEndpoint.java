@@ -78,15 +78,15 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
         this.definition = definition;
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
         this.jsonSchemaRejected = !definition.jsonSchemaSupported();
-        Duration timeout = Duration.ofSeconds(definition.timeoutSecondsOrDefault());
+        Duration timeout = Duration.ofSeconds(definition.timeoutSeconds());
         this.model = OpenAiChatModel.builder()
                 .httpClientBuilder(RetryAfterHttpClient.builder().connectTimeout(timeout).readTimeout(timeout))
                 .baseUrl(definition.baseUrlOrPreset())
                 .apiKey(apiKey == null || apiKey.isBlank() ? NO_API_KEY : apiKey)
                 .modelName(definition.model())
                 .timeout(timeout)
-                .maxTokens(definition.maxTokensOrDefault())
-                .temperature(definition.temperatureOrDefault())
+                .maxTokens(definition.maxTokens())
+                .temperature(definition.temperature())
                 .strictJsonSchema(true)
                 .maxRetries(0)
                 .build();
@@ -109,7 +109,7 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
         try {
             response = send(call);
         } catch (RuntimeException e) {
-            ChatAnswer.Failure failure = ChatFailures.failure(e, describe(), definition.timeoutSecondsOrDefault());
+            ChatAnswer.Failure failure = ChatFailures.failure(e, describe(), definition.timeoutSeconds());
             // an error body is quoted in the message, and an endpoint may echo the request's credential in it
             String message = withoutApiKey(failure.message());
             return ChatAnswer.failed(new ChatAnswer.Failure(failure.kind(), failure.status(), message, failure.retriable(),

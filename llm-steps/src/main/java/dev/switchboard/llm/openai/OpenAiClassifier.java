@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class OpenAiClassifier implements Classifier {
 
     /** Calls in flight at once for a classifier built from a definition; the rest of a batch waits. */
-    static final int MAX_IN_FLIGHT = ModelDefinition.DEFAULT_MAX_CONCURRENCY;
+    static final int MAX_IN_FLIGHT = 8;
 
     static final String NO_API_KEY = OpenAiChatEndpoint.NO_API_KEY;
 
@@ -102,7 +102,7 @@ public final class OpenAiClassifier implements Classifier {
         String problem = ClassificationPrompt.problemWith(json, prompt.labels());
         if (problem != null) {
             String cutOff = answer.truncated()
-                    ? "; it was cut off at max_tokens " + endpoint.definition().maxTokensOrDefault() + ", raise `max_tokens`"
+                    ? "; it was cut off at max_tokens " + endpoint.definition().maxTokens() + ", raise `max_tokens`"
                     : "";
             String reason = "Answer of model '" + name() + "' " + problem + cutOff + ". The model said: " + quote(answer.content());
             return Classification.failed(reason, false, call(prompt, answer, "invalid_output"));
@@ -114,7 +114,7 @@ public final class OpenAiClassifier implements Classifier {
         ModelDefinition definition = endpoint.definition();
         return new ModelCall(name(), answer.model(), prompt.version(), answer.tokensIn(), answer.tokensOut(), answer.latencyMillis(),
                 definition.cost(answer.tokensIn(), answer.tokensOut(), answer.latencyMillis()), false, outcome, "classify",
-                Map.of("temperature", definition.temperatureOrDefault(), "max_tokens", definition.maxTokensOrDefault()));
+                Map.of("temperature", definition.temperature(), "max_tokens", definition.maxTokens()));
     }
 
     /** Whether trying the same call again may succeed; decided in {@link ChatFailures}. */

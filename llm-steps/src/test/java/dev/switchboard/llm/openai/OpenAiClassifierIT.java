@@ -289,7 +289,7 @@ class OpenAiClassifierIT {
     }
 
     private static ModelDefinition definition(String baseUrl, int timeoutSeconds) {
-        return new ModelDefinition("openai", baseUrl, "sim-model", null, timeoutSeconds, MAX_TOKENS, 0.0, 1.0, 2.0);
+        return ModelDefinition.builder().baseUrl(baseUrl).model("sim-model").timeoutSeconds(timeoutSeconds).maxTokens(MAX_TOKENS).temperature(0.0).prices(1.0, 2.0).build();
     }
 
     private static LabelSet labels() {

@@ -122,7 +122,7 @@ public final class EngineConfigLoader {
                         Path head = baseDir.resolve(definition.head()).normalize();
                         if (!definition.isEmbedded()) {
                             problems.add(tuple.getValueNode(), "models." + name + ".head", "Head on a chat model at models." + name
-                                    + ".head: got provider '" + definition.providerOrDefault() + "', expected embedded. A trained head runs on the embedded model's embeddings; set provider: embedded");
+                                    + ".head: got provider '" + definition.provider() + "', expected embedded. A trained head runs on the embedded model's embeddings; set provider: embedded");
                         } else if (!Files.isRegularFile(head)) {
                             problems.add(tuple.getValueNode(), "models." + name + ".head", "Missing head file at models." + name
                                     + ".head: got '" + definition.head() + "' (" + head + "), expected a file written by `switchboard train`."

@@ -165,7 +165,7 @@ public abstract class ModelStep implements Step {
         for (String model : models.chain(settings.model())) {
             ModelDefinition definition = models.definition(model);
             if (!definition.isEmbedded()) {
-                return definition.cost(text.length() / 3 + 256, definition.maxTokensOrDefault());
+                return definition.cost(text.length() / 3 + 256, definition.maxTokens());
             }
         }
         return 0;
@@ -283,7 +283,7 @@ public abstract class ModelStep implements Step {
             if (!verdict.valid()) {
                 markLast(calls, "invalid_output");
                 return Candidate.failed("invalid_output", "Answer of model '" + model + "' " + verdict.problem()
-                        + (repaired.truncated() ? "; it was cut off at max_tokens " + definition.maxTokensOrDefault() + ", raise `max_tokens`" : "")
+                        + (repaired.truncated() ? "; it was cut off at max_tokens " + definition.maxTokens() + ", raise `max_tokens`" : "")
                         + " (after one repair). The model said: " + ChatFailures.quote(masked.restore(repaired.content())), false, null);
             }
         }
@@ -334,8 +334,8 @@ public abstract class ModelStep implements Step {
 
     private ModelCall modelCall(String model, ModelDefinition definition, ChatAnswer answer, boolean repair) {
         Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("temperature", definition.temperatureOrDefault());
-        parameters.put("max_tokens", definition.maxTokensOrDefault());
+        parameters.put("temperature", definition.temperature());
+        parameters.put("max_tokens", definition.maxTokens());
         if (repair) {
             parameters.put("repair", true);
         }
