@@ -69,7 +69,8 @@ public final class ModelRegistry implements AutoCloseable {
         if (definitions != null) {
             all.putAll(definitions);
         }
-        this.definitions = Map.copyOf(all);
+        // in the configuration's order, so that messages list them as the file does
+        this.definitions = java.util.Collections.unmodifiableMap(all);
         Map<String, List<String>> chains = new LinkedHashMap<>();
         if (aliases != null) {
             aliases.forEach((alias, models) -> {
@@ -85,7 +86,7 @@ public final class ModelRegistry implements AutoCloseable {
                 chains.put(alias, List.copyOf(models));
             });
         }
-        this.aliases = Map.copyOf(chains);
+        this.aliases = java.util.Collections.unmodifiableMap(chains);
         this.budgets = budgets;
         this.cache = cache;
     }
@@ -126,6 +127,11 @@ public final class ModelRegistry implements AutoCloseable {
             throw new IllegalArgumentException("Unknown model '" + name + "'; configured: " + names());
         }
         return definition;
+    }
+
+    /** Whether the model answers chat calls; the others run in-process and only embed and classify. */
+    public boolean chats(String name) {
+        return !definition(name).isEmbedded();
     }
 
     /** The guarded endpoint of an {@code openai} model, shared by every workflow. */
