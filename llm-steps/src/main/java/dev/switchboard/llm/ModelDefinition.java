@@ -69,26 +69,6 @@ public record ModelDefinition(
         return new Builder();
     }
 
-    public boolean isEmbedded() {
-        return "embedded".equals(provider);
-    }
-
-    public ModelPreset presetOrNull() {
-        return ModelPreset.of(preset);
-    }
-
-    public String baseUrlOrPreset() {
-        return baseUrl != null ? baseUrl : preset == null ? null : presetOrNull().baseUrl();
-    }
-
-    public String apiKeyEnvOrPreset() {
-        return apiKeyEnv != null ? apiKeyEnv : preset == null ? null : presetOrNull().apiKeyEnv();
-    }
-
-    public boolean jsonSchemaSupported() {
-        return preset == null || presetOrNull().jsonSchema();
-    }
-
     /** Token prices only, for callers that have no latency. */
     public double cost(long tokensIn, long tokensOut) {
         return cost(tokensIn, tokensOut, 0);
