@@ -41,8 +41,8 @@ public final class ModelRegistry implements AutoCloseable {
     private final ResponseCache cache;
     private final java.util.function.Function<String, java.util.Optional<String>> secrets;
     private final ModelProviders providers = ModelProviders.load();
-    private volatile ExecutorService calls;
-    private volatile InjectionScreen injectionScreen;
+    private final Lazy<ExecutorService> calls = new Lazy<>(() -> CallExecutor.create("model-call"));
+    private final Lazy<InjectionScreen> injectionScreen = new Lazy<>(() -> new InjectionScreen(this::embeddingModel));
     private final Map<String, TrainedHead> heads = new ConcurrentHashMap<>();
 
     public ModelRegistry(Map<String, ModelDefinition> definitions) {
@@ -197,30 +197,12 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     public InjectionScreen injectionScreen() {
-        InjectionScreen screen = injectionScreen;
-        if (screen == null) {
-            synchronized (this) {
-                if (injectionScreen == null) {
-                    injectionScreen = new InjectionScreen(this::embeddingModel);
-                }
-                screen = injectionScreen;
-            }
-        }
-        return screen;
+        return injectionScreen.get();
     }
 
     /** Where model calls run: virtual threads on Java 21+, a bounded pool before. */
     public ExecutorService executor() {
-        ExecutorService executor = calls;
-        if (executor == null) {
-            synchronized (this) {
-                if (calls == null) {
-                    calls = CallExecutor.create("model-call");
-                }
-                executor = calls;
-            }
-        }
-        return executor;
+        return calls.get();
     }
 
     public Budgets budgets() {
@@ -242,9 +224,7 @@ public final class ModelRegistry implements AutoCloseable {
         List<GuardedChatEndpoint> open = new ArrayList<>(endpoints.values());
         endpoints.clear();
         open.forEach(GuardedChatEndpoint::close);
-        if (calls != null) {
-            calls.shutdown();
-        }
+        calls.ifMade().ifPresent(ExecutorService::shutdown);
         providers.close();
     }
 }

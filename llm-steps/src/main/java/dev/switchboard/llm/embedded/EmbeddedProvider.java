@@ -2,6 +2,7 @@ package dev.switchboard.llm.embedded;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.switchboard.llm.Lazy;
 import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.llm.spi.Classifier;
 import dev.switchboard.llm.spi.EmbeddingProvider;
@@ -14,8 +15,8 @@ import java.util.Optional;
  */
 public final class EmbeddedProvider implements EmbeddingProvider {
 
-    private volatile EmbeddingModel embeddingModel;
-    private volatile MiniLmBatchEncoder batchEncoder;
+    private final Lazy<EmbeddingModel> embeddingModel = new Lazy<>(AllMiniLmL6V2EmbeddingModel::new);
+    private final Lazy<MiniLmBatchEncoder> batchEncoder = new Lazy<>(MiniLmBatchEncoder::new);
 
     @Override
     public String name() {
@@ -24,41 +25,17 @@ public final class EmbeddedProvider implements EmbeddingProvider {
 
     @Override
     public EmbeddingModel embeddingModel() {
-        EmbeddingModel model = embeddingModel;
-        if (model == null) {
-            synchronized (this) {
-                if (embeddingModel == null) {
-                    embeddingModel = new AllMiniLmL6V2EmbeddingModel();
-                }
-                model = embeddingModel;
-            }
-        }
-        return model;
-    }
-
-    private MiniLmBatchEncoder batchEncoder() {
-        MiniLmBatchEncoder encoder = batchEncoder;
-        if (encoder == null) {
-            synchronized (this) {
-                if (batchEncoder == null) {
-                    batchEncoder = new MiniLmBatchEncoder();
-                }
-                encoder = batchEncoder;
-            }
-        }
-        return encoder;
+        return embeddingModel.get();
     }
 
     @Override
     public Classifier classifier(String model, ModelDefinition definition, Optional<TrainedHead> head) {
-        return head.<Classifier>map(trained -> new HeadClassifier(model, trained, batchEncoder()))
+        return head.<Classifier>map(trained -> new HeadClassifier(model, trained, batchEncoder.get()))
                 .orElseGet(() -> new EmbeddedClassifier(model, embeddingModel()));
     }
 
     @Override
-    public synchronized void close() {
-        if (batchEncoder != null) {
-            batchEncoder.close();
-        }
+    public void close() {
+        batchEncoder.ifMade().ifPresent(MiniLmBatchEncoder::close);
     }
 }

@@ -36,7 +36,7 @@ class HeadTrainerTest {
                 for (int d = 0; d < DIMENSION; d++) {
                     v[d] = (float) (centres[l][d] + noise * random.nextGaussian());
                 }
-                vectors.add(EmbeddedClassifier.normalize(v));
+                vectors.add(Vectors.unit(v));
                 labels.add(LABELS.get(l));
             }
         }
