@@ -11,7 +11,6 @@ import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,25 +69,31 @@ public final class EnrichStepFactory implements StepFactory<EnrichStepFactory.Op
 
     @Override
     public List<OptionProblem> check(Options options, StepEnvironment environment) {
-        List<OptionProblem> problems = new ArrayList<>();
-        options.lookups().forEach((name, lookup) -> {
-            String path = "lookups." + name;
-            if ((lookup.file() == null) == (lookup.crm() == null)) {
-                problems.add(OptionProblem.at(path, "Expected exactly one of file and crm")
-                        .fix(": a file with key_column, or a CRM table such as crm: company.domain"));
-            } else if (lookup.file() != null && lookup.keyColumn() == null) {
-                problems.add(OptionProblem.at(path, "Missing key_column")
-                        .fix(": a file lookup needs the column its key is compared with, e.g. key_column: domain"));
-            } else if (lookup.file() != null) {
-                try {
-                    FileLookupSource.read(environment.baseDir().resolve(lookup.file()), lookup.keyColumn());
-                } catch (IOException | RuntimeException e) {
-                    problems.add(OptionProblem.at(path + ".file", "Unreadable lookup file").got(lookup.file())
-                            .expected("a CSV, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + e.getMessage()));
-                }
-            }
-        });
-        return problems;
+        return options.lookups().entrySet().stream()
+                .flatMap(lookup -> check(lookup.getValue(), environment).stream().map(problem -> problem.under("lookups." + lookup.getKey())))
+                .toList();
+    }
+
+    /** A lookup reads exactly one source, and a file it can read. */
+    private static List<OptionProblem> check(Lookup lookup, StepEnvironment environment) {
+        if ((lookup.file() == null) == (lookup.crm() == null)) {
+            return List.of(OptionProblem.at("", "Expected exactly one of file and crm")
+                    .fix(": a file with key_column, or a CRM table such as crm: company.domain"));
+        }
+        if (lookup.crm() != null) {
+            return List.of();
+        }
+        if (lookup.keyColumn() == null) {
+            return List.of(OptionProblem.at("", "Missing key_column")
+                    .fix(": a file lookup needs the column its key is compared with, e.g. key_column: domain"));
+        }
+        try {
+            FileLookupSource.read(environment.baseDir().resolve(lookup.file()), lookup.keyColumn());
+            return List.of();
+        } catch (IOException | RuntimeException e) {
+            return List.of(OptionProblem.at("file", "Unreadable lookup file").got(lookup.file())
+                    .expected("a CSV, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + e.getMessage()));
+        }
     }
 
     @Override
