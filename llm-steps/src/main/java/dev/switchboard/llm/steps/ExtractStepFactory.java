@@ -1,6 +1,5 @@
 package dev.switchboard.llm.steps;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.ModelStepFactory;
 import dev.switchboard.llm.steps.internal.ModelStepOptions;
