@@ -2,6 +2,9 @@ package dev.switchboard.llm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.schemas.options.Option;
+import dev.switchboard.schemas.options.OptionValues;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One model endpoint, declared under {@code models:} in the engine configuration. Its limits
@@ -50,25 +53,6 @@ public record ModelDefinition(
         @Option(description = "For provider `embedded`: a classifier head trained on this model's embeddings by `switchboard train` (a `.head` file, relative to this configuration file). The classify step then answers with the head's labels, or a subset of them; without it, the embedded model classifies zero-shot from label descriptions and examples.")
         String head) {
 
-    public static final int DEFAULT_MAX_CONCURRENCY = 8;
-
-    /** The options of the walking skeleton, kept for callers that name only those. */
-    public ModelDefinition(String provider, String baseUrl, String model, String apiKeyEnv, Integer timeoutSeconds,
-                           Integer maxTokens, Double temperature, Double inputPricePerMillion, Double outputPricePerMillion) {
-        this(provider, null, baseUrl, model, apiKeyEnv, timeoutSeconds, maxTokens, temperature, inputPricePerMillion,
-                outputPricePerMillion, null, null, null, null, null, null, null, null, null);
-    }
-
-    /** All options but {@code head}, as before it existed. */
-    public ModelDefinition(String provider, String preset, String baseUrl, String model, String apiKeyEnv, Integer timeoutSeconds,
-                           Integer maxTokens, Double temperature, Double inputPricePerMillion, Double outputPricePerMillion,
-                           Double pricePerSecond, Integer maxConcurrency, Integer requestsPerMinute, Integer tokensPerMinute,
-                           Integer retries, Integer maxRetryWaitSeconds, Integer circuitFailureThreshold, Integer circuitOpenSeconds) {
-        this(provider, preset, baseUrl, model, apiKeyEnv, timeoutSeconds, maxTokens, temperature, inputPricePerMillion,
-                outputPricePerMillion, pricePerSecond, maxConcurrency, requestsPerMinute, tokensPerMinute, retries,
-                maxRetryWaitSeconds, circuitFailureThreshold, circuitOpenSeconds, null);
-    }
-
     /** The same definition with its head file at {@code path} (the loader resolves it against the configuration's folder). */
     public ModelDefinition withHead(String path) {
         return new ModelDefinition(provider, preset, baseUrl, model, apiKeyEnv, timeoutSeconds, maxTokens, temperature,
@@ -76,68 +60,13 @@ public record ModelDefinition(
                 retries, maxRetryWaitSeconds, circuitFailureThreshold, circuitOpenSeconds, path);
     }
 
+    /** The in-process model every registry has under {@code embedded}. */
     public static ModelDefinition embedded() {
-        return new ModelDefinition("embedded", null, "all-MiniLM-L6-v2", null, null, null, null, null, null);
+        return builder().provider("embedded").model("all-MiniLM-L6-v2").build();
     }
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    public String providerOrDefault() {
-        return provider == null ? "openai" : provider;
-    }
-
-    public boolean isEmbedded() {
-        return "embedded".equals(provider);
-    }
-
-    public ModelPreset presetOrNull() {
-        return ModelPreset.of(preset);
-    }
-
-    public String baseUrlOrPreset() {
-        return baseUrl != null ? baseUrl : preset == null ? null : presetOrNull().baseUrl();
-    }
-
-    public String apiKeyEnvOrPreset() {
-        return apiKeyEnv != null ? apiKeyEnv : preset == null ? null : presetOrNull().apiKeyEnv();
-    }
-
-    public boolean jsonSchemaSupported() {
-        return preset == null || presetOrNull().jsonSchema();
-    }
-
-    public int timeoutSecondsOrDefault() {
-        return timeoutSeconds == null ? 30 : timeoutSeconds;
-    }
-
-    public int maxTokensOrDefault() {
-        return maxTokens == null ? 256 : maxTokens;
-    }
-
-    public double temperatureOrDefault() {
-        return temperature == null ? 0 : temperature;
-    }
-
-    public int maxConcurrencyOrDefault() {
-        return maxConcurrency == null ? DEFAULT_MAX_CONCURRENCY : maxConcurrency;
-    }
-
-    public int retriesOrDefault() {
-        return retries == null ? 2 : retries;
-    }
-
-    public int maxRetryWaitSecondsOrDefault() {
-        return maxRetryWaitSeconds == null ? 10 : maxRetryWaitSeconds;
-    }
-
-    public int circuitFailureThresholdOrDefault() {
-        return circuitFailureThreshold == null ? 5 : circuitFailureThreshold;
-    }
-
-    public int circuitOpenSecondsOrDefault() {
-        return circuitOpenSeconds == null ? 30 : circuitOpenSeconds;
     }
 
     /** Token prices only, for callers that have no latency. */
@@ -147,54 +76,42 @@ public record ModelDefinition(
 
     /** Token prices plus call time × {@code price_per_second}. */
     public double cost(long tokensIn, long tokensOut, double latencyMillis) {
-        double in = inputPricePerMillion == null ? 0 : inputPricePerMillion;
-        double out = outputPricePerMillion == null ? 0 : outputPricePerMillion;
-        double perSecond = pricePerSecond == null ? 0 : pricePerSecond;
-        return (tokensIn * in + tokensOut * out) / 1_000_000d + perSecond * latencyMillis / 1000d;
+        return (tokensIn * inputPricePerMillion + tokensOut * outputPricePerMillion) / 1_000_000d
+                + pricePerSecond * latencyMillis / 1000d;
     }
 
-    /** For tests and code that builds definitions; YAML goes through the options binder. */
+    /**
+     * For tests and code that builds definitions. It goes through the options binder as YAML does, so the
+     * declared defaults apply to whatever it is not told.
+     */
     public static final class Builder {
-        private String provider = "openai";
-        private String preset;
-        private String baseUrl;
-        private String model;
-        private String apiKeyEnv;
-        private Integer timeoutSeconds;
-        private Integer maxTokens;
-        private Double temperature;
-        private Double inputPrice;
-        private Double outputPrice;
-        private Double pricePerSecond;
-        private Integer maxConcurrency;
-        private Integer requestsPerMinute;
-        private Integer tokensPerMinute;
-        private Integer retries;
-        private Integer maxRetryWaitSeconds;
-        private Integer circuitFailureThreshold;
-        private Integer circuitOpenSeconds;
+        private final Map<String, Object> values = new LinkedHashMap<>();
 
-        public Builder provider(String v) { this.provider = v; return this; }
-        public Builder preset(String v) { this.preset = v; return this; }
-        public Builder baseUrl(String v) { this.baseUrl = v; return this; }
-        public Builder model(String v) { this.model = v; return this; }
-        public Builder apiKeyEnv(String v) { this.apiKeyEnv = v; return this; }
-        public Builder timeoutSeconds(Integer v) { this.timeoutSeconds = v; return this; }
-        public Builder maxTokens(Integer v) { this.maxTokens = v; return this; }
-        public Builder temperature(Double v) { this.temperature = v; return this; }
-        public Builder prices(Double inPerMillion, Double outPerMillion) { this.inputPrice = inPerMillion; this.outputPrice = outPerMillion; return this; }
-        public Builder pricePerSecond(Double v) { this.pricePerSecond = v; return this; }
-        public Builder maxConcurrency(Integer v) { this.maxConcurrency = v; return this; }
-        public Builder requestsPerMinute(Integer v) { this.requestsPerMinute = v; return this; }
-        public Builder tokensPerMinute(Integer v) { this.tokensPerMinute = v; return this; }
-        public Builder retries(Integer v) { this.retries = v; return this; }
-        public Builder maxRetryWaitSeconds(Integer v) { this.maxRetryWaitSeconds = v; return this; }
-        public Builder circuit(Integer failureThreshold, Integer openSeconds) { this.circuitFailureThreshold = failureThreshold; this.circuitOpenSeconds = openSeconds; return this; }
+        private Builder set(String key, Object value) {
+            values.put(key, value);
+            return this;
+        }
 
+        public Builder provider(String v) { return set("provider", v); }
+        public Builder preset(String v) { return set("preset", v); }
+        public Builder baseUrl(String v) { return set("base_url", v); }
+        public Builder model(String v) { return set("model", v); }
+        public Builder apiKeyEnv(String v) { return set("api_key_env", v); }
+        public Builder timeoutSeconds(Integer v) { return set("timeout_seconds", v); }
+        public Builder maxTokens(Integer v) { return set("max_tokens", v); }
+        public Builder temperature(Double v) { return set("temperature", v); }
+        public Builder prices(Double inPerMillion, Double outPerMillion) { return set("input_price_per_million", inPerMillion).set("output_price_per_million", outPerMillion); }
+        public Builder pricePerSecond(Double v) { return set("price_per_second", v); }
+        public Builder maxConcurrency(Integer v) { return set("max_concurrency", v); }
+        public Builder requestsPerMinute(Integer v) { return set("requests_per_minute", v); }
+        public Builder tokensPerMinute(Integer v) { return set("tokens_per_minute", v); }
+        public Builder retries(Integer v) { return set("retries", v); }
+        public Builder maxRetryWaitSeconds(Integer v) { return set("max_retry_wait_seconds", v); }
+        public Builder circuit(Integer failureThreshold, Integer openSeconds) { return set("circuit_failure_threshold", failureThreshold).set("circuit_open_seconds", openSeconds); }
+
+        /** @throws IllegalArgumentException when a value is out of its declared bounds or not allowed */
         public ModelDefinition build() {
-            return new ModelDefinition(provider, preset, baseUrl, model, apiKeyEnv, timeoutSeconds, maxTokens, temperature,
-                    inputPrice, outputPrice, pricePerSecond, maxConcurrency, requestsPerMinute, tokensPerMinute, retries,
-                    maxRetryWaitSeconds, circuitFailureThreshold, circuitOpenSeconds);
+            return OptionValues.fromMap(ModelDefinition.class, values);
         }
     }
 }

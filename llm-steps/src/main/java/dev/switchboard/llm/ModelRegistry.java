@@ -1,18 +1,15 @@
 package dev.switchboard.llm;
 
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.switchboard.llm.chat.CallExecutor;
 import dev.switchboard.llm.chat.ChatEndpoint;
 import dev.switchboard.llm.chat.GuardedChatEndpoint;
-import dev.switchboard.llm.chat.OpenAiChatEndpoint;
 import dev.switchboard.llm.embedded.EmbeddedClassifier;
-import dev.switchboard.llm.embedded.HeadClassifier;
-import dev.switchboard.llm.embedded.MiniLmBatchEncoder;
 import dev.switchboard.llm.embedded.TrainedHead;
 import dev.switchboard.llm.guard.InjectionScreen;
-import dev.switchboard.llm.openai.OpenAiClassifier;
+import dev.switchboard.llm.spi.ChatProvider;
 import dev.switchboard.llm.spi.Classifier;
+import dev.switchboard.llm.spi.EmbeddingProvider;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,9 +24,10 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * The models and aliases of the engine configuration, by name, shared by every workflow: one
- * guarded endpoint per model (so its limits hold across workflows), one in-process embedding model,
+ * guarded endpoint per model (so its limits hold across workflows), the in-process embedding model,
  * the call executor, the response cache and the budgets. {@code embedded} always exists:
- * all-MiniLM-L6-v2 in-process. An alias names a chain of models tried in order.
+ * all-MiniLM-L6-v2 in-process. An alias names a chain of models tried in order. What a model is
+ * made of is up to the provider its definition names ({@link ModelProviders}).
  */
 public final class ModelRegistry implements AutoCloseable {
 
@@ -42,10 +40,9 @@ public final class ModelRegistry implements AutoCloseable {
     private final Budgets budgets;
     private final ResponseCache cache;
     private final java.util.function.Function<String, java.util.Optional<String>> secrets;
-    private volatile EmbeddingModel embeddingModel;
-    private volatile ExecutorService calls;
-    private volatile InjectionScreen injectionScreen;
-    private volatile MiniLmBatchEncoder batchEncoder;
+    private final ModelProviders providers = ModelProviders.load();
+    private final Lazy<ExecutorService> calls = new Lazy<>(() -> CallExecutor.create("model-call"));
+    private final Lazy<InjectionScreen> injectionScreen = new Lazy<>(() -> new InjectionScreen(this::embeddingModel));
     private final Map<String, TrainedHead> heads = new ConcurrentHashMap<>();
 
     public ModelRegistry(Map<String, ModelDefinition> definitions) {
@@ -69,7 +66,14 @@ public final class ModelRegistry implements AutoCloseable {
         if (definitions != null) {
             all.putAll(definitions);
         }
-        this.definitions = Map.copyOf(all);
+        all.forEach((name, definition) -> {
+            if (!providers.names().contains(definition.provider())) {
+                throw new IllegalArgumentException("Model '" + name + "' names unknown provider '" + definition.provider()
+                        + "'; installed: " + providers.names());
+            }
+        });
+        // in the configuration's order, so that messages list them as the file does
+        this.definitions = java.util.Collections.unmodifiableMap(all);
         Map<String, List<String>> chains = new LinkedHashMap<>();
         if (aliases != null) {
             aliases.forEach((alias, models) -> {
@@ -85,7 +89,7 @@ public final class ModelRegistry implements AutoCloseable {
                 chains.put(alias, List.copyOf(models));
             });
         }
-        this.aliases = Map.copyOf(chains);
+        this.aliases = java.util.Collections.unmodifiableMap(chains);
         this.budgets = budgets;
         this.cache = cache;
     }
@@ -128,14 +132,18 @@ public final class ModelRegistry implements AutoCloseable {
         return definition;
     }
 
-    /** The guarded endpoint of an {@code openai} model, shared by every workflow. */
+    /** Whether the model answers chat calls; the others run in-process and only embed and classify. */
+    public boolean chats(String name) {
+        return providers.chat(definition(name).provider()).isPresent();
+    }
+
+    /** The guarded endpoint of a chat model, shared by every workflow. */
     public GuardedChatEndpoint endpoint(String name) {
         return endpoints.computeIfAbsent(name, key -> {
             ModelDefinition definition = definition(key);
-            if (definition.isEmbedded()) {
-                throw new IllegalArgumentException("Model '" + key + "' is embedded; it has no chat endpoint");
-            }
-            return new GuardedChatEndpoint(OpenAiChatEndpoint.withSecrets(key, definition, secrets));
+            ChatProvider provider = providers.chat(definition.provider()).orElseThrow(() -> new IllegalArgumentException(
+                    "Model '" + key + "' is embedded; it has no chat endpoint"));
+            return new GuardedChatEndpoint(provider.endpoint(key, definition, secrets));
         });
     }
 
@@ -148,6 +156,7 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
+    /** The in-process classifier of an embedding model: zero- and few-shot, or its trained head. */
     public Classifier classifier(String name) {
         return classifiers.computeIfAbsent(name, this::createClassifier);
     }
@@ -157,18 +166,14 @@ public final class ModelRegistry implements AutoCloseable {
         return (EmbeddedClassifier) classifier(EMBEDDED);
     }
 
-    /** all-MiniLM-L6-v2, loaded once and shared (classification, retrieval, screening). */
+    /** The embedding model of {@code embedded}, loaded once and shared (classification, retrieval, screening). */
     public EmbeddingModel embeddingModel() {
-        EmbeddingModel model = embeddingModel;
-        if (model == null) {
-            synchronized (this) {
-                if (embeddingModel == null) {
-                    embeddingModel = new AllMiniLmL6V2EmbeddingModel();
-                }
-                model = embeddingModel;
-            }
-        }
-        return model;
+        return embeddingProvider(EMBEDDED).embeddingModel();
+    }
+
+    private EmbeddingProvider embeddingProvider(String name) {
+        return providers.embedding(definition(name).provider()).orElseThrow(() -> new IllegalArgumentException(
+                "Model '" + name + "' is a chat model; it classifies through the classify step's prompt, not in-process"));
     }
 
     /**
@@ -178,7 +183,7 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public Optional<TrainedHead> head(String name) {
         ModelDefinition definition = definitions.get(name);
-        if (definition == null || !definition.isEmbedded() || definition.head() == null) {
+        if (definition == null || chats(name) || definition.head() == null) {
             return Optional.empty();
         }
         return Optional.of(heads.computeIfAbsent(name, key -> {
@@ -191,45 +196,13 @@ public final class ModelRegistry implements AutoCloseable {
         }));
     }
 
-    /** all-MiniLM-L6-v2 on padded batches, loaded once, for trained heads. */
-    public MiniLmBatchEncoder batchEncoder() {
-        MiniLmBatchEncoder encoder = batchEncoder;
-        if (encoder == null) {
-            synchronized (this) {
-                if (batchEncoder == null) {
-                    batchEncoder = new MiniLmBatchEncoder();
-                }
-                encoder = batchEncoder;
-            }
-        }
-        return encoder;
-    }
-
     public InjectionScreen injectionScreen() {
-        InjectionScreen screen = injectionScreen;
-        if (screen == null) {
-            synchronized (this) {
-                if (injectionScreen == null) {
-                    injectionScreen = new InjectionScreen(this::embeddingModel);
-                }
-                screen = injectionScreen;
-            }
-        }
-        return screen;
+        return injectionScreen.get();
     }
 
     /** Where model calls run: virtual threads on Java 21+, a bounded pool before. */
     public ExecutorService executor() {
-        ExecutorService executor = calls;
-        if (executor == null) {
-            synchronized (this) {
-                if (calls == null) {
-                    calls = CallExecutor.create("model-call");
-                }
-                executor = calls;
-            }
-        }
-        return executor;
+        return calls.get();
     }
 
     public Budgets budgets() {
@@ -241,14 +214,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private Classifier createClassifier(String name) {
-        ModelDefinition definition = definition(name);
-        return switch (definition.providerOrDefault()) {
-            case "embedded" -> definition.head() == null ? new EmbeddedClassifier(name, embeddingModel())
-                    : new HeadClassifier(name, head(name).orElseThrow(), batchEncoder());
-            case "openai" -> new OpenAiClassifier(endpoint(name), executor());
-            default -> throw new IllegalArgumentException("Unknown provider '" + definition.provider()
-                    + "' for model '" + name + "'; expected embedded or openai");
-        };
+        return embeddingProvider(name).classifier(name, definition(name), head(name));
     }
 
     @Override
@@ -258,11 +224,7 @@ public final class ModelRegistry implements AutoCloseable {
         List<GuardedChatEndpoint> open = new ArrayList<>(endpoints.values());
         endpoints.clear();
         open.forEach(GuardedChatEndpoint::close);
-        if (calls != null) {
-            calls.shutdown();
-        }
-        if (batchEncoder != null) {
-            batchEncoder.close();
-        }
+        calls.ifMade().ifPresent(ExecutorService::shutdown);
+        providers.close();
     }
 }

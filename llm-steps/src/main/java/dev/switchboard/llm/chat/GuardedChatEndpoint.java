@@ -56,9 +56,9 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
         this.delegate = delegate;
         this.definition = delegate.definition();
         String name = delegate.name();
-        this.admissionWait = Duration.ofSeconds(definition.timeoutSecondsOrDefault());
+        this.admissionWait = Duration.ofSeconds(definition.timeoutSeconds());
         this.bulkhead = Bulkhead.of("model." + name, BulkheadConfig.custom()
-                .maxConcurrentCalls(definition.maxConcurrencyOrDefault())
+                .maxConcurrentCalls(definition.maxConcurrency())
                 .maxWaitDuration(admissionWait)
                 .build());
         this.requests = definition.requestsPerMinute() == null ? null : RateLimiter.of("model." + name + ".requests",
@@ -78,18 +78,18 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
                         .limitRefreshPeriod(Duration.ofSeconds(1))
                         .timeoutDuration(Duration.ofMinutes(1).plus(admissionWait))
                         .build());
-        int threshold = definition.circuitFailureThresholdOrDefault();
+        int threshold = definition.circuitFailureThreshold();
         this.circuit = CircuitBreaker.of("model." + name, CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(threshold)
                 .minimumNumberOfCalls(threshold)
                 .failureRateThreshold(100) // every call of the window failed: that many in a row
-                .waitDurationInOpenState(Duration.ofSeconds(definition.circuitOpenSecondsOrDefault()))
+                .waitDurationInOpenState(Duration.ofSeconds(definition.circuitOpenSeconds()))
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .build());
-        Duration maxWait = Duration.ofSeconds(definition.maxRetryWaitSecondsOrDefault());
+        Duration maxWait = Duration.ofSeconds(definition.maxRetryWaitSeconds());
         this.retry = Retry.of("model." + name, RetryConfig.<ChatAnswer>custom()
-                .maxAttempts(definition.retriesOrDefault() + 1)
+                .maxAttempts(definition.retries() + 1)
                 .retryOnResult(answer -> retriable(answer, maxWait))
                 .retryExceptions()
                 .intervalBiFunction((attempt, either) -> {
@@ -125,7 +125,7 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
 
     /** Calls in flight now. */
     public int inFlight() {
-        return definition.maxConcurrencyOrDefault() - bulkhead.getMetrics().getAvailableConcurrentCalls();
+        return definition.maxConcurrency() - bulkhead.getMetrics().getAvailableConcurrentCalls();
     }
 
     @Override
@@ -142,8 +142,8 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
     private ChatAnswer once(ChatCall call) {
         if (!circuit.tryAcquirePermission()) {
             return admissionFailure(ChatAnswer.Kind.CIRCUIT_OPEN, "The circuit of model '" + name() + "' is open after "
-                    + definition.circuitFailureThresholdOrDefault() + " failed calls in a row; it is tried again after "
-                    + definition.circuitOpenSecondsOrDefault() + " s");
+                    + definition.circuitFailureThreshold() + " failed calls in a row; it is tried again after "
+                    + definition.circuitOpenSeconds() + " s");
         }
         long started = System.nanoTime();
         ChatAnswer answer;
@@ -169,7 +169,7 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
                     + definition.requestsPerMinute() + "; no slot within " + admissionWait.toSeconds() + " s");
         }
         if (tokens != null) {
-            int maxTokens = call.maxTokens() == null ? definition.maxTokensOrDefault() : call.maxTokens();
+            int maxTokens = call.maxTokens() == null ? definition.maxTokens() : call.maxTokens();
             int needed = (int) Math.min(tokensPerMinute, (long) call.estimatedInputTokens() + maxTokens);
             if (!tokens.acquirePermission(needed)) {
                 return admissionFailure(ChatAnswer.Kind.ADMISSION, "Model '" + name() + "' is at its tokens_per_minute limit of "
@@ -177,7 +177,7 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
             }
         }
         if (!bulkhead.tryAcquirePermission()) {
-            return admissionFailure(ChatAnswer.Kind.ADMISSION, "Model '" + name() + "' has " + definition.maxConcurrencyOrDefault()
+            return admissionFailure(ChatAnswer.Kind.ADMISSION, "Model '" + name() + "' has " + definition.maxConcurrency()
                     + " calls in flight (max_concurrency) and none finished within " + admissionWait.toSeconds() + " s");
         }
         try {

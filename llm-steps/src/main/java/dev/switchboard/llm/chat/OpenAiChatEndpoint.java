@@ -15,6 +15,7 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.switchboard.llm.ModelDefinition;
+import dev.switchboard.llm.openai.ModelPreset;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,12 +56,12 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
     /** Set once the endpoint rejected a JSON-schema response format (DeepSeek does); then plain JSON mode. */
     private volatile boolean jsonSchemaRejected;
 
-    /** Reads the API key from the environment variable {@code definition.apiKeyEnvOrPreset()}, if any. */
+    /** Reads the API key from the environment variable {@code ModelPreset.apiKeyEnvOf(definition)}, if any. */
     public OpenAiChatEndpoint(String name, ModelDefinition definition) {
         this(name, definition, apiKeyFrom(name, definition, variable -> Optional.ofNullable(System.getenv(variable))));
     }
 
-    /** Looks the API key up by the name {@code definition.apiKeyEnvOrPreset()} in {@code secrets} (the engine's secrets). */
+    /** Looks the API key up by the name {@code ModelPreset.apiKeyEnvOf(definition)} in {@code secrets} (the engine's secrets). */
     public static OpenAiChatEndpoint withSecrets(String name, ModelDefinition definition, Function<String, Optional<String>> secrets) {
         return new OpenAiChatEndpoint(name, definition, apiKeyFrom(name, definition, secrets));
     }
@@ -77,16 +78,16 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
         this.name = name;
         this.definition = definition;
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
-        this.jsonSchemaRejected = !definition.jsonSchemaSupported();
-        Duration timeout = Duration.ofSeconds(definition.timeoutSecondsOrDefault());
+        this.jsonSchemaRejected = !ModelPreset.jsonSchemaOf(definition);
+        Duration timeout = Duration.ofSeconds(definition.timeoutSeconds());
         this.model = OpenAiChatModel.builder()
                 .httpClientBuilder(RetryAfterHttpClient.builder().connectTimeout(timeout).readTimeout(timeout))
-                .baseUrl(definition.baseUrlOrPreset())
+                .baseUrl(ModelPreset.baseUrlOf(definition))
                 .apiKey(apiKey == null || apiKey.isBlank() ? NO_API_KEY : apiKey)
                 .modelName(definition.model())
                 .timeout(timeout)
-                .maxTokens(definition.maxTokensOrDefault())
-                .temperature(definition.temperatureOrDefault())
+                .maxTokens(definition.maxTokens())
+                .temperature(definition.temperature())
                 .strictJsonSchema(true)
                 .maxRetries(0)
                 .build();
@@ -109,7 +110,7 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
         try {
             response = send(call);
         } catch (RuntimeException e) {
-            ChatAnswer.Failure failure = ChatFailures.failure(e, describe(), definition.timeoutSecondsOrDefault());
+            ChatAnswer.Failure failure = ChatFailures.failure(e, describe(), definition.timeoutSeconds());
             // an error body is quoted in the message, and an endpoint may echo the request's credential in it
             String message = withoutApiKey(failure.message());
             return ChatAnswer.failed(new ChatAnswer.Failure(failure.kind(), failure.status(), message, failure.retriable(),
@@ -150,7 +151,7 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
             if (!jsonSchemaRejected) {
                 jsonSchemaRejected = true;
                 LOG.warn("Model '{}' at {} rejected a JSON-schema response format; using JSON mode, answers are still"
-                        + " checked against the schema", name, definition.baseUrlOrPreset());
+                        + " checked against the schema", name, ModelPreset.baseUrlOf(definition));
             }
             return send(call);
         }
@@ -161,7 +162,7 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
             return content;
         }
         LOG.warn("Model '{}' at {} answered with its own API key; it was removed from the answer. Rotate the key if the"
-                + " endpoint is not yours", name, definition.baseUrlOrPreset());
+                + " endpoint is not yours", name, ModelPreset.baseUrlOf(definition));
         return content.replace(apiKey, KEY_REMOVED);
     }
 
@@ -172,7 +173,7 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
     }
 
     private String describe() {
-        String baseUrl = definition.baseUrlOrPreset();
+        String baseUrl = ModelPreset.baseUrlOf(definition);
         return "model '" + name + "' at " + (baseUrl == null ? "the OpenAI API" : baseUrl);
     }
 
@@ -181,7 +182,7 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
     }
 
     private static String apiKeyFrom(String name, ModelDefinition definition, Function<String, Optional<String>> secrets) {
-        String variable = definition == null ? null : definition.apiKeyEnvOrPreset();
+        String variable = definition == null ? null : ModelPreset.apiKeyEnvOf(definition);
         if (variable == null) {
             return null;
         }

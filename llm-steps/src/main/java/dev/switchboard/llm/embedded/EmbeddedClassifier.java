@@ -74,7 +74,7 @@ public final class EmbeddedClassifier implements Classifier {
                 ? 0 : response.tokenUsage().inputTokenCount();
         List<Classification> results = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
-            float[] vector = normalize(response.content().get(i).vector());
+            float[] vector = Vectors.unit(response.content().get(i).vector());
             long tokens = Math.round((double) totalTokens * texts.get(i).length() / totalChars);
             ModelCall call = new ModelCall(name, MODEL_NAME, labels.version(), tokens, 0, latencyEach, 0, false, "ok");
             results.add(vectors.classify(vector, call));
@@ -84,36 +84,12 @@ public final class EmbeddedClassifier implements Classifier {
 
     private List<float[]> embed(List<String> texts) {
         return model.embedAll(texts.stream().map(EmbeddedClassifier::segment).toList()).content().stream()
-                .map(embedding -> normalize(embedding.vector()))
+                .map(embedding -> Vectors.unit(embedding.vector()))
                 .toList();
     }
 
     private static TextSegment segment(String text) {
         return TextSegment.from(text == null || text.isBlank() ? " " : text);
-    }
-
-    static float[] normalize(float[] vector) {
-        double norm = 0;
-        for (float v : vector) {
-            norm += v * v;
-        }
-        norm = Math.sqrt(norm);
-        if (norm == 0) {
-            return vector;
-        }
-        float[] out = new float[vector.length];
-        for (int i = 0; i < vector.length; i++) {
-            out[i] = (float) (vector[i] / norm);
-        }
-        return out;
-    }
-
-    static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
     }
 
     /** The vectors of one label set: a description vector per label and its examples' vectors. */
@@ -136,10 +112,10 @@ public final class EmbeddedClassifier implements Classifier {
         Classification classify(float[] text, ModelCall call) {
             double[] scores = new double[labels.size()];
             for (int i = 0; i < scores.length; i++) {
-                double description = dot(text, descriptions.get(i));
+                double description = Vectors.dot(text, descriptions.get(i));
                 double best = Double.NEGATIVE_INFINITY;
                 for (float[] example : examples.get(i)) {
-                    best = Math.max(best, dot(text, example));
+                    best = Math.max(best, Vectors.dot(text, example));
                 }
                 scores[i] = best == Double.NEGATIVE_INFINITY
                         ? description

@@ -1,7 +1,6 @@
 package dev.switchboard.llm.embedded;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,9 +172,10 @@ public final class HeadTrainer {
             for (int i = 0; i < heldX.length; i++) {
                 logits[i] = partial.logits(heldX[i]);
             }
-            temperature = fitTemperature(logits, heldY);
-            calibration = new Calibration(accuracy(logits, heldY), temperature, logLoss(logits, heldY, 1),
-                    logLoss(logits, heldY, temperature), ece(logits, heldY, 1), ece(logits, heldY, temperature), heldX.length);
+            temperature = HeldOutMetrics.fitTemperature(logits, heldY);
+            calibration = new Calibration(HeldOutMetrics.accuracy(logits, heldY), temperature,
+                    HeldOutMetrics.logLoss(logits, heldY, 1), HeldOutMetrics.logLoss(logits, heldY, temperature),
+                    HeldOutMetrics.ece(logits, heldY, 1), HeldOutMetrics.ece(logits, heldY, temperature), heldX.length);
             head = settings.refit() ? null : partial;
         }
         if (head == null) {
@@ -257,11 +257,11 @@ public final class HeadTrainer {
         }
         float[][] parameters = {w1, b1, w2, b2};
         boolean[] decayed = {true, false, true, false};
-        Adam adam = new Adam(parameters);
+        AdamW adam = new AdamW(parameters);
         int slices = Math.min(settings.slices(), settings.batchSize());
-        Worker[] workers = new Worker[slices];
+        GradientSlice[] workers = new GradientSlice[slices];
         for (int t = 0; t < slices; t++) {
-            workers[t] = new Worker(dimension, hidden, labels, parameters);
+            workers[t] = new GradientSlice(dimension, hidden, labels, parameters, settings);
         }
         int[] order = IntStream.range(0, x.length).toArray();
         long step = 0;
@@ -295,232 +295,5 @@ public final class HeadTrainer {
             order[i] = order[j];
             order[j] = swap;
         }
-    }
-
-    /** Gradients of one slice of a mini-batch, with its own buffers. */
-    private final class Worker {
-        final int dimension;
-        final int hidden;
-        final int labels;
-        final int width;
-        final float[][] gradients;
-        final float[] input;
-        final float[] activation;
-        final float[] mask;
-        final float[] hiddenGradient;
-        final double[] z;
-
-        Worker(int dimension, int hidden, int labels, float[][] parameters) {
-            this.dimension = dimension;
-            this.hidden = hidden;
-            this.labels = labels;
-            this.width = hidden == 0 ? dimension : hidden;
-            this.gradients = new float[parameters.length][];
-            for (int i = 0; i < parameters.length; i++) {
-                gradients[i] = new float[parameters[i].length];
-            }
-            input = new float[dimension];
-            activation = new float[hidden];
-            mask = new float[hidden];
-            hiddenGradient = new float[hidden];
-            z = new double[labels];
-        }
-
-        void gradients(float[][] x, int[] y, int[] order, int from, int to, int batch, float[] w1, float[] b1, float[] w2, float[] b2,
-                       Random random) {
-            for (float[] gradient : gradients) {
-                Arrays.fill(gradient, 0);
-            }
-            float scale = (float) settings.inputScale();
-            double smoothing = settings.labelSmoothing();
-            double dropout = settings.dropout();
-            float keep = (float) (1 / (1 - dropout));
-            for (int k = from; k < to; k++) {
-                float[] vector = x[order[k]];
-                int target = y[order[k]];
-                for (int d = 0; d < dimension; d++) {
-                    input[d] = vector[d] * scale;
-                }
-                float[] features = input;
-                if (hidden > 0) {
-                    System.arraycopy(b1, 0, activation, 0, hidden);
-                    for (int d = 0; d < dimension; d++) {
-                        float value = input[d];
-                        int row = d * hidden;
-                        for (int j = 0; j < hidden; j++) {
-                            activation[j] += value * w1[row + j];
-                        }
-                    }
-                    for (int j = 0; j < hidden; j++) {
-                        mask[j] = dropout > 0 && random.nextDouble() < dropout ? 0 : keep;
-                        activation[j] = activation[j] > 0 ? activation[j] * mask[j] : 0;
-                    }
-                    features = activation;
-                }
-                double max = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < labels; c++) {
-                    float sum = 0;
-                    int row = c * width;
-                    for (int j = 0; j < width; j++) {
-                        sum += w2[row + j] * features[j];
-                    }
-                    z[c] = sum + b2[c];
-                    max = Math.max(max, z[c]);
-                }
-                double total = 0;
-                for (int c = 0; c < labels; c++) {
-                    z[c] = Math.exp(z[c] - max);
-                    total += z[c];
-                }
-                if (hidden > 0) {
-                    Arrays.fill(hiddenGradient, 0);
-                }
-                for (int c = 0; c < labels; c++) {
-                    double wanted = (c == target ? 1 - smoothing : 0) + smoothing / labels;
-                    float g = (float) ((z[c] / total - wanted) / batch);
-                    gradients[3][c] += g;
-                    int row = c * width;
-                    for (int j = 0; j < width; j++) {
-                        gradients[2][row + j] += g * features[j];
-                    }
-                    if (hidden > 0) {
-                        for (int j = 0; j < hidden; j++) {
-                            hiddenGradient[j] += g * w2[row + j];
-                        }
-                    }
-                }
-                if (hidden > 0) {
-                    for (int j = 0; j < hidden; j++) {
-                        hiddenGradient[j] = activation[j] > 0 ? hiddenGradient[j] * mask[j] : 0;
-                        gradients[1][j] += hiddenGradient[j];
-                    }
-                    float[] g1 = gradients[0];
-                    for (int d = 0; d < dimension; d++) {
-                        float value = input[d];
-                        int row = d * hidden;
-                        for (int j = 0; j < hidden; j++) {
-                            g1[row + j] += value * hiddenGradient[j];
-                        }
-                    }
-                }
-            }
-        }
-
-        void add(Worker other) {
-            for (int i = 0; i < gradients.length; i++) {
-                float[] mine = gradients[i];
-                float[] theirs = other.gradients[i];
-                for (int j = 0; j < mine.length; j++) {
-                    mine[j] += theirs[j];
-                }
-            }
-        }
-    }
-
-    /** AdamW state over every parameter array. */
-    private static final class Adam {
-        private static final double BETA1 = 0.9;
-        private static final double BETA2 = 0.999;
-        private static final double EPSILON = 1e-8;
-        private final float[][] first;
-        private final float[][] second;
-        private int steps;
-
-        Adam(float[][] parameters) {
-            first = new float[parameters.length][];
-            second = new float[parameters.length][];
-            for (int i = 0; i < parameters.length; i++) {
-                first[i] = new float[parameters[i].length];
-                second[i] = new float[parameters[i].length];
-            }
-        }
-
-        void step(float[][] parameters, float[][] gradients, boolean[] decayed, double rate, double decay) {
-            steps++;
-            double correction1 = 1 - Math.pow(BETA1, steps);
-            double correction2 = 1 - Math.pow(BETA2, steps);
-            float stepSize = (float) (rate / correction1);
-            float root = (float) Math.sqrt(correction2);
-            for (int a = 0; a < parameters.length; a++) {
-                float[] p = parameters[a];
-                float[] g = gradients[a];
-                float[] m = first[a];
-                float[] v = second[a];
-                float shrink = decayed[a] ? (float) (1 - rate * decay) : 1;
-                for (int i = 0; i < p.length; i++) {
-                    m[i] = (float) (BETA1 * m[i] + (1 - BETA1) * g[i]);
-                    v[i] = (float) (BETA2 * v[i] + (1 - BETA2) * g[i] * g[i]);
-                    p[i] = p[i] * shrink - stepSize * m[i] / ((float) Math.sqrt(v[i]) / root + (float) EPSILON);
-                }
-            }
-        }
-    }
-
-    static double accuracy(double[][] logits, int[] y) {
-        int correct = 0;
-        for (int i = 0; i < logits.length; i++) {
-            if (argmax(logits[i]) == y[i]) {
-                correct++;
-            }
-        }
-        return logits.length == 0 ? Double.NaN : (double) correct / logits.length;
-    }
-
-    static int argmax(double[] values) {
-        int best = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
-    static double logLoss(double[][] logits, int[] y, double temperature) {
-        double sum = 0;
-        for (int i = 0; i < logits.length; i++) {
-            sum -= Math.log(Math.max(1e-12, TrainedHead.softmax(logits[i], temperature)[y[i]]));
-        }
-        return sum / logits.length;
-    }
-
-    /** Expected calibration error over 10 equal-width confidence bins. */
-    static double ece(double[][] logits, int[] y, double temperature) {
-        int bins = 10;
-        double[] confidence = new double[bins];
-        double[] correct = new double[bins];
-        int[] count = new int[bins];
-        for (int i = 0; i < logits.length; i++) {
-            double[] p = TrainedHead.softmax(logits[i], temperature);
-            int top = argmax(p);
-            int bin = Math.min(bins - 1, (int) (p[top] * bins));
-            confidence[bin] += p[top];
-            correct[bin] += top == y[i] ? 1 : 0;
-            count[bin]++;
-        }
-        double error = 0;
-        for (int b = 0; b < bins; b++) {
-            if (count[b] > 0) {
-                error += Math.abs(confidence[b] - correct[b]) / logits.length;
-            }
-        }
-        return error;
-    }
-
-    /** The temperature minimizing log-loss, by golden-section search on log T in [-3, 3]. */
-    static double fitTemperature(double[][] logits, int[] y) {
-        double low = -3;
-        double high = 3;
-        double ratio = (Math.sqrt(5) - 1) / 2;
-        for (int i = 0; i < 60; i++) {
-            double a = high - ratio * (high - low);
-            double b = low + ratio * (high - low);
-            if (logLoss(logits, y, Math.exp(a)) < logLoss(logits, y, Math.exp(b))) {
-                high = b;
-            } else {
-                low = a;
-            }
-        }
-        return Math.exp((low + high) / 2);
     }
 }

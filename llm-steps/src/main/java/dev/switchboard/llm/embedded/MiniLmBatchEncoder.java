@@ -164,7 +164,7 @@ public final class MiniLmBatchEncoder implements EmbeddingModel, AutoCloseable {
             }
         }
         // Dividing by the length is skipped: the vector is normalized right after.
-        return EmbeddedClassifier.normalize(sum);
+        return Vectors.unit(sum);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.switchboard.llm.guard;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.switchboard.llm.embedded.Vectors;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -68,10 +69,10 @@ public final class InjectionScreen {
         if (embeddings == null || !CUES.matcher(text).find()) {
             return Optional.empty();
         }
-        float[] vector = normalize(embeddings.get().embed(TextSegment.from(abbreviate(text, 2000))).content().vector());
+        float[] vector = Vectors.unit(embeddings.get().embed(TextSegment.from(abbreviate(text, 2000))).content().vector());
         double best = 0;
         for (float[] phrase : knownVectors()) {
-            best = Math.max(best, dot(vector, phrase));
+            best = Math.max(best, Vectors.dot(vector, phrase));
         }
         return best >= SIMILARITY_THRESHOLD
                 ? Optional.of(new Finding(String.format(Locale.ROOT, "text reads like a known injection (similarity %.2f)", best), best))
@@ -82,31 +83,10 @@ public final class InjectionScreen {
         List<float[]> vectors = known;
         if (vectors == null) {
             EmbeddingModel model = embeddings.get();
-            vectors = KNOWN_INJECTIONS.stream().map(phrase -> normalize(model.embed(TextSegment.from(phrase)).content().vector())).toList();
+            vectors = KNOWN_INJECTIONS.stream().map(phrase -> Vectors.unit(model.embed(TextSegment.from(phrase)).content().vector())).toList();
             known = vectors;
         }
         return vectors;
-    }
-
-    private static float[] normalize(float[] vector) {
-        double norm = 0;
-        for (float v : vector) {
-            norm += v * v;
-        }
-        norm = Math.sqrt(norm);
-        float[] out = new float[vector.length];
-        for (int i = 0; i < vector.length; i++) {
-            out[i] = norm == 0 ? 0 : (float) (vector[i] / norm);
-        }
-        return out;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
-        }
-        return sum;
     }
 
     private static String abbreviate(String text) {

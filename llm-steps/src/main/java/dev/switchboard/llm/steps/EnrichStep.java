@@ -1,18 +1,9 @@
 package dev.switchboard.llm.steps;
 
-import dev.switchboard.schemas.options.OptionProblem;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.spi.LookupSource;
-import dev.switchboard.llm.steps.internal.FileLookupSource;
-import dev.switchboard.schemas.options.Documentation;
-import dev.switchboard.schemas.options.Example;
-import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.spi.Step;
-import dev.switchboard.schemas.spi.StepEnvironment;
-import dev.switchboard.schemas.spi.StepFactory;
 import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.spi.StepOutcome;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,120 +14,37 @@ import java.util.Optional;
 /**
  * Combines an earlier step's output (an extraction, typically) with records looked up by keys
  * taken from it into one richer record. Lookups go through the {@link LookupSource} interface: a
- * static CSV or JSON file now, the CRM tables of the Kafka Streams stage later. No model is called,
+ * static CSV or JSON file, or the CRM tables of the Kafka Streams stage. No model is called,
  * and the output is data only: later steps read {@code steps.<id>.<lookup>.<column>}.
  */
-public final class EnrichStep implements StepFactory<EnrichStep.Options> {
+public final class EnrichStep implements Step {
 
-    @Documentation(name = "enrich", summary = "Combines an earlier step's output with records looked up by key (a CSV/JSON file now, CRM tables later).",
-            description = """
-                    Output: every field of the `from` step's output, and under each lookup's name the record found \
-                    (or null), plus `matched`: the names of the lookups that found a record. A lookup whose `required` \
-                    is true and that finds nothing fails the step for that event (dead letter), so no task is built on \
-                    a half record. Keys are templates; records are compared without case.""")
-    @Example(title = "Company and account owner by email domain", yaml = """
-            id: account
-            enrich:
-              from: contact
-              lookups:
-                company:
-                  file: data/companies.csv
-                  key_column: domain
-                  key: "{{ steps.contact.company_domain }}"
-                  required: true
-            """)
-    public record Options(
-            @Option(description = "The id of an earlier step whose output is the base record, e.g. an extract step.")
-            String from,
-            @Option(description = "Lookups by the name their record gets in the output.", required = true)
-            Map<String, Lookup> lookups) {
-    }
+    private final EnrichStepFactory.Options options;
+    private final Map<String, LookupSource> sources;
 
-    /** One lookup. */
-    public record Lookup(
-            @Option(description = "A CSV (with a header row), JSON array or JSON Lines file, relative to the workflow file. Give `file` or `crm`.")
-            String file,
-            @Option(description = "The column or field the key is compared with (with `file`).")
-            @JsonProperty("key_column") String keyColumn,
-            @Option(description = "The key to look up: a template over `event` and earlier `steps`.", required = true, template = true)
-            String key,
-            @Option(description = "Fail the step for the event when nothing is found.", defaultValue = "false")
-            Boolean required,
-            @Option(description = "A CRM table the engine keeps (kafka.streams.crm) instead of a file, as `<entity>.<key>`: "
-                    + "`contact.id`, `contact.email`, `company.id`, `company.domain`, `deal.id`, `owner.id` or `owner.email`.",
-                    allowed = {"contact.id", "contact.email", "company.id", "company.domain", "deal.id", "owner.id", "owner.email"})
-            String crm) {
+    EnrichStep(EnrichStepFactory.Options options, Map<String, LookupSource> sources) {
+        this.options = options;
+        this.sources = Map.copyOf(sources);
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public List<StepOutcome> run(List<StepInvocation> batch) {
+        return batch.stream().map(this::enrich).toList();
     }
 
-    @Override
-    @SuppressWarnings("removal")
-    public List<OptionProblem> check(Options options, StepEnvironment environment) {
-        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
-    }
-
-    private List<String> checkMessages(Options options, StepEnvironment environment) {
-        List<String> problems = new ArrayList<>();
-        if (options.lookups() != null) {
-            options.lookups().forEach((name, lookup) -> {
-                if ((lookup.file() == null) == (lookup.crm() == null)) {
-                    problems.add("Expected exactly one of file and crm at lookups." + name + ": a file with key_column, or a CRM table such as crm: company.domain");
-                    return;
-                }
-                if (lookup.crm() != null) {
-                    return;
-                }
-                if (lookup.keyColumn() == null) {
-                    problems.add("Missing key_column at lookups." + name + ": a file lookup needs the column its key is compared with, e.g. key_column: domain");
-                    return;
-                }
-                try {
-                    FileLookupSource.read(environment.baseDir().resolve(lookup.file()), lookup.keyColumn());
-                } catch (IOException | RuntimeException e) {
-                    problems.add("Unreadable lookup file at lookups." + name + ".file: got '" + lookup.file() + "' (" + e.getMessage()
-                            + "), expected a CSV, JSON or JSON Lines file relative to the workflow file");
-                }
-            });
-        }
-        return problems;
-    }
-
-    @Override
-    public Step create(String stepId, Options options, StepEnvironment environment) {
-        Map<String, LookupSource> sources = new LinkedHashMap<>();
-        options.lookups().forEach((name, lookup) -> {
-            if (lookup.crm() != null) {
-                Optional<LookupSource> crm = environment.service(LookupSource.class);
-                sources.put(name, (kind, key) -> crm.orElseThrow(() -> new IllegalStateException(
-                        "No CRM tables for lookups." + name + ": add kafka: { streams: { crm: {} } } to switchboard.yaml")).lookup(lookup.crm(), key));
-                return;
-            }
-            try {
-                sources.put(name, FileLookupSource.read(environment.baseDir().resolve(lookup.file()), lookup.keyColumn()));
-            } catch (IOException e) {
-                throw new IllegalStateException("Cannot read lookup file " + lookup.file() + ": " + e.getMessage(), e);
-            }
-        });
-        return batch -> batch.stream().map(invocation -> enrich(invocation, options, sources)).toList();
-    }
-
-    static StepOutcome enrich(StepInvocation invocation, Options options, Map<String, LookupSource> sources) {
+    private StepOutcome enrich(StepInvocation invocation) {
         Map<String, Object> output = new LinkedHashMap<>();
         if (options.from() != null && invocation.read("steps." + options.from()) instanceof Map<?, ?> base) {
             base.forEach((key, value) -> output.put(String.valueOf(key), value));
         }
         List<String> matched = new ArrayList<>();
-        for (Map.Entry<String, Lookup> entry : options.lookups().entrySet()) {
-            String key = invocation.render(entry.getValue().key());
+        for (Map.Entry<String, EnrichStepFactory.Lookup> entry : options.lookups().entrySet()) {
+            EnrichStepFactory.Lookup lookup = entry.getValue();
+            String key = invocation.render(lookup.key());
             Optional<Map<String, Object>> found = sources.get(entry.getKey()).lookup(entry.getKey(), key);
-            if (found.isEmpty() && Boolean.TRUE.equals(entry.getValue().required())) {
+            if (found.isEmpty() && lookup.required()) {
                 return StepOutcome.Failed.permanent("No record at lookups." + entry.getKey() + ": got key '" + key + "', expected one in "
-                        + (entry.getValue().crm() != null ? "the CRM table " + entry.getValue().crm()
-                        : entry.getValue().file() + " (column " + entry.getValue().keyColumn() + ")"));
+                        + (lookup.crm() != null ? "the CRM table " + lookup.crm() : lookup.file() + " (column " + lookup.keyColumn() + ")"));
             }
             output.put(entry.getKey(), found.orElse(null));
             found.ifPresent(record -> matched.add(entry.getKey()));

@@ -36,7 +36,7 @@ class HeadTrainerTest {
                 for (int d = 0; d < DIMENSION; d++) {
                     v[d] = (float) (centres[l][d] + noise * random.nextGaussian());
                 }
-                vectors.add(EmbeddedClassifier.normalize(v));
+                vectors.add(Vectors.unit(v));
                 labels.add(LABELS.get(l));
             }
         }
@@ -52,7 +52,7 @@ class HeadTrainerTest {
         int right = 0;
         for (int i = 0; i < data.vectors().length; i++) {
             double[] p = head.probabilities(data.vectors()[i]);
-            if (head.labels().get(HeadTrainer.argmax(p)).equals(data.labels().get(i))) {
+            if (head.labels().get(HeldOutMetrics.argmax(p)).equals(data.labels().get(i))) {
                 right++;
             }
         }
@@ -161,10 +161,10 @@ class HeadTrainerTest {
         int[] y = {0, 0, 0, 1};
 
         // when
-        double temperature = HeadTrainer.fitTemperature(logits, y);
+        double temperature = HeldOutMetrics.fitTemperature(logits, y);
 
         // then softening them makes the confidence match the 75% accuracy
         assertThat(TrainedHead.softmax(logits[0], temperature)[0]).isCloseTo(0.75, org.assertj.core.data.Offset.offset(0.01));
-        assertThat(HeadTrainer.logLoss(logits, y, temperature)).isLessThan(HeadTrainer.logLoss(logits, y, 1));
+        assertThat(HeldOutMetrics.logLoss(logits, y, temperature)).isLessThan(HeldOutMetrics.logLoss(logits, y, 1));
     }
 }

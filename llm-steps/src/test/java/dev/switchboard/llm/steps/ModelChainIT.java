@@ -9,7 +9,9 @@ import dev.switchboard.llm.chat.OpenAiChatEndpoint;
 import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.llm.sim.ModelSimulator.Fault;
 import dev.switchboard.schemas.ModelCall;
+import dev.switchboard.schemas.testing.StepTestKit;
 import dev.switchboard.schemas.spi.Step;
+import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.spi.StepOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModelChainIT {
 
-    private static final Map<String, String> LABELS = labels();
+    private static final String LABELS = """
+            labels:
+              billing: Invoices and payments
+              bug: Something is broken
+              other: Anything else
+            """;
 
     @TempDir
     Path dir;
@@ -66,15 +73,24 @@ class ModelChainIT {
     }
 
     private Step classify(String model, Double minConfidence) {
-        ClassifyStep factory = new ClassifyStep();
-        ClassifyStep.Options options = new ClassifyStep.Options("{{ event.data.body }}", LABELS, null, null, model, minConfidence,
-                null, "off", null, null, "off");
-        assertThat(factory.check(options, TestInvocations.environment(models, dir))).isEmpty();
-        return factory.create("triage", options, TestInvocations.environment(models, dir));
+        return StepTestKit.create(new ClassifyStepFactory(), "triage", LABELS + """
+                input: "{{ event.data.body }}"
+                model: %s
+                cache: "off"
+                injection: "off"
+                """.formatted(model) + (minConfidence == null ? "" : "min_confidence: " + minConfidence), environment());
+    }
+
+    private StepTestKit.Environment environment() {
+        return StepTestKit.environment().withBaseDir(dir).withService(models);
+    }
+
+    private static StepInvocation event(String id, String text) {
+        return StepTestKit.invocation().workflow("wf").eventId(id).data("body", text).build();
     }
 
     private StepOutcome run(Step step, String text) {
-        return step.run(List.of(TestInvocations.of("wf", "e-" + text.hashCode(), text))).get(0);
+        return StepTestKit.run(step, event("e-" + text.hashCode(), text));
     }
 
     @Test
@@ -123,7 +139,7 @@ class ModelChainIT {
 
         // then
         assertThat(((StepOutcome.Completed) outcome).output()).containsEntry("model", "secondary");
-        assertThat(((StepOutcome.Completed) outcome).calls().get(0).latencyMillis()).isBetween(900.0, 4000.0);
+        assertThat(outcome.calls().get(0).latencyMillis()).isBetween(900.0, 4000.0);
     }
 
     @Test
@@ -141,7 +157,7 @@ class ModelChainIT {
 
         // then
         assertThat(primary.requestCount()).isEqualTo(before);
-        assertThat(((StepOutcome.Completed) outcome).calls()).extracting(ModelCall::outcome).startsWith("circuit_open");
+        assertThat(outcome.calls()).extracting(ModelCall::outcome).startsWith("circuit_open");
         assertThat(((StepOutcome.Completed) outcome).output()).containsEntry("model", "secondary");
     }
 
@@ -175,7 +191,7 @@ class ModelChainIT {
         // then
         assertThat(primary.requestCount()).isEqualTo(2);
         assertThat(((StepOutcome.Completed) outcome).output()).containsEntry("model", "secondary");
-        assertThat(((StepOutcome.Completed) outcome).calls()).extracting(ModelCall::outcome).startsWith("ok", "invalid_output");
+        assertThat(outcome.calls()).extracting(ModelCall::outcome).startsWith("ok", "invalid_output");
     }
 
     @Test
@@ -214,7 +230,7 @@ class ModelChainIT {
         // then
         assertThat(outcome).isInstanceOf(StepOutcome.Review.class);
         assertThat(((StepOutcome.Review) outcome).candidates()).extracting(c -> c.get("outcome")).containsExactly("error", "invalid_output");
-        assertThat(((StepOutcome.Review) outcome).calls()).hasSize(3); // primary once, secondary with its repair
+        assertThat(outcome.calls()).hasSize(3); // primary once, secondary with its repair
     }
 
     @Test
@@ -240,7 +256,7 @@ class ModelChainIT {
         Step step = classify("chain", null);
 
         // when
-        List<StepOutcome> outcomes = step.run(List.of(TestInvocations.of("wf", "a", "one"), TestInvocations.of("wf", "b", "two")));
+        List<StepOutcome> outcomes = step.run(List.of(event("a", "one"), event("b", "two")));
 
         // then
         List<ModelCall> calls = outcomes.stream().flatMap(outcome -> ((StepOutcome.Completed) outcome).calls().stream()).toList();
@@ -261,10 +277,13 @@ class ModelChainIT {
     void should_answer_from_the_cache_when_the_same_input_comes_again() {
         // given
         registry(ModelDefinition.builder().retries(0));
-        ClassifyStep factory = new ClassifyStep();
-        ClassifyStep.Options options = new ClassifyStep.Options("{{ event.data.body }}", LABELS, null, null, "primary", null,
-                null, "workflow", 60, null, "off");
-        Step step = factory.create("triage", options, TestInvocations.environment(models, dir));
+        Step step = StepTestKit.create(new ClassifyStepFactory(), "triage", LABELS + """
+                input: "{{ event.data.body }}"
+                model: primary
+                cache: workflow
+                cache_ttl_seconds: 60
+                injection: "off"
+                """, environment());
 
         // when the same text comes twice, the second time with other whitespace
         run(step, "The   app crashes");
@@ -276,13 +295,5 @@ class ModelChainIT {
         assertThat(hit.cacheHit()).isTrue();
         assertThat(hit.costUsd()).isZero();
         assertThat(models.cache().hits()).isEqualTo(1);
-    }
-
-    private static Map<String, String> labels() {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("billing", "Invoices and payments");
-        labels.put("bug", "Something is broken");
-        labels.put("other", "Anything else");
-        return labels;
     }
 }

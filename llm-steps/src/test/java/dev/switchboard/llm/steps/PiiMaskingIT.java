@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepOutcome;
+import dev.switchboard.schemas.testing.StepTestKit;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,18 +28,21 @@ class PiiMaskingIT {
              });
              ModelRegistry models = new ModelRegistry(Map.of("sim",
                      ModelDefinition.builder().baseUrl(model.baseUrl()).model("sim").retries(0).build()))) {
-            ExtractStep factory = new ExtractStep();
-            ExtractStep.Options options = new ExtractStep.Options("{{ event.data.body }}", Map.of(
-                    "email", new ExtractStep.Field("string", "the customer's email", true, null),
-                    "amount", new ExtractStep.Field("number", "the amount", false, null)),
-                    null, "sim", null, null, "off", null, true, "off");
-            var environment = TestInvocations.environment(models, dir);
-            assertThat(factory.check(options, environment)).isEmpty();
+            Step step = StepTestKit.create(new ExtractStepFactory(), "contact", """
+                    input: "{{ event.data.body }}"
+                    fields:
+                      email: {type: string, description: "the customer's email", required: true}
+                      amount: {type: number, description: the amount}
+                    model: sim
+                    cache: "off"
+                    mask_pii: true
+                    injection: "off"
+                    """, StepTestKit.environment().withBaseDir(dir).withService(models));
             String text = "Hi, my name is Jane Doe, mail jane.doe@example.com or call +44 20 7946 0958. "
                     + "Refund 120.50 to IBAN GB82 WEST 1234 5698 7654 32, card 4111 1111 1111 1111.\n\nBest regards,\nJane Doe";
 
             // when
-            StepOutcome outcome = factory.create("contact", options, environment).run(List.of(TestInvocations.of("wf", "e1", text))).get(0);
+            StepOutcome outcome = StepTestKit.run(step, StepTestKit.invocation().data("body", text).build());
 
             // then
             assertThat(model.requests()).isNotEmpty().allSatisfy(request -> assertThat(request.body())
@@ -59,16 +63,20 @@ class PiiMaskingIT {
              });
              ModelRegistry models = new ModelRegistry(Map.of("sim",
                      ModelDefinition.builder().baseUrl(model.baseUrl()).model("sim").retries(0).build()))) {
-            ExtractStep factory = new ExtractStep();
-            ExtractStep.Options options = new ExtractStep.Options("{{ event.data.body }}", Map.of(
-                    "due_date", new ExtractStep.Field("date", "when the invoice is due", true, null),
-                    "amount", new ExtractStep.Field("number", "the amount", true, null)),
-                    null, "sim", null, null, "off", null, true, "off");
-            var environment = TestInvocations.environment(models, dir);
+            Step step = StepTestKit.create(new ExtractStepFactory(), "invoice", """
+                    input: "{{ event.data.body }}"
+                    fields:
+                      due_date: {type: date, description: when the invoice is due, required: true}
+                      amount: {type: number, description: the amount, required: true}
+                    model: sim
+                    cache: "off"
+                    mask_pii: true
+                    injection: "off"
+                    """, StepTestKit.environment().withBaseDir(dir).withService(models));
             String text = "Invoice INV-7 from jane.doe@example.com: amount 1 250 000.00 EUR, due 2024-06-30, call +33 6 12 34 56 78.";
 
             // when
-            StepOutcome outcome = factory.create("invoice", options, environment).run(List.of(TestInvocations.of("wf", "e1", text))).get(0);
+            StepOutcome outcome = StepTestKit.run(step, StepTestKit.invocation().data("body", text).build());
 
             // then the model saw the date and the amount, and the answer passed validation
             assertThat(model.requests()).isNotEmpty().allSatisfy(request -> assertThat(request.body())

@@ -8,10 +8,10 @@ import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.spi.StepOutcome;
+import dev.switchboard.schemas.testing.StepTestKit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -26,9 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * read from the simulator's arrival times.
  */
 class RateLimitIT {
-
-    private static final Map<String, String> LABELS = new LinkedHashMap<>(Map.of(
-            "billing", "Invoices and payments", "bug", "Something is broken"));
 
     @TempDir
     Path dir;
@@ -106,17 +103,22 @@ class RateLimitIT {
     }
 
     private Step classify(String stepId) {
-        ClassifyStep factory = new ClassifyStep();
-        ClassifyStep.Options options = new ClassifyStep.Options("{{ event.data.body }}", LABELS, null, null, "shared", null,
-                null, "off", null, null, "off");
-        assertThat(factory.check(options, TestInvocations.environment(models, dir))).isEmpty();
-        return factory.create(stepId, options, TestInvocations.environment(models, dir));
+        return StepTestKit.create(new ClassifyStepFactory(), stepId, """
+                input: "{{ event.data.body }}"
+                labels:
+                  billing: Invoices and payments
+                  bug: Something is broken
+                model: shared
+                cache: "off"
+                injection: "off"
+                """, StepTestKit.environment().withBaseDir(dir).withService(models));
     }
 
     private static List<StepInvocation> events(String workflow) {
         List<StepInvocation> events = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            events.add(TestInvocations.of(workflow, workflow + "-" + i, "Ticket " + i + " of " + workflow + ": the export crashes"));
+            events.add(StepTestKit.invocation().workflow(workflow).eventId(workflow + "-" + i)
+                    .data("body", "Ticket " + i + " of " + workflow + ": the export crashes").build());
         }
         return events;
     }

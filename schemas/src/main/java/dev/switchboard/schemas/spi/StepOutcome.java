@@ -9,7 +9,7 @@ import java.util.Objects;
 /** The result of a step for one event. */
 public sealed interface StepOutcome {
 
-    /** The model calls made for this outcome, for accounting and lineage. */
+    /** The model calls the step made for this event, whatever became of it: for accounting, lineage and the audit topic. */
     List<ModelCall> calls();
 
     /**

@@ -6,8 +6,9 @@ import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.llm.chat.CallExecutor;
 import dev.switchboard.llm.sim.ModelSimulator;
-import dev.switchboard.llm.steps.ClassifyStep;
+import dev.switchboard.llm.steps.ClassifyStepFactory;
 import dev.switchboard.schemas.ModelCall;
+import dev.switchboard.schemas.options.OptionValues;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepInvocation;
@@ -236,10 +237,10 @@ public final class BenchLlmCommand implements Callable<Integer> {
     }
 
     private static Step classify(ModelRegistry models) {
-        ClassifyStep factory = new ClassifyStep();
+        ClassifyStepFactory factory = new ClassifyStepFactory();
         // Injection screening is off: it embeds some texts with the in-process model, measured by `bench` (c), not a model call.
-        ClassifyStep.Options options = new ClassifyStep.Options("{{ event.data.text }}", LABELS, null, null, "sim", null,
-                null, "off", null, null, "off");
+        ClassifyStepFactory.Options options = OptionValues.fromMap(ClassifyStepFactory.Options.class, Map.of(
+                "input", "{{ event.data.text }}", "labels", LABELS, "model", "sim", "cache", "off", "injection", "off"));
         StepEnvironment environment = new StepEnvironment() {
             @Override
             public Path baseDir() {

@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.config;
 
 import dev.switchboard.llm.ModelDefinition;
+import dev.switchboard.llm.ModelProviders;
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.Problem;
 import dev.switchboard.schemas.spi.SinkEnvironment;
@@ -112,20 +113,20 @@ public final class EngineConfigLoader {
         HttpSettings http = sections.containsKey("http") ? binder.bind(HttpSettings.class, sections.get("http"), "http") : null;
         TracingSettings tracing = sections.containsKey("tracing") ? binder.bind(TracingSettings.class, sections.get("tracing"), "tracing") : null;
         Map<String, ModelDefinition> models = new LinkedHashMap<>();
+        ModelProviders providers = ModelProviders.load(); // asked for names and checks only: it loads no model
         if (sections.get("models") instanceof MappingNode modelNodes) {
             for (NodeTuple tuple : modelNodes.getValue()) {
                 String name = keyText(tuple.getKeyNode());
                 ModelDefinition definition = binder.bind(ModelDefinition.class, tuple.getValueNode(), "models." + name);
                 if (definition != null) {
-                    if (!definition.isEmbedded() && (definition.baseUrlOrPreset() == null || definition.model() == null)) {
-                        problems.add(tuple.getValueNode(), "models." + name, "Missing base_url or model at models." + name
-                                + ": an openai provider needs both (a preset gives base_url), e.g. base_url: http://127.0.0.1:8000/v1 and model: qwen2.5-7b-instruct");
+                    for (OptionProblem problem : providers.check(definition)) {
+                        problems.add(tuple.getValueNode(), "models." + name, problem);
                     }
                     if (definition.head() != null) {
                         Path head = baseDir.resolve(definition.head()).normalize();
-                        if (!definition.isEmbedded()) {
+                        if (providers.embedding(definition.provider()).isEmpty()) {
                             problems.add(tuple.getValueNode(), "models." + name + ".head", "Head on a chat model at models." + name
-                                    + ".head: got provider '" + definition.providerOrDefault() + "', expected embedded. A trained head runs on the embedded model's embeddings; set provider: embedded");
+                                    + ".head: got provider '" + definition.provider() + "', expected embedded. A trained head runs on the embedded model's embeddings; set provider: embedded");
                         } else if (!Files.isRegularFile(head)) {
                             problems.add(tuple.getValueNode(), "models." + name + ".head", "Missing head file at models." + name
                                     + ".head: got '" + definition.head() + "' (" + head + "), expected a file written by `switchboard train`."

@@ -2,16 +2,14 @@ package dev.switchboard.workflows.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.schemas.ModelCall;
 import dev.switchboard.schemas.spi.CrmLookup;
-import dev.switchboard.schemas.spi.StepEnvironment;
-import dev.switchboard.schemas.spi.StepInvocation;
+import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepOutcome;
-import java.nio.file.Path;
+import dev.switchboard.schemas.testing.StepTestKit;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CrmLookupStepTest {
@@ -23,65 +21,19 @@ class CrmLookupStepTest {
         return key.equals("jane@acme.com") ? Optional.of(Map.of("id", "c1", "email", "jane@acme.com")) : Optional.empty();
     };
 
-    private static StepEnvironment environment(CrmLookup tables) {
-        return new StepEnvironment() {
-            @Override
-            public Path baseDir() {
-                return Path.of(".");
-            }
-
-            @Override
-            public Set<String> sinkNames() {
-                return Set.of();
-            }
-
-            @Override
-            public <T> Optional<T> service(Class<T> type) {
-                return tables != null && type.isInstance(tables) ? Optional.of(type.cast(tables)) : Optional.empty();
-            }
-        };
-    }
-
-    private static StepInvocation rendering(String key) {
-        return new StepInvocation() {
-            public String workflow() {
-                return "wf";
-            }
-
-            public String stepId() {
-                return "contact";
-            }
-
-            public String eventId() {
-                return "e1";
-            }
-
-            public String eventType() {
-                return "ticket.created";
-            }
-
-            public Map<String, Object> event() {
-                return Map.of();
-            }
-
-            public String render(String template) {
-                return key;
-            }
-
-            public List<ModelCall> calls() {
-                return List.of();
-            }
-
-            public Object read(String path) {
-                return null;
-            }
-        };
+    private static StepTestKit.Environment environment(CrmLookup tables) {
+        return tables == null ? StepTestKit.environment() : StepTestKit.environment().withService(tables);
     }
 
     private static List<StepOutcome> run(CrmLookup tables, boolean required, String... keys) {
-        CrmLookupStep.Options options = new CrmLookupStep.Options("contact", "email", "{{ event.data.requester.email }}", required);
-        return new CrmLookupStep().create("contact", options, environment(tables))
-                .run(java.util.Arrays.stream(keys).map(CrmLookupStepTest::rendering).toList());
+        Step step = StepTestKit.create(new CrmLookupStepFactory(), "contact", """
+                entity: contact
+                by: email
+                key: "{{ event.data.requester.email }}"
+                required: %s
+                """.formatted(required), environment(tables));
+        return step.run(Arrays.stream(keys)
+                .map(key -> StepTestKit.invocation().stepId("contact").data("requester", Map.of("email", key)).build()).toList());
     }
 
     @Test
@@ -115,7 +67,26 @@ class CrmLookupStepTest {
 
     @Test
     void should_report_unknown_index_when_entity_has_none_by_that_key() {
-        assertThat(new CrmLookupStep().check(new CrmLookupStep.Options("deal", "email", "x", null), environment(TABLES)))
+        assertThat(StepTestKit.check(new CrmLookupStepFactory(), "entity: deal\nby: email\nkey: x", environment(TABLES)))
                 .singleElement().asString().startsWith("Unknown index at by: got 'email'");
+    }
+
+    @Test
+    void should_look_up_by_id_when_the_index_is_not_written() {
+        // given the declared default index, id
+        List<String> asked = new java.util.ArrayList<>();
+        CrmLookup tables = (entity, by, key) -> {
+            asked.add(entity + "." + by + "=" + key);
+            return Optional.of(Map.of("name", "Acme"));
+        };
+        Step step = StepTestKit.create(new CrmLookupStepFactory(), "account", "entity: company\nkey: \"{{ event.data.company_id }}\"",
+                environment(tables));
+
+        // when
+        StepOutcome outcome = StepTestKit.run(step, StepTestKit.invocation().data("company_id", "co-7").build());
+
+        // then the row key stands in for an id the record does not carry
+        assertThat(asked).containsExactly("company.id=co-7");
+        assertThat(((StepOutcome.Completed) outcome).output()).containsEntry("id", "co-7");
     }
 }

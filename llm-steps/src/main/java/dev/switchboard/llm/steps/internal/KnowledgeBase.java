@@ -2,6 +2,7 @@ package dev.switchboard.llm.steps.internal;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.switchboard.llm.embedded.Vectors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ public final class KnowledgeBase {
         List<Chunk> chunks = new ArrayList<>();
         var embeddings = model.embedAll(texts.stream().map(TextSegment::from).toList()).content();
         for (int i = 0; i < texts.size(); i++) {
-            chunks.add(new Chunk(owners.get(i), normalize(embeddings.get(i).vector())));
+            chunks.add(new Chunk(owners.get(i), Vectors.unit(embeddings.get(i).vector())));
         }
         return new KnowledgeBase(List.copyOf(articles), List.copyOf(chunks), model, PromptText.hash(all.toString(), 6));
     }
@@ -110,15 +111,11 @@ public final class KnowledgeBase {
 
     /** The best {@code k} articles at or above {@code minScore}, best first. */
     public List<Hit> search(String query, int k, double minScore) {
-        float[] vector = normalize(model.embed(TextSegment.from(query == null || query.isBlank() ? " " : query)).content().vector());
+        float[] vector = Vectors.unit(model.embed(TextSegment.from(query == null || query.isBlank() ? " " : query)).content().vector());
         double[] best = new double[articles.size()];
         java.util.Arrays.fill(best, -1);
         for (Chunk chunk : chunks) {
-            double score = 0;
-            for (int i = 0; i < vector.length; i++) {
-                score += vector[i] * chunk.vector()[i];
-            }
-            best[chunk.article()] = Math.max(best[chunk.article()], score);
+            best[chunk.article()] = Math.max(best[chunk.article()], Vectors.dot(vector, chunk.vector()));
         }
         List<Hit> hits = new ArrayList<>();
         for (int i = 0; i < articles.size(); i++) {
@@ -130,16 +127,4 @@ public final class KnowledgeBase {
         return hits.size() > k ? List.copyOf(hits.subList(0, k)) : List.copyOf(hits);
     }
 
-    private static float[] normalize(float[] vector) {
-        double norm = 0;
-        for (float v : vector) {
-            norm += v * v;
-        }
-        norm = Math.sqrt(norm);
-        float[] out = new float[vector.length];
-        for (int i = 0; i < vector.length; i++) {
-            out[i] = norm == 0 ? 0 : (float) (vector[i] / norm);
-        }
-        return out;
-    }
 }

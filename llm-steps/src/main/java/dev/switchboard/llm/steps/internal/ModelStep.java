@@ -11,6 +11,7 @@ import dev.switchboard.llm.chat.ChatCall;
 import dev.switchboard.llm.chat.ChatFailures;
 import dev.switchboard.llm.guard.InjectionScreen;
 import dev.switchboard.llm.guard.PiiMasker;
+import dev.switchboard.llm.steps.ModelOptions;
 import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.schemas.ModelCall;
 import dev.switchboard.schemas.spi.Step;
@@ -57,6 +58,14 @@ public abstract class ModelStep implements Step {
             return new Verdict(output, confidence, null);
         }
 
+        /** Valid, with the answer's optional {@code confidence} (null when it gave none) put in the output. */
+        public static Verdict withConfidence(Map<String, Object> output, JsonNode answer) {
+            JsonNode confidence = answer.get("confidence");
+            Double sure = confidence == null || confidence.isNull() ? null : confidence.doubleValue();
+            output.put("confidence", sure);
+            return ok(output, sure);
+        }
+
         public static Verdict invalid(String problem) {
             return new Verdict(null, null, problem);
         }
@@ -66,22 +75,32 @@ public abstract class ModelStep implements Step {
         }
     }
 
-    /** Settings every model step has, from its options. */
-    public record Settings(String type, String stepId, String model, Double minConfidence, int maxInputChars,
-                           String cache, Duration cacheTtl, boolean maskPii, String injection) {
+    /**
+     * What every model step is created with.
+     *
+     * @param type    the step type, e.g. {@code classify}: with the step id, the prompt id
+     * @param options the step's options
+     */
+    public record Setup(ModelRegistry models, String type, String stepId, ModelStepOptions options) {
     }
 
     protected final ModelRegistry models;
-    protected final Settings settings;
+    private final String type;
+    private final String stepId;
+    private final ModelStepOptions options;
+    private final ModelOptions.Guards guards;
     private final String promptId;
     private final String promptVersion;
     private final PiiMasker masker = new PiiMasker();
 
-    protected ModelStep(ModelRegistry models, Settings settings, String promptFingerprint) {
-        this.models = models;
-        this.settings = settings;
-        this.promptId = settings.type() + "/" + settings.stepId();
-        this.promptVersion = "pv-" + PromptText.hash(settings.type() + "\0" + promptFingerprint, 6);
+    protected ModelStep(Setup setup, String promptFingerprint) {
+        this.models = setup.models();
+        this.type = setup.type();
+        this.stepId = setup.stepId();
+        this.options = setup.options();
+        this.guards = options.modelOptions().guards();
+        this.promptId = type + "/" + stepId;
+        this.promptVersion = "pv-" + PromptText.hash(type + "\0" + promptFingerprint, 6);
     }
 
     public String promptId() {
@@ -92,24 +111,30 @@ public abstract class ModelStep implements Step {
         return promptVersion;
     }
 
-    /** The text the step works on, rendered from its input template. */
-    protected abstract String input(StepInvocation invocation);
-
     /** The call for one event's (masked) text, and how to check the answer. */
     protected abstract Prepared prepare(String text, StepInvocation invocation);
+
+    /**
+     * The usual call: the system prompt, the text as a data block, an answer in {@code schema}. An answer
+     * passes when {@code problemWith} finds nothing wrong in it; {@code output} then makes it the step's output.
+     */
+    protected Prepared ask(String system, String schemaName, JsonObjectSchema schema, String text,
+                           Function<JsonNode, String> problemWith, Function<JsonNode, Verdict> output) {
+        ChatCall call = ChatCall.builder().prompt(promptId, promptVersion).system(system)
+                .user("<text>\n" + PromptText.asData(text, "text") + "\n</text>").schema(schemaName, schema).build();
+        return new Prepared(call, json -> {
+            String problem = problemWith.apply(json);
+            return problem == null ? output.apply(json) : Verdict.invalid(problem);
+        });
+    }
 
     /** What the in-process model answered for one text, with its accounted call. */
     public record EmbeddedAnswer(Verdict verdict, ModelCall call) {
     }
 
-    /** The answers of the in-process embedding model for these texts, or null when this step cannot use it. */
-    protected List<EmbeddedAnswer> embedded(List<String> texts) {
-        return null;
-    }
-
-    /** The answers of the in-process model named {@code model} (say, one with a trained head); by default {@link #embedded(List)}. */
+    /** The answers of the in-process model named {@code model} for these texts, or null when this step cannot use one. */
     protected List<EmbeddedAnswer> embedded(String model, List<String> texts) {
-        return embedded(texts);
+        return null;
     }
 
     /** Fields added to every output (the step's own context, such as retrieved articles). */
@@ -127,7 +152,7 @@ public abstract class ModelStep implements Step {
         List<EmbeddedAnswer> embeddedFirst = null;
         String first = batch.stream().map(invocation -> chainOf(invocation).get(0)).distinct().count() == 1
                 ? chainOf(batch.get(0)).get(0) : null;
-        if (first != null && models.definition(first).isEmbedded()) {
+        if (first != null && !models.chats(first)) {
             embeddedFirst = embedded(first, texts);
         }
         List<CompletableFuture<StepOutcome>> outcomes = new ArrayList<>(batch.size());
@@ -141,18 +166,18 @@ public abstract class ModelStep implements Step {
     }
 
     private String cappedInput(StepInvocation invocation) {
-        String text = input(invocation);
-        return text.length() > settings.maxInputChars() ? text.substring(0, settings.maxInputChars()) : text;
+        String text = invocation.render(options.input());
+        return text.length() > options.modelOptions().maxInputChars() ? text.substring(0, options.modelOptions().maxInputChars()) : text;
     }
 
     private List<String> chainOf(StepInvocation invocation) {
-        return models.chain(models.budgets().modelFor(invocation.workflow(), settings.model()));
+        return models.chain(models.budgets().modelFor(invocation.workflow(), options.model()));
     }
 
     private StepOutcome runOne(StepInvocation invocation, String text, EmbeddedAnswer embeddedFirst) {
         // what this event may cost is held against the workflow's budget while it is asked, so a batch
         // of events that start together cannot all spend on the configured model
-        Budgets.Admission admission = models.budgets().admit(invocation.workflow(), settings.model(), estimatedCost(text));
+        Budgets.Admission admission = models.budgets().admit(invocation.workflow(), options.model(), estimatedCost(text));
         try {
             return runOne(invocation, text, embeddedFirst, admission.model());
         } finally {
@@ -162,10 +187,10 @@ public abstract class ModelStep implements Step {
 
     /** The most one call of the configured chain's first remote model may cost for this text: input estimate plus max_tokens. */
     private double estimatedCost(String text) {
-        for (String model : models.chain(settings.model())) {
-            ModelDefinition definition = models.definition(model);
-            if (!definition.isEmbedded()) {
-                return definition.cost(text.length() / 3 + 256, definition.maxTokensOrDefault());
+        for (String model : models.chain(options.model())) {
+            if (models.chats(model)) {
+                ModelDefinition definition = models.definition(model);
+                return definition.cost(text.length() / 3 + 256, definition.maxTokens());
             }
         }
         return 0;
@@ -173,11 +198,11 @@ public abstract class ModelStep implements Step {
 
     private StepOutcome runOne(StepInvocation invocation, String text, EmbeddedAnswer embeddedFirst, String target) {
         Map<String, Object> annotations = new LinkedHashMap<>();
-        if (!"off".equals(settings.injection())) {
+        if (!"off".equals(guards.injection())) {
             Optional<InjectionScreen.Finding> finding = models.injectionScreen().screen(text);
             if (finding.isPresent()) {
-                String reason = "Possible prompt injection in the input of step '" + settings.stepId() + "': " + finding.get().reason();
-                switch (settings.injection()) {
+                String reason = "Possible prompt injection in the input of step '" + stepId + "': " + finding.get().reason();
+                switch (guards.injection()) {
                     case "block" -> {
                         return StepOutcome.Failed.permanent(reason);
                     }
@@ -192,14 +217,14 @@ public abstract class ModelStep implements Step {
             }
         }
         List<String> chain = models.chain(target);
-        List<ModelCall> calls = new ArrayList<>();
+        CallLog calls = new CallLog(promptId, promptVersion);
         List<Map<String, Object>> candidates = new ArrayList<>();
         Candidate last = null;
         for (int i = 0; i < chain.size(); i++) {
             String model = chain.get(i);
-            Candidate candidate = models.definition(model).isEmbedded()
-                    ? askEmbedded(model, text, i == 0 ? embeddedFirst : null, calls)
-                    : askChat(model, text, invocation, calls);
+            Candidate candidate = models.chats(model)
+                    ? askChat(model, text, invocation, calls)
+                    : askEmbedded(model, text, i == 0 ? embeddedFirst : null, calls);
             if (candidate.accepted()) {
                 Map<String, Object> output = new LinkedHashMap<>(candidate.output());
                 output.putAll(context(text, invocation));
@@ -210,36 +235,31 @@ public abstract class ModelStep implements Step {
                     output.put("fallbacks", i);
                 }
                 output.putAll(annotations);
-                charge(invocation, calls);
-                return new StepOutcome.Completed(Collections.unmodifiableMap(output), null, calls);
+                models.budgets().record(invocation.workflow(), calls.costUsd());
+                return new StepOutcome.Completed(Collections.unmodifiableMap(output), null, calls.list());
             }
             candidates.add(candidate.describe(model));
             last = candidate;
         }
-        charge(invocation, calls);
+        models.budgets().record(invocation.workflow(), calls.costUsd());
         boolean lowConfidence = candidates.stream().anyMatch(c -> "low_confidence".equals(c.get("outcome")));
         if (models.isAlias(target) || lowConfidence) {
             String reason = lowConfidence && candidates.stream().allMatch(c -> "low_confidence".equals(c.get("outcome")))
-                    ? "Every model of '" + target + "' answered below min_confidence " + settings.minConfidence()
+                    ? "Every model of '" + target + "' answered below min_confidence " + options.modelOptions().minConfidence()
                     : "No model of '" + target + "' gave a usable answer: " + summary(candidates);
-            return new StepOutcome.Review(reason, candidates, calls);
+            return new StepOutcome.Review(reason, candidates, calls.list());
         }
-        return new StepOutcome.Failed(last.reason(), last.retriable(), calls);
+        return new StepOutcome.Failed(last.reason(), last.retriable(), calls.list());
     }
 
-    private void charge(StepInvocation invocation, List<ModelCall> calls) {
-        double cost = calls.stream().mapToDouble(ModelCall::costUsd).sum();
-        models.budgets().record(invocation.workflow(), cost);
-    }
-
-    private Candidate askEmbedded(String model, String text, EmbeddedAnswer precomputed, List<ModelCall> calls) {
+    private Candidate askEmbedded(String model, String text, EmbeddedAnswer precomputed, CallLog calls) {
         EmbeddedAnswer answer = precomputed;
         if (answer == null) {
             List<EmbeddedAnswer> answered = embedded(model, List.of(text));
             answer = answered == null ? null : answered.get(0);
         }
         if (answer == null) {
-            return Candidate.failed("skipped", "the embedded model cannot " + settings.type(), false, null);
+            return Candidate.failed("skipped", "the embedded model cannot " + type, false, null);
         }
         if (!answer.verdict().valid()) {
             calls.add(answer.call());
@@ -248,11 +268,11 @@ public abstract class ModelStep implements Step {
         return judge(answer.verdict(), answer.call(), calls);
     }
 
-    private Candidate askChat(String model, String text, StepInvocation invocation, List<ModelCall> calls) {
+    private Candidate askChat(String model, String text, StepInvocation invocation, CallLog calls) {
         ModelDefinition definition = models.definition(model);
-        String scope = "shared".equals(settings.cache()) ? "shared" : invocation.workflow();
+        String scope = "shared".equals(guards.cache()) ? "shared" : invocation.workflow();
         String cacheKey = ResponseCache.key(scope, model + "/" + definition.model(), promptVersion, text);
-        if (!"off".equals(settings.cache())) {
+        if (!"off".equals(guards.cache())) {
             Map<String, Object> cached = models.cache().get(cacheKey);
             if (cached != null) {
                 ModelCall hit = new ModelCall(model, definition.model(), promptVersion, 0, 0, 0, 0, true, "ok", promptId,
@@ -261,11 +281,11 @@ public abstract class ModelStep implements Step {
                 return judge(Verdict.ok(cached, confidence instanceof Number n ? n.doubleValue() : null), hit, calls);
             }
         }
-        PiiMasker.Masked masked = settings.maskPii() ? masker.mask(text) : PiiMasker.Masked.none(text);
+        PiiMasker.Masked masked = guards.maskPii() ? masker.mask(text) : PiiMasker.Masked.none(text);
         Prepared prepared = prepare(masked.text(), invocation);
         ChatCall call = prepared.call();
         ChatAnswer answer = models.endpoint(model).chat(call);
-        account(model, definition, answer, calls, false);
+        calls.answered(model, definition, answer, false);
         if (!answer.ok()) {
             return Candidate.failed(answer.failure().outcome(), answer.failure().message(), answer.failure().retriable(), null);
         }
@@ -275,23 +295,23 @@ public abstract class ModelStep implements Step {
             String firstProblem = verdict.problem();
             ChatAnswer repaired = models.endpoint(model).chat(call.withRepair(answer.content() == null ? "" : answer.content(),
                     "That answer is invalid: " + firstProblem + ". Answer again with one JSON object that follows the schema, nothing else."));
-            account(model, definition, repaired, calls, true);
+            calls.answered(model, definition, repaired, true);
             if (!repaired.ok()) {
                 return Candidate.failed(repaired.failure().outcome(), repaired.failure().message(), repaired.failure().retriable(), null);
             }
             verdict = check(prepared, repaired);
             if (!verdict.valid()) {
-                markLast(calls, "invalid_output");
+                calls.markLast("invalid_output");
                 return Candidate.failed("invalid_output", "Answer of model '" + model + "' " + verdict.problem()
-                        + (repaired.truncated() ? "; it was cut off at max_tokens " + definition.maxTokensOrDefault() + ", raise `max_tokens`" : "")
+                        + (repaired.truncated() ? "; it was cut off at max_tokens " + definition.maxTokens() + ", raise `max_tokens`" : "")
                         + " (after one repair). The model said: " + ChatFailures.quote(masked.restore(repaired.content())), false, null);
             }
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> output = (Map<String, Object>) masked.restoreAll(verdict.output());
         Candidate candidate = judge(Verdict.ok(output, verdict.confidence()), null, calls);
-        if (candidate.accepted() && !"off".equals(settings.cache())) {
-            models.cache().put(cacheKey, output, settings.cacheTtl());
+        if (candidate.accepted() && !"off".equals(guards.cache())) {
+            models.cache().put(cacheKey, output, Duration.ofSeconds(guards.cacheTtlSeconds()));
         }
         return candidate;
     }
@@ -304,50 +324,19 @@ public abstract class ModelStep implements Step {
         if (!json.isObject()) {
             return Verdict.invalid("is not a JSON object");
         }
-        Verdict verdict = prepared.check().apply(json);
-        if (!verdict.valid()) {
-            return verdict;
-        }
-        return verdict;
+        return prepared.check().apply(json);
     }
 
     /** Accepts a valid answer unless its confidence is below the step's threshold. */
-    private Candidate judge(Verdict verdict, ModelCall call, List<ModelCall> calls) {
-        if (call != null) {
-            calls.add(call);
-        }
-        Double threshold = settings.minConfidence();
+    private Candidate judge(Verdict verdict, ModelCall call, CallLog calls) {
+        calls.add(call);
+        Double threshold = options.modelOptions().minConfidence();
         if (threshold != null && verdict.confidence() != null && verdict.confidence() < threshold) {
-            markLast(calls, "low_confidence");
+            calls.markLast("low_confidence");
             return Candidate.failed("low_confidence", String.format(java.util.Locale.ROOT,
                     "confidence %.3f is below min_confidence %s", verdict.confidence(), threshold), false, verdict.output());
         }
         return new Candidate(true, "ok", null, false, verdict.output());
-    }
-
-    private void account(String model, ModelDefinition definition, ChatAnswer answer, List<ModelCall> calls, boolean repair) {
-        for (ChatAnswer attempt : answer.earlier()) {
-            calls.add(modelCall(model, definition, attempt, repair));
-        }
-        calls.add(modelCall(model, definition, answer, repair));
-    }
-
-    private ModelCall modelCall(String model, ModelDefinition definition, ChatAnswer answer, boolean repair) {
-        Map<String, Object> parameters = new LinkedHashMap<>();
-        parameters.put("temperature", definition.temperatureOrDefault());
-        parameters.put("max_tokens", definition.maxTokensOrDefault());
-        if (repair) {
-            parameters.put("repair", true);
-        }
-        return new ModelCall(model, answer.model(), promptVersion, answer.tokensIn(), answer.tokensOut(), answer.latencyMillis(),
-                definition.cost(answer.tokensIn(), answer.tokensOut(), answer.latencyMillis()), false,
-                answer.ok() ? "ok" : answer.failure().outcome(), promptId, parameters);
-    }
-
-    private static void markLast(List<ModelCall> calls, String outcome) {
-        if (!calls.isEmpty()) {
-            calls.set(calls.size() - 1, calls.get(calls.size() - 1).withOutcome(outcome));
-        }
     }
 
     private static String summary(List<Map<String, Object>> candidates) {

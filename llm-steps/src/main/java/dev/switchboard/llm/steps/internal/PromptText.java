@@ -32,6 +32,15 @@ public final class PromptText {
         return text == null ? "" : text.replace("</" + tag + ">", "<\\/" + tag + ">");
     }
 
+    /** What is wrong with an answer's optional {@code confidence}, or null when it is absent, null or a number in [0, 1]. */
+    public static String confidenceProblem(JsonNode answer) {
+        JsonNode confidence = answer.get("confidence");
+        if (confidence != null && !confidence.isNull() && (!confidence.isNumber() || confidence.doubleValue() < 0 || confidence.doubleValue() > 1)) {
+            return "got confidence " + confidence + ", expected a number in [0, 1]";
+        }
+        return null;
+    }
+
     /** The answer as JSON, or null when it is not exactly one JSON value. */
     public static JsonNode parseJson(String content) {
         try {

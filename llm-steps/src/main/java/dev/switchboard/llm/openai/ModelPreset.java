@@ -1,12 +1,13 @@
-package dev.switchboard.llm;
+package dev.switchboard.llm.openai;
 
+import dev.switchboard.llm.ModelDefinition;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Defaults for well-known OpenAI-compatible endpoints, chosen with {@code preset:} under a model.
- * Anything set on the model itself wins.
+ * Defaults for well-known OpenAI-compatible endpoints, chosen with {@code preset:} under a model of the
+ * {@code openai} provider. Anything set on the model itself wins.
  */
 public enum ModelPreset {
     DEEPSEEK("deepseek", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY", false),
@@ -48,6 +49,21 @@ public enum ModelPreset {
     /** Whether the endpoint accepts {@code response_format: json_schema}; DeepSeek's API takes only {@code json_object}. */
     public boolean jsonSchema() {
         return jsonSchema;
+    }
+
+    /** The model's base URL, else its preset's; null when neither gives one. */
+    public static String baseUrlOf(ModelDefinition definition) {
+        return definition.baseUrl() != null ? definition.baseUrl() : definition.preset() == null ? null : of(definition.preset()).baseUrl;
+    }
+
+    /** The variable that holds the model's API key, else its preset's; null for none. */
+    public static String apiKeyEnvOf(ModelDefinition definition) {
+        return definition.apiKeyEnv() != null ? definition.apiKeyEnv() : definition.preset() == null ? null : of(definition.preset()).apiKeyEnv;
+    }
+
+    /** Whether the model's endpoint takes JSON-schema answers: yes, unless its preset says otherwise. */
+    public static boolean jsonSchemaOf(ModelDefinition definition) {
+        return definition.preset() == null || of(definition.preset()).jsonSchema;
     }
 
     public static ModelPreset of(String key) {
