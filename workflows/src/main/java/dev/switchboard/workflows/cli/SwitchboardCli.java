@@ -3,6 +3,7 @@ package dev.switchboard.workflows.cli;
 import dev.switchboard.schemas.Problem;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
+import dev.switchboard.workflows.logging.LogSettings;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,7 +42,19 @@ public final class SwitchboardCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(execute(System::getenv, commandLine(), args));
+    }
+
+    /** Runs a command line, after refusing logging settings that logback would silently replace. */
+    static int execute(Function<String, String> environment, CommandLine commandLine, String... args) {
+        try {
+            LogSettings.from(environment);
+        } catch (IllegalArgumentException e) {
+            commandLine.getErr().println(e.getMessage());
+            commandLine.getErr().flush();
+            return INVALID;
+        }
+        return commandLine.execute(args);
     }
 
     public static CommandLine commandLine() {
