@@ -154,7 +154,7 @@ public final class EngineConfigLoader {
                 SinkFactory<Record> factory = sinkTypes.get(type);
                 if (factory == null) {
                     problems.add(typed.getKeyNode(), path, "Unknown sink type '" + type + "' at " + path
-                            + DidYouMean.hint(type, sinkTypes.all().keySet()) + " Installed: " + String.join(", ", sinkTypes.all().keySet()));
+                            + DidYouMean.hintThen(type, sinkTypes.all().keySet(), "Installed: " + String.join(", ", sinkTypes.all().keySet())));
                     continue;
                 }
                 Record options = binder.bind(factory.optionsType(), typed.getValueNode(), path + "." + type);
@@ -184,7 +184,7 @@ public final class EngineConfigLoader {
                 dev.switchboard.schemas.spi.SourceFactory<Record> factory = sourceTypes.get(type);
                 if (factory == null) {
                     problems.add(typed.getKeyNode(), path, "Unknown source type '" + type + "' at " + path
-                            + DidYouMean.hint(type, sourceTypes.all().keySet()) + " Installed: " + String.join(", ", sourceTypes.all().keySet()));
+                            + DidYouMean.hintThen(type, sourceTypes.all().keySet(), "Installed: " + String.join(", ", sourceTypes.all().keySet())));
                     continue;
                 }
                 Record options = binder.bind(factory.optionsType(), typed.getValueNode(), path + "." + type);
@@ -246,7 +246,7 @@ public final class EngineConfigLoader {
                 String model = item instanceof ScalarNode scalar ? scalar.getValue() : null;
                 if (model == null || !known.contains(model)) {
                     problems.add(item, path + "[" + i + "]", "Unknown model at " + path + "[" + i + "]: got '" + model + "', expected one of "
-                            + known + DidYouMean.hint(String.valueOf(model), known) + ". Declare it under models: (an alias cannot name an alias)");
+                            + known + DidYouMean.hintThen(String.valueOf(model), known, "Declare it under models: (an alias cannot name an alias)"));
                 } else {
                     chain.add(model);
                 }
