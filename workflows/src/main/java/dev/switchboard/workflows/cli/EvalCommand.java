@@ -7,6 +7,7 @@ import dev.switchboard.workflows.eval.Dataset;
 import dev.switchboard.workflows.eval.EvalReport;
 import dev.switchboard.workflows.eval.Evaluation;
 import dev.switchboard.workflows.eval.ModelResult;
+import dev.switchboard.workflows.eval.OptionsRecords;
 import dev.switchboard.workflows.model.StepTypes;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
@@ -124,7 +125,7 @@ final class EvalCommand implements Callable<Integer> {
                 var target = Evaluation.target(workflow, step);
                 stepId = target.id();
                 if (names.isEmpty()) {
-                    Object own = componentModel(target.options());
+                    Object own = OptionsRecords.read(target.options(), "model");
                     names.add(own == null ? ModelRegistry.EMBEDDED : own.toString());
                 }
                 for (String name : names) {
@@ -174,19 +175,6 @@ final class EvalCommand implements Callable<Integer> {
             stdout.println("Reports: " + folder.resolve("report.md") + ", " + folder.resolve("report.html"));
             return gate(stdout, err, results);
         }
-    }
-
-    private static Object componentModel(Record options) {
-        for (var component : options.getClass().getRecordComponents()) {
-            if (component.getName().equals("model")) {
-                try {
-                    return component.getAccessor().invoke(options);
-                } catch (ReflectiveOperationException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
     }
 
     private static void print(PrintWriter out, List<ModelResult> results) {

@@ -3,7 +3,7 @@ package dev.switchboard.workflows.cli;
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.workflows.config.EngineConfig;
-import dev.switchboard.workflows.eval.Evaluation;
+import dev.switchboard.workflows.eval.OptionsRecords;
 import dev.switchboard.workflows.model.StepSpec;
 import dev.switchboard.workflows.model.StepTypes;
 import dev.switchboard.workflows.model.Workflow;
@@ -161,10 +161,9 @@ final class ReplayCommand implements Callable<Integer> {
     static Workflow withModel(Workflow workflow, String model) {
         List<StepSpec> steps = new ArrayList<>();
         for (StepSpec step : workflow.steps()) {
-            boolean hasModel = java.util.Arrays.stream(step.options().getClass().getRecordComponents())
-                    .anyMatch(component -> component.getName().equals("model"));
+            boolean hasModel = OptionsRecords.has(step.options().getClass(), "model");
             steps.add(hasModel ? new StepSpec(step.id(), step.when(), step.type(), step.factory(),
-                    Evaluation.copy(step.options(), Map.of("model", model)), step.line()) : step);
+                    OptionsRecords.copy(step.options(), Map.of("model", model)), step.line()) : step);
         }
         return new Workflow(workflow.name(), workflow.description(), workflow.on(), steps, workflow.file(), workflow.budget());
     }
