@@ -128,7 +128,7 @@ public record ReplayReport(String variant, String live, String topic, String ran
         return md.toString();
     }
 
-    static String percent(double share) {
+    public static String percent(double share) {
         return Double.isNaN(share) ? "–" : String.format(Locale.ROOT, "%.1f%%", share * 100);
     }
 }
