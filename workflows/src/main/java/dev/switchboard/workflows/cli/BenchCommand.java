@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,9 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The walking-skeleton benchmark. On one embedded broker, in one run: (a) a raw Kafka
@@ -44,7 +41,7 @@ import picocli.CommandLine.Spec;
  * figures and the ratios b/a and d/a.
  */
 @Command(name = "bench", description = "Measures the engine against a raw Kafka pipe on the same broker and prints the ratio.")
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand extends CliCommand {
 
     @Option(names = "--events", paramLabel = "COUNT", defaultValue = "20000", description = "Events per pipeline (default: ${DEFAULT-VALUE}).")
     int events;
@@ -55,12 +52,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     WorkFolderOption workFolder;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         Path dir = workFolder.fresh();
         List<byte[]> sample = BenchTickets.events(events);
         out.printf("Switchboard benchmark: %d events per pipeline, %d-byte average event, 2 runs each, best kept%n",

@@ -27,15 +27,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * The LLM-step benchmark: what Switchboard adds to a model call. A classify step on an
@@ -49,7 +45,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench-llm", header = "Measures what the LLM steps add to a model call, against a bare HTTP client in the same run.",
         description = {"Measures the LLM-step overhead (step time minus the simulated model's time) at a fixed offered rate, against a bare "
                 + "HTTP client in the same run.", "Use Java 21+ for hundreds of calls in flight."})
-public final class BenchLlmCommand implements Callable<Integer> {
+public final class BenchLlmCommand extends CliCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,15 +63,12 @@ public final class BenchLlmCommand implements Callable<Integer> {
             defaultValue = "0,1500")
     List<Integer> latencies;
 
-    @Spec
-    CommandSpec spec;
-
     /** Parsed templates of this run's invocations. */
     private final Map<String, Template> templates = new ConcurrentHashMap<>();
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         List<String> texts = BenchTickets.texts(200);
         out.printf("Switchboard LLM-step benchmark: classify (6 labels) on an OpenAI-compatible simulator in-process, %d requests/s offered"
                         + " open loop, %d s measured per phase after %d s of warm-up%n", rate, seconds, warmup);
@@ -185,22 +178,7 @@ public final class BenchLlmCommand implements Callable<Integer> {
         for (Map.Entry<String, String> label : BenchTickets.LABELS.entrySet()) {
             yaml.append("          ").append(label.getKey()).append(": ").append(JSON.writeValueAsString(label.getValue())).append('\n');
         }
-        StepEnvironment environment = new StepEnvironment() {
-            @Override
-            public Path baseDir() {
-                return Path.of(".");
-            }
-
-            @Override
-            public Set<String> sinkNames() {
-                return Set.of();
-            }
-
-            @Override
-            public <T> Optional<T> service(Class<T> type) {
-                return type.isInstance(models) ? Optional.of(type.cast(models)) : Optional.empty();
-            }
-        };
+        StepEnvironment environment = new FixedStepEnvironment(Path.of("."), Set.of(), List.of(models));
         WorkflowLoader.Result loaded = new WorkflowLoader(StepTypes.installed(), folder -> environment)
                 .parse("bench-llm", yaml.toString(), Path.of("."), Path.of("bench-llm.yaml"));
         if (!loaded.ok()) {

@@ -8,18 +8,13 @@ import dev.switchboard.workflows.replay.Replay;
 import dev.switchboard.workflows.replay.ReplayReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code switchboard replay}: a variant of a workflow over past events from Kafka, compared with what the live workflow did. */
 @Command(name = "replay", header = "Runs a variant of a workflow over past events from Kafka and compares its tasks with the live workflow's.",
@@ -30,7 +25,7 @@ import picocli.CommandLine.Spec;
             "Nothing is delivered and nothing is written to Kafka: the variant's tasks are only recorded. Writes replay.md, replay.json and "
                     + "diffs.jsonl.",
             "Exits 1 when agreement is below --min-agreement, 2 on invalid input."})
-final class ReplayCommand implements Callable<Integer> {
+final class ReplayCommand extends CliCommand {
 
     @Mixin
     WorkflowFileOptions variant;
@@ -45,20 +40,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "MODEL", description = "Run every model step of the variant with this model or alias instead of its own.")
     String model;
 
-    @Option(names = "--from", paramLabel = "TIME", description = "First event time, ISO-8601, e.g. 2026-11-28T09:00:00Z (default: the beginning).")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "Events before this time, ISO-8601 (default: up to now).")
-    String to;
-
-    @Option(names = "--from-offset", paramLabel = "OFFSET", description = "First offset in every partition, when --from is not given.")
-    Long fromOffset;
-
-    @Option(names = "--to-offset", paramLabel = "OFFSET", description = "Offsets below this in every partition, when --to is not given.")
-    Long toOffset;
-
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "EVENTS", description = "At most this many events; 0 for all (default: ${DEFAULT-VALUE}).")
-    int limit;
+    @Mixin
+    EventRangeOptions range;
 
     @Option(names = "--batch-size", defaultValue = "64", paramLabel = "EVENTS", description = "Events per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -73,17 +56,11 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--min-agreement", paramLabel = "SHARE", description = "Exit 1 when the share of events with the same tasks is below this (0 to 1).")
     Double minAgreement;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        Instant fromTime = time(from);
-        Instant toTime = time(to);
-        if (batchSize < 1 || limit < 0) {
-            throw CommandFailure.invalid("--batch-size must be at least 1 and --limit 0 or more");
+        range.check();
+        if (batchSize < 1) {
+            throw CommandFailure.invalid("--batch-size must be at least 1");
         }
         try (LoadedWorkflow loaded = variant.load()) {
             String servers = bootstrapServers != null ? bootstrapServers : loaded.config().kafka().bootstrapServers();
@@ -100,32 +77,24 @@ final class ReplayCommand implements Callable<Integer> {
             Map<String, String> properties = loaded.config().kafka().properties();
             Replay replay = new Replay(new Replay.Cluster(servers, properties == null ? Map.of() : properties,
                     loaded.config().topics().tasksOrDefault(), loaded.config().topics().auditOrDefault()), loaded.environment());
-            ProgressBar bar = new ProgressBar(err, "replay " + workflow.name());
+            ProgressBar bar = new ProgressBar(err(), "replay " + workflow.name());
             ReplayReport report;
             try {
-                report = replay.run(new Replay.Request(workflow, liveName, fromTime, toTime, fromOffset, toOffset, limit, batchSize, tolerance),
-                        bar::update);
+                report = replay.run(new Replay.Request(workflow, liveName, range.fromTime(), range.toTime(), range.fromOffset, range.toOffset,
+                        range.limit, batchSize, tolerance), bar::update);
             } catch (IllegalStateException e) {
                 throw CommandFailure.invalid(e.getMessage());
             }
             Path folder = reports.resolve(workflow.name());
             report.write(folder);
-            print(out, report, liveName);
-            out.println("Report: " + folder.resolve("replay.md"));
+            print(out(), report, liveName);
+            out().println("Report: " + folder.resolve("replay.md"));
             if (minAgreement != null && !(report.agreement().agreement() >= minAgreement)) {
-                err.printf(Locale.ROOT, "FAIL: agreement %s is below --min-agreement %s%n", ReplayReport.percent(report.agreement().agreement()),
+                err().printf(Locale.ROOT, "FAIL: agreement %s is below --min-agreement %s%n", ReplayReport.percent(report.agreement().agreement()),
                         ReplayReport.percent(minAgreement));
                 return SwitchboardCli.FAILED;
             }
             return 0;
-        }
-    }
-
-    private static Instant time(String text) {
-        try {
-            return text == null ? null : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw CommandFailure.invalid("Invalid time: " + e.getParsedString() + ". Write ISO-8601 with a zone, e.g. 2026-11-28T09:00:00Z");
         }
     }
 

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,7 +21,7 @@ import picocli.CommandLine.Option;
             "Trains a classifier head on all-MiniLM-L6-v2 embeddings of a labelled dataset (CSV or JSON Lines) and writes it to the file --out names.",
             "Use it from the engine configuration: models: { intents: { provider: embedded, head: heads/intents.head } }.",
             "Embeddings are cached under --cache-dir, so retraining does not embed the texts again."})
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand extends CliCommand {
 
     @Mixin
     DatasetOptions dataset;
@@ -76,13 +74,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--compare-encoders", description = "Also embed this many of the texts with the batched encoder and with LangChain4j's in-process model, uncached, and print both rates (a throughput benchmark).")
     int compareEncoders;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         dataset.requireFile();
         HeadTrainer.Settings settings;
         try {

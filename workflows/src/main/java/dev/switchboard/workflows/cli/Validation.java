@@ -1,13 +1,12 @@
 package dev.switchboard.workflows.cli;
 
-import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.workflows.model.StepTypes;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import java.nio.file.Path;
 import java.util.AbstractSet;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 
 /** Validation without an engine configuration: every sink name is accepted, models are not checked. */
@@ -33,22 +32,7 @@ final class Validation {
                 return 0;
             }
         };
-        StepEnvironment environment = new StepEnvironment() {
-            @Override
-            public Path baseDir() {
-                return Path.of("");
-            }
-
-            @Override
-            public Set<String> sinkNames() {
-                return anySink;
-            }
-
-            @Override
-            public <T> Optional<T> service(Class<T> type) {
-                return Optional.empty();
-            }
-        };
+        FixedStepEnvironment environment = new FixedStepEnvironment(Path.of(""), anySink, List.of());
         return new WorkflowLoader(StepTypes.installed(), folder -> environment);
     }
 }
