@@ -38,7 +38,7 @@ public final class SwitchboardCli implements Runnable {
     /** Exit status when a command ran and failed, or a quality bar was not met. */
     public static final int FAILED = 1;
 
-    /** The commands after run, validate, send and demo, in the order the help lists them. */
+    /** The commands with a class of their own, listed after run, validate, send and demo. */
     private static final List<Class<?>> COMMANDS = List.of(BenchCommand.class, BenchLlmCommand.class, SimulateModelCommand.class,
             AdminCommand.class, ReviewCommand.class, TrainCommand.class, EvalCommand.class, ReplayCommand.class);
 
@@ -77,9 +77,14 @@ public final class SwitchboardCli implements Runnable {
     /** The command line, reading environment variables (the admin token) through {@code environment}. */
     static CommandLine commandLine(Function<String, String> environment) {
         CommandLine commandLine = new CommandLine(new SwitchboardCli(environment));
+        // picocli adds the method commands in no set order; the help lists them in this one
+        for (String name : List.of("run", "validate", "send", "demo")) {
+            commandLine.addSubcommand(name, commandLine.getCommandSpec().removeSubcommand(name));
+        }
         COMMANDS.forEach(commandLine::addSubcommand);
         CommandLine help = new CommandLine(new CommandLine.HelpCommand());
-        help.getCommandSpec().usageMessage().description("Shows the help of a command, e.g. switchboard help eval.");
+        help.getCommandSpec().usageMessage().header("Shows the help of a command, e.g. switchboard help eval.")
+                .description("With no command, shows the help of switchboard itself.");
         return commandLine.addSubcommand(help)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, failed, parsed) -> {

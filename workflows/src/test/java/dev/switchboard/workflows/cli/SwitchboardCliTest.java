@@ -71,6 +71,8 @@ class SwitchboardCliTest {
         assertThat(commands().map(path -> String.join(" ", path))).contains("", "run", "validate", "send", "demo", "bench", "bench-llm",
                 "simulate-model", "admin", "admin workflows", "admin redrive", "review", "review list", "review approve", "train", "eval",
                 "replay", "help");
+        assertThat(SwitchboardCli.commandLine(name -> null).getSubcommands().keySet()).startsWith("run", "validate", "send", "demo")
+                .endsWith("help");
     }
 
     @ParameterizedTest(name = "switchboard {0} --help")
