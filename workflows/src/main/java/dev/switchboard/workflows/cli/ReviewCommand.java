@@ -48,7 +48,7 @@ public final class ReviewCommand {
     ConfigOption config;
 
     @Option(names = "--topic", paramLabel = "TOPIC", scope = ScopeType.INHERIT,
-            description = "The review topic (default: topics.review of --config, else switchboard.review).")
+            description = "The review topic: topics.review of --config, else switchboard.review.")
     String topic;
 
     @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT,
@@ -87,8 +87,8 @@ public final class ReviewCommand {
     @Command(name = "approve", description = "Approves a review: the workflow continues after the reviewed step with --value as its output, "
             + "or with the best model answer when --value is not given.")
     int approve(@Parameters(paramLabel = "REVIEW", description = "The review id (rev_...).") String id,
-                @Option(names = "--value", paramLabel = "JSON", description = "The reviewed step's corrected output as a JSON object, e.g. "
-                        + "'{\"label\":\"billing\"}'.") String value,
+                @Option(names = "--value", paramLabel = "JSON", description = "The reviewed step's corrected output, a JSON object such as "
+                        + "{\"label\": \"billing\"}.") String value,
                 @Option(names = "--by", paramLabel = "NAME", description = "Who decides, kept with the decision (default: the user name).") String by) {
         Map<String, Object> corrected = value == null ? null : parseValue(value);
         JsonNode decided = attempt(() -> reviews().approve(id, corrected, decider(by)));

@@ -86,6 +86,9 @@ public final class SwitchboardCli implements Runnable {
         help.getCommandSpec().usageMessage().header("Shows the help of a command, e.g. switchboard help eval.")
                 .description("With no command, shows the help of switchboard itself.");
         return commandLine.addSubcommand(help)
+                // wide enough that option descriptions rarely wrap, and wider on a wider terminal
+                .setUsageHelpWidth(100)
+                .setUsageHelpAutoWidth(true)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, failed, parsed) -> {
                     if (e instanceof CommandFailure failure) {

@@ -121,6 +121,34 @@ class SwitchboardCliTest {
         assertThat(listing.lines()).noneMatch(line -> line.endsWith(" ."));
     }
 
+    @ParameterizedTest(name = "switchboard {0}")
+    @MethodSource("commands")
+    void should_break_lines_between_words_only_when_the_help_is_wrapped(List<String> path) {
+        // given every text the help of the command shows, as written
+        CommandSpec spec = spec(path);
+        StringBuilder written = new StringBuilder(String.join(" ", spec.usageMessage().header())).append(' ')
+                .append(String.join(" ", spec.usageMessage().description()));
+        spec.options().forEach(option -> written.append(' ').append(String.join(" ", option.description())));
+        spec.positionalParameters().forEach(parameter -> written.append(' ').append(String.join(" ", parameter.description())));
+        String text = written.toString().replace("${DEFAULT-VALUE}", "");
+
+        // when
+        List<String> lines = spec.commandLine().getUsageMessage(CommandLine.Help.Ansi.OFF).lines().toList();
+
+        // then no wrapped line ends inside a word, as ".jsonl" cut after its dot would
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            String[] before = lines.get(i).trim().split(" ");
+            String after = lines.get(i + 1).trim().split(" ")[0];
+            String last = before[before.length - 1];
+            if (!last.isEmpty() && !after.isEmpty() && lines.get(i + 1).startsWith(" ")) {
+                assertThat(text.contains(last + after) && !text.contains(last + " " + after))
+                        .as("'%s' cut between lines %d and %d of the help of '%s':%n%s%n%s", last + after, i + 1, i + 2, spec.qualifiedName(),
+                                lines.get(i), lines.get(i + 1))
+                        .isFalse();
+            }
+        }
+    }
+
     @Test
     void should_refuse_an_unknown_log_format_before_running_any_command() {
         // when
