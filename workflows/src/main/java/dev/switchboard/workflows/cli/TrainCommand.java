@@ -30,34 +30,10 @@ final class TrainCommand extends CliCommand {
     String textColumn;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The head file to write, e.g. heads/banking77.head.")
-    Path out;
+    Path headFile;
 
-    @Option(names = "--hidden", description = "Hidden units; 0 trains a linear softmax head (default: ${DEFAULT-VALUE}).")
-    int hidden = HeadTrainer.Settings.defaults().hidden();
-
-    @Option(names = "--epochs", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
-    int epochs = HeadTrainer.Settings.defaults().epochs();
-
-    @Option(names = "--learning-rate", description = "Peak AdamW step size (default: ${DEFAULT-VALUE}).")
-    double learningRate = HeadTrainer.Settings.defaults().learningRate();
-
-    @Option(names = "--weight-decay", description = "Decoupled L2 on the weights (default: ${DEFAULT-VALUE}).")
-    double weightDecay = HeadTrainer.Settings.defaults().weightDecay();
-
-    @Option(names = "--label-smoothing", description = "Share of the target spread over all labels (default: ${DEFAULT-VALUE}).")
-    double labelSmoothing = HeadTrainer.Settings.defaults().labelSmoothing();
-
-    @Option(names = "--dropout", description = "Share of hidden units dropped while training (default: ${DEFAULT-VALUE}).")
-    double dropout = HeadTrainer.Settings.defaults().dropout();
-
-    @Option(names = "--calibration-share", description = "Share held out per label to fit the temperature and report held-out accuracy; 0 skips it (default: ${DEFAULT-VALUE}).")
-    double calibrationShare = HeadTrainer.Settings.defaults().calibrationShare();
-
-    @Option(names = "--no-refit", description = "Keep the head trained without the calibration share instead of retraining on everything.")
-    boolean noRefit;
-
-    @Option(names = "--seed", description = "Seed for the split, initial weights, order, dropout and --holdout-labels (default: ${DEFAULT-VALUE}).")
-    long seed = HeadTrainer.Settings.defaults().seed();
+    @Mixin
+    HeadSettingsOptions head;
 
     @Option(names = "--holdout-labels", description = "Leave this many labels, picked at random with --seed, out of training: they become out-of-scope for `switchboard eval`.")
     int holdoutLabels;
@@ -79,19 +55,12 @@ final class TrainCommand extends CliCommand {
         PrintWriter out = out();
         PrintWriter err = err();
         dataset.requireFile();
-        HeadTrainer.Settings settings;
-        try {
-            settings = HeadTrainer.Settings.defaults().withHidden(hidden).withEpochs(epochs).withLearningRate(learningRate)
-                    .withWeightDecay(weightDecay).withLabelSmoothing(labelSmoothing).withDropout(dropout)
-                    .withCalibrationShare(calibrationShare).withRefit(!noRefit).withSeed(seed);
-        } catch (IllegalArgumentException e) {
-            throw CommandFailure.invalid(e.getMessage());
-        }
+        HeadTrainer.Settings settings = head.settings();
         LinkedHashSet<String> excluded = new LinkedHashSet<>(excludeLabels);
         if (holdoutLabels > 0) {
-            excluded.addAll(Dataset.pickLabels(dataset.read().column(dataset.labelColumn), holdoutLabels, seed));
+            excluded.addAll(Dataset.pickLabels(dataset.read().column(dataset.labelColumn), holdoutLabels, settings.seed()));
         }
-        HeadTraining.Request request = new HeadTraining.Request(dataset.file, textColumn, dataset.labelColumn, this.out, settings,
+        HeadTraining.Request request = new HeadTraining.Request(dataset.file, textColumn, dataset.labelColumn, headFile, settings,
                 List.copyOf(excluded), noCache ? null : cacheDir);
         HeadTraining.Summary summary;
         try (MiniLmBatchEncoder encoder = new MiniLmBatchEncoder()) {
@@ -112,7 +81,7 @@ final class TrainCommand extends CliCommand {
                     calibration.examples(), calibration.accuracy() * 100, calibration.temperature(), calibration.logLossBefore(),
                     calibration.logLossAfter(), calibration.eceBefore(), calibration.eceAfter());
         }
-        out.printf(Locale.ROOT, "  wrote         %s (%d KiB, version %s)%n", this.out, (summary.fileBytes() + 1023) / 1024, summary.head().version());
+        out.printf(Locale.ROOT, "  wrote         %s (%d KiB, version %s)%n", headFile, (summary.fileBytes() + 1023) / 1024, summary.head().version());
         if (compareEncoders > 0) {
             compare(out, dataset.read().column(textColumn));
         }
