@@ -30,6 +30,15 @@ public final class DidYouMean {
         return closest(word, known).map(candidate -> "; did you mean '" + candidate + "'?").orElse("");
     }
 
+    /**
+     * The hint, then {@code sentence} as a sentence of its own: "; did you mean 'x'? Sentence" or
+     * ". Sentence", so that a question mark is never followed by a full stop.
+     */
+    public static String hintThen(String word, Collection<String> known, String sentence) {
+        String hint = hint(word, known);
+        return hint + (hint.isEmpty() ? ". " : " ") + sentence;
+    }
+
     static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];

@@ -1,7 +1,5 @@
 package dev.switchboard.workflows.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.llm.embedded.EmbeddedClassifier;
 import dev.switchboard.llm.spi.LabelSet;
 import dev.switchboard.workflows.config.EngineConfig;
@@ -11,18 +9,16 @@ import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.runtime.KafkaTopics;
-import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,8 +30,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,32 +42,22 @@ import picocli.CommandLine.Option;
  * figures and the ratios b/a and d/a.
  */
 @Command(name = "bench", description = "Measures the engine against a raw Kafka pipe on the same broker and prints the ratio.")
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand extends CliCommand {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Option(names = "--events", description = "Events per pipeline.", defaultValue = "20000")
+    @Option(names = "--events", paramLabel = "COUNT", defaultValue = "20000", description = "Events per pipeline (default: ${DEFAULT-VALUE}).")
     int events;
 
-    @Option(names = "--texts", description = "Texts for the classify measurement.", defaultValue = "500")
+    @Option(names = "--texts", paramLabel = "COUNT", defaultValue = "500", description = "Texts for the classify measurement (default: ${DEFAULT-VALUE}).")
     int texts;
 
-    @Option(names = "--dir", description = "Working folder (broker data).", defaultValue = "out/bench")
-    Path dir;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Mixin
+    WorkFolderOption workFolder;
 
     @Override
     public Integer call() throws Exception {
-        var out = spec.commandLine().getOut();
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
-        Files.createDirectories(dir);
-        List<byte[]> sample = sampleEvents(events);
+        PrintWriter out = out();
+        Path dir = workFolder.fresh();
+        List<byte[]> sample = BenchTickets.events(events);
         out.printf("Switchboard benchmark: %d events per pipeline, %d-byte average event, 2 runs each, best kept%n",
                 events, sample.stream().mapToInt(b -> b.length).sum() / sample.size());
         out.flush();
@@ -102,24 +88,6 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf("  d/a                          %10.2f%n", dedup / raw);
         }
         return 0;
-    }
-
-    static List<byte[]> sampleEvents(int count) throws Exception {
-        List<ObjectNode> tickets = new ArrayList<>();
-        try (InputStream in = BenchCommand.class.getResourceAsStream("/examples/data/tickets.jsonl")) {
-            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                    tickets.add((ObjectNode) JSON.readTree(line));
-                }
-            }
-        }
-        List<byte[]> events = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            ObjectNode event = tickets.get(i % tickets.size()).deepCopy();
-            event.put("id", "bench-" + i);
-            events.add(JSON.writeValueAsBytes(event));
-        }
-        return events;
     }
 
     private static void publish(String bootstrap, String topic, List<byte[]> events) throws Exception {
@@ -286,19 +254,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     static double classify(int count) throws Exception {
-        List<String> texts = new ArrayList<>();
-        for (byte[] event : sampleEvents(count)) {
-            var node = JSON.readTree(event);
-            texts.add(node.path("data").path("subject").asText() + "\n\n" + node.path("data").path("body").asText());
-        }
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("billing", "Invoices, charges, refunds and payment methods");
-        labels.put("bug", "Something is broken or shows an error");
-        labels.put("how_to", "How to use or configure a feature");
-        labels.put("cancellation", "Cancel the subscription or close the account");
-        labels.put("account_access", "Cannot log in, password or two-factor problems");
-        labels.put("feature_request", "Asking for a new capability");
-        LabelSet set = new LabelSet(labels, Map.of());
+        List<String> texts = BenchTickets.texts(count);
+        LabelSet set = new LabelSet(BenchTickets.LABELS, Map.of());
         EmbeddedClassifier classifier = new EmbeddedClassifier("embedded");
         classifier.classify(set, texts.subList(0, 32)); // warm-up: model load and label vectors
         long started = System.nanoTime();

@@ -4,9 +4,7 @@ import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.llm.sim.ModelSimulator.Fault;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +16,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "simulate-model", description = "Serves an OpenAI-compatible model simulator on 127.0.0.1 for offline workflow development: "
         + "schema-following answers, deterministic token counts, latency and faults on demand. Stop with Ctrl-C.")
-public final class SimulateModelCommand implements Callable<Integer> {
+public final class SimulateModelCommand extends CliCommand {
 
     /** A way to misbehave, as the simulator offers it. */
     enum FaultKind { RATE_LIMITED, SERVER_ERROR, TIMEOUT, MALFORMED_JSON, OFF_SCHEMA, ADVERSARIAL }
@@ -42,15 +40,11 @@ public final class SimulateModelCommand implements Callable<Integer> {
     @Option(names = "--fault-rate", description = "Share of requests that get the fault (0.25: every 4th).", defaultValue = "1")
     double faultRate;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (faultRate < 0 || faultRate > 1) {
-            spec.commandLine().getErr().println("Invalid --fault-rate: got " + faultRate + ", expected a share from 0 to 1, e.g. 0.25");
-            return SwitchboardCli.INVALID;
+            throw CommandFailure.invalid("Invalid --fault-rate: got " + faultRate + ", expected a share from 0 to 1, e.g. 0.25");
         }
         try (ModelSimulator simulator = ModelSimulator.start(port).logLimit(1000)) {
             simulator.latency(latencySigma > 0

@@ -1,15 +1,13 @@
 package dev.switchboard.workflows.cli;
 
 import dev.switchboard.llm.ModelRegistry;
-import dev.switchboard.schemas.Problem;
 import dev.switchboard.workflows.config.EngineConfig;
-import dev.switchboard.workflows.config.EngineConfigLoader;
+import dev.switchboard.workflows.logging.LogSettings;
 import dev.switchboard.workflows.model.Workflow;
-import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,35 +15,93 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
-/** The {@code switchboard} command. */
-@Command(name = "switchboard", mixinStandardHelpOptions = true, version = "Switchboard 0.1.0",
-        description = "Event-driven workflow automation: events from Kafka, LLM steps, tasks to your CRM or webhooks.",
-        subcommands = {SwitchboardCli.Run.class, SwitchboardCli.Validate.class, SwitchboardCli.Send.class,
-                SwitchboardCli.DemoCommand.class, BenchCommand.class, BenchLlmCommand.class, SimulateModelCommand.class, AdminCommand.class,
-                ReviewCommand.class, TrainCommand.class, EvalCommand.class, ReplayCommand.class,
-                CommandLine.HelpCommand.class})
+/**
+ * The {@code switchboard} command. Every command and subcommand answers {@code -h/--help}; a
+ * command that cannot go on throws a {@link CommandFailure}, printed as its one line.
+ */
+@Command(name = "switchboard", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "Switchboard 0.1.0",
+        description = "Event-driven workflow automation: events from Kafka, LLM steps, tasks to your CRM or webhooks.")
 public final class SwitchboardCli implements Runnable {
 
-    /** Exit code for invalid input files (workflows, configuration). */
+    /** Exit status for input that is not valid: workflows, configuration, options, environment. */
     public static final int INVALID = 2;
+    /** Exit status when a command ran and failed, or a quality bar was not met. */
+    public static final int FAILED = 1;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    /** The commands with a class of their own, listed after run, validate, send and demo. */
+    private static final List<Class<?>> COMMANDS = List.of(BenchCommand.class, BenchLlmCommand.class, SimulateModelCommand.class,
+            AdminCommand.class, ReviewCommand.class, TrainCommand.class, EvalCommand.class, ReplayCommand.class);
+
+    private final Function<String, String> environment;
+
+    @Spec
+    CommandSpec spec;
+
+    SwitchboardCli(Function<String, String> environment) {
+        this.environment = environment;
+    }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(execute(System::getenv, commandLine(), args));
+    }
+
+    /** Runs a command line, after refusing logging settings that logback would silently replace. */
+    static int execute(Function<String, String> environment, CommandLine commandLine, String... args) {
+        try {
+            LogSettings.from(environment);
+        } catch (IllegalArgumentException e) {
+            commandLine.getErr().println(e.getMessage());
+            commandLine.getErr().flush();
+            return INVALID;
+        }
+        int exit = commandLine.execute(args);
+        commandLine.getOut().flush();
+        commandLine.getErr().flush();
+        return exit;
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new SwitchboardCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine(System::getenv);
+    }
+
+    /** The command line, reading environment variables (the admin token) through {@code environment}. */
+    static CommandLine commandLine(Function<String, String> environment) {
+        CommandLine commandLine = new CommandLine(new SwitchboardCli(environment));
+        // picocli adds the method commands in no set order; the help lists them in this one
+        for (String name : List.of("run", "validate", "send", "demo")) {
+            commandLine.addSubcommand(name, commandLine.getCommandSpec().removeSubcommand(name));
+        }
+        COMMANDS.forEach(commandLine::addSubcommand);
+        CommandLine help = new CommandLine(new CommandLine.HelpCommand());
+        help.getCommandSpec().usageMessage().header("Shows the help of a command, e.g. switchboard help eval.")
+                .description("With no command, shows the help of switchboard itself.");
+        return commandLine.addSubcommand(help)
+                // wide enough that option descriptions rarely wrap, and wider on a wider terminal
+                .setUsageHelpWidth(100)
+                .setUsageHelpAutoWidth(true)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((e, failed, parsed) -> {
+                    if (e instanceof CommandFailure failure) {
+                        failed.getErr().println(failure.getMessage());
+                        return failure.exit();
+                    }
+                    throw e;
+                });
+    }
+
+    Function<String, String> environment() {
+        return environment;
     }
 
     @Override
@@ -53,183 +109,85 @@ public final class SwitchboardCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    static EngineConfig loadConfig(Path file, PrintWriter err) {
-        if (file == null) {
-            return EngineConfig.defaults(Path.of("").toAbsolutePath());
-        }
-        EngineConfigLoader.Result result = EngineConfigLoader.standard().load(file);
-        if (!result.ok()) {
-            result.problems().forEach(problem -> err.println(problem));
-            return null;
-        }
-        return result.config();
-    }
-
-    /** Workflow files named directly, or every *.yaml / *.yml in named folders. */
-    static List<Path> expand(List<Path> paths) throws IOException {
-        List<Path> files = new ArrayList<>();
-        for (Path path : paths) {
-            if (Files.isDirectory(path)) {
-                try (Stream<Path> list = Files.list(path)) {
-                    list.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                            .filter(p -> !p.getFileName().toString().equals("switchboard.yaml"))
-                            .sorted().forEach(files::add);
-                }
-            } else {
-                files.add(path);
-            }
-        }
-        return files;
-    }
-
-    static List<Workflow> loadWorkflows(WorkflowLoader loader, List<Path> files, PrintWriter err) {
-        List<Workflow> workflows = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
-        for (Path file : files) {
-            WorkflowLoader.Result result = loader.load(file);
-            problems.addAll(result.problems());
-            if (result.ok()) {
-                workflows.add(result.workflow());
-            }
-        }
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (Workflow workflow : workflows) {
-            if (!names.add(workflow.name())) {
-                problems.add(new Problem(workflow.file().toString(), 1, "name", "Duplicate workflow name '" + workflow.name()
-                        + "': names must be unique, they name consumer groups. Rename one"));
-            }
-        }
-        problems.forEach(problem -> err.println(problem));
-        return problems.isEmpty() ? workflows : null;
-    }
-
     @Command(name = "run", description = "Runs workflows until stopped (Ctrl-C or SIGTERM).")
-    static final class Run implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, description = "Engine configuration (switchboard.yaml).")
-        Path config;
-
-        @Parameters(arity = "0..*", description = "Workflow files or folders; adds to `workflows:` of the configuration.")
-        List<Path> workflows = new ArrayList<>();
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            PrintWriter err = spec.commandLine().getErr();
-            EngineConfig engineConfig = loadConfig(config, err);
-            if (engineConfig == null) {
-                return INVALID;
-            }
-            List<Path> paths = new ArrayList<>(engineConfig.workflows());
-            paths.addAll(workflows);
-            if (paths.isEmpty()) {
-                err.println("No workflows: name workflow files or folders, or list them under workflows: in the configuration");
-                return INVALID;
-            }
-            Engine engine = Engine.builder(engineConfig).build();
-            List<Workflow> loaded = loadWorkflows(engine.loader(), expand(paths), err);
-            if (loaded == null) {
-                engine.close();
-                return INVALID;
-            }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                engine.close();
-                stopped.countDown();
-            }, "switchboard-shutdown"));
-            engine.start(loaded);
-            spec.commandLine().getOut().println("Switchboard running " + loaded.size() + " workflow(s) on Kafka "
-                    + engine.bootstrapServers() + ". Stop with Ctrl-C.");
-            spec.commandLine().getOut().flush();
-            stopped.await();
-            return 0;
+    int run(@Mixin ConfigOption config,
+            @Parameters(arity = "0..*", paramLabel = "WORKFLOW", description = "Workflow files or folders; added to workflows: of the configuration.")
+            List<Path> workflows) throws Exception {
+        EngineConfig engineConfig = config.load();
+        List<Path> paths = new ArrayList<>(engineConfig.workflows());
+        paths.addAll(workflows == null ? List.of() : workflows);
+        if (paths.isEmpty()) {
+            throw CommandFailure.invalid("No workflows: name workflow files or folders, or list them under workflows: in the configuration");
         }
+        Engine engine = Engine.builder(engineConfig).build();
+        List<Workflow> loaded;
+        try {
+            loaded = WorkflowFiles.load(engine.loader(), WorkflowFiles.expand(paths));
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.close();
+            stopped.countDown();
+        }, "switchboard-shutdown"));
+        engine.start(loaded);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Switchboard running " + loaded.size() + " workflow(s) on Kafka " + engine.bootstrapServers() + ". Stop with Ctrl-C.");
+        out.flush();
+        stopped.await();
+        return 0;
     }
 
     @Command(name = "validate", description = "Checks workflow files and prints every problem with file, line and path; exits 2 when there is any.")
-    static final class Validate implements Callable<Integer> {
-        @Option(names = {"-c", "--config"}, description = "Engine configuration, to check sink and model names against.")
-        Path config;
-
-        @Parameters(arity = "1..*", description = "Workflow files or folders.")
-        List<Path> workflows;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            PrintWriter err = spec.commandLine().getErr();
-            EngineConfig engineConfig = loadConfig(config, err);
-            if (engineConfig == null) {
-                return INVALID;
-            }
-            if (config == null) {
-                // Without a configuration, accept any sink name the workflows use; say so.
-                engineConfig = null;
-            }
-            List<Path> files = expand(workflows);
-            List<Workflow> loaded;
-            if (engineConfig == null) {
-                loaded = loadWorkflows(Validation.lenientLoader(), files, err);
-            } else {
-                try (ModelRegistry models = new ModelRegistry(engineConfig.models(), engineConfig.aliases())) {
-                    loaded = loadWorkflows(Validation.loader(engineConfig, models), files, err);
-                }
-            }
-            if (loaded == null) {
-                return INVALID;
-            }
-            spec.commandLine().getOut().println("OK: " + loaded.size() + " workflow(s) valid"
-                    + (config == null ? " (sinks and models not checked: pass --config to check them)" : ""));
+    int validate(@Mixin ConfigOption config,
+                 @Parameters(arity = "1..*", paramLabel = "WORKFLOW", description = "Workflow files or folders.") List<Path> workflows)
+            throws Exception {
+        List<Path> files = WorkflowFiles.expand(workflows);
+        PrintWriter out = spec.commandLine().getOut();
+        if (!config.given()) {
+            // Without a configuration, any sink name the workflows use is accepted; the line says so.
+            List<Workflow> loaded = WorkflowFiles.load(Validation.lenientLoader(), files);
+            out.println("OK: " + loaded.size() + " workflow(s) valid (sinks and models not checked: pass --config to check them)");
             return 0;
         }
+        EngineConfig engineConfig = config.load();
+        try (ModelRegistry models = new ModelRegistry(engineConfig.models(), engineConfig.aliases())) {
+            out.println("OK: " + WorkflowFiles.load(Validation.loader(engineConfig, models), files).size() + " workflow(s) valid");
+        }
+        return 0;
     }
 
     @Command(name = "send", description = "Publishes events from a JSON Lines file (one CloudEvent per line) to a topic.")
-    static final class Send implements Callable<Integer> {
-        @Option(names = {"-b", "--bootstrap-servers"}, description = "Kafka bootstrap servers.", defaultValue = "127.0.0.1:9092")
-        String bootstrapServers;
-
-        @Option(names = {"-t", "--topic"}, description = "Topic to publish to.", defaultValue = "switchboard.events")
-        String topic;
-
-        @Parameters(index = "0", description = "JSON Lines file, or - for standard input.")
-        String file;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            var reader = file.equals("-")
-                    ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
-                    : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
-            int sent = EventPublisher.publish(bootstrapServers, Map.of(), topic, reader);
-            spec.commandLine().getOut().println("Published " + sent + " events to " + topic);
-            return 0;
+    int send(@Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
+                     description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).") String bootstrapServers,
+             @Option(names = {"-t", "--topic"}, paramLabel = "TOPIC", defaultValue = "switchboard.events",
+                     description = "Topic to publish to (default: ${DEFAULT-VALUE}).") String topic,
+             @Parameters(paramLabel = "FILE", description = "JSON Lines file, or - for standard input.") String file) throws Exception {
+        if (!file.equals("-") && !Files.isRegularFile(Path.of(file))) {
+            throw CommandFailure.invalid("No file at " + file + ". Name a JSON Lines file, one CloudEvent per line, or - for standard input");
         }
+        Reader reader = file.equals("-") ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
+                : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+        int sent;
+        try {
+            sent = EventPublisher.publish(bootstrapServers, Map.of(), topic, reader);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw CommandFailure.failed("Kafka at " + bootstrapServers + " did not answer: " + e.getMessage()
+                    + ". Check --bootstrap-servers, or start a broker (`switchboard run` prints its address)");
+        }
+        spec.commandLine().getOut().println("Published " + sent + " events to " + topic);
+        return 0;
     }
 
-    @Command(name = "demo", description = "Runs the ticket-triage example end to end on an embedded broker and the embedded model, then prints a summary.")
-    static final class DemoCommand implements Callable<Integer> {
-        @Option(names = "--dir", description = "Working folder for broker data and the tasks file.", defaultValue = "out/demo")
-        Path dir;
-
-        @Option(names = "--timeout", description = "Give up after this many seconds.", defaultValue = "300")
-        int timeoutSeconds;
-
-        @Override
-        public Integer call() throws Exception {
-            if (Files.exists(dir)) {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-                }
-            }
-            Files.createDirectories(dir);
-            Demo.Summary summary = Demo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
-            return summary.tasks() > 0 ? 0 : 1;
-        }
+    @Command(name = "demo", description = "Runs the ticket-triage example end to end on an embedded broker and the embedded model, "
+            + "then prints a summary.")
+    int demo(@Mixin WorkFolderOption workFolder,
+             @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+                     description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).") int timeoutSeconds) throws Exception {
+        Path dir = workFolder.fresh();
+        Demo.Summary summary = Demo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
+        return summary.tasks() > 0 ? 0 : FAILED;
     }
 }

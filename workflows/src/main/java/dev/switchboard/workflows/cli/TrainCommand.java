@@ -6,62 +6,34 @@ import dev.switchboard.workflows.eval.Dataset;
 import dev.switchboard.workflows.eval.HeadTraining;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code switchboard train}: a classifier head on all-MiniLM-L6-v2 embeddings, from a labelled dataset. */
-@Command(name = "train", description = {
-        "Trains a classifier head on all-MiniLM-L6-v2 embeddings of a labelled dataset (CSV or JSON Lines) and writes it as a .head file.",
-        "Use it from the engine configuration: models: { intents: { provider: embedded, head: heads/intents.head } }.",
-        "Embeddings are cached under --cache-dir, so retraining does not embed the texts again."})
-final class TrainCommand implements Callable<Integer> {
+@Command(name = "train", header = "Trains a classifier head for the embedded model on a labelled dataset.",
+        description = {
+            "Trains a classifier head on all-MiniLM-L6-v2 embeddings of a labelled dataset (CSV or JSON Lines) and writes it to the file --out names.",
+            "Use it from the engine configuration: models: { intents: { provider: embedded, head: heads/intents.head } }.",
+            "Embeddings are cached under --cache-dir, so retraining does not embed the texts again."})
+final class TrainCommand extends CliCommand {
 
-    @Option(names = "--dataset", required = true, description = "Labelled dataset: .csv with a header row, or .jsonl.")
-    Path dataset;
+    @Mixin
+    DatasetOptions dataset;
 
-    @Option(names = "--text-column", defaultValue = "text", description = "Field with the text (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--text-column", defaultValue = "text", paramLabel = "FIELD", description = "Field with the text (default: ${DEFAULT-VALUE}).")
     String textColumn;
 
-    @Option(names = "--label-column", defaultValue = "label", description = "Field with the label (default: ${DEFAULT-VALUE}).")
-    String labelColumn;
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The head file to write, e.g. heads/banking77.head.")
+    Path headFile;
 
-    @Option(names = "--out", required = true, description = "The head file to write, e.g. heads/banking77.head.")
-    Path out;
-
-    @Option(names = "--hidden", description = "Hidden units; 0 trains a linear softmax head (default: ${DEFAULT-VALUE}).")
-    int hidden = HeadTrainer.Settings.defaults().hidden();
-
-    @Option(names = "--epochs", description = "Passes over the data (default: ${DEFAULT-VALUE}).")
-    int epochs = HeadTrainer.Settings.defaults().epochs();
-
-    @Option(names = "--learning-rate", description = "Peak AdamW step size (default: ${DEFAULT-VALUE}).")
-    double learningRate = HeadTrainer.Settings.defaults().learningRate();
-
-    @Option(names = "--weight-decay", description = "Decoupled L2 on the weights (default: ${DEFAULT-VALUE}).")
-    double weightDecay = HeadTrainer.Settings.defaults().weightDecay();
-
-    @Option(names = "--label-smoothing", description = "Share of the target spread over all labels (default: ${DEFAULT-VALUE}).")
-    double labelSmoothing = HeadTrainer.Settings.defaults().labelSmoothing();
-
-    @Option(names = "--dropout", description = "Share of hidden units dropped while training (default: ${DEFAULT-VALUE}).")
-    double dropout = HeadTrainer.Settings.defaults().dropout();
-
-    @Option(names = "--calibration-share", description = "Share held out per label to fit the temperature and report held-out accuracy; 0 skips it (default: ${DEFAULT-VALUE}).")
-    double calibrationShare = HeadTrainer.Settings.defaults().calibrationShare();
-
-    @Option(names = "--no-refit", description = "Keep the head trained without the calibration share instead of retraining on everything.")
-    boolean noRefit;
-
-    @Option(names = "--seed", description = "Seed for the split, initial weights, order, dropout and --holdout-labels (default: ${DEFAULT-VALUE}).")
-    long seed = HeadTrainer.Settings.defaults().seed();
+    @Mixin
+    HeadSettingsOptions head;
 
     @Option(names = "--holdout-labels", description = "Leave this many labels, picked at random with --seed, out of training: they become out-of-scope for `switchboard eval`.")
     int holdoutLabels;
@@ -78,39 +50,24 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--compare-encoders", description = "Also embed this many of the texts with the batched encoder and with LangChain4j's in-process model, uncached, and print both rates (a throughput benchmark).")
     int compareEncoders;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isRegularFile(dataset)) {
-            err.println("No dataset at " + dataset + ". Name a .csv or .jsonl file with --dataset");
-            return SwitchboardCli.INVALID;
-        }
-        HeadTrainer.Settings settings;
-        try {
-            settings = HeadTrainer.Settings.defaults().withHidden(hidden).withEpochs(epochs).withLearningRate(learningRate)
-                    .withWeightDecay(weightDecay).withLabelSmoothing(labelSmoothing).withDropout(dropout)
-                    .withCalibrationShare(calibrationShare).withRefit(!noRefit).withSeed(seed);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            return SwitchboardCli.INVALID;
-        }
+        PrintWriter out = out();
+        PrintWriter err = err();
+        dataset.requireFile();
+        HeadTrainer.Settings settings = head.settings();
         LinkedHashSet<String> excluded = new LinkedHashSet<>(excludeLabels);
         if (holdoutLabels > 0) {
-            excluded.addAll(Dataset.pickLabels(Dataset.read(dataset).column(labelColumn), holdoutLabels, seed));
+            excluded.addAll(Dataset.pickLabels(dataset.read().column(dataset.labelColumn), holdoutLabels, settings.seed()));
         }
-        HeadTraining.Request request = new HeadTraining.Request(dataset, textColumn, labelColumn, out(), settings,
+        HeadTraining.Request request = new HeadTraining.Request(dataset.file, textColumn, dataset.labelColumn, headFile, settings,
                 List.copyOf(excluded), noCache ? null : cacheDir);
         HeadTraining.Summary summary;
         try (MiniLmBatchEncoder encoder = new MiniLmBatchEncoder()) {
             ProgressBar embedding = new ProgressBar(err, "embedding");
             summary = HeadTraining.run(request, encoder, embedding::update, new EpochPrinter(err));
         } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            return SwitchboardCli.INVALID;
+            throw CommandFailure.invalid(e.getMessage());
         }
         var calibration = summary.result().calibration();
         out.printf(Locale.ROOT, "Trained %s on %d rows, %d labels%s%n", summary.head().hidden() == 0 ? "a linear head"
@@ -124,9 +81,9 @@ final class TrainCommand implements Callable<Integer> {
                     calibration.examples(), calibration.accuracy() * 100, calibration.temperature(), calibration.logLossBefore(),
                     calibration.logLossAfter(), calibration.eceBefore(), calibration.eceAfter());
         }
-        out.printf(Locale.ROOT, "  wrote         %s (%d KiB, version %s)%n", out(), (summary.fileBytes() + 1023) / 1024, summary.head().version());
+        out.printf(Locale.ROOT, "  wrote         %s (%d KiB, version %s)%n", headFile, (summary.fileBytes() + 1023) / 1024, summary.head().version());
         if (compareEncoders > 0) {
-            compare(out, Dataset.read(dataset).column(textColumn));
+            compare(out, dataset.read().column(textColumn));
         }
         return 0;
     }
@@ -156,10 +113,6 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  throughput    %d texts, best of 3: batched encoder %.0f texts/s, LangChain4j embedAll %.0f texts/s (%.2fx), %d cores%n",
                     texts.size(), batched, baseline, batched / baseline, Runtime.getRuntime().availableProcessors());
         }
-    }
-
-    private Path out() {
-        return out;
     }
 
     /** Prints one line per epoch to standard error. */

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.AbstractSet;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 
 /** The loaders of {@code switchboard validate}: they build only what they check, never an engine. */
@@ -43,22 +43,7 @@ final class Validation {
                 return 0;
             }
         };
-        StepEnvironment environment = new StepEnvironment() {
-            @Override
-            public Path baseDir() {
-                return Path.of("");
-            }
-
-            @Override
-            public Set<String> sinkNames() {
-                return anySink;
-            }
-
-            @Override
-            public <T> Optional<T> service(Class<T> type) {
-                return Optional.empty();
-            }
-        };
+        FixedStepEnvironment environment = new FixedStepEnvironment(Path.of(""), anySink, List.of());
         return new WorkflowLoader(StepTypes.installed(), folder -> environment);
     }
 }

@@ -158,7 +158,7 @@ public final class EngineConfigLoader {
                 SinkFactory<Record> factory = sinkTypes.get(type);
                 if (factory == null) {
                     problems.add(typed.getKeyNode(), path, "Unknown sink type '" + type + "' at " + path
-                            + DidYouMean.hint(type, sinkTypes.all().keySet()) + " Installed: " + String.join(", ", sinkTypes.all().keySet()));
+                            + DidYouMean.hintThen(type, sinkTypes.all().keySet(), "Installed: " + String.join(", ", sinkTypes.all().keySet())));
                     continue;
                 }
                 Record options = binder.bind(factory.optionsType(), typed.getValueNode(), path + "." + type);
@@ -188,7 +188,7 @@ public final class EngineConfigLoader {
                 SourceFactory<Record> factory = sourceTypes.get(type);
                 if (factory == null) {
                     problems.add(typed.getKeyNode(), path, "Unknown source type '" + type + "' at " + path
-                            + DidYouMean.hint(type, sourceTypes.all().keySet()) + " Installed: " + String.join(", ", sourceTypes.all().keySet()));
+                            + DidYouMean.hintThen(type, sourceTypes.all().keySet(), "Installed: " + String.join(", ", sourceTypes.all().keySet())));
                     continue;
                 }
                 Record options = binder.bind(factory.optionsType(), typed.getValueNode(), path + "." + type);
@@ -250,7 +250,7 @@ public final class EngineConfigLoader {
                 String model = item instanceof ScalarNode scalar ? scalar.getValue() : null;
                 if (model == null || !known.contains(model)) {
                     problems.add(item, path + "[" + i + "]", "Unknown model at " + path + "[" + i + "]: got '" + model + "', expected one of "
-                            + known + DidYouMean.hint(String.valueOf(model), known) + ". Declare it under models: (an alias cannot name an alias)");
+                            + known + DidYouMean.hintThen(String.valueOf(model), known, "Declare it under models: (an alias cannot name an alias)"));
                 } else {
                     chain.add(model);
                 }

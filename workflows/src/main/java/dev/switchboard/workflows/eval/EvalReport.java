@@ -8,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The results of one {@code switchboard eval} run, and the files it writes: {@code report.md},
@@ -61,60 +59,8 @@ public record EvalReport(String workflow, String step, String dataset, String co
     }
 
     /** The figures, without the rows: what CI pipelines and scripts read. */
-    public Map<String, Object> summary() {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("workflow", workflow);
-        root.put("step", step);
-        root.put("dataset", dataset);
-        root.put("command", command);
-        root.put("notes", notes);
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (ModelResult model : models) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("model", model.model());
-            entry.put("rows", model.rows());
-            entry.put("in_scope", model.inScope());
-            entry.put("out_of_scope", model.outOfScope());
-            entry.put("accuracy", model.scores().accuracy());
-            entry.put("macro_f1", model.scores().macroF1());
-            entry.put("threshold", model.threshold());
-            entry.put("review_rate", model.reviewRate());
-            entry.put("accepted_accuracy", model.acceptedAccuracy());
-            entry.put("oos_to_review", Double.isNaN(model.oosToReview()) ? null : model.oosToReview());
-            entry.put("cost_per_1000_usd", model.costPer1000());
-            entry.put("latency_p50_ms", model.p50Millis());
-            entry.put("latency_p95_ms", model.p95Millis());
-            entry.put("cache_hits", model.cacheHits());
-            entry.put("calls", model.calls());
-            entry.put("failed", model.failed());
-            entry.put("skipped", model.skipped());
-            entry.put("seconds", model.seconds());
-            entry.put("rows_per_second", model.rowsPerSecond());
-            List<Map<String, Object>> labels = new ArrayList<>();
-            for (Scores.LabelScore label : model.scores().labels()) {
-                labels.add(Map.of("label", label.label(), "support", label.support(), "precision", label.precision(),
-                        "recall", label.recall(), "f1", label.f1()));
-            }
-            entry.put("labels", labels);
-            List<Map<String, Object>> curve = new ArrayList<>();
-            for (ModelResult.TradeoffPoint point : model.curve()) {
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("threshold", point.threshold());
-                p.put("coverage", nullIfNaN(point.coverage()));
-                p.put("accepted_accuracy", nullIfNaN(point.acceptedAccuracy()));
-                p.put("review_rate", nullIfNaN(point.reviewRate()));
-                p.put("oos_to_review", nullIfNaN(point.oosToReview()));
-                curve.add(p);
-            }
-            entry.put("tradeoff", curve);
-            list.add(entry);
-        }
-        root.put("models", list);
-        return root;
-    }
-
-    private static Double nullIfNaN(double value) {
-        return Double.isNaN(value) ? null : value;
+    public EvalSummary summary() {
+        return EvalSummary.of(this);
     }
 
     static String confusionCsv(Scores.Confusion confusion) {

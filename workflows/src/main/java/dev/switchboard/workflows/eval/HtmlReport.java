@@ -96,38 +96,77 @@ final class HtmlReport {
         return "<div class=\"card\"><div class=\"value\">" + escape(value) + "</div><div class=\"title\">" + escape(title) + "</div></div>";
     }
 
+    /** A chart's canvas and the margins around its plot area; shares (0 to 1) map onto the plot area. */
+    private record Plot(int width, int height, int left, int right, int top, int bottom) {
+
+        int plotWidth() {
+            return width - left - right;
+        }
+
+        int plotHeight() {
+            return height - top - bottom;
+        }
+
+        /** The x of a share of the plot's width. */
+        double x(double share) {
+            return left + plotWidth() * share;
+        }
+
+        /** The y of a share of the plot's height, from the bottom. */
+        double y(double share) {
+            return top + plotHeight() - plotHeight() * share;
+        }
+
+        StringBuilder svg() {
+            return HtmlReport.svg(width, height);
+        }
+
+        /** The y of the x axis. */
+        int base() {
+            return top + plotHeight();
+        }
+
+        /** A light horizontal line across the plot at y, with its label on the left. */
+        String grid(double y, String label) {
+            return line(left, y, left + plotWidth(), y, "#e5e7eb") + text(left - 6, y + 4, label, "end", 11);
+        }
+
+        /** A label under the x axis at x. */
+        String tick(double x, String label) {
+            return text(x, base() + 16, label, "middle", 11);
+        }
+
+        /** The x axis and its title. */
+        String axis(String title) {
+            return line(left, base(), left + plotWidth(), base(), "#9ca3af") + text(left + plotWidth() / 2.0, height - 4, title, "middle", 12);
+        }
+    }
+
+    /** One line of the trade-off chart. */
+    private record Series(String name, ToDoubleFunction<ModelResult.TradeoffPoint> value, String color) {
+    }
+
     static String costAccuracy(List<ModelResult> models) {
-        int width = 560;
-        int height = 300;
-        int left = 60;
-        int bottom = 40;
-        int top = 20;
-        int right = 140;
+        Plot plot = new Plot(560, 300, 60, 140, 20, 40);
         double maxCost = models.stream().mapToDouble(ModelResult::costPer1000).max().orElse(0);
         double xMax = maxCost == 0 ? 1 : maxCost * 1.15;
         double minAccuracy = models.stream().mapToDouble(m -> m.scores().accuracy()).filter(a -> !Double.isNaN(a)).min().orElse(0);
         double yMin = Math.max(0, Math.floor((minAccuracy - 0.05) * 10) / 10);
         double yMax = 1;
-        StringBuilder svg = svg(width, height);
-        int plotW = width - left - right;
-        int plotH = height - top - bottom;
+        StringBuilder svg = plot.svg();
         for (int i = 0; i <= 4; i++) {
             double y = yMin + (yMax - yMin) * i / 4;
-            double py = top + plotH - plotH * (y - yMin) / (yMax - yMin);
-            svg.append(line(left, py, left + plotW, py, "#e5e7eb"))
-                    .append(text(left - 6, py + 4, percent(y), "end", 11));
-            double x = xMax * i / 4;
-            double px = left + plotW * i / 4.0;
-            svg.append(text(px, top + plotH + 16, maxCost == 0 ? (i == 0 ? "$0" : "") : dollars(x), "middle", 11));
+            svg.append(plot.grid(plot.y((y - yMin) / (yMax - yMin)), percent(y)))
+                    .append(plot.tick(plot.x(i / 4.0), maxCost == 0 ? (i == 0 ? "$0" : "") : dollars(xMax * i / 4)));
         }
-        svg.append(line(left, top + plotH, left + plotW, top + plotH, "#9ca3af")).append(line(left, top, left, top + plotH, "#9ca3af"));
-        svg.append(text(left + plotW / 2.0, height - 4, "cost per 1,000 rows (USD)", "middle", 12));
-        svg.append("<text x=\"14\" y=\"").append(top + plotH / 2).append("\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")
-                .append(top + plotH / 2).append(")\">accuracy</text>");
+        svg.append(plot.axis("cost per 1,000 rows (USD)")).append(line(plot.left(), plot.top(), plot.left(), plot.base(), "#9ca3af"));
+        int middle = plot.top() + plot.plotHeight() / 2;
+        svg.append("<text x=\"14\" y=\"").append(middle).append("\" font-size=\"12\" text-anchor=\"middle\" transform=\"rotate(-90 14 ")
+                .append(middle).append(")\">accuracy</text>");
         for (int i = 0; i < models.size(); i++) {
             ModelResult model = models.get(i);
-            double px = left + plotW * model.costPer1000() / xMax;
-            double py = top + plotH - plotH * (model.scores().accuracy() - yMin) / (yMax - yMin);
+            double px = plot.x(model.costPer1000() / xMax);
+            double py = plot.y((model.scores().accuracy() - yMin) / (yMax - yMin));
             String color = SERIES_COLORS[i % SERIES_COLORS.length];
             svg.append("<circle cx=\"").append(f(px)).append("\" cy=\"").append(f(py)).append("\" r=\"6\" fill=\"").append(color)
                     .append("\"><title>").append(escape(model.model() + ": " + percent2(model.scores().accuracy()) + ", "
@@ -138,56 +177,44 @@ final class HtmlReport {
     }
 
     static String tradeoff(ModelResult model) {
-        int width = 640;
-        int height = 300;
-        int left = 50;
-        int right = 200;
-        int top = 16;
-        int bottom = 40;
-        int plotW = width - left - right;
-        int plotH = height - top - bottom;
-        StringBuilder svg = svg(width, height);
+        Plot plot = new Plot(640, 300, 50, 200, 16, 40);
+        StringBuilder svg = plot.svg();
         for (int i = 0; i <= 5; i++) {
-            double y = top + plotH - plotH * i / 5.0;
-            svg.append(line(left, y, left + plotW, y, "#e5e7eb")).append(text(left - 6, y + 4, (i * 20) + "%", "end", 11));
-            double x = left + plotW * i / 5.0;
-            svg.append(text(x, top + plotH + 16, number(i / 5.0, 1), "middle", 11));
+            svg.append(plot.grid(plot.y(i / 5.0), (i * 20) + "%")).append(plot.tick(plot.x(i / 5.0), number(i / 5.0, 1)));
         }
-        svg.append(line(left, top + plotH, left + plotW, top + plotH, "#9ca3af"));
-        svg.append(text(left + plotW / 2.0, height - 4, "confidence threshold (answers below it go to review)", "middle", 12));
-        double tx = left + plotW * model.threshold();
-        svg.append("<line x1=\"").append(f(tx)).append("\" y1=\"").append(top).append("\" x2=\"").append(f(tx)).append("\" y2=\"")
-                .append(top + plotH).append("\" stroke=\"#6b7280\" stroke-dasharray=\"4 3\"/>");
-        Object[][] series = {
-                {"accuracy of automated", (ToDoubleFunction<ModelResult.TradeoffPoint>) ModelResult.TradeoffPoint::acceptedAccuracy, SERIES_COLORS[0]},
-                {"in-scope automated", (ToDoubleFunction<ModelResult.TradeoffPoint>) ModelResult.TradeoffPoint::coverage, SERIES_COLORS[1]},
-                {"review rate", (ToDoubleFunction<ModelResult.TradeoffPoint>) ModelResult.TradeoffPoint::reviewRate, SERIES_COLORS[4]},
-                {"out-of-scope to review", (ToDoubleFunction<ModelResult.TradeoffPoint>) ModelResult.TradeoffPoint::oosToReview, SERIES_COLORS[2]}};
+        svg.append(plot.axis("confidence threshold (answers below it go to review)"));
+        double tx = plot.x(model.threshold());
+        svg.append("<line x1=\"").append(f(tx)).append("\" y1=\"").append(plot.top()).append("\" x2=\"").append(f(tx)).append("\" y2=\"")
+                .append(plot.base()).append("\" stroke=\"#6b7280\" stroke-dasharray=\"4 3\"/>");
+        List<Series> series = List.of(
+                new Series("accuracy of automated", ModelResult.TradeoffPoint::acceptedAccuracy, SERIES_COLORS[0]),
+                new Series("in-scope automated", ModelResult.TradeoffPoint::coverage, SERIES_COLORS[1]),
+                new Series("review rate", ModelResult.TradeoffPoint::reviewRate, SERIES_COLORS[4]),
+                new Series("out-of-scope to review", ModelResult.TradeoffPoint::oosToReview, SERIES_COLORS[2]));
         int legend = 0;
-        for (Object[] s : series) {
-            @SuppressWarnings("unchecked")
-            ToDoubleFunction<ModelResult.TradeoffPoint> value = (ToDoubleFunction<ModelResult.TradeoffPoint>) s[1];
+        for (Series s : series) {
             StringBuilder points = new StringBuilder();
             StringBuilder dots = new StringBuilder();
             for (ModelResult.TradeoffPoint point : model.curve()) {
-                double v = value.applyAsDouble(point);
+                double v = s.value().applyAsDouble(point);
                 if (Double.isNaN(v)) {
                     continue;
                 }
-                double px = left + plotW * point.threshold();
-                double py = top + plotH - plotH * v;
+                double px = plot.x(point.threshold());
+                double py = plot.y(v);
                 points.append(f(px)).append(',').append(f(py)).append(' ');
-                dots.append("<circle cx=\"").append(f(px)).append("\" cy=\"").append(f(py)).append("\" r=\"2.5\" fill=\"").append(s[2])
-                        .append("\"><title>").append(escape(s[0] + " at " + number(point.threshold(), 2) + ": " + percent(v))).append("</title></circle>");
+                dots.append("<circle cx=\"").append(f(px)).append("\" cy=\"").append(f(py)).append("\" r=\"2.5\" fill=\"").append(s.color())
+                        .append("\"><title>").append(escape(s.name() + " at " + number(point.threshold(), 2) + ": " + percent(v))).append("</title></circle>");
             }
             if (points.length() == 0) {
                 continue;
             }
-            svg.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(s[2]).append("\" points=\"").append(points.toString().trim())
+            svg.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(s.color()).append("\" points=\"").append(points.toString().trim())
                     .append("\"/>").append(dots);
-            double ly = top + 14 + legend * 20;
-            svg.append("<rect x=\"").append(left + plotW + 16).append("\" y=\"").append(f(ly - 9)).append("\" width=\"12\" height=\"12\" fill=\"")
-                    .append(s[2]).append("\"/>").append(text(left + plotW + 34, ly + 1, (String) s[0], "start", 12));
+            double ly = plot.top() + 14 + legend * 20;
+            int legendX = plot.left() + plot.plotWidth();
+            svg.append("<rect x=\"").append(legendX + 16).append("\" y=\"").append(f(ly - 9)).append("\" width=\"12\" height=\"12\" fill=\"")
+                    .append(s.color()).append("\"/>").append(text(legendX + 34, ly + 1, s.name(), "start", 12));
             legend++;
         }
         return svg.append("</svg>").toString();

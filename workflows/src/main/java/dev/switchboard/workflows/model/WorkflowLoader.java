@@ -284,10 +284,10 @@ public final class WorkflowLoader {
                 return;
             }
             if (!earlierSteps.contains(step)) {
+                String rule = "A step reads only the outputs of steps before it";
                 problems.add(node, path, "Unknown step '" + step + "' in '{{ " + templatePath.text() + " }}' at " + path
-                        + (earlierSteps.isEmpty() ? ": no step runs before this one" : ": expected one of the steps before this one "
-                        + earlierSteps + DidYouMean.hint(step, earlierSteps))
-                        + ". A step reads only the outputs of steps before it");
+                        + (earlierSteps.isEmpty() ? ": no step runs before this one. " + rule : ": expected one of the steps before this one "
+                        + earlierSteps + DidYouMean.hintThen(step, earlierSteps, rule)));
             }
             return;
         }

@@ -8,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * What a replay found, and the files it writes: {@code replay.md}, {@code replay.json} and
@@ -52,41 +50,9 @@ public record ReplayReport(String variant, String live, String topic, String ran
         return List.of(markdown, json, diffs);
     }
 
-    public Map<String, Object> summary() {
-        Map<String, Object> root = new LinkedHashMap<>();
-        root.put("variant", variant);
-        root.put("live", live);
-        root.put("topic", topic);
-        root.put("range", range);
-        root.put("events", agreement.events());
-        root.put("agreement", Double.isNaN(agreement.agreement()) ? null : agreement.agreement());
-        root.put("same", agreement.same());
-        root.put("changed", agreement.changed());
-        root.put("dropped", agreement.dropped());
-        root.put("new", agreement.added());
-        root.put("no_task", agreement.noTask());
-        root.put("live_tasks", liveTasks);
-        root.put("variant_tasks", variantTasks);
-        root.put("variant_dead_letters", deadLetters);
-        root.put("variant_reviews", reviews);
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        agreement.attributes().forEach((name, changes) -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("changes", changes.changes());
-            if (Double.isNaN(changes.meanDelta())) {
-                entry.put("transitions", changes.transitions());
-            } else {
-                entry.put("mean_delta", changes.meanDelta());
-                entry.put("mean_abs_delta", changes.meanAbsDelta());
-                entry.put("max_abs_delta", changes.maxAbsDelta());
-            }
-            attributes.put(name, entry);
-        });
-        root.put("attributes", attributes);
-        root.put("live_calls", liveCalls);
-        root.put("variant_calls", variantCalls);
-        root.put("seconds", seconds);
-        return root;
+    /** The figures, for scripts: {@code replay.json}. */
+    public ReplaySummary summary() {
+        return ReplaySummary.of(this);
     }
 
     String markdown() {
@@ -128,7 +94,7 @@ public record ReplayReport(String variant, String live, String topic, String ran
         return md.toString();
     }
 
-    static String percent(double share) {
+    public static String percent(double share) {
         return Double.isNaN(share) ? "–" : String.format(Locale.ROOT, "%.1f%%", share * 100);
     }
 }

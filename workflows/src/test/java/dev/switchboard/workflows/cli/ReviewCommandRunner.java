@@ -23,12 +23,13 @@ public final class ReviewCommandRunner {
     /** {@code review <subcommand> <connection...> <args...>}. */
     public Run run(String subcommand, String[] connection, String... args) {
         List<String> line = new ArrayList<>();
+        line.add("review");
         line.add(subcommand);
         line.addAll(List.of(connection));
         line.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine command = new CommandLine(new ReviewCommand(environment))
+        CommandLine command = SwitchboardCli.commandLine(environment)
                 .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
         int exit = command.execute(line.toArray(String[]::new));
         return new Run(exit, out.toString(), err.toString());

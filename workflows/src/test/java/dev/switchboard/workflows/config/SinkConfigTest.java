@@ -32,6 +32,36 @@ class SinkConfigTest {
     }
 
     @Test
+    void should_suggest_the_nearest_sink_type_then_list_the_installed_ones_when_the_type_is_misspelt() {
+        // when
+        EngineConfigLoader.Result result = parse("""
+                sinks:
+                  queue:
+                    jsonll:
+                      path: tasks.jsonl
+                """);
+
+        // then the question ends the hint, and the list is a sentence of its own
+        assertThat(result.problems()).singleElement().extracting(Problem::message).asString()
+                .startsWith("Unknown sink type 'jsonll' at sinks.queue; did you mean 'jsonl'? Installed: ")
+                .doesNotContain("?.");
+    }
+
+    @Test
+    void should_list_the_installed_sink_types_in_a_sentence_when_none_is_near() {
+        // when
+        EngineConfigLoader.Result result = parse("""
+                sinks:
+                  queue:
+                    carrier-pigeon: {}
+                """);
+
+        // then
+        assertThat(result.problems()).singleElement().extracting(Problem::message).asString()
+                .startsWith("Unknown sink type 'carrier-pigeon' at sinks.queue. Installed: ");
+    }
+
+    @Test
     void should_report_scheme_at_its_line_when_outbound_does_not_list_it() {
         // when
         EngineConfigLoader.Result result = parse("""

@@ -1,0 +1,88 @@
+package dev.switchboard.workflows.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One phase of {@code bench-llm}: one client (the bare HTTP client or the classify step) at one simulated latency, and what it measured. */
+final class BenchPhase {
+
+    final String name;
+    final int latency;
+    private final int index;
+    private double p50;
+    private double p99;
+    private double max;
+    private int succeeded;
+    private int measured;
+    private int clientInFlight;
+    private int serverInFlight;
+    private double offeredRate;
+
+    /** @param index tells this phase's requests apart from the others' in the simulator's log (0 to 25) */
+    BenchPhase(String name, int latency, int index) {
+        this.name = name;
+        this.latency = latency;
+        this.index = index % 26;
+    }
+
+    int index() {
+        return index;
+    }
+
+    void record(List<Double> overheads, int succeeded, int measured, int clientInFlight, int serverInFlight, double offeredRate) {
+        double[] sorted = overheads.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        this.p50 = percentile(sorted, 0.50);
+        this.p99 = percentile(sorted, 0.99);
+        this.max = sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
+        this.succeeded = succeeded;
+        this.measured = measured;
+        this.clientInFlight = clientInFlight;
+        this.serverInFlight = serverInFlight;
+        this.offeredRate = offeredRate;
+    }
+
+    /** Prints the phase's line and returns its row of the final table. */
+    Map<String, String> report(PrintWriter out) {
+        long rss = peakRssKb();
+        out.printf("    overhead p50 %.3f ms, p99 %.3f ms, max %.1f ms; success %d/%d; in flight max %d (simulator %d);"
+                        + " offered %.0f/s; peak RSS %s%n", p50, p99, max, succeeded, measured, clientInFlight, serverInFlight,
+                offeredRate, rss < 0 ? "n/a" : (rss >> 10) + " MB");
+        out.flush();
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put("phase", name);
+        row.put("latency", latency + " ms");
+        row.put("p50", String.format("%.3f ms", p50));
+        row.put("p99", String.format("%.3f ms", p99));
+        row.put("success", String.format("%.2f%%", 100.0 * succeeded / measured));
+        row.put("in_flight", Integer.toString(serverInFlight));
+        row.put("rss", rss < 0 ? "n/a" : (rss >> 10) + " MB");
+        return row;
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /** Peak resident set size of this process, from /proc/self/status (VmHWM); -1 where there is none. */
+    static long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux
+        }
+        return -1;
+    }
+}
