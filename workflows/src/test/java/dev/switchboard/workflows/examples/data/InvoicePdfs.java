@@ -15,10 +15,8 @@ import java.util.List;
 
 /**
  * Writes the sample invoice PDFs and their ground truth ({@code ground-truth.jsonl}) into a folder.
- * Regenerate the committed copies from the repository root with
- * {@code ./mvnw -q -B -pl workflows -am test-compile} and then
- * {@code java -cp "$(cat workflows/target/test-classpath.txt)" ...}; the README of examples/data/invoices has the
- * one-line command. {@code InvoicePdfsTest} fails when the committed files differ from what this writes.
+ * {@code InvoicePdfsTest} fails when the committed copies in examples/data/invoices differ from what this writes,
+ * and regenerates them when run with {@code -Dswitchboard.regenerate=true}.
  */
 public final class InvoicePdfs {
 
