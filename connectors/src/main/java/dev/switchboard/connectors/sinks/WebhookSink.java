@@ -1,7 +1,6 @@
 package dev.switchboard.connectors.sinks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.connectors.http.HttpDelivery;
 import dev.switchboard.connectors.http.StandardWebhooks;
 import dev.switchboard.connectors.secrets.Redactor;
@@ -15,69 +14,44 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
- * Sends tasks to a webhook: the webhook, n8n and Zapier sinks differ only in how they are
- * configured. POSTs JSON (the task, or the body template's output) with the task id as
- * {@code Idempotency-Key}, and signs it per Standard Webhooks when a secret is configured.
+ * POSTs each task as JSON (the task, or the body template's output) with the task id as
+ * {@code Idempotency-Key}, signed per Standard Webhooks when a secret is configured; a 409 means the
+ * receiver already has it. The n8n and Zapier sinks are this sink, configured for their receivers.
  */
-final class WebhookSender implements TaskSink {
+public class WebhookSink extends HttpTaskSink implements TaskSink {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final String name;
     private final URI uri;
-    private final Redactor uriRedactor;
     private final Map<String, String> headers;
-    private final Optional<Secret> signingSecret;
     private final TaskBodyTemplate bodyTemplate;
-    private final HttpDelivery http;
 
     /**
-     * @param uriRedactor hides the parts of {@code uri} that are secret (all of a Zapier hook URL's path)
+     * @param uriRedactor  hides the parts of {@code uri} that are secret (its query values; all of a Zapier hook's path)
      * @param bodyTemplate the body as a template over the task, or null to send the task itself
      */
-    WebhookSender(String name, URI uri, Redactor uriRedactor, Map<String, String> headers, Optional<Secret> signingSecret,
-                  TaskBodyTemplate bodyTemplate, HttpDelivery http) {
-        this.name = name;
+    WebhookSink(String name, URI uri, Redactor uriRedactor, Map<String, String> headers, Optional<Secret> signingSecret,
+                TaskBodyTemplate bodyTemplate, HttpDelivery http) {
+        super(name, "Signing secret", signingSecret, uriRedactor, http);
         this.uri = uri;
-        this.uriRedactor = uriRedactor;
-        this.headers = headers == null ? Map.of() : Map.copyOf(headers);
-        this.signingSecret = signingSecret;
+        this.headers = Map.copyOf(headers);
         this.bodyTemplate = bodyTemplate;
-        this.http = http;
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public DeliveryResult deliver(Task task) {
-        Redactor redactor = uriRedactor;
-        byte[] key = null;
-        if (signingSecret.isPresent()) {
-            Optional<String> secret = signingSecret.get().value();
-            if (secret.isEmpty()) {
-                return new DeliveryResult.Retry("Signing secret from " + signingSecret.get().describe() + " is not available", null);
-            }
-            redactor = redactor.and(secret.get());
-            key = StandardWebhooks.key(secret.get());
-        }
+    protected Prepared prepare(Task task, Call call) {
         byte[] body;
         if (bodyTemplate != null) {
             TaskBodyTemplate.Rendered rendered = bodyTemplate.render(task);
             if (rendered.body() == null) {
-                return new DeliveryResult.Rejected(redactor.redact(rendered.problem()));
+                return new Decided(new DeliveryResult.Rejected(call.redactor().redact(rendered.problem())));
             }
             body = rendered.body().getBytes(StandardCharsets.UTF_8);
         } else {
             try {
                 body = JSON.writeValueAsBytes(task);
             } catch (JsonProcessingException e) {
-                return new DeliveryResult.Rejected("Task cannot be written as JSON: " + e.getOriginalMessage());
+                return new Decided(new DeliveryResult.Rejected("Task cannot be written as JSON: " + e.getOriginalMessage()));
             }
         }
         HttpRequest.Builder request = http.request(uri)
@@ -85,21 +59,18 @@ final class WebhookSender implements TaskSink {
                 .header("Idempotency-Key", task.id())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
-        if (key != null) {
+        if (call.credential() != null) {
             long now = Instant.now().getEpochSecond();
             request.header(StandardWebhooks.ID, task.id())
                     .header(StandardWebhooks.TIMESTAMP, Long.toString(now))
-                    .header(StandardWebhooks.SIGNATURE, StandardWebhooks.sign(key, task.id(), now, body));
+                    .header(StandardWebhooks.SIGNATURE, StandardWebhooks.sign(StandardWebhooks.key(call.credential()), task.id(), now, body));
         }
-        HttpDelivery.Outcome outcome = http.send(request.build(), redactor);
-        if (outcome instanceof HttpDelivery.Failure failure) {
-            return failure.result();
-        }
-        HttpDelivery.Answer answer = (HttpDelivery.Answer) outcome;
-        if (answer.status() == 409) {
-            // The receiver says it already has this idempotency key: the task is there.
-            return new DeliveryResult.Delivered("HTTP 409: already delivered");
-        }
-        return HttpDelivery.result(answer, UnaryOperator.identity(), redactor);
+        return new Send(request.build());
+    }
+
+    @Override
+    protected Optional<String> alreadyDelivered(HttpDelivery.Answer answer, Task task) {
+        // the receiver says it already has this idempotency key: the task is there
+        return answer.status() == 409 ? Optional.of("HTTP 409: already delivered") : Optional.empty();
     }
 }

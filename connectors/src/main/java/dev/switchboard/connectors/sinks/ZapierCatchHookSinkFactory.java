@@ -1,30 +1,32 @@
 package dev.switchboard.connectors.sinks;
 
-import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.switchboard.connectors.http.HttpDelivery;
+import dev.switchboard.connectors.http.HttpTimeout;
 import dev.switchboard.connectors.http.OutboundPolicy;
-import dev.switchboard.connectors.secrets.Redactor;
+import dev.switchboard.connectors.http.SigningSecret;
 import dev.switchboard.connectors.secrets.Secret;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
+import dev.switchboard.schemas.options.OptionGroup;
+import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.SinkEnvironment;
 import dev.switchboard.schemas.spi.SinkFactory;
 import dev.switchboard.schemas.spi.TaskSink;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * POSTs each task to a Zapier "Catch Hook" / "Catch Raw Hook" trigger. Anyone holding a catch hook
- * URL can start the Zap, so the URL is treated as a secret: it comes from an environment variable
- * or a mounted file, and its path never appears in a message.
+ * Makes {@link ZapierCatchHookSink}s, which POST each task to a Zapier "Catch Hook" / "Catch Raw
+ * Hook" trigger. Anyone holding a catch hook URL can start the Zap, so the URL is treated as a
+ * secret: it comes from an environment variable or a mounted file, and its path never appears in a
+ * message.
  */
-public final class ZapierCatchHookSink implements SinkFactory<ZapierCatchHookSink.Options> {
+public final class ZapierCatchHookSinkFactory implements SinkFactory<ZapierCatchHookSinkFactory.Options> {
 
     static final Pattern HOOK_URL = Pattern.compile("https://hooks\\.zapier\\.com/hooks/catch/[0-9]+/[A-Za-z0-9]+/?");
 
@@ -57,12 +59,8 @@ public final class ZapierCatchHookSink implements SinkFactory<ZapierCatchHookSin
             @JsonProperty("url_env") String urlEnv,
             @Option(description = "File holding the catch hook URL (a mounted secret).", secret = true)
             @JsonProperty("url_file") String urlFile,
-            @Option(description = "Environment variable holding the Standard Webhooks secret (`whsec_` + base64, or any string) that the Zap verifies.", secret = true)
-            @JsonProperty("secret_env") String secretEnv,
-            @Option(description = "File holding the signing secret (a mounted secret), instead of `secret_env`.", secret = true)
-            @JsonProperty("secret_file") String secretFile,
-            @Option(description = "Timeout of one request, in seconds.", defaultValue = "10", minimum = 1, maximum = 300)
-            @JsonProperty("timeout_seconds") Integer timeoutSeconds) {
+            @OptionGroup SigningSecret signing,
+            @OptionGroup HttpTimeout timeout) {
     }
 
     @Override
@@ -71,40 +69,35 @@ public final class ZapierCatchHookSink implements SinkFactory<ZapierCatchHookSin
     }
 
     @Override
-    @SuppressWarnings("removal")
     public List<OptionProblem> check(Options options, SinkEnvironment environment) {
-        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
-    }
-
-    private List<String> checkMessages(Options options, SinkEnvironment environment) {
-        List<String> problems = new ArrayList<>();
+        List<OptionProblem> problems = new ArrayList<>();
         int given = (options.url() != null ? 1 : 0) + (options.urlEnv() != null ? 1 : 0) + (options.urlFile() != null ? 1 : 0);
         if (given != 1) {
-            problems.add((given == 0 ? "Missing URL at url_env" : "Conflicting options at url_env")
-                    + ": expected exactly one of url_env, url_file or url, got " + given
-                    + ". Put the catch hook URL in an environment variable or a mounted file");
+            problems.add(OptionProblem.at("url_env", given == 0 ? "Missing URL" : "Conflicting options")
+                    .expected("exactly one of url_env, url_file or url, got " + given)
+                    .fix("Put the catch hook URL in an environment variable or a mounted file"));
         } else {
             Optional<String> url = hookUrl(options, environment);
             if (url.isEmpty()) {
                 problems.addAll(urlSecretProblems(options, environment));
             } else if (!HOOK_URL.matcher(url.get()).matches()) {
-                problems.add("Invalid catch hook URL at " + urlOption(options) + ": expected "
-                        + "https://hooks.zapier.com/hooks/catch/<account id>/<hook key>/, as the Zap's Catch Hook trigger shows it");
+                problems.add(OptionProblem.at(urlOption(options), "Invalid catch hook URL")
+                        .expected("https://hooks.zapier.com/hooks/catch/<account id>/<hook key>/, as the Zap's Catch Hook trigger shows it"));
             } else {
-                problems.addAll(WebhookSink.checkUrl(url.get(), urlOption(options), environment, hookRedactor(url.get())));
+                problems.addAll(new OutboundPolicy(environment.allowedHosts()).check(urlOption(options), url.get(),
+                        ZapierCatchHookSink.hookRedactor(url.get())));
             }
         }
-        problems.addAll(WebhookSink.checkSigningSecret(options.secretEnv(), options.secretFile(), environment));
+        problems.addAll(options.signing().check(environment));
         return problems;
     }
 
     @Override
     public TaskSink create(String name, Options options, SinkEnvironment environment) {
         String url = hookUrl(options, environment).orElseThrow(() -> new IllegalStateException(
-                "No catch hook URL for sink '" + name + "': " + String.join("; ", urlSecretProblems(options, environment))));
-        return new WebhookSender(name, URI.create(url), hookRedactor(url), Map.of(),
-                WebhookSink.signingSecret(options.secretEnv(), options.secretFile(), environment), null,
-                new HttpDelivery(new OutboundPolicy(environment.allowedHosts()), WebhookSink.timeout(options.timeoutSeconds())));
+                "No catch hook URL for sink '" + name + "': " + urlSecretProblems(options, environment).stream()
+                        .map(OptionProblem::toString).collect(Collectors.joining("; "))));
+        return new ZapierCatchHookSink(name, URI.create(url), options.signing().secret(environment), options.timeout().delivery(environment));
     }
 
     private static Optional<String> hookUrl(Options options, SinkEnvironment environment) {
@@ -114,25 +107,11 @@ public final class ZapierCatchHookSink implements SinkFactory<ZapierCatchHookSin
         return Secret.of("url", options.urlEnv(), options.urlFile(), environment.baseDir(), environment::secret).flatMap(Secret::value);
     }
 
-    private static List<String> urlSecretProblems(Options options, SinkEnvironment environment) {
+    private static List<OptionProblem> urlSecretProblems(Options options, SinkEnvironment environment) {
         return Secret.check("url", options.urlEnv(), options.urlFile(), true, environment.baseDir(), environment::secret);
     }
 
     private static String urlOption(Options options) {
         return options.urlEnv() != null ? "url_env" : options.urlFile() != null ? "url_file" : "url";
-    }
-
-    /** The hook's path (account id and key) is the credential: messages show the host only. */
-    static Redactor hookRedactor(String url) {
-        try {
-            String path = URI.create(url).getRawPath();
-            if (path == null || path.length() <= 1) {
-                return Redactor.of(url);
-            }
-            String[] segments = path.split("/");
-            return Redactor.of(path, segments.length == 0 ? null : segments[segments.length - 1]);
-        } catch (IllegalArgumentException e) {
-            return Redactor.of(url);
-        }
     }
 }

@@ -1,42 +1,22 @@
 package dev.switchboard.connectors.sources;
 
-import dev.switchboard.schemas.options.OptionProblem;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.connectors.sinks.CamelEndpointSink;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.connectors.camel.CamelEndpointPolicy;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
-import dev.switchboard.schemas.spi.SinkEnvironment;
+import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
 import dev.switchboard.schemas.spi.SourceFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.impl.DefaultCamelContext;
+import java.util.stream.Collectors;
 
 /**
- * The escape hatch for sources: any Camel endpoint (JMS, SQS, Slack, ...) whose scheme is listed in
- * {@code outbound.camel_schemes}. Each message becomes a CloudEvent: a JSON object body is the
- * event's {@code data}, anything else is {@code data.text}. A message is acknowledged to its
- * endpoint (the route completes) only after Kafka has acknowledged the event; no message header
- * reaches the event or steers anything.
+ * Makes {@link CamelEndpointSource}s, the escape hatch for sources: any Camel endpoint (JMS, SQS,
+ * Slack, ...) whose scheme {@link CamelEndpointPolicy} allows, each message a CloudEvent.
  */
-public final class CamelEndpointSource implements SourceFactory<CamelEndpointSource.Options> {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+public final class CamelEndpointSourceFactory implements SourceFactory<CamelEndpointSourceFactory.Options> {
 
     @Documentation(name = "camel", summary = "Consumes any Camel endpoint whose scheme is listed in outbound.camel_schemes and publishes each message as a CloudEvent.",
             description = """
@@ -62,7 +42,7 @@ public final class CamelEndpointSource implements SourceFactory<CamelEndpointSou
             String topic,
             @Option(description = "Seconds to wait for Kafka to acknowledge an event before the message is failed back to its endpoint.",
                     defaultValue = "30", minimum = 1, maximum = 600)
-            @com.fasterxml.jackson.annotation.JsonProperty("ack_timeout_seconds") Integer ackTimeoutSeconds) {
+            @JsonProperty("ack_timeout_seconds") Integer ackTimeoutSeconds) {
     }
 
     @Override
@@ -71,135 +51,16 @@ public final class CamelEndpointSource implements SourceFactory<CamelEndpointSou
     }
 
     @Override
-    @SuppressWarnings("removal")
     public List<OptionProblem> check(Options options, SourceEnvironment environment) {
-        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
-    }
-
-    private List<String> checkMessages(Options options, SourceEnvironment environment) {
-        return CamelEndpointSink.checkUri(options.uri(), "uri", asSinkEnvironment(environment));
+        return new CamelEndpointPolicy(environment.allowedCamelSchemes(), environment.allowedHosts()).check("uri", options.uri());
     }
 
     @Override
     public Source create(String name, Options options, SourceEnvironment environment) {
-        List<String> problems = checkMessages(options, environment);
+        List<OptionProblem> problems = check(options, environment);
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(String.join("; ", problems));
+            throw new IllegalArgumentException(problems.stream().map(OptionProblem::toString).collect(Collectors.joining("; ")));
         }
-        return new Consumer(name, options, environment);
-    }
-
-    private static SinkEnvironment asSinkEnvironment(SourceEnvironment environment) {
-        return new SinkEnvironment() {
-            @Override
-            public Path baseDir() {
-                return environment.baseDir();
-            }
-
-            @Override
-            public Set<String> allowedHosts() {
-                return environment.allowedHosts();
-            }
-
-            @Override
-            public Optional<String> secret(String name) {
-                return environment.secret(name);
-            }
-
-            @Override
-            public Set<String> allowedCamelSchemes() {
-                return environment.allowedCamelSchemes();
-            }
-        };
-    }
-
-    /** Builds the CloudEvent for one message body; public for tests. */
-    public static SourceEvent event(String endpoint, String messageId, Object body, Options options) {
-        ObjectNode data;
-        String text = body == null ? "" : body instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : body.toString();
-        JsonNode parsed = null;
-        try {
-            parsed = text.isBlank() ? null : JSON.readTree(text);
-        } catch (Exception notJson) {
-            // not JSON: kept as text
-        }
-        if (parsed != null && parsed.isObject()) {
-            data = (ObjectNode) parsed;
-        } else {
-            data = JSON.createObjectNode().put("text", text);
-        }
-        String id = SourceEvent.stableId("camel", endpoint, messageId == null ? text : messageId);
-        return SourceEvent.of(id, options.type(), options.source() == null ? "/camel" : options.source(), null,
-                Instant.now(), data, messageId);
-    }
-
-    static final class Consumer implements Source {
-        private final String name;
-        private final Options options;
-        private final SourceEnvironment environment;
-        private final AtomicLong published = new AtomicLong();
-        private volatile String lastError;
-        private CamelContext camel;
-
-        Consumer(String name, Options options, SourceEnvironment environment) {
-            this.name = name;
-            this.options = options;
-            this.environment = environment;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public void start() throws Exception {
-            DefaultCamelContext context = new DefaultCamelContext();
-            context.getCamelContextExtension().setName("switchboard-source-" + name);
-            String topic = options.topic() == null ? "switchboard.events" : options.topic();
-            long timeout = options.ackTimeoutSeconds() == null ? 30 : options.ackTimeoutSeconds();
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(options.uri()).routeId("source." + name).process(exchange -> publish(exchange, topic, timeout));
-                }
-            });
-            context.start();
-            this.camel = context;
-        }
-
-        private void publish(Exchange exchange, String topic, long timeoutSeconds) throws Exception {
-            SourceEvent event = event(options.uri(), exchange.getMessage().getMessageId(), exchange.getMessage().getBody(), options);
-            try {
-                environment.events().publish(topic, event.key(), event.bytes()).get(timeoutSeconds, TimeUnit.SECONDS);
-                published.incrementAndGet();
-            } catch (Exception e) {
-                lastError = e.getClass().getSimpleName();
-                throw e; // the endpoint keeps the message (rollback, no ack) and delivers it again
-            }
-        }
-
-        /** The Camel context, for tests that feed the endpoint. */
-        CamelContext camelContext() {
-            return camel;
-        }
-
-        @Override
-        public Map<String, Object> health() {
-            Map<String, Object> health = new LinkedHashMap<>();
-            health.put("state", camel != null && camel.isStarted() ? "started" : "stopped");
-            health.put("published", published.get());
-            if (lastError != null) {
-                health.put("last_error", lastError);
-            }
-            return health;
-        }
-
-        @Override
-        public void close() {
-            if (camel != null) {
-                camel.stop();
-            }
-        }
+        return new CamelEndpointSource(name, options, environment);
     }
 }

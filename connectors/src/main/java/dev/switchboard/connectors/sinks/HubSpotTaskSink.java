@@ -1,0 +1,134 @@
+package dev.switchboard.connectors.sinks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.connectors.http.HttpDelivery;
+import dev.switchboard.connectors.secrets.Redactor;
+import dev.switchboard.connectors.secrets.Secret;
+import dev.switchboard.schemas.Task;
+import dev.switchboard.schemas.spi.TaskSink;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Creates one HubSpot task (CRM v3 objects API) per task, with its associations.
+ *
+ * <p>HubSpot has no idempotency header. The task id goes into a custom task property that has
+ * {@code hasUniqueValue: true} ({@code switchboard_task_id} by default); HubSpot then refuses a
+ * second task with the same id, and that refusal (409, or 400 "already has that value") means the
+ * task is there: delivered. One request per task, no search (whose index lags and whose rate limit
+ * is lower), and no window in which two replicas both create it.
+ */
+public final class HubSpotTaskSink extends HttpTaskSink implements TaskSink {
+
+    static final String PATH = "/crm/v3/objects/tasks";
+    /** HubSpot-defined association types from a task (docs: "Associations v4, default association type ids"). */
+    static final Map<String, Integer> ASSOCIATIONS = Map.of(
+            "hubspot_contact_id", 204,
+            "hubspot_company_id", 192,
+            "hubspot_deal_id", 216,
+            "hubspot_ticket_id", 230);
+    private static final List<String> ASSOCIATION_ORDER = List.of("hubspot_contact_id", "hubspot_company_id", "hubspot_deal_id", "hubspot_ticket_id");
+    private static final Pattern EXISTING_ID = Pattern.compile("Existing ID: ?([0-9]+)");
+
+    private final URI uri;
+    private final String idProperty;
+    private final String taskType;
+    private final String defaultOwnerId;
+
+    HubSpotTaskSink(String name, URI uri, HubSpotTaskSinkFactory.Options options, Secret token, HttpDelivery http) {
+        super(name, "HubSpot token", Optional.of(token), Redactor.none(), http);
+        this.uri = uri;
+        this.idProperty = options.idProperty();
+        this.taskType = options.taskType();
+        this.defaultOwnerId = options.defaultOwnerId();
+    }
+
+    @Override
+    protected Prepared prepare(Task task, Call call) {
+        return new Send(http.request(uri)
+                .header("Authorization", "Bearer " + call.credential())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(task).toString()))
+                .build());
+    }
+
+    @Override
+    protected String delivered(HttpDelivery.Answer answer) {
+        String id = json(answer.body()).path("id").asText("");
+        return "HubSpot task " + (id.isEmpty() ? "created" : id) + " (HTTP " + answer.status() + ")";
+    }
+
+    /** The unique id property refused a second task with this id: 409 CONFLICT, or 400 "already has that value". */
+    @Override
+    protected Optional<String> alreadyDelivered(HttpDelivery.Answer answer, Task task) {
+        boolean duplicate = answer.status() == 409;
+        if (answer.status() == 400) {
+            JsonNode error = json(answer.body());
+            String text = error.path("message").asText("") + " " + error.path("errors").toString();
+            duplicate = text.contains("already has that value") && text.contains(idProperty);
+        }
+        if (!duplicate) {
+            return Optional.empty();
+        }
+        Matcher existing = EXISTING_ID.matcher(answer.body());
+        return Optional.of("HubSpot already has the task with " + idProperty + " " + task.id()
+                + (existing.find() ? " (task " + existing.group(1) + ")" : "") + " (HTTP " + answer.status() + ")");
+    }
+
+    /** {@code {"status":"error","message":"...","correlationId":"...","category":"..."}} → message, category and correlation id. */
+    @Override
+    protected String errorMessage(String body) {
+        JsonNode error = json(body);
+        String message = error.path("message").asText("");
+        if (message.isEmpty()) {
+            return body;
+        }
+        StringBuilder out = new StringBuilder(message);
+        if (error.hasNonNull("category")) {
+            out.append(" [").append(error.get("category").asText()).append(']');
+        }
+        if (error.hasNonNull("correlationId")) {
+            out.append(" (correlationId ").append(error.get("correlationId").asText()).append(')');
+        }
+        return out.toString();
+    }
+
+    ObjectNode body(Task task) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode properties = body.putObject("properties");
+        properties.put("hs_task_subject", task.title() == null ? "(no title)" : task.title());
+        properties.put("hs_task_body", TaskMapping.html(task.body()));
+        properties.put("hs_timestamp", TaskMapping.dueInstant(task).orElseGet(() -> TaskMapping.createdAt(task)).toString());
+        properties.put("hs_task_priority", switch (TaskMapping.priority(task)) {
+            case "low" -> "LOW";
+            case "high", "urgent" -> "HIGH";
+            default -> "MEDIUM";
+        });
+        properties.put("hs_task_status", "NOT_STARTED");
+        properties.put("hs_task_type", taskType);
+        String owner = task.owner() != null && task.owner().strip().matches("[0-9]+") ? task.owner().strip() : defaultOwnerId;
+        if (owner != null) {
+            properties.put("hubspot_owner_id", owner);
+        }
+        properties.put(idProperty, task.id());
+        ArrayNode associations = body.putArray("associations");
+        for (String field : ASSOCIATION_ORDER) {
+            TaskMapping.field(task, field).ifPresent(id -> {
+                ObjectNode association = associations.addObject();
+                association.putObject("to").put("id", id);
+                association.putArray("types").addObject()
+                        .put("associationCategory", "HUBSPOT_DEFINED")
+                        .put("associationTypeId", ASSOCIATIONS.get(field));
+            });
+        }
+        return body;
+    }
+}
