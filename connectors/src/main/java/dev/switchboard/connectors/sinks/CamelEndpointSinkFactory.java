@@ -55,11 +55,6 @@ public final class CamelEndpointSinkFactory implements SinkFactory<CamelEndpoint
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, SinkEnvironment environment) {
         int given = (options.uri() != null ? 1 : 0) + (options.uriEnv() != null ? 1 : 0) + (options.uriFile() != null ? 1 : 0);
         if (given != 1) {
@@ -97,5 +92,10 @@ public final class CamelEndpointSinkFactory implements SinkFactory<CamelEndpoint
 
     private static String option(Options options) {
         return options.uriEnv() != null ? "uri_env" : options.uriFile() != null ? "uri_file" : "uri";
+    }
+
+    @Override
+    public Class<Options> optionsType() {
+        return Options.class;
     }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.schemas.spi.DeliveryResult;
 import dev.switchboard.schemas.spi.TaskSink;
 import java.net.http.HttpRequest;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The delivery every HTTP sink shares, as one template: read the credential now (a rotated file
@@ -112,6 +113,16 @@ public abstract class HttpTaskSink implements TaskSink {
     /** The vendor's message in its documented error body; the body itself when it has none. */
     protected String errorMessage(String body) {
         return body;
+    }
+
+    /**
+     * The message of a JSON error body that carries it in {@code field}, followed by what {@code details}
+     * adds from the same body; the body itself when it has no such message.
+     */
+    protected static String jsonError(String body, String field, Function<JsonNode, String> details) {
+        JsonNode error = json(body);
+        String message = error.path(field).asText("");
+        return message.isEmpty() ? body : message + details.apply(error);
     }
 
     /** A base URL as configured, without a trailing slash, for API paths to follow. */

@@ -38,16 +38,12 @@ public final class HubSpotTaskSink extends HttpTaskSink implements TaskSink {
     private static final Pattern EXISTING_ID = Pattern.compile("Existing ID: ?([0-9]+)");
 
     private final URI uri;
-    private final String idProperty;
-    private final String taskType;
-    private final String defaultOwnerId;
+    private final HubSpotTaskSinkFactory.Options options;
 
-    HubSpotTaskSink(String name, URI uri, HubSpotTaskSinkFactory.Options options, Secret token, HttpDelivery http) {
+    HubSpotTaskSink(String name, HubSpotTaskSinkFactory.Options options, Secret token, HttpDelivery http) {
         super(name, "HubSpot token", Optional.of(token), Redactor.none(), http);
-        this.uri = uri;
-        this.idProperty = options.idProperty();
-        this.taskType = options.taskType();
-        this.defaultOwnerId = options.defaultOwnerId();
+        this.uri = URI.create(base(options.baseUrl()) + PATH);
+        this.options = options;
     }
 
     @Override
@@ -73,32 +69,21 @@ public final class HubSpotTaskSink extends HttpTaskSink implements TaskSink {
         if (answer.status() == 400) {
             JsonNode error = json(answer.body());
             String text = error.path("message").asText("") + " " + error.path("errors").toString();
-            duplicate = text.contains("already has that value") && text.contains(idProperty);
+            duplicate = text.contains("already has that value") && text.contains(options.idProperty());
         }
         if (!duplicate) {
             return Optional.empty();
         }
         Matcher existing = EXISTING_ID.matcher(answer.body());
-        return Optional.of("HubSpot already has the task with " + idProperty + " " + task.id()
+        return Optional.of("HubSpot already has the task with " + options.idProperty() + " " + task.id()
                 + (existing.find() ? " (task " + existing.group(1) + ")" : "") + " (HTTP " + answer.status() + ")");
     }
 
     /** {@code {"status":"error","message":"...","correlationId":"...","category":"..."}} → message, category and correlation id. */
     @Override
     protected String errorMessage(String body) {
-        JsonNode error = json(body);
-        String message = error.path("message").asText("");
-        if (message.isEmpty()) {
-            return body;
-        }
-        StringBuilder out = new StringBuilder(message);
-        if (error.hasNonNull("category")) {
-            out.append(" [").append(error.get("category").asText()).append(']');
-        }
-        if (error.hasNonNull("correlationId")) {
-            out.append(" (correlationId ").append(error.get("correlationId").asText()).append(')');
-        }
-        return out.toString();
+        return jsonError(body, "message", error -> (error.hasNonNull("category") ? " [" + error.get("category").asText() + "]" : "")
+                + (error.hasNonNull("correlationId") ? " (correlationId " + error.get("correlationId").asText() + ")" : ""));
     }
 
     ObjectNode body(Task task) {
@@ -113,12 +98,12 @@ public final class HubSpotTaskSink extends HttpTaskSink implements TaskSink {
             default -> "MEDIUM";
         });
         properties.put("hs_task_status", "NOT_STARTED");
-        properties.put("hs_task_type", taskType);
-        String owner = task.owner() != null && task.owner().strip().matches("[0-9]+") ? task.owner().strip() : defaultOwnerId;
+        properties.put("hs_task_type", options.taskType());
+        String owner = task.owner() != null && task.owner().strip().matches("[0-9]+") ? task.owner().strip() : options.defaultOwnerId();
         if (owner != null) {
             properties.put("hubspot_owner_id", owner);
         }
-        properties.put(idProperty, task.id());
+        properties.put(options.idProperty(), task.id());
         ArrayNode associations = body.putArray("associations");
         for (String field : ASSOCIATION_ORDER) {
             TaskMapping.field(task, field).ifPresent(id -> {

@@ -3,25 +3,28 @@ package dev.switchboard.connectors.sinks;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.http.HttpCredentials;
 import dev.switchboard.connectors.http.HttpTimeout;
-import dev.switchboard.connectors.http.OutboundPolicy;
-import dev.switchboard.connectors.secrets.Redactor;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
-import dev.switchboard.schemas.spi.SinkEnvironment;
-import dev.switchboard.schemas.spi.SinkFactory;
-import dev.switchboard.schemas.spi.TaskSink;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Makes {@link HubSpotTaskSink}s: a HubSpot task per Switchboard task, with the CRM v3 objects API,
  * associated with the contact, company, deal or ticket named in the task's fields.
  */
-public final class HubSpotTaskSinkFactory implements SinkFactory<HubSpotTaskSinkFactory.Options> {
+public final class HubSpotTaskSinkFactory extends CrmSinkFactory<HubSpotTaskSinkFactory.Options> {
+
+    /** HubSpot's internal property names. */
+    private static final Pattern PROPERTY_NAME = Pattern.compile("[a-z][a-z0-9_]*");
+    private static final Pattern OWNER_ID = Pattern.compile("[0-9]+");
+
+    public HubSpotTaskSinkFactory() {
+        super(Options.class, "base_url", Options::baseUrl, HubSpotTaskSink::new);
+    }
 
     @Documentation(name = "hubspot", summary = "Creates a HubSpot task (CRM v3) per task, associated with the contact, company, deal or ticket in the task's fields; exactly once through a unique task property.",
             description = """
@@ -48,46 +51,33 @@ public final class HubSpotTaskSinkFactory implements SinkFactory<HubSpotTaskSink
             hubspot-tasks:
               hubspot:
                 token_file: /run/secrets/hubspot-token
-                id_property: ops_automation_task_id
                 timeout_seconds: 15
+                id_property: ops_automation_task_id
             """)
     public record Options(
             @OptionGroup HttpCredentials credentials,
             @Option(description = "HubSpot API base URL; its host must be in `outbound.allowed_hosts`.", defaultValue = "https://api.hubapi.com")
             @JsonProperty("base_url") String baseUrl,
-            @Option(description = "The unique (`hasUniqueValue`) task property that holds the Switchboard task id and makes delivery idempotent.", defaultValue = "switchboard_task_id")
-            @JsonProperty("id_property") String idProperty,
             @Option(description = "HubSpot task type (`hs_task_type`).", defaultValue = "TODO", allowed = {"TODO", "CALL", "EMAIL"})
             @JsonProperty("task_type") String taskType,
             @Option(description = "HubSpot owner id for tasks whose owner is not a numeric owner id (an email, say) or is missing.")
             @JsonProperty("default_owner_id") String defaultOwnerId,
-            @OptionGroup HttpTimeout timeout) {
+            @Option(description = "The unique (`hasUniqueValue`) task property that holds the Switchboard task id and makes delivery idempotent.", defaultValue = "switchboard_task_id")
+            @JsonProperty("id_property") String idProperty,
+            @OptionGroup HttpTimeout timeout) implements CrmOptions {
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
-        List<OptionProblem> problems = new ArrayList<>(new OutboundPolicy(environment.allowedHosts())
-                .check("base_url", HttpTaskSink.base(options.baseUrl()) + HubSpotTaskSink.PATH, Redactor.none()));
-        problems.addAll(options.credentials().check(environment));
-        if (!options.idProperty().matches("[a-z][a-z0-9_]*")) {
+    protected List<OptionProblem> checkOwnOptions(Options options) {
+        List<OptionProblem> problems = new ArrayList<>();
+        if (!PROPERTY_NAME.matcher(options.idProperty()).matches()) {
             problems.add(OptionProblem.at("id_property", "Invalid property name").got(options.idProperty())
                     .expected("a HubSpot internal name (lower case letters, digits, underscores)"));
         }
-        if (options.defaultOwnerId() != null && !options.defaultOwnerId().matches("[0-9]+")) {
+        if (options.defaultOwnerId() != null && !OWNER_ID.matcher(options.defaultOwnerId()).matches()) {
             problems.add(OptionProblem.at("default_owner_id", "Invalid owner id").got(options.defaultOwnerId())
                     .expected("a numeric HubSpot owner id"));
         }
         return problems;
-    }
-
-    @Override
-    public TaskSink create(String name, Options options, SinkEnvironment environment) {
-        return new HubSpotTaskSink(name, URI.create(HttpTaskSink.base(options.baseUrl()) + HubSpotTaskSink.PATH), options,
-                options.credentials().token(name, environment), options.timeout().delivery(environment));
     }
 }

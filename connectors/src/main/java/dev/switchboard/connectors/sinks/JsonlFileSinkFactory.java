@@ -22,12 +22,12 @@ public final class JsonlFileSinkFactory implements SinkFactory<JsonlFileSinkFact
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
+    public TaskSink create(String name, Options options, SinkEnvironment environment) {
+        return new JsonlFileSink(name, environment.baseDir().resolve(options.path()));
     }
 
     @Override
-    public TaskSink create(String name, Options options, SinkEnvironment environment) {
-        return new JsonlFileSink(name, environment.baseDir().resolve(options.path()));
+    public Class<Options> optionsType() {
+        return Options.class;
     }
 }

@@ -1,27 +1,31 @@
 package dev.switchboard.connectors.sinks;
 
+import dev.switchboard.connectors.http.HttpDelivery;
 import dev.switchboard.connectors.http.HttpTimeout;
 import dev.switchboard.connectors.http.OutboundPolicy;
 import dev.switchboard.connectors.http.SigningSecret;
 import dev.switchboard.connectors.secrets.Redactor;
+import dev.switchboard.connectors.secrets.Secret;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.SinkEnvironment;
-import dev.switchboard.schemas.spi.SinkFactory;
-import dev.switchboard.schemas.spi.TaskSink;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Makes {@link N8nWebhookSink}s, which POST each task to an n8n Webhook node: the task as JSON, its
  * id as {@code Idempotency-Key}, and a Standard Webhooks signature the workflow checks in a Code node
  * (see docs/connectors.md).
  */
-public final class N8nWebhookSinkFactory implements SinkFactory<N8nWebhookSinkFactory.Options> {
+public final class N8nWebhookSinkFactory extends StandardWebhookSinkFactory<N8nWebhookSinkFactory.Options> {
+
+    public N8nWebhookSinkFactory() {
+        super(Options.class);
+    }
 
     @Documentation(name = "n8n", summary = "POSTs each task as JSON to an n8n Webhook node, signed per Standard Webhooks, with the task id as idempotency key.",
             description = """
@@ -41,27 +45,23 @@ public final class N8nWebhookSinkFactory implements SinkFactory<N8nWebhookSinkFa
             @Option(description = "The Webhook node's production URL. Its host must be listed in `outbound.allowed_hosts`.", required = true)
             String url,
             @OptionGroup SigningSecret signing,
-            @OptionGroup HttpTimeout timeout) {
+            @OptionGroup HttpTimeout timeout) implements SigningOptions {
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
-        List<OptionProblem> problems = new ArrayList<>(new OutboundPolicy(environment.allowedHosts()).check("url", options.url(), Redactor.none()));
-        if (problems.isEmpty() && URI.create(options.url()).getPath() != null && URI.create(options.url()).getPath().contains("/webhook-test/")) {
-            problems.add(OptionProblem.at("url", "Test URL").fix(": got a /webhook-test/ path, which n8n serves only while the editor listens. "
-                    + "Use the production URL (/webhook/...) and activate the workflow"));
+    protected List<OptionProblem> checkDestination(Options options, SinkEnvironment environment) {
+        List<OptionProblem> problems = new OutboundPolicy(environment.allowedHosts()).check("url", options.url(), Redactor.none());
+        String path = problems.isEmpty() ? URI.create(options.url()).getPath() : null;
+        if (path != null && path.contains("/webhook-test/")) {
+            return List.of(OptionProblem.at("url", "Test URL").fix(": got a /webhook-test/ path, which n8n serves only while the editor "
+                    + "listens. Use the production URL (/webhook/...) and activate the workflow"));
         }
-        problems.addAll(options.signing().check(environment));
         return problems;
     }
 
     @Override
-    public TaskSink create(String name, Options options, SinkEnvironment environment) {
-        return new N8nWebhookSink(name, URI.create(options.url()), options.signing().secret(environment), options.timeout().delivery(environment));
+    protected WebhookSink create(String name, Options options, SinkEnvironment environment, Optional<Secret> signingSecret,
+                                 HttpDelivery http) {
+        return new N8nWebhookSink(name, URI.create(options.url()), signingSecret, http);
     }
 }

@@ -38,16 +38,12 @@ public final class PipedriveActivitySink extends HttpTaskSink implements TaskSin
     private static final int MAX_PAGES = 10;
 
     private final String activities;
-    private final String activityType;
-    private final Long defaultUserId;
-    private final boolean deduplicate;
+    private final PipedriveActivitySinkFactory.Options options;
 
     PipedriveActivitySink(String name, PipedriveActivitySinkFactory.Options options, Secret token, HttpDelivery http) {
         super(name, "Pipedrive token", Optional.of(token), Redactor.none(), http);
         this.activities = base(options.baseUrl()) + PATH;
-        this.activityType = options.activityType();
-        this.defaultUserId = options.defaultUserId();
-        this.deduplicate = options.deduplicate();
+        this.options = options;
     }
 
     @Override
@@ -60,7 +56,7 @@ public final class PipedriveActivitySink extends HttpTaskSink implements TaskSin
         }
         Optional<Long> user = owner(task);
         LocalDate due = TaskMapping.dueDate(task).orElseGet(() -> LocalDate.ofInstant(TaskMapping.createdAt(task), ZoneOffset.UTC));
-        if (deduplicate) {
+        if (options.deduplicate()) {
             DeliveryResult found = findExisting(task, user, due, call);
             if (found != null) {
                 return new Decided(found);
@@ -88,20 +84,15 @@ public final class PipedriveActivitySink extends HttpTaskSink implements TaskSin
     /** {@code {"success":false,"error":"...","error_info":"..."}} → error and its info. */
     @Override
     protected String errorMessage(String body) {
-        JsonNode error = json(body);
-        String message = error.path("error").asText("");
-        if (message.isEmpty()) {
-            return body;
-        }
-        String info = error.path("error_info").asText("");
-        return info.isEmpty() ? message : message + " (" + info + ")";
+        return jsonError(body, "error", error -> error.path("error_info").asText("").isEmpty() ? ""
+                : " (" + error.path("error_info").asText() + ")");
     }
 
     /** Delivered when an activity of that day already carries the task id; a failure to look; or null: not there. */
     private DeliveryResult findExisting(Task task, Optional<Long> user, LocalDate due, Call call) {
         String day = due.format(DateTimeFormatter.ISO_LOCAL_DATE);
         for (int page = 0, start = 0; page < MAX_PAGES; page++) {
-            String query = "type=" + URLEncoder.encode(activityType, StandardCharsets.UTF_8)
+            String query = "type=" + URLEncoder.encode(options.activityType(), StandardCharsets.UTF_8)
                     + "&start_date=" + day + "&end_date=" + day + "&start=" + start + "&limit=" + PAGE
                     + user.map(id -> "&user_id=" + id).orElse("");
             HttpRequest request = http.request(URI.create(activities + "?" + query))
@@ -137,13 +128,13 @@ public final class PipedriveActivitySink extends HttpTaskSink implements TaskSin
         if (task.owner() != null && task.owner().strip().matches("[0-9]{1,18}")) {
             return Optional.of(Long.valueOf(task.owner().strip()));
         }
-        return Optional.ofNullable(defaultUserId);
+        return Optional.ofNullable(options.defaultUserId());
     }
 
     ObjectNode body(Task task, Optional<Long> user, LocalDate due) {
         ObjectNode body = JSON.createObjectNode();
         body.put("subject", TaskMapping.limit(task.title() == null ? "(no title)" : task.title(), 255));
-        body.put("type", activityType);
+        body.put("type", options.activityType());
         body.put("due_date", due.toString());
         TaskMapping.dueTime(task).ifPresent(time -> body.put("due_time", String.format("%02d:%02d", time.getHour(), time.getMinute())));
         String priority = TaskMapping.priority(task);

@@ -3,24 +3,22 @@ package dev.switchboard.connectors.sinks;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.http.HttpCredentials;
 import dev.switchboard.connectors.http.HttpTimeout;
-import dev.switchboard.connectors.http.OutboundPolicy;
-import dev.switchboard.connectors.secrets.Redactor;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
-import dev.switchboard.schemas.spi.SinkEnvironment;
-import dev.switchboard.schemas.spi.SinkFactory;
-import dev.switchboard.schemas.spi.TaskSink;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Makes {@link PipedriveActivitySink}s: a Pipedrive activity per task (API v1), linked to the
  * person, organization and deal in the task's fields.
  */
-public final class PipedriveActivitySinkFactory implements SinkFactory<PipedriveActivitySinkFactory.Options> {
+public final class PipedriveActivitySinkFactory extends CrmSinkFactory<PipedriveActivitySinkFactory.Options> {
+
+    public PipedriveActivitySinkFactory() {
+        super(Options.class, "base_url", Options::baseUrl, PipedriveActivitySink::new);
+    }
 
     @Documentation(name = "pipedrive", summary = "Creates a Pipedrive activity per task, linked to the person, organization and deal in the task's fields; exactly once by looking for the task id first.",
             description = """
@@ -52,28 +50,15 @@ public final class PipedriveActivitySinkFactory implements SinkFactory<Pipedrive
             @JsonProperty("default_user_id") Long defaultUserId,
             @Option(description = "Look for the task id among the day's activities before creating one, so a redelivered task is not created twice.", defaultValue = "true")
             Boolean deduplicate,
-            @OptionGroup HttpTimeout timeout) {
+            @OptionGroup HttpTimeout timeout) implements CrmOptions {
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
-        List<OptionProblem> problems = new ArrayList<>(new OutboundPolicy(environment.allowedHosts())
-                .check("base_url", HttpTaskSink.base(options.baseUrl()) + PipedriveActivitySink.PATH, Redactor.none()));
-        problems.addAll(options.credentials().check(environment));
-        if (!options.activityType().matches("[a-z0-9_]+")) {
-            problems.add(OptionProblem.at("activity_type", "Invalid activity type").got(options.activityType())
-                    .expected("an activity type's key_string such as task or call"));
+    protected List<OptionProblem> checkOwnOptions(Options options) {
+        if (options.activityType().matches("[a-z0-9_]+")) {
+            return List.of();
         }
-        return problems;
-    }
-
-    @Override
-    public TaskSink create(String name, Options options, SinkEnvironment environment) {
-        return new PipedriveActivitySink(name, options, options.credentials().token(name, environment), options.timeout().delivery(environment));
+        return List.of(OptionProblem.at("activity_type", "Invalid activity type").got(options.activityType())
+                .expected("an activity type's key_string such as task or call"));
     }
 }

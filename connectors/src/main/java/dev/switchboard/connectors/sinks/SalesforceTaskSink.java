@@ -1,6 +1,5 @@
 package dev.switchboard.connectors.sinks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.connectors.http.HttpDelivery;
@@ -35,29 +34,23 @@ public final class SalesforceTaskSink extends HttpTaskSink implements TaskSink {
     private static final Pattern DUPLICATE_RECORD = Pattern.compile("record with id: ?([A-Za-z0-9]{15,18})");
 
     private final String sobject;
-    private final String externalIdField;
-    private final boolean overwrite;
-    private final String status;
-    private final String defaultOwnerId;
+    private final SalesforceTaskSinkFactory.Options options;
 
     SalesforceTaskSink(String name, SalesforceTaskSinkFactory.Options options, Secret token, HttpDelivery http) {
         super(name, "Salesforce token", Optional.of(token), Redactor.none(), http);
         this.sobject = base(options.instanceUrl()) + "/services/data/" + options.apiVersion() + "/sobjects/Task";
-        this.externalIdField = options.externalIdField();
-        this.overwrite = "overwrite".equals(options.onRedelivery());
-        this.status = options.status();
-        this.defaultOwnerId = options.defaultOwnerId();
+        this.options = options;
     }
 
     @Override
     protected Prepared prepare(Task task, Call call) {
         ObjectNode fields = fields(task);
         HttpRequest.Builder request;
-        if (overwrite) {
-            request = http.request(URI.create(sobject + "/" + externalIdField + "/" + URLEncoder.encode(task.id(), StandardCharsets.UTF_8)))
+        if ("overwrite".equals(options.onRedelivery())) {
+            request = http.request(URI.create(sobject + "/" + options.externalIdField() + "/" + URLEncoder.encode(task.id(), StandardCharsets.UTF_8)))
                     .method("PATCH", HttpRequest.BodyPublishers.ofString(fields.toString()));
         } else {
-            fields.put(externalIdField, task.id());
+            fields.put(options.externalIdField(), task.id());
             request = http.request(URI.create(sobject)).POST(HttpRequest.BodyPublishers.ofString(fields.toString()));
         }
         return new Send(request.header("Authorization", "Bearer " + call.credential())
@@ -77,11 +70,11 @@ public final class SalesforceTaskSink extends HttpTaskSink implements TaskSink {
     @Override
     protected Optional<String> alreadyDelivered(HttpDelivery.Answer answer, Task task) {
         String errors = errorMessage(answer.body());
-        if (answer.status() != 400 || !errors.contains("DUPLICATE_VALUE") || !errors.contains(externalIdField)) {
+        if (answer.status() != 400 || !errors.contains("DUPLICATE_VALUE") || !errors.contains(options.externalIdField())) {
             return Optional.empty();
         }
         Matcher existing = DUPLICATE_RECORD.matcher(errors);
-        return Optional.of("Salesforce already has the Task with " + externalIdField + " " + task.id()
+        return Optional.of("Salesforce already has the Task with " + options.externalIdField() + " " + task.id()
                 + (existing.find() ? " (" + existing.group(1) + ")" : ""));
     }
 
@@ -95,7 +88,7 @@ public final class SalesforceTaskSink extends HttpTaskSink implements TaskSink {
         }
         if (answer.status() == 300) {
             return new DeliveryResult.Rejected("HTTP 300 from " + HttpDelivery.display(answer.uri(), redactor) + ": several Tasks have "
-                    + externalIdField + " = " + task.id() + ". Mark the field Unique and merge the duplicates");
+                    + options.externalIdField() + " = " + task.id() + ". Mark the field Unique and merge the duplicates");
         }
         return super.failed(answer, task, redactor);
     }
@@ -103,12 +96,7 @@ public final class SalesforceTaskSink extends HttpTaskSink implements TaskSink {
     /** {@code [{"message":"...","errorCode":"...","fields":[...]}]} → "ERROR_CODE: message; ...". */
     @Override
     protected String errorMessage(String body) {
-        JsonNode errors;
-        try {
-            errors = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            return body;
-        }
+        JsonNode errors = json(body);
         if (!errors.isArray() || errors.isEmpty()) {
             return body;
         }
@@ -133,8 +121,8 @@ public final class SalesforceTaskSink extends HttpTaskSink implements TaskSink {
             case "high", "urgent" -> "High";
             default -> "Normal";
         });
-        fields.put("Status", status);
-        String owner = task.owner() != null && USER_ID.matcher(task.owner().strip()).matches() ? task.owner().strip() : defaultOwnerId;
+        fields.put("Status", options.status());
+        String owner = task.owner() != null && USER_ID.matcher(task.owner().strip()).matches() ? task.owner().strip() : options.defaultOwnerId();
         if (owner != null) {
             fields.put("OwnerId", owner);
         }

@@ -3,16 +3,11 @@ package dev.switchboard.connectors.sinks;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.http.HttpCredentials;
 import dev.switchboard.connectors.http.HttpTimeout;
-import dev.switchboard.connectors.http.OutboundPolicy;
-import dev.switchboard.connectors.secrets.Redactor;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
-import dev.switchboard.schemas.spi.SinkEnvironment;
-import dev.switchboard.schemas.spi.SinkFactory;
-import dev.switchboard.schemas.spi.TaskSink;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +15,11 @@ import java.util.List;
  * Makes {@link SalesforceTaskSink}s: a Salesforce Task sObject per task through the REST API, keyed
  * by an External ID field that holds the Switchboard task id ({@code Switchboard_Task_Id__c} by default).
  */
-public final class SalesforceTaskSinkFactory implements SinkFactory<SalesforceTaskSinkFactory.Options> {
+public final class SalesforceTaskSinkFactory extends CrmSinkFactory<SalesforceTaskSinkFactory.Options> {
+
+    public SalesforceTaskSinkFactory() {
+        super(Options.class, "instance_url", Options::instanceUrl, SalesforceTaskSink::new);
+    }
 
     @Documentation(name = "salesforce", summary = "Writes a Salesforce Task (REST API) per task, related to the records in the task's fields; exactly once through an External ID field.",
             description = """
@@ -65,19 +64,12 @@ public final class SalesforceTaskSinkFactory implements SinkFactory<SalesforceTa
             String status,
             @Option(description = "Salesforce user id (005…) for tasks whose owner is not a user id or is missing; without it the integration user owns them.")
             @JsonProperty("default_owner_id") String defaultOwnerId,
-            @OptionGroup HttpTimeout timeout) {
+            @OptionGroup HttpTimeout timeout) implements CrmOptions {
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
-        List<OptionProblem> problems = new ArrayList<>(new OutboundPolicy(environment.allowedHosts())
-                .check("instance_url", options.instanceUrl(), Redactor.none()));
-        problems.addAll(options.credentials().check(environment));
+    protected List<OptionProblem> checkOwnOptions(Options options) {
+        List<OptionProblem> problems = new ArrayList<>();
         if (!options.apiVersion().matches("v[0-9]{2,3}\\.0")) {
             problems.add(OptionProblem.at("api_version", "Invalid API version").got(options.apiVersion()).expected("the form v60.0"));
         }
@@ -90,10 +82,5 @@ public final class SalesforceTaskSinkFactory implements SinkFactory<SalesforceTa
                     .expected("a Salesforce user id (005…, 15 or 18 characters)"));
         }
         return problems;
-    }
-
-    @Override
-    public TaskSink create(String name, Options options, SinkEnvironment environment) {
-        return new SalesforceTaskSink(name, options, options.credentials().token(name, environment), options.timeout().delivery(environment));
     }
 }

@@ -1,22 +1,23 @@
 package dev.switchboard.connectors.sinks;
 
+import dev.switchboard.connectors.http.HttpDelivery;
 import dev.switchboard.connectors.http.HttpTimeout;
 import dev.switchboard.connectors.http.OutboundPolicy;
 import dev.switchboard.connectors.http.SigningSecret;
 import dev.switchboard.connectors.secrets.Redactor;
+import dev.switchboard.connectors.secrets.Secret;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.SinkEnvironment;
-import dev.switchboard.schemas.spi.SinkFactory;
-import dev.switchboard.schemas.spi.TaskSink;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Makes {@link WebhookSink}s: each task POSTed as JSON to an HTTP endpoint (n8n, Zapier, any
@@ -25,7 +26,11 @@ import java.util.Objects;
  * {@code outbound.allowed_hosts} reached. With {@code body}, the JSON is a template over the task
  * instead of the task itself.
  */
-public final class WebhookSinkFactory implements SinkFactory<WebhookSinkFactory.Options> {
+public final class WebhookSinkFactory extends StandardWebhookSinkFactory<WebhookSinkFactory.Options> {
+
+    public WebhookSinkFactory() {
+        super(Options.class);
+    }
 
     @Documentation(name = "webhook", summary = "POSTs each task as JSON to an HTTP endpoint, with an idempotency key and an optional Standard Webhooks signature.",
             description = """
@@ -58,23 +63,18 @@ public final class WebhookSinkFactory implements SinkFactory<WebhookSinkFactory.
     public record Options(
             @Option(description = "The endpoint URL (http or https). Its host must be listed in `outbound.allowed_hosts`.", required = true)
             String url,
-            @Option(description = "Extra request headers. Values are literal; do not put secrets here, use `secret_env`.")
-            Map<String, String> headers,
             @Option(description = "The request body as a JSON template over the task (`{{ task.title }}`, `{{ task.fields.label }}`, ...); values are JSON-escaped. Without it the body is the task itself.", template = true)
             String body,
+            @Option(description = "Extra request headers. Values are literal; do not put secrets here, use `secret_env`.")
+            Map<String, String> headers,
             @OptionGroup SigningSecret signing,
-            @OptionGroup HttpTimeout timeout) {
+            @OptionGroup HttpTimeout timeout) implements SigningOptions {
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
-        List<OptionProblem> problems = new ArrayList<>(new OutboundPolicy(environment.allowedHosts()).check("url", options.url(), Redactor.none()));
-        problems.addAll(options.signing().check(environment));
+    protected List<OptionProblem> checkDestination(Options options, SinkEnvironment environment) {
+        List<OptionProblem> problems = new ArrayList<>(new OutboundPolicy(environment.allowedHosts())
+                .check("url", options.url(), Redactor.none()));
         if (options.body() != null) {
             problems.addAll(TaskBodyTemplate.check(options.body(), "body"));
         }
@@ -82,9 +82,10 @@ public final class WebhookSinkFactory implements SinkFactory<WebhookSinkFactory.
     }
 
     @Override
-    public TaskSink create(String name, Options options, SinkEnvironment environment) {
+    protected WebhookSink create(String name, Options options, SinkEnvironment environment, Optional<Secret> signingSecret,
+                                 HttpDelivery http) {
         return new WebhookSink(name, URI.create(options.url()), Redactor.of(Redactor.queryValues(options.url())),
-                Objects.requireNonNullElse(options.headers(), Map.of()), options.signing().secret(environment),
-                options.body() == null ? null : TaskBodyTemplate.parse(options.body()), options.timeout().delivery(environment));
+                Objects.requireNonNullElse(options.headers(), Map.of()), signingSecret,
+                options.body() == null ? null : TaskBodyTemplate.parse(options.body()), http);
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.connectors.sinks;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.connectors.http.HttpDelivery;
 import dev.switchboard.connectors.http.HttpTimeout;
 import dev.switchboard.connectors.http.OutboundPolicy;
 import dev.switchboard.connectors.http.SigningSecret;
@@ -11,10 +12,7 @@ import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.SinkEnvironment;
-import dev.switchboard.schemas.spi.SinkFactory;
-import dev.switchboard.schemas.spi.TaskSink;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -26,9 +24,13 @@ import java.util.stream.Collectors;
  * secret: it comes from an environment variable or a mounted file, and its path never appears in a
  * message.
  */
-public final class ZapierCatchHookSinkFactory implements SinkFactory<ZapierCatchHookSinkFactory.Options> {
+public final class ZapierCatchHookSinkFactory extends StandardWebhookSinkFactory<ZapierCatchHookSinkFactory.Options> {
 
     static final Pattern HOOK_URL = Pattern.compile("https://hooks\\.zapier\\.com/hooks/catch/[0-9]+/[A-Za-z0-9]+/?");
+
+    public ZapierCatchHookSinkFactory() {
+        super(Options.class);
+    }
 
     @Documentation(name = "zapier", summary = "POSTs each task as JSON to a Zapier catch hook whose URL is kept secret, signed per Standard Webhooks, with the task id as idempotency key.",
             description = """
@@ -60,44 +62,35 @@ public final class ZapierCatchHookSinkFactory implements SinkFactory<ZapierCatch
             @Option(description = "File holding the catch hook URL (a mounted secret).", secret = true)
             @JsonProperty("url_file") String urlFile,
             @OptionGroup SigningSecret signing,
-            @OptionGroup HttpTimeout timeout) {
+            @OptionGroup HttpTimeout timeout) implements SigningOptions {
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
-        List<OptionProblem> problems = new ArrayList<>();
+    protected List<OptionProblem> checkDestination(Options options, SinkEnvironment environment) {
         int given = (options.url() != null ? 1 : 0) + (options.urlEnv() != null ? 1 : 0) + (options.urlFile() != null ? 1 : 0);
         if (given != 1) {
-            problems.add(OptionProblem.at("url_env", given == 0 ? "Missing URL" : "Conflicting options")
+            return List.of(OptionProblem.at("url_env", given == 0 ? "Missing URL" : "Conflicting options")
                     .expected("exactly one of url_env, url_file or url, got " + given)
                     .fix("Put the catch hook URL in an environment variable or a mounted file"));
-        } else {
-            Optional<String> url = hookUrl(options, environment);
-            if (url.isEmpty()) {
-                problems.addAll(urlSecretProblems(options, environment));
-            } else if (!HOOK_URL.matcher(url.get()).matches()) {
-                problems.add(OptionProblem.at(urlOption(options), "Invalid catch hook URL")
-                        .expected("https://hooks.zapier.com/hooks/catch/<account id>/<hook key>/, as the Zap's Catch Hook trigger shows it"));
-            } else {
-                problems.addAll(new OutboundPolicy(environment.allowedHosts()).check(urlOption(options), url.get(),
-                        ZapierCatchHookSink.hookRedactor(url.get())));
-            }
         }
-        problems.addAll(options.signing().check(environment));
-        return problems;
+        Optional<String> url = hookUrl(options, environment);
+        if (url.isEmpty()) {
+            return urlSecretProblems(options, environment);
+        }
+        if (!HOOK_URL.matcher(url.get()).matches()) {
+            return List.of(OptionProblem.at(urlOption(options), "Invalid catch hook URL")
+                    .expected("https://hooks.zapier.com/hooks/catch/<account id>/<hook key>/, as the Zap's Catch Hook trigger shows it"));
+        }
+        return new OutboundPolicy(environment.allowedHosts()).check(urlOption(options), url.get(), ZapierCatchHookSink.hookRedactor(url.get()));
     }
 
     @Override
-    public TaskSink create(String name, Options options, SinkEnvironment environment) {
+    protected WebhookSink create(String name, Options options, SinkEnvironment environment, Optional<Secret> signingSecret,
+                                 HttpDelivery http) {
         String url = hookUrl(options, environment).orElseThrow(() -> new IllegalStateException(
                 "No catch hook URL for sink '" + name + "': " + urlSecretProblems(options, environment).stream()
                         .map(OptionProblem::toString).collect(Collectors.joining("; "))));
-        return new ZapierCatchHookSink(name, URI.create(url), options.signing().secret(environment), options.timeout().delivery(environment));
+        return new ZapierCatchHookSink(name, URI.create(url), signingSecret, http);
     }
 
     private static Optional<String> hookUrl(Options options, SinkEnvironment environment) {

@@ -112,7 +112,7 @@ class WebhookBodyTemplateTest {
     }
 
     private WebhookSinkFactory.Options options(String body) {
-        return new WebhookSinkFactory.Options("http://127.0.0.1:" + receiver.getPort() + "/incidents", Map.of(), body,
+        return new WebhookSinkFactory.Options("http://127.0.0.1:" + receiver.getPort() + "/incidents", body, Map.of(),
                 new SigningSecret(null, null), new HttpTimeout(5));
     }
 
