@@ -46,11 +46,6 @@ public final class CamelEndpointSourceFactory implements SourceFactory<CamelEndp
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, SourceEnvironment environment) {
         return new CamelEndpointPolicy(environment.allowedCamelSchemes(), environment.allowedHosts()).check("uri", options.uri());
     }
@@ -62,5 +57,10 @@ public final class CamelEndpointSourceFactory implements SourceFactory<CamelEndp
             throw new IllegalArgumentException(problems.stream().map(OptionProblem::toString).collect(Collectors.joining("; ")));
         }
         return new CamelEndpointSource(name, options, environment);
+    }
+
+    @Override
+    public Class<Options> optionsType() {
+        return Options.class;
     }
 }
