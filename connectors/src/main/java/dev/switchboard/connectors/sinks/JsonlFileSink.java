@@ -94,6 +94,9 @@ public final class JsonlFileSink implements TaskSink {
 
     @Override
     public synchronized void close() {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             channel.force(true);
             channel.close();

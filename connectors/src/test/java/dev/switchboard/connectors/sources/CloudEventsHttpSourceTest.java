@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
+import dev.switchboard.connectors.testkit.Requests;
+import dev.switchboard.connectors.testkit.Signatures;
 import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.Source;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
 import dev.switchboard.connectors.testkit.YamlOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.switchboard.connectors.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
 import dev.switchboard.connectors.testkit.YamlOptions;
 import java.nio.file.Path;
 import java.util.List;

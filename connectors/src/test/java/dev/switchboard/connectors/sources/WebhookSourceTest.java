@@ -2,6 +2,9 @@ package dev.switchboard.connectors.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
+import dev.switchboard.connectors.testkit.Requests;
+import dev.switchboard.connectors.testkit.Signatures;
 import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.Source;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.switchboard.connectors.sources.ImapSourceFactory;
-import dev.switchboard.connectors.sources.RecordingEnvironment;
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
 import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.spi.EventPublisher;
