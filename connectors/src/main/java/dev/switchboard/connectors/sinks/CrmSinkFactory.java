@@ -54,11 +54,6 @@ public abstract class CrmSinkFactory<O extends Record & CrmSinkFactory.CrmOption
     }
 
     @Override
-    public final Class<O> optionsType() {
-        return optionsType;
-    }
-
-    @Override
     public final List<OptionProblem> check(O options, SinkEnvironment environment) {
         List<OptionProblem> problems = new ArrayList<>(new OutboundPolicy(environment.allowedHosts())
                 .check(addressOption, address.apply(options), Redactor.none()));
@@ -73,5 +68,10 @@ public abstract class CrmSinkFactory<O extends Record & CrmSinkFactory.CrmOption
     @Override
     public final TaskSink create(String name, O options, SinkEnvironment environment) {
         return constructor.create(name, options, options.credentials().token(name, environment), options.timeout().delivery(environment));
+    }
+
+    @Override
+    public final Class<O> optionsType() {
+        return optionsType;
     }
 }

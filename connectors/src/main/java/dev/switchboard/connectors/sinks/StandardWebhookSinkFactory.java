@@ -36,11 +36,6 @@ public abstract class StandardWebhookSinkFactory<O extends Record & StandardWebh
     }
 
     @Override
-    public final Class<O> optionsType() {
-        return optionsType;
-    }
-
-    @Override
     public final List<OptionProblem> check(O options, SinkEnvironment environment) {
         List<OptionProblem> problems = new ArrayList<>(checkDestination(options, environment));
         problems.addAll(options.signing().check(environment));
@@ -58,4 +53,9 @@ public abstract class StandardWebhookSinkFactory<O extends Record & StandardWebh
     /** The sink of options that passed {@link #check}. */
     protected abstract WebhookSink create(String name, O options, SinkEnvironment environment, Optional<Secret> signingSecret,
                                           HttpDelivery http);
+
+    @Override
+    public final Class<O> optionsType() {
+        return optionsType;
+    }
 }

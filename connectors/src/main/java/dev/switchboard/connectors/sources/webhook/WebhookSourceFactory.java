@@ -39,11 +39,6 @@ public abstract class WebhookSourceFactory<O extends Record & WebhookSourceOptio
     }
 
     @Override
-    public final Class<O> optionsType() {
-        return optionsType;
-    }
-
-    @Override
     public final Source create(String name, O options, SourceEnvironment environment) {
         return constructor.create(name, options, environment);
     }
@@ -106,5 +101,10 @@ public abstract class WebhookSourceFactory<O extends Record & WebhookSourceOptio
             case SHARED_SECRET -> "shared secret the sender puts in its header";
             case BASIC -> "basic-auth password";
         };
+    }
+
+    @Override
+    public final Class<O> optionsType() {
+        return optionsType;
     }
 }
