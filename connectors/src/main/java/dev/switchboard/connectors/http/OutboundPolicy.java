@@ -1,8 +1,11 @@
 package dev.switchboard.connectors.http;
 
+import dev.switchboard.connectors.secrets.Redactor;
+import dev.switchboard.schemas.options.OptionProblem;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -55,6 +58,19 @@ public final class OutboundPolicy {
             return Optional.empty(); // the request itself fails and is retried; unknown now may resolve later
         }
         return Optional.empty();
+    }
+
+    /** The problem of a URL option: not a URL, or one this policy refuses; the message passes through {@code redactor}. */
+    public List<OptionProblem> check(String option, String url, Redactor redactor) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            int query = url.indexOf('?');
+            return List.of(OptionProblem.at(option, "Invalid URL").got(redactor.redact(query < 0 ? url : url.substring(0, query)))
+                    .expected("an absolute http(s) URL"));
+        }
+        return refusal(uri).map(reason -> OptionProblem.at(option, "Refused URL").fix(": " + redactor.redact(reason))).stream().toList();
     }
 
     private boolean allowed(String host, int port) {

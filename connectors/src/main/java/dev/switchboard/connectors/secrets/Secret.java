@@ -1,10 +1,10 @@
 package dev.switchboard.connectors.secrets;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -48,34 +48,32 @@ public final class Secret {
 
     /**
      * Every problem with how a secret is named: both or (when required) neither of the two options,
-     * an unset variable, an unreadable file. Messages name the option, never the value.
+     * an unset variable, an unreadable file (a missing secret: an error where the engine would use it,
+     * a warning where nothing is sent). Problems name the option, never the value.
      */
-    public static List<String> check(String option, String environmentVariable, String file, boolean required, Path baseDir,
-                                     Function<String, Optional<String>> environment) {
-        List<String> problems = new ArrayList<>();
+    public static List<OptionProblem> check(String option, String environmentVariable, String file, boolean required, Path baseDir,
+                                            Function<String, Optional<String>> environment) {
         String env = option + "_env";
         String fileOption = option + "_file";
         if (environmentVariable != null && file != null) {
-            problems.add("Conflicting options at " + env + ": got both " + env + " and " + fileOption
-                    + ", expected one. Keep the one your deployment provides");
-            return problems;
+            return List.of(OptionProblem.at(env, "Conflicting options")
+                    .fix(": got both " + env + " and " + fileOption + ", expected one. Keep the one your deployment provides"));
         }
         if (environmentVariable == null && file == null) {
-            if (required) {
-                problems.add("Missing secret at " + env + ": expected " + env + " (an environment variable) or "
-                        + fileOption + " (a mounted file) naming where the " + option.replace('_', ' ') + " is");
-            }
-            return problems;
+            return required
+                    ? List.of(OptionProblem.at(env, "Missing secret").expected(env + " (an environment variable) or " + fileOption
+                            + " (a mounted file) naming where the " + option.replace('_', ' ') + " is"))
+                    : List.of();
         }
         Secret secret = of(option, environmentVariable, file, baseDir, environment).orElseThrow();
-        if (secret.value().isEmpty()) {
-            problems.add(environmentVariable != null
-                    ? "Missing secret at " + env + ": environment variable '" + environmentVariable + "' is not set. Set it"
-                            + (required ? "" : ", or remove " + env)
-                    : "Missing secret at " + fileOption + ": cannot read '" + secret.file + "'. Mount the secret file there"
-                            + " (one value; surrounding whitespace is ignored)");
+        if (secret.value().isPresent()) {
+            return List.of();
         }
-        return problems;
+        return List.of(environmentVariable != null
+                ? OptionProblem.at(env, "Missing secret").fix(": environment variable '" + environmentVariable + "' is not set. Set it"
+                        + (required ? "" : ", or remove " + env)).missingSecret()
+                : OptionProblem.at(fileOption, "Missing secret").fix(": cannot read '" + secret.file
+                        + "'. Mount the secret file there (one value; surrounding whitespace is ignored)").missingSecret());
     }
 
     /** The value, read now; empty when the variable is unset or the file cannot be read or is blank. */

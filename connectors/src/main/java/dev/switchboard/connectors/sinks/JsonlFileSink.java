@@ -4,12 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.Task;
-import dev.switchboard.schemas.options.Documentation;
-import dev.switchboard.schemas.options.Example;
-import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.spi.DeliveryResult;
-import dev.switchboard.schemas.spi.SinkEnvironment;
-import dev.switchboard.schemas.spi.SinkFactory;
 import dev.switchboard.schemas.spi.TaskSink;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,108 +21,87 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Appends each task as one JSON line to a local file, for laptops, demos and tests. The file is its
- * own idempotency record: ids already in it are skipped, so a redelivered task is written once.
+ * Appends each task as one JSON line to a local file. The file is its own idempotency record: ids
+ * already in it are skipped, so a redelivered task is written once.
  */
-public final class JsonlFileSink implements SinkFactory<JsonlFileSink.Options> {
+public final class JsonlFileSink implements TaskSink {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String name;
+    private final FileChannel channel;
+    private final Set<String> written = new HashSet<>();
 
-    @Documentation(name = "jsonl", summary = "Appends each task as a JSON line to a local file; a task id already in the file is not written again.")
-    @Example(title = "Tasks to a local file", yaml = """
-            local:
-              jsonl:
-                path: out/tasks.jsonl
-            """)
-    public record Options(
-            @Option(description = "File to append to; relative paths resolve against the configuration file's folder.", required = true)
-            String path) {
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    public TaskSink create(String name, Options options, SinkEnvironment environment) {
-        return new Writer(name, environment.baseDir().resolve(options.path()));
-    }
-
-    private static final class Writer implements TaskSink {
-        private static final ObjectMapper JSON = new ObjectMapper();
-        private final String name;
-        private final FileChannel channel;
-        private final Set<String> written = new HashSet<>();
-
-        Writer(String name, Path file) {
-            this.name = name;
-            try {
-                if (file.getParent() != null) {
-                    Files.createDirectories(file.getParent());
-                }
-                boolean endsWithNewline = true;
-                if (Files.exists(file)) {
-                    // lenient decoding: a crash may also cut a line inside a multi-byte character
-                    try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
-                        String line;
-                        while ((line = reader.readLine()) != null) {
-                            if (!line.isBlank()) {
-                                try {
-                                    JsonNode node = JSON.readTree(line);
-                                    written.add(node.path("id").asText());
-                                } catch (JsonProcessingException torn) {
-                                    // a line cut short by a crash mid-write: that task was not written, so it may be again
-                                }
+    JsonlFileSink(String name, Path file) {
+        this.name = name;
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            boolean endsWithNewline = true;
+            if (Files.exists(file)) {
+                // lenient decoding: a crash may also cut a line inside a multi-byte character
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        if (!line.isBlank()) {
+                            try {
+                                JsonNode node = JSON.readTree(line);
+                                written.add(node.path("id").asText());
+                            } catch (JsonProcessingException torn) {
+                                // a line cut short by a crash mid-write: that task was not written, so it may be again
                             }
                         }
                     }
-                    try (SeekableByteChannel in = Files.newByteChannel(file)) {
-                        if (in.size() > 0) {
-                            ByteBuffer last = ByteBuffer.allocate(1);
-                            in.position(in.size() - 1).read(last);
-                            endsWithNewline = last.get(0) == '\n';
-                        }
+                }
+                try (SeekableByteChannel in = Files.newByteChannel(file)) {
+                    if (in.size() > 0) {
+                        ByteBuffer last = ByteBuffer.allocate(1);
+                        in.position(in.size() - 1).read(last);
+                        endsWithNewline = last.get(0) == '\n';
                     }
                 }
-                this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-                if (!endsWithNewline) {
-                    channel.write(ByteBuffer.wrap(new byte[] {'\n'})); // start the next task on a line of its own
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot open task file " + file + ": " + e.getMessage(), e);
             }
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            if (!endsWithNewline) {
+                channel.write(ByteBuffer.wrap(new byte[] {'\n'})); // start the next task on a line of its own
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open task file " + file + ": " + e.getMessage(), e);
         }
+    }
 
-        @Override
-        public String name() {
-            return name;
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public synchronized DeliveryResult deliver(Task task) {
+        if (written.contains(task.id())) {
+            return new DeliveryResult.Delivered("already in file");
         }
-
-        @Override
-        public synchronized DeliveryResult deliver(Task task) {
-            if (written.contains(task.id())) {
-                return new DeliveryResult.Delivered("already in file");
+        try {
+            byte[] line = (JSON.writeValueAsString(task) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
             }
-            try {
-                byte[] line = (JSON.writeValueAsString(task) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                ByteBuffer buffer = ByteBuffer.wrap(line);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                written.add(task.id());
-                return new DeliveryResult.Delivered("appended");
-            } catch (IOException e) {
-                return new DeliveryResult.Retry("Cannot write task file: " + e.getMessage(), null);
-            }
+            written.add(task.id());
+            return new DeliveryResult.Delivered("appended");
+        } catch (IOException e) {
+            return new DeliveryResult.Retry("Cannot write task file: " + e.getMessage(), null);
         }
+    }
 
-        @Override
-        public synchronized void close() {
-            try {
-                channel.force(true);
-                channel.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+    @Override
+    public synchronized void close() {
+        if (!channel.isOpen()) {
+            return;
+        }
+        try {
+            channel.force(true);
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

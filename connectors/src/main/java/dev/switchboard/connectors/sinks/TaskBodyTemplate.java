@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.Task;
+import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.template.Template;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -39,28 +40,29 @@ final class TaskBodyTemplate {
     }
 
     /** Every problem of a body template at {@code option}: syntax, paths outside the task, JSON that cannot come out. */
-    static List<String> check(String source, String option) {
-        List<String> problems = new ArrayList<>();
+    static List<OptionProblem> check(String source, String option) {
         Template template;
         try {
             template = Template.parse(source);
         } catch (Template.TemplateException e) {
-            return List.of("Invalid body template at " + option + ": " + e.getMessage());
+            return List.of(OptionProblem.at(option, "Invalid body template").fix(": " + e.getMessage()));
         }
+        List<OptionProblem> problems = new ArrayList<>();
         for (Template.Path path : template.paths()) {
             List<Object> segments = path.segments();
+            String placeholder = "'{{ " + path.text() + " }}'";
             if (!"task".equals(segments.get(0))) {
-                problems.add("Unknown root '" + segments.get(0) + "' in '{{ " + path.text() + " }}' at " + option
-                        + ": a body template reads only task, e.g. {{ task.title }} or {{ task.fields.label }}");
+                problems.add(OptionProblem.at(option, "Unknown root '" + segments.get(0) + "' in " + placeholder)
+                        .fix(": a body template reads only task, e.g. {{ task.title }} or {{ task.fields.label }}"));
             } else if (segments.size() < 2 || !TASK_FIELDS.contains(String.valueOf(segments.get(1)))) {
-                problems.add("Unknown task field in '{{ " + path.text() + " }}' at " + option + ": expected one of "
-                        + String.join(", ", TASK_FIELDS));
+                problems.add(OptionProblem.at(option, "Unknown task field in " + placeholder).expected("one of " + String.join(", ", TASK_FIELDS)));
             }
         }
         if (problems.isEmpty()) {
             // any value, quoted or not, must leave valid JSON: fill every placeholder with a number
-            invalidJson(template.render(Map.of(), absent -> "0")).ifPresent(reason -> problems.add("Invalid JSON in body template at " + option + ": " + reason
-                    + ". The body must be JSON once its placeholders are filled; put placeholders for text inside quotes"));
+            invalidJson(template.render(Map.of(), absent -> "0")).ifPresent(reason -> problems.add(
+                    OptionProblem.at(option, "Invalid JSON in body template").fix(": " + reason
+                            + ". The body must be JSON once its placeholders are filled; put placeholders for text inside quotes")));
         }
         return problems;
     }

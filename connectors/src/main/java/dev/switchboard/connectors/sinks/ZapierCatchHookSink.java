@@ -1,125 +1,18 @@
 package dev.switchboard.connectors.sinks;
 
-import dev.switchboard.schemas.options.OptionProblem;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.http.HttpDelivery;
-import dev.switchboard.connectors.http.OutboundPolicy;
 import dev.switchboard.connectors.secrets.Redactor;
 import dev.switchboard.connectors.secrets.Secret;
-import dev.switchboard.schemas.options.Documentation;
-import dev.switchboard.schemas.options.Example;
-import dev.switchboard.schemas.options.Option;
-import dev.switchboard.schemas.spi.SinkEnvironment;
-import dev.switchboard.schemas.spi.SinkFactory;
 import dev.switchboard.schemas.spi.TaskSink;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
-/**
- * POSTs each task to a Zapier "Catch Hook" / "Catch Raw Hook" trigger. Anyone holding a catch hook
- * URL can start the Zap, so the URL is treated as a secret: it comes from an environment variable
- * or a mounted file, and its path never appears in a message.
- */
-public final class ZapierCatchHookSink implements SinkFactory<ZapierCatchHookSink.Options> {
+/** A webhook sink for a Zapier catch hook, whose URL path (account id and hook key) is the credential. */
+public final class ZapierCatchHookSink extends WebhookSink implements TaskSink {
 
-    static final Pattern HOOK_URL = Pattern.compile("https://hooks\\.zapier\\.com/hooks/catch/[0-9]+/[A-Za-z0-9]+/?");
-
-    @Documentation(name = "zapier", summary = "POSTs each task as JSON to a Zapier catch hook whose URL is kept secret, signed per Standard Webhooks, with the task id as idempotency key.",
-            description = """
-                    The hook URL has the shape `https://hooks.zapier.com/hooks/catch/<account id>/<hook key>/`; the key makes
-                    it a credential, so give it with `url_env` or `url_file`. Add `hooks.zapier.com` to
-                    `outbound.allowed_hosts`. To verify the signature, trigger the Zap with "Catch Raw Hook" and check
-                    `webhook-signature` in a Code by Zapier step (docs/connectors.md). Idempotency: the task id is
-                    `Idempotency-Key` and `webhook-id`; Zapier itself does not drop repeats, so filter on it in the Zap when
-                    a repeat would hurt.
-                    """)
-    @Example(title = "Tasks into a Zap, URL from the environment", yaml = """
-            sales-zap:
-              zapier:
-                url_env: ZAPIER_CATCH_HOOK_URL
-                secret_env: ZAPIER_SWITCHBOARD_SECRET
-            """)
-    @Example(title = "URL and secret from mounted files", yaml = """
-            sales-zap:
-              zapier:
-                url_file: /run/secrets/zapier-hook-url
-                secret_file: /run/secrets/zapier-signing-secret
-                timeout_seconds: 15
-            """)
-    public record Options(
-            @Option(description = "The catch hook URL written in the configuration. Prefer `url_env` or `url_file`: the URL is a credential.", secret = true)
-            String url,
-            @Option(description = "Environment variable holding the catch hook URL.", secret = true)
-            @JsonProperty("url_env") String urlEnv,
-            @Option(description = "File holding the catch hook URL (a mounted secret).", secret = true)
-            @JsonProperty("url_file") String urlFile,
-            @Option(description = "Environment variable holding the Standard Webhooks secret (`whsec_` + base64, or any string) that the Zap verifies.", secret = true)
-            @JsonProperty("secret_env") String secretEnv,
-            @Option(description = "File holding the signing secret (a mounted secret), instead of `secret_env`.", secret = true)
-            @JsonProperty("secret_file") String secretFile,
-            @Option(description = "Timeout of one request, in seconds.", defaultValue = "10", minimum = 1, maximum = 300)
-            @JsonProperty("timeout_seconds") Integer timeoutSeconds) {
-    }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    @SuppressWarnings("removal")
-    public List<OptionProblem> check(Options options, SinkEnvironment environment) {
-        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
-    }
-
-    private List<String> checkMessages(Options options, SinkEnvironment environment) {
-        List<String> problems = new ArrayList<>();
-        int given = (options.url() != null ? 1 : 0) + (options.urlEnv() != null ? 1 : 0) + (options.urlFile() != null ? 1 : 0);
-        if (given != 1) {
-            problems.add((given == 0 ? "Missing URL at url_env" : "Conflicting options at url_env")
-                    + ": expected exactly one of url_env, url_file or url, got " + given
-                    + ". Put the catch hook URL in an environment variable or a mounted file");
-        } else {
-            Optional<String> url = hookUrl(options, environment);
-            if (url.isEmpty()) {
-                problems.addAll(urlSecretProblems(options, environment));
-            } else if (!HOOK_URL.matcher(url.get()).matches()) {
-                problems.add("Invalid catch hook URL at " + urlOption(options) + ": expected "
-                        + "https://hooks.zapier.com/hooks/catch/<account id>/<hook key>/, as the Zap's Catch Hook trigger shows it");
-            } else {
-                problems.addAll(WebhookSink.checkUrl(url.get(), urlOption(options), environment, hookRedactor(url.get())));
-            }
-        }
-        problems.addAll(WebhookSink.checkSigningSecret(options.secretEnv(), options.secretFile(), environment));
-        return problems;
-    }
-
-    @Override
-    public TaskSink create(String name, Options options, SinkEnvironment environment) {
-        String url = hookUrl(options, environment).orElseThrow(() -> new IllegalStateException(
-                "No catch hook URL for sink '" + name + "': " + String.join("; ", urlSecretProblems(options, environment))));
-        return new WebhookSender(name, URI.create(url), hookRedactor(url), Map.of(),
-                WebhookSink.signingSecret(options.secretEnv(), options.secretFile(), environment), null,
-                new HttpDelivery(new OutboundPolicy(environment.allowedHosts()), WebhookSink.timeout(options.timeoutSeconds())));
-    }
-
-    private static Optional<String> hookUrl(Options options, SinkEnvironment environment) {
-        if (options.url() != null) {
-            return Optional.of(options.url().strip());
-        }
-        return Secret.of("url", options.urlEnv(), options.urlFile(), environment.baseDir(), environment::secret).flatMap(Secret::value);
-    }
-
-    private static List<String> urlSecretProblems(Options options, SinkEnvironment environment) {
-        return Secret.check("url", options.urlEnv(), options.urlFile(), true, environment.baseDir(), environment::secret);
-    }
-
-    private static String urlOption(Options options) {
-        return options.urlEnv() != null ? "url_env" : options.urlFile() != null ? "url_file" : "url";
+    ZapierCatchHookSink(String name, URI hook, Optional<Secret> signingSecret, HttpDelivery http) {
+        super(name, hook, hookRedactor(hook.toString()), Map.of(), signingSecret, null, http);
     }
 
     /** The hook's path (account id and key) is the credential: messages show the host only. */

@@ -66,4 +66,13 @@ public record SourceEvent(String key, ObjectNode event) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
+
+    /** The SHA-256 of a body, in hex: a stable part of an id for deliveries that carry nothing else to tell them apart. */
+    public static String digest(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
 }

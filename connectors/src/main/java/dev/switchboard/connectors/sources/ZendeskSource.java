@@ -1,21 +1,17 @@
 package dev.switchboard.connectors.sources;
 
-import dev.switchboard.schemas.options.OptionProblem;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchboard.connectors.sources.auth.WebhookAuth;
 import dev.switchboard.connectors.sources.auth.WebhookVerifier.Scheme;
-import dev.switchboard.schemas.options.Documentation;
-import dev.switchboard.schemas.options.Example;
-import dev.switchboard.schemas.options.Option;
+import dev.switchboard.connectors.sources.webhook.Accepts;
+import dev.switchboard.connectors.sources.webhook.BadPayload;
+import dev.switchboard.connectors.sources.webhook.Inbound;
+import dev.switchboard.connectors.sources.webhook.Mapped;
+import dev.switchboard.connectors.sources.webhook.WebhookEndpoint;
+import dev.switchboard.connectors.sources.webhook.WebhookVendor;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
-import dev.switchboard.schemas.spi.SourceFactory;
-import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -24,114 +20,56 @@ import java.util.Set;
  * CloudEvent id) or a trigger whose JSON body is the template in the docs. Authenticated with the
  * webhook's signing secret.
  */
-public final class ZendeskSource implements SourceFactory<ZendeskSource.Options> {
+public final class ZendeskSource extends WebhookEndpoint implements Source {
 
+    static final WebhookVendor WEBHOOK = new WebhookVendor("zendesk", Set.of(Scheme.ZENDESK), Scheme.ZENDESK, Accepts.JSON);
     static final String VENDOR = "zendesk";
-    private static final Set<Scheme> SCHEMES = Set.of(Scheme.ZENDESK);
+    /** The type of a ticket event webhook's payload starts so: {@code zen:event-type:ticket.created}. */
+    private static final String EVENT_TYPE = "zen:event-type:";
+    /** A ticket event's subject names the ticket: {@code zen:ticket:<id>}. */
+    private static final String TICKET_SUBJECT = "zen:ticket:";
 
-    @Documentation(name = "zendesk", summary = "Receives Zendesk ticket webhooks (signed with the webhook's signing secret) as ticket.created and ticket.updated events.",
-            description = """
-                    Two payload shapes are read. A **ticket event webhook** (`zen:event-type:ticket.created`, \
-                    `…ticket.status_changed` and the other `ticket.*` types) maps `detail` to the event; its event `id` \
-                    becomes the CloudEvent id. A **trigger** webhook posts whatever JSON body the trigger declares; use this one:
-
-                    ```json
-                    {"event": "ticket.created",
-                     "ticket": {"id": "{{ticket.id}}", "title": "{{ticket.title}}", "description": "{{ticket.description}}",
-                                "priority": "{{ticket.priority}}", "status": "{{ticket.status}}", "tags": "{{ticket.tags}}",
-                                "via": "{{ticket.via}}", "url": "{{ticket.link}}", "updated_at": "{{ticket.updated_at_with_timestamp}}",
-                                "requester": {"name": "{{ticket.requester.name}}", "email": "{{ticket.requester.email}}"}}}
-                    ```
-
-                    with `"event": "ticket.updated"` in the trigger that fires on updates. Authentication: `zendesk` only \
-                    (`X-Zendesk-Webhook-Signature`, base64 HMAC-SHA256 of the timestamp header followed by the body, \
-                    timestamp within `auth.tolerance_seconds`, replays refused). Events of other domains (users, \
-                    organizations) are answered 200 and ignored.""")
-    @Example(title = "Zendesk tickets into the events topic", yaml = """
-            zendesk-tickets:
-              zendesk:
-                path: /webhooks/zendesk
-                topic: switchboard.events
-                auth:
-                  secret_env: ZENDESK_WEBHOOK_SECRET
-            """)
-    public record Options(
-            @Option(description = WebhookSource.PATH, defaultValue = "/webhooks/zendesk") String path,
-            @Option(description = WebhookSource.TOPIC, defaultValue = "switchboard.events") String topic,
-            @Option(description = WebhookSource.AUTH + " Default and only scheme: `zendesk`.", required = true) WebhookAuth auth,
-            @Option(description = WebhookSource.MAX_BODY, defaultValue = "1048576", minimum = 1024, maximum = 52428800)
-            @JsonProperty("max_body_bytes") Integer maxBodyBytes,
-            @Option(description = WebhookSource.ACK_TIMEOUT, defaultValue = "10", minimum = 1, maximum = 120)
-            @JsonProperty("ack_timeout_seconds") Integer ackTimeoutSeconds) {
+    ZendeskSource(String name, ZendeskSourceFactory.Options options, SourceEnvironment environment) {
+        super(name, WEBHOOK, options, environment);
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    @SuppressWarnings("removal")
-    public List<OptionProblem> check(Options options, SourceEnvironment environment) {
-        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
-    }
-
-    private List<String> checkMessages(Options options, SourceEnvironment environment) {
-        List<String> problems = new ArrayList<>(WebhookSource.checkPath(path(options)));
-        problems.addAll(WebhookSource.checkAuth(options.auth(), SCHEMES, Scheme.ZENDESK, VENDOR, environment));
-        return problems;
-    }
-
-    @Override
-    public Source create(String name, Options options, SourceEnvironment environment) {
-        return WebhookSource.builder(name, VENDOR, environment)
-                .listener(path(options), options.topic(), options.maxBodyBytes(), 1024 * 1024, options.ackTimeoutSeconds())
-                .auth(options.auth(), Scheme.ZENDESK)
-                .mapping(ZendeskSource::map)
-                .build();
-    }
-
-    private static String path(Options options) {
-        return options.path() == null ? "/webhooks/zendesk" : options.path();
-    }
-
-    static WebhookSource.Mapped map(WebhookSource.Inbound inbound) throws WebhookSource.BadPayload {
+    protected Mapped map(Inbound inbound) throws BadPayload {
         ObjectNode body = inbound.jsonObject();
-        String eventType = Ticket.text(body.get("type"));
-        if (eventType != null && eventType.startsWith("zen:event-type:")) {
-            return fromEvent(eventType, body);
+        String type = Objects.requireNonNullElse(Ticket.text(body.get("type")), "");
+        if (type.startsWith(EVENT_TYPE)) {
+            return fromEvent(type.substring(EVENT_TYPE.length()), body);
         }
         if (body.get("ticket") instanceof ObjectNode ticket) {
             return fromTrigger(body, ticket, inbound.request().body());
         }
-        throw new WebhookSource.BadPayload("Not a Zendesk ticket payload: expected a ticket event (type zen:event-type:ticket.*) "
+        throw new BadPayload("Not a Zendesk ticket payload: expected a ticket event (type zen:event-type:ticket.*) "
                 + "or a trigger body with a 'ticket' object (see the zendesk source docs for the template)");
     }
 
-    private static WebhookSource.Mapped fromEvent(String eventType, ObjectNode body) throws WebhookSource.BadPayload {
-        String kind = eventType.substring("zen:event-type:".length());
+    private static Mapped fromEvent(String kind, ObjectNode body) throws BadPayload {
         if (!kind.startsWith("ticket.")) {
-            return WebhookSource.Mapped.ignored("Zendesk event " + kind + " is not about a ticket");
+            return Mapped.ignored("Zendesk event " + kind + " is not about a ticket");
         }
         JsonNode detail = body.path("detail");
         String ticketId = Ticket.text(detail.get("id"));
         if (ticketId == null) {
-            String subject = Ticket.text(body.get("subject")); // zen:ticket:<id>
-            ticketId = subject != null && subject.startsWith("zen:ticket:") ? subject.substring("zen:ticket:".length()) : null;
+            String subject = Ticket.text(body.get("subject"));
+            ticketId = subject != null && subject.startsWith(TICKET_SUBJECT) ? subject.substring(TICKET_SUBJECT.length()) : null;
         }
         String eventId = Ticket.text(body.get("id"));
         if (ticketId == null || eventId == null) {
-            throw new WebhookSource.BadPayload("Zendesk ticket event without " + (ticketId == null ? "detail.id" : "id"));
+            throw new BadPayload("Zendesk ticket event without " + (ticketId == null ? "detail.id" : "id"));
         }
         String type = kind.equals("ticket.created") ? Ticket.CREATED : Ticket.UPDATED;
         Ticket ticket = new Ticket(ticketId, Ticket.text(detail.get("subject")), Ticket.text(detail.get("description")),
                 null, null, Ticket.text(detail.path("via").get("channel")), Ticket.priority(Ticket.text(detail.get("priority"))),
                 Ticket.tags(detail.get("tags")), null, Ticket.text(detail.get("status")), kind,
                 firstTime(Ticket.text(detail.get("updated_at")), Ticket.text(body.get("time"))));
-        return WebhookSource.Mapped.of(ticket.toEvent(VENDOR, type, VENDOR + "-" + eventId));
+        return Mapped.of(ticket.toEvent(VENDOR, type, VENDOR + "-" + eventId));
     }
 
-    private static WebhookSource.Mapped fromTrigger(ObjectNode body, ObjectNode ticket, byte[] raw) throws WebhookSource.BadPayload {
+    private static Mapped fromTrigger(ObjectNode body, ObjectNode ticket, byte[] raw) throws BadPayload {
         String event = Ticket.text(body.get("event"));
         String type;
         if ("ticket.created".equals(event) || "created".equals(event)) {
@@ -139,12 +77,12 @@ public final class ZendeskSource implements SourceFactory<ZendeskSource.Options>
         } else if ("ticket.updated".equals(event) || "updated".equals(event)) {
             type = Ticket.UPDATED;
         } else {
-            throw new WebhookSource.BadPayload("Zendesk trigger body says event '" + event
+            throw new BadPayload("Zendesk trigger body says event '" + event
                     + "', expected ticket.created or ticket.updated: put \"event\": \"ticket.created\" in the trigger's JSON body");
         }
         String ticketId = Ticket.text(ticket.get("id"));
         if (ticketId == null) {
-            throw new WebhookSource.BadPayload("Zendesk trigger body has no ticket.id: use \"id\": \"{{ticket.id}}\"");
+            throw new BadPayload("Zendesk trigger body has no ticket.id: use \"id\": \"{{ticket.id}}\"");
         }
         String subject = Ticket.text(ticket.has("title") ? ticket.get("title") : ticket.get("subject"));
         String updated = Ticket.text(ticket.get("updated_at"));
@@ -154,8 +92,8 @@ public final class ZendeskSource implements SourceFactory<ZendeskSource.Options>
                 Ticket.priority(Ticket.text(ticket.get("priority"))), Ticket.tags(ticket.get("tags")), Ticket.text(ticket.get("url")),
                 Ticket.text(ticket.get("status")), event, Ticket.time(updated));
         // No delivery id in a trigger post: the id is derived from the change, so a redelivery gets the same one.
-        String id = SourceEvent.stableId(VENDOR, VENDOR, ticketId, updated != null ? updated : digest(raw), type);
-        return WebhookSource.Mapped.of(mapped.toEvent(VENDOR, type, id));
+        String id = SourceEvent.stableId(VENDOR, VENDOR, ticketId, updated != null ? updated : SourceEvent.digest(raw), type);
+        return Mapped.of(mapped.toEvent(VENDOR, type, id));
     }
 
     private static java.time.Instant firstTime(String... candidates) {
@@ -166,13 +104,5 @@ public final class ZendeskSource implements SourceFactory<ZendeskSource.Options>
             }
         }
         return null;
-    }
-
-    static String digest(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

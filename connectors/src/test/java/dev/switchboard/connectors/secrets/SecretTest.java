@@ -2,6 +2,7 @@ package dev.switchboard.connectors.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.schemas.options.OptionProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,12 +57,12 @@ class SecretTest {
         Files.writeString(dir.resolve("blank"), "  \n");
 
         // when
-        List<String> both = Secret.check("token", "TOKEN", "token", true, dir, ENVIRONMENT);
-        List<String> neither = Secret.check("token", null, null, true, dir, ENVIRONMENT);
-        List<String> optional = Secret.check("secret", null, null, false, dir, ENVIRONMENT);
-        List<String> unset = Secret.check("token", "UNSET", null, true, dir, ENVIRONMENT);
-        List<String> blank = Secret.check("token", null, "blank", true, dir, ENVIRONMENT);
-        List<String> good = Secret.check("token", "TOKEN", null, true, dir, ENVIRONMENT);
+        List<OptionProblem> both = Secret.check("token", "TOKEN", "token", true, dir, ENVIRONMENT);
+        List<OptionProblem> neither = Secret.check("token", null, null, true, dir, ENVIRONMENT);
+        List<OptionProblem> optional = Secret.check("secret", null, null, false, dir, ENVIRONMENT);
+        List<OptionProblem> unset = Secret.check("token", "UNSET", null, true, dir, ENVIRONMENT);
+        List<OptionProblem> blank = Secret.check("token", null, "blank", true, dir, ENVIRONMENT);
+        List<OptionProblem> good = Secret.check("token", "TOKEN", null, true, dir, ENVIRONMENT);
 
         // then
         assertThat(both).singleElement().asString().contains("Conflicting options at token_env");

@@ -35,9 +35,9 @@ class CamelEndpointSinkTest {
         // when
         DeliveryResult result;
         Exchange received;
-        try (TaskSink sink = new CamelEndpointSink().create("queue", options("mock:tasks"), environment(Set.of("mock")))) {
+        try (TaskSink sink = new CamelEndpointSinkFactory().create("queue", options("mock:tasks"), environment(Set.of("mock")))) {
             result = sink.deliver(task);
-            MockEndpoint mock = ((CamelEndpointSink.Sender) sink).camelContext().getEndpoint("mock:tasks", MockEndpoint.class);
+            MockEndpoint mock = ((CamelEndpointSink) sink).camelContext().getEndpoint("mock:tasks", MockEndpoint.class);
             received = mock.getReceivedExchanges().get(0);
         }
 
@@ -55,7 +55,7 @@ class CamelEndpointSinkTest {
 
         // when
         DeliveryResult result;
-        try (TaskSink sink = new CamelEndpointSink().create("queue", options(uri), environment(Set.of("recording")))) {
+        try (TaskSink sink = new CamelEndpointSinkFactory().create("queue", options(uri), environment(Set.of("recording")))) {
             result = sink.deliver(SinkTesting.task("evt-fail"));
         }
 
@@ -75,9 +75,9 @@ class CamelEndpointSinkTest {
         // when
         DeliveryResult result;
         RecordingComponent.RecordingEndpoint endpoint;
-        try (TaskSink sink = new CamelEndpointSink().create("queue", options(uri), environment(Set.of("recording")))) {
+        try (TaskSink sink = new CamelEndpointSinkFactory().create("queue", options(uri), environment(Set.of("recording")))) {
             result = sink.deliver(task);
-            endpoint = ((CamelEndpointSink.Sender) sink).camelContext().getEndpoint(uri, RecordingComponent.RecordingEndpoint.class);
+            endpoint = ((CamelEndpointSink) sink).camelContext().getEndpoint(uri, RecordingComponent.RecordingEndpoint.class);
         }
 
         // then
@@ -95,7 +95,7 @@ class CamelEndpointSinkTest {
         SinkEnvironment environment = environment(Set.of("file", "exec", "bean", "class", "language", "sql"));
 
         // when
-        List<String> problems = messages(new CamelEndpointSink().check(options(uri), environment));
+        List<String> problems = messages(new CamelEndpointSinkFactory().check(options(uri), environment));
 
         // then
         assertThat(problems).singleElement().asString().startsWith("Refused Camel scheme").contains("even when listed");
@@ -104,7 +104,7 @@ class CamelEndpointSinkTest {
     @Test
     void should_report_scheme_when_it_is_not_in_camel_schemes() {
         // when
-        List<String> problems = messages(new CamelEndpointSink().check(options("mock:tasks"), environment(Set.of("jms"))));
+        List<String> problems = messages(new CamelEndpointSinkFactory().check(options("mock:tasks"), environment(Set.of("jms"))));
 
         // then
         assertThat(problems).singleElement().asString()
@@ -115,7 +115,7 @@ class CamelEndpointSinkTest {
     @Test
     void should_refuse_to_create_when_scheme_is_not_allowed() {
         // then
-        assertThatThrownBy(() -> new CamelEndpointSink().create("queue", options("mock:tasks"), environment(Set.of())))
+        assertThatThrownBy(() -> new CamelEndpointSinkFactory().create("queue", options("mock:tasks"), environment(Set.of())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("not in outbound.camel_schemes");
     }
@@ -123,7 +123,7 @@ class CamelEndpointSinkTest {
     @Test
     void should_report_missing_component_when_its_jar_is_not_on_the_classpath() {
         // when
-        List<String> problems = messages(new CamelEndpointSink().check(options("slack:#ops"), environment(Set.of("slack"))));
+        List<String> problems = messages(new CamelEndpointSinkFactory().check(options("slack:#ops"), environment(Set.of("slack"))));
 
         // then
         assertThat(problems).singleElement().asString().contains("No Camel component for scheme 'slack'").contains("camel-slack");
@@ -135,9 +135,9 @@ class CamelEndpointSinkTest {
         SinkEnvironment environment = new SinkTesting.Environment(dir, Set.of("hooks.slack.com"), Map.of(), Set.of("mock"));
 
         // when
-        List<String> metadata = messages(new CamelEndpointSink().check(options("mock:x?webhookUrl=RAW(http://169.254.169.254/latest)"), environment));
-        List<String> elsewhere = messages(new CamelEndpointSink().check(options("mock:x?webhookUrl=https%3A%2F%2Fevil.example.com%2Fhook"), environment));
-        List<String> allowed = messages(new CamelEndpointSink().check(options("mock:x?webhookUrl=https://hooks.slack.com/services/T0/B0/X"), environment));
+        List<String> metadata = messages(new CamelEndpointSinkFactory().check(options("mock:x?webhookUrl=RAW(http://169.254.169.254/latest)"), environment));
+        List<String> elsewhere = messages(new CamelEndpointSinkFactory().check(options("mock:x?webhookUrl=https%3A%2F%2Fevil.example.com%2Fhook"), environment));
+        List<String> allowed = messages(new CamelEndpointSinkFactory().check(options("mock:x?webhookUrl=https://hooks.slack.com/services/T0/B0/X"), environment));
 
         // then
         assertThat(metadata).singleElement().asString().contains("Refused URL in the Camel endpoint");
@@ -151,15 +151,15 @@ class CamelEndpointSinkTest {
         SinkEnvironment environment = new SinkTesting.Environment(dir, Set.of(), Map.of("CAMEL_URI", "jms:queue:x?password=hunter2"), Set.of());
 
         // when
-        List<String> problems = messages(new CamelEndpointSink().check(new CamelEndpointSink.Options(null, "CAMEL_URI", null), environment));
+        List<String> problems = messages(new CamelEndpointSinkFactory().check(new CamelEndpointSinkFactory.Options(null, "CAMEL_URI", null), environment));
 
         // then
         assertThat(problems).isNotEmpty().allSatisfy(problem -> assertThat(problem).doesNotContain("hunter2").doesNotContain("queue:x"));
         assertThat(problems).anySatisfy(problem -> assertThat(problem).contains("at uri_env"));
     }
 
-    private static CamelEndpointSink.Options options(String uri) {
-        return new CamelEndpointSink.Options(uri, null, null);
+    private static CamelEndpointSinkFactory.Options options(String uri) {
+        return new CamelEndpointSinkFactory.Options(uri, null, null);
     }
 
     private SinkEnvironment environment(Set<String> camelSchemes) {

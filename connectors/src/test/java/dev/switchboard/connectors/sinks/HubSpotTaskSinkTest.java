@@ -11,6 +11,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.DeliveryResult;
 import dev.switchboard.schemas.spi.TaskSink;
@@ -21,11 +22,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,7 +52,7 @@ class HubSpotTaskSinkTest {
                 "hubspot_contact_id", "101", "hubspot_company_id", 2002.0, "hubspot_deal_id", "3003", "hubspot_ticket_id", "4004")), "64492917");
 
         // when
-        DeliveryResult result = deliver(options(null), task);
+        DeliveryResult result = deliver(options("token_env: HUBSPOT_TOKEN"), task);
 
         // then
         assertThat(result).isInstanceOfSatisfying(DeliveryResult.Delivered.class, delivered ->
@@ -88,7 +89,7 @@ class HubSpotTaskSinkTest {
         hubspot.stubFor(post(PATH).willReturn(created("513")));
 
         // when
-        deliver(options(null), SinkTesting.withDue(SinkTesting.task("evt-priority"), "2026-11-03T15:30:00+02:00", priority));
+        deliver(options("token_env: HUBSPOT_TOKEN"), SinkTesting.withDue(SinkTesting.task("evt-priority"), "2026-11-03T15:30:00+02:00", priority));
 
         // then
         hubspot.verify(postRequestedFor(urlEqualTo(PATH))
@@ -103,7 +104,12 @@ class HubSpotTaskSinkTest {
         Task task = SinkTesting.withDue(SinkTesting.withOwner(SinkTesting.task("evt-owner"), "agent@example.com"), null, "normal");
 
         // when
-        deliver(new HubSpotTaskSink.Options("HUBSPOT_TOKEN", null, baseUrl(), "ops_task_id", "CALL", "777", 5), task);
+        deliver(options("""
+                token_env: HUBSPOT_TOKEN
+                id_property: ops_task_id
+                task_type: CALL
+                default_owner_id: "777"
+                """), task);
 
         // then
         hubspot.verify(postRequestedFor(urlEqualTo(PATH))
@@ -122,7 +128,7 @@ class HubSpotTaskSinkTest {
                 """)));
 
         // when
-        DeliveryResult result = deliver(options(null), SinkTesting.task("evt-dup"));
+        DeliveryResult result = deliver(options("token_env: HUBSPOT_TOKEN"), SinkTesting.task("evt-dup"));
 
         // then
         assertThat(result).isInstanceOfSatisfying(DeliveryResult.Delivered.class, delivered ->
@@ -137,7 +143,7 @@ class HubSpotTaskSinkTest {
                 """)));
 
         // when
-        DeliveryResult result = deliver(options(null), SinkTesting.task("evt-dup-400"));
+        DeliveryResult result = deliver(options("token_env: HUBSPOT_TOKEN"), SinkTesting.task("evt-dup-400"));
 
         // then
         assertThat(result).isInstanceOf(DeliveryResult.Delivered.class);
@@ -166,7 +172,7 @@ class HubSpotTaskSinkTest {
         hubspot.stubFor(post(PATH).willReturn(error(status, body)));
 
         // when
-        DeliveryResult result = deliver(options(null), SinkTesting.task("evt-" + status));
+        DeliveryResult result = deliver(options("token_env: HUBSPOT_TOKEN"), SinkTesting.task("evt-" + status));
 
         // then
         assertThat(result).isInstanceOfSatisfying(DeliveryResult.Rejected.class, rejected -> assertThat(rejected.reason())
@@ -187,7 +193,7 @@ class HubSpotTaskSinkTest {
                         """)));
 
         // when
-        DeliveryResult result = deliver(options(null), SinkTesting.task("evt-429"));
+        DeliveryResult result = deliver(options("token_env: HUBSPOT_TOKEN"), SinkTesting.task("evt-429"));
 
         // then
         assertThat(result).isInstanceOfSatisfying(DeliveryResult.Retry.class, retry -> {
@@ -203,7 +209,7 @@ class HubSpotTaskSinkTest {
         hubspot.stubFor(post(PATH).willReturn(aResponse().withStatus(status).withBody("<html>Bad gateway</html>")));
 
         // when
-        DeliveryResult result = deliver(options(null), SinkTesting.task("evt-5xx"));
+        DeliveryResult result = deliver(options("token_env: HUBSPOT_TOKEN"), SinkTesting.task("evt-5xx"));
 
         // then
         assertThat(result).isInstanceOfSatisfying(DeliveryResult.Retry.class, retry ->
@@ -215,8 +221,8 @@ class HubSpotTaskSinkTest {
         // given
         hubspot.stubFor(post(PATH).willReturn(created("515")));
         Path tokenFile = Files.writeString(dir.resolve("hubspot-token"), "first-token\n");
-        HubSpotTaskSink.Options options = new HubSpotTaskSink.Options(null, "hubspot-token", baseUrl(), null, null, null, 5);
-        try (TaskSink sink = new HubSpotTaskSink().create("hubspot", options, environment())) {
+        HubSpotTaskSinkFactory.Options options = options("token_file: hubspot-token");
+        try (TaskSink sink = new HubSpotTaskSinkFactory().create("hubspot", options, environment())) {
             // when the token is rotated between two deliveries
             sink.deliver(SinkTesting.task("evt-a"));
             Files.writeString(tokenFile, "second-token");
@@ -231,10 +237,13 @@ class HubSpotTaskSinkTest {
     @Test
     void should_report_each_problem_when_options_are_wrong() {
         // given no token, a host that is not allowed, and an email as owner id
-        HubSpotTaskSink.Options options = new HubSpotTaskSink.Options(null, null, "https://api.hubapi.com", "Bad-Name", null, "ann@example.com", 5);
+        HubSpotTaskSinkFactory.Options options = YamlOptions.bind(HubSpotTaskSinkFactory.Options.class, """
+                id_property: Bad-Name
+                default_owner_id: ann@example.com
+                """);
 
         // when
-        List<String> problems = messages(new HubSpotTaskSink().check(options, environment()));
+        List<String> problems = messages(new HubSpotTaskSinkFactory().check(options, environment()));
 
         // then
         assertThat(problems).hasSize(4);
@@ -247,20 +256,21 @@ class HubSpotTaskSinkTest {
     @Test
     void should_report_no_problem_when_options_are_valid() {
         // when
-        List<String> problems = messages(new HubSpotTaskSink().check(options(null), environment()));
+        List<String> problems = messages(new HubSpotTaskSinkFactory().check(options("token_env: HUBSPOT_TOKEN"), environment()));
 
         // then
         assertThat(problems).isEmpty();
     }
 
-    private DeliveryResult deliver(HubSpotTaskSink.Options options, Task task) {
-        try (TaskSink sink = new HubSpotTaskSink().create("hubspot", options, environment())) {
+    private DeliveryResult deliver(HubSpotTaskSinkFactory.Options options, Task task) {
+        try (TaskSink sink = new HubSpotTaskSinkFactory().create("hubspot", options, environment())) {
             return sink.deliver(task);
         }
     }
 
-    private HubSpotTaskSink.Options options(String defaultOwnerId) {
-        return new HubSpotTaskSink.Options("HUBSPOT_TOKEN", null, baseUrl(), null, null, defaultOwnerId, 5);
+    /** The options the YAML writes, on the stand-in's base URL with a 5-second timeout. */
+    private static HubSpotTaskSinkFactory.Options options(String yaml) {
+        return YamlOptions.bind(HubSpotTaskSinkFactory.Options.class, yaml.strip() + "\nbase_url: " + baseUrl() + "\ntimeout_seconds: 5\n");
     }
 
     private static String baseUrl() {

@@ -148,10 +148,10 @@ class JsonlFileSinkTest {
     @Test
     void should_resolve_relative_path_against_base_dir_when_creating() {
         // given
-        JsonlFileSink factory = new JsonlFileSink();
+        JsonlFileSinkFactory factory = new JsonlFileSinkFactory();
 
         // when
-        try (TaskSink sink = factory.create("local", new JsonlFileSink.Options("tasks.jsonl"), environment())) {
+        try (TaskSink sink = factory.create("local", new JsonlFileSinkFactory.Options("tasks.jsonl"), environment())) {
             sink.deliver(task("evt-1", "Refund request"));
             assertThat(sink.name()).isEqualTo("local");
         }
@@ -161,7 +161,7 @@ class JsonlFileSinkTest {
     }
 
     private TaskSink sink(String path) {
-        return new JsonlFileSink().create("local", new JsonlFileSink.Options(path), environment());
+        return new JsonlFileSinkFactory().create("local", new JsonlFileSinkFactory.Options(path), environment());
     }
 
     private SinkEnvironment environment() {

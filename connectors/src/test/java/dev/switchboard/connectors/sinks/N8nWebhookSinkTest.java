@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.DeliveryResult;
 import dev.switchboard.schemas.spi.TaskSink;
@@ -47,7 +48,7 @@ class N8nWebhookSinkTest {
         Task task = SinkTesting.task("evt-1");
 
         // when
-        DeliveryResult result = deliver(new N8nWebhookSink.Options(url(PATH), "N8N_SECRET", null, 5), task);
+        DeliveryResult result = deliver(options("url: " + url(PATH), "secret_env: N8N_SECRET"), task);
 
         // then the receiving workflow can verify the signature over the raw body
         assertThat(result).isEqualTo(new DeliveryResult.Delivered("HTTP 200"));
@@ -67,7 +68,7 @@ class N8nWebhookSinkTest {
         Files.writeString(dir.resolve("n8n-secret"), "plain shared secret\n");
 
         // when
-        deliver(new N8nWebhookSink.Options(url(PATH), null, "n8n-secret", 5), SinkTesting.task("evt-file"));
+        deliver(options("url: " + url(PATH), "secret_file: n8n-secret"), SinkTesting.task("evt-file"));
 
         // then
         LoggedRequest request = n8n.findAll(postRequestedFor(urlEqualTo(PATH))).get(0);
@@ -82,7 +83,7 @@ class N8nWebhookSinkTest {
         n8n.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withBody("{\"message\":\"Service Unavailable\"}")));
 
         // when
-        DeliveryResult result = deliver(new N8nWebhookSink.Options(url(PATH), null, null, 5), SinkTesting.task("evt-503"));
+        DeliveryResult result = deliver(options("url: " + url(PATH)), SinkTesting.task("evt-503"));
 
         // then
         assertThat(result).isInstanceOf(DeliveryResult.Retry.class);
@@ -96,7 +97,7 @@ class N8nWebhookSinkTest {
                 """)));
 
         // when
-        DeliveryResult result = deliver(new N8nWebhookSink.Options(url(PATH), null, null, 5), SinkTesting.task("evt-404"));
+        DeliveryResult result = deliver(options("url: " + url(PATH)), SinkTesting.task("evt-404"));
 
         // then
         assertThat(result).isInstanceOfSatisfying(DeliveryResult.Rejected.class, rejected ->
@@ -106,8 +107,8 @@ class N8nWebhookSinkTest {
     @Test
     void should_report_test_url_when_url_is_the_editor_test_webhook() {
         // when
-        List<String> problems = messages(new N8nWebhookSink().check(
-                new N8nWebhookSink.Options(url("/webhook-test/switchboard-triage"), null, null, 5), environment()));
+        List<String> problems = messages(new N8nWebhookSinkFactory().check(
+                options("url: " + url("/webhook-test/switchboard-triage")), environment()));
 
         // then
         assertThat(problems).singleElement().asString().contains("Test URL at url").contains("/webhook/");
@@ -116,16 +117,21 @@ class N8nWebhookSinkTest {
     @Test
     void should_report_missing_secret_file_when_secret_file_does_not_exist() {
         // when
-        List<String> problems = messages(new N8nWebhookSink().check(new N8nWebhookSink.Options(url(PATH), null, "missing", 5), environment()));
+        List<String> problems = messages(new N8nWebhookSinkFactory().check(options("url: " + url(PATH), "secret_file: missing"), environment()));
 
         // then
         assertThat(problems).singleElement().asString().contains("Missing secret at secret_file").contains("missing");
     }
 
-    private DeliveryResult deliver(N8nWebhookSink.Options options, Task task) {
-        try (TaskSink sink = new N8nWebhookSink().create("n8n", options, environment())) {
+    private DeliveryResult deliver(N8nWebhookSinkFactory.Options options, Task task) {
+        try (TaskSink sink = new N8nWebhookSinkFactory().create("n8n", options, environment())) {
             return sink.deliver(task);
         }
+    }
+
+    /** Options from YAML lines, with a 5-second timeout. */
+    private static N8nWebhookSinkFactory.Options options(String... lines) {
+        return YamlOptions.bind(N8nWebhookSinkFactory.Options.class, String.join("\n", lines) + "\ntimeout_seconds: 5\n");
     }
 
     private static String url(String path) {

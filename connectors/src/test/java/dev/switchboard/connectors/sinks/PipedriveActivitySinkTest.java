@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.DeliveryResult;
 import dev.switchboard.schemas.spi.TaskSink;
@@ -239,15 +240,19 @@ class PipedriveActivitySinkTest {
         pipedrive.verify(postRequestedFor(urlEqualTo(PATH)).withRequestBody(containing("\"due_date\":\"2026-11-02\"")));
     }
 
-    private DeliveryResult deliver(PipedriveActivitySink.Options options, Task task) {
-        try (TaskSink sink = new PipedriveActivitySink().create("pipedrive", options, environment())) {
+    private DeliveryResult deliver(PipedriveActivitySinkFactory.Options options, Task task) {
+        try (TaskSink sink = new PipedriveActivitySinkFactory().create("pipedrive", options, environment())) {
             return sink.deliver(task);
         }
     }
 
-    private static PipedriveActivitySink.Options options(boolean deduplicate) {
-        return new PipedriveActivitySink.Options("PIPEDRIVE_TOKEN", null, "http://127.0.0.1:" + pipedrive.getPort(), null, null,
-                deduplicate, 5);
+    private static PipedriveActivitySinkFactory.Options options(boolean deduplicate) {
+        return YamlOptions.bind(PipedriveActivitySinkFactory.Options.class, """
+                token_env: PIPEDRIVE_TOKEN
+                base_url: http://127.0.0.1:%d
+                deduplicate: %s
+                timeout_seconds: 5
+                """.formatted(pipedrive.getPort(), deduplicate));
     }
 
     private SinkTesting.Environment environment() {

@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.DeliveryResult;
 import dev.switchboard.schemas.spi.TaskSink;
@@ -228,11 +229,18 @@ class SalesforceTaskSinkTest {
     @Test
     void should_report_each_problem_when_options_are_wrong() {
         // given
-        SalesforceTaskSink.Options options = new SalesforceTaskSink.Options("https://acme.my.salesforce.com", "TOKEN", "TOKEN_FILE",
-                "60", "Switchboard_Task_Id", null, null, "ann@example.com", 5);
+        SalesforceTaskSinkFactory.Options options = YamlOptions.bind(SalesforceTaskSinkFactory.Options.class, """
+                instance_url: https://acme.my.salesforce.com
+                token_env: TOKEN
+                token_file: TOKEN_FILE
+                api_version: "60"
+                external_id_field: Switchboard_Task_Id
+                default_owner_id: ann@example.com
+                timeout_seconds: 5
+                """);
 
         // when
-        List<String> problems = messages(new SalesforceTaskSink().check(options, environment()));
+        List<String> problems = messages(new SalesforceTaskSinkFactory().check(options, environment()));
 
         // then
         assertThat(problems).hasSize(5);
@@ -243,15 +251,19 @@ class SalesforceTaskSinkTest {
         assertThat(problems).anySatisfy(p -> assertThat(p).contains("at default_owner_id"));
     }
 
-    private DeliveryResult deliver(SalesforceTaskSink.Options options, Task task) {
-        try (TaskSink sink = new SalesforceTaskSink().create("salesforce", options, environment())) {
+    private DeliveryResult deliver(SalesforceTaskSinkFactory.Options options, Task task) {
+        try (TaskSink sink = new SalesforceTaskSinkFactory().create("salesforce", options, environment())) {
             return sink.deliver(task);
         }
     }
 
-    private static SalesforceTaskSink.Options options(String onRedelivery) {
-        return new SalesforceTaskSink.Options("http://127.0.0.1:" + salesforce.getPort(), "SALESFORCE_TOKEN", null, null, null,
-                onRedelivery, null, null, 5);
+    private static SalesforceTaskSinkFactory.Options options(String onRedelivery) {
+        return YamlOptions.bind(SalesforceTaskSinkFactory.Options.class, """
+                instance_url: http://127.0.0.1:%d
+                token_env: SALESFORCE_TOKEN
+                on_redelivery: %s
+                timeout_seconds: 5
+                """.formatted(salesforce.getPort(), onRedelivery));
     }
 
     private SinkTesting.Environment environment() {

@@ -12,6 +12,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.DeliveryResult;
 import dev.switchboard.schemas.spi.SinkEnvironment;
@@ -88,15 +89,15 @@ class SecretsStayOutTest {
                 "CAMEL_FAILING", "recording:down?fail=true&password=" + CAMEL_PASSWORD);
         SinkEnvironment environment = new SinkTesting.Environment(dir, Set.of("127.0.0.1:" + vendor.getPort()), secrets, Set.of("recording"));
         List<Sink<?>> sinks = List.of(
-                new Sink<>(new HubSpotTaskSink(), new HubSpotTaskSink.Options("TOKEN", null, base, null, null, null, 2)),
-                new Sink<>(new HubSpotTaskSink(), new HubSpotTaskSink.Options(null, "token", base, null, null, null, 2)),
-                new Sink<>(new SalesforceTaskSink(), new SalesforceTaskSink.Options(base, "TOKEN", null, null, null, null, null, null, 2)),
-                new Sink<>(new PipedriveActivitySink(), new PipedriveActivitySink.Options("TOKEN", null, base, null, null, true, 2)),
-                new Sink<>(new WebhookSink(), new WebhookSink.Options(base + "/hook?token=" + TOKEN, Map.of(), null, "SIGNING", null, 2)),
-                new Sink<>(new N8nWebhookSink(), new N8nWebhookSink.Options(base + "/webhook/x?key=" + TOKEN, "SIGNING", null, 2)),
-                new Sink<>(new ZapierCatchHookSink(), new ZapierCatchHookSink.Options(null, "HOOK", null, "SIGNING", null, 2)),
-                new Sink<>(new CamelEndpointSink(), new CamelEndpointSink.Options(null, "CAMEL_URI", null)),
-                new Sink<>(new CamelEndpointSink(), new CamelEndpointSink.Options(null, "CAMEL_FAILING", null)));
+                Sink.of(new HubSpotTaskSinkFactory(), "{token_env: TOKEN, base_url: '%s', timeout_seconds: 2}", base),
+                Sink.of(new HubSpotTaskSinkFactory(), "{token_file: token, base_url: '%s', timeout_seconds: 2}", base),
+                Sink.of(new SalesforceTaskSinkFactory(), "{instance_url: '%s', token_env: TOKEN, timeout_seconds: 2}", base),
+                Sink.of(new PipedriveActivitySinkFactory(), "{token_env: TOKEN, base_url: '%s', deduplicate: true, timeout_seconds: 2}", base),
+                Sink.of(new WebhookSinkFactory(), "{url: '%s', secret_env: SIGNING, timeout_seconds: 2}", base + "/hook?token=" + TOKEN),
+                Sink.of(new N8nWebhookSinkFactory(), "{url: '%s', secret_env: SIGNING, timeout_seconds: 2}", base + "/webhook/x?key=" + TOKEN),
+                Sink.of(new ZapierCatchHookSinkFactory(), "{url_env: HOOK, secret_env: SIGNING, timeout_seconds: 2}"),
+                Sink.of(new CamelEndpointSinkFactory(), "{uri_env: CAMEL_URI}"),
+                Sink.of(new CamelEndpointSinkFactory(), "{uri_env: CAMEL_FAILING}"));
         List<DeliveryResult> results = new ArrayList<>();
 
         // when each sink meets 401, 429 and 500 answers, a closed port, and a host that is not allowed
@@ -110,9 +111,9 @@ class SecretsStayOutTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             closed = socket.getLocalPort();
         }
-        results.add(new Sink<>(new HubSpotTaskSink(), new HubSpotTaskSink.Options("TOKEN", null, "http://127.0.0.1:" + closed, null, null, null, 2))
+        results.add(Sink.of(new HubSpotTaskSinkFactory(), "{token_env: TOKEN, base_url: '%s', timeout_seconds: 2}", "http://127.0.0.1:" + closed)
                 .deliver(new SinkTesting.Environment(dir, Set.of("127.0.0.1:" + closed), secrets, Set.of()), SinkTesting.task("evt-closed")));
-        results.add(new Sink<>(new WebhookSink(), new WebhookSink.Options(base + "/hook?token=" + TOKEN, Map.of(), null, "SIGNING", null, 2))
+        results.add(Sink.of(new WebhookSinkFactory(), "{url: '%s', secret_env: SIGNING, timeout_seconds: 2}", base + "/hook?token=" + TOKEN)
                 .deliver(new SinkTesting.Environment(dir, Set.of("elsewhere.example.com"), secrets, Set.of()), SinkTesting.task("evt-refused")));
 
         // then
@@ -132,6 +133,10 @@ class SecretsStayOutTest {
     }
 
     private record Sink<O extends Record>(SinkFactory<O> factory, O options) {
+        static <O extends Record> Sink<O> of(SinkFactory<O> factory, String yaml, Object... values) {
+            return new Sink<>(factory, YamlOptions.bind(factory.optionsType(), yaml.formatted(values)));
+        }
+
         DeliveryResult deliver(SinkEnvironment environment, Task task) {
             assertThat(factory.check(options, environment)).allSatisfy(problem ->
                     assertThat(problem.toString()).doesNotContain(TOKEN).doesNotContain(HOOK_KEY).doesNotContain(CAMEL_PASSWORD));

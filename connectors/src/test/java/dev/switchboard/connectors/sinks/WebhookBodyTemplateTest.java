@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.switchboard.connectors.http.HttpTimeout;
+import dev.switchboard.connectors.http.SigningSecret;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.DeliveryResult;
 import dev.switchboard.schemas.spi.TaskSink;
@@ -86,7 +88,7 @@ class WebhookBodyTemplateTest {
             "not json {{ task.title }}|Invalid JSON in body template at body"})
     void should_report_problem_when_body_template_is_wrong(String body, String message) {
         // when
-        List<String> problems = messages(new WebhookSink().check(options(body), environment()));
+        List<String> problems = messages(new WebhookSinkFactory().check(options(body), environment()));
 
         // then
         assertThat(problems).singleElement().asString().contains(message);
@@ -95,7 +97,7 @@ class WebhookBodyTemplateTest {
     @Test
     void should_report_no_problem_when_body_template_is_valid() {
         // when
-        List<String> problems = messages(new WebhookSink().check(options("""
+        List<String> problems = messages(new WebhookSinkFactory().check(options("""
                 {"text": "{{ task.title }}", "n": {{ task.fields.confidence }}, "tags": ["{{ task.fields.label }}"]}
                 """), environment()));
 
@@ -104,13 +106,14 @@ class WebhookBodyTemplateTest {
     }
 
     private DeliveryResult deliver(String body, Task task) {
-        try (TaskSink sink = new WebhookSink().create("hook", options(body), environment())) {
+        try (TaskSink sink = new WebhookSinkFactory().create("hook", options(body), environment())) {
             return sink.deliver(task);
         }
     }
 
-    private WebhookSink.Options options(String body) {
-        return new WebhookSink.Options("http://127.0.0.1:" + receiver.getPort() + "/incidents", Map.of(), body, null, null, 5);
+    private WebhookSinkFactory.Options options(String body) {
+        return new WebhookSinkFactory.Options("http://127.0.0.1:" + receiver.getPort() + "/incidents", body, Map.of(),
+                new SigningSecret(null, null), new HttpTimeout(5));
     }
 
     private SinkTesting.Environment environment() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.DeliveryResult;
 import dev.switchboard.schemas.spi.SinkEnvironment;
@@ -183,7 +184,7 @@ class WebhookSinkIT {
     @Test
     void should_send_configured_headers_when_options_have_headers() {
         // given
-        WebhookSink.Options options = new WebhookSink.Options(url("/hook"), Map.of("X-Team", "support"), null, 5);
+        WebhookSinkFactory.Options options = options(url("/hook"), "headers: {X-Team: support}");
 
         // when
         DeliveryResult result = deliver(options, task("evt-headers"));
@@ -196,7 +197,7 @@ class WebhookSinkIT {
     @Test
     void should_sign_per_standard_webhooks_when_secret_env_is_set() throws Exception {
         // given
-        WebhookSink.Options options = new WebhookSink.Options(url("/hook"), null, SECRET_NAME, 5);
+        WebhookSinkFactory.Options options = options(url("/hook"), "secret_env: " + SECRET_NAME);
         Task task = task("evt-signed");
         long before = Instant.now().getEpochSecond();
 
@@ -224,7 +225,7 @@ class WebhookSinkIT {
     @Test
     void should_sign_with_utf8_bytes_of_secret_when_secret_has_no_whsec_prefix() throws Exception {
         // given
-        WebhookSink.Options options = new WebhookSink.Options(url("/hook"), null, PLAIN_SECRET_NAME, 5);
+        WebhookSinkFactory.Options options = options(url("/hook"), "secret_env: " + PLAIN_SECRET_NAME);
 
         // when
         deliver(options, task("evt-plain-secret"));
@@ -240,7 +241,7 @@ class WebhookSinkIT {
     @Test
     void should_not_verify_when_body_is_changed_after_signing() throws Exception {
         // given a signed request
-        deliver(new WebhookSink.Options(url("/hook"), null, SECRET_NAME, 5), task("evt-tampered"));
+        deliver(options(url("/hook"), "secret_env: " + SECRET_NAME), task("evt-tampered"));
         Received request = received.get(0);
         byte[] tampered = new String(request.body(), StandardCharsets.UTF_8)
                 .replace("Refund request", "Refund request!").getBytes(StandardCharsets.UTF_8);
@@ -331,7 +332,7 @@ class WebhookSinkIT {
     void should_retry_when_endpoint_is_slower_than_timeout() {
         // given an endpoint that answers after 3 s and a 1 s timeout
         reply.set(new Reply(200, Map.of(), "", Duration.ofSeconds(3)));
-        WebhookSink.Options options = new WebhookSink.Options(url("/hook"), null, null, 1);
+        WebhookSinkFactory.Options options = YamlOptions.bind(WebhookSinkFactory.Options.class, "{url: \"" + url("/hook") + "\", timeout_seconds: 1}");
 
         // when
         DeliveryResult result = deliver(options, task("evt-slow"));
@@ -353,7 +354,7 @@ class WebhookSinkIT {
 
         // when
         DeliveryResult result;
-        try (TaskSink sink = new WebhookSink().create("hook", options(url), environment)) {
+        try (TaskSink sink = new WebhookSinkFactory().create("hook", options(url), environment)) {
             result = sink.deliver(task("evt-refused"));
         }
 
@@ -417,7 +418,7 @@ class WebhookSinkIT {
 
         // when
         DeliveryResult result;
-        try (TaskSink sink = new WebhookSink().create("hook", options(url("/hook")), environment)) {
+        try (TaskSink sink = new WebhookSinkFactory().create("hook", options(url("/hook")), environment)) {
             result = sink.deliver(task("evt-not-allowed"));
         }
 
@@ -445,10 +446,10 @@ class WebhookSinkIT {
     @Test
     void should_report_no_problem_when_options_are_valid() {
         // given
-        WebhookSink.Options options = new WebhookSink.Options(url("/hook"), null, SECRET_NAME, 5);
+        WebhookSinkFactory.Options options = options(url("/hook"), "secret_env: " + SECRET_NAME);
 
         // when
-        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of(hostPort))));
+        List<String> problems = messages(new WebhookSinkFactory().check(options, environment(Set.of(hostPort))));
 
         // then
         assertThat(problems).isEmpty();
@@ -457,10 +458,10 @@ class WebhookSinkIT {
     @Test
     void should_report_host_when_url_host_is_not_allowed() {
         // given
-        WebhookSink.Options options = options("https://n8n.example.org/webhook/triage");
+        WebhookSinkFactory.Options options = options("https://n8n.example.org/webhook/triage");
 
         // when
-        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of("n8n.example.com"))));
+        List<String> problems = messages(new WebhookSinkFactory().check(options, environment(Set.of("n8n.example.com"))));
 
         // then
         assertThat(problems).singleElement().asString()
@@ -471,10 +472,10 @@ class WebhookSinkIT {
     @Test
     void should_report_scheme_when_url_is_file() {
         // given
-        WebhookSink.Options options = options("file:///etc/passwd");
+        WebhookSinkFactory.Options options = options("file:///etc/passwd");
 
         // when
-        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of(hostPort))));
+        List<String> problems = messages(new WebhookSinkFactory().check(options, environment(Set.of(hostPort))));
 
         // then
         assertThat(problems).singleElement().asString().contains("Refused URL scheme 'file'");
@@ -483,10 +484,10 @@ class WebhookSinkIT {
     @Test
     void should_report_link_local_when_url_is_cloud_metadata_even_if_allowed() {
         // given
-        WebhookSink.Options options = options("http://169.254.169.254/latest/meta-data");
+        WebhookSinkFactory.Options options = options("http://169.254.169.254/latest/meta-data");
 
         // when
-        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of("169.254.169.254"))));
+        List<String> problems = messages(new WebhookSinkFactory().check(options, environment(Set.of("169.254.169.254"))));
 
         // then
         assertThat(problems).singleElement().asString().contains("link-local").contains("169.254.169.254");
@@ -495,10 +496,10 @@ class WebhookSinkIT {
     @Test
     void should_report_invalid_url_when_url_cannot_be_parsed() {
         // given
-        WebhookSink.Options options = options("http://exa mple.com/hook");
+        WebhookSinkFactory.Options options = options("http://exa mple.com/hook");
 
         // when
-        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of(hostPort))));
+        List<String> problems = messages(new WebhookSinkFactory().check(options, environment(Set.of(hostPort))));
 
         // then
         assertThat(problems).singleElement().asString().contains("Invalid URL at url");
@@ -507,10 +508,10 @@ class WebhookSinkIT {
     @Test
     void should_report_missing_secret_when_secret_env_is_not_set() {
         // given
-        WebhookSink.Options options = new WebhookSink.Options(url("/hook"), null, "UNSET_SECRET", 5);
+        WebhookSinkFactory.Options options = options(url("/hook"), "secret_env: " + "UNSET_SECRET");
 
         // when
-        List<String> problems = messages(new WebhookSink().check(options, environment(Set.of(hostPort))));
+        List<String> problems = messages(new WebhookSinkFactory().check(options, environment(Set.of(hostPort))));
 
         // then
         assertThat(problems).singleElement().asString()
@@ -520,8 +521,8 @@ class WebhookSinkIT {
 
     // ---- helpers --------------------------------------------------------------------------------
 
-    private DeliveryResult deliver(WebhookSink.Options options, Task task) {
-        try (TaskSink sink = new WebhookSink().create("hook", options, environment(Set.of(hostPort)))) {
+    private DeliveryResult deliver(WebhookSinkFactory.Options options, Task task) {
+        try (TaskSink sink = new WebhookSinkFactory().create("hook", options, environment(Set.of(hostPort)))) {
             return sink.deliver(task);
         }
     }
@@ -530,8 +531,9 @@ class WebhookSinkIT {
         return "http://" + hostPort + pathAndQuery;
     }
 
-    private static WebhookSink.Options options(String url) {
-        return new WebhookSink.Options(url, null, null, 5);
+    /** Options with this URL, a 5-second timeout and the YAML lines given. */
+    private static WebhookSinkFactory.Options options(String url, String... lines) {
+        return YamlOptions.bind(WebhookSinkFactory.Options.class, "url: \"" + url + "\"\ntimeout_seconds: 5\n" + String.join("\n", lines));
     }
 
     private SinkEnvironment environment(Set<String> allowedHosts) {

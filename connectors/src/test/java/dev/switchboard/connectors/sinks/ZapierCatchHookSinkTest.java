@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.DeliveryResult;
 import dev.switchboard.schemas.spi.SinkEnvironment;
@@ -38,7 +39,7 @@ class ZapierCatchHookSinkTest {
     @Test
     void should_report_no_problem_when_url_comes_from_environment_and_host_is_allowed() {
         // when
-        List<String> problems = messages(new ZapierCatchHookSink().check(options("ZAPIER_URL", null), environment(Set.of("hooks.zapier.com"), HOOK_URL)));
+        List<String> problems = messages(new ZapierCatchHookSinkFactory().check(options("ZAPIER_URL", null), environment(Set.of("hooks.zapier.com"), HOOK_URL)));
 
         // then
         assertThat(problems).isEmpty();
@@ -50,7 +51,7 @@ class ZapierCatchHookSinkTest {
         String wrong = "https://hooks.zapier.com/hooks/standard/1234567/s3cr3tkey/";
 
         // when
-        List<String> problems = messages(new ZapierCatchHookSink().check(options("ZAPIER_URL", null), environment(Set.of("hooks.zapier.com"), wrong)));
+        List<String> problems = messages(new ZapierCatchHookSinkFactory().check(options("ZAPIER_URL", null), environment(Set.of("hooks.zapier.com"), wrong)));
 
         // then
         assertThat(problems).singleElement().asString()
@@ -62,7 +63,7 @@ class ZapierCatchHookSinkTest {
     @Test
     void should_keep_hook_key_out_of_the_message_when_host_is_not_allowed() {
         // when
-        List<String> problems = messages(new ZapierCatchHookSink().check(options("ZAPIER_URL", null), environment(Set.of("n8n.example.com"), HOOK_URL)));
+        List<String> problems = messages(new ZapierCatchHookSinkFactory().check(options("ZAPIER_URL", null), environment(Set.of("n8n.example.com"), HOOK_URL)));
 
         // then
         assertThat(problems).singleElement().asString()
@@ -74,8 +75,8 @@ class ZapierCatchHookSinkTest {
     @Test
     void should_report_each_url_option_when_none_or_several_are_given() {
         // when
-        List<String> none = messages(new ZapierCatchHookSink().check(new ZapierCatchHookSink.Options(null, null, null, null, null, 5), environment(Set.of(), HOOK_URL)));
-        List<String> two = messages(new ZapierCatchHookSink().check(new ZapierCatchHookSink.Options(HOOK_URL, "ZAPIER_URL", null, null, null, 5), environment(Set.of(), HOOK_URL)));
+        List<String> none = messages(new ZapierCatchHookSinkFactory().check(YamlOptions.bind(ZapierCatchHookSinkFactory.Options.class, "{}"), environment(Set.of(), HOOK_URL)));
+        List<String> two = messages(new ZapierCatchHookSinkFactory().check(YamlOptions.bind(ZapierCatchHookSinkFactory.Options.class, "{url: \"" + HOOK_URL + "\", url_env: ZAPIER_URL}"), environment(Set.of(), HOOK_URL)));
 
         // then
         assertThat(none).singleElement().asString().contains("Missing URL at url_env");
@@ -85,7 +86,7 @@ class ZapierCatchHookSinkTest {
     @Test
     void should_report_unset_variable_when_url_env_is_not_set() {
         // when
-        List<String> problems = messages(new ZapierCatchHookSink().check(options("UNSET_URL", null), environment(Set.of("hooks.zapier.com"), HOOK_URL)));
+        List<String> problems = messages(new ZapierCatchHookSinkFactory().check(options("UNSET_URL", null), environment(Set.of("hooks.zapier.com"), HOOK_URL)));
 
         // then
         assertThat(problems).singleElement().asString().contains("Missing secret at url_env").contains("UNSET_URL");
@@ -104,7 +105,11 @@ class ZapierCatchHookSinkTest {
         // when
         DeliveryResult delivered;
         DeliveryResult failed;
-        try (TaskSink sink = new ZapierCatchHookSink().create("zap", new ZapierCatchHookSink.Options(null, null, "zapier-url", "ZAPIER_SECRET", null, 5), environment)) {
+        try (TaskSink sink = new ZapierCatchHookSinkFactory().create("zap", YamlOptions.bind(ZapierCatchHookSinkFactory.Options.class, """
+                url_file: zapier-url
+                secret_env: ZAPIER_SECRET
+                timeout_seconds: 5
+                """), environment)) {
             delivered = sink.deliver(task);
             zapier.stubFor(post(HOOK_PATH).willReturn(aResponse().withStatus(500).withBody("Internal error for " + HOOK_PATH)));
             failed = sink.deliver(task);
@@ -125,14 +130,15 @@ class ZapierCatchHookSinkTest {
     @Test
     void should_match_the_documented_url_shape() {
         // then
-        assertThat(ZapierCatchHookSink.HOOK_URL.matcher(HOOK_URL).matches()).isTrue();
-        assertThat(ZapierCatchHookSink.HOOK_URL.matcher("https://hooks.zapier.com/hooks/catch/1234567/abcd3fg").matches()).isTrue();
-        assertThat(ZapierCatchHookSink.HOOK_URL.matcher("http://hooks.zapier.com" + HOOK_PATH).matches()).isFalse();
+        assertThat(ZapierCatchHookSinkFactory.HOOK_URL.matcher(HOOK_URL).matches()).isTrue();
+        assertThat(ZapierCatchHookSinkFactory.HOOK_URL.matcher("https://hooks.zapier.com/hooks/catch/1234567/abcd3fg").matches()).isTrue();
+        assertThat(ZapierCatchHookSinkFactory.HOOK_URL.matcher("http://hooks.zapier.com" + HOOK_PATH).matches()).isFalse();
         assertThat(URI.create(HOOK_URL).getHost()).isEqualTo("hooks.zapier.com");
     }
 
-    private static ZapierCatchHookSink.Options options(String urlEnv, String urlFile) {
-        return new ZapierCatchHookSink.Options(null, urlEnv, urlFile, null, null, 5);
+    private static ZapierCatchHookSinkFactory.Options options(String urlEnv, String urlFile) {
+        return YamlOptions.bind(ZapierCatchHookSinkFactory.Options.class, (urlEnv != null ? "url_env: " + urlEnv : "url_file: " + urlFile)
+                + "\ntimeout_seconds: 5\n");
     }
 
     private SinkEnvironment environment(Set<String> hosts, String url) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.spi.EventPublisher;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.SourceEnvironment;
@@ -72,15 +73,20 @@ class CamelEndpointSourceTest {
         };
     }
 
-    private static CamelEndpointSource.Options options(String uri) {
-        return new CamelEndpointSource.Options(uri, "ticket.created", "/queues/tickets", null, 5);
+    private static CamelEndpointSourceFactory.Options options(String uri) {
+        return YamlOptions.bind(CamelEndpointSourceFactory.Options.class, """
+                uri: "%s"
+                type: ticket.created
+                source: /queues/tickets
+                ack_timeout_seconds: 5
+                """.formatted(uri));
     }
 
     @Test
     void should_publish_json_bodies_as_event_data_and_text_as_text_when_messages_arrive() throws Exception {
         // given
-        CamelEndpointSource factory = new CamelEndpointSource();
-        try (var source = (CamelEndpointSource.Consumer) factory.create("queue", options("seda:tickets"), environment(Set.of("seda")))) {
+        CamelEndpointSourceFactory factory = new CamelEndpointSourceFactory();
+        try (var source = (CamelEndpointSource) factory.create("queue", options("seda:tickets"), environment(Set.of("seda")))) {
             source.start();
             ProducerTemplate producer = source.camelContext().createProducerTemplate();
 
@@ -100,7 +106,7 @@ class CamelEndpointSourceTest {
     @Test
     void should_refuse_scheme_when_it_is_not_allowed_or_is_dangerous() {
         // given
-        CamelEndpointSource factory = new CamelEndpointSource();
+        CamelEndpointSourceFactory factory = new CamelEndpointSourceFactory();
 
         // when / then
         assertThat(factory.check(options("seda:tickets"), environment(Set.of()))).singleElement()

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.connectors.sources.auth.WebhookAuth;
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
+import dev.switchboard.connectors.testkit.Requests;
+import dev.switchboard.connectors.testkit.Signatures;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.Source;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,9 +35,11 @@ class CloudEventsHttpSourceTest {
     @BeforeEach
     void setUp() throws Exception {
         environment = new RecordingEnvironment(dir, Map.of("EVENTS_SECRET", SECRET));
-        source = new CloudEventsHttpSource().create("http-events", new CloudEventsHttpSource.Options(null, null,
-                new WebhookAuth(null, "EVENTS_SECRET", null, null, null, null, null), List.of("ticket.created", "crm.lead.created", "custom.ping"),
-                3, null, null), environment);
+        source = new CloudEventsHttpSourceFactory().create("http-events", YamlOptions.bind(CloudEventsHttpSourceFactory.Options.class, """
+                auth: {secret_env: EVENTS_SECRET}
+                types: [ticket.created, crm.lead.created, custom.ping]
+                max_batch: 3
+                """), environment);
         source.start();
     }
 

@@ -2,8 +2,13 @@ package dev.switchboard.connectors.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,22 +17,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DebeziumPostgresSourceTest {
 
-    private static final DebeziumPostgresSource FACTORY = new DebeziumPostgresSource();
+    private static final DebeziumPostgresSourceFactory FACTORY = new DebeziumPostgresSourceFactory();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
-    private static DebeziumPostgresSource.Options options(Map<String, DebeziumPostgresSource.Table> tables, String passwordEnv,
-                                                          String passwordFile, String slot, Map<String, String> extra) {
-        return new DebeziumPostgresSource.Options("crm-db.internal", null, "crm", "switchboard_cdc", passwordEnv, passwordFile, null,
-                tables, null, null, null, slot, null, null, null, null, extra);
+    /** Options bound as the file would give them (written as JSON, which is YAML too); null values are left out. */
+    private static DebeziumPostgresSourceFactory.Options options(Map<String, DebeziumPostgresSourceFactory.Table> tables, String passwordEnv,
+                                                                 String passwordFile, String slot, Map<String, String> extra) {
+        Map<String, Object> yaml = new LinkedHashMap<>();
+        yaml.put("hostname", "crm-db.internal");
+        yaml.put("database", "crm");
+        yaml.put("user", "switchboard_cdc");
+        yaml.put("password_env", passwordEnv);
+        yaml.put("password_file", passwordFile);
+        yaml.put("tables", tables);
+        yaml.put("slot_name", slot);
+        yaml.put("debezium_properties", extra);
+        try {
+            return YamlOptions.bind(DebeziumPostgresSourceFactory.Options.class, JSON.writeValueAsString(yaml));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    private static Map<String, DebeziumPostgresSource.Table> leads(Map<String, String> fields) {
-        return Map.of("public.leads", new DebeziumPostgresSource.Table("lead", fields));
+    private static Map<String, DebeziumPostgresSourceFactory.Table> leads(Map<String, String> fields) {
+        return Map.of("public.leads", new DebeziumPostgresSourceFactory.Table("lead", fields));
     }
 
-    private List<String> problems(DebeziumPostgresSource.Options options) {
+    private List<String> problems(DebeziumPostgresSourceFactory.Options options) {
         return messages(FACTORY.check(options, new RecordingEnvironment(dir, Map.of("CRM_DB_PASSWORD", "s3cret"))));
     }
 
@@ -50,10 +69,10 @@ class DebeziumPostgresSourceTest {
     @Test
     void should_report_every_problem_when_names_secrets_and_properties_are_wrong() {
         // given a bad table name, a bad entity, a reserved field, a slot PostgreSQL refuses, an unset variable, a managed property
-        Map<String, DebeziumPostgresSource.Table> tables = Map.of(
-                "leads", new DebeziumPostgresSource.Table("lead", Map.of("lead_id", "id")),
-                "public.deals", new DebeziumPostgresSource.Table("Deal", null),
-                "public.contacts", new DebeziumPostgresSource.Table("contact", Map.of("op", "operation")));
+        Map<String, DebeziumPostgresSourceFactory.Table> tables = Map.of(
+                "leads", new DebeziumPostgresSourceFactory.Table("lead", Map.of("lead_id", "id")),
+                "public.deals", new DebeziumPostgresSourceFactory.Table("Deal", null),
+                "public.contacts", new DebeziumPostgresSourceFactory.Table("contact", Map.of("op", "operation")));
 
         // when
         List<String> problems = problems(options(tables, "UNSET_VARIABLE", null, "Switchboard-CRM", Map.of("slot.name", "x")));
@@ -75,7 +94,7 @@ class DebeziumPostgresSourceTest {
         RecordingEnvironment environment = new RecordingEnvironment(dir, Map.of());
 
         // when
-        Properties properties = DebeziumPostgresSource.debeziumProperties("crm-database",
+        Properties properties = DebeziumPostgresSourceFactory.debeziumProperties("crm-database",
                 options(leads(Map.of("lead_id", "id")), null, "crm.password", null, Map.of("heartbeat.interval.ms", "10000")), environment);
 
         // then

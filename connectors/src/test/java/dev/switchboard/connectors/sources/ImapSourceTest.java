@@ -2,6 +2,8 @@ package dev.switchboard.connectors.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,18 +12,31 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImapSourceTest {
 
-    private static final ImapSource FACTORY = new ImapSource();
+    private static final ImapSourceFactory FACTORY = new ImapSourceFactory();
 
     @TempDir
     Path dir;
 
-    private static ImapSource.Options options(String protocol, Boolean starttls, String passwordEnv, String afterProcessing,
-                                              String moveTo, String keyword) {
-        return new ImapSource.Options("imap.example.com", null, protocol, starttls, "support@example.com", passwordEnv, null, null,
-                afterProcessing, moveTo, keyword, null, null, null, null);
+    /** Options with the given values written in the file (null: not written). */
+    private static ImapSourceFactory.Options options(String protocol, Boolean starttls, String passwordEnv, String afterProcessing,
+                                                     String moveTo, String keyword) {
+        return YamlOptions.bind(ImapSourceFactory.Options.class, """
+                host: imap.example.com
+                username: support@example.com
+                protocol: %s
+                starttls: %s
+                password_env: %s
+                after_processing: %s
+                move_to: %s
+                keyword: %s
+                """.formatted(protocol, starttls, passwordEnv, afterProcessing, quoted(moveTo), quoted(keyword)));
     }
 
-    private List<String> problems(ImapSource.Options options) {
+    private static String quoted(String value) {
+        return value == null ? null : "'" + value + "'";
+    }
+
+    private List<String> problems(ImapSourceFactory.Options options) {
         return messages(FACTORY.check(options, new RecordingEnvironment(dir, Map.of("IMAP_PASSWORD", "s3cret"))));
     }
 

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.connectors.sources.auth.WebhookAuth;
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
+import dev.switchboard.connectors.testkit.Requests;
+import dev.switchboard.connectors.testkit.Signatures;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.Source;
@@ -49,8 +52,8 @@ class InboundEmailWebhooksTest {
     }
 
     private HttpIngress.Response sendgrid(Fixtures.Form form, String authorization) throws Exception {
-        source = new SendGridInboundSource().create("support-inbox", new SendGridInboundSource.Options(null, null,
-                new WebhookAuth(null, "PASSWORD", null, null, "sendgrid", null, null), null, null), environment);
+        source = new SendGridInboundSourceFactory().create("support-inbox", YamlOptions.bind(SendGridInboundSourceFactory.Options.class,
+                "auth: {secret_env: PASSWORD, username: sendgrid}"), environment);
         source.start();
         Requests request = Requests.post("/webhooks/sendgrid/inbound").body(form.multipart()).header("Content-Type", form.contentType());
         if (authorization != null) {
@@ -103,8 +106,8 @@ class InboundEmailWebhooksTest {
         byte[] body = form.multipart();
         String marker = "Re: Refund for order 5521";
         String latin = new String(body, StandardCharsets.ISO_8859_1).replace(marker, "Réclamation");
-        source = new SendGridInboundSource().create("support-inbox", new SendGridInboundSource.Options(null, null,
-                new WebhookAuth(null, "PASSWORD", null, null, "sendgrid", null, null), null, null), environment);
+        source = new SendGridInboundSourceFactory().create("support-inbox", YamlOptions.bind(SendGridInboundSourceFactory.Options.class,
+                "auth: {secret_env: PASSWORD, username: sendgrid}"), environment);
         source.start();
 
         // when
@@ -143,8 +146,8 @@ class InboundEmailWebhooksTest {
     }
 
     private Source mailgunSource(String text) throws Exception {
-        Source created = new MailgunInboundSource().create("support-inbox", new MailgunInboundSource.Options(null, null,
-                new WebhookAuth(null, "MAILGUN_KEY", null, null, null, null, null), text, null, null), environment);
+        Source created = new MailgunInboundSourceFactory().create("support-inbox", YamlOptions.bind(MailgunInboundSourceFactory.Options.class,
+                "{auth: {secret_env: MAILGUN_KEY}, text: " + text + "}"), environment);
         created.start();
         return created;
     }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.connectors.sources.auth.WebhookAuth;
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
+import dev.switchboard.connectors.testkit.Requests;
+import dev.switchboard.connectors.testkit.Signatures;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.Source;
@@ -42,8 +45,9 @@ class TicketWebhooksTest {
         }
     }
 
-    private static WebhookAuth auth(String scheme) {
-        return new WebhookAuth(scheme, "SECRET", null, null, null, null, null);
+    /** Options of a source from YAML, its secret in the variable SECRET. */
+    private static <O extends Record> O options(Class<O> type, String yaml) {
+        return YamlOptions.bind(type, yaml);
     }
 
     private HttpIngress.Response post(String path, HttpIngress.Request request) throws Exception {
@@ -59,7 +63,7 @@ class TicketWebhooksTest {
     }
 
     private HttpIngress.Response zendesk(String fixture) throws Exception {
-        source = new ZendeskSource().create("zendesk-tickets", new ZendeskSource.Options(null, null, auth(null), null, null), environment);
+        source = new ZendeskSourceFactory().create("zendesk-tickets", options(ZendeskSourceFactory.Options.class, "auth: {secret_env: SECRET}"), environment);
         source.start();
         byte[] body = Fixtures.bytes(fixture);
         String timestamp = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -126,7 +130,7 @@ class TicketWebhooksTest {
         source.close();
         byte[] body = Fixtures.bytes("zendesk/trigger-ticket-updated.json");
         String later = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.SECONDS).toString();
-        source = new ZendeskSource().create("zendesk-tickets-2", new ZendeskSource.Options("/zd2", null, auth(null), null, null), environment);
+        source = new ZendeskSourceFactory().create("zendesk-tickets-2", options(ZendeskSourceFactory.Options.class, "{path: /zd2, auth: {secret_env: SECRET}}"), environment);
         source.start();
 
         // when
@@ -151,7 +155,7 @@ class TicketWebhooksTest {
     }
 
     private HttpIngress.Response github(String event, String fixture) throws Exception {
-        source = new GitHubIssuesSource().create("github", new GitHubIssuesSource.Options(null, "it.tickets", auth(null), null, null), environment);
+        source = new GitHubIssuesSourceFactory().create("github", options(GitHubIssuesSourceFactory.Options.class, "{topic: it.tickets, auth: {secret_env: SECRET}}"), environment);
         source.start();
         byte[] body = Fixtures.bytes(fixture);
         return post("/webhooks/github", Requests.post("/webhooks/github").body(body).header("Content-Type", "application/json")
@@ -202,7 +206,7 @@ class TicketWebhooksTest {
     }
 
     private HttpIngress.Response freshdesk(String fixture, String event) throws Exception {
-        source = new FreshdeskSource().create("freshdesk", new FreshdeskSource.Options(null, null, auth("shared-secret"), null, null), environment);
+        source = new FreshdeskSourceFactory().create("freshdesk", options(FreshdeskSourceFactory.Options.class, "auth: {scheme: shared-secret, secret_env: SECRET}"), environment);
         source.start();
         Requests request = Requests.post("/webhooks/freshdesk").body(Fixtures.bytes(fixture)).header("Content-Type", "application/json; charset=utf-8")
                 .header("Authorization", "Bearer " + SECRET);
@@ -246,7 +250,7 @@ class TicketWebhooksTest {
     @Test
     void should_answer_400_when_freshdesk_cannot_tell_which_event_fired() throws Exception {
         // given a body without created_at/updated_at and no ?event=
-        source = new FreshdeskSource().create("freshdesk", new FreshdeskSource.Options(null, null, auth("shared-secret"), null, null), environment);
+        source = new FreshdeskSourceFactory().create("freshdesk", options(FreshdeskSourceFactory.Options.class, "auth: {scheme: shared-secret, secret_env: SECRET}"), environment);
         source.start();
 
         // when
@@ -260,7 +264,7 @@ class TicketWebhooksTest {
     }
 
     private HttpIngress.Response jira(String fixture, String delivery) throws Exception {
-        source = new JiraServiceManagementSource().create("jira", new JiraServiceManagementSource.Options(null, null, auth(null), null, null), environment);
+        source = new JiraServiceManagementSourceFactory().create("jira", options(JiraServiceManagementSourceFactory.Options.class, "auth: {secret_env: SECRET}"), environment);
         source.start();
         byte[] body = Fixtures.bytes(fixture);
         long now = Instant.now().getEpochSecond();

@@ -2,7 +2,10 @@ package dev.switchboard.connectors.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.connectors.sources.auth.WebhookAuth;
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
+import dev.switchboard.connectors.testkit.Requests;
+import dev.switchboard.connectors.testkit.Signatures;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.Source;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +44,12 @@ class WebhookSourceTest {
     }
 
     private Source start(List<String> networks) throws Exception {
-        WebhookAuth auth = new WebhookAuth(null, "EVENTS_SECRET", null, null, null, null, networks);
-        Source created = new CloudEventsHttpSource().create("http-events",
-                new CloudEventsHttpSource.Options(null, null, auth, null, null, 4096, 1), environment);
+        CloudEventsHttpSourceFactory.Options options = YamlOptions.bind(CloudEventsHttpSourceFactory.Options.class, """
+                auth: {secret_env: EVENTS_SECRET, allowed_networks: %s}
+                max_body_bytes: 4096
+                ack_timeout_seconds: 1
+                """.formatted(networks));
+        Source created = new CloudEventsHttpSourceFactory().create("http-events", options, environment);
         created.start();
         return created;
     }

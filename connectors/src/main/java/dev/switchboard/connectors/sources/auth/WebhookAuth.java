@@ -34,12 +34,6 @@ public record WebhookAuth(
                 + "Empty allows any. Behind a proxy this sees the proxy's address.")
         @JsonProperty("allowed_networks") List<String> allowedNetworks) {
 
-    public static final int DEFAULT_TOLERANCE_SECONDS = 300;
-
-    public int toleranceOrDefault() {
-        return toleranceSeconds == null ? DEFAULT_TOLERANCE_SECONDS : toleranceSeconds;
-    }
-
     public List<String> allowedNetworksOrEmpty() {
         return allowedNetworks == null ? List.of() : allowedNetworks;
     }

@@ -2,9 +2,9 @@ package dev.switchboard.connectors.sources.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.switchboard.connectors.sources.Requests;
-import dev.switchboard.connectors.sources.Signatures;
 import dev.switchboard.connectors.sources.auth.WebhookVerifier.Scheme;
+import dev.switchboard.connectors.testkit.Requests;
+import dev.switchboard.connectors.testkit.Signatures;
 import dev.switchboard.schemas.spi.HttpIngress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

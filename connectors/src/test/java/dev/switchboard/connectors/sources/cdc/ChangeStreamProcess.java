@@ -1,6 +1,6 @@
 package dev.switchboard.connectors.sources.cdc;
 
-import dev.switchboard.connectors.sources.DebeziumPostgresSource;
+import dev.switchboard.connectors.sources.DebeziumPostgresSourceFactory;
 import dev.switchboard.schemas.spi.Source;
 import java.nio.file.Path;
 
@@ -19,7 +19,7 @@ public final class ChangeStreamProcess {
         String schema = args[1];
         Path dir = Path.of(args[2]);
         EventLog log = new EventLog(Path.of(args[3]), Long.parseLong(args[4]));
-        DebeziumPostgresSource factory = new DebeziumPostgresSource();
+        DebeziumPostgresSourceFactory factory = new DebeziumPostgresSourceFactory();
         Source source = factory.create("crm", CdcFixtures.options(port, schema, "initial"), CdcFixtures.environment(dir, log));
         source.start();
         Thread.currentThread().join(); // until killed

@@ -7,13 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.switchboard.connectors.sources.ImapSource;
-import dev.switchboard.connectors.sources.RecordingEnvironment;
+import dev.switchboard.connectors.sources.ImapSourceFactory;
+import dev.switchboard.connectors.testkit.RecordingEnvironment;
+import dev.switchboard.connectors.testkit.YamlOptions;
 import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.spi.EventPublisher;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
+import jakarta.activation.DataHandler;
 import jakarta.mail.Flags;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -25,7 +27,6 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
-import jakarta.activation.DataHandler;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,13 +63,26 @@ class ImapSourceIT {
         MAIL.setUser(USER, USER, PASSWORD);
     }
 
-    private ImapSource.Options options(String afterProcessing, String moveTo) {
-        return new ImapSource.Options("127.0.0.1", MAIL.getImap().getPort(), "imap", false, USER, "IMAP_PASSWORD", null, "INBOX",
-                afterProcessing, moveTo, null, 1, 50, "it.mail", 2);
+    private ImapSourceFactory.Options options(String afterProcessing, String moveTo) {
+        return YamlOptions.bind(ImapSourceFactory.Options.class, """
+                host: 127.0.0.1
+                port: %d
+                protocol: imap
+                starttls: false
+                username: %s
+                password_env: IMAP_PASSWORD
+                folder: INBOX
+                after_processing: %s
+                move_to: %s
+                poll_seconds: 1
+                max_messages_per_poll: 50
+                topic: it.mail
+                ack_timeout_seconds: 2
+                """.formatted(MAIL.getImap().getPort(), USER, afterProcessing, moveTo == null ? null : "'" + moveTo + "'"));
     }
 
-    private Source start(ImapSource.Options options, SourceEnvironment environment) throws Exception {
-        ImapSource factory = new ImapSource();
+    private Source start(ImapSourceFactory.Options options, SourceEnvironment environment) throws Exception {
+        ImapSourceFactory factory = new ImapSourceFactory();
         assertThat(factory.check(options, environment)).isEmpty();
         Source source = factory.create("support-mailbox", options, environment);
         source.start();

@@ -1,4 +1,4 @@
-package dev.switchboard.connectors.sources;
+package dev.switchboard.connectors.testkit;
 
 import dev.switchboard.schemas.spi.EventPublisher;
 import dev.switchboard.schemas.spi.HttpIngress;
@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A source environment for unit tests: secrets from a map, a publisher that records what it is given
- * (and acknowledges, fails or never answers, as the test says), and routes kept for the test to call.
+ * (and acknowledges, fails or never answers, as the test says), and routes kept for the test to call,
+ * each behind the body limit its source asked for.
  */
 public final class RecordingEnvironment implements SourceEnvironment {
 
@@ -46,8 +47,19 @@ public final class RecordingEnvironment implements SourceEnvironment {
         return List.copyOf(published);
     }
 
+    /**
+     * The handler a source routed on {@code path}, behind the limit it asked for: as the engine's
+     * listener does ({@link HttpIngress#route}), a larger body is answered 413 before the source sees it.
+     */
     public HttpIngress.Handler route(String path) {
-        return routes.get(path);
+        HttpIngress.Handler handler = routes.get(path);
+        if (handler == null) {
+            return null;
+        }
+        int limit = limits.get(path);
+        return request -> request.body().length > limit
+                ? HttpIngress.Response.error(413, "Body of " + request.body().length + " bytes, expected at most " + limit)
+                : handler.handle(request);
     }
 
     public Integer limit(String path) {

@@ -1,4 +1,4 @@
-package dev.switchboard.connectors.sources;
+package dev.switchboard.connectors.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,29 +1,28 @@
 package dev.switchboard.connectors.sources;
 
-import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.switchboard.connectors.sources.mail.MailboxPoller;
 import dev.switchboard.connectors.sources.internal.SecretValue;
+import dev.switchboard.connectors.sources.mail.ImapSource;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
+import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
 import dev.switchboard.schemas.spi.SourceFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** A mailbox polled over IMAP or IMAPS (camel-mail), each new message published as {@code email.received}. */
-public final class ImapSource implements SourceFactory<ImapSource.Options> {
+/** Makes {@link ImapSource}s: a mailbox polled over IMAP or IMAPS (camel-mail), each new message published as {@code email.received}. */
+public final class ImapSourceFactory implements SourceFactory<ImapSourceFactory.Options> {
 
-    static final String TYPE = "imap";
     /** An IMAP keyword is an atom: no spaces, parentheses, braces, quotes, backslash, percent, asterisk or ']'. */
     private static final Pattern KEYWORD = Pattern.compile("[!#$&'+\\-.0-9:;<=>?@A-Z^_`a-z|~/,]{1,64}");
 
-    @Documentation(name = TYPE, summary = "Polls an IMAP mailbox and publishes each new message as an email.received event.",
+    @Documentation(name = "imap", summary = "Polls an IMAP mailbox and publishes each new message as an email.received event.",
             description = """
                     Connects with IMAPS (TLS from the first byte, the server's certificate and host name checked against \
                     the JVM's trust store) or IMAP (with `starttls`, required by default). Every `poll_seconds` it reads \
@@ -99,84 +98,55 @@ public final class ImapSource implements SourceFactory<ImapSource.Options> {
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    @SuppressWarnings("removal")
     public List<OptionProblem> check(Options options, SourceEnvironment environment) {
-        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
-    }
-
-    private List<String> checkMessages(Options options, SourceEnvironment environment) {
-        List<String> problems = new ArrayList<>();
-        String mode = afterProcessing(options);
+        List<OptionProblem> problems = new ArrayList<>();
+        String mode = options.afterProcessing();
         if ("move".equals(mode) && (options.moveTo() == null || options.moveTo().isBlank())) {
-            problems.add("Missing folder at move_to: after_processing 'move' needs the folder processed mail goes to. Add e.g. "
-                    + "move_to: Archive/Switchboard");
+            problems.add(OptionProblem.at("move_to", "Missing folder").fix(": after_processing 'move' needs the folder processed mail "
+                    + "goes to. Add e.g. move_to: Archive/Switchboard"));
         }
         if (!"move".equals(mode) && options.moveTo() != null) {
-            problems.add("Unused option at move_to: got '" + options.moveTo() + "', but after_processing is '" + mode
-                    + "'. Set after_processing: move, or remove move_to");
+            problems.add(OptionProblem.at("move_to", "Unused option").got(options.moveTo()).fix(", but after_processing is '" + mode
+                    + "'. Set after_processing: move, or remove move_to"));
         }
-        if (options.moveTo() != null && options.moveTo().equalsIgnoreCase(folder(options))) {
-            problems.add("Invalid folder at move_to: got '" + options.moveTo() + "', the folder being read. Choose another folder");
+        if (options.moveTo() != null && options.moveTo().equalsIgnoreCase(options.folder())) {
+            problems.add(OptionProblem.at("move_to", "Invalid folder").got(options.moveTo())
+                    .fix(", the folder being read. Choose another folder"));
         }
-        if (options.keyword() != null && !KEYWORD.matcher(options.keyword()).matches()) {
-            problems.add("Invalid keyword at keyword: got '" + options.keyword() + "', expected an IMAP atom of up to 64 characters "
-                    + "without spaces, parentheses, braces, quotes, '\\', '%', '*' or ']'. Use e.g. switchboard-processed");
+        if (!KEYWORD.matcher(options.keyword()).matches()) {
+            problems.add(OptionProblem.at("keyword", "Invalid keyword").got(options.keyword())
+                    .expected("an IMAP atom of up to 64 characters without spaces, parentheses, braces, quotes, '\\', '%', '*' or ']'")
+                    .fix("Use e.g. switchboard-processed"));
         }
-        if (Boolean.FALSE.equals(options.starttls()) && "imaps".equals(protocol(options))) {
-            problems.add("Unused option at starttls: got 'false', but protocol 'imaps' always uses TLS. Remove starttls");
+        if (!options.starttls() && "imaps".equals(options.protocol())) {
+            problems.add(OptionProblem.at("starttls", "Unused option").got(false)
+                    .fix(", but protocol 'imaps' always uses TLS. Remove starttls"));
         }
-        if (options.passwordEnv() != null && options.passwordFile() != null) {
-            problems.add("Two passwords at password_env: got password_env and password_file, expected one. Keep one");
-        } else if (options.passwordEnv() == null && options.passwordFile() == null) {
-            problems.add("Missing secret at password_env: expected password_env (an environment variable) or password_file (a file) "
-                    + "holding the mailbox password");
-        } else if (password(options, environment).isEmpty()) {
-            problems.add(options.passwordEnv() != null
-                    ? "Missing secret at password_env: environment variable '" + options.passwordEnv() + "' is not set. Set it to "
-                            + "the mailbox password"
-                    : "Missing secret at password_file: '" + options.passwordFile() + "' does not exist, cannot be read or is empty");
-        }
+        problems.addAll(SecretValue.check("password", options.passwordEnv(), options.passwordFile(), "password_env", true,
+                "mailbox password", environment));
         return problems;
     }
 
     @Override
     public Source create(String name, Options options, SourceEnvironment environment) {
-        String password = password(options, environment).orElseThrow(() -> new IllegalStateException("Source " + name
-                + ": the mailbox password in " + (options.passwordEnv() != null ? "environment variable " + options.passwordEnv()
-                        : "file " + options.passwordFile()) + " is not set"));
-        String protocol = protocol(options);
-        return MailboxPoller.builder(name)
-                .server(protocol, options.host(), options.port() != null ? options.port() : "imaps".equals(protocol) ? 993 : 143,
-                        !Boolean.FALSE.equals(options.starttls()))
+        String password = SecretValue.read(options.passwordEnv(), options.passwordFile(), environment).orElseThrow(() ->
+                new IllegalStateException("Source " + name + ": the mailbox password in " + (options.passwordEnv() != null
+                        ? "environment variable " + options.passwordEnv() : "file " + options.passwordFile()) + " is not set"));
+        // no declared default: the port follows the protocol
+        int port = options.port() != null ? options.port() : "imaps".equals(options.protocol()) ? 993 : 143;
+        return ImapSource.builder(name)
+                .server(options.protocol(), options.host(), port, options.starttls())
                 .login(options.username(), password)
-                .folder(folder(options))
-                .afterProcessing(MailboxPoller.AfterProcessing.valueOf(afterProcessing(options).toUpperCase(java.util.Locale.ROOT)),
-                        options.moveTo(), options.keyword() == null ? "switchboard-processed" : options.keyword())
-                .poll(Duration.ofSeconds(options.pollSeconds() == null ? 30 : options.pollSeconds()),
-                        options.maxMessagesPerPoll() == null ? 50 : options.maxMessagesPerPoll())
-                .publishTo(environment.events(), options.topic() == null ? "switchboard.events" : options.topic(),
-                        Duration.ofSeconds(options.ackTimeoutSeconds() == null ? 10 : options.ackTimeoutSeconds()))
+                .folder(options.folder())
+                .afterProcessing(ImapSource.AfterProcessing.valueOf(options.afterProcessing().toUpperCase(Locale.ROOT)),
+                        options.moveTo(), options.keyword())
+                .poll(Duration.ofSeconds(options.pollSeconds()), options.maxMessagesPerPoll())
+                .publishTo(environment.events(), options.topic(), Duration.ofSeconds(options.ackTimeoutSeconds()))
                 .build();
     }
 
-    private static String protocol(Options options) {
-        return options.protocol() == null ? "imaps" : options.protocol();
-    }
-
-    private static String folder(Options options) {
-        return options.folder() == null ? "INBOX" : options.folder();
-    }
-
-    private static String afterProcessing(Options options) {
-        return options.afterProcessing() == null ? "seen" : options.afterProcessing();
-    }
-
-    static Optional<String> password(Options options, SourceEnvironment environment) {
-        return SecretValue.read(options.passwordEnv(), options.passwordFile(), environment);
+    @Override
+    public Class<Options> optionsType() {
+        return Options.class;
     }
 }

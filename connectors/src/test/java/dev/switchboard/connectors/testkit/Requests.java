@@ -1,4 +1,4 @@
-package dev.switchboard.connectors.sources;
+package dev.switchboard.connectors.testkit;
 
 import dev.switchboard.schemas.spi.HttpIngress;
 import java.nio.charset.StandardCharsets;

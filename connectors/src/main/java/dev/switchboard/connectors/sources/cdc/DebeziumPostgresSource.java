@@ -34,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * it is; a crash before that replays it on restart. When the engine stops with an error (the
  * database is unreachable, the slot is in use) it is started again after a pause.
  */
-public final class ChangeStreamSource implements Source {
+public final class DebeziumPostgresSource implements Source {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChangeStreamSource.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DebeziumPostgresSource.class);
     private static final Duration ACK_POLL = Duration.ofMillis(200);
 
     private final String name;
@@ -56,7 +56,7 @@ public final class ChangeStreamSource implements Source {
     private volatile String lastError;
     private volatile Instant lastEventAt;
 
-    private ChangeStreamSource(Builder builder) {
+    private DebeziumPostgresSource(Builder builder) {
         this.name = Objects.requireNonNull(builder.name, "name");
         this.properties = Objects.requireNonNull(builder.properties, "properties");
         this.mapping = Objects.requireNonNull(builder.mapping, "mapping");
@@ -336,8 +336,8 @@ public final class ChangeStreamSource implements Source {
             return this;
         }
 
-        public ChangeStreamSource build() {
-            return new ChangeStreamSource(this);
+        public DebeziumPostgresSource build() {
+            return new DebeziumPostgresSource(this);
         }
     }
 }

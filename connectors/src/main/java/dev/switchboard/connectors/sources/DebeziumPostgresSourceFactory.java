@@ -1,13 +1,13 @@
 package dev.switchboard.connectors.sources;
 
-import dev.switchboard.schemas.options.OptionProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.sources.cdc.ChangeEventMapping;
-import dev.switchboard.connectors.sources.cdc.ChangeStreamSource;
+import dev.switchboard.connectors.sources.cdc.DebeziumPostgresSource;
 import dev.switchboard.connectors.sources.internal.SecretValue;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
+import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
 import dev.switchboard.schemas.spi.SourceFactory;
@@ -20,21 +20,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A PostgreSQL database's row changes, read through logical decoding ({@code pgoutput}) by
- * Debezium's embedded engine, as {@code crm.<entity>.<change>} CloudEvents. Debezium's offset (the
- * WAL position) is committed only after Kafka acknowledged the events before it, so a crash replays
- * changes (under the same event ids) and never skips one.
+ * Makes {@link DebeziumPostgresSource}s: a PostgreSQL database's row changes, read through logical
+ * decoding ({@code pgoutput}) by Debezium's embedded engine, as {@code crm.<entity>.<change>}
+ * CloudEvents. Debezium's offset (the WAL position) is committed only after Kafka acknowledged the
+ * events before it, so a crash replays changes (under the same event ids) and never skips one.
  */
-public final class DebeziumPostgresSource implements SourceFactory<DebeziumPostgresSource.Options> {
+public final class DebeziumPostgresSourceFactory implements SourceFactory<DebeziumPostgresSourceFactory.Options> {
 
-    static final String TYPE = "debezium-postgres";
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*");
     private static final Pattern ENTITY = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -46,7 +44,7 @@ public final class DebeziumPostgresSource implements SourceFactory<DebeziumPostg
             "offset.storage.file.filename", "offset.flush.interval.ms", "converter.schemas.enable", "key.converter.schemas.enable",
             "value.converter.schemas.enable", "tombstones.on.delete", "decimal.handling.mode", "time.precision.mode");
 
-    @Documentation(name = TYPE, summary = "Streams row changes of PostgreSQL tables (Debezium, pgoutput) as `crm.<entity>.<change>` events.",
+    @Documentation(name = "debezium-postgres", summary = "Streams row changes of PostgreSQL tables (Debezium, pgoutput) as `crm.<entity>.<change>` events.",
             description = """
                     Runs Debezium's embedded PostgreSQL connector with the built-in `pgoutput` plugin (PostgreSQL 10 or newer, \
                     `wal_level = logical`, a user with the `REPLICATION` attribute and `SELECT` on the tables; with \
@@ -163,65 +161,48 @@ public final class DebeziumPostgresSource implements SourceFactory<DebeziumPostg
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
-    @SuppressWarnings("removal")
     public List<OptionProblem> check(Options options, SourceEnvironment environment) {
-        return checkMessages(options, environment).stream().map(OptionProblem::fromMessage).toList();
-    }
-
-    private List<String> checkMessages(Options options, SourceEnvironment environment) {
-        List<String> problems = new ArrayList<>();
+        List<OptionProblem> problems = new ArrayList<>();
         if (options.tables() == null || options.tables().isEmpty()) {
-            problems.add("Missing tables at tables: expected at least one `schema.table` with its entity. Add e.g. "
-                    + "tables: {public.leads: {entity: lead}}");
+            problems.add(OptionProblem.at("tables", "Missing tables").expected("at least one `schema.table` with its entity")
+                    .fix("Add e.g. tables: {public.leads: {entity: lead}}"));
         } else {
-            options.tables().forEach((table, mapping) -> problems.addAll(checkTable(table, mapping, typePrefix(options))));
+            options.tables().forEach((table, mapping) -> problems.addAll(checkTable(table, mapping, options.typePrefix())));
         }
-        if (!ENTITY.matcher(typePrefix(options)).matches()) {
-            problems.add("Invalid type prefix at type_prefix: got '" + options.typePrefix()
-                    + "', expected lower-case letters, digits and underscores. Use e.g. crm");
+        if (!ENTITY.matcher(options.typePrefix()).matches()) {
+            problems.add(OptionProblem.at("type_prefix", "Invalid type prefix").got(options.typePrefix())
+                    .expected("lower-case letters, digits and underscores").fix("Use e.g. crm"));
         }
         for (String key : List.of("slot_name", "publication_name")) {
             String value = key.equals("slot_name") ? options.slotName() : options.publicationName();
             if (value != null && !IDENTIFIER.matcher(value).matches()) {
-                problems.add("Invalid name at " + key + ": got '" + value + "', expected up to 63 lower-case letters, digits and "
-                        + "underscores, not starting with a digit. PostgreSQL allows no other characters in slot names");
+                problems.add(OptionProblem.at(key, "Invalid name").got(value).expected("up to 63 lower-case letters, digits and "
+                        + "underscores, not starting with a digit").fix("PostgreSQL allows no other characters in slot names"));
             }
         }
-        if (options.passwordEnv() != null && options.passwordFile() != null) {
-            problems.add("Two passwords at password_env: got password_env and password_file, expected one. Keep one");
-        } else if ((options.passwordEnv() != null || options.passwordFile() != null) && password(options, environment).isEmpty()) {
-            problems.add(options.passwordEnv() != null
-                    ? "Missing secret at password_env: environment variable '" + options.passwordEnv() + "' is not set. Set it to "
-                            + "the database user's password"
-                    : "Missing secret at password_file: '" + options.passwordFile() + "' does not exist, cannot be read or is empty");
-        }
+        problems.addAll(SecretValue.check("password", options.passwordEnv(), options.passwordFile(), "password_env", false,
+                "database user's password", environment));
         if (options.debeziumProperties() != null) {
             options.debeziumProperties().keySet().stream().filter(MANAGED::contains).sorted().forEach(key ->
-                    problems.add("Managed property at debezium_properties." + key + ": got '" + key + "', expected a property "
-                            + "that no option sets. Use the source's own option instead"));
+                    problems.add(OptionProblem.at("debezium_properties." + key, "Managed property").got(key)
+                            .expected("a property that no option sets").fix("Use the source's own option instead")));
         }
         return problems;
     }
 
-    private static List<String> checkTable(String table, Table mapping, String typePrefix) {
-        List<String> problems = new ArrayList<>();
+    private static List<OptionProblem> checkTable(String table, Table mapping, String typePrefix) {
+        List<OptionProblem> problems = new ArrayList<>();
         String path = "tables." + table;
         if (!TABLE.matcher(table).matches()) {
-            problems.add("Invalid table at " + path + ": got '" + table + "', expected schema.table (unquoted identifiers), e.g. "
-                    + "public.leads");
+            problems.add(OptionProblem.at(path, "Invalid table").got(table).expected("schema.table (unquoted identifiers), e.g. public.leads"));
         }
         if (mapping == null || mapping.entity() == null) {
-            problems.add("Missing entity at " + path + ".entity: expected the entity name of its event types, e.g. lead");
+            problems.add(OptionProblem.at(path + ".entity", "Missing entity").expected("the entity name of its event types, e.g. lead"));
             return problems;
         }
         if (!ENTITY.matcher(mapping.entity()).matches()) {
-            problems.add("Invalid entity at " + path + ".entity: got '" + mapping.entity()
-                    + "', expected lower-case letters, digits and underscores, e.g. lead");
+            problems.add(OptionProblem.at(path + ".entity", "Invalid entity").got(mapping.entity())
+                    .expected("lower-case letters, digits and underscores, e.g. lead"));
             return problems;
         }
         Map<String, String> fields = mapping.fields() == null ? Map.of() : mapping.fields();
@@ -229,17 +210,16 @@ public final class DebeziumPostgresSource implements SourceFactory<DebeziumPostg
             String type = typePrefix + "." + mapping.entity() + "." + change;
             List<String> missing = ChangeEventMapping.requiredFields(type).stream().filter(field -> !fields.containsKey(field)).toList();
             if (!missing.isEmpty()) {
-                problems.add("Missing field mapping at " + path + ".fields: got " + fields.keySet() + ", expected " + missing
-                        + " too, which " + type + ".schema.json requires. Map each to a column, e.g. "
-                        + missing.get(0) + ": id");
+                problems.add(OptionProblem.at(path + ".fields", "Missing field mapping").fix(": got " + fields.keySet() + ", expected "
+                        + missing + " too, which " + type + ".schema.json requires. Map each to a column, e.g. " + missing.get(0) + ": id"));
             }
         }
         fields.forEach((field, column) -> {
             if (column == null || column.isBlank()) {
-                problems.add("Missing column at " + path + ".fields." + field + ": expected the column the field is read from");
+                problems.add(OptionProblem.at(path + ".fields." + field, "Missing column").expected("the column the field is read from"));
             } else if (Set.of("table", "op", "lsn", "before", "after").contains(field)) {
-                problems.add("Reserved field at " + path + ".fields." + field + ": got '" + field
-                        + "', expected a name other than table, op, lsn, before and after, which every change event carries");
+                problems.add(OptionProblem.at(path + ".fields." + field, "Reserved field").got(field)
+                        .expected("a name other than table, op, lsn, before and after, which every change event carries"));
             }
         });
         return problems;
@@ -250,13 +230,13 @@ public final class DebeziumPostgresSource implements SourceFactory<DebeziumPostg
         Map<String, ChangeEventMapping.Table> tables = new LinkedHashMap<>();
         options.tables().forEach((table, mapping) ->
                 tables.put(table, new ChangeEventMapping.Table(mapping.entity(), mapping.fields() == null ? Map.of() : mapping.fields())));
-        ChangeEventMapping mapping = new ChangeEventMapping(options.database(), typePrefix(options), tables);
-        return ChangeStreamSource.builder(name)
+        ChangeEventMapping mapping = new ChangeEventMapping(options.database(), options.typePrefix(), tables);
+        return DebeziumPostgresSource.builder(name)
                 .properties(debeziumProperties(name, options, environment))
                 .mapping(mapping)
-                .topic(options.topic() == null ? "switchboard.events" : options.topic())
+                .topic(options.topic())
                 .publisher(environment.events())
-                .ackTimeout(Duration.ofSeconds(options.ackTimeoutSeconds() == null ? 30 : options.ackTimeoutSeconds()))
+                .ackTimeout(Duration.ofSeconds(options.ackTimeoutSeconds()))
                 .build();
     }
 
@@ -277,23 +257,22 @@ public final class DebeziumPostgresSource implements SourceFactory<DebeziumPostg
         properties.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         properties.setProperty("topic.prefix", identifier);
         properties.setProperty("database.hostname", options.hostname());
-        properties.setProperty("database.port", Integer.toString(options.port() == null ? 5432 : options.port()));
+        properties.setProperty("database.port", Integer.toString(options.port()));
         properties.setProperty("database.user", options.user());
-        password(options, environment).ifPresent(password -> properties.setProperty("database.password", password));
+        SecretValue.read(options.passwordEnv(), options.passwordFile(), environment).ifPresent(password -> properties.setProperty("database.password", password));
         properties.setProperty("database.dbname", options.database());
-        properties.setProperty("database.sslmode", options.sslMode() == null ? "prefer" : options.sslMode());
+        properties.setProperty("database.sslmode", options.sslMode());
         properties.setProperty("plugin.name", "pgoutput");
         properties.setProperty("slot.name", options.slotName() == null ? identifier : options.slotName());
         properties.setProperty("publication.name", options.publicationName() == null ? identifier : options.publicationName());
-        properties.setProperty("publication.autocreate.mode",
-                options.publicationAutocreate() == null ? "filtered" : options.publicationAutocreate());
+        properties.setProperty("publication.autocreate.mode", options.publicationAutocreate());
         // table.include.list holds anchored regular expressions: a dot in a name must match only a dot.
         properties.setProperty("table.include.list", options.tables().keySet().stream()
                 .map(table -> table.replace(".", "\\.").replace("$", "\\$")).collect(Collectors.joining(",")));
-        properties.setProperty("snapshot.mode", options.snapshotMode() == null ? "initial" : options.snapshotMode());
+        properties.setProperty("snapshot.mode", options.snapshotMode());
         properties.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
         properties.setProperty("offset.storage.file.filename", state.resolve("offsets.dat").toString());
-        properties.setProperty("offset.flush.interval.ms", Integer.toString(options.offsetFlushMs() == null ? 1000 : options.offsetFlushMs()));
+        properties.setProperty("offset.flush.interval.ms", Integer.toString(options.offsetFlushMs()));
         properties.setProperty("converter.schemas.enable", "false");
         properties.setProperty("tombstones.on.delete", "false");
         // Exact and readable: numerics as text rather than bytes, times as ISO-8601 rather than epoch counts.
@@ -302,11 +281,8 @@ public final class DebeziumPostgresSource implements SourceFactory<DebeziumPostg
         return properties;
     }
 
-    private static String typePrefix(Options options) {
-        return options.typePrefix() == null ? "crm" : options.typePrefix();
-    }
-
-    static Optional<String> password(Options options, SourceEnvironment environment) {
-        return SecretValue.read(options.passwordEnv(), options.passwordFile(), environment);
+    @Override
+    public Class<Options> optionsType() {
+        return Options.class;
     }
 }

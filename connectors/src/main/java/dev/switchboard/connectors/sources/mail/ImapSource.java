@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * after Kafka acknowledged the event; when Kafka does not, the exchange fails, camel-mail leaves the
  * message as it was, and the next poll reads it again under the same event id.
  */
-public final class MailboxPoller implements Source {
+public final class ImapSource implements Source {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MailboxPoller.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ImapSource.class);
 
     /** How a processed message is marked. */
     public enum AfterProcessing { SEEN, MOVE, KEYWORD }
@@ -73,7 +73,7 @@ public final class MailboxPoller implements Source {
     /** Set when Kafka failed during the current poll; the poll's remaining messages then wait for the next one. */
     private volatile boolean kafkaFailedThisPoll;
 
-    private MailboxPoller(Builder builder) {
+    private ImapSource(Builder builder) {
         this.name = Objects.requireNonNull(builder.name, "name");
         this.protocol = Objects.requireNonNull(builder.protocol, "server");
         this.host = builder.host;
@@ -115,7 +115,7 @@ public final class MailboxPoller implements Source {
             public void configure() {
                 // A failed exchange is reported once, by camel-mail's rollback (which leaves the message as it was).
                 errorHandler(noErrorHandler());
-                from(endpoint).routeId("source." + name).process(MailboxPoller.this::publish);
+                from(endpoint).routeId("source." + name).process(ImapSource.this::publish);
             }
         });
         camel = context;
@@ -337,8 +337,8 @@ public final class MailboxPoller implements Source {
             return this;
         }
 
-        public MailboxPoller build() {
-            return new MailboxPoller(this);
+        public ImapSource build() {
+            return new ImapSource(this);
         }
     }
 }

@@ -1,0 +1,13 @@
+package dev.switchboard.connectors.sources.webhook;
+
+import dev.switchboard.connectors.sources.internal.MediaType;
+import java.util.function.Predicate;
+
+/** The content types a webhook source accepts; anything else is refused with 415 saying {@code expected}. */
+public record Accepts(Predicate<MediaType> test, String expected) {
+
+    public static final Accepts JSON = new Accepts(MediaType::isStrictJson, "application/json (charset utf-8 or none)");
+    public static final Accepts FORM = new Accepts(type -> type.essence().equals("multipart/form-data")
+            || type.essence().equals("application/x-www-form-urlencoded") && type.utf8OrNoCharset(),
+            "multipart/form-data or application/x-www-form-urlencoded");
+}

@@ -1,0 +1,242 @@
+package dev.switchboard.connectors.sources.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.connectors.sources.auth.NetworkAllowList;
+import dev.switchboard.connectors.sources.auth.ReplayGuard;
+import dev.switchboard.connectors.sources.auth.WebhookAuth;
+import dev.switchboard.connectors.sources.auth.WebhookVerifier;
+import dev.switchboard.connectors.sources.internal.MediaType;
+import dev.switchboard.connectors.sources.internal.SecretValue;
+import dev.switchboard.schemas.events.EventParser;
+import dev.switchboard.schemas.spi.HttpIngress;
+import dev.switchboard.schemas.spi.Source;
+import dev.switchboard.schemas.spi.SourceEnvironment;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request pipeline every webhook source shares; a vendor's source contributes only its
+ * {@link #map mapping} from a request to events. In order: POST only (405), the network allow-list
+ * (403), the content type (415), authentication over the raw body (401, 403, 409), the mapping (400
+ * for a body it cannot read, 200 for a delivery it deliberately ignores), every event checked
+ * against its schema (400, naming the problem), then publishing: 202 only once Kafka has
+ * acknowledged every event, 503 when it does not within the acknowledgement timeout, so the sender
+ * retries. A refused request publishes nothing; a delivery id is remembered for replay protection
+ * only after a 202. Bodies over the size limit never reach this class: the listener answers 413 first.
+ */
+public abstract class WebhookEndpoint implements Source {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookEndpoint.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final WebhookVendor vendor;
+    private final String path;
+    private final String topic;
+    private final int maxBodyBytes;
+    private final Duration ackTimeout;
+    private final NetworkAllowList networks;
+    private final ReplayGuard replays;
+    private final WebhookVerifier verifier;
+    private final SourceEnvironment environment;
+    private final EventParser parser;
+    private final ExecutorService publishing;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
+    private final Map<Integer, AtomicLong> refused = new ConcurrentHashMap<>();
+    private volatile String lastRefusal;
+    private volatile String state = "created";
+
+    /** A source on options that passed {@link WebhookSourceFactory#check}: its secret must be set. */
+    protected WebhookEndpoint(String name, WebhookVendor vendor, WebhookSourceOptions options, SourceEnvironment environment) {
+        this.name = name;
+        this.vendor = vendor;
+        WebhookListenerOptions listener = options.listener().options();
+        this.path = options.path();
+        this.topic = listener.topic();
+        this.maxBodyBytes = options.listener().maxBodyBytes();
+        this.ackTimeout = Duration.ofSeconds(listener.ackTimeoutSeconds());
+        this.environment = environment;
+        WebhookAuth auth = Objects.requireNonNull(listener.auth(), "auth: every webhook source is authenticated");
+        WebhookVerifier.Scheme scheme = vendor.scheme(auth);
+        String secret = SecretValue.read(auth.secretEnv(), auth.secretFile(), environment).orElseThrow(() -> new IllegalStateException(
+                "Source " + name + ": the secret in " + (auth.secretEnv() != null ? "environment variable " + auth.secretEnv()
+                        : "file " + auth.secretFile()) + " is not set"));
+        Clock clock = Clock.systemUTC();
+        this.replays = scheme.remembersDeliveries()
+                ? ReplayGuard.durable(environment.stateDir(name).resolve("replay-ids.log"), clock)
+                : ReplayGuard.inMemory(clock);
+        this.verifier = WebhookVerifier.create(scheme, secret, auth.header(), auth.username(),
+                Duration.ofSeconds(auth.toleranceSeconds()), replays, clock);
+        this.networks = NetworkAllowList.of(auth.allowedNetworksOrEmpty());
+        this.parser = new EventParser(Math.max(EventParser.DEFAULT_MAX_BYTES, maxBodyBytes));
+        this.publishing = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "switchboard-source-" + name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Turns one authenticated request into events, or says why it publishes none. */
+    protected abstract Mapped map(Inbound inbound) throws BadPayload;
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void start() {
+        environment.http().route(path, maxBodyBytes, this::handle);
+        state = "listening";
+        LOG.info("Source {} ({}) listening on {} with {} authentication, publishing to {}", name, vendor.type(), path,
+                verifier.scheme(), topic);
+    }
+
+    /** The whole pipeline for one request; public so tests can drive it without a listener. */
+    public HttpIngress.Response handle(HttpIngress.Request request) {
+        if (!"POST".equals(request.method())) {
+            return refuse(405, "Method " + request.method() + " not allowed: webhooks are POSTed");
+        }
+        if (!networks.allows(request.remoteAddress())) {
+            return refuse(403, "Address " + request.remoteAddress() + " is not in auth.allowed_networks");
+        }
+        Optional<MediaType> mediaType = MediaType.parse(request.header("Content-Type"));
+        if (mediaType.isEmpty() || !vendor.accepts().test().test(mediaType.get())) {
+            return refuse(415, "Unsupported Content-Type '" + Objects.toString(request.header("Content-Type"), "none")
+                    + "': expected " + vendor.accepts().expected());
+        }
+        Inbound inbound = new Inbound(request, mediaType.get());
+        if (verifier.scheme().readsForm()) {
+            try {
+                inbound.form();
+            } catch (BadPayload e) {
+                return refuse(400, e.getMessage());
+            }
+        }
+        WebhookVerifier.Verdict verdict = verifier.verify(request, inbound::formField);
+        if (verdict instanceof WebhookVerifier.Refused refusal) {
+            return refuse(refusal.status(), refusal.reason());
+        }
+        ReplayGuard.Reservation reservation = ((WebhookVerifier.Verified) verdict).reservation();
+        boolean published = false;
+        try {
+            HttpIngress.Response response = mapAndPublish(inbound);
+            published = response.status() / 100 == 2;
+            return response;
+        } finally {
+            if (published) {
+                reservation.commit();
+            } else {
+                reservation.release();
+            }
+        }
+    }
+
+    private HttpIngress.Response mapAndPublish(Inbound inbound) {
+        Mapped mapped;
+        try {
+            mapped = map(inbound);
+        } catch (BadPayload e) {
+            return refuse(400, e.getMessage());
+        }
+        if (mapped.ignored() != null) {
+            ignored.incrementAndGet();
+            return HttpIngress.Response.json(200, "{\"ignored\":" + quote(mapped.ignored()) + "}");
+        }
+        List<byte[]> bodies = new ArrayList<>();
+        for (int i = 0; i < mapped.events().size(); i++) {
+            byte[] bytes = mapped.events().get(i).bytes();
+            if (parser.parse(bytes) instanceof EventParser.Rejected rejected) {
+                String where = mapped.events().size() == 1 ? "" : " at [" + i + "]";
+                return refuse(400, "Invalid event" + where + ": " + rejected.reason());
+            }
+            bodies.add(bytes);
+        }
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        for (int i = 0; i < bodies.size(); i++) {
+            String key = mapped.events().get(i).key();
+            byte[] bytes = bodies.get(i);
+            // The producer's send may block (metadata, a full buffer); the timeout must cover that too.
+            acks.add(CompletableFuture.supplyAsync(() -> environment.events().publish(topic, key, bytes), publishing)
+                    .thenCompose(Function.identity()));
+        }
+        try {
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return refuse(503, "Kafka did not acknowledge within " + ackTimeout.toSeconds() + " s; retry later");
+        } catch (ExecutionException e) {
+            return refuse(503, "Kafka refused the event (" + e.getCause().getClass().getSimpleName() + "); retry later");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return refuse(503, "Shutting down; retry later");
+        }
+        accepted.addAndGet(bodies.size());
+        String ids = mapped.events().stream().map(event -> quote(event.id())).collect(Collectors.joining(","));
+        return HttpIngress.Response.json(202, "{\"accepted\":" + bodies.size() + ",\"ids\":[" + ids + "]}");
+    }
+
+    private HttpIngress.Response refuse(int status, String reason) {
+        refused.computeIfAbsent(status, code -> new AtomicLong()).incrementAndGet();
+        lastRefusal = status + " " + reason;
+        if (status == 503) {
+            LOG.warn("Source {}: {} {}", name, status, reason);
+        } else {
+            LOG.info("Source {} refused a request: {} {}", name, status, reason);
+        }
+        return HttpIngress.Response.error(status, reason);
+    }
+
+    private static String quote(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Map<String, Object> health() {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("type", vendor.type());
+        health.put("state", state);
+        health.put("path", path);
+        health.put("auth", verifier.scheme().yamlName());
+        health.put("accepted", accepted.get());
+        health.put("ignored", ignored.get());
+        Map<String, Long> byStatus = new TreeMap<>();
+        refused.forEach((status, count) -> byStatus.put(Integer.toString(status), count.get()));
+        health.put("refused", byStatus);
+        if (lastRefusal != null) {
+            health.put("last_refusal", lastRefusal);
+        }
+        return health;
+    }
+
+    @Override
+    public void close() {
+        state = "closed";
+        publishing.shutdownNow();
+        replays.close();
+    }
+}

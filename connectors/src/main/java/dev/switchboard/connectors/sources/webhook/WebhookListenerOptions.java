@@ -1,0 +1,21 @@
+package dev.switchboard.connectors.sources.webhook;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.connectors.sources.auth.WebhookAuth;
+import dev.switchboard.schemas.options.Option;
+
+/**
+ * How every webhook source authenticates its requests, where it publishes and how long it waits for
+ * Kafka, declared once for all of them. Which schemes a source accepts, and its default, the source's
+ * description says.
+ */
+public record WebhookListenerOptions(
+        @Option(description = "Kafka topic the events are published to.", defaultValue = "switchboard.events")
+        String topic,
+        @Option(description = "How requests are authenticated; every request must pass. See `auth.scheme` for the schemes, and the "
+                + "source's description for those it accepts.", required = true)
+        WebhookAuth auth,
+        @Option(description = "How long to wait for Kafka to acknowledge the events before answering 503, so that the sender retries, "
+                + "in seconds.", defaultValue = "10", minimum = 1, maximum = 120)
+        @JsonProperty("ack_timeout_seconds") Integer ackTimeoutSeconds) {
+}
