@@ -89,23 +89,6 @@ public record OptionProblem(String path, String what, String got, String expecte
         return message.toString();
     }
 
-    private static final java.util.regex.Pattern LEGACY_PATH = java.util.regex.Pattern.compile(" at ([A-Za-z0-9_.\\[\\]-]+?)([:.;,]?(?:\\s|$).*)", java.util.regex.Pattern.DOTALL);
-
-    /**
-     * A problem from a message written as prose ({@code "Too few labels at labels: ..."}), its path read back
-     * from the message. Only for factories not yet converted to {@link #at}; to be removed with the last of them.
-     */
-    @Deprecated(forRemoval = true)
-    public static OptionProblem fromMessage(String message) {
-        java.util.regex.Matcher at = LEGACY_PATH.matcher(message);
-        if (!at.find()) {
-            return at("", message);
-        }
-        String tail = at.group(2);
-        return new OptionProblem(at.group(1), message.substring(0, at.start()), null, null,
-                tail.isEmpty() ? null : tail, Severity.ERROR);
-    }
-
     /** The message relative to the options checked, as a factory's own caller (a test, a log line) shows it. */
     @Override
     public String toString() {
