@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The sink contract for Tasklane (the task id as Idempotency-Key), and what Tasklane does its own way. */
 class TasklaneTaskSinkContractTest extends AbstractHttpTaskSinkContractTest<TasklaneTaskSinkFactory.Options> {
 
+    // tag::contract[]
     private static final String TOKEN = "tl_live_3kq9Zr7WbX2mN8pV5sT1";
     private static final String TASKS = "/v2/projects/prj_7c1d04e2b9/tasks";
 
@@ -61,6 +62,7 @@ class TasklaneTaskSinkContractTest extends AbstractHttpTaskSinkContractTest<Task
     protected List<String> idempotencyKeysReceived() {
         return requestsReceived().stream().map(request -> request.getHeader("Idempotency-Key")).toList();
     }
+    // end::contract[]
 
     @Test
     void should_post_the_task_in_tasklane_shape_when_a_task_is_delivered() {
@@ -76,6 +78,7 @@ class TasklaneTaskSinkContractTest extends AbstractHttpTaskSinkContractTest<Task
                          "priority": "high", "due_on": "2026-11-03"}""")));
     }
 
+    // tag::vendor[]
     @Test
     void should_retry_after_the_wait_tasklane_names_when_the_first_request_with_the_key_is_still_running() {
         // given
@@ -92,6 +95,7 @@ class TasklaneTaskSinkContractTest extends AbstractHttpTaskSinkContractTest<Task
             assertThat(retry.retryAfter()).isEqualTo(Duration.ofSeconds(2));
         });
     }
+    // end::vendor[]
 
     @Test
     void should_report_the_project_id_at_its_path_when_it_is_not_a_tasklane_id() {

@@ -47,6 +47,7 @@ class QuillSourceTest {
         }
     }
 
+    // tag::payload[]
     private HttpIngress.Response post(String options, byte[] body) throws Exception {
         source = new QuillSourceFactory().create("quill-conversations",
                 YamlOptions.bind(QuillSourceFactory.Options.class, "auth: {secret_env: QUILL_WEBHOOK_SECRET}\n" + options), environment);
@@ -56,13 +57,6 @@ class QuillSourceTest {
                 .header("Content-Type", "application/json")
                 .header("webhook-id", "msg_2b7Yq1").header("webhook-timestamp", Long.toString(timestamp))
                 .header("webhook-signature", Signatures.standardWebhooks(SECRET, "msg_2b7Yq1", timestamp, body)).build());
-    }
-
-    private static byte[] changed(String type) throws IOException {
-        ObjectNode body = (ObjectNode) JSON.readTree(Fixtures.bytes("quill/conversation-created.json"));
-        body.put("type", type);
-        ((ObjectNode) body.path("data").path("conversation")).put("status", "pending").put("updated_at", "2026-11-02T10:30:00Z");
-        return JSON.writeValueAsBytes(body);
     }
 
     @Test
@@ -84,6 +78,14 @@ class QuillSourceTest {
                               "priority": "high", "tags": ["billing", "refund"],
                               "url": "https://northwind.quill.example/conversations/cnv_58213", "status": "open"}}"""));
         });
+    }
+    // end::payload[]
+
+    private static byte[] changed(String type) throws IOException {
+        ObjectNode body = (ObjectNode) JSON.readTree(Fixtures.bytes("quill/conversation-created.json"));
+        body.put("type", type);
+        ((ObjectNode) body.path("data").path("conversation")).put("status", "pending").put("updated_at", "2026-11-02T10:30:00Z");
+        return JSON.writeValueAsBytes(body);
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The sentiment step through the step test kit, against the OpenAI-compatible model simulator. */
 class SentimentStepIT {
 
+    // tag::kit[]
     private ModelSimulator model;
     private ModelRegistry models;
     private StepTestKit.Environment environment;
@@ -46,6 +47,7 @@ class SentimentStepIT {
     private StepOutcome rate(Step step, String text) {
         return StepTestKit.run(step, StepTestKit.invocation().data("body", text).build());
     }
+    // end::kit[]
 
     @ParameterizedTest(name = "score {0} is {1}")
     @CsvSource({"-0.8, negative", "-0.3, neutral", "0.1, neutral", "0.3, neutral", "0.7, positive"})
@@ -66,6 +68,7 @@ class SentimentStepIT {
                 assertThat(request.user()).contains("The export works again, thank you!"));
     }
 
+    // tag::failures[]
     @Test
     void should_fail_permanently_after_one_repair_when_the_score_is_out_of_range() {
         // given
@@ -93,6 +96,7 @@ class SentimentStepIT {
         // then
         assertThat(outcome).isInstanceOfSatisfying(StepOutcome.Failed.class, failed -> assertThat(failed.retriable()).isTrue());
     }
+    // end::failures[]
 
     @Test
     void should_hold_the_event_for_review_when_the_model_is_less_sure_than_min_confidence() {

@@ -44,6 +44,7 @@ class SentimentStepTest {
         assertThat(StepTestKit.check(new SentimentStepFactory(), "input: x\nmodel: fast\nnegative_below: -0.5", environment)).isEmpty();
     }
 
+    // tag::check[]
     @Test
     void should_report_the_threshold_at_its_path_when_the_thresholds_overlap() {
         // when
@@ -61,6 +62,7 @@ class SentimentStepTest {
                     + "expected less than positive_above (0.2). Lower negative_below or raise positive_above");
         });
     }
+    // end::check[]
 
     @Test
     void should_report_the_model_at_its_path_when_it_is_not_configured() {

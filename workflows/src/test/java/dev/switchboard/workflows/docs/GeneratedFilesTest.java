@@ -269,7 +269,7 @@ class GeneratedFilesTest {
     }
 
     /** Surefire runs in the module folder; the generated files live at the repository root. */
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("workflows/pom.xml")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
                 return dir;
