@@ -64,6 +64,7 @@ class TasklaneTaskSinkContractTest extends AbstractHttpTaskSinkContractTest<Task
     }
     // end::contract[]
 
+    // tag::vendor[]
     @Test
     void should_post_the_task_in_tasklane_shape_when_a_task_is_delivered() {
         // when
@@ -78,7 +79,6 @@ class TasklaneTaskSinkContractTest extends AbstractHttpTaskSinkContractTest<Task
                          "priority": "high", "due_on": "2026-11-03"}""")));
     }
 
-    // tag::vendor[]
     @Test
     void should_retry_after_the_wait_tasklane_names_when_the_first_request_with_the_key_is_still_running() {
         // given
