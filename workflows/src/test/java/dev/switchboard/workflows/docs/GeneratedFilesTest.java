@@ -42,7 +42,7 @@ class GeneratedFilesTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     // OptionsSchema's x- flags tell editors about secrets, templates and CEL; to a validator they are annotations.
-    private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+    static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             factory -> factory.metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012())
                     .keywords(Stream.of("x-secret", "x-template", "x-cel").map(AnnotationKeyword::new).toList())
                     .build()));
@@ -269,7 +269,7 @@ class GeneratedFilesTest {
     }
 
     /** Surefire runs in the module folder; the generated files live at the repository root. */
-    private static Path repositoryRoot() {
+    static Path repositoryRoot() {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("workflows/pom.xml")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
                 return dir;
