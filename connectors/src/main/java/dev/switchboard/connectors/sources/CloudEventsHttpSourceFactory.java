@@ -34,7 +34,7 @@ public final class CloudEventsHttpSourceFactory extends WebhookSourceFactory<Clo
               cloudevents:
                 path: /events
                 topic: switchboard.events
-                types: [ticket.created, crm.lead.created]
+                types: [ticket.created, email.received]
                 auth:
                   secret_env: SWITCHBOARD_EVENTS_SECRET
             """)

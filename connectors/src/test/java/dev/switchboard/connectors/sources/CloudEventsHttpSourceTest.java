@@ -195,4 +195,29 @@ class CloudEventsHttpSourceTest {
         assertThat(response.status()).isEqualTo(400);
         assertThat(text(response)).contains("'email.received' is not accepted here");
     }
+
+    @Test
+    void should_refuse_with_403_and_publish_nothing_when_a_sender_posts_a_crm_change_or_an_engine_event() throws Exception {
+        // given a source that accepts any type (no types:), and the attack of issue 16: a CRM record "deleted" by a webhook sender
+        source.close();
+        source = new CloudEventsHttpSourceFactory().create("http-events", YamlOptions.bind(CloudEventsHttpSourceFactory.Options.class, """
+                auth: {secret_env: EVENTS_SECRET}
+                """), environment);
+        source.start();
+
+        // when
+        HttpIngress.Response crm = post("application/cloudevents+json", """
+                {"specversion":"1.0","id":"x-1","source":"/cdc/postgres/crm/public.companies","type":"crm.company.deleted","subject":"co4",
+                 "data":{"op":"d","before":{"id":"co4"},"after":null}}""", Map.of());
+        HttpIngress.Response internal = post("application/cloudevents-batch+json", """
+                [{"specversion":"1.0","id":"x-2","source":"/s","type":"custom.ping"},
+                 {"specversion":"1.0","id":"x-3","source":"/switchboard","type":"switchboard.review.decided"}]""", Map.of());
+
+        // then
+        assertThat(crm.status()).isEqualTo(403);
+        assertThat(text(crm)).contains("Reserved event type 'crm.company.deleted'", "only by change-data-capture sources");
+        assertThat(internal.status()).isEqualTo(403);
+        assertThat(text(internal)).contains("at [1]", "Reserved event type 'switchboard.review.decided'");
+        assertThat(environment.published()).isEmpty();
+    }
 }

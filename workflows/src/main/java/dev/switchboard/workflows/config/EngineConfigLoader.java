@@ -196,6 +196,8 @@ public final class EngineConfigLoader {
                     for (OptionProblem problem : factory.check(options, sourceEnvironment)) {
                         problems.add(typed.getValueNode(), path + "." + type, problem);
                     }
+                    TrustedTopics.check(factory, options, kafka == null ? KafkaSettings.defaults() : kafka, topics == null ? Topics.defaults() : topics)
+                            .ifPresent(problem -> problems.add(typed.getValueNode(), path + "." + type, problem));
                     sources.put(name, new EngineConfig.SourceSpec(name, type, factory, options));
                 }
             }
