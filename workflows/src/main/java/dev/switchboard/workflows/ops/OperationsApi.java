@@ -13,6 +13,7 @@ import dev.switchboard.workflows.runtime.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -156,6 +157,10 @@ public final class OperationsApi {
     private Response deadLetters(Request request) throws Exception {
         int limit = Math.max(1, Math.min(500, parseInt(first(request.query().get("limit")), 50)));
         List<ConsumerRecord<byte[], byte[]>> records = latest(engine.deadLetterTopic(), limit);
+        Map<String, JsonNode> redriven;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            redriven = RedriveMarks.read(consumer, engine.deadLetterTopic());
+        }
         ArrayNode list = JSON.createArrayNode();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             ObjectNode node = list.addObject();
@@ -166,6 +171,11 @@ public final class OperationsApi {
             node.put("step", DeadLetters.header(record.headers(), DeadLetters.STEP));
             node.put("source_topic", DeadLetters.header(record.headers(), DeadLetters.SOURCE_TOPIC));
             node.put("time", DeadLetters.header(record.headers(), DeadLetters.TIME));
+            JsonNode mark = redriven.get(RedriveMarks.key(record.partition(), record.offset()));
+            node.put("redriven", mark != null);
+            if (mark != null) {
+                node.put("redriven_at", mark.path("time").asText()).put("redriven_to", mark.path("topic").asText());
+            }
             node.put("size", record.value() == null ? 0 : record.value().length);
             String value = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
             node.put("value", value.length() > MAX_VALUE_CHARS ? value.substring(0, MAX_VALUE_CHARS) + "…" : value);
@@ -205,9 +215,11 @@ public final class OperationsApi {
                     continue;
                 }
                 ProducerRecord<byte[], byte[]> again = new ProducerRecord<>(target, record.key(), record.value());
-                again.headers().add("switchboard.redriven.from", (engine.deadLetterTopic() + "/" + partition.partition() + "/" + offset)
+                again.headers().add(DeadLetters.REDRIVEN_FROM, (engine.deadLetterTopic() + "/" + partition.partition() + "/" + offset)
                         .getBytes(StandardCharsets.UTF_8));
                 producer.send(again).get(30, TimeUnit.SECONDS);
+                producer.send(RedriveMarks.mark(engine.deadLetterTopic(), partition.partition(), offset, target, Instant.now()))
+                        .get(30, TimeUnit.SECONDS);
                 result.put("redriven", true).put("topic", target);
             }
         }

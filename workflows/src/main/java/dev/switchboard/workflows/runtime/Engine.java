@@ -110,6 +110,7 @@ public final class Engine implements AutoCloseable {
         workflows.forEach(workflow -> topics.add(workflow.on().topic()));
         topics.addAll(config.topics().all());
         topics.addAll(DeliveryStage.retryTopics(config.topics().tasks()));
+        topics.add(DeadLetters.redrivesTopic(config.topics().deadLetter()));
         topics.addAll(streams.topics(workflows));
         return topics;
     }
