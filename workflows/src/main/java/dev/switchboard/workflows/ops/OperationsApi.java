@@ -10,6 +10,7 @@ import dev.switchboard.schemas.spi.HttpIngress.Response;
 import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.DeadLetters;
+import dev.switchboard.workflows.runtime.GroupAssignments;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -37,7 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <ul>
  *   <li>{@code GET /health/live}: the process and its routes run. A slow model never fails it.</li>
- *   <li>{@code GET /health/ready}: Kafka answers and every workflow route is started or paused on purpose;
+ *   <li>{@code GET /health/ready}: Kafka answers and every workflow consumes (its group holds its partitions) or is paused on purpose;
  *       the body shows each workflow's state and lag and each source's health.</li>
  *   <li>{@code GET /metrics}: Prometheus text format.</li>
  *   <li>{@code /admin/...}: with {@code Authorization: Bearer <token>}; off when no token is configured.</li>
@@ -96,11 +97,15 @@ public final class OperationsApi {
         boolean routesUp = true;
         ArrayNode workflows = body.putArray("workflows");
         for (EngineView.WorkflowState workflow : engine.workflows()) {
-            boolean ok = workflow.state().equals("Started") || workflow.state().equals("Paused");
+            // started means consuming: the group holds its partitions (a paused workflow has none on purpose)
+            boolean assigned = workflow.state().equals("Started") && kafkaUp
+                    && GroupAssignments.covers(kafka.admin(), workflow.consumerGroup(), workflow.topic(), Duration.ofSeconds(5));
+            boolean ok = assigned || workflow.state().equals("Paused");
             routesUp &= ok;
             workflows.addObject()
                     .put("name", workflow.name())
                     .put("state", workflow.state())
+                    .put("assigned", assigned)
                     .put("lag", kafka.lag(workflow.consumerGroup()));
         }
         body.set("sources", JSON.valueToTree(engine.sources()));
