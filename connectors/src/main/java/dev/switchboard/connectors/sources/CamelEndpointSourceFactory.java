@@ -2,6 +2,7 @@ package dev.switchboard.connectors.sources;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.camel.CamelEndpointPolicy;
+import dev.switchboard.schemas.events.ReservedEventTypes;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -9,7 +10,9 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
 import dev.switchboard.schemas.spi.SourceFactory;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -47,7 +50,12 @@ public final class CamelEndpointSourceFactory implements SourceFactory<CamelEndp
 
     @Override
     public List<OptionProblem> check(Options options, SourceEnvironment environment) {
-        return new CamelEndpointPolicy(environment.allowedCamelSchemes(), environment.allowedHosts()).check("uri", options.uri());
+        List<OptionProblem> problems = new ArrayList<>(new CamelEndpointPolicy(environment.allowedCamelSchemes(), environment.allowedHosts())
+                .check("uri", options.uri()));
+        ReservedEventTypes.refusal(options.type(), false).ifPresent(reason -> problems.add(OptionProblem.at("type", "Reserved event type")
+                .got(options.type()).expected("a type outside " + ReservedEventTypes.INTERNAL_PREFIX + "* and " + ReservedEventTypes.CDC_PREFIX
+                        + "*, which only Switchboard and change-data-capture sources write").fix("Name the type without that prefix, e.g. ticket.created")));
+        return problems;
     }
 
     @Override
@@ -57,6 +65,11 @@ public final class CamelEndpointSourceFactory implements SourceFactory<CamelEndp
             throw new IllegalArgumentException(problems.stream().map(OptionProblem::toString).collect(Collectors.joining("; ")));
         }
         return new CamelEndpointSource(name, options, environment);
+    }
+
+    @Override
+    public Optional<String> topic(Options options) {
+        return Optional.of(options.topic());
     }
 
     @Override

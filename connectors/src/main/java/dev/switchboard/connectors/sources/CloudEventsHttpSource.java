@@ -33,15 +33,30 @@ public final class CloudEventsHttpSource extends WebhookEndpoint implements Sour
             Set.of(Scheme.STANDARD_WEBHOOKS, Scheme.SHARED_SECRET, Scheme.BASIC), Scheme.STANDARD_WEBHOOKS,
             new Accepts(CloudEventsHttpSource::accepts, STRUCTURED + ", " + BATCH
                     + ", or application/json (or another +json type) with ce-* headers for binary mode"));
+    /**
+     * Under a scheme that signs only the body, binary mode would let anyone who can replay or relay one
+     * signed body choose its id, source and type in unsigned {@code ce-*} headers: only the modes whose
+     * attributes travel in the body are accepted.
+     */
+    static final WebhookVendor SIGNED_BODY_ONLY = new WebhookVendor(WEBHOOK.type(), WEBHOOK.schemes(), WEBHOOK.defaultScheme(),
+            new Accepts(type -> type.utf8OrNoCharset() && (type.essence().equals(STRUCTURED) || type.essence().equals(BATCH)),
+                    STRUCTURED + " or " + BATCH + " (binary mode is refused under standard-webhooks authentication: its "
+                            + "signature covers the body, not the ce-* headers that carry the event's id, source and type. "
+                            + "Send structured events, or authenticate with shared-secret or basic)"));
     private static final Set<String> REQUIRED = Set.of("id", "source", "type", "specversion");
 
     private final Set<String> types;
     private final int maxBatch;
 
     CloudEventsHttpSource(String name, CloudEventsHttpSourceFactory.Options options, SourceEnvironment environment) {
-        super(name, WEBHOOK, options, environment);
+        super(name, vendor(options), options, environment);
         this.types = options.types() == null ? Set.of() : Set.copyOf(options.types());
         this.maxBatch = options.maxBatch();
+    }
+
+    /** The vendor as the source's scheme allows it: binary mode only where the scheme does not claim to sign the event. */
+    static WebhookVendor vendor(CloudEventsHttpSourceFactory.Options options) {
+        return WEBHOOK.scheme(options.listener().options().auth()) == Scheme.STANDARD_WEBHOOKS ? SIGNED_BODY_ONLY : WEBHOOK;
     }
 
     static boolean accepts(MediaType type) {

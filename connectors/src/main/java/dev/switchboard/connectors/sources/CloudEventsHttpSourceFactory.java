@@ -20,6 +20,8 @@ public final class CloudEventsHttpSourceFactory extends WebhookSourceFactory<Clo
     @Documentation(name = "cloudevents", summary = "Accepts CloudEvents over HTTP (structured, binary and batch modes) and publishes each valid one.",
             description = """
                     *Structured mode*: `Content-Type: application/cloudevents+json`, the body is the event. *Binary mode*: \
+                    accepted only under `shared-secret` or `basic` authentication (a `standard-webhooks` signature covers \
+                    the body, not the `ce-*` headers, so that scheme answers a binary-mode request 415), \
                     the attributes in `ce-id`, `ce-source`, `ce-type`, `ce-specversion` (and `ce-subject`, `ce-time`, any \
                     extension as `ce-<name>`, values percent-decoded), `Content-Type: application/json` (or any `+json` type) \
                     and the data as the body. *Batch mode*: `Content-Type: application/cloudevents-batch+json`, a JSON array of \
@@ -32,7 +34,7 @@ public final class CloudEventsHttpSourceFactory extends WebhookSourceFactory<Clo
               cloudevents:
                 path: /events
                 topic: switchboard.events
-                types: [ticket.created, crm.lead.created]
+                types: [ticket.created, email.received]
                 auth:
                   secret_env: SWITCHBOARD_EVENTS_SECRET
             """)

@@ -7,6 +7,7 @@ import dev.switchboard.connectors.sources.internal.SecretValue;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
+import dev.switchboard.schemas.events.ReservedEventTypes;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -116,7 +118,8 @@ public final class DebeziumPostgresSourceFactory implements SourceFactory<Debezi
             @Option(description = "Tables to stream, each `schema.table` (as PostgreSQL names it, unquoted) with its entity name "
                     + "and field mapping. Changes of other tables are not read.", required = true)
             Map<String, Table> tables,
-            @Option(description = "Kafka topic the events are published to.", defaultValue = "switchboard.events") String topic,
+            @Option(description = "Kafka topic the events are published to. The CRM tables (`kafka.streams.crm`) read this topic by "
+                    + "default, and no webhook or other external source may publish to it.", defaultValue = ReservedEventTypes.CDC_TOPIC) String topic,
             @Option(description = "First part of every event type: `<type_prefix>.<entity>.created`.", defaultValue = "crm")
             @JsonProperty("type_prefix") String typePrefix,
             @Option(description = "What to read when the source starts without a stored position. `initial`: every existing row "
@@ -172,6 +175,9 @@ public final class DebeziumPostgresSourceFactory implements SourceFactory<Debezi
         if (!ENTITY.matcher(options.typePrefix()).matches()) {
             problems.add(OptionProblem.at("type_prefix", "Invalid type prefix").got(options.typePrefix())
                     .expected("lower-case letters, digits and underscores").fix("Use e.g. crm"));
+        } else if (ReservedEventTypes.refusal(options.typePrefix() + ".", true).isPresent()) {
+            problems.add(OptionProblem.at("type_prefix", "Reserved type prefix").got(options.typePrefix())
+                    .expected("a prefix other than " + ReservedEventTypes.INTERNAL_PREFIX + "*, which only Switchboard writes").fix("Use e.g. crm"));
         }
         for (String key : List.of("slot_name", "publication_name")) {
             String value = key.equals("slot_name") ? options.slotName() : options.publicationName();
@@ -279,6 +285,16 @@ public final class DebeziumPostgresSourceFactory implements SourceFactory<Debezi
         properties.setProperty("decimal.handling.mode", "string");
         properties.setProperty("time.precision.mode", "isostring");
         return properties;
+    }
+
+    @Override
+    public Optional<String> topic(Options options) {
+        return Optional.of(options.topic());
+    }
+
+    @Override
+    public boolean changeDataCapture() {
+        return true;
     }
 
     @Override

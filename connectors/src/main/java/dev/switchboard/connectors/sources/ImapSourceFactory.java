@@ -13,6 +13,7 @@ import dev.switchboard.schemas.spi.SourceFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -143,6 +144,11 @@ public final class ImapSourceFactory implements SourceFactory<ImapSourceFactory.
                 .poll(Duration.ofSeconds(options.pollSeconds()), options.maxMessagesPerPoll())
                 .publishTo(environment.events(), options.topic(), Duration.ofSeconds(options.ackTimeoutSeconds()))
                 .build();
+    }
+
+    @Override
+    public Optional<String> topic(Options options) {
+        return Optional.of(options.topic());
     }
 
     @Override

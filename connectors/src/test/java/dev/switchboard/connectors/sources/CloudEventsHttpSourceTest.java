@@ -77,10 +77,43 @@ class CloudEventsHttpSourceTest {
         assertThat(environment.published().get(0).key()).isEqualTo("T-1001");
     }
 
+    /** Binary mode to a source that authenticates with a shared secret, the scheme under which binary mode is accepted. */
+    private HttpIngress.Response postBinary(String body, Map<String, String> headers) throws Exception {
+        Source shared = new CloudEventsHttpSourceFactory().create("binary-events", YamlOptions.bind(CloudEventsHttpSourceFactory.Options.class, """
+                path: /binary-events
+                auth: {scheme: shared-secret, secret_env: EVENTS_SECRET}
+                types: [ticket.created, custom.ping]
+                """), environment);
+        shared.start();
+        try {
+            Requests request = Requests.post("/binary-events").body(body.getBytes(StandardCharsets.UTF_8))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + SECRET);
+            headers.forEach(request::header);
+            return environment.route("/binary-events").handle(request.build());
+        } finally {
+            shared.close();
+        }
+    }
+
+    @Test
+    void should_refuse_binary_mode_with_415_when_the_signature_covers_only_the_body() throws Exception {
+        // given a body signed with Standard Webhooks, and the event's attributes in unsigned ce- headers
+        Map<String, String> attributes = Map.of("ce-specversion", "1.0", "ce-id", "evt-forged", "ce-source", "/crm/portal",
+                "ce-type", "ticket.created");
+
+        // when
+        HttpIngress.Response response = post("application/json", "{\"ticket_id\":\"T-2\",\"subject\":\"Hi\",\"body\":\"Text\"}", attributes);
+
+        // then nothing is published, and the answer says why and what to do
+        assertThat(response.status()).isEqualTo(415);
+        assertThat(text(response)).contains("binary mode is refused under standard-webhooks", "not the ce-* headers", "shared-secret");
+        assertThat(environment.published()).isEmpty();
+    }
+
     @Test
     void should_build_the_event_from_ce_headers_when_it_arrives_in_binary_mode() throws Exception {
         // when
-        HttpIngress.Response response = post("application/json", "{\"ticket_id\":\"T-2\",\"subject\":\"Hi\",\"body\":\"Text\"}", Map.of(
+        HttpIngress.Response response = postBinary("{\"ticket_id\":\"T-2\",\"subject\":\"Hi\",\"body\":\"Text\"}", Map.of(
                 "ce-specversion", "1.0", "ce-id", "evt-2", "ce-source", "/crm/portal", "ce-type", "ticket.created",
                 "ce-time", "2026-03-02T09:00:00Z", "ce-traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
                 "ce-region", "eu%2Dwest %E2%82%AC"));
@@ -98,7 +131,7 @@ class CloudEventsHttpSourceTest {
     @Test
     void should_answer_400_naming_the_missing_headers_when_binary_mode_lacks_attributes() throws Exception {
         // when
-        HttpIngress.Response response = post("application/json", "{}", Map.of("ce-id", "evt-3"));
+        HttpIngress.Response response = postBinary("{}", Map.of("ce-id", "evt-3"));
 
         // then
         assertThat(response.status()).isEqualTo(400);
@@ -161,5 +194,30 @@ class CloudEventsHttpSourceTest {
         // then
         assertThat(response.status()).isEqualTo(400);
         assertThat(text(response)).contains("'email.received' is not accepted here");
+    }
+
+    @Test
+    void should_refuse_with_403_and_publish_nothing_when_a_sender_posts_a_crm_change_or_an_engine_event() throws Exception {
+        // given a source that accepts any type (no types:), and the attack of issue 16: a CRM record "deleted" by a webhook sender
+        source.close();
+        source = new CloudEventsHttpSourceFactory().create("http-events", YamlOptions.bind(CloudEventsHttpSourceFactory.Options.class, """
+                auth: {secret_env: EVENTS_SECRET}
+                """), environment);
+        source.start();
+
+        // when
+        HttpIngress.Response crm = post("application/cloudevents+json", """
+                {"specversion":"1.0","id":"x-1","source":"/cdc/postgres/crm/public.companies","type":"crm.company.deleted","subject":"co4",
+                 "data":{"op":"d","before":{"id":"co4"},"after":null}}""", Map.of());
+        HttpIngress.Response internal = post("application/cloudevents-batch+json", """
+                [{"specversion":"1.0","id":"x-2","source":"/s","type":"custom.ping"},
+                 {"specversion":"1.0","id":"x-3","source":"/switchboard","type":"switchboard.review.decided"}]""", Map.of());
+
+        // then
+        assertThat(crm.status()).isEqualTo(403);
+        assertThat(text(crm)).contains("Reserved event type 'crm.company.deleted'", "only by change-data-capture sources");
+        assertThat(internal.status()).isEqualTo(403);
+        assertThat(text(internal)).contains("at [1]", "Reserved event type 'switchboard.review.decided'");
+        assertThat(environment.published()).isEmpty();
     }
 }

@@ -20,14 +20,17 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Turns the bytes of a Kafka record into a checked CloudEvent, or says precisely why it cannot.
+ * Turns a Kafka record, in structured or binary content mode, into a checked CloudEvent, or says
+ * precisely why it cannot.
  * Checks, in order: size, UTF-8, JSON (with bounded nesting and string length), the CloudEvents 1.0
  * envelope, and the JSON Schema of the event's {@code data} when its type has one in {@code schemas/}.
  * Never throws for bad input.
@@ -38,6 +41,10 @@ public final class EventParser {
     public static final Set<String> KNOWN_TYPES = Set.of("ticket.created", "ticket.updated", "email.received", "crm.lead.created");
 
     public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
+    /** Prefix of the Kafka headers that carry a binary-mode event's attributes ({@code ce_id}, {@code ce_type}, ...). */
+    public static final String BINARY_ATTRIBUTE_PREFIX = "ce_";
+    /** The Kafka header that carries a binary-mode event's data content type. */
+    public static final String BINARY_CONTENT_TYPE = "content-type";
     private static final int MAX_NESTING = 64;
 
     private final int maxBytes;
@@ -92,13 +99,66 @@ public final class EventParser {
     public record Rejected(String reason) implements Result {
     }
 
+    /** A record in structured mode: the value is the whole event. */
     public Result parse(byte[] bytes) {
+        Object read = readJson(bytes, "a CloudEvents 1.0 JSON object");
+        if (read instanceof Rejected rejected) {
+            return rejected;
+        }
+        JsonNode node = (JsonNode) read;
+        if (node == null || !node.isObject()) {
+            return new Rejected("Not a CloudEvent: got a JSON " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase())
+                    + ", expected an object with specversion, id, source and type");
+        }
+        return validate((ObjectNode) node);
+    }
+
+    /**
+     * A Kafka record in either content mode of the CloudEvents Kafka binding: binary when it has a
+     * {@code ce_specversion} header (the attributes in {@code ce_*} headers, the data content type in
+     * {@code content-type}, the data as the value), structured otherwise. Both get the same checks and
+     * the same reasons; a binary event is returned as its structured form, JSON data as {@code data} and
+     * any other as {@code data_base64}.
+     *
+     * @param headers the record's headers as UTF-8 text, by name
+     */
+    public Result parse(byte[] value, Map<String, String> headers) {
+        if (headers == null || !headers.containsKey(BINARY_ATTRIBUTE_PREFIX + "specversion")) {
+            return parse(value);
+        }
+        ObjectNode event = mapper.createObjectNode();
+        headers.forEach((name, text) -> {
+            if (name.startsWith(BINARY_ATTRIBUTE_PREFIX) && name.length() > BINARY_ATTRIBUTE_PREFIX.length()) {
+                event.put(name.substring(BINARY_ATTRIBUTE_PREFIX.length()), text);
+            }
+        });
+        String contentType = headers.get(BINARY_CONTENT_TYPE);
+        if (contentType != null) {
+            event.put("datacontenttype", contentType);
+        }
+        if (value != null && value.length > 0) {
+            if (contentType == null || isJson(contentType)) {
+                Object read = readJson(value, "JSON data (content-type " + (contentType == null ? "not given" : contentType) + ")");
+                if (read instanceof Rejected rejected) {
+                    return rejected;
+                }
+                event.set("data", (JsonNode) read);
+            } else if (value.length > maxBytes) {
+                return tooLarge(value.length);
+            } else {
+                event.put("data_base64", Base64.getEncoder().encodeToString(value));
+            }
+        }
+        return validate(event);
+    }
+
+    /** The JSON in {@code bytes}, or why it is not JSON; {@code expected} says what should have been there. */
+    private Object readJson(byte[] bytes, String expected) {
         if (bytes == null || bytes.length == 0) {
-            return new Rejected("Empty record: expected a CloudEvents 1.0 JSON object");
+            return new Rejected("Empty record: expected " + expected);
         }
         if (bytes.length > maxBytes) {
-            return new Rejected("Event too large: got " + bytes.length + " bytes, expected at most " + maxBytes
-                    + ". Put large content behind a URL and send the link");
+            return tooLarge(bytes.length);
         }
         try {
             StandardCharsets.UTF_8.newDecoder()
@@ -108,9 +168,8 @@ public final class EventParser {
         } catch (CharacterCodingException e) {
             return new Rejected("Invalid UTF-8: " + e.getMessage() + ". Events must be UTF-8 JSON");
         }
-        JsonNode node;
         try {
-            node = mapper.readTree(bytes);
+            return mapper.readTree(bytes);
         } catch (JsonProcessingException e) {
             return new Rejected("Not JSON: " + firstLine(e.getOriginalMessage()) + " at line "
                     + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()) + ", column "
@@ -118,10 +177,15 @@ public final class EventParser {
         } catch (IOException e) {
             return new Rejected("Not JSON: " + firstLine(e.getMessage()));
         }
-        if (node == null || !node.isObject()) {
-            return new Rejected("Not a CloudEvent: got a JSON " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase())
-                    + ", expected an object with specversion, id, source and type");
-        }
+    }
+
+    private Rejected tooLarge(int size) {
+        return new Rejected("Event too large: got " + size + " bytes, expected at most " + maxBytes
+                + ". Put large content behind a URL and send the link");
+    }
+
+    /** The envelope, then the data against its type's schema when Switchboard ships one. */
+    private Result validate(ObjectNode node) {
         String problems = describe(envelope.validate(node));
         if (!problems.isEmpty()) {
             return new Rejected("Not a valid CloudEvents 1.0 event: " + problems);
@@ -138,7 +202,12 @@ public final class EventParser {
                 return new Rejected("Event data does not match " + type + ".schema.json: " + dataProblems.replace("$.", "data.").replace("$:", "data:"));
             }
         }
-        return new Accepted((ObjectNode) node);
+        return new Accepted(node);
+    }
+
+    private static boolean isJson(String contentType) {
+        String essence = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return essence.equals("application/json") || essence.equals("text/json") || essence.endsWith("+json");
     }
 
     private static String describe(Set<ValidationMessage> messages) {

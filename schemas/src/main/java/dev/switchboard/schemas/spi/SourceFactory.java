@@ -2,6 +2,7 @@ package dev.switchboard.schemas.spi;
 
 import dev.switchboard.schemas.options.OptionProblem;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Creates one source type (a webhook listener, a mailbox, a CRM database's change stream).
@@ -20,4 +21,18 @@ public interface SourceFactory<O extends Record> {
     }
 
     Source create(String name, O options, SourceEnvironment environment);
+
+    /** The Kafka topic a source with these options publishes to, when it has one. */
+    default Optional<String> topic(O options) {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the source reads a system of record's own change log (Debezium): only such a source may
+     * publish {@code crm.*} events and write the topics trusted state is built from
+     * ({@link dev.switchboard.schemas.events.ReservedEventTypes}).
+     */
+    default boolean changeDataCapture() {
+        return false;
+    }
 }

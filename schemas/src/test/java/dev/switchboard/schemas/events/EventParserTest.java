@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -213,6 +215,72 @@ class EventParserTest {
             assertThat(accepted.id()).isEqualTo("evt-1");
             assertThat(accepted.event().path("data").path("ticket_id").asText()).isEqualTo("ZD-4711");
         });
+    }
+
+    // ---- binary content mode (CloudEvents Kafka binding) ----------------------------------------
+
+    private static Map<String, String> binary(String type, String contentType) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("ce_specversion", "1.0");
+        headers.put("ce_id", "evt-1");
+        headers.put("ce_source", "/test");
+        if (type != null) {
+            headers.put("ce_type", type);
+        }
+        if (contentType != null) {
+            headers.put("content-type", contentType);
+        }
+        return headers;
+    }
+
+    @Test
+    void should_read_the_attributes_from_ce_headers_and_the_data_from_the_value_when_the_record_is_in_binary_mode() {
+        // when
+        EventParser.Result result = PARSER.parse(utf8(TICKET_DATA), binary("ticket.created", "application/json"));
+
+        // then the event is its structured form, checked against its type's schema
+        assertThat(result).isInstanceOfSatisfying(EventParser.Accepted.class, accepted -> {
+            assertThat(accepted.type()).isEqualTo("ticket.created");
+            assertThat(accepted.id()).isEqualTo("evt-1");
+            assertThat(accepted.event().path("datacontenttype").asText()).isEqualTo("application/json");
+            assertThat(accepted.event().path("data").path("ticket_id").asText()).isEqualTo("ZD-4711");
+        });
+    }
+
+    @Test
+    void should_reject_with_the_reasons_of_structured_mode_when_a_binary_record_is_invalid() {
+        // given the same bad data and the same missing type in both modes
+        String badData = "{\"ticket_id\":\"7\",\"subject\":\"x\"}";
+
+        // when
+        EventParser.Result binaryData = PARSER.parse(utf8(badData), binary("ticket.created", "application/json"));
+        EventParser.Result structuredData = PARSER.parse(utf8(event("ticket.created", badData)));
+        EventParser.Result binaryNoType = PARSER.parse(utf8("{}"), binary(null, "application/json"));
+        EventParser.Result binaryNotJson = PARSER.parse(utf8("{oops"), binary("invoice.paid", "application/json"));
+
+        // then
+        assertThat(binaryData).isEqualTo(structuredData).isInstanceOf(EventParser.Rejected.class);
+        assertThat(((EventParser.Rejected) binaryNoType).reason()).startsWith("Not a valid CloudEvents 1.0 event").contains("type");
+        assertThat(((EventParser.Rejected) binaryNotJson).reason()).startsWith("Not JSON:");
+    }
+
+    @Test
+    void should_keep_other_data_as_base64_when_a_binary_record_is_not_json() {
+        // when
+        EventParser.Result result = PARSER.parse("a,b\n1,2".getBytes(StandardCharsets.UTF_8), binary("report.ready", "text/csv"));
+
+        // then
+        assertThat(result).isInstanceOfSatisfying(EventParser.Accepted.class, accepted ->
+                assertThat(accepted.event().path("data_base64").asText()).isEqualTo("YSxiCjEsMg=="));
+    }
+
+    @Test
+    void should_read_the_value_as_a_structured_event_when_the_record_has_no_ce_specversion_header() {
+        // when
+        EventParser.Result result = PARSER.parse(utf8(event("ticket.created", TICKET_DATA)), Map.of("content-type", "application/cloudevents+json"));
+
+        // then
+        assertThat(result).isInstanceOf(EventParser.Accepted.class);
     }
 
     // ---- helpers --------------------------------------------------------------------------------

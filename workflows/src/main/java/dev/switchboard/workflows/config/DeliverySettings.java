@@ -1,18 +1,30 @@
 package dev.switchboard.workflows.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.schemas.options.Option;
+import dev.switchboard.schemas.options.OptionGroup;
+import java.util.Map;
 
-/** The {@code delivery:} section: how hard the delivery stage tries before it dead-letters a task. */
+/**
+ * The {@code delivery:} section: how hard the delivery stage tries before it dead-letters a task, for
+ * every sink, and for the sinks that need something else.
+ */
 public record DeliverySettings(
-        @Option(description = "Attempts per task before it goes to the dead-letter topic. A retry whose wait would end more than a fifth of Kafka's `max.poll.interval.ms` (1 minute by default) after its batch began is not made: the task is dead-lettered then.", defaultValue = "8", minimum = 1, maximum = 100)
-        @JsonProperty("max_attempts") Integer maxAttempts,
-        @Option(description = "Wait before the second attempt, in milliseconds, give or take half (jitter, so retries of many tasks spread out); doubles each attempt.", defaultValue = "200", minimum = 0)
-        @JsonProperty("initial_backoff_ms") Integer initialBackoffMs,
-        @Option(description = "Longest wait between attempts, in milliseconds; also caps a sink's Retry-After.", defaultValue = "30000", minimum = 0)
-        @JsonProperty("max_backoff_ms") Integer maxBackoffMs) {
+        @OptionGroup DeliveryPolicy policy,
+        @Option(description = "A policy of its own for some sinks, by sink name: `schedule`, `max_attempts`, `initial_backoff_ms` and "
+                + "`max_backoff_ms` as above. It replaces the whole policy for that sink: what it leaves out takes its default, not "
+                + "this section's value.")
+        Map<String, DeliveryPolicy> sinks) {
+
+    public DeliverySettings {
+        sinks = sinks == null ? Map.of() : Map.copyOf(sinks);
+    }
 
     public static DeliverySettings defaults() {
         return DefaultOptions.of(DeliverySettings.class);
+    }
+
+    /** The policy of one sink: its own, else the section's. */
+    public DeliveryPolicy policy(String sink) {
+        return sinks.getOrDefault(sink, policy);
     }
 }

@@ -172,6 +172,9 @@ public final class EngineConfigLoader {
         } else if (sections.containsKey("sinks")) {
             problems.add(sections.get("sinks"), "sinks", "Wrong type at sinks: expected a mapping of sink names to sinks");
         }
+        if (delivery != null) {
+            checkDelivery(delivery, sections.get("delivery"), sinks.keySet(), problems);
+        }
         Map<String, EngineConfig.SourceSpec> sources = new LinkedHashMap<>();
         if (sections.get("sources") instanceof MappingNode sourceNodes) {
             SourceEnvironment sourceEnvironment = EngineSourceEnvironment.forChecks(baseDir, effectiveOutbound, environment);
@@ -196,6 +199,8 @@ public final class EngineConfigLoader {
                     for (OptionProblem problem : factory.check(options, sourceEnvironment)) {
                         problems.add(typed.getValueNode(), path + "." + type, problem);
                     }
+                    TrustedTopics.check(factory, options, kafka == null ? KafkaSettings.defaults() : kafka, topics == null ? Topics.defaults() : topics)
+                            .ifPresent(problem -> problems.add(typed.getValueNode(), path + "." + type, problem));
                     sources.put(name, new EngineConfig.SourceSpec(name, type, factory, options));
                 }
             }
@@ -218,6 +223,19 @@ public final class EngineConfigLoader {
             return new Result(null, problems.list());
         }
         return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases), List.of());
+    }
+
+    /** Each delivery policy's waits readable, and each sink with a policy of its own declared under {@code sinks:}. */
+    private static void checkDelivery(DeliverySettings delivery, Node section, Set<String> sinks, Problems problems) {
+        delivery.policy().check().forEach(problem -> problems.add(section, "delivery", problem));
+        delivery.sinks().forEach((sink, policy) -> {
+            String path = "delivery.sinks." + sink;
+            policy.check().forEach(problem -> problems.add(section, path, problem));
+            if (!sinks.contains(sink)) {
+                problems.add(section, path, "Unknown sink at " + path + ": got '" + sink + "', expected one of " + new TreeSet<>(sinks)
+                        + DidYouMean.hintThen(sink, sinks, "Declare it under sinks: or remove its delivery policy"));
+            }
+        });
     }
 
     /** The {@code aliases:} section: each alias a non-empty list of model names (embedded included) that are not aliases. */

@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.schemas.events.ReservedEventTypes;
 import dev.switchboard.schemas.options.Option;
 import java.util.List;
 
@@ -44,8 +45,9 @@ public record StreamsSettings(
 
     /** {@code kafka.streams.crm}. */
     public record Crm(
-            @Option(description = "Topics carrying the CRM change events (`crm.contact.*`, `crm.company.*`, `crm.deal.*`, `crm.owner.*`).",
-                    defaultValue = "[switchboard.events]")
+            @Option(description = "Topics carrying the CRM change events (`crm.contact.*`, `crm.company.*`, `crm.deal.*`, `crm.owner.*`). "
+                    + "Only change-data-capture sources may publish to them: the configuration refuses a webhook or other external source "
+                    + "whose `topic` is one of these.", defaultValue = "[" + ReservedEventTypes.CDC_TOPIC + "]")
             List<String> topics,
             @Option(description = "How long a lookup waits for the tables (restoring after a start or a rebalance) before it fails and is retried.",
                     defaultValue = "30", minimum = 1, maximum = 600)

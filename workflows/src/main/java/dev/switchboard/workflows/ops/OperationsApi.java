@@ -10,9 +10,11 @@ import dev.switchboard.schemas.spi.HttpIngress.Response;
 import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.DeadLetters;
+import dev.switchboard.workflows.runtime.GroupAssignments;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,7 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <ul>
  *   <li>{@code GET /health/live}: the process and its routes run. A slow model never fails it.</li>
- *   <li>{@code GET /health/ready}: Kafka answers and every workflow route is started or paused on purpose;
+ *   <li>{@code GET /health/ready}: Kafka answers and every workflow consumes (its group holds its partitions) or is paused on purpose;
  *       the body shows each workflow's state and lag and each source's health.</li>
  *   <li>{@code GET /metrics}: Prometheus text format.</li>
  *   <li>{@code /admin/...}: with {@code Authorization: Bearer <token>}; off when no token is configured.</li>
@@ -95,11 +97,15 @@ public final class OperationsApi {
         boolean routesUp = true;
         ArrayNode workflows = body.putArray("workflows");
         for (EngineView.WorkflowState workflow : engine.workflows()) {
-            boolean ok = workflow.state().equals("Started") || workflow.state().equals("Paused");
+            // started means consuming: the group holds its partitions (a paused workflow has none on purpose)
+            boolean assigned = workflow.state().equals("Started") && kafkaUp
+                    && GroupAssignments.covers(kafka.admin(), workflow.consumerGroup(), workflow.topic(), Duration.ofSeconds(5));
+            boolean ok = assigned || workflow.state().equals("Paused");
             routesUp &= ok;
             workflows.addObject()
                     .put("name", workflow.name())
                     .put("state", workflow.state())
+                    .put("assigned", assigned)
                     .put("lag", kafka.lag(workflow.consumerGroup()));
         }
         body.set("sources", JSON.valueToTree(engine.sources()));
@@ -156,6 +162,10 @@ public final class OperationsApi {
     private Response deadLetters(Request request) throws Exception {
         int limit = Math.max(1, Math.min(500, parseInt(first(request.query().get("limit")), 50)));
         List<ConsumerRecord<byte[], byte[]>> records = latest(engine.deadLetterTopic(), limit);
+        Map<String, JsonNode> redriven;
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+            redriven = RedriveMarks.read(consumer, engine.deadLetterTopic());
+        }
         ArrayNode list = JSON.createArrayNode();
         for (ConsumerRecord<byte[], byte[]> record : records) {
             ObjectNode node = list.addObject();
@@ -166,6 +176,11 @@ public final class OperationsApi {
             node.put("step", DeadLetters.header(record.headers(), DeadLetters.STEP));
             node.put("source_topic", DeadLetters.header(record.headers(), DeadLetters.SOURCE_TOPIC));
             node.put("time", DeadLetters.header(record.headers(), DeadLetters.TIME));
+            JsonNode mark = redriven.get(RedriveMarks.key(record.partition(), record.offset()));
+            node.put("redriven", mark != null);
+            if (mark != null) {
+                node.put("redriven_at", mark.path("time").asText()).put("redriven_to", mark.path("topic").asText());
+            }
             node.put("size", record.value() == null ? 0 : record.value().length);
             String value = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
             node.put("value", value.length() > MAX_VALUE_CHARS ? value.substring(0, MAX_VALUE_CHARS) + "…" : value);
@@ -205,9 +220,11 @@ public final class OperationsApi {
                     continue;
                 }
                 ProducerRecord<byte[], byte[]> again = new ProducerRecord<>(target, record.key(), record.value());
-                again.headers().add("switchboard.redriven.from", (engine.deadLetterTopic() + "/" + partition.partition() + "/" + offset)
+                again.headers().add(DeadLetters.REDRIVEN_FROM, (engine.deadLetterTopic() + "/" + partition.partition() + "/" + offset)
                         .getBytes(StandardCharsets.UTF_8));
                 producer.send(again).get(30, TimeUnit.SECONDS);
+                producer.send(RedriveMarks.mark(engine.deadLetterTopic(), partition.partition(), offset, target, Instant.now()))
+                        .get(30, TimeUnit.SECONDS);
                 result.put("redriven", true).put("topic", target);
             }
         }

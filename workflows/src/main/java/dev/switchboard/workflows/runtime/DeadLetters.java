@@ -25,6 +25,8 @@ public final class DeadLetters {
     public static final String TRUNCATED = "switchboard.dlq.truncated";
 
     private static final int MAX_REASON = 2000;
+    /** On a record re-driven from the dead-letter topic: where it was, {@code <topic>/<partition>/<offset>}. */
+    public static final String REDRIVEN_FROM = "switchboard.redriven.from";
 
     private DeadLetters() {
     }
@@ -47,6 +49,11 @@ public final class DeadLetters {
             record.headers().add(Tracing.HEADER, bytes(traceparent));
         }
         return record;
+    }
+
+    /** Where the admin API notes each re-driven dead letter, so the listing can mark it: {@code <dead letter topic>.redrives}. */
+    public static String redrivesTopic(String deadLetterTopic) {
+        return deadLetterTopic + ".redrives";
     }
 
     /** True for a record made by {@link #record}. */

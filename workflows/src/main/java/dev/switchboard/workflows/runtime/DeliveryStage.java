@@ -3,13 +3,18 @@ package dev.switchboard.workflows.runtime;
 import dev.switchboard.schemas.spi.SinkEnvironment;
 import dev.switchboard.schemas.spi.TaskSink;
 import dev.switchboard.workflows.config.EngineConfig;
+import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The delivery stage as a service: the configured sinks and the {@link TaskDelivery} route, in a Camel context of its own. */
+/**
+ * The delivery stage as a service: the configured sinks, the {@link TaskDelivery} route (first
+ * attempts, in a Camel context of its own) and the {@link RetryStage} (later attempts, when due).
+ */
 final class DeliveryStage implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStage.class);
@@ -18,7 +23,9 @@ final class DeliveryStage implements Service {
     private final SinkEnvironment sinkEnvironment;
     private final StageContext stage;
     private final Map<String, TaskSink> sinks = new LinkedHashMap<>();
+    private TaskSender sender;
     private TaskDelivery delivery;
+    private RetryStage retries;
     private CamelContext camel;
 
     DeliveryStage(EngineConfig config, SinkEnvironment sinkEnvironment, StageContext stage) {
@@ -33,8 +40,12 @@ final class DeliveryStage implements Service {
             for (EngineConfig.SinkSpec spec : config.sinks().values()) {
                 sinks.put(spec.name(), spec.factory().create(spec.name(), spec.options(), sinkEnvironment));
             }
-            delivery = new TaskDelivery(config.topics(), sinks, new Retries(RetryPolicy.of(config.delivery()),
-                    WaitBudget.limit(stage.kafka().clientProperties()), WaitBudget.Timer.SYSTEM), stage);
+            Map<String, RetryPolicy> policies = new LinkedHashMap<>();
+            sinks.keySet().forEach(sink -> policies.put(sink, RetryPolicy.of(config.delivery().policy(sink))));
+            sender = new TaskSender(config.topics(), sinks, policies::get, stage, Clock.systemUTC());
+            delivery = new TaskDelivery(config.topics(), sender, stage);
+            retries = new RetryStage(sender, stage, Clock.systemUTC());
+            retries.start();
             camel = KafkaEndpoints.context(stage.kafka());
             camel.addRoutes(delivery);
             camel.start();
@@ -51,6 +62,10 @@ final class DeliveryStage implements Service {
             camel.stop();
             camel = null;
         }
+        if (retries != null) {
+            retries.stop();
+            retries = null;
+        }
         if (delivery != null) {
             delivery.close();
         }
@@ -60,6 +75,11 @@ final class DeliveryStage implements Service {
 
     /** Counts: delivered, dead_letters, attempts, retries. */
     Map<String, Long> counters() {
-        return delivery == null ? Map.of() : delivery.counters();
+        return sender == null ? Map.of() : sender.counters();
+    }
+
+    /** The retry topics of a tasks topic, for the engine to create. */
+    static List<String> retryTopics(String tasksTopic) {
+        return new RetryTopics(tasksTopic).all();
     }
 }

@@ -109,6 +109,8 @@ public final class Engine implements AutoCloseable {
         Set<String> topics = new LinkedHashSet<>();
         workflows.forEach(workflow -> topics.add(workflow.on().topic()));
         topics.addAll(config.topics().all());
+        topics.addAll(DeliveryStage.retryTopics(config.topics().tasks()));
+        topics.add(DeadLetters.redrivesTopic(config.topics().deadLetter()));
         topics.addAll(streams.topics(workflows));
         return topics;
     }
@@ -118,6 +120,7 @@ public final class Engine implements AutoCloseable {
         List<String> groups = new ArrayList<>(workflows.stream().map(Workflow::consumerGroup).toList());
         if (withDelivery) {
             groups.add(TaskDelivery.GROUP_ID);
+            groups.add(RetryStage.GROUP_ID);
         }
         groups.addAll(streams.applicationIds(workflows));
         return groups;

@@ -7,15 +7,20 @@ import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.ops.EngineView.WorkflowState;
 import dev.switchboard.workflows.streams.StreamsStages;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +35,9 @@ final class WorkflowRoutes implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowRoutes.class);
     /** Events a workflow's route takes from Kafka at a time: one batch for the steps. */
     private static final int MAX_POLL_RECORDS = 256;
+    /** How long starting waits for the workflows' groups to hold their partitions. */
+    private static final Duration ASSIGNMENT_WAIT = Duration.ofSeconds(60);
+    private static final Duration ASSIGNMENT_POLL = Duration.ofMillis(200);
 
     private final List<Workflow> workflows;
     private final StepEnvironment environment;
@@ -77,11 +85,57 @@ final class WorkflowRoutes implements Service {
                 runners.put(workflow.name(), runner);
                 camel.addRoutes(new WorkflowRoute(runner, stage.writer(), stage.running(), MAX_POLL_RECORDS, gate));
             }
-            camel.start();
+            try (Admin admin = admin()) {
+                Instant startedAt = Instant.now();
+                for (WorkflowRunner runner : runners.values()) {
+                    if ("latest".equals(runner.workflow().on().start())) {
+                        StartPositions.commitIfNew(admin, runner.workflow().consumerGroup(), runner.workflow().on().topic(), startedAt);
+                    }
+                }
+                camel.start();
+                awaitAssignments(admin);
+            }
         } catch (Exception e) {
             stop();
             throw e;
         }
+    }
+
+    /**
+     * Returns once every started workflow's group holds its partitions, so that "started" (and the
+     * readiness that follows) means consuming; after {@link #ASSIGNMENT_WAIT} it logs which are not and
+     * goes on, and readiness stays down until they are.
+     */
+    private void awaitAssignments(Admin admin) throws InterruptedException {
+        long deadline = System.nanoTime() + ASSIGNMENT_WAIT.toNanos();
+        List<String> waiting = unassigned(admin);
+        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(ASSIGNMENT_POLL.toMillis()); // polling Kafka for a condition it cannot push
+            waiting = unassigned(admin);
+        }
+        if (!waiting.isEmpty()) {
+            LOG.warn("Workflows {} have no partitions after {} s (another instance rebalancing, or Kafka slow); /health/ready answers 503 "
+                    + "until they do", waiting, ASSIGNMENT_WAIT.toSeconds());
+        }
+    }
+
+    private List<String> unassigned(Admin admin) {
+        List<String> waiting = new ArrayList<>();
+        for (WorkflowState state : states()) {
+            if (state.state().equals("Started")
+                    && !GroupAssignments.covers(admin, state.consumerGroup(), state.topic(), ASSIGNMENT_POLL.multipliedBy(25))) {
+                waiting.add(state.name());
+            }
+        }
+        return waiting;
+    }
+
+    private Admin admin() {
+        Properties properties = new Properties();
+        properties.putAll(stage.kafka().clientProperties());
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stage.kafka().bootstrapServers());
+        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "switchboard-workflows");
+        return Admin.create(properties);
     }
 
     /** Today's spend of budgeted workflows before this start, from the audit topic. */

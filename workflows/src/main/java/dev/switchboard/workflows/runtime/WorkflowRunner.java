@@ -121,7 +121,7 @@ public final class WorkflowRunner implements AutoCloseable {
     private List<RunState> admit(List<InputRecord> batch, Outputs out) {
         List<RunState> alive = new ArrayList<>();
         for (InputRecord input : batch) {
-            EventParser.Result parsed = parser.parse(input.value());
+            EventParser.Result parsed = parser.parse(input.value(), input.cloudEventHeaders());
             if (parsed instanceof EventParser.Rejected rejected) {
                 deadLetter(out, input, null, rejected.reason());
                 continue;

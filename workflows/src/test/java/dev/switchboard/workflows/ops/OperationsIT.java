@@ -139,6 +139,18 @@ class OperationsIT {
                 assertThat(redriven.path("records").get(0).path("redriven").asBoolean()).isTrue();
                 await().atMost(Duration.ofSeconds(30)).until(() ->
                         JSON.readTree(get(base + "/admin/dead-letters?limit=10", TOKEN).body()).size() == 3);
+
+                // and the listing marks the re-driven one, and only it (issue 18: it stayed in the list with no mark)
+                JsonNode listed = JSON.readTree(get(base + "/admin/dead-letters?limit=10", TOKEN).body());
+                for (JsonNode letter : listed) {
+                    boolean isFirst = letter.path("partition").asInt() == first.path("partition").asInt()
+                            && letter.path("offset").asLong() == first.path("offset").asLong();
+                    assertThat(letter.path("redriven").asBoolean()).as("redriven mark of " + letter.path("offset")).isEqualTo(isFirst);
+                    if (isFirst) {
+                        assertThat(letter.path("redriven_to").asText()).isEqualTo(first.path("source_topic").asText());
+                        assertThat(letter.path("redriven_at").asText()).isNotEmpty();
+                    }
+                }
             }
         }
     }

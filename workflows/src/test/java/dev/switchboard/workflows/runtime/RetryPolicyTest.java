@@ -2,8 +2,11 @@ package dev.switchboard.workflows.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.workflows.config.DeliveryPolicy;
 import dev.switchboard.workflows.config.DeliverySettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -58,13 +61,34 @@ class RetryPolicyTest {
     }
 
     @Test
-    void should_take_attempts_and_waits_from_the_delivery_section_when_built_for_delivery() {
+    void should_keep_trying_for_more_than_a_day_on_the_standard_webhooks_schedule_when_delivery_is_left_at_its_defaults() {
         // given the delivery section as the file leaves it out: its declared defaults
-        RetryPolicy delivery = RetryPolicy.of(DeliverySettings.defaults());
+        RetryPolicy delivery = RetryPolicy.of(DeliverySettings.defaults().policy());
+
+        // then 8 attempts: immediately, then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h, so a receiver down for
+        // a restart, a deploy or a night loses nothing
+        assertThat(delivery.maxAttempts()).isEqualTo(8);
+        List<Duration> waits = new ArrayList<>();
+        for (int attempt = 1; delivery.retriesAfter(attempt); attempt++) {
+            waits.add(delivery.delay(attempt, null));
+        }
+        assertThat(waits).containsExactly(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30), Duration.ofHours(2),
+                Duration.ofHours(5), Duration.ofHours(10), Duration.ofHours(10));
+        assertThat(waits.stream().reduce(Duration.ZERO, Duration::plus)).isGreaterThan(Duration.ofMinutes(10)).isGreaterThan(Duration.ofDays(1));
+        assertThat(delivery.delay(1, Duration.ofMinutes(2))).as("Retry-After longer than the wait").isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void should_back_off_exponentially_and_repeat_the_last_wait_when_the_delivery_section_says_so() {
+        // given one policy with exponential backoff and one with a short schedule and more attempts than waits
+        DeliveryPolicy exponential = new DeliveryPolicy(List.of("5s"), 6, 20, 2000);
+        DeliveryPolicy repeating = new DeliveryPolicy(List.of("1s", "1m"), 5, null, null);
 
         // then
-        assertThat(delivery.maxAttempts()).isEqualTo(8);
-        assertThat(delivery.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(delivery.delay(1, null)).isBetween(Duration.ofMillis(100), Duration.ofMillis(301));
+        assertThat(RetryPolicy.of(exponential).maxAttempts()).isEqualTo(6);
+        assertThat(RetryPolicy.of(exponential).delay(1, null)).isBetween(Duration.ofMillis(10), Duration.ofMillis(30));
+        assertThat(RetryPolicy.of(exponential).delay(20, Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(2));
+        assertThat(RetryPolicy.of(repeating).delay(4, null)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(RetryPolicy.of(repeating).retriesAfter(5)).isFalse();
     }
 }

@@ -250,12 +250,12 @@ class DebeziumSourceIT {
         return engine;
     }
 
-    /** The example workflow as shipped, reading this test's topic instead of switchboard.events. */
+    /** The example workflow as shipped, reading this test's topic instead of switchboard.cdc. */
     private Path exampleOnTopic(String example, String topic) throws IOException {
         String text = Files.readString(Path.of("examples").resolve(example));
-        assertThat(text).contains("  topic: switchboard.events\n");
+        assertThat(text).contains("  topic: switchboard.cdc\n");
         Path copy = dir.resolve(example);
-        Files.writeString(copy, text.replace("  topic: switchboard.events\n", "  topic: " + topic + "\n  start: earliest\n"));
+        Files.writeString(copy, text.replace("  topic: switchboard.cdc\n", "  topic: " + topic + "\n  start: earliest\n"));
         return copy;
     }
 

@@ -91,11 +91,13 @@ class WebhookSourcesIT {
                     jira-sm: { topic: %s, auth: { secret_file: events.secret } }
                   http-events:
                     cloudevents: { topic: %s, max_body_bytes: 4096, auth: { secret_file: events.secret } }
+                  binary-events:
+                    cloudevents: { path: /binary-events, topic: %s, auth: { scheme: shared-secret, secret_file: freshdesk.secret } }
                   support-inbox:
                     sendgrid-inbound: { topic: %s, auth: { username: sendgrid, secret_file: sendgrid.secret } }
                   mailgun-inbox:
                     mailgun-inbound: { topic: %s, auth: { secret_file: mailgun.secret } }
-                """.formatted(kafka.servers(), topic, topic, topic, topic, topic, topic, topic);
+                """.formatted(kafka.servers(), topic, topic, topic, topic, topic, topic, topic, topic);
         EngineConfigLoader.Result loaded = EngineConfigLoader.standard().parse("sources-it.yaml", config, dir);
         assertThat(loaded.problems()).isEmpty();
         engine = Engine.builder(loaded.config()).build();
@@ -365,13 +367,19 @@ class WebhookSourcesIT {
         // given
         String id = "binary-" + UUID.randomUUID().toString().substring(0, 8);
         byte[] data = "{\"ticket_id\":\"B-1\",\"subject\":\"Hi\",\"body\":\"Binary mode\"}".getBytes(StandardCharsets.UTF_8);
-        Map<String, String> headers = new java.util.HashMap<>(standardWebhooks("msg_" + id, Instant.now().getEpochSecond(), data));
-        headers.putAll(Map.of("ce-specversion", "1.0", "ce-id", id, "ce-source", "/it", "ce-type", "ticket.created", "ce-subject", "B-1"));
+        Map<String, String> attributes = Map.of("ce-specversion", "1.0", "ce-id", id, "ce-source", "/it", "ce-type", "ticket.created",
+                "ce-subject", "B-1");
+        Map<String, String> signed = new java.util.HashMap<>(standardWebhooks("msg_" + id, Instant.now().getEpochSecond(), data));
+        signed.putAll(attributes);
+        Map<String, String> bearer = new java.util.HashMap<>(attributes);
+        bearer.put("Authorization", "Bearer " + TOKEN);
 
-        // when
-        HttpResponse<String> response = post("/events", "application/json", data, headers);
+        // when it goes to a source whose Standard Webhooks signature would not cover the ce- headers, and to one with a shared secret
+        HttpResponse<String> refused = post("/events", "application/json", data, signed);
+        HttpResponse<String> response = post("/binary-events", "application/json", data, bearer);
 
-        // then
+        // then only the second publishes it
+        assertThat(refused.statusCode()).isEqualTo(415);
         assertThat(response.statusCode()).isEqualTo(202);
         ConsumerRecord<String, byte[]> record = awaitEvent(id);
         assertThat(record.key()).isEqualTo("B-1");

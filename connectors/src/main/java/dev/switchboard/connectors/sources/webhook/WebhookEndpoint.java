@@ -9,6 +9,7 @@ import dev.switchboard.connectors.sources.auth.WebhookVerifier;
 import dev.switchboard.connectors.sources.internal.MediaType;
 import dev.switchboard.connectors.sources.internal.SecretValue;
 import dev.switchboard.schemas.events.EventParser;
+import dev.switchboard.schemas.events.ReservedEventTypes;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@link #map mapping} from a request to events. In order: POST only (405), the network allow-list
  * (403), the content type (415), authentication over the raw body (401, 403, 409), the mapping (400
  * for a body it cannot read, 200 for a delivery it deliberately ignores), every event checked
- * against its schema (400, naming the problem), then publishing: 202 only once Kafka has
+ * against its schema (400, naming the problem) and refused when its type is reserved for the engine
+ * or change-data-capture sources (403, {@link ReservedEventTypes}), then publishing: 202 only once Kafka has
  * acknowledged every event, 503 when it does not within the acknowledgement timeout, so the sender
  * retries. A refused request publishes nothing; a delivery id is remembered for replay protection
  * only after a 202. Bodies over the size limit never reach this class: the listener answers 413 first.
@@ -170,6 +172,11 @@ public abstract class WebhookEndpoint implements Source {
             if (parser.parse(bytes) instanceof EventParser.Rejected rejected) {
                 String where = mapped.events().size() == 1 ? "" : " at [" + i + "]";
                 return refuse(400, "Invalid event" + where + ": " + rejected.reason());
+            }
+            Optional<String> reserved = ReservedEventTypes.refusal(mapped.events().get(i).type(), false);
+            if (reserved.isPresent()) {
+                String where = mapped.events().size() == 1 ? "" : " at [" + i + "]";
+                return refuse(403, "Refused event" + where + ": " + reserved.get());
             }
             bodies.add(bytes);
         }

@@ -11,6 +11,7 @@ import dev.switchboard.schemas.spi.SourceFactory;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -41,6 +42,11 @@ public abstract class WebhookSourceFactory<O extends Record & WebhookSourceOptio
     @Override
     public final Source create(String name, O options, SourceEnvironment environment) {
         return constructor.create(name, options, environment);
+    }
+
+    @Override
+    public Optional<String> topic(O options) {
+        return Optional.of(options.listener().options().topic());
     }
 
     @Override

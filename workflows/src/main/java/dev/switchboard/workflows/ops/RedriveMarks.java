@@ -1,0 +1,79 @@
+package dev.switchboard.workflows.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.workflows.runtime.DeadLetters;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Which dead letters were re-driven, and when and where to. A dead letter stays in its topic after a
+ * re-drive (Kafka records are not changed), so each re-drive is noted on
+ * {@link DeadLetters#redrivesTopic} under the dead letter's {@code partition/offset}, and the
+ * listing marks the dead letters it finds there.
+ */
+final class RedriveMarks {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Re-drives are made by hand; this many, the newest, are more than any listing shows. */
+    private static final int MAX_MARKS = 100_000;
+
+    private RedriveMarks() {
+    }
+
+    /** The note that dead letter {@code partition/offset} went back to {@code target} at {@code time}. */
+    static ProducerRecord<byte[], byte[]> mark(String deadLetterTopic, int partition, long offset, String target, Instant time) {
+        ObjectNode value = JSON.createObjectNode().put("partition", partition).put("offset", offset).put("topic", target)
+                .put("time", time.toString());
+        return new ProducerRecord<>(DeadLetters.redrivesTopic(deadLetterTopic), key(partition, offset).getBytes(StandardCharsets.UTF_8),
+                value.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The last re-drive of each dead letter, by {@code partition/offset}. */
+    static Map<String, JsonNode> read(KafkaConsumer<byte[], byte[]> consumer, String deadLetterTopic) {
+        Map<String, JsonNode> marks = new HashMap<>();
+        String topic = DeadLetters.redrivesTopic(deadLetterTopic);
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+        if (partitions == null || partitions.isEmpty()) {
+            return marks;
+        }
+        List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(assigned);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(5));
+        Map<TopicPartition, Long> begins = consumer.beginningOffsets(assigned, Duration.ofSeconds(5));
+        long remaining = 0;
+        for (TopicPartition partition : assigned) {
+            long start = Math.max(begins.get(partition), ends.get(partition) - MAX_MARKS);
+            consumer.seek(partition, start);
+            remaining += ends.get(partition) - start;
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (remaining > 0 && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                remaining--;
+                try {
+                    JsonNode mark = JSON.readTree(record.value());
+                    marks.put(key(mark.path("partition").asInt(), mark.path("offset").asLong()), mark);
+                } catch (IOException | RuntimeException unreadable) {
+                    // not a mark: skipped
+                }
+            }
+        }
+        return marks;
+    }
+
+    static String key(int partition, long offset) {
+        return partition + "/" + offset;
+    }
+}
