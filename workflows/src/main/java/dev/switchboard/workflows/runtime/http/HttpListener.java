@@ -89,6 +89,7 @@ public final class HttpListener implements HttpIngress {
                 .setCompressionSupported(false);
         if (spec.tls() != null) {
             TlsFiles.Contents contents = spec.tls().read(spec.name());
+            contents.verify(vertx, spec.name());
             options.setSsl(true).setKeyCertOptions(contents.options())
                     .setSslHandshakeTimeout(limits.headerTimeout().toMillis()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
             tlsApplied.set(contents);
@@ -137,6 +138,8 @@ public final class HttpListener implements HttpIngress {
         }
         tlsApplied.set(current);
         try {
+            // a renewal writes two files: between them the pair does not match, and the old one stays until it does
+            current.verify(vertx, spec.name());
             server.updateSSLOptions(new ServerSSLOptions().setKeyCertOptions(current.options()), true)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("{} HTTP listener: new TLS certificate from {}", spec.name(), spec.tls().certFile());
