@@ -27,7 +27,7 @@ public final class AdminCommand {
     CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8081", scope = ScopeType.INHERIT,
-            description = "The engine's admin listener (`admin:` in switchboard.yaml; default: ${DEFAULT-VALUE}).")
+            description = "The engine's admin listener (default: ${DEFAULT-VALUE}).")
     String url;
 
     @Mixin

@@ -36,13 +36,13 @@ public final class HttpListeners implements Service {
         AdminSettings admin = config.admin();
         this.publicListener = http.enabled()
                 ? new HttpListener(new ListenerSpec("http", http.host(), http.port(), http.maxBodyBytes(),
-                        ListenerSpec.Limits.of(http.listener()), null, ListenerSpec.tls(http.listener(), config.baseDir())), registry)
+                        ListenerSpec.Limits.of(http.listener()), null, ListenerSpec.tlsFiles(http.listener(), config.baseDir())), registry)
                 : null;
         int adminPort = admin.effectivePort(http);
         this.adminListener = adminPort >= 0
                 ? new HttpListener(new ListenerSpec("admin", admin.host(), adminPort, ADMIN_MAX_BODY_BYTES,
                         ListenerSpec.Limits.of(admin.listener()), new AllowedHosts(admin.allowedHosts()),
-                        ListenerSpec.tls(admin.listener(), config.baseDir())), registry)
+                        ListenerSpec.tlsFiles(admin.listener(), config.baseDir())), registry)
                 : null;
     }
 

@@ -27,7 +27,7 @@ public record ListenerSpec(String name, String host, int port, int maxBodyBytes,
     }
 
     /** The certificate and key files of a listener's TLS, resolved against the configuration's folder. */
-    public static TlsFiles tls(ListenerOptions options, Path baseDir) {
+    public static TlsFiles tlsFiles(ListenerOptions options, Path baseDir) {
         ListenerOptions.Tls tls = options.tls();
         return tls == null ? null : new TlsFiles(baseDir.resolve(tls.certFile()).normalize(), baseDir.resolve(tls.keyFile()).normalize());
     }
