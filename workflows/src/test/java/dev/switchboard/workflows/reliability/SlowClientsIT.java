@@ -98,14 +98,18 @@ class SlowClientsIT {
             engine.start(List.of());
             String publicBase = "http://127.0.0.1:" + engine.httpPort();
             String adminBase = "http://127.0.0.1:" + engine.adminPort();
-            // the first publish waits for the new topic's metadata
-            assertThat(post(publicBase, "warm-up-" + suffix, Duration.ofSeconds(30)).statusCode()).isEqualTo(202);
-            accepted.add("warm-up-" + suffix);
+            // the first publish waits for the new topic's metadata; a few more warm the path up
+            for (int i = 0; i < 5; i++) {
+                assertThat(post(publicBase, "warm-up-" + suffix + "-" + i, Duration.ofSeconds(30)).statusCode()).isEqualTo(202);
+                accepted.add("warm-up-" + suffix + "-" + i);
+            }
 
             // when the slow clients connect and hold on
             Instant openedAt = Instant.now();
             try (SlowClients onPublic = SlowClients.open(engine.httpPort(), "/events", slow);
                  SlowClients onAdmin = SlowClients.open(engine.adminPort(), "/admin/workflows", ON_ADMIN)) {
+                // held from the moment the engine has accepted them all
+                await().atMost(Duration.ofSeconds(30)).until(() -> connections(engine, "http") >= slow && connections(engine, "admin") >= ON_ADMIN);
                 Instant heldFrom = Instant.now();
                 Future<Boolean> publicClosed = holder.submit(() -> onPublic.holdUntilClosed(Duration.ofSeconds(60)));
                 Future<Boolean> adminClosed = holder.submit(() -> onAdmin.holdUntilClosed(Duration.ofSeconds(60)));
@@ -123,7 +127,8 @@ class SlowClientsIT {
                             .timeout(ANSWER_WITHIN).build(), HttpResponse.BodyHandlers.ofString());
                     liveMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - liveStart));
                     assertThat(live.statusCode()).isEqualTo(200);
-                    if (Duration.between(heldFrom, Instant.now()).compareTo(TIMEOUT.minusMillis(500)) < 0) {
+                    // the timers start when a connection is accepted, after openedAt: none can have fired before this
+                    if (Instant.now().isBefore(openedAt.plus(TIMEOUT).minusMillis(500))) {
                         whileAllHeld++;
                     }
                     Thread.sleep(PROBE_EVERY.toMillis());
@@ -170,6 +175,10 @@ class SlowClientsIT {
             return affordable;
         }
         return WANTED;
+    }
+
+    private static double connections(Engine engine, String listener) {
+        return engine.metrics().registry().get("switchboard.http.connections").tag("listener", listener).gauge().value();
     }
 
     private static long max(List<Long> values) {
