@@ -108,8 +108,8 @@ public final class HttpListener implements HttpIngress {
         } catch (Exception e) {
             workers.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("Cannot listen at " + spec.name() + " " + spec.host() + ":" + spec.port() + ": " + cause.getMessage()
-                    + ". Choose another port, or free this one", cause);
+            throw new IllegalStateException("Cannot listen at " + spec.name() + ".port: got '" + spec.host() + ":" + spec.port()
+                    + "', expected a free address (" + cause.getMessage() + "). Choose another port, or stop what listens there", cause);
         }
         if (spec.tls() != null) {
             tlsTimer = vertx.setPeriodic(TLS_CHECK_MILLIS, id -> vertx.executeBlocking(this::reloadTls, false));

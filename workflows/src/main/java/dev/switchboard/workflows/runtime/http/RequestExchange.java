@@ -54,8 +54,8 @@ final class RequestExchange {
                 "Request body not received within " + spec.limits().bodyTimeout().toSeconds() + " s")));
         if (spec.allowedHosts() != null && !spec.allowedHosts().allows(request.getHeader("Host"))) {
             refusals.refused("host");
-            answerAndClose(request, watch, Response.error(421, "Host '" + request.getHeader("Host") + "' is not one this listener answers to: "
-                    + "add it to " + spec.name() + ".allowed_hosts, or use an IP address"));
+            answerAndClose(request, watch, Response.error(421, "Unknown host in the Host header: got '" + request.getHeader("Host")
+                    + "', expected an IP address or a name in " + spec.name() + ".allowed_hosts. Add the name there, or use the address"));
             return;
         }
         String path = request.path();

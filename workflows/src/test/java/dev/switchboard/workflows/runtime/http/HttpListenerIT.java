@@ -197,10 +197,17 @@ class HttpListenerIT {
     @Test
     void should_answer_421_when_the_host_is_a_name_it_does_not_know() throws Exception {
         // given an admin-style listener that answers to localhost and IP addresses
-        start(LIMITS, new AllowedHosts(List.of("localhost", "switchboard-admin.ops.svc")));
+        listener = new HttpListener(new ListenerSpec("admin", "127.0.0.1", 0, 1_000_000, LIMITS,
+                new AllowedHosts(List.of("localhost", "switchboard-admin.ops.svc")), null), registry);
+        listener.route("/hook", 100, request -> {
+            handled.incrementAndGet();
+            return Response.json(202, "{}");
+        });
+        listener.start(vertx);
 
         // then
-        assertThat(status("evil.example:" + listener.port())).startsWith("HTTP/1.1 421");
+        assertThat(status("evil.example:" + listener.port())).startsWith("HTTP/1.1 421")
+                .contains("expected an IP address or a name in admin.allowed_hosts");
         assertThat(status("localhost.evil.example")).startsWith("HTTP/1.1 421");
         assertThat(status(null)).startsWith("HTTP/1.1 421");
         assertThat(status("localhost:" + listener.port())).startsWith("HTTP/1.1 202");
@@ -249,6 +256,18 @@ class HttpListenerIT {
         // and once released, the slow one is answered
         release.countDown();
         assertThat(slow.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void should_refuse_to_start_with_the_address_when_the_port_is_taken() throws Exception {
+        // given
+        start(LIMITS, null);
+        HttpListener second = new HttpListener(new ListenerSpec("admin", "127.0.0.1", listener.port(), 1_000_000, LIMITS, null, null),
+                registry);
+
+        // then
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> second.start(vertx))
+                .hasMessageStartingWith("Cannot listen at admin.port: got '127.0.0.1:" + listener.port() + "', expected a free address");
     }
 
     @Test
