@@ -26,6 +26,7 @@ WORKDIR /var/lib/switchboard
 USER 10001:10001
 ENV HOME=/var/lib/switchboard
 # Health, metrics, webhooks and the admin API (http: in switchboard.yaml; listen on 0.0.0.0 in a container).
-EXPOSE 8080
+# 8080: webhooks (http:), 8081: health, metrics and the admin API (admin:)
+EXPOSE 8080 8081
 ENTRYPOINT ["java", "-jar", "/app/switchboard-cli.jar"]
 CMD ["run", "--config", "/etc/switchboard/switchboard.yaml"]

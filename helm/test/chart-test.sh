@@ -116,5 +116,7 @@ expect_failure misspelt-value --set "kafka.bootstrapServers=$bootstrap" --set re
   "additional properties 'replicas' not allowed"
 expect_failure writable-root-filesystem --set "kafka.bootstrapServers=$bootstrap" \
   --set securityContext.readOnlyRootFilesystem=false "/securityContext/readOnlyRootFilesystem"
+expect_failure listener-host-in-options --set "kafka.bootstrapServers=$bootstrap" \
+  --set http.options.host=203.0.113.7 "http.options.host: the chart sets host itself"
 
 step "all chart checks passed; manifests in $rendered"

@@ -48,6 +48,11 @@ app.kubernetes.io/part-of: switchboard
 
 {{- define "switchboard.configDir" -}}/etc/switchboard{{- end }}
 
+{{/* The admin Service: health, metrics and the admin API, never the webhooks. */}}
+{{- define "switchboard.adminServiceName" -}}
+{{- printf "%s-admin" (include "switchboard.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{/*
 Names of the environment variables the configuration reads secrets from, one per line as
 <where>=<NAME>: every option ending in _env of models, sinks and sources (api_key_env, secret_env,
@@ -162,7 +167,28 @@ that the pod does not get.
 {{- with .Values.http.maxBodyBytes }}
 {{- $_ := set $http "max_body_bytes" (int64 .) }}
 {{- end }}
-{{- $config := dict "kafka" $kafka "http" $http "workflows" (list "workflows") }}
+{{- if .Values.http.tls.existingSecret }}
+{{- $_ := set $http "tls" (dict "cert_file" (printf "%s/tls.crt" .Values.http.tls.mountPath) "key_file" (printf "%s/tls.key" .Values.http.tls.mountPath)) }}
+{{- end }}
+{{- range $option, $value := .Values.http.options }}
+{{- if hasKey $http $option }}
+{{- fail (printf "http.options.%s: the chart sets %s itself; use the chart's own value (http.port, http.maxBodyBytes, http.tls) instead" $option $option) }}
+{{- end }}
+{{- if eq $option "admin_token_env" }}
+{{- fail "http.options.admin_token_env: the admin token is admin.token_env; map SWITCHBOARD_ADMIN_TOKEN under secretEnv" }}
+{{- end }}
+{{- $_ := set $http $option $value }}
+{{- end }}
+{{- $adminService := include "switchboard.adminServiceName" . }}
+{{- $adminHosts := list "localhost" $adminService (printf "%s.%s" $adminService .Release.Namespace) (printf "%s.%s.svc" $adminService .Release.Namespace) (printf "%s.%s.svc.cluster.local" $adminService .Release.Namespace) }}
+{{- $admin := dict "host" "0.0.0.0" "port" (int .Values.admin.port) "allowed_hosts" (concat $adminHosts .Values.admin.allowedHosts) }}
+{{- range $option, $value := .Values.admin.options }}
+{{- if hasKey $admin $option }}
+{{- fail (printf "admin.options.%s: the chart sets %s itself; use the chart's own value (admin.port, admin.allowedHosts) instead" $option $option) }}
+{{- end }}
+{{- $_ := set $admin $option $value }}
+{{- end }}
+{{- $config := dict "kafka" $kafka "http" $http "admin" $admin "workflows" (list "workflows") }}
 {{- range $section := list "topics" "models" "sinks" "sources" "outbound" "delivery" }}
 {{- with (index $.Values $section) }}
 {{- $_ := set $config $section (deepCopy .) }}

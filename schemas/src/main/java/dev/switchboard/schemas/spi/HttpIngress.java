@@ -4,8 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The engine's one HTTP listener. Sources register a handler on a path; the listener gives them the
- * raw body (for signature checks), bounded in size, and sends back what they answer.
+ * An HTTP listener of the engine. Sources register a handler on a path of the public listener; the
+ * listener gives them the raw body (for signature checks), bounded in size, and sends back what they
+ * answer. Handlers may block (a webhook waits for Kafka's acknowledgement): they run on a bounded pool
+ * of worker threads, never on the threads that read and write connections.
  */
 public interface HttpIngress {
 
@@ -45,4 +47,13 @@ public interface HttpIngress {
      * @param maxBodyBytes larger bodies are refused with 413 before the handler runs
      */
     void route(String path, int maxBodyBytes, Handler handler);
+
+    /**
+     * Routes requests for {@code path} to a handler that answers at once from memory (health): it runs
+     * on the listener's I/O thread, so it answers even while every worker is busy. It must never block.
+     * Bodies over 64 KiB are refused with 413.
+     */
+    default void routeInline(String path, Handler handler) {
+        route(path, 64 * 1024, handler);
+    }
 }

@@ -37,7 +37,7 @@ record AdminApi(String url, String token) {
     static AdminApi connect(String url, String tokenEnv, java.util.function.Function<String, String> environment, String otherwise) {
         String token = environment.apply(tokenEnv);
         if (token == null || token.isBlank()) {
-            throw CommandFailure.invalid("Set " + tokenEnv + " to the engine's admin token (http.admin_token_env)" + otherwise);
+            throw CommandFailure.invalid("Set " + tokenEnv + " to the engine's admin token (admin.token_env)" + otherwise);
         }
         String base = url.replaceAll("/+$", "");
         try {
@@ -46,7 +46,7 @@ record AdminApi(String url, String token) {
                 throw new IllegalArgumentException("no scheme or host");
             }
         } catch (IllegalArgumentException e) {
-            throw CommandFailure.invalid("Invalid --url: got '" + url + "', expected the engine's HTTP listener, e.g. http://127.0.0.1:8080");
+            throw CommandFailure.invalid("Invalid --url: got '" + url + "', expected the engine's admin listener, e.g. http://127.0.0.1:8081");
         }
         return new AdminApi(base, token);
     }

@@ -26,8 +26,8 @@ public final class AdminCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080", scope = ScopeType.INHERIT,
-            description = "The engine's HTTP listener (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8081", scope = ScopeType.INHERIT,
+            description = "The engine's admin listener (default: ${DEFAULT-VALUE}).")
     String url;
 
     @Mixin

@@ -52,7 +52,7 @@ public final class ReviewCommand {
     String topic;
 
     @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT,
-            description = "A running engine's HTTP listener, e.g. http://127.0.0.1:8080: go through its admin API instead of Kafka.")
+            description = "A running engine's admin listener, e.g. http://127.0.0.1:8081: go through its admin API instead of Kafka.")
     String url;
 
     @Mixin
@@ -136,7 +136,7 @@ public final class ReviewCommand {
         }
         if (servers == null) {
             throw CommandFailure.invalid("Say where the reviews are: --bootstrap-servers HOST:PORT, --config switchboard.yaml,"
-                    + " or --url http://engine:8080");
+                    + " or --url http://engine:8081");
         }
         return new KafkaReviews(new ReviewQueue(servers, properties, reviewTopic == null ? "switchboard.review" : reviewTopic));
     }

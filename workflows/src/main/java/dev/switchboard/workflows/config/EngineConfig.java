@@ -15,7 +15,7 @@ import java.util.Map;
 public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, ModelDefinition> models,
                            Map<String, SinkSpec> sinks, Outbound outbound, DeliverySettings delivery,
                            List<Path> workflows, Path baseDir, Map<String, SourceSpec> sources, HttpSettings http,
-                           TracingSettings tracing,
+                           AdminSettings admin, TracingSettings tracing,
                            Map<String, List<String>> aliases) {
 
     /** One configured source: its name, type and options. */
@@ -24,7 +24,7 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
 
     /** A configuration with every section at its defaults, relative to {@code baseDir}. */
     public static EngineConfig defaults(Path baseDir) {
-        return new EngineConfig(null, null, null, null, null, null, null, baseDir, null, null, null, null);
+        return new EngineConfig(null, null, null, null, null, null, null, baseDir, null, null, null, null, null);
     }
 
     /** One configured sink: its name, type and options. */
@@ -41,19 +41,29 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
         workflows = workflows == null ? List.of() : List.copyOf(workflows);
         sources = sources == null ? Map.of() : Map.copyOf(sources);
         http = http == null ? HttpSettings.defaults() : http;
+        admin = admin == null ? AdminSettings.defaults() : admin;
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
         tracing = tracing == null ? TracingSettings.defaults() : tracing;
     }
 
     public EngineConfig withKafka(KafkaSettings kafka) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, admin, tracing, aliases);
     }
 
     public EngineConfig withHttp(HttpSettings http) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, admin, tracing, aliases);
+    }
+
+    public EngineConfig withAdmin(AdminSettings admin) {
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, admin, tracing, aliases);
+    }
+
+    /** The environment variable of the admin token: {@code admin.token_env}, unless the deprecated {@code http.admin_token_env} is set. */
+    public String adminTokenEnv() {
+        return http.adminTokenEnv() != null ? http.adminTokenEnv() : admin.tokenEnv();
     }
 
     public EngineConfig withWorkflows(List<Path> workflows) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, admin, tracing, aliases);
     }
 }

@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Loads {@code switchboard.yaml}, reporting every problem with line and path, like workflow files. */
 public final class EngineConfigLoader {
 
-    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "sources", "http", "tracing", "outbound", "delivery", "workflows", "aliases");
+    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "sources", "http", "admin", "tracing", "outbound", "delivery", "workflows", "aliases");
 
     private final SinkTypes sinkTypes;
     private final SourceTypes sourceTypes;
@@ -111,6 +111,7 @@ public final class EngineConfigLoader {
         Outbound outbound = sections.containsKey("outbound") ? binder.bind(Outbound.class, sections.get("outbound"), "outbound") : null;
         DeliverySettings delivery = sections.containsKey("delivery") ? binder.bind(DeliverySettings.class, sections.get("delivery"), "delivery") : null;
         HttpSettings http = sections.containsKey("http") ? binder.bind(HttpSettings.class, sections.get("http"), "http") : null;
+        AdminSettings admin = sections.containsKey("admin") ? binder.bind(AdminSettings.class, sections.get("admin"), "admin") : null;
         TracingSettings tracing = sections.containsKey("tracing") ? binder.bind(TracingSettings.class, sections.get("tracing"), "tracing") : null;
         Map<String, ModelDefinition> models = new LinkedHashMap<>();
         ModelProviders providers = ModelProviders.load(); // asked for names and checks only: it loads no model
@@ -222,7 +223,7 @@ public final class EngineConfigLoader {
         if (!problems.isEmpty()) {
             return new Result(null, problems.list());
         }
-        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases), List.of());
+        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, admin, tracing, aliases), List.of());
     }
 
     /** Each delivery policy's waits readable, and each sink with a policy of its own declared under {@code sinks:}. */

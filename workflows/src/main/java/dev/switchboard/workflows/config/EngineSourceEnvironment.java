@@ -31,7 +31,7 @@ public record EngineSourceEnvironment(Path baseDir, Outbound outbound, Function<
     public static EngineSourceEnvironment running(Path baseDir, Outbound outbound, Function<String, Optional<String>> secrets,
                                                   EventPublisher events, HttpIngress http) {
         return new EngineSourceEnvironment(baseDir, outbound, secrets, events, http,
-                "The HTTP listener is off (http.port: -1); webhook sources need it");
+                "The public HTTP listener is off (http.port: -1); webhook sources need it");
     }
 
     @Override

@@ -89,7 +89,8 @@ public final class SchemaGenerator {
                     + "enough, the event goes to the review topic.",
             "sinks", "Where tasks are delivered, by name; a task step's `sink` option names one. Each sink has exactly one sink type.",
             "sources", "Where events come from besides Kafka itself (webhooks, mailboxes, CRM change streams), by name. Each source has exactly one source type.",
-            "http", "The HTTP listener for webhooks, health, metrics and the admin API.",
+            "http", "The public HTTP listener: webhook sources and `/events`, with its timeouts, limits and TLS.",
+            "admin", "The admin listener: health, metrics and the admin API, apart from the webhooks and on 127.0.0.1 by default.",
             "tracing", "OpenTelemetry: trace context is passed on always; spans are exported over OTLP when an endpoint is set.",
             "outbound", "Where sinks may send.",
             "delivery", "How hard the delivery stage tries before it dead-letters a task.",
@@ -102,6 +103,7 @@ public final class SchemaGenerator {
             "outbound", Outbound.class,
             "delivery", DeliverySettings.class,
             "http", dev.switchboard.workflows.config.HttpSettings.class,
+            "admin", dev.switchboard.workflows.config.AdminSettings.class,
             "tracing", dev.switchboard.workflows.config.TracingSettings.class);
 
     private final StepTypes stepTypes;

@@ -1,15 +1,15 @@
 package dev.switchboard.workflows.ops;
 
-import dev.switchboard.workflows.runtime.HttpIngressServer;
 import dev.switchboard.workflows.runtime.KafkaConnection;
 import dev.switchboard.workflows.runtime.Service;
+import dev.switchboard.workflows.runtime.http.HttpListener;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Operations as a service: the gauges of the engine's metrics (consumer lag, review queue),
- * the Kafka and review-queue watches behind them, and health, metrics and the admin API on the HTTP
+ * the Kafka and review-queue watches behind them, and health, metrics and the admin API on the admin
  * listener when it runs.
  */
 public final class Operations implements Service {
@@ -21,18 +21,18 @@ public final class Operations implements Service {
     private final List<String> groups;
     private final String reviewTopic;
     private final EngineView engine;
-    private final HttpIngressServer http;
+    private final HttpListener http;
     private final String adminToken;
     private KafkaWatch kafkaWatch;
     private ReviewQueueWatch reviewWatch;
 
     /**
      * @param groups     consumer groups whose lag is measured
-     * @param http       the listener, or null when it is off
+     * @param http       the admin listener, or null when it is off
      * @param adminToken the admin API's token; null turns the admin API off
      */
     public Operations(EngineMetrics metrics, KafkaConnection kafka, List<String> groups, String reviewTopic, EngineView engine,
-                      HttpIngressServer http, String adminToken) {
+                      HttpListener http, String adminToken) {
         this.metrics = metrics;
         this.kafka = kafka;
         this.groups = List.copyOf(groups);

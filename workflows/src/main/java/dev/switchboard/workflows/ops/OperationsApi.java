@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Health, metrics and the admin API on the engine's HTTP listener.
+ * Health, metrics and the admin API on the engine's admin listener (never on the public one).
+ * Liveness answers on the listener's I/O thread, so busy workers never fail that probe.
  *
  * <ul>
  *   <li>{@code GET /health/live}: the process and its routes run. A slow model never fails it.</li>
@@ -64,7 +65,7 @@ public final class OperationsApi {
 
     public void register(HttpIngress http) {
         int small = 64 * 1024;
-        http.route("/health/live", small, this::live);
+        http.routeInline("/health/live", this::live);
         http.route("/health/ready", small, this::ready);
         http.route("/metrics", small, request -> new Response(200, "text/plain; version=0.0.4; charset=utf-8",
                 metrics.scrape().getBytes(StandardCharsets.UTF_8)));
@@ -117,7 +118,7 @@ public final class OperationsApi {
     private HttpIngress.Handler admin(HttpIngress.Handler handler) {
         return request -> {
             if (adminToken == null) {
-                return Response.error(404, "The admin API is off: set http.admin_token_env to the name of an environment variable holding a token");
+                return Response.error(404, "The admin API is off: set admin.token_env to the name of an environment variable holding a token");
             }
             String header = request.header("authorization");
             byte[] given = header != null && header.startsWith("Bearer ")

@@ -10,6 +10,8 @@ import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.ops.EngineMetrics;
 import dev.switchboard.workflows.ops.Operations;
+import dev.switchboard.workflows.runtime.http.HttpListener;
+import dev.switchboard.workflows.runtime.http.HttpListeners;
 import dev.switchboard.workflows.streams.StreamsStages;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.Closeable;
@@ -29,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Switchboard process, wired from its {@link Service}s: the Kafka connection (an embedded broker
- * when none is configured), the output writer, delivery, the workflow routes, the HTTP listener,
- * sources, the Kafka Streams stages and operations. They start in that order and stop in reverse.
+ * when none is configured), the output writer, delivery, the workflow routes, the HTTP listeners
+ * (public and admin), sources, the Kafka Streams stages and operations. They start in that order and stop in reverse.
  */
 public final class Engine implements AutoCloseable {
 
@@ -49,7 +51,7 @@ public final class Engine implements AutoCloseable {
     private KafkaConnection kafka;
     private WorkflowRoutes routes;
     private DeliveryStage delivery;
-    private HttpIngressServer http;
+    private HttpListeners http;
     private EngineSources sources;
 
     Engine(EngineBuilder builder) {
@@ -86,14 +88,19 @@ public final class Engine implements AutoCloseable {
         StageContext stage = new StageContext(kafka, writer, running::get, metrics, new Tracing(openTelemetry));
         delivery = withDelivery ? new DeliveryStage(config, new EngineSinkEnvironment(config.baseDir(), config.outbound(), secrets), stage) : null;
         routes = new WorkflowRoutes(workflows, stepEnvironment, config.topics(), models.budgets(), clock, stage);
-        http = config.http().enabled() ? new HttpIngressServer(config.http().host(), config.http().port()) : null;
-        sources = config.sources().isEmpty() ? null : new EngineSources(config, secrets, kafka, http);
+        HttpListeners listeners = new HttpListeners(config, metrics.registry());
+        http = listeners.any() ? listeners : null;
+        HttpListener publicListener = listeners.publicListener();
+        sources = config.sources().isEmpty() ? null : new EngineSources(config, secrets, kafka, publicListener);
         workflows.forEach(workflow -> metrics.budget(workflow.name(), models.budgets()));
         services = new ServiceGroup().add("kafka", kafka).add("output writer", writer).add("delivery", delivery).add("workflows", routes)
-                .add("http", http).add("sources", sources).add("streams", new StreamsService(streams, workflows, config, kafka, http))
+                .add("http", http).add("sources", sources).add("streams", new StreamsService(streams, workflows, config, kafka, publicListener))
                 .add("operations", new Operations(metrics, kafka, groups(workflows, withDelivery), config.topics().review(),
-                        new OperationsView(running::get, routes, kafka, config.topics(), sources), http,
-                        secrets.apply(config.http().adminTokenEnv()).orElse(null)));
+                        new OperationsView(running::get, routes, kafka, config.topics(), sources), listeners.adminListener(),
+                        secrets.apply(config.adminTokenEnv()).orElse(null)));
+        if (config.http().adminTokenEnv() != null) {
+            LOG.warn("http.admin_token_env is deprecated: write admin.token_env: {} instead", config.http().adminTokenEnv());
+        }
         try {
             services.start();
         } catch (RuntimeException e) {
@@ -130,9 +137,14 @@ public final class Engine implements AutoCloseable {
         return kafka == null ? null : kafka.bootstrapServers();
     }
 
-    /** The HTTP listener's port, or -1 when it is off. */
+    /** The public listener's port (webhooks, {@code /events}), or -1 when it is off. */
     public int httpPort() {
-        return http == null ? -1 : http.port();
+        return http == null || http.publicListener() == null ? -1 : http.publicListener().port();
+    }
+
+    /** The admin listener's port (health, metrics, the admin API), or -1 when it is off. */
+    public int adminPort() {
+        return http == null || http.adminListener() == null ? -1 : http.adminListener().port();
     }
 
     /** Health of each source by name. */

@@ -3,6 +3,7 @@ package dev.switchboard.workflows.runtime;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineSourceEnvironment;
+import dev.switchboard.workflows.runtime.http.HttpListener;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The configured sources as a service: each publishes its events to Kafka, webhook sources on the HTTP listener. */
+/** The configured sources as a service: each publishes its events to Kafka, webhook sources on the public HTTP listener. */
 final class EngineSources implements Service {
 
     private static final Logger LOG = LoggerFactory.getLogger(EngineSources.class);
@@ -20,12 +21,12 @@ final class EngineSources implements Service {
     private final EngineConfig config;
     private final Function<String, Optional<String>> secrets;
     private final KafkaConnection kafka;
-    private final HttpIngressServer http;
+    private final HttpListener http;
     private final List<Source> sources = new CopyOnWriteArrayList<>();
     private KafkaEventPublisher publisher;
 
-    /** @param http the listener, or null when it is off */
-    EngineSources(EngineConfig config, Function<String, Optional<String>> secrets, KafkaConnection kafka, HttpIngressServer http) {
+    /** @param http the public listener, or null when it is off */
+    EngineSources(EngineConfig config, Function<String, Optional<String>> secrets, KafkaConnection kafka, HttpListener http) {
         this.config = config;
         this.secrets = secrets;
         this.kafka = kafka;

@@ -2,6 +2,7 @@ package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.runtime.http.HttpListener;
 import dev.switchboard.workflows.streams.CrmTables;
 import dev.switchboard.workflows.streams.StreamsStages;
 import java.util.List;
@@ -9,11 +10,11 @@ import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The Kafka Streams stages as a service. With the HTTP listener on, the CRM tables answer other
- * instances' lookups on it, at the address this instance advertises.
+ * instances' lookups on the public listener, at the address this instance advertises.
  *
- * @param http the listener, or null when it is off
+ * @param http the public listener, or null when it is off
  */
-record StreamsService(StreamsStages streams, List<Workflow> workflows, EngineConfig config, KafkaConnection kafka, HttpIngressServer http)
+record StreamsService(StreamsStages streams, List<Workflow> workflows, EngineConfig config, KafkaConnection kafka, HttpListener http)
         implements Service {
 
     /** Largest lookup request from another instance. */

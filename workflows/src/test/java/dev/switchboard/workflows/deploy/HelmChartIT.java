@@ -73,7 +73,7 @@ class HelmChartIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"default", "production"})
-    void should_probe_health_on_the_http_port_when_rendered(String values) {
+    void should_probe_health_on_the_admin_port_when_rendered(String values) {
         // given
         Map<String, Object> container = container(manifests(values));
 
@@ -83,12 +83,32 @@ class HelmChartIT {
         Map<String, Object> startup = map(container.get("startupProbe"));
 
         // then
-        assertThat(map(liveness.get("httpGet"))).containsEntry("path", "/health/live").containsEntry("port", "http");
-        assertThat(map(readiness.get("httpGet"))).containsEntry("path", "/health/ready").containsEntry("port", "http");
-        assertThat(map(startup.get("httpGet"))).containsEntry("path", "/health/live").containsEntry("port", "http");
-        assertThat(list(container.get("ports"))).singleElement()
-                .satisfies(port -> assertThat(map(port)).containsEntry("name", "http").containsEntry("containerPort", 8080));
+        assertThat(map(liveness.get("httpGet"))).containsEntry("path", "/health/live").containsEntry("port", "admin");
+        assertThat(map(readiness.get("httpGet"))).containsEntry("path", "/health/ready").containsEntry("port", "admin");
+        assertThat(map(startup.get("httpGet"))).containsEntry("path", "/health/live").containsEntry("port", "admin");
+        assertThat(list(container.get("ports"))).hasSize(2)
+                .anySatisfy(port -> assertThat(map(port)).containsEntry("name", "http").containsEntry("containerPort", 8080))
+                .anySatisfy(port -> assertThat(map(port)).containsEntry("name", "admin").containsEntry("containerPort", 8081));
         assertThat(list(container.get("args"))).containsExactly("run", "--config", "/etc/switchboard/switchboard.yaml");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "production"})
+    void should_serve_webhooks_and_admin_on_separate_services_when_rendered(String values) {
+        // given
+        List<Map<String, Object>> manifests = manifests(values);
+
+        // when
+        Map<String, Object> webhooks = service(manifests, "switchboard");
+        Map<String, Object> admin = service(manifests, "switchboard-admin");
+
+        // then the public Service carries only the webhook port, the admin Service only the admin port
+        assertThat(list(map(webhooks.get("spec")).get("ports"))).singleElement()
+                .satisfies(port -> assertThat(map(port)).containsEntry("name", "http").containsEntry("targetPort", "http"));
+        assertThat(list(map(admin.get("spec")).get("ports"))).singleElement()
+                .satisfies(port -> assertThat(map(port)).containsEntry("name", "admin").containsEntry("port", 8081).containsEntry("targetPort", "admin"));
+        assertThat(map(map(admin.get("metadata")).get("labels"))).containsEntry("app.kubernetes.io/component", "admin");
+        assertThat(map(map(webhooks.get("metadata")).get("labels"))).doesNotContainKey("app.kubernetes.io/component");
     }
 
     @ParameterizedTest
@@ -188,7 +208,9 @@ class HelmChartIT {
         // and production scrapes /metrics, scales between 3 and 12, and leaves replicas to the autoscaler
         assertThat(kinds(production)).contains("ServiceMonitor", "HorizontalPodAutoscaler", "PodDisruptionBudget");
         Map<String, Object> endpoint = map(list(map(manifest(production, "ServiceMonitor").get("spec")).get("endpoints")).get(0));
-        assertThat(endpoint).containsEntry("path", "/metrics").containsEntry("port", "http");
+        assertThat(endpoint).containsEntry("path", "/metrics").containsEntry("port", "admin");
+        assertThat(map(map(map(manifest(production, "ServiceMonitor").get("spec")).get("selector")).get("matchLabels")))
+                .containsEntry("app.kubernetes.io/component", "admin");
         assertThat(map(manifest(production, "HorizontalPodAutoscaler").get("spec")))
                 .containsEntry("minReplicas", 3).containsEntry("maxReplicas", 12);
         assertThat(map(manifest(production, "Deployment").get("spec"))).doesNotContainKey("replicas");
@@ -213,6 +235,17 @@ class HelmChartIT {
         assertThat(config.kafka().embedded()).as("the embedded broker is never used in Kubernetes").isFalse();
         assertThat(config.http().host()).isEqualTo("0.0.0.0");
         assertThat(config.http().port()).isEqualTo(8080);
+        assertThat(config.admin().host()).isEqualTo("0.0.0.0");
+        assertThat(config.admin().effectivePort(config.http())).isEqualTo(8081);
+        assertThat(config.admin().allowedHosts()).contains("localhost", "switchboard-admin", "switchboard-admin.switchboard.svc");
+        if (values.equals("production")) {
+            assertThat(config.http().listener().tls().certFile()).isEqualTo("/var/run/switchboard/http-tls/tls.crt");
+            assertThat(config.http().listener().tls().keyFile()).isEqualTo("/var/run/switchboard/http-tls/tls.key");
+            assertThat(list(podSpec(manifests).get("volumes")))
+                    .anySatisfy(volume -> assertThat(map(map(volume).get("secret"))).containsEntry("secretName", "switchboard-webhook-tls"));
+        } else {
+            assertThat(config.http().listener().tls()).isNull();
+        }
         List<Path> workflowFiles = new ArrayList<>();
         for (Path path : config.workflows()) {
             try (Stream<Path> files = Files.list(path)) {
@@ -266,6 +299,12 @@ class HelmChartIT {
         List<Object> containers = list(podSpec(manifests).get("containers"));
         assertThat(containers).hasSize(1);
         return map(containers.get(0));
+    }
+
+    private static Map<String, Object> service(List<Map<String, Object>> manifests, String name) {
+        return manifests.stream().filter(manifest -> "Service".equals(manifest.get("kind")))
+                .filter(manifest -> name.equals(map(manifest.get("metadata")).get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("No Service " + name + " rendered"));
     }
 
     private static Map<String, Object> manifest(List<Map<String, Object>> manifests, String kind) {

@@ -73,14 +73,16 @@ class OperationsIT {
                       allowed_hosts: [%s]
                     http:
                       port: 0
-                      admin_token_env: OPS_TOKEN
+                    admin:
+                      token_env: OPS_TOKEN
                     """.formatted(kafka.servers(), suffix, suffix, suffix, receiver.url(), receiver.hostAndPort()), dir);
             assertThat(config.problems()).isEmpty();
             Map<String, String> env = Map.of("OPS_TOKEN", TOKEN);
             try (Engine engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(env.get(name))).build()) {
                 WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
                 engine.start(List.of(workflow.workflow()));
-                String base = "http://127.0.0.1:" + engine.httpPort();
+                String base = "http://127.0.0.1:" + engine.adminPort();
+                String publicBase = "http://127.0.0.1:" + engine.httpPort();
 
                 // when 30 good events and 2 bad ones flow through
                 StringBuilder events = new StringBuilder();
@@ -111,6 +113,11 @@ class OperationsIT {
                 assertThat(value(metrics, "switchboard_step_events_total", "outcome=\"completed\"", "step=\"create-task\"", wf)).isEqualTo(30);
                 assertThat(metrics).contains("switchboard_step_duration_seconds_bucket", "switchboard_delivery_attempts_seconds_count",
                         "switchboard_consumer_lag", "switchboard_review_queue_size", "jvm_memory_used_bytes");
+
+                // and none of it is on the public listener
+                for (String path : List.of("/health/live", "/health/ready", "/metrics", "/admin/workflows")) {
+                    assertThat(get(publicBase + path, TOKEN).statusCode()).as("%s on the public listener", path).isEqualTo(404);
+                }
 
                 // and the admin API needs the token
                 assertThat(get(base + "/admin/workflows", null).statusCode()).isEqualTo(401);

@@ -90,6 +90,8 @@ class BadInputIT {
                     outbound:
                       allowed_hosts: [%s]
                     http:
+                      port: -1
+                    admin:
                       port: %d
                     workflows: [bad.yaml]
                     """.formatted(kafka.servers(), suffix, deadLetters, suffix, suffix, suffix, receiver.url(), receiver.hostAndPort(), httpPort));

@@ -104,7 +104,7 @@ class BrokerOutageIT {
                 WorkflowLoader.Result loaded = engine.loader().load(dir.resolve("outage.yaml"));
                 assertThat(loaded.problems()).isEmpty();
                 engine.start(List.of(loaded.workflow()));
-                URI ready = URI.create("http://127.0.0.1:" + engine.httpPort() + "/health/ready");
+                URI ready = URI.create("http://127.0.0.1:" + engine.adminPort() + "/health/ready");
 
                 // when the broker goes away mid-run, for the whole outage, and comes back on the same data and port
                 publisher.start();

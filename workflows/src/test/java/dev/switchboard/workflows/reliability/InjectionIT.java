@@ -120,6 +120,8 @@ class InjectionIT {
                             secret_env: INBOUND_TOKEN
                     http:
                       port: %d
+                    admin:
+                      port: -1
                     """.formatted(kafka.servers(), suffix, suffix, suffix, suffix, suffix, receiver.url(), busTopic, kafka.servers(),
                     receiver.hostAndPort(), topic, httpPort);
             String workflowYaml = """

@@ -11,7 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** Reads the engine's Prometheus text at {@code /metrics}, and makes a separate engine collect its garbage first. */
+/** Reads the engine's Prometheus text at {@code /metrics} on its admin listener, and makes a separate engine collect its garbage first. */
 final class Metrics {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();

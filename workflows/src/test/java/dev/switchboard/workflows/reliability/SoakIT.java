@@ -96,7 +96,8 @@ class SoakIT {
                     sinks:
                       receiver: {webhook: {url: "%s", timeout_seconds: 5}}
                     outbound: {allowed_hosts: ["%s"]}
-                    http: {port: %d}
+                    http: {port: -1}
+                    admin: {port: %d}
                     delivery: {max_attempts: 8, initial_backoff_ms: 50, max_backoff_ms: 2000}
                     workflows: [plain.yaml, triage.yaml]
                     """.formatted(kafka.servers(), suffix, suffix, suffix, suffix, suffix, primary.baseUrl(), fallback.baseUrl(),

@@ -231,6 +231,8 @@ class SsrfAndConsumptionIT {
                           auth: {scheme: shared-secret, secret_env: INBOUND_TOKEN}
                     http:
                       port: %d
+                    admin:
+                      port: -1
                     """.formatted(kafka.servers(), suffix, suffix, suffix, suffix, suffix, model.baseUrl(), maxTokens, maxConcurrency,
                     requestsPerMinute, Scenario.FULL ? ", tokens_per_minute: " + tokensPerMinute : "", pricePerMillion, pricePerMillion,
                     cheap.baseUrl(), maxTokens, receiver.url(), receiver.hostAndPort(), topic, httpPort);

@@ -102,7 +102,7 @@ class ReviewIT {
                       allowed_hosts: [%s]
                     http:
                       port: 0
-                      admin_token_env: REVIEW_ADMIN_TOKEN
+                      admin_token_env: REVIEW_ADMIN_TOKEN   # deprecated spelling of admin.token_env, still read
                     """.formatted(kafka.servers(), suffix, suffix, suffix, reviewTopic, suffix, model.baseUrl(), model.baseUrl(),
                     receiver.url(), receiver.hostAndPort()), dir);
             assertThat(config.problems()).isEmpty();
@@ -113,7 +113,7 @@ class ReviewIT {
                 engine.start(List.of(workflow.workflow()));
                 ReviewCommandRunner cli = new ReviewCommandRunner(env::get);
                 String[] onKafka = {"--bootstrap-servers", kafka.servers(), "--topic", reviewTopic};
-                String[] onApi = {"--url", "http://127.0.0.1:" + engine.httpPort(), "--token-env", "REVIEW_ADMIN_TOKEN"};
+                String[] onApi = {"--url", "http://127.0.0.1:" + engine.adminPort(), "--token-env", "REVIEW_ADMIN_TOKEN"};
 
                 // when two tickets arrive and every model is unsure
                 EventPublisher.publish(kafka.servers(), Map.of(), "review.events." + suffix, new StringReader(
