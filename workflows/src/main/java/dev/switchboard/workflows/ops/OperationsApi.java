@@ -8,11 +8,15 @@ import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.HttpIngress.Request;
 import dev.switchboard.schemas.spi.HttpIngress.Response;
 import dev.switchboard.schemas.JsonValues;
+import dev.switchboard.workflows.explain.EventExplainer;
+import dev.switchboard.workflows.explain.Explanation;
+import dev.switchboard.workflows.explain.Since;
 import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,7 +43,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@code GET /health/ready}: Kafka answers and every workflow route is started or paused on purpose;
  *       the body shows each workflow's state and lag and each source's health.</li>
  *   <li>{@code GET /metrics}: Prometheus text format.</li>
- *   <li>{@code /admin/...}: with {@code Authorization: Bearer <token>}; off when no token is configured.</li>
+ *   <li>{@code /admin/...}: with {@code Authorization: Bearer <token>}; off when no token is configured.
+ *       {@code GET /admin/events?id=<event id>&since=24h} explains what happened to an event.</li>
  * </ul>
  */
 public final class OperationsApi {
@@ -75,6 +80,7 @@ public final class OperationsApi {
         http.route("/admin/reviews/show", small, admin(this::review));
         http.route("/admin/reviews/approve", small, admin(request -> decide(request, true)));
         http.route("/admin/reviews/reject", small, admin(request -> decide(request, false)));
+        http.route("/admin/events", small, admin(this::explain));
     }
 
     private Response live(Request request) {
@@ -259,6 +265,26 @@ public final class OperationsApi {
         } catch (ReviewQueue.ReviewException e) {
             return Response.error(e.status(), e.getMessage());
         }
+    }
+
+    /** What happened to an event: the explanation {@code switchboard explain --json} prints. */
+    private Response explain(Request request) throws Exception {
+        String id = first(request.query().get("id"));
+        if (id == null || id.isBlank()) {
+            return Response.error(400, "Name the event: /admin/events?id=<event id>, and optionally &since=24h (30m, 7d, or a time)");
+        }
+        Instant since;
+        try {
+            since = Since.parse(first(request.query().get("since")) == null ? "24h" : first(request.query().get("since")), Instant.now());
+        } catch (IllegalArgumentException e) {
+            return Response.error(400, e.getMessage());
+        }
+        Explanation explanation = new EventExplainer(engine.bootstrapServers(), engine.clientProperties(), engine.topics(),
+                engine.definitions()).explain(id, since);
+        if (!explanation.found()) {
+            return Response.error(404, "No record of event '" + id + "' since " + since + "; look further back with &since=7d");
+        }
+        return Response.json(200, JSON.writeValueAsString(explanation));
     }
 
     private ReviewQueue reviewQueue() {
