@@ -110,6 +110,46 @@ public final class Template {
         return out.toString();
     }
 
+    /** What to insert for one placeholder, given its position among the template's placeholders, its path and its value (null when absent). */
+    @FunctionalInterface
+    public interface Insertion {
+        String insert(int placeholder, Path path, Object value);
+    }
+
+    /**
+     * Renders with {@code insertion} writing each placeholder's text from its value, for a user that
+     * inserts values by where they stand (a JSON body: inside a string or bare); the template's own
+     * text is left as written.
+     */
+    public String render(Map<String, Object> root, Insertion insertion) {
+        StringBuilder out = new StringBuilder();
+        int placeholder = 0;
+        for (Object part : parts) {
+            if (part instanceof String literal) {
+                out.append(literal);
+            } else {
+                out.append(insertion.insert(placeholder++, (Path) part, read(root, (Path) part)));
+            }
+        }
+        return out.toString();
+    }
+
+    /** The template's own text: the text before each placeholder, then the text after the last ({@code paths().size() + 1} entries). */
+    public List<String> literals() {
+        List<String> literals = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (Object part : parts) {
+            if (part instanceof String literal) {
+                current.append(literal);
+            } else {
+                literals.add(current.toString());
+                current.setLength(0);
+            }
+        }
+        literals.add(current.toString());
+        return literals;
+    }
+
     public static Object read(Map<String, Object> root, Path path) {
         Object current = root;
         for (Object segment : path.segments()) {
@@ -124,7 +164,8 @@ public final class Template {
         return current;
     }
 
-    private static String text(Object value) {
+    /** A value as a template inserts it: absent as empty text, whole doubles without ".0", maps and lists as JSON. */
+    public static String text(Object value) {
         if (value == null) {
             return "";
         }
