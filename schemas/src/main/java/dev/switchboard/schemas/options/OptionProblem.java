@@ -97,14 +97,22 @@ public record OptionProblem(String path, String what, String got, String expecte
      */
     @Deprecated(forRemoval = true)
     public static OptionProblem fromMessage(String message) {
+        Severity severity = UNSET_SECRET.matcher(message).find() ? Severity.MISSING_SECRET : Severity.ERROR;
         java.util.regex.Matcher at = LEGACY_PATH.matcher(message);
         if (!at.find()) {
-            return at("", message);
+            return new OptionProblem("", message, null, null, null, severity);
         }
         String tail = at.group(2);
         return new OptionProblem(at.group(1), message.substring(0, at.start()), null, null,
-                tail.isEmpty() ? null : tail, Severity.ERROR);
+                tail.isEmpty() ? null : tail, severity);
     }
+
+    /**
+     * How the unconverted factories say that a secret they name is absent from this environment (a variable not set, a
+     * file not there), as opposed to one the configuration does not name at all, which stays an error everywhere.
+     */
+    private static final java.util.regex.Pattern UNSET_SECRET = java.util.regex.Pattern.compile(
+            "^Missing secret at \\S+: (environment variable '[^']*' is not set|cannot read '|'[^']*' does not exist, cannot be read or is empty)");
 
     /** The message relative to the options checked, as a factory's own caller (a test, a log line) shows it. */
     @Override

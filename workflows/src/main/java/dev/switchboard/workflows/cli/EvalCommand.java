@@ -95,7 +95,7 @@ final class EvalCommand implements Callable<Integer> {
             Path beside = workflowFile.toAbsolutePath().getParent().resolve("switchboard.yaml");
             configFile = Files.isRegularFile(beside) ? beside : null;
         }
-        EngineConfig engineConfig = SwitchboardCli.loadConfig(configFile, err);
+        EngineConfig engineConfig = SwitchboardCli.loadConfigForChecks(configFile, err);
         if (engineConfig == null) {
             return SwitchboardCli.INVALID;
         }
@@ -109,7 +109,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         try (ModelRegistry registry = new ModelRegistry(engineConfig.models(), engineConfig.aliases())) {
             StepEnvironment environment = new EngineStepEnvironment(engineConfig, registry);
-            WorkflowLoader loader = new WorkflowLoader(StepTypes.installed(), folder -> environment);
+            WorkflowLoader loader = new WorkflowLoader(StepTypes.installed(), folder -> environment).forChecks();
             List<Workflow> loaded = SwitchboardCli.loadWorkflows(loader, List.of(workflowFile), err);
             if (loaded == null) {
                 return SwitchboardCli.INVALID;

@@ -53,16 +53,34 @@ public final class SwitchboardCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
+    /** The configuration for a command that runs or sends: a secret missing from the environment is an error. */
     static EngineConfig loadConfig(Path file, PrintWriter err) {
+        return loadConfig(file, err, EngineConfigLoader.standard());
+    }
+
+    /**
+     * The configuration for a command that only checks and sends nothing ({@code validate}, {@code eval}): a secret
+     * missing from the environment is a warning, and everything else is still checked.
+     */
+    static EngineConfig loadConfigForChecks(Path file, PrintWriter err) {
+        return loadConfig(file, err, EngineConfigLoader.standard().forChecks());
+    }
+
+    private static EngineConfig loadConfig(Path file, PrintWriter err, EngineConfigLoader loader) {
         if (file == null) {
             return EngineConfig.defaults(Path.of("").toAbsolutePath());
         }
-        EngineConfigLoader.Result result = EngineConfigLoader.standard().load(file);
-        if (!result.ok()) {
-            result.problems().forEach(problem -> err.println(problem));
-            return null;
-        }
-        return result.config();
+        EngineConfigLoader.Result result = loader.load(file);
+        print(err, result.problems(), result.warnings());
+        return result.ok() ? result.config() : null;
+    }
+
+    /** Errors and warnings in the order of the files and lines they are at. */
+    static void print(PrintWriter err, List<Problem> problems, List<Problem> warnings) {
+        List<Problem> all = new ArrayList<>(problems);
+        all.addAll(warnings);
+        all.sort(Problem.BY_POSITION);
+        all.forEach(problem -> err.println(problem));
     }
 
     /** Workflow files named directly, or every *.yaml / *.yml in named folders. */
@@ -85,9 +103,11 @@ public final class SwitchboardCli implements Runnable {
     static List<Workflow> loadWorkflows(WorkflowLoader loader, List<Path> files, PrintWriter err) {
         List<Workflow> workflows = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        List<Problem> warnings = new ArrayList<>();
         for (Path file : files) {
             WorkflowLoader.Result result = loader.load(file);
             problems.addAll(result.problems());
+            warnings.addAll(result.warnings());
             if (result.ok()) {
                 workflows.add(result.workflow());
             }
@@ -99,7 +119,7 @@ public final class SwitchboardCli implements Runnable {
                         + "': names must be unique, they name consumer groups. Rename one"));
             }
         }
-        problems.forEach(problem -> err.println(problem));
+        print(err, problems, warnings);
         return problems.isEmpty() ? workflows : null;
     }
 
@@ -161,7 +181,7 @@ public final class SwitchboardCli implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter err = spec.commandLine().getErr();
-            EngineConfig engineConfig = loadConfig(config, err);
+            EngineConfig engineConfig = loadConfigForChecks(config, err);
             if (engineConfig == null) {
                 return INVALID;
             }

@@ -42,11 +42,25 @@ public final class EngineConfigLoader {
     private final SinkTypes sinkTypes;
     private final SourceTypes sourceTypes;
     private final Function<String, Optional<String>> environment;
+    private final boolean forChecks;
 
     public EngineConfigLoader(SinkTypes sinkTypes, SourceTypes sourceTypes, Function<String, Optional<String>> environment) {
+        this(sinkTypes, sourceTypes, environment, false);
+    }
+
+    private EngineConfigLoader(SinkTypes sinkTypes, SourceTypes sourceTypes, Function<String, Optional<String>> environment, boolean forChecks) {
         this.sinkTypes = sinkTypes;
         this.sourceTypes = sourceTypes;
         this.environment = environment;
+        this.forChecks = forChecks;
+    }
+
+    /**
+     * The same loader for commands that only check and send nothing ({@code validate}, {@code eval}): a secret missing
+     * from the environment is a warning, and everything else is still checked.
+     */
+    public EngineConfigLoader forChecks() {
+        return new EngineConfigLoader(sinkTypes, sourceTypes, environment, true);
     }
 
     public static EngineConfigLoader standard() {
@@ -58,8 +72,17 @@ public final class EngineConfigLoader {
         return new EngineConfigLoader(SinkTypes.installed(), SourceTypes.installed(), environment);
     }
 
-    /** A configuration, or the problems that keep it from loading. */
-    public record Result(EngineConfig config, List<Problem> problems) {
+    /** A configuration, or the problems that keep it from loading; warnings either way. */
+    public record Result(EngineConfig config, List<Problem> problems, List<Problem> warnings) {
+        public Result {
+            problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
+        }
+
+        public Result(EngineConfig config, List<Problem> problems) {
+            this(config, problems, List.of());
+        }
+
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -75,7 +98,7 @@ public final class EngineConfigLoader {
 
     @SuppressWarnings("unchecked")
     public Result parse(String display, String text, Path baseDir) {
-        Problems problems = new Problems(display);
+        Problems problems = forChecks ? Problems.forChecks(display) : new Problems(display);
         Node root;
         try {
             LoaderOptions options = new LoaderOptions();
@@ -215,9 +238,10 @@ public final class EngineConfigLoader {
             problems.add(sections.get("workflows"), "workflows", "Wrong type at workflows: expected a list of files or folders");
         }
         if (!problems.isEmpty()) {
-            return new Result(null, problems.list());
+            return new Result(null, problems.list(), problems.warnings());
         }
-        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases), List.of());
+        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases),
+                List.of(), problems.warnings());
     }
 
     /** The {@code aliases:} section: each alias a non-empty list of model names (embedded included) that are not aliases. */

@@ -54,18 +54,38 @@ public final class WorkflowLoader {
 
     private final StepTypes stepTypes;
     private final Function<Path, StepEnvironment> environments;
+    private final boolean forChecks;
     private final Cel cel = new Cel();
 
     /**
      * @param environments gives the step environment for a workflow's folder (sinks, models)
      */
     public WorkflowLoader(StepTypes stepTypes, Function<Path, StepEnvironment> environments) {
-        this.stepTypes = stepTypes;
-        this.environments = environments;
+        this(stepTypes, environments, false);
     }
 
-    /** A workflow, or the problems that keep it from loading. */
-    public record Result(Workflow workflow, List<Problem> problems) {
+    private WorkflowLoader(StepTypes stepTypes, Function<Path, StepEnvironment> environments, boolean forChecks) {
+        this.stepTypes = stepTypes;
+        this.environments = environments;
+        this.forChecks = forChecks;
+    }
+
+    /** The same loader for commands that only check and send nothing: a secret missing from the environment is a warning. */
+    public WorkflowLoader forChecks() {
+        return new WorkflowLoader(stepTypes, environments, true);
+    }
+
+    /** A workflow, or the problems that keep it from loading; warnings either way. */
+    public record Result(Workflow workflow, List<Problem> problems, List<Problem> warnings) {
+        public Result {
+            problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
+        }
+
+        public Result(Workflow workflow, List<Problem> problems) {
+            this(workflow, problems, List.of());
+        }
+
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -86,7 +106,7 @@ public final class WorkflowLoader {
     }
 
     public Result parse(String display, String text, Path folder, Path file) {
-        Problems problems = new Problems(display);
+        Problems problems = forChecks ? Problems.forChecks(display) : new Problems(display);
         Node root;
         try (Reader reader = new StringReader(text)) {
             LoaderOptions options = new LoaderOptions();
@@ -136,9 +156,9 @@ public final class WorkflowLoader {
         List<StepSpec> steps = steps(keys.get("steps"), mapping, environment, problems);
         Budgets.Options budget = budget(keys.get("budget"), environment, problems);
         if (!problems.isEmpty()) {
-            return new Result(null, problems.list());
+            return new Result(null, problems.list(), problems.warnings());
         }
-        return new Result(new Workflow(name, description, trigger, steps, file, budget), List.of());
+        return new Result(new Workflow(name, description, trigger, steps, file, budget), List.of(), problems.warnings());
     }
 
     /** The daily budget; its fallback model must be one the engine knows. */

@@ -80,6 +80,84 @@ class ValidateCommandTest {
         assertThat(out.toString()).contains("OK: 1 workflow(s) valid");
     }
 
+    /** A source whose signing secret names a variable that is not set here. */
+    private static final String CONFIG_WITH_UNSET_SECRET = """
+            sources:
+              tickets:
+                zendesk:
+                  auth: {secret_env: SWITCHBOARD_TEST_SECRET_THAT_IS_NOT_SET}
+            sinks:
+              queue:
+                jsonl: {path: tasks.jsonl}
+            """;
+
+    @Test
+    void should_warn_of_a_missing_secret_and_go_on_checking_when_validating() throws Exception {
+        // given a configuration whose webhook secret is not in the environment, and a workflow naming an unknown sink
+        Path config = Files.writeString(dir.resolve("switchboard.yaml"), CONFIG_WITH_UNSET_SECRET);
+        Path workflow = Files.writeString(dir.resolve("wf.yaml"), """
+                name: triage
+                on:
+                  types: [ticket.created]
+                steps:
+                  - id: file
+                    task:
+                      sink: crm
+                      title: "{{ event.data.subject }}"
+                """);
+
+        // when
+        int exit = validate("--config", config.toString(), workflow.toString());
+
+        // then the secret is a warning, and the workflow was still checked
+        assertThat(err.toString()).contains("switchboard.yaml:4: warning: Missing secret at sources.tickets.zendesk.auth.secret_env: "
+                + "environment variable 'SWITCHBOARD_TEST_SECRET_THAT_IS_NOT_SET' is not set");
+        assertThat(err.toString()).contains("wf.yaml:7: Unknown sink");
+        assertThat(exit).isEqualTo(SwitchboardCli.INVALID);
+    }
+
+    @Test
+    void should_exit_zero_when_the_only_problem_is_a_missing_secret() throws Exception {
+        // given
+        Path config = Files.writeString(dir.resolve("switchboard.yaml"), CONFIG_WITH_UNSET_SECRET);
+        Path workflow = Files.writeString(dir.resolve("wf.yaml"), """
+                name: triage
+                on:
+                  types: [ticket.created]
+                steps:
+                  - id: file
+                    task:
+                      sink: queue
+                      title: "{{ event.data.subject }}"
+                """);
+
+        // when
+        int exit = validate("--config", config.toString(), workflow.toString());
+
+        // then
+        assertThat(err.toString()).contains("warning: Missing secret at sources.tickets.zendesk.auth.secret_env");
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("OK: 1 workflow(s) valid");
+    }
+
+    @Test
+    void should_refuse_to_run_when_a_secret_is_missing() throws Exception {
+        // given
+        Path config = Files.writeString(dir.resolve("switchboard.yaml"), CONFIG_WITH_UNSET_SECRET);
+
+        // when
+        CommandLine cli = SwitchboardCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute("run", "--config", config.toString());
+
+        // then it is an error, before anything starts
+        assertThat(exit).isEqualTo(SwitchboardCli.INVALID);
+        assertThat(err.toString()).contains("switchboard.yaml:4: Missing secret at sources.tickets.zendesk.auth.secret_env")
+                .doesNotContain("warning");
+        assertThat(out.toString()).doesNotContain("running");
+    }
+
     private int validate(String... args) {
         CommandLine cli = SwitchboardCli.commandLine();
         cli.setOut(new PrintWriter(out, true));
