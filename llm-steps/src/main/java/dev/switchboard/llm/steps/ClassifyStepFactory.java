@@ -16,6 +16,7 @@ import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.types.ValueType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,6 +124,30 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
             }
         }
         return problems;
+    }
+
+    /** {@code label}, one of the step's labels (or its head's), and {@code confidence}. */
+    @Override
+    protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
+        ValueType label = options.labels() != null ? ValueType.text(options.labels().keySet())
+                : environment.service(ModelRegistry.class).filter(models -> models.contains(options.model()))
+                        .flatMap(models -> headLabels(options, models)).map(ValueType::text).orElse(ValueType.text());
+        return Map.of("label", label, "confidence", ValueType.number());
+    }
+
+    /** The labels of the first trained head of the step's chain, when one can be read. */
+    private static Optional<List<String>> headLabels(Options options, ModelRegistry models) {
+        for (String member : models.chain(options.model())) {
+            try {
+                Optional<TrainedHead> head = models.head(member);
+                if (head.isPresent()) {
+                    return Optional.of(head.get().labels());
+                }
+            } catch (IllegalArgumentException e) {
+                return Optional.empty(); // reported by check()
+            }
+        }
+        return Optional.empty();
     }
 
     /** Labels must come from somewhere, and a trained head can only answer the labels it was trained on. */

@@ -12,8 +12,10 @@ import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.types.ValueType;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes {@link DraftStep}s: their options (the knowledge base, retrieval and length), examples and the
@@ -66,6 +68,13 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
             return List.of(OptionProblem.at("knowledge_base", "No articles").got(options.knowledgeBase())
                     .expected("a folder of *.md files relative to the workflow file").fix("Reading it failed: " + e.getMessage()));
         }
+    }
+
+    /** {@code draft}, the ids it cites, and the articles retrieved for it. */
+    @Override
+    protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
+        return Map.of("draft", ValueType.text(), "citations", ValueType.list(ValueType.text()),
+                "articles", ValueType.list(ValueType.object(Map.of("id", ValueType.text(), "title", ValueType.text(), "score", ValueType.number()))));
     }
 
     @Override

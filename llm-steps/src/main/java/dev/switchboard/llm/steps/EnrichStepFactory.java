@@ -10,6 +10,7 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.schemas.types.ValueType;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,6 +95,19 @@ public final class EnrichStepFactory implements StepFactory<EnrichStepFactory.Op
             return List.of(OptionProblem.at("file", "Unreadable lookup file").got(lookup.file())
                     .expected("a CSV, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + e.getMessage()));
         }
+    }
+
+    /**
+     * Under each lookup's name its record (whose columns only the file or the CRM knows), {@code matched}, and the
+     * fields of the {@code from} step's output.
+     */
+    @Override
+    public ValueType outputs(Options options, StepEnvironment environment) {
+        Map<String, ValueType> fields = new LinkedHashMap<>();
+        options.lookups().keySet().forEach(name -> fields.put(name, ValueType.any()));
+        fields.put("matched", ValueType.list(ValueType.text(options.lookups().keySet())));
+        ValueType.ObjectOf output = ValueType.object(fields);
+        return options.from() == null ? output : output.withFieldsOf(options.from());
     }
 
     @Override
