@@ -22,7 +22,7 @@ public sealed interface ValueType {
     /** Text; when {@code values} is not empty, one of them (a classify step's labels, an enum). */
     record Text(Set<String> values) implements ValueType {
         public Text {
-            values = Set.copyOf(new TreeSet<>(values));
+            values = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(values));
         }
     }
 

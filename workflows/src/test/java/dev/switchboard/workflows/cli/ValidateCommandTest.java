@@ -80,6 +80,41 @@ class ValidateCommandTest {
         assertThat(out.toString()).contains("OK: 1 workflow(s) valid");
     }
 
+    @Test
+    void should_reject_what_an_event_and_the_steps_do_not_have_with_lines() throws Exception {
+        // given a template reading a path ticket.created has not, a misspelt output and a label the step does not declare
+        Path workflow = Files.writeString(dir.resolve("wf.yaml"), """
+                name: github-triage
+                on:
+                  types: [ticket.created]
+                steps:
+                  - id: kind
+                    classify:
+                      input: "{{ event.data.issue.title }}"
+                      labels:
+                        bug: Something is broken
+                        feature: A wish
+                  - id: file
+                    when: "steps.kind.label == 'bugs'"
+                    task:
+                      sink: queue
+                      title: "[{{ steps.kind.lable }}] {{ event.data.subject }}"
+                """);
+
+        // when
+        int exit = validate(workflow.toString());
+
+        // then
+        assertThat(exit).isEqualTo(SwitchboardCli.INVALID);
+        assertThat(err.toString().lines().toList()).containsExactly(
+                workflow + ":7: Unknown field 'issue' in '{{ event.data.issue.title }}' at steps[0].classify.input: expected one of the fields"
+                        + " of event.data (ticket.created) [body, channel, priority, requester, subject, tags, ticket_id, url]",
+                workflow + ":12: Unknown label 'bugs' compared with steps.kind.label at steps[1].when: got 'bugs', expected one of [bug, feature];"
+                        + " did you mean 'bug'?",
+                workflow + ":15: Unknown field 'lable' in '{{ steps.kind.lable }}' at steps[1].task.title: expected one of the fields of steps.kind"
+                        + " [confidence, fallbacks, injection_reason, injection_suspected, label, model, prompt_id, prompt_version]; did you mean 'label'?");
+    }
+
     /** A source whose signing secret names a variable that is not set here. */
     private static final String CONFIG_WITH_UNSET_SECRET = """
             sources:
