@@ -8,6 +8,7 @@ import dev.switchboard.llm.steps.internal.ExamplesFile;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.ModelStepFactory;
 import dev.switchboard.llm.steps.internal.ModelStepOptions;
+import dev.switchboard.schemas.files.FileErrors;
 import dev.switchboard.schemas.options.DidYouMean;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
@@ -72,7 +73,7 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
             Map<String, String> labels,
             @Option(description = "Few-shot examples per label: short texts that belong in it.")
             Map<String, List<String>> examples,
-            @Option(description = "A file of few-shot examples, relative to the workflow file: YAML or JSON mapping labels to lists of texts, or JSON Lines of {\"label\", \"text\"}. Added to `examples`.")
+            @Option(description = "A file of few-shot examples, relative to the workflow file: YAML or JSON mapping labels to lists of texts, or JSON Lines of {\"label\", \"text\"}. Added to `examples`.", file = true)
             @JsonProperty("examples_file") String examplesFile,
             @Option(description = ModelOptions.MODEL, defaultValue = ModelRegistry.EMBEDDED)
             String model,
@@ -120,7 +121,7 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
                 }
             } catch (IOException | RuntimeException e) {
                 problems.add(OptionProblem.at("examples_file", "Unreadable file").got(options.examplesFile())
-                        .expected("a YAML, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + e.getMessage()));
+                        .expected("a YAML, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + FileErrors.describe(e)));
             }
         }
         return problems;
@@ -221,7 +222,7 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
                 ExamplesFile.read(environment.baseDir().resolve(options.examplesFile()))
                         .forEach((label, texts) -> examples.computeIfAbsent(label, l -> new ArrayList<>()).addAll(texts));
             } catch (IOException e) {
-                throw new IllegalStateException("Cannot read examples_file " + options.examplesFile() + ": " + e.getMessage(), e);
+                throw new IllegalStateException("Cannot read examples_file " + options.examplesFile() + ": " + FileErrors.describe(e), e);
             }
         }
         LabelSet labels = new LabelSet(labels(options, setup.models()), examples);

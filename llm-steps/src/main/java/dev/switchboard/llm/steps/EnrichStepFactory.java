@@ -3,6 +3,7 @@ package dev.switchboard.llm.steps;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.spi.LookupSource;
 import dev.switchboard.llm.steps.internal.FileLookupSource;
+import dev.switchboard.schemas.files.FileErrors;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -49,7 +50,7 @@ public final class EnrichStepFactory implements StepFactory<EnrichStepFactory.Op
 
     /** One lookup. */
     public record Lookup(
-            @Option(description = "A CSV (with a header row), JSON array or JSON Lines file, relative to the workflow file. Give `file` or `crm`.")
+            @Option(description = "A CSV (with a header row), JSON array or JSON Lines file, relative to the workflow file. Give `file` or `crm`.", file = true)
             String file,
             @Option(description = "The column or field the key is compared with (with `file`).")
             @JsonProperty("key_column") String keyColumn,
@@ -93,7 +94,7 @@ public final class EnrichStepFactory implements StepFactory<EnrichStepFactory.Op
             return List.of();
         } catch (IOException | RuntimeException e) {
             return List.of(OptionProblem.at("file", "Unreadable lookup file").got(lookup.file())
-                    .expected("a CSV, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + e.getMessage()));
+                    .expected("a CSV, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + FileErrors.describe(e)));
         }
     }
 
@@ -123,7 +124,7 @@ public final class EnrichStepFactory implements StepFactory<EnrichStepFactory.Op
             try {
                 sources.put(name, FileLookupSource.read(environment.baseDir().resolve(lookup.file()), lookup.keyColumn()));
             } catch (IOException e) {
-                throw new IllegalStateException("Cannot read lookup file " + lookup.file() + ": " + e.getMessage(), e);
+                throw new IllegalStateException("Cannot read lookup file " + lookup.file() + ": " + FileErrors.describe(e), e);
             }
         });
         return new EnrichStep(options, sources);

@@ -16,7 +16,7 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
                            Map<String, SinkSpec> sinks, Outbound outbound, DeliverySettings delivery,
                            List<Path> workflows, Path baseDir, Map<String, SourceSpec> sources, HttpSettings http,
                            TracingSettings tracing,
-                           Map<String, List<String>> aliases) {
+                           Map<String, List<String>> aliases, FileSettings files) {
 
     /** One configured source: its name, type and options. */
     public record SourceSpec(String name, String type, SourceFactory<Record> factory, Record options) {
@@ -24,7 +24,7 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
 
     /** A configuration with every section at its defaults, relative to {@code baseDir}. */
     public static EngineConfig defaults(Path baseDir) {
-        return new EngineConfig(null, null, null, null, null, null, null, baseDir, null, null, null, null);
+        return new EngineConfig(null, null, null, null, null, null, null, baseDir, null, null, null, null, null);
     }
 
     /** One configured sink: its name, type and options. */
@@ -43,17 +43,27 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
         http = http == null ? HttpSettings.defaults() : http;
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
         tracing = tracing == null ? TracingSettings.defaults() : tracing;
+        files = files == null ? FileSettings.defaults() : files;
+    }
+
+    /** The folders whose files workflows may name: this configuration's own and those {@code files.allowed_dirs} adds. */
+    public List<Path> allowedFolders() {
+        List<Path> folders = new java.util.ArrayList<>(List.of(baseDir));
+        if (files.allowedDirs() != null) {
+            files.allowedDirs().forEach(folder -> folders.add(baseDir.resolve(folder).normalize()));
+        }
+        return List.copyOf(folders);
     }
 
     public EngineConfig withKafka(KafkaSettings kafka) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases, files);
     }
 
     public EngineConfig withHttp(HttpSettings http) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases, files);
     }
 
     public EngineConfig withWorkflows(List<Path> workflows) {
-        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases);
+        return new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases, files);
     }
 }

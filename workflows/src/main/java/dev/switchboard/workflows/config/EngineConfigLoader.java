@@ -37,7 +37,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Loads {@code switchboard.yaml}, reporting every problem with line and path, like workflow files. */
 public final class EngineConfigLoader {
 
-    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "sources", "http", "tracing", "outbound", "delivery", "workflows", "aliases");
+    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "sources", "http", "tracing", "outbound", "delivery", "workflows", "aliases",
+            "files");
 
     private final SinkTypes sinkTypes;
     private final SourceTypes sourceTypes;
@@ -135,6 +136,17 @@ public final class EngineConfigLoader {
         DeliverySettings delivery = sections.containsKey("delivery") ? binder.bind(DeliverySettings.class, sections.get("delivery"), "delivery") : null;
         HttpSettings http = sections.containsKey("http") ? binder.bind(HttpSettings.class, sections.get("http"), "http") : null;
         TracingSettings tracing = sections.containsKey("tracing") ? binder.bind(TracingSettings.class, sections.get("tracing"), "tracing") : null;
+        FileSettings files = sections.containsKey("files") ? binder.bind(FileSettings.class, sections.get("files"), "files") : null;
+        if (files != null && files.allowedDirs() != null) {
+            for (int i = 0; i < files.allowedDirs().size(); i++) {
+                Path folder = baseDir.resolve(files.allowedDirs().get(i)).normalize();
+                if (!Files.isDirectory(folder)) {
+                    problems.add(Problems.nodeAt(sections.get("files"), "allowed_dirs[" + i + "]"), "files.allowed_dirs[" + i + "]",
+                            "No folder at files.allowed_dirs[" + i + "]: got '" + files.allowedDirs().get(i) + "' (" + folder
+                                    + "), expected a folder relative to this file. Create it, or remove the entry");
+                }
+            }
+        }
         Map<String, ModelDefinition> models = new LinkedHashMap<>();
         ModelProviders providers = ModelProviders.load(); // asked for names and checks only: it loads no model
         if (sections.get("models") instanceof MappingNode modelNodes) {
@@ -240,7 +252,7 @@ public final class EngineConfigLoader {
         if (!problems.isEmpty()) {
             return new Result(null, problems.list(), problems.warnings());
         }
-        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases),
+        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases, files),
                 List.of(), problems.warnings());
     }
 

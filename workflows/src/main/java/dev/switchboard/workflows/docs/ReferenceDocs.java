@@ -67,6 +67,11 @@ final class ReferenceDocs {
             A type with no schema is a warning (`file:line: warning: ...`), and what its `data` holds is not checked. \
             `validate` exits 0 when there are only warnings.
 
+            **Files.** Options flagged *file* name a file or folder relative to the workflow file. It must stay inside \
+            the configuration's folder or a folder listed in `files.allowed_dirs` of `switchboard.yaml` (the workflow's own \
+            folder when `validate` runs without a configuration): an absolute path, or a `..` or symbolic link that leads \
+            out, is refused when the workflow loads, and a problem with such a file never quotes what is in it.
+
             **A value that is not there.** A placeholder may state the text to use when its value is absent: \
             `{{ event.data.channel | default: "web" }}` (in double or single quotes, without braces inside). Without a \
             fallback, a value absent from an event (a field its type may leave out, the output of a step whose `when` was \
@@ -331,6 +336,9 @@ final class ReferenceDocs {
         }
         if (option.cel()) {
             flags.add("CEL");
+        }
+        if (option.file()) {
+            flags.add("file");
         }
         return String.join(", ", flags);
     }

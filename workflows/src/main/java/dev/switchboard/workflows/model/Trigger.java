@@ -25,7 +25,7 @@ public record Trigger(
         @Option(description = "JSON Schemas of event types of your own, by type: files relative to the workflow file, e.g. "
                 + "`{invoice.received: schemas/invoice.received.schema.json}`. Templates and conditions are checked against them "
                 + "when the workflow loads, as they are against the shipped schemas of `ticket.created`, `email.received` and the others; "
-                + "a type with no schema gets a warning.")
+                + "a type with no schema gets a warning.", file = true)
         Map<String, String> schemas) {
 
     /** A trigger that declares no schemas of its own. */

@@ -1,15 +1,14 @@
 package dev.switchboard.workflows.model;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.events.EventSchemas;
+import dev.switchboard.schemas.files.FileErrors;
 import dev.switchboard.schemas.options.Problems;
 import dev.switchboard.schemas.types.JsonSchemaTypes;
 import dev.switchboard.schemas.types.ValueType;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -124,25 +123,21 @@ final class TriggerEvents {
     /** A schema file; a problem never quotes its content, which may not be a schema at all. */
     private static java.util.Optional<JsonNode> read(Path file, String written, Node node, String path, Problems problems) {
         String unreadable = "Unreadable schema at " + path + ": got '" + written + "', expected a JSON Schema (a JSON object) in a file "
-                + "relative to the workflow file. ";
+                + "relative to the workflow file, but ";
         try {
             if (Files.size(file) > MAX_SCHEMA_BYTES) {
-                problems.add(node, path, unreadable + "It is over 1 MiB");
+                problems.add(node, path, unreadable + "it is over 1 MiB");
                 return java.util.Optional.empty();
             }
             JsonNode schema = JSON.readTree(Files.readString(file));
             if (schema == null || !schema.isObject()) {
-                problems.add(node, path, unreadable + "It holds no JSON object");
+                problems.add(node, path, unreadable + "it holds no JSON object");
                 return java.util.Optional.empty();
             }
             return java.util.Optional.of(schema);
-        } catch (JsonProcessingException e) {
-            problems.add(node, path, unreadable + "It is not valid JSON at line " + (e.getLocation() == null ? "?" : e.getLocation().getLineNr()));
-        } catch (NoSuchFileException e) {
-            problems.add(node, path, unreadable + "There is no such file");
         } catch (IOException | RuntimeException e) {
-            problems.add(node, path, unreadable + "It cannot be read (" + e.getClass().getSimpleName() + ")");
+            problems.add(node, path, unreadable + FileErrors.describe(e));
+            return java.util.Optional.empty();
         }
-        return java.util.Optional.empty();
     }
 }

@@ -5,7 +5,6 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.options.OptionsBinder;
 import dev.switchboard.schemas.options.Problems;
 import dev.switchboard.llm.Budgets;
-import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.Problem;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.spi.StepEnvironment;
@@ -147,7 +146,8 @@ public final class WorkflowLoader {
             problems.add(mapping, "on", "Missing 'on' at the top level. Say which events start the workflow, e.g. on: { types: [ticket.created] }");
         } else {
             Node on = keys.get("on").getValueNode();
-            OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> checkExpression(option, value, node, path, null, reads, problems));
+            OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> checkExpression(option, value, node, path, null, reads, problems),
+                    WorkflowFiles.resolver(folder, environment, problems));
             trigger = binder.bind(Trigger.class, on, "on");
             if (trigger != null) {
                 TriggerChecks.check(trigger, on, problems);
@@ -160,44 +160,12 @@ public final class WorkflowLoader {
                         "Empty list at on.types: got [], expected at least one event type. Name the events that start the workflow, e.g. types: [ticket.created]");
             }
         }
-        List<StepSpec> steps = steps(keys.get("steps"), mapping, environment, started, reads, problems);
-        Budgets.Options budget = budget(keys.get("budget"), environment, problems);
+        List<StepSpec> steps = steps(keys.get("steps"), mapping, folder, environment, started, problems);
+        Budgets.Options budget = WorkflowBudget.bind(keys.get("budget"), environment, problems);
         if (!problems.isEmpty()) {
             return new Result(null, problems.list(), problems.warnings());
         }
         return new Result(new Workflow(name, description, trigger, steps, file, budget), List.of(), problems.warnings());
-    }
-
-    /** The daily budget; its fallback model must be one the engine knows. */
-    private static Budgets.Options budget(NodeTuple tuple, StepEnvironment environment, Problems problems) {
-        if (tuple == null) {
-            return null;
-        }
-        Budgets.Options budget = new OptionsBinder(problems, (option, value, node, path) -> { })
-                .bind(Budgets.Options.class, tuple.getValueNode(), "budget");
-        if (budget == null) {
-            return null;
-        }
-        if (budget.pauses()) {
-            // fallback_model has a default; only one written in the file is unused
-            NodeTuple written = tupleOf(tuple.getValueNode(), "fallback_model");
-            if (written != null) {
-                problems.add(written.getKeyNode(), "budget.fallback_model",
-                        "Unused option at budget.fallback_model: got '" + budget.fallbackModel() + "', but on_exceed is pause."
-                                + " Remove fallback_model, or set on_exceed: fallback");
-            }
-            return budget;
-        }
-        String fallback = budget.fallbackModel();
-        environment.service(ModelRegistry.class).ifPresent(models -> {
-            if (!models.contains(fallback)) {
-                Node at = tupleOf(tuple.getValueNode(), "fallback_model") == null ? tuple.getKeyNode()
-                        : tupleOf(tuple.getValueNode(), "fallback_model").getValueNode();
-                problems.add(at, "budget.fallback_model", "Unknown model at budget.fallback_model: got '" + fallback + "', expected one of "
-                        + models.names() + ". Declare it under models: or aliases: in the engine configuration");
-            }
-        });
-        return budget;
     }
 
     /** What on.filter and a window's key and value read: the events the trigger counts, and no step. */
@@ -213,8 +181,8 @@ public final class WorkflowLoader {
         }
     }
 
-    private List<StepSpec> steps(NodeTuple tuple, Node parent, StepEnvironment environment, ReadScope started, ReadChecks reads,
-                                 Problems problems) {
+    private List<StepSpec> steps(NodeTuple tuple, Node parent, Path folder, StepEnvironment environment, ReadScope started, Problems problems) {
+        ReadChecks reads = new ReadChecks(problems);
         if (tuple == null) {
             problems.add(parent, "steps", "Missing 'steps' at the top level. Add a list of steps, e.g. a classify step and a task step");
             return List.of();
@@ -271,7 +239,8 @@ public final class WorkflowLoader {
                 Problems unreadable = new Problems(problems.file());
                 ReadChecks optionReads = new ReadChecks(unreadable);
                 OptionsBinder binder = new OptionsBinder(problems,
-                        (option, value, valueNode, valuePath) -> checkExpression(option, value, valueNode, valuePath, readable, optionReads, problems));
+                        (option, value, valueNode, valuePath) -> checkExpression(option, value, valueNode, valuePath, readable, optionReads, problems),
+                        WorkflowFiles.resolver(folder, environment, problems));
                 Node optionsNode = keys.get(type).getValueNode();
                 Record options = binder.bind(factory.optionsType(), optionsNode, optionsPath);
                 problems.addAll(unreadable.list());
@@ -373,7 +342,7 @@ public final class WorkflowLoader {
         return current;
     }
 
-    private static NodeTuple tupleOf(Node node, String key) {
+    static NodeTuple tupleOf(Node node, String key) {
         if (node instanceof MappingNode mapping) {
             for (NodeTuple tuple : mapping.getValue()) {
                 if (tuple.getKeyNode() instanceof ScalarNode scalar && scalar.getValue().equals(key)) {

@@ -115,6 +115,31 @@ class ValidateCommandTest {
                         + " [confidence, fallbacks, injection_reason, injection_suspected, label, model, prompt_id, prompt_version]; did you mean 'label'?");
     }
 
+    @Test
+    void should_not_print_what_is_in_a_file_that_does_not_parse() throws Exception {
+        // given an examples file that holds a secret and is not YAML
+        Files.writeString(dir.resolve("token.yaml"), "openai: {api_key: sk-live-SECRET-9c2\n");
+        Path workflow = Files.writeString(dir.resolve("wf.yaml"), """
+                name: triage
+                on:
+                  types: [ticket.created]
+                steps:
+                  - id: kind
+                    classify:
+                      input: "{{ event.data.subject }}"
+                      labels: {billing: Invoices, bug: Crashes}
+                      examples_file: token.yaml
+                """);
+
+        // when
+        int exit = validate(workflow.toString());
+
+        // then the problem says where and why, never what
+        assertThat(exit).isEqualTo(SwitchboardCli.INVALID);
+        assertThat(err.toString()).contains("wf.yaml:9: Unreadable file at steps[0].classify.examples_file")
+                .contains("it is not valid YAML").doesNotContain("SECRET").doesNotContain("sk-live");
+    }
+
     /** A source whose signing secret names a variable that is not set here. */
     private static final String CONFIG_WITH_UNSET_SECRET = """
             sources:

@@ -34,14 +34,17 @@ class WorkflowLoaderTest {
     private static WorkflowLoader examplesLoader;
 
     @BeforeAll
-    static void setUp() {
-        // the sink the examples use; the model registry only knows 'embedded' and loads nothing until a step is created
+    static void setUp() throws URISyntaxException {
+        // the sink the examples use; the model registry only knows 'embedded' and loads nothing until a step is created;
+        // the fixtures' folder is one whose files workflows may name
         EngineConfig config = EngineConfigLoader.standard().parse("config", """
                 sinks:
                   support-queue:
                     jsonl:
                       path: tasks.jsonl
-                """, dir).config();
+                files:
+                  allowed_dirs: ["%s"]
+                """.formatted(fixtures()), dir).config();
         StepEnvironment environment = new EngineStepEnvironment(config, new ModelRegistry(Map.of()));
         loader = new WorkflowLoader(StepTypes.installed(), folder -> environment);
         // the examples load with the examples' own configuration: the sinks and models they name
@@ -60,8 +63,12 @@ class WorkflowLoaderTest {
         }
     }
 
+    private static Path fixtures() throws URISyntaxException {
+        return Path.of(Objects.requireNonNull(WorkflowLoaderTest.class.getResource("/workflows/invalid")).toURI());
+    }
+
     static Stream<Fixture> invalidFixtures() throws IOException, URISyntaxException {
-        Path folder = Path.of(Objects.requireNonNull(WorkflowLoaderTest.class.getResource("/workflows/invalid")).toURI());
+        Path folder = fixtures();
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(file -> file.toString().endsWith(".yaml")).sorted().map(WorkflowLoaderTest::fixture).toList().stream();
         }
@@ -394,7 +401,7 @@ class WorkflowLoaderTest {
 
         // then
         assertThat(result.problems()).singleElement().extracting(Problem::message).asString()
-                .contains("It is not valid JSON at line 1").doesNotContain("SECRET").doesNotContain("sk-live");
+                .contains("it is not valid JSON at line 1").doesNotContain("SECRET").doesNotContain("sk-live");
     }
 
     @Test
