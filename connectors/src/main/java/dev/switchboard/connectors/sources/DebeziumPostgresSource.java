@@ -167,6 +167,12 @@ public final class DebeziumPostgresSource implements SourceFactory<DebeziumPostg
         return Options.class;
     }
 
+    /** Its events are the operator's own database's changes, not input from outside. */
+    @Override
+    public boolean external() {
+        return false;
+    }
+
     @Override
     @SuppressWarnings("removal")
     public List<OptionProblem> check(Options options, SourceEnvironment environment) {

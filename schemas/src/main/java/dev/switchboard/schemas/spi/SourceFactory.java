@@ -14,6 +14,15 @@ public interface SourceFactory<O extends Record> {
 
     Class<O> optionsType();
 
+    /**
+     * Whether what this source writes comes from outside the systems the operator runs (a webhook anyone holding its
+     * secret can call, a mailbox anyone can mail), so that its events are untrusted input; a change-data-capture source
+     * reading the operator's own database is not. {@code validate} warns about workflows and stages that read its topic.
+     */
+    default boolean external() {
+        return true;
+    }
+
     /** Checks beyond declared types and bounds (a secret that is not set, say). */
     default List<OptionProblem> check(O options, SourceEnvironment environment) {
         return List.of();

@@ -3,6 +3,7 @@ package dev.switchboard.workflows.config;
 import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.schemas.spi.SinkFactory;
 import dev.switchboard.schemas.spi.SourceFactory;
+import dev.switchboard.workflows.model.ExternalTopics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,9 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
                            List<Path> workflows, Path baseDir, Map<String, SourceSpec> sources, HttpSettings http,
                            TracingSettings tracing,
                            Map<String, List<String>> aliases, FileSettings files) {
+
+    /** Where a source publishes when its options name no topic. */
+    private static final String DEFAULT_SOURCE_TOPIC = "switchboard.events";
 
     /** One configured source: its name, type and options. */
     public record SourceSpec(String name, String type, SourceFactory<Record> factory, Record options) {
@@ -44,6 +48,37 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
         aliases = aliases == null ? Map.of() : Map.copyOf(aliases);
         tracing = tracing == null ? TracingSettings.defaults() : tracing;
         files = files == null ? FileSettings.defaults() : files;
+    }
+
+    /**
+     * The topics that sources from outside write (every source but change-data-capture ones), and the dedup stage's
+     * output when its input is one of them.
+     */
+    public ExternalTopics externalTopics() {
+        Map<String, List<String>> writers = new java.util.TreeMap<>();
+        sources.values().stream().filter(source -> source.factory().external()).forEach(source ->
+                writers.computeIfAbsent(topicOf(source.options()), topic -> new java.util.ArrayList<>())
+                        .add("source '" + source.name() + "' (" + source.type() + ")"));
+        StreamsSettings.Dedup dedup = kafka.streams() == null ? null : kafka.streams().dedup();
+        if (dedup != null && writers.containsKey(dedup.input())) {
+            writers.computeIfAbsent(dedup.output(), topic -> new java.util.ArrayList<>()).add("the dedup stage (from " + dedup.input() + ")");
+        }
+        return new ExternalTopics(writers);
+    }
+
+    /** The topic a source's options name; every source has a {@code topic} option, and publishes to the events topic without one. */
+    private static String topicOf(Record options) {
+        for (java.lang.reflect.RecordComponent component : options.getClass().getRecordComponents()) {
+            if (component.getName().equals("topic")) {
+                try {
+                    Object topic = component.getAccessor().invoke(options);
+                    return topic == null ? DEFAULT_SOURCE_TOPIC : topic.toString();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("Cannot read the topic of " + options.getClass().getName(), e);
+                }
+            }
+        }
+        return DEFAULT_SOURCE_TOPIC;
     }
 
     /** The folders whose files workflows may name: this configuration's own and those {@code files.allowed_dirs} adds. */

@@ -12,6 +12,7 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.options.OptionsBinder;
 import dev.switchboard.schemas.options.Problems;
 import dev.switchboard.schemas.spi.SourceFactory;
+import dev.switchboard.workflows.model.ExternalTopics;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -252,8 +253,25 @@ public final class EngineConfigLoader {
         if (!problems.isEmpty()) {
             return new Result(null, problems.list(), problems.warnings());
         }
-        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases, files),
-                List.of(), problems.warnings());
+        EngineConfig config = new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing,
+                aliases, files);
+        warnOfExternalCrmTopics(config, sections.get("kafka"), problems);
+        return new Result(config, List.of(), problems.warnings());
+    }
+
+    /** CRM tables built from a topic that sources from outside write: anyone who can call them could change the tables. */
+    private static void warnOfExternalCrmTopics(EngineConfig config, Node kafka, Problems problems) {
+        StreamsSettings streams = config.kafka().streams();
+        if (streams == null || streams.crm() == null) {
+            return;
+        }
+        ExternalTopics external = config.externalTopics();
+        for (String topic : streams.crm().topics()) {
+            external.warning(topic, "kafka.streams.crm.topics", "The CRM tables are state that crm.lookup and enrich trust, and every "
+                    + "crm.* event on that topic changes them. Build them from a topic that only change-data-capture sources write")
+                    .ifPresent(warning -> problems.warn(kafka == null ? null : Problems.nodeAt(kafka, "streams.crm.topics"),
+                            "kafka.streams.crm.topics", warning));
+        }
     }
 
     /** The {@code aliases:} section: each alias a non-empty list of model names (embedded included) that are not aliases. */

@@ -151,6 +151,8 @@ public final class WorkflowLoader {
             trigger = binder.bind(Trigger.class, on, "on");
             if (trigger != null) {
                 TriggerChecks.check(trigger, on, problems);
+                Trigger read = trigger;
+                environment.service(ExternalTopics.class).ifPresent(external -> TriggerChecks.untrusted(read, on, external, problems));
                 TriggerEvents.Scopes scopes = triggerEvents.of(trigger, on, folder, problems);
                 checkTriggerReads(trigger, on, scopes.counted(), reads);
                 started = scopes.started();

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * What the engine offers steps when they are checked and created: the configuration's folder, the
  * names of its sinks, and its shared services (the model registry; the CRM tables when the engine
- * keeps them; the folders whose files workflows may name).
+ * keeps them; the folders whose files workflows may name; the topics sources from outside write).
  */
 public record EngineStepEnvironment(Path baseDir, Set<String> sinkNames, List<Object> services) implements StepEnvironment {
 
@@ -25,7 +25,8 @@ public record EngineStepEnvironment(Path baseDir, Set<String> sinkNames, List<Ob
     /** @param crmTables a {@code CrmLookup} and {@code LookupSource}, or null when the engine keeps no CRM tables */
     public EngineStepEnvironment(EngineConfig config, ModelRegistry models, Object crmTables) {
         this(config.baseDir(), config.sinks().keySet(),
-                Stream.of(crmTables, models, AllowedFolders.of(config.allowedFolders())).filter(service -> service != null).toList());
+                Stream.of(crmTables, models, AllowedFolders.of(config.allowedFolders()), config.externalTopics())
+                        .filter(service -> service != null).toList());
     }
 
     public EngineStepEnvironment(EngineConfig config, ModelRegistry models) {
