@@ -1,6 +1,7 @@
 package dev.switchboard.schemas.types;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public sealed interface ValueType {
     /** Text; when {@code values} is not empty, one of them (a classify step's labels, an enum). */
     record Text(Set<String> values) implements ValueType {
         public Text {
-            values = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(values));
+            values = Collections.unmodifiableSortedSet(new TreeSet<>(values));
         }
     }
 
@@ -47,7 +48,7 @@ public sealed interface ValueType {
      */
     record ObjectOf(Map<String, ValueType> fields, ValueType others, String fieldsOfStep) implements ValueType {
         public ObjectOf {
-            fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+            fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
 
         /** The same object, with the fields of another step's output as well. */

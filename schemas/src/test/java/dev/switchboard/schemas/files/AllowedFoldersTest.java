@@ -3,6 +3,7 @@ package dev.switchboard.schemas.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 class AllowedFoldersTest {
 
@@ -97,7 +99,7 @@ class AllowedFoldersTest {
 
     private static Exception catchJson(String text) {
         try {
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+            new ObjectMapper().readTree(text);
             throw new AssertionError("parsed");
         } catch (IOException e) {
             return e;
@@ -106,7 +108,7 @@ class AllowedFoldersTest {
 
     private static Exception catchYaml(String text) {
         try {
-            new org.yaml.snakeyaml.Yaml().load(text);
+            new Yaml().load(text);
             throw new AssertionError("parsed");
         } catch (RuntimeException e) {
             return e;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.events.EventSchemas;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,7 +68,7 @@ class JsonSchemaTypesTest {
         ValueType.ObjectOf data = (ValueType.ObjectOf) ticket.fields().get("data");
         assertThat(data.others()).isNull();
         assertThat(data.fields()).containsKeys("ticket_id", "subject", "body", "requester", "priority", "tags");
-        assertThat(data.fields().get("priority")).isEqualTo(ValueType.text(java.util.List.of("low", "normal", "high", "urgent")));
+        assertThat(data.fields().get("priority")).isEqualTo(ValueType.text(List.of("low", "normal", "high", "urgent")));
         assertThat(data.fields().get("tags")).isEqualTo(ValueType.list(ValueType.text()));
         assertThat(schemas.data("message.received")).isEmpty();
     }

@@ -4,9 +4,12 @@ import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.schemas.spi.SinkFactory;
 import dev.switchboard.schemas.spi.SourceFactory;
 import dev.switchboard.workflows.model.ExternalTopics;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The engine configuration ({@code switchboard.yaml}): Kafka, topics, models, sinks, outbound
@@ -55,20 +58,20 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
      * output when its input is one of them.
      */
     public ExternalTopics externalTopics() {
-        Map<String, List<String>> writers = new java.util.TreeMap<>();
+        Map<String, List<String>> writers = new TreeMap<>();
         sources.values().stream().filter(source -> source.factory().external()).forEach(source ->
-                writers.computeIfAbsent(topicOf(source.options()), topic -> new java.util.ArrayList<>())
+                writers.computeIfAbsent(topicOf(source.options()), topic -> new ArrayList<>())
                         .add("source '" + source.name() + "' (" + source.type() + ")"));
         StreamsSettings.Dedup dedup = kafka.streams() == null ? null : kafka.streams().dedup();
         if (dedup != null && writers.containsKey(dedup.input())) {
-            writers.computeIfAbsent(dedup.output(), topic -> new java.util.ArrayList<>()).add("the dedup stage (from " + dedup.input() + ")");
+            writers.computeIfAbsent(dedup.output(), topic -> new ArrayList<>()).add("the dedup stage (from " + dedup.input() + ")");
         }
         return new ExternalTopics(writers);
     }
 
     /** The topic a source's options name; every source has a {@code topic} option, and publishes to the events topic without one. */
     private static String topicOf(Record options) {
-        for (java.lang.reflect.RecordComponent component : options.getClass().getRecordComponents()) {
+        for (RecordComponent component : options.getClass().getRecordComponents()) {
             if (component.getName().equals("topic")) {
                 try {
                     Object topic = component.getAccessor().invoke(options);
@@ -83,7 +86,7 @@ public record EngineConfig(KafkaSettings kafka, Topics topics, Map<String, Model
 
     /** The folders whose files workflows may name: this configuration's own and those {@code files.allowed_dirs} adds. */
     public List<Path> allowedFolders() {
-        List<Path> folders = new java.util.ArrayList<>(List.of(baseDir));
+        List<Path> folders = new ArrayList<>(List.of(baseDir));
         if (files.allowedDirs() != null) {
             files.allowedDirs().forEach(folder -> folders.add(baseDir.resolve(folder).normalize()));
         }

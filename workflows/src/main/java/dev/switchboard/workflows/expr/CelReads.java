@@ -9,6 +9,7 @@ import dev.cel.parser.CelStandardMacro;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -131,18 +132,18 @@ public record CelReads(List<Read> reads, List<Comparison> comparisons) {
         };
     }
 
-    private static java.util.Optional<Comparison> comparison(CelExpr call, Set<String> roots) {
+    private static Optional<Comparison> comparison(CelExpr call, Set<String> roots) {
         String function = call.call().function();
         List<CelExpr> args = call.call().args();
         if (args.size() != 2) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (function.equals("_==_") || function.equals("_!=_")) {
             for (int i = 0; i < 2; i++) {
                 Read path = path(args.get(i), roots);
                 String text = text(args.get(1 - i));
                 if (path != null && text != null) {
-                    return java.util.Optional.of(new Comparison(path, List.of(text)));
+                    return Optional.of(new Comparison(path, List.of(text)));
                 }
             }
         }
@@ -156,10 +157,10 @@ public record CelReads(List<Read> reads, List<Comparison> comparisons) {
                 }
             });
             if (path != null && !texts.isEmpty()) {
-                return java.util.Optional.of(new Comparison(path, List.copyOf(texts)));
+                return Optional.of(new Comparison(path, List.copyOf(texts)));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     private static String text(CelExpr expr) {

@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.model;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +17,7 @@ public record ExternalTopics(Map<String, List<String>> writers) {
     public ExternalTopics {
         Map<String, List<String>> copy = new TreeMap<>();
         writers.forEach((topic, names) -> copy.put(topic, List.copyOf(names)));
-        writers = java.util.Collections.unmodifiableMap(copy);
+        writers = Collections.unmodifiableMap(copy);
     }
 
     /** What writes events from outside to this topic, when anything does. */

@@ -2,10 +2,13 @@ package dev.switchboard.workflows.model;
 
 import dev.switchboard.schemas.options.DidYouMean;
 import dev.switchboard.schemas.types.ValueType;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a template or condition can read at one place in a workflow: the event (of the types that start
@@ -18,7 +21,7 @@ import java.util.Optional;
 record ReadScope(ValueType event, String eventTypes, Map<String, ValueType> steps) {
 
     ReadScope {
-        steps = steps == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(steps));
+        steps = steps == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(steps));
     }
 
     /** Where only the event can be read: {@code on.filter}, a window's key. */
@@ -109,8 +112,8 @@ record ReadScope(ValueType event, String eventTypes, Map<String, ValueType> step
         String detail = missing.detail();
         // name the event types after the prefix they are the fields of: "fields of event.data (ticket.created)"
         if (!ofTypes.isEmpty() && missing.what() == null && missing.segment() instanceof String) {
-            detail = detail.replaceFirst(java.util.regex.Pattern.quote(missing.prefix()) + " ",
-                    java.util.regex.Matcher.quoteReplacement(missing.prefix() + ofTypes + " "));
+            detail = detail.replaceFirst(Pattern.quote(missing.prefix()) + " ",
+                    Matcher.quoteReplacement(missing.prefix() + ofTypes + " "));
         }
         return new NotReadable(new Unreadable(missing.problem(), detail));
     }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -121,23 +122,23 @@ final class TriggerEvents {
     }
 
     /** A schema file; a problem never quotes its content, which may not be a schema at all. */
-    private static java.util.Optional<JsonNode> read(Path file, String written, Node node, String path, Problems problems) {
+    private static Optional<JsonNode> read(Path file, String written, Node node, String path, Problems problems) {
         String unreadable = "Unreadable schema at " + path + ": got '" + written + "', expected a JSON Schema (a JSON object) in a file "
                 + "relative to the workflow file, but ";
         try {
             if (Files.size(file) > MAX_SCHEMA_BYTES) {
                 problems.add(node, path, unreadable + "it is over 1 MiB");
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             JsonNode schema = JSON.readTree(Files.readString(file));
             if (schema == null || !schema.isObject()) {
                 problems.add(node, path, unreadable + "it holds no JSON object");
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
-            return java.util.Optional.of(schema);
+            return Optional.of(schema);
         } catch (IOException | RuntimeException e) {
             problems.add(node, path, unreadable + FileErrors.describe(e));
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 }

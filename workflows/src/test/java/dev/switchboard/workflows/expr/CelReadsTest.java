@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.expr;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
@@ -32,9 +33,9 @@ class CelReadsTest {
 
         // then
         assertThat(reads.comparisons()).extracting(comparison -> comparison.path().text(), CelReads.Comparison::texts).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("steps.kind.label", List.of("bug")),
-                org.assertj.core.groups.Tuple.tuple("steps.kind.label", List.of("feature")),
-                org.assertj.core.groups.Tuple.tuple("steps.kind.label", List.of("question", "other")));
+                tuple("steps.kind.label", List.of("bug")),
+                tuple("steps.kind.label", List.of("feature")),
+                tuple("steps.kind.label", List.of("question", "other")));
     }
 
     @Test

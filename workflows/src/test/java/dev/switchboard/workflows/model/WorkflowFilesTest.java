@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.llm.steps.ClassifyStepFactory;
@@ -118,7 +119,7 @@ class WorkflowFilesTest {
         var result = EngineConfigLoader.standard().parse("switchboard.yaml", "files:\n  allowed_dirs: [../shared, ../nowhere]\n", config);
 
         // then
-        assertThat(result.problems()).extracting(Problem::line, Problem::message).containsExactly(org.assertj.core.groups.Tuple.tuple(2,
+        assertThat(result.problems()).extracting(Problem::line, Problem::message).containsExactly(tuple(2,
                 "No folder at files.allowed_dirs[1]: got '../nowhere' (" + dir.resolve("nowhere")
                         + "), expected a folder relative to this file. Create it, or remove the entry"));
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.llm.steps.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -22,7 +23,7 @@ class KnowledgeBaseTest {
 
         // when / then
         assertThat(KnowledgeBase.read(kb)).extracting(KnowledgeBase.Article::id, KnowledgeBase.Article::title)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("refunds", "Refunds"));
+                .containsExactly(tuple("refunds", "Refunds"));
     }
 
     @Test
