@@ -18,11 +18,13 @@ import dev.switchboard.workflows.runtime.StepListener.EventEnd;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -36,7 +38,9 @@ import org.slf4j.MDC;
  *
  * <p>Events move through the steps together, so a step can batch its model calls. An event leaves
  * the batch when a filter or condition is false (skipped), when it fails (dead-lettered) or when a
- * step holds it for review. Retriable failures are tried again by the step {@link RetryPolicy}, as
+ * step holds it for review. A failure is the event's own: a step that throws over a batch runs again
+ * in halves until the events that make it throw stand alone, and only they fail. Retriable failures
+ * are tried again by the step {@link RetryPolicy}, as
  * long as the batch's {@link WaitBudget} allows the wait. Tracing, metrics and audit are
  * {@link StepListener}s around each step; this class knows none of them.
  */
@@ -219,19 +223,57 @@ public final class WorkflowRunner implements AutoCloseable {
         }
     }
 
-    /** Runs the step; a step that throws is a bug or an outage nobody classified: retriable, so nothing is lost. */
-    private List<StepOutcome> invoke(CompiledStep step, List<RunState> pending, StepAttempt call) {
-        List<StepInvocation> invocations = pending.stream().map(state -> state.invocation(step.spec().id())).toList();
+    /**
+     * Runs the step over the events. When it throws, or does not answer one outcome per event, for
+     * several events, each half runs again, down to single events: a throw fails only the events that
+     * cause it, and the healthy case keeps its one batched call. A throw on one event is a bug or an
+     * outage nobody classified: retriable, so nothing is lost, and logged with its stack trace.
+     */
+    private List<StepOutcome> invoke(CompiledStep step, List<RunState> states, StepAttempt call) {
+        List<StepInvocation> invocations = states.stream().map(state -> state.invocation(step.spec().id())).toList();
         try {
             List<StepOutcome> outcomes = step.step().run(invocations);
-            if (outcomes.size() != invocations.size()) {
-                throw new IllegalStateException("Step returned " + outcomes.size() + " outcomes for " + invocations.size() + " events");
+            if (outcomes.size() != invocations.size() || outcomes.stream().anyMatch(Objects::isNull)) {
+                throw new IllegalStateException("Step returned " + outcomes.size() + " outcomes for " + invocations.size()
+                        + " events" + (outcomes.size() == invocations.size() ? ", some of them null" : ""));
             }
             return outcomes;
         } catch (RuntimeException e) {
-            notify(listener -> listener.onError(call, e));
-            return Collections.nCopies(invocations.size(), StepOutcome.Failed.retriable(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            if (states.size() > 1) {
+                int half = states.size() / 2;
+                List<StepOutcome> outcomes = new ArrayList<>(invoke(step, states.subList(0, half), call));
+                outcomes.addAll(invoke(step, states.subList(half, states.size()), call));
+                return outcomes;
+            }
+            EventRun run = states.get(0).run();
+            notify(listener -> listener.onError(call, run, e));
+            logThrow(step.spec(), run, e);
+            return List.of(StepOutcome.Failed.retriable(threw(e)));
         }
+    }
+
+    /** Why a step that threw failed, and what to do about it. */
+    private static String threw(RuntimeException thrown) {
+        Throwable cause = thrown;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return "it threw " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                + ". The step has a bug or met input it does not handle: the engine log has the stack trace under this event's id;"
+                + " fix the event's data (or skip such events with when:) or the step, then re-drive this dead letter";
+    }
+
+    private void logThrow(StepSpec spec, EventRun run, RuntimeException e) {
+        try (var w = MDC.putCloseable("workflow", workflow.name());
+             var s = MDC.putCloseable("step", spec.id());
+             var t = MDC.putCloseable("trace_id", run.input().traceId())) {
+            LOG.warn("Step '{}' ({}) threw for {}", spec.id(), spec.type(), describe(run), e);
+        }
+    }
+
+    /** The event as a reason names it: its id and source, which together identify it (CloudEvents). */
+    private static String describe(EventRun run) {
+        return "event '" + run.eventId() + "' from '" + run.eventSource() + "'";
     }
 
     /** Applies an outcome that is not tried again: the output for later steps, a dead letter, or a held event. */
@@ -244,7 +286,8 @@ public final class WorkflowRunner implements AutoCloseable {
             state.end(EventEnd.FAILED);
             String tries = !failed.retriable() ? "" : " after " + attempt + " attempts" + (attemptsLeft
                     ? " (no further attempt: its wait would pass the batch's limit of " + retries.batchWaitLimit().toSeconds() + " s)" : "");
-            deadLetter(out, run.input(), spec.id(), "Step '" + spec.id() + "' (" + spec.type() + ") failed" + tries + ": " + failed.reason());
+            deadLetter(out, run.input(), spec.id(), "Step '" + spec.id() + "' (" + spec.type() + ") failed for " + describe(run) + tries
+                    + ": " + failed.reason());
         } else if (result.outcome() instanceof StepOutcome.Review review) {
             state.end(EventEnd.REVIEW); // held: it leaves the batch, and no task of it is written
             out.add(ReviewRecords.review(topics.review(), workflow.name(), spec.id(), spec.type(), run.input(), run.event(),
