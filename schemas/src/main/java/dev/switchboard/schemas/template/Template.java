@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A {@code {{ path }}} template. It can only read values: a path is dots and list indexes over the
@@ -82,6 +83,11 @@ public final class Template {
 
     public String source() {
         return source;
+    }
+
+    /** The template's own text, without its placeholders: what it renders to when every value is empty. */
+    public String literal() {
+        return parts.stream().filter(String.class::isInstance).map(String.class::cast).collect(Collectors.joining());
     }
 
     public List<Path> paths() {

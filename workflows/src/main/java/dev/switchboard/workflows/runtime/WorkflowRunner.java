@@ -22,9 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -248,19 +246,8 @@ public final class WorkflowRunner implements AutoCloseable {
             EventRun run = states.get(0).run();
             notify(listener -> listener.onError(call, run, e));
             logThrow(step.spec(), run, e);
-            return List.of(StepOutcome.Failed.retriable(threw(e)));
+            return List.of(StepOutcome.Failed.threw(e));
         }
-    }
-
-    /** Why a step that threw failed, and what to do about it. */
-    private static String threw(RuntimeException thrown) {
-        Throwable cause = thrown;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return "it threw " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
-                + ". The step has a bug or met input it does not handle: the engine log has the stack trace under this event's id;"
-                + " fix the event's data (or skip such events with when:) or the step, then re-drive this dead letter";
     }
 
     private void logThrow(StepSpec spec, EventRun run, RuntimeException e) {
