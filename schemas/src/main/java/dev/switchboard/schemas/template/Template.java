@@ -38,6 +38,30 @@ public final class Template {
     public record Path(String text, List<Object> segments) {
     }
 
+    /** What rendering does with a placeholder whose path has no value (absent, or null). */
+    public enum Missing {
+        /** Renders it as empty text. */
+        EMPTY,
+        /** Throws {@link MissingValueException}: a workflow's steps, where a value that is not there is the event's error. */
+        FAIL
+    }
+
+    /** A placeholder had no value to render; the message names its path and how to give a fallback. */
+    public static final class MissingValueException extends RuntimeException {
+        private final String path;
+
+        public MissingValueException(String path, String template) {
+            super("Missing value at " + path + ": got nothing in \"" + abbreviate(template) + "\", expected a value. Give a fallback where it may be"
+                    + " missing, {{ " + path + " | default: \"...\" }}, or send events that carry it");
+            this.path = path;
+        }
+
+        /** The path that had no value, e.g. {@code steps.triage.confidence}. */
+        public String path() {
+            return path;
+        }
+    }
+
     /** Thrown when a template cannot be parsed; the message says what and how to fix it. */
     public static final class TemplateException extends IllegalArgumentException {
         public TemplateException(String message) {
@@ -100,16 +124,32 @@ public final class Template {
     }
 
     /**
+     * Renders against a root map; a path without a value renders as empty text or throws
+     * {@link MissingValueException}, as {@code missing} says.
+     */
+    public String render(Map<String, Object> root, Missing missing) {
+        return render(root, UnaryOperator.identity(), missing);
+    }
+
+    /**
      * Renders with every inserted value passed through {@code escape} (JSON string escaping for a
-     * JSON body, say); the template's own text is left as written.
+     * JSON body, say); the template's own text is left as written. Absent values render as empty text.
      */
     public String render(Map<String, Object> root, UnaryOperator<String> escape) {
+        return render(root, escape, Missing.EMPTY);
+    }
+
+    private String render(Map<String, Object> root, UnaryOperator<String> escape, Missing missing) {
         StringBuilder out = new StringBuilder();
         for (Object part : parts) {
             if (part instanceof String literal) {
                 out.append(literal);
             } else {
-                Object value = read(root, (Path) part);
+                Path path = (Path) part;
+                Object value = read(root, path);
+                if (value == null && missing == Missing.FAIL) {
+                    throw new MissingValueException(path.text(), source);
+                }
                 out.append(escape.apply(text(value)));
             }
         }

@@ -225,7 +225,8 @@ public final class WorkflowRunner implements AutoCloseable {
      * Runs the step over the events. When it throws, or does not answer one outcome per event, for
      * several events, each half runs again, down to single events: a throw fails only the events that
      * cause it, and the healthy case keeps its one batched call. A throw on one event is a bug or an
-     * outage nobody classified: retriable, so nothing is lost, and logged with its stack trace.
+     * outage nobody classified: retriable, so nothing is lost, and logged with its stack trace. A
+     * template value the event does not have is a permanent failure of that event.
      */
     private List<StepOutcome> invoke(CompiledStep step, List<RunState> states, StepAttempt call) {
         List<StepInvocation> invocations = states.stream().map(state -> state.invocation(step.spec().id())).toList();
@@ -244,6 +245,9 @@ public final class WorkflowRunner implements AutoCloseable {
                 return outcomes;
             }
             EventRun run = states.get(0).run();
+            if (e instanceof Template.MissingValueException missing) {
+                return List.of(StepOutcome.Failed.permanent(missing.getMessage())); // the event lacks it: no retry brings it
+            }
             notify(listener -> listener.onError(call, run, e));
             logThrow(step.spec(), run, e);
             return List.of(StepOutcome.Failed.threw(e));

@@ -109,6 +109,23 @@ class WorkflowRunnerTest {
     }
 
     @Test
+    void should_dead_letter_at_once_with_the_path_and_the_fix_when_a_template_value_is_missing() {
+        // given an urgent ticket without a requester (the task's fields read its email), and one with
+        String without = ticket("e1", "urgent").replaceAll(",\\s*\"requester\":\\{[^}]*}", "");
+        assertThat(without).doesNotContain("requester");
+
+        // when
+        List<ProducerRecord<byte[], byte[]>> out = runner.process(List.of(input(0, without), input(1, ticket("e2", "urgent"))));
+
+        // then the event without it is dead-lettered on its first attempt, saying which value and how to give a fallback
+        assertThat(out).extracting(ProducerRecord::topic).containsExactly("dlq", "tasks");
+        assertThat(DeadLetters.header(out.get(0).headers(), DeadLetters.REASON)).isEqualTo("Step 'check' (task) failed for event 'e1'"
+                + " from '/test': Missing value at event.data.requester.email: got nothing in \"{{ event.data.requester.email }}\", expected"
+                + " a value. Give a fallback where it may be missing, {{ event.data.requester.email | default: \"...\" }}, or send events"
+                + " that carry it");
+    }
+
+    @Test
     void should_dead_letter_with_reason_and_original_bytes_when_event_is_malformed() {
         // given
         InputRecord bad = input(7, "{not json");

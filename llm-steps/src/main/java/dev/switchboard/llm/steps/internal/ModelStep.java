@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * the failure is retriable, dead-lettered when not).
  *
  * <p>Every failure is one event's own. An event whose input is empty (blank, or only the template's
- * own text) fails at once, permanently, without a model call; a throw while one event is asked fails
+ * own text) or lacks a value its input template reads fails at once, permanently, without a model call; a throw while one event is asked fails
  * that event alone (retriable, logged with its stack trace).
  *
  * <p>Before a call to a model that is not in-process, personal data is masked; the answer's
@@ -162,7 +162,13 @@ public abstract class ModelStep implements Step {
         List<Integer> asked = new ArrayList<>(batch.size());
         List<String> texts = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            String text = cappedInput(batch.get(i));
+            String text;
+            try {
+                text = cappedInput(batch.get(i));
+            } catch (Template.MissingValueException e) {
+                outcomes.set(i, StepOutcome.Failed.permanent(e.getMessage()));
+                continue;
+            }
             if (empty(text)) {
                 outcomes.set(i, StepOutcome.Failed.permanent("Empty input at steps." + stepId + ".input: got '" + text.strip()
                         + "' from \"" + options.input() + "\", expected some text to " + type + ". Send events that carry it,"
