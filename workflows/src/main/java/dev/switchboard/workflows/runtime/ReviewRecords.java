@@ -33,11 +33,14 @@ public final class ReviewRecords {
     private ReviewRecords() {
     }
 
-    /** {@code rev_} and 24 hex digits of SHA-256 over workflow, event id and step: the same event held twice is one review. */
-    public static String reviewId(String workflow, String eventId, String step) {
+    /**
+     * {@code rev_} and 24 hex digits of SHA-256 over workflow, event source, event id and step: the same
+     * event held twice is one review, and events of two sources with the same id are two.
+     */
+    public static String reviewId(String workflow, String eventSource, String eventId, String step) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((workflow + '\0' + eventId + '\0' + step).getBytes(StandardCharsets.UTF_8));
+                    .digest((workflow + '\0' + eventSource + '\0' + eventId + '\0' + step).getBytes(StandardCharsets.UTF_8));
             return "rev_" + HexFormat.of().formatHex(digest, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
@@ -48,7 +51,7 @@ public final class ReviewRecords {
     static ProducerRecord<byte[], byte[]> review(String topic, String workflow, String step, String stepType, InputRecord input,
                                                 Map<String, Object> event, Map<String, Object> stepsSoFar, StepOutcome.Review review) {
         String eventId = String.valueOf(event.get("id"));
-        String id = reviewId(workflow, eventId, step);
+        String id = reviewId(workflow, String.valueOf(event.get("source")), eventId, step);
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("review_id", id);
         record.put("status", "pending");

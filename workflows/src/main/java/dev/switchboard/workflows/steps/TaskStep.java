@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * Creates a task for a configured sink. The task goes to the tasks topic (the outbox) with the
- * event; the delivery stage sends it. Its id is a hash of workflow, event id and step id, so the
- * same event never makes two tasks. A title that renders empty fails the event: a task nobody can
+ * event; the delivery stage sends it. Its id is a hash of workflow, event source and id, and step id,
+ * so the same event never makes two tasks, and an event of another source with the same id makes its own. A title that renders empty fails the event: a task nobody can
  * read is no task.
  */
 public final class TaskStep implements Step {
@@ -49,7 +49,7 @@ public final class TaskStep implements Step {
             return StepOutcome.Failed.permanent("Empty title at steps." + invocation.stepId() + ".title: got '' from \"" + options.title()
                     + "\", expected a one-line title. Send events that carry it, or skip the others with when: on this step");
         }
-        String id = Task.idFor(invocation.workflow(), invocation.eventId(), invocation.stepId());
+        String id = Task.idFor(invocation.workflow(), invocation.eventSource(), invocation.eventId(), invocation.stepId());
         Map<String, Object> fields = new LinkedHashMap<>();
         if (options.fields() != null) {
             options.fields().forEach((key, template) -> fields.put(key, invocation.render(template)));

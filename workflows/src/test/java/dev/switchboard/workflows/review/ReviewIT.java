@@ -119,8 +119,8 @@ class ReviewIT {
                 EventPublisher.publish(kafka.servers(), Map.of(), "review.events." + suffix, new StringReader(
                         ticket("ev-approve", "Charged twice", "My card was charged twice this month")
                                 + ticket("ev-reject", "Weird", "Something odd happened")));
-                String approveId = ReviewRecords.reviewId(workflowName, "ev-approve", "triage");
-                String rejectId = ReviewRecords.reviewId(workflowName, "ev-reject", "triage");
+                String approveId = ReviewRecords.reviewId(workflowName, "/it", "ev-approve", "triage");
+                String rejectId = ReviewRecords.reviewId(workflowName, "/it", "ev-reject", "triage");
 
                 // then both are held, and review list shows them
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->

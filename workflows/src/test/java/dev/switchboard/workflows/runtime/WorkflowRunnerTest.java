@@ -101,7 +101,7 @@ class WorkflowRunnerTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).topic()).isEqualTo("tasks");
         Task task = JSON.readValue(out.get(0).value(), Task.class);
-        assertThat(task.id()).isEqualTo(Task.idFor("urgent-tickets", "e1", "check"));
+        assertThat(task.id()).isEqualTo(Task.idFor("urgent-tickets", "/test", "e1", "check"));
         assertThat(task.title()).isEqualTo("Urgent: Printer on fire");
         assertThat(task.body()).isEqualTo("Help {{ event.id }} ${jndi:x}");
         assertThat(task.fields()).containsEntry("who", "ann@example.com");
@@ -282,7 +282,7 @@ class WorkflowRunnerTest {
     }
 
     private static Task task(StepInvocation invocation) {
-        return new Task(Task.idFor(invocation.workflow(), invocation.eventId(), "call"), invocation.workflow(), "call", "queue",
+        return new Task(Task.idFor(invocation.workflow(), invocation.eventSource(), invocation.eventId(), "call"), invocation.workflow(), "call", "queue",
                 invocation.eventId(), invocation.eventType(), "t", "b", null, null, null, Map.of(), List.of(), null);
     }
 
