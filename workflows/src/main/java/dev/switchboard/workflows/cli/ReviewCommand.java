@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.workflows.config.EngineConfig;
+import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.review.ReviewQueue;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -50,6 +51,10 @@ public final class ReviewCommand {
     @Option(names = "--topic", description = "The review topic (default: topics.review of --config, else switchboard.review).",
             scope = CommandLine.ScopeType.INHERIT)
     String topic;
+
+    @Option(names = "--decisions-topic", description = "Where decisions go (default: topics.decisions of --config, else switchboard.review.decisions).",
+            scope = CommandLine.ScopeType.INHERIT)
+    String decisionsTopic;
 
     @Option(names = "--url", description = "A running engine's HTTP listener, e.g. http://127.0.0.1:8080: go through its admin API instead of Kafka.",
             scope = CommandLine.ScopeType.INHERIT)
@@ -103,6 +108,7 @@ public final class ReviewCommand {
         String servers = bootstrapServers;
         Map<String, String> properties = Map.of();
         String reviewTopic = topic;
+        String decisions = decisionsTopic;
         if (config != null) {
             EngineConfig engineConfig = SwitchboardCli.loadConfig(config, err);
             if (engineConfig == null) {
@@ -122,12 +128,17 @@ public final class ReviewCommand {
             if (reviewTopic == null) {
                 reviewTopic = engineConfig.topics().review();
             }
+            if (decisions == null) {
+                decisions = engineConfig.topics().decisions();
+            }
         }
         if (servers == null) {
             throw new Refused(SwitchboardCli.INVALID, "Say where the reviews are: --bootstrap-servers HOST:PORT, --config switchboard.yaml,"
                     + " or --url http://engine:8080");
         }
-        return new KafkaReviews(new ReviewQueue(servers, properties, reviewTopic == null ? "switchboard.review" : reviewTopic));
+        Topics defaults = Topics.defaults();
+        return new KafkaReviews(new ReviewQueue(servers, properties, reviewTopic == null ? defaults.review() : reviewTopic,
+                decisions == null ? defaults.decisions() : decisions));
     }
 
     /** Runs one subcommand body: prints refusals and failures to stderr with the right exit status. */
@@ -216,7 +227,8 @@ public final class ReviewCommand {
         String id;
         @Option(names = "--value", description = "The reviewed step's corrected output as a JSON object, e.g. '{\"label\":\"billing\"}'.")
         String value;
-        @Option(names = "--by", description = "Who decides, kept with the decision (default: the user name).")
+        @Option(names = "--by", description = "Who decides, kept with the decision (default: the user name). With --url the decision is "
+                + "the admin token's, and this name is kept as who it was taken for.")
         String by;
 
         @Override
@@ -226,7 +238,7 @@ public final class ReviewCommand {
                 JsonNode decided = reviews.approve(id, corrected, by == null ? System.getProperty("user.name", "cli") : by);
                 out.println("Approved " + decided.path("review_id").asText() + ": workflow '" + decided.path("workflow").asText()
                         + "' resumes after step '" + decided.path("step").asText() + "' with " + decided.path("value")
-                        + " (decision published to " + decided.path("topic").asText() + ")");
+                        + " (decision sent to " + decided.path("topic").asText() + "; the workflow checks it against the review it holds)");
             });
         }
     }
@@ -239,7 +251,8 @@ public final class ReviewCommand {
         CommandLine.Model.CommandSpec spec;
         @Parameters(index = "0", description = "The review id (rev_...).")
         String id;
-        @Option(names = "--by", description = "Who decides, kept with the decision (default: the user name).")
+        @Option(names = "--by", description = "Who decides, kept with the decision (default: the user name). With --url the decision is "
+                + "the admin token's, and this name is kept as who it was taken for.")
         String by;
         @Option(names = "--note", description = "Why, kept with the decision.")
         String note;
@@ -289,17 +302,17 @@ public final class ReviewCommand {
 
         @Override
         public JsonNode approve(String id, Map<String, Object> value, String by) {
-            return describe(queue.approve(id, value, by));
+            return describe(queue.approve(id, value, new ReviewQueue.Decider(by, null)));
         }
 
         @Override
         public JsonNode reject(String id, String by, String note) {
-            return describe(queue.reject(id, by, note));
+            return describe(queue.reject(id, new ReviewQueue.Decider(by, null), note));
         }
 
         private static JsonNode describe(ReviewQueue.Decided decided) {
             ObjectNode node = JSON.createObjectNode().put("review_id", decided.reviewId()).put("decision", decided.decision())
-                    .put("workflow", decided.workflow()).put("step", decided.step()).put("topic", decided.eventTopic());
+                    .put("workflow", decided.workflow()).put("step", decided.step()).put("topic", decided.topic());
             if (decided.value() != null) {
                 node.set("value", JSON.valueToTree(decided.value()));
             }

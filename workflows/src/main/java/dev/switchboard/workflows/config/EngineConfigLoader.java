@@ -14,6 +14,7 @@ import dev.switchboard.schemas.options.Problems;
 import dev.switchboard.schemas.spi.SourceFactory;
 import java.io.IOException;
 import java.io.StringReader;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -197,6 +198,14 @@ public final class EngineConfigLoader {
                         problems.add(typed.getValueNode(), path + "." + type, problem);
                     }
                     sources.put(name, new EngineConfig.SourceSpec(name, type, factory, options));
+                    String written = topicOf(options);
+                    Set<String> internal = (topics == null ? Topics.defaults() : topics).all();
+                    if (written != null && internal.contains(written)) {
+                        // what sources write is anyone's to send; reviews, decisions and tasks would then be too
+                        problems.add(typed.getValueNode(), path + "." + type + ".topic", "Internal topic at " + path + "." + type
+                                + ".topic: got '" + written + "', expected a topic of events, none of the engine's own " + internal
+                                + ". A source writes events; tasks, reviews and review decisions come only from the engine and `switchboard review`");
+                    }
                 }
             }
         } else if (sections.containsKey("sources")) {
@@ -218,6 +227,20 @@ public final class EngineConfigLoader {
             return new Result(null, problems.list());
         }
         return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, tracing, aliases), List.of());
+    }
+
+    /** The topic a source writes: its {@code topic} option, which every source declares; null when it has none. */
+    private static String topicOf(Record options) {
+        for (RecordComponent component : options.getClass().getRecordComponents()) {
+            if (component.getName().equals("topic")) {
+                try {
+                    return component.getAccessor().invoke(options) instanceof String topic ? topic : null;
+                } catch (ReflectiveOperationException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /** The {@code aliases:} section: each alias a non-empty list of model names (embedded included) that are not aliases. */

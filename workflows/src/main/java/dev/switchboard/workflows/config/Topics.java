@@ -17,7 +17,11 @@ public record Topics(
         @Option(description = "Human review: events held because no model answered well enough, with what each model said.", defaultValue = "switchboard.review")
         String review,
         @Option(description = "Audit: one record per model call (prompt version, model, tokens, latency, cost, cache hit, outcome).", defaultValue = "switchboard.audit")
-        String audit) {
+        String audit,
+        @Option(description = "Review decisions: a person's approval or rejection of a held event, written by `switchboard review` and the "
+                + "admin API, read by the workflows. Internal: no source may write it (nor any topic of this section).",
+                defaultValue = "switchboard.review.decisions")
+        String decisions) {
 
     public static Topics defaults() {
         return DefaultOptions.of(Topics.class);
@@ -25,6 +29,6 @@ public record Topics(
 
     /** Every topic of this section, each once. */
     public Set<String> all() {
-        return new LinkedHashSet<>(List.of(tasks, deadLetter, deliveries, review, audit));
+        return new LinkedHashSet<>(List.of(tasks, deadLetter, deliveries, review, audit, decisions));
     }
 }

@@ -20,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workflows as a service: a {@link WorkflowRunner} and a {@link WorkflowRoute} per workflow in a
- * Camel context, the {@link BudgetGate} that holds a workflow whose budget is spent, and pausing and
- * resuming by hand. Starting it first reads back today's spend from the audit topic, so a restart
- * does not reset a budget.
+ * The workflows as a service: per workflow a {@link WorkflowRunner}, a {@link WorkflowRoute} for its
+ * events and a {@link DecisionRoute} for the review decisions on them, in a Camel context; the review
+ * ledger those decisions are checked against; the {@link BudgetGate} that holds a workflow whose
+ * budget is spent; and pausing and resuming by hand. Starting it first reads back today's spend from
+ * the audit topic, so a restart does not reset a budget.
  */
 final class WorkflowRoutes implements Service {
 
@@ -40,6 +41,7 @@ final class WorkflowRoutes implements Service {
     private final Map<String, WorkflowRunner> runners = new LinkedHashMap<>();
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
     private BudgetGate gate;
+    private ReviewTopicLedger ledger;
     private volatile CamelContext camel;
 
     /** @param budgets the workflows' budgets, counted in days of {@code clock} */
@@ -67,6 +69,8 @@ final class WorkflowRoutes implements Service {
                 }
             });
             restoreSpend();
+            ledger = new ReviewTopicLedger(stage.kafka(), topics.review());
+            ledger.start();
             camel = KafkaEndpoints.context(stage.kafka());
             List<StepListener> listeners = List.of(new TracingListener(stage.tracing()), new MetricsListener(stage.observer()),
                     new AuditListener(topics.audit()));
@@ -76,6 +80,7 @@ final class WorkflowRoutes implements Service {
                         WorkflowRunner.stepRetries(WaitBudget.limit(stage.kafka().clientProperties())), listeners);
                 runners.put(workflow.name(), runner);
                 camel.addRoutes(new WorkflowRoute(runner, stage.writer(), stage.running(), MAX_POLL_RECORDS, gate));
+                camel.addRoutes(new DecisionRoute(runner, ledger, topics.decisions(), stage.writer(), stage.running(), MAX_POLL_RECORDS));
             }
             camel.start();
         } catch (Exception e) {
@@ -105,6 +110,10 @@ final class WorkflowRoutes implements Service {
         if (camel != null) {
             camel.stop();
             camel = null;
+        }
+        if (ledger != null) {
+            ledger.stop();
+            ledger = null;
         }
         runners.values().forEach(WorkflowRunner::close);
     }

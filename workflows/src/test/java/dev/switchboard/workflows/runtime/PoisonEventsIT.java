@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PoisonEventsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Topics TOPICS = new Topics("tasks", "dlq", "deliveries", "review", "audit");
+    private static final Topics TOPICS = new Topics("tasks", "dlq", "deliveries", "review", "audit", "decisions");
     private static final Set<Integer> POISON = Set.of(0, 50, 97);
     private static final Pattern ARTICLE = Pattern.compile("<article id=\"([^\"]+)\">");
 

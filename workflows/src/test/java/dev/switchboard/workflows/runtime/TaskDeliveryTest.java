@@ -63,7 +63,7 @@ class TaskDeliveryTest {
                 return answer;
             }
         };
-        return new TaskDelivery(new Topics("tasks", "dlq", "deliveries", "review", "audit"), Map.of("crm", sink),
+        return new TaskDelivery(new Topics("tasks", "dlq", "deliveries", "review", "audit", "decisions"), Map.of("crm", sink),
                 new Retries(RetryPolicy.of(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(10)), limit, timer),
                 new StageContext(null, null, () -> true, RunObserver.NONE, Tracing.noop()));
     }

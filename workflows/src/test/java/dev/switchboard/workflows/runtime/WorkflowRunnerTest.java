@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkflowRunnerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Topics TOPICS = new Topics("tasks", "dlq", "deliveries", "review", "audit");
+    private static final Topics TOPICS = new Topics("tasks", "dlq", "deliveries", "review", "audit", "decisions");
 
     @TempDir
     Path dir;
