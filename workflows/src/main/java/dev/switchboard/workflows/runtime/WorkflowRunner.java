@@ -366,19 +366,22 @@ public final class WorkflowRunner implements AutoCloseable {
 
     /**
      * What to write instead of an output of {@code out} that Kafka refuses for good (larger than its
-     * topic accepts): the dead letter of the event it came from, saying why. For {@link OutputWriter}.
+     * topic accepts): the dead letter of the event it came from, saying why, and none of that event's
+     * other tasks or reviews, so that it goes one way. For {@link OutputWriter}.
      */
     public OutputWriter.Refusals refusals(Outputs out) {
         return (output, why) -> {
             InputRecord input = out.origin(output);
             if (input == null) {
-                return null;
+                return OutputWriter.Refusal.NONE;
             }
             Outputs instead = new Outputs();
             fates.deadLetter(instead, input, DeadLetters.header(output.headers(), "switchboard.step"), "Output for topic " + output.topic()
-                    + " refused: " + why + ". Make the task smaller (templates that copy large fields) or raise the topic's max.message.bytes");
+                    + " refused: " + why + ". None of its event's tasks is written: an event goes one way. Make the task smaller"
+                    + " (templates that copy large fields) or raise the topic's max.message.bytes");
             fates.notify(listener -> listener.afterBatch(workflow.name(), new BatchCounts(0, 0, 0, 1, 0)));
-            return instead.records().get(0);
+            return new OutputWriter.Refusal(instead.records().get(0), other -> other != output && out.origin(other) == input
+                    && (other.topic().equals(topics.tasks()) || other.topic().equals(topics.review())));
         };
     }
 
