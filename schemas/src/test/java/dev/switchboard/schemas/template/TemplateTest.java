@@ -93,6 +93,18 @@ class TemplateTest {
     }
 
     @Test
+    void should_render_the_fallback_when_a_value_is_missing_and_missing_values_fail() {
+        // given
+        Template template = Template.parse("{{ event.data.missing | default: 'none' }}/{{ event.data.subject | default: 'x' }}");
+
+        // when
+        String text = template.render(root(), Template.Missing.FAIL);
+
+        // then
+        assertThat(text).isEqualTo("none/Printer on fire");
+    }
+
+    @Test
     void should_fail_on_a_null_value_and_render_present_ones_when_missing_values_fail() {
         // given a value that is there but null, as an extracted field the text does not give
         Map<String, Object> steps = new LinkedHashMap<>();
