@@ -20,6 +20,8 @@ import org.slf4j.MDC;
  */
 final class EventFates {
 
+    /** The header naming the step that made a task: a refused task's dead letter says which. */
+    static final String STEP = "switchboard.step";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowRunner.class);
 
@@ -56,6 +58,7 @@ final class EventFates {
                     task.id().getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(task));
             record.headers().add("switchboard.workflow", workflow.getBytes(StandardCharsets.UTF_8));
             record.headers().add("switchboard.event.id", task.eventId().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(STEP, task.step().getBytes(StandardCharsets.UTF_8));
             return record;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A task could not be written as JSON", e);

@@ -161,6 +161,7 @@ final class WorkflowRoutes implements Service {
             // Stop rather than suspend: camel-kafka's batching consumer does not pick up again after a resume.
             paused.add(workflow);
             camel.getRouteController().stopRoute(WorkflowRoute.routeId(workflow));
+            camel.getRouteController().stopRoute(DecisionRoute.routeId(workflow)); // resumed events run steps too
             LOG.info("Workflow {} paused by {}", workflow, by);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot pause " + workflow + ": " + e.getMessage(), e);
@@ -170,6 +171,7 @@ final class WorkflowRoutes implements Service {
     private void startRoute(String workflow, String by) {
         try {
             camel.getRouteController().startRoute(WorkflowRoute.routeId(workflow));
+            camel.getRouteController().startRoute(DecisionRoute.routeId(workflow));
             paused.remove(workflow);
             LOG.info("Workflow {} resumed by {}", workflow, by);
         } catch (Exception e) {

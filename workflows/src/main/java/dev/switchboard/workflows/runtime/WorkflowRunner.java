@@ -376,7 +376,7 @@ public final class WorkflowRunner implements AutoCloseable {
                 return OutputWriter.Refusal.NONE;
             }
             Outputs instead = new Outputs();
-            fates.deadLetter(instead, input, DeadLetters.header(output.headers(), "switchboard.step"), "Output for topic " + output.topic()
+            fates.deadLetter(instead, input, DeadLetters.header(output.headers(), EventFates.STEP), "Output for topic " + output.topic()
                     + " refused: " + why + ". None of its event's tasks is written: an event goes one way. Make the task smaller"
                     + " (templates that copy large fields) or raise the topic's max.message.bytes");
             fates.notify(listener -> listener.afterBatch(workflow.name(), new BatchCounts(0, 0, 0, 1, 0)));

@@ -98,6 +98,7 @@ class OneFateIT {
             assertThat(DeadLetters.header(dead.headers(), DeadLetters.REASON)).startsWith("Output for topic " + tasks + " refused: ")
                     .contains("None of its event's tasks is written: an event goes one way");
             assertThat(JSON.readTree(dead.value()).path("id").asText()).isEqualTo("big-1");
+            assertThat(DeadLetters.header(dead.headers(), DeadLetters.STEP)).isEqualTo("copy");
             // and not one task of it is written: the event went one way
             assertThat(TopicRecords.all(kafka.servers(), tasks)).extracting(OneFateIT::eventId)
                     .containsExactlyInAnyOrder("ok-1", "ok-1", "ok-2", "ok-2");
