@@ -36,8 +36,8 @@ import org.slf4j.MDC;
  * step holds it for review. A failure is the event's own: a step that throws over a batch runs again
  * in halves until the events that make it throw stand alone, and only they fail. Retriable failures
  * are tried again by the step {@link RetryPolicy}, as long as the batch's {@link WaitBudget} allows
- * the wait. Tracing, metrics and audit are
- * {@link StepListener}s around each step; this class knows none of them.
+ * the wait. Tracing, metrics and audit are {@link StepListener}s around each step; this class knows
+ * none of them.
  */
 public final class WorkflowRunner implements AutoCloseable {
 
