@@ -65,6 +65,9 @@ public final class EmbeddedClassifier implements Classifier {
         try {
             response = model.embedAll(texts.stream().map(EmbeddedClassifier::segment).toList());
         } catch (RuntimeException e) {
+            if (texts.size() > 1) {
+                return alone(labels, texts); // a text the model cannot take fails alone, not its whole batch
+            }
             String reason = "Embedded model failed: " + e.getMessage();
             return texts.stream().map(text -> Classification.failed(reason, false, null)).toList();
         }
@@ -79,6 +82,12 @@ public final class EmbeddedClassifier implements Classifier {
             ModelCall call = new ModelCall(name, MODEL_NAME, labels.version(), tokens, 0, latencyEach, 0, false, "ok");
             results.add(vectors.classify(vector, call));
         }
+        return results;
+    }
+
+    private List<Classification> alone(LabelSet labels, List<String> texts) {
+        List<Classification> results = new ArrayList<>(texts.size());
+        texts.forEach(text -> results.addAll(classify(labels, List.of(text))));
         return results;
     }
 

@@ -62,6 +62,9 @@ public final class HeadClassifier implements Classifier {
         try {
             encoded = encoder.encode(texts);
         } catch (RuntimeException e) {
+            if (texts.size() > 1) {
+                return alone(labels, texts); // a text the model cannot take fails alone, not its whole batch
+            }
             String reason = "Embedded model failed: " + e.getMessage();
             return texts.stream().map(text -> Classification.failed(reason, false, null)).toList();
         }
@@ -83,6 +86,12 @@ public final class HeadClassifier implements Classifier {
                     latencyEach, 0, false, "ok", null, Map.of());
             results.add(Classification.of(wanted.get(best), total == 0 ? 0 : all[columns[best]] / total, call));
         }
+        return results;
+    }
+
+    private List<Classification> alone(LabelSet labels, List<String> texts) {
+        List<Classification> results = new ArrayList<>(texts.size());
+        texts.forEach(text -> results.addAll(classify(labels, List.of(text))));
         return results;
     }
 }

@@ -53,6 +53,8 @@ public final class OperationsApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_VALUE_CHARS = 4000;
+    /** Who the admin token is, on the decisions it takes; per-user tokens will name their users. */
+    private static final String ADMIN = "admin";
 
     private final EngineView engine;
     private final EngineMetrics metrics;
@@ -254,7 +256,10 @@ public final class OperationsApi {
                 .orElseGet(() -> Response.error(404, "No review '" + id + "' in topic " + engine.reviewTopic()));
     }
 
-    /** Body, optional: {"value": {...}, "by": "ann", "note": "..."}; without a value an approval takes the best model answer. */
+    /**
+     * Body, optional: {"value": {...}, "by": "ann", "note": "..."}; without a value an approval takes the best model answer. The
+     * decision is the admin token's ({@code admin}); {@code by} is kept as the name it was taken for, not verified.
+     */
     private Response decide(Request request, boolean approve) throws Exception {
         if (!request.method().equals("POST")) {
             return Response.error(405, "Use POST");
@@ -268,13 +273,13 @@ public final class OperationsApi {
             return Response.error(400, "Expected a JSON object body, e.g. {\"value\": {\"label\": \"billing\"}, \"by\": \"ann\"}; "
                     + "value is the reviewed step's output and must be an object");
         }
-        String by = body.path("by").asText("admin-api");
+        ReviewQueue.Decider by = new ReviewQueue.Decider(ADMIN, body.path("by").isTextual() ? body.get("by").asText() : null);
         try {
             ReviewQueue.Decided decided = approve
                     ? reviewQueue().approve(id, body.has("value") ? JsonValues.toMap(body.get("value")) : null, by)
                     : reviewQueue().reject(id, by, body.path("note").asText(null));
             ObjectNode answer = JSON.createObjectNode().put("review_id", decided.reviewId()).put("decision", decided.decision())
-                    .put("workflow", decided.workflow()).put("step", decided.step()).put("topic", decided.eventTopic());
+                    .put("workflow", decided.workflow()).put("step", decided.step()).put("topic", decided.topic());
             if (decided.value() != null) {
                 answer.set("value", JSON.valueToTree(decided.value()));
             }
@@ -305,7 +310,7 @@ public final class OperationsApi {
     }
 
     private ReviewQueue reviewQueue() {
-        return new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(), engine.reviewTopic());
+        return new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(), engine.reviewTopic(), engine.decisionsTopic());
     }
 
     /** The last {@code limit} records of a topic, across partitions, oldest first. */

@@ -63,7 +63,7 @@ class CloudEventsKafkaModesIT {
                     + "\"type\":\"ticket.created\",\"data\":" + BAD_DATA + "}").getBytes(StandardCharsets.UTF_8))).get();
 
             // then the valid one becomes a task, with its data read from the value
-            String task = Task.idFor("modes-" + suffix, "bin-ok", "create-task");
+            String task = Task.idFor("modes-" + suffix, "/it/sdk", "bin-ok", "create-task");
             await().atMost(Duration.ofSeconds(60)).until(() -> receiver.tasks().containsKey(task));
             assertThat(receiver.tasks().get(task)).contains("\"title\":\"Refund\"");
 
