@@ -21,13 +21,15 @@ public final class HeadClassifier implements Classifier {
 
     private final String name;
     private final TrainedHead head;
-    private final MiniLmBatchEncoder encoder;
+    private final BatchEncoder encoder;
 
-    public HeadClassifier(String name, TrainedHead head, MiniLmBatchEncoder encoder) {
-        if (!MiniLmBatchEncoder.MODEL_NAME.equals(head.embeddingModel()) || head.dimension() != MiniLmBatchEncoder.DIMENSION) {
+    public HeadClassifier(String name, TrainedHead head, BatchEncoder encoder) {
+        EncoderModel trainedOn = EncoderModel.byId(head.embeddingModel()).orElse(null);
+        if (trainedOn != encoder.model() || head.dimension() != encoder.dimension()) {
             throw new IllegalArgumentException("The head of model '" + name + "' was trained on " + head.embeddingModel()
-                    + " embeddings of dimension " + head.dimension() + ", expected " + MiniLmBatchEncoder.MODEL_NAME
-                    + " (" + MiniLmBatchEncoder.DIMENSION + "). Retrain it with `switchboard train`");
+                    + " embeddings of dimension " + head.dimension() + ", but the model's encoder is " + encoder.model().id()
+                    + " (" + encoder.dimension() + "). Set `encoder: " + (trainedOn == null ? head.embeddingModel() : trainedOn.id())
+                    + "` on the model, or retrain the head with `switchboard train --encoder " + encoder.model().id() + "`");
         }
         this.name = name;
         this.head = head;
@@ -58,7 +60,7 @@ public final class HeadClassifier implements Classifier {
             }
         }
         long started = System.nanoTime();
-        MiniLmBatchEncoder.Encoded encoded;
+        BatchEncoder.Encoded encoded;
         try {
             encoded = encoder.encode(texts);
         } catch (RuntimeException e) {
@@ -79,7 +81,7 @@ public final class HeadClassifier implements Classifier {
                     best = i;
                 }
             }
-            ModelCall call = new ModelCall(name, head.embeddingModel() + "+" + head.version(), promptVersion, tokensEach, 0,
+            ModelCall call = new ModelCall(name, encoder.model().id() + "+" + head.version(), promptVersion, tokensEach, 0,
                     latencyEach, 0, false, "ok", null, Map.of());
             results.add(Classification.of(wanted.get(best), total == 0 ? 0 : all[columns[best]] / total, call));
         }
