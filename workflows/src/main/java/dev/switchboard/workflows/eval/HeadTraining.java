@@ -2,7 +2,7 @@ package dev.switchboard.workflows.eval;
 
 import dev.switchboard.llm.embedded.EmbeddingCache;
 import dev.switchboard.llm.embedded.HeadTrainer;
-import dev.switchboard.llm.embedded.MiniLmBatchEncoder;
+import dev.switchboard.llm.embedded.BatchEncoder;
 import dev.switchboard.llm.embedded.TrainedHead;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * What {@code switchboard train} does: reads a labelled dataset, leaves out the labels held out as
- * out-of-scope, embeds the texts (through the on-disk cache), trains a head and writes it.
+ * out-of-scope, embeds the texts with the chosen encoder (through the on-disk cache), trains a head and writes it.
  */
 public final class HeadTraining {
 
@@ -48,17 +48,17 @@ public final class HeadTraining {
     private HeadTraining() {
     }
 
-    public static Summary run(Request request, MiniLmBatchEncoder encoder, Evaluation.Progress embedProgress, HeadTrainer.Listener listener)
+    public static Summary run(Request request, BatchEncoder encoder, Evaluation.Progress embedProgress, HeadTrainer.Listener listener)
             throws IOException {
         Dataset dataset = Dataset.read(request.dataset());
         Dataset kept = dataset.without(request.labelColumn(), Set.copyOf(request.excludedLabels()));
         List<String> texts = kept.column(request.textColumn());
         List<String> labels = kept.column(request.labelColumn());
-        EmbeddingCache cache = new EmbeddingCache(request.cacheDir(), MiniLmBatchEncoder.MODEL_NAME, MiniLmBatchEncoder.DIMENSION);
+        EmbeddingCache cache = new EmbeddingCache(request.cacheDir(), encoder.model().id(), encoder.dimension());
         long started = System.nanoTime();
         float[][] vectors = cache.embed(list -> encoder.encode(list).vectors(), texts, done -> embedProgress.update(done, texts.size()));
         double embedSeconds = (System.nanoTime() - started) / 1e9;
-        HeadTrainer.Result result = new HeadTrainer(request.settings()).train(vectors, labels, MiniLmBatchEncoder.MODEL_NAME, listener);
+        HeadTrainer.Result result = new HeadTrainer(request.settings()).train(vectors, labels, encoder.model().id(), listener);
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("dataset", request.dataset().getFileName().toString());
         notes.put("text_column", request.textColumn());
