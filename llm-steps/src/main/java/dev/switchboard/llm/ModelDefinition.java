@@ -13,7 +13,7 @@ import java.util.Map;
  * every workflow that uses the model shares them.
  */
 public record ModelDefinition(
-        @Option(description = "Provider type: `embedded` runs all-MiniLM-L6-v2 in-process; `openai` calls any OpenAI-compatible endpoint (DeepSeek, Qwen, vLLM, Ollama, llama.cpp, LM Studio, OpenRouter).",
+        @Option(description = "Provider type: `embedded` runs a sentence encoder in-process (`encoder`); `openai` calls any OpenAI-compatible endpoint (DeepSeek, Qwen, vLLM, Ollama, llama.cpp, LM Studio, OpenRouter).",
                 defaultValue = "openai", allowed = {"embedded", "openai"})
         String provider,
         @Option(description = "Defaults for a well-known endpoint: its `base_url`, its `api_key_env` and whether it takes JSON-schema answers. Options set here win.",
@@ -53,8 +53,9 @@ public record ModelDefinition(
         @JsonProperty("circuit_open_seconds") Integer circuitOpenSeconds,
         @Option(description = "For provider `embedded`: a classifier head trained on this model's embeddings by `switchboard train` (a `.head` file, relative to this configuration file). The classify step then answers with the head's labels, or a subset of them; without it, the embedded model classifies zero-shot from label descriptions and examples.")
         String head,
-        @Option(description = "For provider `embedded`: the sentence encoder, run in-process from its Maven artifact. `all-minilm-l6-v2-q` (quantized all-MiniLM-L6-v2) is the fastest; `all-minilm-l6-v2` its float original; `e5-small-v2-q` and `bge-small-en-v15-q` are larger (12 layers). All are English models: other languages go through a chat model. A `head` must have been trained on the same encoder (`switchboard train --encoder`).",
-                defaultValue = EncoderModel.DEFAULT_ID, allowed = {"all-minilm-l6-v2", "all-minilm-l6-v2-q", "e5-small-v2-q", "bge-small-en-v15-q"})
+        @Option(description = "For provider `embedded`: the sentence encoder, run in-process from its Maven artifact. `all-minilm-l6-v2-q` (quantized all-MiniLM-L6-v2, 6 layers) is the fastest; `all-minilm-l6-v2` its float original; `bge-small-en-v15-q` and `e5-small-v2-q` have 12 layers. Names joined by `+` run several encoders side by side, for a `head` with one network per encoder (the most accurate, the slowest). All are English models: other languages go through a chat model. A `head` must have been trained on the same encoder (`switchboard train --encoder`).",
+                defaultValue = EncoderModel.DEFAULT_ID, allowed = {"all-minilm-l6-v2-q", "all-minilm-l6-v2", "bge-small-en-v15-q", "e5-small-v2-q",
+                        "all-minilm-l6-v2-q+bge-small-en-v15-q", "all-minilm-l6-v2-q+bge-small-en-v15-q+e5-small-v2-q"})
         String encoder) {
 
     /** The same definition with its head file at {@code path} (the loader resolves it against the configuration's folder). */

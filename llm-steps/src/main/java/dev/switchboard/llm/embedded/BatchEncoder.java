@@ -32,7 +32,7 @@ import java.util.Set;
  * LangChain4j would average 510-token windows. One ONNX session per encoder, made once and reused; its
  * intra-op threads split each batch's matrix products over the cores.
  */
-public final class BatchEncoder implements EmbeddingModel, AutoCloseable {
+public final class BatchEncoder implements SentenceEncoder, EmbeddingModel {
 
     private static final int DEFAULT_BATCH = 32;
 
@@ -100,10 +100,12 @@ public final class BatchEncoder implements EmbeddingModel, AutoCloseable {
         return model.id();
     }
 
-    /** Unit vectors, one per text in order, and the number of tokens read. */
-    public record Encoded(float[][] vectors, long tokens) {
+    @Override
+    public String id() {
+        return model.id();
     }
 
+    @Override
     public Encoded encode(List<String> texts) {
         long[][] ids = new long[texts.size()][];
         long tokens = 0;

@@ -72,7 +72,7 @@ public final class EmbeddedClassifier implements Classifier {
         long totalChars = Math.max(1, texts.stream().mapToLong(String::length).sum());
         long totalTokens = response.tokenUsage() == null || response.tokenUsage().inputTokenCount() == null
                 ? 0 : response.tokenUsage().inputTokenCount();
-        String modelName = model instanceof BatchEncoder batched ? batched.model().id() : MODEL_NAME;
+        String modelName = model instanceof SentenceEncoder encoder ? encoder.id() : MODEL_NAME;
         List<Classification> results = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             float[] vector = Vectors.unit(response.content().get(i).vector());

@@ -6,6 +6,7 @@ import dev.switchboard.llm.Lazy;
 import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.llm.spi.Classifier;
 import dev.switchboard.llm.spi.EmbeddingProvider;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,7 @@ public final class EmbeddedProvider implements EmbeddingProvider {
 
     private final Lazy<EmbeddingModel> embeddingModel = new Lazy<>(AllMiniLmL6V2EmbeddingModel::new);
     private final Map<EncoderModel, BatchEncoder> encoders = new ConcurrentHashMap<>();
+    private final Map<String, SentenceEncoder> joined = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -33,15 +35,26 @@ public final class EmbeddedProvider implements EmbeddingProvider {
 
     @Override
     public Classifier classifier(String model, ModelDefinition definition, Optional<TrainedHead> head) {
-        EncoderModel encoderModel = EncoderModel.byId(definition.encoder()).orElseThrow(() -> new IllegalArgumentException(
-                "Unknown encoder '" + definition.encoder() + "' of model '" + model + "'; expected one of " + EncoderModel.ids()));
-        BatchEncoder encoder = encoders.computeIfAbsent(encoderModel, BatchEncoder::new);
+        List<EncoderModel> parts = EncoderModel.parse(definition.encoder()).orElseThrow(() -> new IllegalArgumentException(
+                "Unknown encoder '" + definition.encoder() + "' of model '" + model + "'; expected one of " + EncoderModel.ids()
+                        + ", or several joined by " + EncoderModel.JOIN));
+        SentenceEncoder encoder = encoder(parts);
         return head.<Classifier>map(trained -> new HeadClassifier(model, trained, encoder))
-                .orElseGet(() -> new EmbeddedClassifier(model, encoder));
+                .orElseGet(() -> new EmbeddedClassifier(model, (EmbeddingModel) encoder));
+    }
+
+    /** One session per encoder model, shared by every model and joined encoder that uses it. */
+    private SentenceEncoder encoder(List<EncoderModel> parts) {
+        if (parts.size() == 1) {
+            return encoders.computeIfAbsent(parts.get(0), BatchEncoder::new);
+        }
+        String id = String.join(EncoderModel.JOIN, parts.stream().map(EncoderModel::id).toList());
+        return joined.computeIfAbsent(id, key -> new JoinedEncoder(parts.stream().map(part -> encoders.computeIfAbsent(part, BatchEncoder::new)).toList()));
     }
 
     @Override
     public void close() {
+        joined.clear();
         encoders.values().forEach(BatchEncoder::close);
         encoders.clear();
     }

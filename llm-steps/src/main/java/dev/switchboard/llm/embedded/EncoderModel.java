@@ -35,6 +35,9 @@ public enum EncoderModel {
     /** The encoder of a model that names none, and of {@code switchboard train}: the fastest. */
     public static final String DEFAULT_ID = "all-minilm-l6-v2-q";
 
+    /** Between the names of encoders used side by side, e.g. {@code all-minilm-l6-v2-q+bge-small-en-v15-q}. */
+    public static final String JOIN = "+";
+
     /** The dimension of every encoder here. */
     public static final int DIMENSION = 384;
 
@@ -100,6 +103,27 @@ public enum EncoderModel {
     /** Every name, in declaration order. */
     public static List<String> ids() {
         return Arrays.stream(values()).map(EncoderModel::id).toList();
+    }
+
+    /** The encoders a value of {@code encoder:} names, one or several joined by {@code +}; empty when a name is unknown. */
+    public static Optional<List<EncoderModel>> parse(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        List<EncoderModel> models = new java.util.ArrayList<>();
+        for (String name : value.split(java.util.regex.Pattern.quote(JOIN))) {
+            Optional<EncoderModel> model = byId(name.trim());
+            if (model.isEmpty() || models.contains(model.get())) {
+                return Optional.empty();
+            }
+            models.add(model.get());
+        }
+        return Optional.of(List.copyOf(models));
+    }
+
+    /** The value's canonical name (heads written before encoders were a choice say {@code all-MiniLM-L6-v2}), or the value itself when unknown. */
+    public static String canonical(String value) {
+        return parse(value).map(models -> String.join(JOIN, models.stream().map(EncoderModel::id).toList())).orElse(value);
     }
 
     /** The encoder of that name; heads written before encoders were a choice name all-MiniLM-L6-v2 by its title. */
