@@ -154,7 +154,9 @@ public final class SwitchboardCli implements Runnable {
         }
         EngineConfig engineConfig = config.load();
         try (ModelRegistry models = new ModelRegistry(engineConfig.models(), engineConfig.aliases())) {
-            out.println("OK: " + WorkflowFiles.load(Validation.loader(engineConfig, models), files).size() + " workflow(s) valid");
+            List<Workflow> loaded = WorkflowFiles.load(Validation.loader(engineConfig, models), files);
+            out.println("OK: " + loaded.size() + " workflow(s) valid");
+            EnglishOnlyNotes.of(loaded, models).forEach(out::println);
         }
         return 0;
     }

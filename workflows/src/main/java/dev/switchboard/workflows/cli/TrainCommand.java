@@ -1,9 +1,11 @@
 package dev.switchboard.workflows.cli;
 
+import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.llm.embedded.BatchEncoder;
 import dev.switchboard.llm.embedded.EncoderModel;
 import dev.switchboard.llm.embedded.HeadTrainer;
 import dev.switchboard.workflows.eval.Dataset;
+import dev.switchboard.schemas.options.OptionField;
 import dev.switchboard.workflows.eval.HeadTraining;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,8 +36,8 @@ final class TrainCommand extends CliCommand {
     Path headFile;
 
     @Option(names = "--encoder", defaultValue = EncoderModel.DEFAULT_ID, paramLabel = "NAME",
-            description = "The sentence encoder whose embeddings the head reads: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The model that uses the head names the same `encoder:`.",
-            completionCandidates = EncoderNames.class)
+            description = "The sentence encoder whose embeddings the head reads, as a model's `encoder:` names it: one, or several joined by + "
+                    + "for a network per encoder whose answers are averaged (default: ${DEFAULT-VALUE}). The model that uses the head names the same `encoder:`.")
     String encoder;
 
     @Mixin
@@ -56,13 +58,6 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--compare-encoders", paramLabel = "COUNT", description = "Embed this many of the texts with every encoder and with LangChain4j's in-process all-MiniLM-L6-v2, uncached, in alternating rounds, and print every round's rate (a throughput benchmark).")
     int compareEncoders;
 
-    /** The encoder names, for the help. */
-    static final class EncoderNames extends ArrayList<String> {
-        EncoderNames() {
-            super(EncoderModel.ids());
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
@@ -75,8 +70,11 @@ final class TrainCommand extends CliCommand {
             }
             throw CommandFailure.invalid("Missing --out: name the head file to write, e.g. --out heads/intents.head");
         }
-        EncoderModel encoderModel = EncoderModel.byId(encoder).orElseThrow(() -> CommandFailure.invalid("Unknown encoder at --encoder: got '"
-                + encoder + "', expected one of " + EncoderModel.ids() + ". Pick one of them"));
+        List<String> allowed = List.of(OptionField.of(ModelDefinition.class).stream().filter(field -> field.key().equals("encoder"))
+                .findFirst().orElseThrow().option().allowed());
+        List<EncoderModel> encoderModels = EncoderModel.parse(encoder).filter(models -> allowed.contains(encoder)).orElseThrow(() ->
+                CommandFailure.invalid("Unknown encoder at --encoder: got '" + encoder + "', expected one of " + String.join(", ", allowed)
+                        + ". Pick one of them: a model's `encoder:` takes the same values"));
         HeadTrainer.Settings settings = head.settings();
         LinkedHashSet<String> excluded = new LinkedHashSet<>(excludeLabels);
         if (holdoutLabels > 0) {
@@ -85,17 +83,22 @@ final class TrainCommand extends CliCommand {
         HeadTraining.Request request = new HeadTraining.Request(dataset.file, textColumn, dataset.labelColumn, headFile, settings,
                 List.copyOf(excluded), noCache ? null : cacheDir);
         HeadTraining.Summary summary;
-        try (BatchEncoder batchEncoder = new BatchEncoder(encoderModel)) {
+        List<BatchEncoder> encoders = new ArrayList<>();
+        try {
+            encoderModels.forEach(model -> encoders.add(new BatchEncoder(model)));
             ProgressBar embedding = new ProgressBar(err, "embedding");
-            summary = HeadTraining.run(request, batchEncoder, embedding::update, new EpochPrinter(err));
+            summary = HeadTraining.run(request, encoders, embedding::update, new EpochPrinter(err));
         } catch (IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());
+        } finally {
+            encoders.forEach(BatchEncoder::close);
         }
         var calibration = summary.result().calibration();
         out.printf(Locale.ROOT, "Trained %s on %d rows, %d labels%s%n", summary.head().hidden() == 0 ? "a linear head"
                         : "a head with " + summary.head().hidden() + " hidden units", summary.rows(), summary.head().labels().size(),
                 summary.excludedLabels().isEmpty() ? "" : " (held out as out-of-scope: " + String.join(", ", summary.excludedLabels()) + ")");
-        out.printf(Locale.ROOT, "  encoder       %s (%s)%n", encoderModel.id(), encoderModel.title());
+        out.printf(Locale.ROOT, "  encoder       %s (%s)%n", summary.head().embeddingModel(),
+                String.join(" + ", encoderModels.stream().map(EncoderModel::title).toList()));
         out.printf(Locale.ROOT, "  embedding     %d texts embedded, %d from the cache, %.1f s%s%n", summary.embedded(), summary.cacheHits(),
                 summary.embedSeconds(), summary.textsPerSecond() > 0 ? String.format(Locale.ROOT, " (%.0f texts/s)", summary.textsPerSecond()) : "");
         out.printf(Locale.ROOT, "  training      %.1f s%n", summary.result().seconds());
