@@ -114,7 +114,7 @@ class ValidateCommandTest {
         // then it is valid, with one warning, on the in-process step only
         assertThat(exit).as(err.toString()).isZero();
         assertThat(out.toString()).contains("OK: 1 workflow(s) valid")
-                .contains("Warning: " + workflow + ":7 steps[0].classify.model: 'embedded' runs the in-process encoder all-minilm-l6-v2-q, an English model")
+                .contains("Warning: " + workflow + ":5 steps[0].classify.model: 'embedded' runs the in-process encoder all-minilm-l6-v2-q, an English model")
                 .contains("through a chat model")
                 .doesNotContain("steps[1]");
     }
