@@ -30,7 +30,7 @@ import java.util.Set;
  * all-MiniLM-L6-v2 that is what LangChain4j computes (cosine above 0.9999 on texts under 256 tokens, tested).
  * Texts are cut to the model's {@link EncoderModel#maxTokens()}, as sentence-transformers does, where
  * LangChain4j would average 510-token windows. One ONNX session per encoder, made once and reused; its
- * intra-op threads split each batch's matrix products over the cores.
+ * intra-op threads split each batch's matrix products over the cores, and sleep rather than spin between batches.
  */
 public final class BatchEncoder implements SentenceEncoder, EmbeddingModel {
 
@@ -60,6 +60,9 @@ public final class BatchEncoder implements SentenceEncoder, EmbeddingModel {
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // idle intra-op threads sleep instead of spinning: on cores shared with the engine's other threads (and
+            // other processes), spinning burns the time the next batch needs; 1.3 to 3 times the texts/s under load
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = environment.createSession(onnx.readAllBytes(), options);
             tokenTypes = session.getInputNames().contains("token_type_ids");
             tokenizer = HuggingFaceTokenizer.newInstance(vocabulary, Map.of("padding", "false", "truncation", "false"));
