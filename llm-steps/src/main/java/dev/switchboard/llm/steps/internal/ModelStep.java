@@ -90,7 +90,8 @@ public abstract class ModelStep implements Step {
     private final ModelStepOptions options;
     private final ModelOptions.Guards guards;
     private final String promptId;
-    private final String promptVersion;
+    /** Changes only between batches, when a step's prompt data changes ({@link #promptChanged}). */
+    private volatile String promptVersion;
     private final PiiMasker masker = new PiiMasker();
 
     protected ModelStep(Setup setup, String promptFingerprint) {
@@ -100,6 +101,14 @@ public abstract class ModelStep implements Step {
         this.options = setup.options();
         this.guards = options.modelOptions().guards();
         this.promptId = type + "/" + stepId;
+        this.promptVersion = "pv-" + PromptText.hash(type + "\0" + promptFingerprint, 6);
+    }
+
+    /**
+     * For a step whose prompt depends on data that can change while it runs (a knowledge base): its new
+     * fingerprint, so outputs name the prompt that made them and cached answers of the old one are not reused.
+     */
+    protected final void promptChanged(String promptFingerprint) {
         this.promptVersion = "pv-" + PromptText.hash(type + "\0" + promptFingerprint, 6);
     }
 
