@@ -36,8 +36,8 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
                     file name without `.md`. A file that is not UTF-8 is read as windows-1252 (or UTF-16 with a byte-order \
                     mark), and only the first 256 KiB of a file is read; both are reported as warnings. The folder is \
                     looked at before each batch: articles added, changed or removed are taken in at once, and the \
-                    prompt version changes with them. A draft that is empty, too long, cites nothing while articles were \
-                    found, or cites an article that was not retrieved is invalid: the model is shown its error once, then \
+                    prompt version changes with them. A draft that is empty, too long, without a confidence, or that cites an \
+                    article that was not retrieved is invalid: the model is shown its error once, then \
                     the chain moves on. Needs a chat model.""")
     @Example(title = "A reply from the help-center articles", yaml = """
             id: reply

@@ -148,6 +148,23 @@ class DraftStepIT {
     }
 
     @Test
+    void should_accept_a_hand_over_that_cites_none_of_the_articles_retrieved() throws IOException {
+        // given articles that do not answer, and a model that hands over as the prompt asks
+        String reply = answer("Thanks for your message: a colleague will follow up shortly.", List.of(), 0.3);
+        model.answers(request -> reply);
+
+        // when
+        StepOutcome outcome = StepTestKit.run(draft("min_score: 0\n"),
+                StepTestKit.invocation().data("body", "Can we run payroll for our staff through the card reader?").build());
+
+        // then
+        assertThat(outcome).isInstanceOfSatisfying(StepOutcome.Completed.class, completed -> {
+            assertThat(completed.output()).containsEntry("citations", List.of()).containsEntry("cited_score", 0.0);
+            assertThat((double) completed.output().get("max_score")).isGreaterThan(0.0);
+        });
+    }
+
+    @Test
     void should_draft_from_the_changed_articles_under_a_new_prompt_version_when_the_folder_changes_between_batches() throws IOException {
         // given a step that has drafted once, and a model that cites whatever it was shown first
         model.answers(request -> {
