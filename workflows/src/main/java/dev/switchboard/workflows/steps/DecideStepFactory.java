@@ -31,7 +31,7 @@ public final class DecideStepFactory implements StepFactory<DecideStepFactory.Op
             id: route
             decide:
               rules:
-                - when: "steps.triage.label in ['security', 'privacy_legal'] || steps.account.record.tier == 'vip'"
+                - when: "steps.triage.label in ['security', 'privacy_legal'] || (steps.account.found && steps.account.record.tier == 'vip')"
                   then: review
                 - when: "steps.triage.confidence >= 0.8 && steps.reply.cited_score >= 0.5"
                   then: auto_resolve
