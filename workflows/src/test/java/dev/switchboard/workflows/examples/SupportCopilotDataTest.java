@@ -79,6 +79,26 @@ class SupportCopilotDataTest {
     }
 
     @Test
+    void should_hold_each_ticket_with_its_expected_label_and_route_when_the_eval_dataset_is_read() throws IOException {
+        // given
+        Map<String, JsonNode> tickets = byId(DATA.resolve("support-tickets.jsonl"), "id");
+        Map<String, JsonNode> expected = byId(DATA.resolve("support-tickets.expected.jsonl"), "id");
+
+        // when
+        Map<String, JsonNode> rows = byId(DATA.resolve("support-tickets.eval.jsonl"), "id");
+
+        // then every row is the ticket's data, flat, with the ground truth beside it
+        assertThat(rows.keySet()).isEqualTo(tickets.keySet());
+        assertThat(rows.values()).allSatisfy(row -> {
+            String id = row.path("id").asText();
+            tickets.get(id).path("data").fields().forEachRemaining(field -> assertThat(row.get(field.getKey())).isEqualTo(field.getValue()));
+            assertThat(row.path("source").asText()).isEqualTo(tickets.get(id).path("source").asText());
+            assertThat(row.path("label").asText()).isEqualTo(expected.get(id).path("label").asText());
+            assertThat(row.path("route").asText()).isEqualTo(expected.get(id).path("route").asText());
+        });
+    }
+
+    @Test
     void should_answer_every_ticket_with_labels_of_the_flow_and_articles_of_the_knowledge_base() throws IOException {
         // given
         Map<String, JsonNode> tickets = byId(DATA.resolve("support-tickets.jsonl"), "id");
