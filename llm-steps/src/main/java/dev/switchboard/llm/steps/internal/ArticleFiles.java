@@ -53,7 +53,14 @@ final class ArticleFiles {
         try (Stream<Path> entries = Files.list(folder)) {
             for (Path file : entries.toList()) {
                 String name = file.getFileName().toString();
-                if (!name.endsWith(".md") || name.toLowerCase(Locale.ROOT).equals("readme.md") || !Files.isRegularFile(file)) {
+                if (!name.endsWith(".md") || name.toLowerCase(Locale.ROOT).equals("readme.md")) {
+                    continue;
+                }
+                if (Files.isSymbolicLink(file)) {
+                    // the folder is checked to be where workflows may read; a link in it could lead anywhere
+                    throw new IOException("article " + name + " is a symbolic link; copy the article into the folder");
+                }
+                if (!Files.isRegularFile(file)) {
                     continue;
                 }
                 BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);

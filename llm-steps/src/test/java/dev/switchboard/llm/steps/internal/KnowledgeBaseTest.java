@@ -253,6 +253,34 @@ class KnowledgeBaseTest {
     }
 
     @Test
+    void should_refuse_an_article_that_is_a_symbolic_link() throws IOException {
+        // given a folder the loader allowed, with a link to a file elsewhere
+        Path elsewhere = Files.createTempDirectory("elsewhere");
+        Files.createSymbolicLink(kb.resolve("keys.md"), Files.writeString(elsewhere.resolve("id_rsa"), "-----BEGIN PRIVATE KEY-----"));
+
+        // when / then the file is named, its content is not
+        assertThatThrownBy(() -> KnowledgeBase.read(kb)).isInstanceOf(IOException.class)
+                .hasMessage("article keys.md is a symbolic link; copy the article into the folder");
+    }
+
+    @Test
+    void should_keep_its_articles_when_a_symbolic_link_appears_in_the_folder() throws IOException {
+        // given
+        KnowledgeBase base = KnowledgeBase.load(kb, embeddings);
+        String before = base.fingerprint();
+        Path elsewhere = Files.createTempDirectory("elsewhere");
+        Files.createSymbolicLink(kb.resolve("keys.md"), Files.writeString(elsewhere.resolve("id_rsa"), "-----BEGIN PRIVATE KEY-----"));
+
+        // when
+        boolean changed = base.refresh();
+
+        // then the link is never read
+        assertThat(changed).isFalse();
+        assertThat(base.fingerprint()).isEqualTo(before);
+        assertThat(base.articles()).extracting(KnowledgeBase.Article::id).doesNotContain("keys");
+    }
+
+    @Test
     void should_cut_long_paragraphs_at_sentence_ends_when_making_passages() {
         // given
         String sentence = "This sentence is about forty-eight characters. ";
