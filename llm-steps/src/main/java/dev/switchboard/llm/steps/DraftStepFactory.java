@@ -85,11 +85,13 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
         }
     }
 
-    /** {@code draft}, the ids it cites, and the articles retrieved for it. */
+    /** {@code draft}, the ids it cites, the articles retrieved for it, and what a policy weighs: scores, confidence, personal data. */
     @Override
     protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
         return Map.of("draft", ValueType.text(), "citations", ValueType.list(ValueType.text()),
-                "articles", ValueType.list(ValueType.object(Map.of("id", ValueType.text(), "title", ValueType.text(), "score", ValueType.number()))));
+                "articles", ValueType.list(ValueType.object(Map.of("id", ValueType.text(), "title", ValueType.text(), "score", ValueType.number()))),
+                "confidence", ValueType.number(), "cited_score", ValueType.number(), "max_score", ValueType.number(),
+                "pii", ValueType.list(ValueType.text(List.of("email", "phone", "iban", "card", "name"))));
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepOutcome;
 import dev.switchboard.schemas.testing.StepTestKit;
+import dev.switchboard.schemas.types.ValueType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +103,11 @@ class DraftStepIT {
             assertThat(output.get("max_score")).isEqualTo(articles.get(0).get("score"));
             assertThat(output.get("cited_score")).isEqualTo(articles.get(0).get("score"));
             assertThat((double) output.get("max_score")).isGreaterThan((double) articles.get(1).get("score"));
+            // every field is declared, so that a workflow's conditions on it are checked when it loads
+            DraftStepFactory factory = new DraftStepFactory();
+            ValueType.ObjectOf declared = (ValueType.ObjectOf) factory.outputs(
+                    StepTestKit.options(factory.optionsType(), "input: x\nknowledge_base: kb\nmodel: fast\n"), environment);
+            assertThat(declared.fields()).containsKeys(output.keySet().toArray(String[]::new));
         });
         // and the model saw the retrieved articles, not the message's email address
         assertThat(model.requests()).singleElement().satisfies(request -> {

@@ -7,8 +7,12 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.schemas.types.ValueType;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -80,6 +84,15 @@ public final class DecideStepFactory implements StepFactory<DecideStepFactory.Op
     private static OptionProblem invalidName(String path, String name) {
         return OptionProblem.at(path, "Invalid decision name").got(name).expected("lowercase letters, digits and '_', e.g. auto_resolve")
                 .fix("Later steps compare steps.<id>.decision with it");
+    }
+
+    /** {@code decision}, one of the rules' {@code then} and {@code otherwise}, so a misspelt decision in a later condition is found at load time. */
+    @Override
+    public ValueType outputs(Options options, StepEnvironment environment) {
+        Set<String> decisions = new LinkedHashSet<>();
+        options.rules().forEach(rule -> decisions.add(rule.then()));
+        decisions.add(options.otherwise());
+        return ValueType.object(Map.of("decision", ValueType.text(decisions), "rule", ValueType.integer()));
     }
 
     @Override

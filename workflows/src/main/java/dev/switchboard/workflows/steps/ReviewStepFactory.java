@@ -7,6 +7,8 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.schemas.types.ValueType;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +51,16 @@ public final class ReviewStepFactory implements StepFactory<ReviewStepFactory.Op
     @Override
     public List<OptionProblem> check(Options options, StepEnvironment environment) {
         return List.of();
+    }
+
+    /** The proposed values by name, as approved; a reviewer's correction may be any JSON value. */
+    @Override
+    public ValueType outputs(Options options, StepEnvironment environment) {
+        Map<String, ValueType> fields = new LinkedHashMap<>();
+        if (options.propose() != null) {
+            options.propose().keySet().forEach(name -> fields.put(name, ValueType.any()));
+        }
+        return ValueType.object(fields);
     }
 
     @Override
