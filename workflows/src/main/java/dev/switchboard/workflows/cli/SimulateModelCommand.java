@@ -106,6 +106,10 @@ public final class SimulateModelCommand extends CliCommand {
             throw CommandFailure.invalid("Invalid --answer-key: got '" + answerKey + "', expected a regular expression with a group, "
                     + "e.g. 'Ticket ([A-Za-z0-9-]+):'. " + e.getDescription());
         }
+        if (key.matcher("").groupCount() < 1) {
+            throw CommandFailure.invalid("Invalid --answer-key: got '" + answerKey + "', expected a regular expression with a group, "
+                    + "e.g. 'Ticket ([A-Za-z0-9-]+):'. The group is the key of a line of --answers");
+        }
         if (!Files.isRegularFile(answers)) {
             throw CommandFailure.invalid("No file at --answers " + answers + ". Name a JSON Lines file of canned answers, "
                     + "e.g. workflows/examples/data/support-tickets.model-answers.jsonl");

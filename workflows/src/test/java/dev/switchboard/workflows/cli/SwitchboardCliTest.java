@@ -269,6 +269,26 @@ class SwitchboardCliTest {
     }
 
     @Test
+    void should_refuse_an_answer_key_that_is_no_pattern_when_simulating_a_model() {
+        // when
+        Run run = cli(name -> null, "simulate-model", "--port", "0", "--answers", "nowhere.jsonl", "--answer-key", "Ticket (");
+
+        // then
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Invalid --answer-key: got 'Ticket (', expected a regular expression with a group");
+    }
+
+    @Test
+    void should_refuse_an_answer_key_without_a_group_when_simulating_a_model() {
+        // when
+        Run run = cli(name -> null, "simulate-model", "--port", "0", "--answers", "nowhere.jsonl", "--answer-key", "Ticket [0-9]+");
+
+        // then the key could never be taken from a request
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Invalid --answer-key: got 'Ticket [0-9]+', expected a regular expression with a group");
+    }
+
+    @Test
     void should_refuse_a_missing_answers_file_when_simulating_a_model() {
         // when
         Run run = cli(name -> null, "simulate-model", "--port", "0", "--answers", "nowhere.jsonl");
