@@ -186,12 +186,21 @@ public final class SwitchboardCli implements Runnable {
         return 0;
     }
 
-    @Command(name = "demo", description = "Runs the ticket-triage example end to end on an embedded broker and the embedded model, "
-            + "then prints a summary.")
+    @Command(name = "demo", description = "Runs an example end to end on an embedded broker, then prints a summary: the ticket-triage "
+            + "example on the embedded model, or with FLOW support the support copilot, its answers from the model simulator.")
     int demo(@Mixin WorkFolderOption workFolder,
+             @Parameters(arity = "0..1", paramLabel = "FLOW", description = "support: the support copilot (support-copilot.yaml). "
+                     + "Without it, ticket triage.") String flow,
              @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
                      description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).") int timeoutSeconds) throws Exception {
+        if (flow != null && !flow.equals("support")) {
+            throw CommandFailure.invalid("Unknown demo '" + flow + "': expected support, or nothing for the ticket-triage demo");
+        }
         Path dir = workFolder.fresh();
+        if (flow != null) {
+            SupportDemoSummary summary = SupportDemo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
+            return summary.routes().isEmpty() ? FAILED : 0;
+        }
         Demo.Summary summary = Demo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
         return summary.tasks() > 0 ? 0 : FAILED;
     }
