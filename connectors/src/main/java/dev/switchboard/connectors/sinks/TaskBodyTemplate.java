@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.template.Template;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +24,6 @@ final class TaskBodyTemplate {
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
-    private static final List<String> TASK_FIELDS = Arrays.stream(Task.class.getRecordComponents())
-            .map(RecordComponent::getName).toList();
 
     private final Template template;
 
@@ -41,26 +37,10 @@ final class TaskBodyTemplate {
 
     /** Every problem of a body template at {@code option}: syntax, paths outside the task, JSON that cannot come out. */
     static List<OptionProblem> check(String source, String option) {
-        Template template;
-        try {
-            template = Template.parse(source);
-        } catch (Template.TemplateException e) {
-            return List.of(OptionProblem.at(option, "Invalid body template").fix(": " + e.getMessage()));
-        }
-        List<OptionProblem> problems = new ArrayList<>();
-        for (Template.Path path : template.paths()) {
-            List<Object> segments = path.segments();
-            String placeholder = "'{{ " + path.text() + " }}'";
-            if (!"task".equals(segments.get(0))) {
-                problems.add(OptionProblem.at(option, "Unknown root '" + segments.get(0) + "' in " + placeholder)
-                        .fix(": a body template reads only task, e.g. {{ task.title }} or {{ task.fields.label }}"));
-            } else if (segments.size() < 2 || !TASK_FIELDS.contains(String.valueOf(segments.get(1)))) {
-                problems.add(OptionProblem.at(option, "Unknown task field in " + placeholder).expected("one of " + String.join(", ", TASK_FIELDS)));
-            }
-        }
+        List<OptionProblem> problems = new ArrayList<>(TaskTemplate.check(source, option, "body template"));
         if (problems.isEmpty()) {
             // any value, quoted or not, must leave valid JSON: fill every placeholder with a number
-            invalidJson(template.render(Map.of(), absent -> "0")).ifPresent(reason -> problems.add(
+            invalidJson(Template.parse(source).render(Map.of(), absent -> "0")).ifPresent(reason -> problems.add(
                     OptionProblem.at(option, "Invalid JSON in body template").fix(": " + reason
                             + ". The body must be JSON once its placeholders are filled; put placeholders for text inside quotes")));
         }
