@@ -86,7 +86,8 @@ public final class Engine implements AutoCloseable {
         kafka = new KafkaConnection(config.kafka(), config.baseDir(), topics(workflows));
         OutputWriter writer = new OutputWriter(kafka);
         StageContext stage = new StageContext(kafka, writer, running::get, metrics, new Tracing(openTelemetry));
-        delivery = withDelivery ? new DeliveryStage(config, new EngineSinkEnvironment(config.baseDir(), config.outbound(), secrets), stage) : null;
+        delivery = withDelivery ? new DeliveryStage(config, new EngineSinkEnvironment(config.baseDir(), config.outbound(), secrets, writer),
+                stage) : null;
         routes = new WorkflowRoutes(workflows, stepEnvironment, config.topics(), models.budgets(), clock, stage);
         HttpListeners listeners = new HttpListeners(config, metrics.registry());
         http = listeners.any() ? listeners : null;
