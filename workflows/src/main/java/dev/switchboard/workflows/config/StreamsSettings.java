@@ -24,7 +24,10 @@ public record StreamsSettings(
         Dedup dedup,
         @Option(description = "CRM tables (contacts, companies, deals, owners) built from Debezium-shaped `crm.<entity>.*` change events, "
                 + "read by the `crm.lookup` step.")
-        Crm crm) {
+        Crm crm,
+        @Option(description = "The invoice register: every `invoice.accepted` event by its `invoice_key`, which the `invoice.check` "
+                + "step's duplicate check reads.")
+        Invoices invoices) {
 
     public static StreamsSettings defaults() {
         return DefaultOptions.of(StreamsSettings.class);
@@ -41,6 +44,16 @@ public record StreamsSettings(
             @Option(description = "CEL expression over `event` that identifies an event; two events with the same value within "
                     + "`window` are one. E.g. `event.source + '/' + event.id`.", defaultValue = "event.id")
             String key) {
+    }
+
+    /** {@code kafka.streams.invoices}. */
+    public record Invoices(
+            @Option(description = "Topics carrying the `invoice.accepted` events (where the workflow's `event` sink publishes them).",
+                    defaultValue = "[switchboard.events]")
+            List<String> topics,
+            @Option(description = "How long a duplicate check waits for the register (restoring after a start) before it fails and is retried.",
+                    defaultValue = "30", minimum = 1, maximum = 600)
+            @JsonProperty("wait_seconds") Integer waitSeconds) {
     }
 
     /** {@code kafka.streams.crm}. */
