@@ -227,7 +227,8 @@ class WorkflowLoaderTest {
         StepTypes types = StepTypes.installed();
 
         // then
-        assertThat(types.all()).containsOnlyKeys("classify", "crm.lookup", "draft", "enrich", "extract", "score", "summarize", "task");
+        assertThat(types.all()).containsOnlyKeys("classify", "crm.lookup", "draft", "enrich", "extract", "invoice.check", "score", "summarize",
+                "task");
         assertThat(types.contains("classify")).isTrue();
         assertThat(types.get("clasify")).isNull();
     }
