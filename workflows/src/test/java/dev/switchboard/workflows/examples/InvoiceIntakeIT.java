@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.schemas.events.EventParser;
@@ -23,6 +24,7 @@ import jakarta.activation.DataHandler;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -52,8 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a real IMAP mailbox (GreenMail), the imap source reads their text, the model (the simulator,
  * answering from the ground truth as a model reading the PDF would) extracts the fields, the checks
  * decide, and clean invoices reach the accounting webhook and the invoice.accepted events while each
- * deliberate error waits in review with its check's message. The duplicate arrives last, after a
- * restart, so only the invoice register (state in Kafka) can know its number was taken.
+ * deliberate error waits in review with its check's message; the supplier of each clean one gets an
+ * acknowledgement through the smtp sink (GreenMail's SMTP server). The duplicate arrives last, after
+ * a restart, so only the invoice register (state in Kafka) can know its number was taken.
  */
 @ExtendWith(SharedKafka.class)
 class InvoiceIntakeIT {
@@ -77,7 +80,8 @@ class InvoiceIntakeIT {
             "malformed", "[document] The invoice '49-helvetia-translations-gmbh-ht-2215.pdf' could not be read (unreadable)");
 
     @RegisterExtension
-    static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.IMAP.dynamicPort());
+    static final GreenMailExtension MAIL = new GreenMailExtension(new ServerSetup[] {
+            ServerSetupTest.IMAP.dynamicPort(), ServerSetupTest.SMTP.dynamicPort()});
 
     @TempDir
     Path dir;
@@ -91,7 +95,7 @@ class InvoiceIntakeIT {
                 Function.identity()));
         MAIL.setUser(USER, USER, PASSWORD);
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        rows.stream().map(row -> row.get("file").toString()).filter(file -> !file.equals(DUPLICATE)).forEach(file -> deliver(file, suffix));
+        rows.stream().filter(row -> !row.get("file").equals(DUPLICATE)).forEach(row -> deliver(row, suffix));
         String events = "it.invoices.events." + suffix;
         String review = "it.invoices.review." + suffix;
         String deadLetters = "it.invoices.dlq." + suffix;
@@ -137,8 +141,17 @@ class InvoiceIntakeIT {
                           data_field: invoice
                           key: "{{ task.fields.invoice_key }}"
                           subject: "{{ task.fields.invoice_key }}"
+                      supplier-mail:
+                        smtp:
+                          host: 127.0.0.1
+                          port: %d
+                          security: none
+                          from: "Northwind Accounts Payable <%s>"
+                          to: "{{ task.fields.email }}"
+                          subject: "{{ task.title }}"
+                          text: "{{ task.body }}"
                     outbound:
-                      allowed_hosts: [%s]
+                      allowed_hosts: [%s, "127.0.0.1:%d"]
                     sources:
                       invoice-mailbox:
                         imap:
@@ -151,7 +164,8 @@ class InvoiceIntakeIT {
                           poll_seconds: 1
                           topic: %s
                     """.formatted(kafka.servers(), events, suffix, deadLetters, suffix, review, suffix, model.baseUrl(), accounting.url(),
-                    events, accounting.hostAndPort(), MAIL.getImap().getPort(), USER, events), dir);
+                    events, MAIL.getSmtp().getPort(), USER, accounting.hostAndPort(), MAIL.getSmtp().getPort(),
+                    MAIL.getImap().getPort(), USER, events), dir);
             assertThat(loaded.problems()).isEmpty();
 
             // when the engine reads the mailbox
@@ -163,7 +177,7 @@ class InvoiceIntakeIT {
                 // then every clean invoice reaches accounting once, and every other one waits in review
                 await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
                         .failFast("an invoice was dead-lettered", () -> !TopicRecords.all(kafka.servers(), deadLetters).isEmpty())
-                        .until(() -> accounting.taskCount() >= clean.size()
+                        .until(() -> accounting.taskCount() >= clean.size() && acknowledgements().size() >= clean.size()
                         && reviews(kafka.servers(), review).size() >= EXPECTED_REVIEWS.size() - 1
                         && accepted(kafka.servers(), events).size() >= clean.size());
             }
@@ -171,7 +185,7 @@ class InvoiceIntakeIT {
             // when the engine restarts (nothing of it kept in memory) and the duplicate arrives
             try (Engine engine = Engine.builder(loaded.config()).build()) {
                 engine.start(List.of(engine.loader().load(workflow).workflow()));
-                deliver(DUPLICATE, suffix);
+                deliver(byFile.get(DUPLICATE), suffix);
 
                 // then only the invoice register, restored from Kafka, can recognise its number: it waits in review too
                 await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).until(() ->
@@ -211,6 +225,23 @@ class InvoiceIntakeIT {
             assertThat(reasons).containsOnlyKeys(EXPECTED_REVIEWS.keySet());
             EXPECTED_REVIEWS.forEach((defect, message) -> assertThat(reasons.get(defect)).as(defect).contains(message));
 
+            // and the supplier of each clean invoice, and no other, got one acknowledgement by email, under a Message-ID from its task
+            List<MimeMessage> acknowledgements = acknowledgements();
+            assertThat(acknowledgements).hasSize(clean.size());
+            Map<String, String> acknowledged = new HashMap<>();
+            for (MimeMessage mail : acknowledgements) {
+                assertThat(mail.getMessageID()).matches("<[^@]+@northwind\\.example>");
+                acknowledged.put(mail.getSubject(), ((InternetAddress) mail.getRecipients(Message.RecipientType.TO)[0]).getAddress()
+                        + " " + mail.getContent().toString().replaceAll("\\s+", " "));
+            }
+            assertThat(acknowledgements).extracting(MimeMessage::getMessageID).doesNotHaveDuplicates();
+            for (Map<String, Object> row : clean) {
+                assertThat(acknowledged.get("Invoice " + row.get("invoice_number") + " received")).as(row.get("file").toString())
+                        .startsWith(((Map<?, ?>) row.get("supplier")).get("email") + " Thank you for your invoice")
+                        .contains(" for " + row.get("printed_total") + " " + row.get("currency") + ".")
+                        .contains("scheduled for payment by " + row.get("due_date") + ".");
+            }
+
             // and nothing was lost on the way
             assertThat(TopicRecords.all(kafka.servers(), deadLetters)).isEmpty();
         }
@@ -244,7 +275,7 @@ class InvoiceIntakeIT {
         if (best == null) {
             return "{\"confidence\": 0.1}";
         }
-        JsonNodeFactory nodes = JsonNodeFactory.withExactBigDecimals(true);
+        JsonNodeFactory nodes = new JsonNodeFactory(true);
         ObjectNode answer = nodes.objectNode();
         answer.set("supplier", JSON.valueToTree(best.get("supplier")));
         for (String name : List.of("invoice_number", "issue_date", "due_date", "currency", "iban")) {
@@ -277,10 +308,11 @@ class InvoiceIntakeIT {
     }
 
     /** One email per invoice, from the supplier, with the PDF attached. */
-    private static void deliver(String file, String suffix) {
+    private static void deliver(Map<String, Object> row, String suffix) {
+        String file = row.get("file").toString();
         try {
             MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
-            message.setFrom("billing@supplier.example");
+            message.setFrom(((Map<?, ?>) row.get("supplier")).get("email").toString());
             message.setRecipients(Message.RecipientType.TO, USER);
             message.setSubject("Invoice " + file);
             MimeBodyPart text = new MimeBodyPart();
@@ -296,6 +328,17 @@ class InvoiceIntakeIT {
         } catch (IOException | MessagingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What accounts payable sent through the smtp sink (GreenMail holds the invoices' emails too). */
+    private static List<MimeMessage> acknowledgements() throws MessagingException {
+        List<MimeMessage> sent = new ArrayList<>();
+        for (MimeMessage mail : MAIL.getReceivedMessages()) {
+            if (((InternetAddress) mail.getFrom()[0]).getAddress().equals(USER)) {
+                sent.add(mail);
+            }
+        }
+        return sent;
     }
 
     private static List<JsonNode> reviews(String servers, String topic) throws IOException {
