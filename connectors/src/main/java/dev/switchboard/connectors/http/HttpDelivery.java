@@ -60,9 +60,18 @@ public final class HttpDelivery {
                 .build();
     }
 
-    /** A request to {@code uri} with this delivery's timeout and user agent. */
+    /**
+     * A request to {@code uri} with this delivery's timeout and user agent. To a plain-http URL it is
+     * HTTP/1.1: the JDK's default would offer {@code Upgrade: h2c}, which proxies and small servers
+     * answer badly; a caller that wants HTTP/2 there says so with {@code version(...)} on the builder.
+     * Over https HTTP/2 is negotiated by TLS, with no upgrade request.
+     */
     public HttpRequest.Builder request(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "Switchboard");
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", "Switchboard");
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        return builder;
     }
 
     public Duration timeout() {

@@ -38,8 +38,11 @@ public final class WebhookSinkFactory extends StandardWebhookSinkFactory<Webhook
                     that keeps the ids it has seen drops a redelivered task. A `409` answer counts as delivered.
 
                     With `body`, the request body is a JSON template over the task: `{{ task.title }}`, `{{ task.body }}`,
-                    `{{ task.fields.label }}`, ... Inserted values are escaped as JSON string content, so put placeholders
-                    for text inside quotes; numbers may stand bare. The result must be valid JSON.
+                    `{{ task.fields.label }}`, ... Where a placeholder stands decides the JSON type it inserts, so event
+                    data cannot change the body's shape: inside quotes, the value is escaped as string content; outside
+                    quotes, `{{ task.fields.<name> }}` is a number (a task whose value is not one is rejected, never sent
+                    with `{}`, `[...]` or `true` there), `{{ task.fields }}` the fields object and `{{ task.lineage }}` the
+                    model calls. Any other placeholder outside quotes is refused. The result must be valid JSON.
                     """)
     @Example(title = "n8n webhook with a signature", yaml = """
             triage-n8n:
@@ -63,7 +66,7 @@ public final class WebhookSinkFactory extends StandardWebhookSinkFactory<Webhook
     public record Options(
             @Option(description = "The endpoint URL (http or https). Its host must be listed in `outbound.allowed_hosts`.", required = true)
             String url,
-            @Option(description = "The request body as a JSON template over the task (`{{ task.title }}`, `{{ task.fields.label }}`, ...); values are JSON-escaped. Without it the body is the task itself.", template = true)
+            @Option(description = "The request body as a JSON template over the task (`{{ task.title }}`, `{{ task.fields.label }}`, ...): inside quotes a value is escaped text, outside quotes `task.fields.<name>` a number. Without it the body is the task itself.", template = true)
             String body,
             @Option(description = "Extra request headers. Values are literal; do not put secrets here, use `secret_env`.")
             Map<String, String> headers,

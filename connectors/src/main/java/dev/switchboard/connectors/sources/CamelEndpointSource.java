@@ -3,6 +3,7 @@ package dev.switchboard.connectors.sources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.schemas.events.ExactJson;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  */
 public final class CamelEndpointSource implements Source {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ExactJson.mapper();
 
     private final String name;
     private final CamelEndpointSourceFactory.Options options;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The webhook sink's {@code body} option: a JSON template over the task. */
 class WebhookBodyTemplateTest {
@@ -74,18 +75,59 @@ class WebhookBodyTemplateTest {
 
         // then
         assertThat(result).isInstanceOfSatisfying(DeliveryResult.Rejected.class, rejected ->
-                assertThat(rejected.reason()).contains("Body template rendered invalid JSON").contains("inside quotes"));
+                assertThat(rejected.reason()).contains("Body template cannot fill '{{ task.fields.score }}'").contains("got no value")
+                        .contains("inside quotes"));
         receiver.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"{}", "{\"admin\": true}", "[1, 2]", "true", "null", "\"quoted\"", "1, \"admin\": true", "0x10", "NaN", ""})
+    void should_reject_without_request_when_event_data_would_change_a_bare_number_into_another_json_type(String value) {
+        // given a bare placeholder, a number by its place, and a field whose text came from the event
+        String body = "{\"score\": {{ task.fields.score }}, \"label\": \"{{ task.fields.label }}\"}";
+
+        // when
+        DeliveryResult result = deliver(body, SinkTesting.task("evt-type-" + value.hashCode(), Map.of("score", value)));
+
+        // then no request carries another type where the template has a number
+        assertThat(result).isInstanceOfSatisfying(DeliveryResult.Rejected.class, rejected -> assertThat(rejected.reason())
+                .contains("{{ task.fields.score }}").contains("outside quotes").contains("a JSON number"));
+        receiver.verify(0, anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void should_send_each_bare_value_as_the_json_type_of_its_place_when_the_values_fit() throws Exception {
+        // given numbers as the task step writes them (text), a number as a map holds it, and the fields as a whole
+        receiver.stubFor(post("/incidents").willReturn(aResponse().withStatus(202)));
+        Task task = SinkTesting.task("evt-typed", Map.of("score", "-12.50e+3", "count", 7L, "label", "{\"admin\": true}"));
+        String body = "{\"score\": {{ task.fields.score }}, \"count\": {{ task.fields.count }}, \"confidence\": {{ task.fields.confidence }}, "
+                + "\"fields\": {{ task.fields }}}";
+
+        // when
+        DeliveryResult result = deliver(body, task);
+
+        // then
+        assertThat(result).isEqualTo(new DeliveryResult.Delivered("HTTP 202"));
+        JsonNode sent = JSON.readTree(receiver.findAll(postRequestedFor(urlEqualTo("/incidents"))).get(0).getBody());
+        assertThat(sent.path("score").isNumber()).isTrue();
+        assertThat(sent.path("score").decimalValue()).isEqualByComparingTo("-12500");
+        assertThat(sent.path("count").asLong()).isEqualTo(7);
+        assertThat(sent.path("confidence").asDouble()).isEqualTo(0.92);
+        assertThat(sent.path("fields").isObject()).isTrue();
+        assertThat(sent.path("fields").path("label").asText()).isEqualTo("{\"admin\": true}");
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
+            "{\"a\": {{ task.title }}}|Placeholder outside quotes at body: got '{{ task.title }}', expected a text field inside quotes",
+            "{\"a\": [{{ task.priority }}]}|Placeholder outside quotes at body: got '{{ task.priority }}'",
+            "{\"a\": {{ task.lineage[0].model }}}|Placeholder outside quotes at body: got '{{ task.lineage[0].model }}'",
             "{\"a\": \"{{ event.data.subject }}\"}|Unknown root 'event' in '{{ event.data.subject }}' at body",
             "{\"a\": \"{{ task.titel }}\"}|Unknown task field in '{{ task.titel }}' at body",
             "{\"a\": \"{{ task.title }\"}|Invalid body template at body: Unclosed placeholder",
             "{\"a\": \"{{ task.title() }}\"}|Invalid body template at body: Invalid placeholder",
-            "{\"a\": {{ task.title }} {{ task.body }}}|Invalid JSON in body template at body",
-            "not json {{ task.title }}|Invalid JSON in body template at body"})
+            "{\"a\": {{ task.fields.x }} {{ task.fields.y }}}|Invalid JSON in body template at body",
+            "not json {{ task.fields.n }}|Invalid JSON in body template at body"})
     void should_report_problem_when_body_template_is_wrong(String body, String message) {
         // when
         List<String> problems = messages(new WebhookSinkFactory().check(options(body), environment()));

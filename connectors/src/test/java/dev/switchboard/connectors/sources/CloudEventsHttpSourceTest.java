@@ -111,6 +111,28 @@ class CloudEventsHttpSourceTest {
     }
 
     @Test
+    void should_publish_every_number_as_signed_when_a_double_could_not_hold_it() throws Exception {
+        // given a signed event with numbers beyond a double's range and precision, in structured and in binary mode
+        String data = "{\"beyond\":1e999999999,\"fraction\":0.1000000000000000055511151231257827021181583404541015625,"
+                + "\"cents\":10.10,\"integer\":123456789012345678901234567890}";
+        String structured = "{\"specversion\":\"1.0\",\"id\":\"evt-n\",\"source\":\"/s\",\"type\":\"custom.ping\",\"data\":" + data + "}";
+
+        // when
+        HttpIngress.Response first = post("application/cloudevents+json", structured, Map.of());
+        // (binary mode goes to a shared-secret source: standard-webhooks refuses it, its signature not covering the ce-* headers)
+        HttpIngress.Response second = postBinary(data, Map.of("ce-specversion", "1.0", "ce-id", "evt-b", "ce-source", "/s",
+                "ce-type", "custom.ping"));
+
+        // then what is published carries the same numbers, digit for digit
+        assertThat(first.status()).isEqualTo(202);
+        assertThat(second.status()).isEqualTo(202);
+        assertThat(environment.published()).hasSize(2).allSatisfy(published -> assertThat(new String(published.event(), StandardCharsets.UTF_8))
+                .doesNotContain("Infinity")
+                .contains("\"beyond\":1E+999999999", "\"fraction\":0.1000000000000000055511151231257827021181583404541015625",
+                        "\"cents\":10.10", "\"integer\":123456789012345678901234567890"));
+    }
+
+    @Test
     void should_build_the_event_from_ce_headers_when_it_arrives_in_binary_mode() throws Exception {
         // when
         HttpIngress.Response response = postBinary("{\"ticket_id\":\"T-2\",\"subject\":\"Hi\",\"body\":\"Text\"}", Map.of(

@@ -221,7 +221,27 @@ class WebhookSourceTest {
 
         // then
         assertThat(health).containsEntry("type", "cloudevents").containsEntry("accepted", 1L).containsEntry("auth", "standard-webhooks")
-                .containsEntry("refused", Map.of("401", 1L, "409", 1L));
-        assertThat((String) health.get("last_refusal")).startsWith("401 Missing webhook-signature");
+                .containsEntry("refused", Map.of("401", 1L, "409", 1L))
+                .containsEntry("refused_by_reason", Map.of("authentication", 1L, "replay", 1L));
+        assertThat(health.get("last_refusal")).isEqualTo("401 authentication");
+    }
+
+    @Test
+    void should_show_only_fixed_reasons_in_health_when_refused_requests_carry_attacker_text() throws Exception {
+        // given requests whose refusals would quote what the caller sent: a content type, a body, an event type
+        String marker = "<script>alert(1)</script> INJECTED";
+        post(signed("msg_a", EVENT).without("Content-Type").header("Content-Type", "text/" + marker));
+        post(signed("msg_b", ("{\"" + marker + "\": ").getBytes(StandardCharsets.UTF_8)));
+        post(signed("msg_c", new String(EVENT, StandardCharsets.UTF_8).replace("\"high\"", "\"" + marker + "\"").getBytes(StandardCharsets.UTF_8)));
+        post(signed("msg_d", EVENT).method(marker));
+
+        // when
+        Map<String, Object> health = source.health();
+
+        // then health counts the refusals by a fixed reason and quotes none of the caller's text
+        assertThat(health.toString()).doesNotContain("script").doesNotContain("INJECTED");
+        assertThat(health).containsEntry("refused", Map.of("400", 2L, "405", 1L, "415", 1L))
+                .containsEntry("refused_by_reason", Map.of("content_type", 1L, "payload", 1L, "invalid_event", 1L, "method", 1L))
+                .containsEntry("last_refusal", "405 method");
     }
 }

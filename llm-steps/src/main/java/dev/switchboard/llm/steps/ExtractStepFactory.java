@@ -10,7 +10,9 @@ import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.types.ValueType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -165,6 +167,41 @@ public final class ExtractStepFactory extends ModelStepFactory<ExtractStepFactor
             }
         });
         return problems;
+    }
+
+    /**
+     * Every declared field, typed as declared (a date is text, an enum one of its values, an object its fields, a
+     * list a list of such objects), and {@code confidence}.
+     */
+    @Override
+    protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
+        Map<String, ValueType> fields = new LinkedHashMap<>();
+        options.fields().forEach((name, field) -> fields.put(name, field == null ? ValueType.any() : switch (field.type()) {
+            case "object" -> properties(field.fields());
+            case "list" -> ValueType.list(properties(field.fields()));
+            default -> plain(field.type(), field.values());
+        }));
+        fields.put("confidence", ValueType.number());
+        return fields;
+    }
+
+    private static ValueType properties(Map<String, Property> properties) {
+        if (properties == null) {
+            return ValueType.any();
+        }
+        Map<String, ValueType> fields = new LinkedHashMap<>();
+        properties.forEach((name, property) -> fields.put(name, property == null ? ValueType.any() : plain(property.type(), property.values())));
+        return ValueType.object(fields);
+    }
+
+    private static ValueType plain(String type, List<String> values) {
+        return switch (type == null ? "" : type) {
+            case "number" -> ValueType.number();
+            case "integer" -> ValueType.integer();
+            case "boolean" -> ValueType.bool();
+            case "enum" -> ValueType.text(values == null ? List.of() : values);
+            default -> ValueType.text();
+        };
     }
 
     @Override

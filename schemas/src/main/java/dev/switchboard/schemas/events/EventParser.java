@@ -66,7 +66,7 @@ public final class EventParser {
                         .build())
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
-        this.mapper = new ObjectMapper(factory);
+        this.mapper = ExactJson.mapper(factory);
         JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
         // In draft 2020-12 "format" only annotates unless asserted; the envelope's "time" must be a date-time.
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder()

@@ -1,5 +1,6 @@
 package dev.switchboard.schemas.spi;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
 import java.util.Map;
 
@@ -28,10 +29,12 @@ public interface HttpIngress {
             return new Response(status, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
 
-        /** An error body in the shape {"error": "..."}; the message must not echo secrets. */
+        /**
+         * An error body in the shape {"error": "..."}, written by Jackson so that whatever the message
+         * echoes (a path, a header) stays one JSON string; the message must not echo secrets.
+         */
         public static Response error(int status, String message) {
-            String escaped = message.replace("\\", "\\\\").replace("\"", "\\\"");
-            return json(status, "{\"error\":\"" + escaped + "\"}");
+            return json(status, JsonNodeFactory.instance.objectNode().put("error", message).toString());
         }
     }
 

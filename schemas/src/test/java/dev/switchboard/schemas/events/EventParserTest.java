@@ -23,6 +23,27 @@ class EventParserTest {
             {"ticket_id":"ZD-4711","subject":"Refund","body":"Please refund order 1234","priority":"high",
              "requester":{"name":"Ada","email":"ada@example.com"},"tags":["billing"]}""";
 
+    // ---- numbers ---------------------------------------------------------------------------------
+
+    @Test
+    void should_keep_every_number_as_it_came_when_the_event_is_written_back() throws Exception {
+        // given numbers a double cannot hold: beyond its range, longer than its precision, trailing zeros, a huge integer
+        String json = """
+                {"specversion":"1.0","id":"evt-n","source":"/billing","type":"invoice.paid","data":{"beyond":1e999999999,
+                 "negative":-1E-999999999,"fraction":0.1000000000000000055511151231257827021181583404541015625,"cents":10.10,
+                 "integer":123456789012345678901234567890,"plain":42}}""";
+
+        // when
+        EventParser.Result result = PARSER.parse(json.getBytes(StandardCharsets.UTF_8));
+
+        // then written back, each number has its value and its digits, and none became text
+        assertThat(result).isInstanceOf(EventParser.Accepted.class);
+        String written = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(((EventParser.Accepted) result).event());
+        assertThat(written).doesNotContain("Infinity").contains("\"beyond\":1E+999999999", "\"negative\":-1E-999999999",
+                "\"fraction\":0.1000000000000000055511151231257827021181583404541015625", "\"cents\":10.10",
+                "\"integer\":123456789012345678901234567890", "\"plain\":42");
+    }
+
     // ---- accepted -------------------------------------------------------------------------------
 
     static Stream<Arguments> accepted() {

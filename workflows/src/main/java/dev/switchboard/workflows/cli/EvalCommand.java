@@ -4,6 +4,7 @@ import dev.switchboard.workflows.eval.Dataset;
 import dev.switchboard.workflows.eval.EvalReport;
 import dev.switchboard.workflows.eval.Evaluation;
 import dev.switchboard.workflows.eval.ModelResult;
+import dev.switchboard.workflows.eval.RowEvent;
 import dev.switchboard.workflows.model.StepSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,8 +21,10 @@ import picocli.CommandLine.Mixin;
             "Runs a workflow over a labelled dataset (CSV or JSON Lines) up to one of its classify steps, with one or more models, and reports "
                     + "per model accuracy, macro-F1, per-label precision, recall and F1, confusion, review rate, cost per 1,000 rows, p50 and p95 "
                     + "latency and cache hits.",
+            "Each row becomes an event with the row's fields as data; --type, --source and --subject (or their -column forms) set the "
+                    + "rest, so the workflow's filter and conditions see what they test. Rows they leave out are shown as skipped and not scored.",
             "Writes report.md, report.html (charts), report.json, and confusion and prediction files per model.",
-            "Exits 1 when a model is below --min-accuracy or --min-macro-f1, 2 on invalid input."})
+            "Exits 1 when a model is below --min-accuracy or --min-macro-f1, 2 on invalid input or when every row was skipped."})
 final class EvalCommand extends CliCommand {
 
     @Mixin
@@ -32,6 +35,9 @@ final class EvalCommand extends CliCommand {
 
     @Mixin
     EvaluatedStepOptions evaluated;
+
+    @Mixin
+    RowEventOptions events;
 
     @Mixin
     RowSelectionOptions rows;
@@ -46,16 +52,18 @@ final class EvalCommand extends CliCommand {
     public Integer call() throws IOException {
         dataset.requireFile();
         rows.check();
-        try (LoadedWorkflow loaded = workflow.load()) {
+        // eval sends nothing: a secret missing here is a warning, and everything else is still checked
+        try (LoadedWorkflow loaded = workflow.loadForChecks(err())) {
             StepSpec target = evaluated.target(loaded.workflow());
             List<String> names = evaluated.models(target);
             names.forEach(loaded::requireModel);
             Dataset data = dataset.read();
             dataset.requireColumn(data, evaluated.textColumn, "--text-column");
+            RowEvent rowEvent = events.rowEvent(dataset, data);
             List<String> notes = new ArrayList<>();
             data = rows.select(data, dataset.labelColumn, notes);
             Evaluation evaluation = new Evaluation(loaded.environment(), loaded.models());
-            Evaluation.Request request = evaluated.request(loaded.workflow(), dataset.labelColumn, rows.batchSize);
+            Evaluation.Request request = evaluated.request(loaded.workflow(), dataset.labelColumn, rows.batchSize, rowEvent);
             List<ModelResult> results = new ArrayList<>();
             for (String name : names) {
                 ProgressBar progress = new ProgressBar(err(), name);
@@ -65,6 +73,7 @@ final class EvalCommand extends CliCommand {
                     throw CommandFailure.invalid("Model '" + name + "' could not be evaluated: " + e.getMessage());
                 }
             }
+            requireScoredRows(results);
             String workflowName = loaded.workflow().name();
             Path folder = reports.resolve(workflowName);
             new EvalReport(workflowName, target.id(), dataset.file.getFileName().toString(), commandLine(), notes, results).write(folder);
@@ -75,19 +84,34 @@ final class EvalCommand extends CliCommand {
     }
 
     private static void print(PrintWriter out, List<ModelResult> results) {
-        TextTable table = new TextTable("model", "rows", "accuracy", "macro-F1", "review", "kept", "cost/1k", "p50 ms", "p95 ms", "cache")
-                .alignRight(1, 2, 3, 4, 5, 6, 7, 8, 9);
+        TextTable table = new TextTable("model", "rows", "skipped", "accuracy", "macro-F1", "review", "kept", "cost/1k", "p50 ms", "p95 ms", "cache")
+                .alignRight(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
         for (ModelResult r : results) {
-            table.row(r.model(), r.rows(), percent(r.scores().accuracy(), 2), percent(r.scores().macroF1(), 2), percent(r.reviewRate(), 1),
+            table.row(r.model(), r.rows(), r.skipped(), percent(r.scores().accuracy(), 2), percent(r.scores().macroF1(), 2), percent(r.reviewRate(), 1),
                     percent(Double.isNaN(r.acceptedAccuracy()) ? 0 : r.acceptedAccuracy(), 2), String.format(Locale.ROOT, "$%.4f", r.costPer1000()),
                     String.format(Locale.ROOT, "%.1f", r.p50Millis()), String.format(Locale.ROOT, "%.1f", r.p95Millis()), r.cacheHits());
         }
         table.print(out);
         for (ModelResult r : results) {
+            if (r.skipped() > 0) {
+                out.printf(Locale.ROOT, "%s: %d of %d rows skipped, not scored: %s%n", r.model(), r.skipped(), r.rows(), r.skippedSummary());
+            }
+        }
+        for (ModelResult r : results) {
             if (r.outOfScope() > 0) {
                 out.printf(Locale.ROOT, "%s: %d out-of-scope rows, %.1f%% sent to review at threshold %.2f%n", r.model(), r.outOfScope(),
                         r.oosToReview() * 100, r.threshold());
             }
+        }
+    }
+
+    /** An evaluation that scored nothing is not a score of 0: say why every row was skipped and how rows set what the workflow tests. */
+    private static void requireScoredRows(List<ModelResult> results) {
+        ModelResult first = results.get(0);
+        if (first.rows() > 0 && results.stream().allMatch(result -> result.skipped() == result.rows())) {
+            throw CommandFailure.invalid("Every row was skipped, so nothing was scored: " + first.skippedSummary() + ". A row's event has the "
+                    + "workflow's first type and source '" + RowEvent.DEFAULT_SOURCE + "' unless set: name them with --type or --type-column, "
+                    + "--source or --source-column, --subject or --subject-column, so the workflow's filter and conditions see what they test");
         }
     }
 

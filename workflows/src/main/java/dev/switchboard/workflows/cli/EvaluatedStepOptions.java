@@ -3,6 +3,7 @@ package dev.switchboard.workflows.cli;
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.workflows.eval.Evaluation;
 import dev.switchboard.workflows.eval.OptionsRecords;
+import dev.switchboard.workflows.eval.RowEvent;
 import dev.switchboard.workflows.model.StepSpec;
 import dev.switchboard.workflows.model.Workflow;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ final class EvaluatedStepOptions {
         return List.of(own == null ? ModelRegistry.EMBEDDED : own.toString());
     }
 
-    Evaluation.Request request(Workflow workflow, String labelColumn, int batchSize) {
-        return new Evaluation.Request(workflow, step, textColumn, input, labelColumn, minConfidence, batchSize);
+    Evaluation.Request request(Workflow workflow, String labelColumn, int batchSize, RowEvent rowEvent) {
+        return new Evaluation.Request(workflow, step, textColumn, input, labelColumn, minConfidence, batchSize, rowEvent);
     }
 }

@@ -18,7 +18,8 @@ public record StreamsSettings(
                 + "(Kafka Streams `application.server`, with the HTTP listener's port). Default: http.host, or 127.0.0.1 when that is 0.0.0.0.")
         @JsonProperty("advertised_host") String advertisedHost,
         @Option(description = "Environment variable holding the token engine instances send each other on `/internal/crm/lookup`. "
-                + "Unset: that route answers only requests from the loopback address.", defaultValue = "SWITCHBOARD_PEER_TOKEN", secret = true)
+                + "Unset: each process makes up a token of its own, so a single instance works and instances refuse each other's lookups; "
+                + "requests from the loopback address are not trusted without it.", defaultValue = "SWITCHBOARD_PEER_TOKEN", secret = true)
         @JsonProperty("peer_token_env") String peerTokenEnv,
         @Option(description = "Drop events seen before: reads `input`, writes each event once to `output`, which workflows then name in `on.topic`.")
         Dedup dedup,

@@ -17,7 +17,15 @@ public record Topics(
         @Option(description = "Human review: events held because no model answered well enough, with what each model said.", defaultValue = "switchboard.review")
         String review,
         @Option(description = "Audit: one record per model call (prompt version, model, tokens, latency, cost, cache hit, outcome).", defaultValue = "switchboard.audit")
-        String audit) {
+        String audit,
+        @Option(description = "Step trace: one record per step an event went through (outcome, output or reason), keyed by event id; "
+                + "`switchboard explain` reads it.", defaultValue = "switchboard.trace")
+        String trace) {
+
+    /** The topics of the five first names and the default trace topic. */
+    public Topics(String tasks, String deadLetter, String deliveries, String review, String audit) {
+        this(tasks, deadLetter, deliveries, review, audit, defaults().trace());
+    }
 
     public static Topics defaults() {
         return DefaultOptions.of(Topics.class);
@@ -25,6 +33,6 @@ public record Topics(
 
     /** Every topic of this section, each once. */
     public Set<String> all() {
-        return new LinkedHashSet<>(List.of(tasks, deadLetter, deliveries, review, audit));
+        return new LinkedHashSet<>(List.of(tasks, deadLetter, deliveries, review, audit, trace));
     }
 }

@@ -14,16 +14,17 @@ final class EvalRow {
     private final Map<String, Object> event;
     private final Map<String, Object> steps = new LinkedHashMap<>();
 
-    EvalRow(int index, String workflow, String type, Map<String, Object> fields) {
+    /** @param event the row as a CloudEvent ({@link RowEvent#event}) */
+    EvalRow(int index, String workflow, Map<String, Object> event) {
         this.index = index;
         this.workflow = workflow;
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
-        event.put("id", "eval-" + (index + 1));
-        event.put("type", type);
-        event.put("source", "switchboard/eval");
-        event.put("data", fields);
         this.event = Collections.unmodifiableMap(event);
+    }
+
+    /** The event's type; null when the row named none. */
+    String type() {
+        Object type = event.get("type");
+        return type == null ? null : type.toString();
     }
 
     /** What conditions read: {@code event} and {@code steps}. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code report.json}: the figures of an evaluation without its rows, what CI pipelines and scripts
@@ -21,14 +22,14 @@ public record EvalSummary(String workflow, String step, String dataset, String c
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Model(String model, int rows, int inScope, int outOfScope, double accuracy, double macroF1, double threshold,
                         double reviewRate, double acceptedAccuracy, Double oosToReview, @JsonProperty("cost_per_1000_usd") double costPer1000Usd,
-                        double latencyP50Ms, double latencyP95Ms, long cacheHits, long calls, int failed, int skipped, double seconds,
-                        double rowsPerSecond, List<Label> labels, List<Point> tradeoff) {
+                        double latencyP50Ms, double latencyP95Ms, long cacheHits, long calls, int failed, int skipped,
+                        Map<String, Integer> skippedReasons, double seconds, double rowsPerSecond, List<Label> labels, List<Point> tradeoff) {
 
         static Model of(ModelResult model) {
             return new Model(model.model(), model.rows(), model.inScope(), model.outOfScope(), model.scores().accuracy(),
                     model.scores().macroF1(), model.threshold(), model.reviewRate(), model.acceptedAccuracy(), nullIfNaN(model.oosToReview()),
                     model.costPer1000(), model.p50Millis(), model.p95Millis(), model.cacheHits(), model.calls(), model.failed(),
-                    model.skipped(), model.seconds(), model.rowsPerSecond(), model.scores().labels().stream().map(Label::of).toList(),
+                    model.skipped(), model.skippedReasons(), model.seconds(), model.rowsPerSecond(), model.scores().labels().stream().map(Label::of).toList(),
                     model.curve().stream().map(Point::of).toList());
         }
     }

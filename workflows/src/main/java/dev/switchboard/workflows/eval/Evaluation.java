@@ -19,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Runs a workflow over a labelled dataset up to one of its classify steps, with a chosen model, and
  * scores the step's answers against the dataset's labels.
  *
- * <p>Each row becomes a CloudEvent of the workflow's first event type with the row's fields as
- * {@code data}, so the step's own input template works unchanged; {@code textColumn} or
- * {@code inputTemplate} replace it. The workflow's filter, its earlier steps and their {@code when}
+ * <p>Each row becomes a CloudEvent with the row's fields as {@code data}, so the step's own input
+ * template works unchanged ({@code textColumn} or {@code inputTemplate} replace it); its type, source
+ * and subject are the workflow's first event type and {@value RowEvent#DEFAULT_SOURCE} unless the
+ * request's {@link RowEvent} sets them. A row of a type the workflow does not take is skipped. The workflow's filter, its earlier steps and their {@code when}
  * conditions run as they would live, in batches, so a step that reads earlier steps' outputs is
  * evaluated in context. Nothing is delivered: task steps only build tasks, and the tasks are dropped.
  */
@@ -35,9 +36,14 @@ public final class Evaluation {
      * @param labelColumn   the row field with the expected label
      * @param minConfidence the review threshold; null takes the step's {@code min_confidence}, else 0
      * @param batchSize     rows per batch
+     * @param rowEvent      how a row sets its event's type, source and subject
      */
     public record Request(Workflow workflow, String stepId, String textColumn, String inputTemplate, String labelColumn,
-                          Double minConfidence, int batchSize) {
+                          Double minConfidence, int batchSize, RowEvent rowEvent) {
+
+        public Request {
+            rowEvent = rowEvent == null ? RowEvent.defaults() : rowEvent;
+        }
     }
 
     /** Told how many rows are done. */
@@ -150,14 +156,18 @@ public final class Evaluation {
                     break;
                 }
             }
-            String type = workflow.on().types().get(0);
+            String defaultType = workflow.on().types().get(0);
+            java.util.Set<String> types = java.util.Set.copyOf(workflow.on().types());
             progress.update(0, predictions.length);
             for (int start = 0; start < predictions.length; start += request.batchSize()) {
                 int end = Math.min(predictions.length, start + request.batchSize());
                 List<EvalRow> alive = new ArrayList<>();
                 for (int i = start; i < end; i++) {
-                    EvalRow row = new EvalRow(i, workflow.name(), type, dataset.rows().get(i));
-                    if (filter == null || test(filter, row, predictions, expected)) {
+                    EvalRow row = new EvalRow(i, workflow.name(), request.rowEvent().event(i, dataset.rows().get(i), defaultType));
+                    if (row.type() == null || !types.contains(row.type())) {
+                        // live, the workflow never takes an event of another type
+                        predictions[i] = skipped(i, expected.get(i), "type '" + row.type() + "' is not in on.types");
+                    } else if (filter == null || test(filter, row, predictions, expected)) {
                         alive.add(row);
                     }
                 }

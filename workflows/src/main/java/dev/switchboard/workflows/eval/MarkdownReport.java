@@ -56,7 +56,11 @@ final class MarkdownReport {
             if (model.failed() > 0 || model.skipped() > 0) {
                 md.append("; ").append(model.failed()).append(" failed, ").append(model.skipped()).append(" skipped");
             }
-            md.append(".\n\n### Threshold trade-off\n\n");
+            md.append(".\n");
+            if (model.skipped() > 0) {
+                md.append("\nSkipped rows are not scored (live, the step would not see them): ").append(model.skippedSummary()).append(".\n");
+            }
+            md.append("\n### Threshold trade-off\n\n");
             md.append("| threshold | in-scope automated | accuracy of automated | review rate (all rows) |")
                     .append(model.outOfScope() > 0 ? " out-of-scope sent to review | out-of-scope mislabelled |\n" : "\n");
             md.append("|---:|---:|---:|---:|").append(model.outOfScope() > 0 ? "---:|---:|\n" : "\n");

@@ -2,13 +2,17 @@ package dev.switchboard.workflows.eval;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The evaluation of one model over a dataset.
  *
- * <p>Rows whose expected label is one of the step's labels are <em>in scope</em>: accuracy, macro-F1,
+ * <p>Rows the workflow's filter, a {@code when} condition or the event type left out are
+ * <em>skipped</em>: live the step would never see them, so they are counted, with their reasons, and
+ * left out of every other figure. Of the others, rows whose expected label is one of the step's labels are <em>in scope</em>: accuracy, macro-F1,
  * per-label scores and the confusion matrix are computed on them, counting every answer whatever its
  * confidence. Rows with any other label are <em>out of scope</em>: no answer can be right, and the
  * right outcome is review. At a confidence threshold, an answer below it goes to review; the
@@ -22,10 +26,10 @@ import java.util.Set;
  * @param threshold      the review threshold ({@code --min-confidence}, else the step's {@code min_confidence}, else 0)
  * @param inScope        in-scope rows
  * @param outOfScope     out-of-scope rows
- * @param reviewRate     share of all rows a person would see at the threshold
+ * @param reviewRate     share of the rows not skipped that a person would see at the threshold
  * @param acceptedAccuracy accuracy of the in-scope answers kept at the threshold
  * @param oosToReview    share of out-of-scope rows sent to review at the threshold; NaN without any
- * @param costPer1000    US dollars per 1,000 rows
+ * @param costPer1000    US dollars per 1,000 rows not skipped
  * @param p50Millis      median model time per row
  * @param p95Millis      95th percentile of model time per row
  * @param cacheHits      calls answered from the response cache
@@ -55,12 +59,13 @@ public record ModelResult(String model, List<String> stepLabels, List<Prediction
     public record TradeoffPoint(double threshold, double coverage, double acceptedAccuracy, double reviewRate, double oosToReview) {
     }
 
-    public static ModelResult of(String model, List<String> stepLabels, List<Prediction> predictions, double threshold, double seconds) {
+    public static ModelResult of(String model, List<String> stepLabels, List<Prediction> all, double threshold, double seconds) {
         Set<String> known = Set.copyOf(stepLabels);
+        List<Prediction> predictions = all.stream().filter(prediction -> prediction.outcome() != Prediction.Outcome.SKIPPED).toList();
+        int skipped = all.size() - predictions.size();
         List<String> expected = new ArrayList<>();
         List<String> predicted = new ArrayList<>();
         int failed = 0;
-        int skipped = 0;
         long cacheHits = 0;
         long calls = 0;
         double cost = 0;
@@ -72,7 +77,6 @@ public record ModelResult(String model, List<String> stepLabels, List<Prediction
                 predicted.add(prediction.predicted());
             }
             failed += prediction.outcome() == Prediction.Outcome.FAILED ? 1 : 0;
-            skipped += prediction.outcome() == Prediction.Outcome.SKIPPED ? 1 : 0;
             cacheHits += prediction.cacheHits();
             calls += prediction.calls();
             cost += prediction.costUsd();
@@ -86,7 +90,7 @@ public record ModelResult(String model, List<String> stepLabels, List<Prediction
         TradeoffPoint at = point(predictions, known, threshold);
         Arrays.sort(latencies);
         int rows = predictions.size();
-        return new ModelResult(model, List.copyOf(stepLabels), List.copyOf(predictions), scores, threshold, expected.size(),
+        return new ModelResult(model, List.copyOf(stepLabels), List.copyOf(all), scores, threshold, expected.size(),
                 rows - expected.size(), at.reviewRate(), at.acceptedAccuracy(), at.oosToReview(),
                 rows == 0 ? 0 : cost / rows * 1000, percentile(latencies, 0.50), percentile(latencies, 0.95), cacheHits, calls,
                 failed, skipped, seconds, List.copyOf(curve));
@@ -127,8 +131,27 @@ public record ModelResult(String model, List<String> stepLabels, List<Prediction
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
+    /** Every row of the dataset evaluated, skipped ones included. */
     public int rows() {
         return predictions.size();
+    }
+
+    /** Why rows were skipped, with how many each: the most frequent reason first, then in the order first met. */
+    public Map<String, Integer> skippedReasons() {
+        Map<String, Integer> reasons = new LinkedHashMap<>();
+        predictions.stream().filter(prediction -> prediction.outcome() == Prediction.Outcome.SKIPPED)
+                .forEach(prediction -> reasons.merge(String.valueOf(prediction.reason()), 1, Integer::sum));
+        Map<String, Integer> sorted = new LinkedHashMap<>();
+        reasons.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(entry -> sorted.put(entry.getKey(), entry.getValue()));
+        return sorted;
+    }
+
+    /** The reasons as one line: {@code on.filter is false (16); ...}. */
+    public String skippedSummary() {
+        List<String> parts = new ArrayList<>();
+        skippedReasons().forEach((reason, count) -> parts.add(reason + " (" + count + ")"));
+        return String.join("; ", parts);
     }
 
     /** Rows per second of wall time. */

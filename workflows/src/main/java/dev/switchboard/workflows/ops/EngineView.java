@@ -1,5 +1,7 @@
 package dev.switchboard.workflows.ops;
 
+import dev.switchboard.workflows.config.Topics;
+import dev.switchboard.workflows.model.Workflow;
 import java.util.List;
 import java.util.Map;
 
@@ -29,4 +31,10 @@ public interface EngineView {
 
     /** Health of each source by name. */
     Map<String, Map<String, Object>> sources();
+
+    /** The topics the engine writes. */
+    Topics topics();
+
+    /** The workflows as their files define them. */
+    List<Workflow> definitions();
 }

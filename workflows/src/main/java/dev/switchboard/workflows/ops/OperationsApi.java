@@ -8,6 +8,9 @@ import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.HttpIngress.Request;
 import dev.switchboard.schemas.spi.HttpIngress.Response;
 import dev.switchboard.schemas.JsonValues;
+import dev.switchboard.workflows.explain.EventExplainer;
+import dev.switchboard.workflows.explain.Explanation;
+import dev.switchboard.workflows.explain.Since;
 import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.DeadLetters;
 import dev.switchboard.workflows.runtime.GroupAssignments;
@@ -42,7 +45,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>{@code GET /health/ready}: Kafka answers and every workflow consumes (its group holds its partitions) or is paused on purpose;
  *       the body shows each workflow's state and lag and each source's health.</li>
  *   <li>{@code GET /metrics}: Prometheus text format.</li>
- *   <li>{@code /admin/...}: with {@code Authorization: Bearer <token>}; off when no token is configured.</li>
+ *   <li>{@code /admin/...}: with {@code Authorization: Bearer <token>}; off when no token is configured.
+ *       {@code GET /admin/events?id=<event id>&since=24h} explains what happened to an event.</li>
  * </ul>
  */
 public final class OperationsApi {
@@ -78,6 +82,7 @@ public final class OperationsApi {
         http.route("/admin/reviews/show", small, admin(this::review));
         http.route("/admin/reviews/approve", small, admin(request -> decide(request, true)));
         http.route("/admin/reviews/reject", small, admin(request -> decide(request, false)));
+        http.route("/admin/events", small, admin(this::explain));
     }
 
     private Response live(Request request) {
@@ -277,6 +282,26 @@ public final class OperationsApi {
         } catch (ReviewQueue.ReviewException e) {
             return Response.error(e.status(), e.getMessage());
         }
+    }
+
+    /** What happened to an event: the explanation {@code switchboard explain --json} prints. */
+    private Response explain(Request request) throws Exception {
+        String id = first(request.query().get("id"));
+        if (id == null || id.isBlank()) {
+            return Response.error(400, "Name the event: /admin/events?id=<event id>, and optionally &since=24h (30m, 7d, or a time)");
+        }
+        Instant since;
+        try {
+            since = Since.parse(first(request.query().get("since")) == null ? "24h" : first(request.query().get("since")), Instant.now());
+        } catch (IllegalArgumentException e) {
+            return Response.error(400, e.getMessage());
+        }
+        Explanation explanation = new EventExplainer(engine.bootstrapServers(), engine.clientProperties(), engine.topics(),
+                engine.definitions()).explain(id, since);
+        if (!explanation.found()) {
+            return Response.error(404, "No record of event '" + id + "' since " + since + "; look further back with &since=7d");
+        }
+        return Response.json(200, JSON.writeValueAsString(explanation));
     }
 
     private ReviewQueue reviewQueue() {

@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.workflows.config.Topics;
+import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.ops.EngineView;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,11 @@ record OperationsView(BooleanSupplier engineRunning, WorkflowRoutes routes, Kafk
     @Override
     public String reviewTopic() {
         return topics.review();
+    }
+
+    @Override
+    public List<Workflow> definitions() {
+        return routes.workflows();
     }
 
     @Override

@@ -77,7 +77,7 @@ final class WorkflowRoutes implements Service {
             restoreSpend();
             camel = KafkaEndpoints.context(stage.kafka());
             List<StepListener> listeners = List.of(new TracingListener(stage.tracing()), new MetricsListener(stage.observer()),
-                    new AuditListener(topics.audit()));
+                    new AuditListener(topics.audit()), new StepTraceListener(topics.trace()));
             for (Workflow workflow : workflows) {
                 gate.register(workflow);
                 WorkflowRunner runner = new WorkflowRunner(StreamsStages.effective(workflow), environment, topics,
@@ -170,6 +170,11 @@ final class WorkflowRoutes implements Service {
     }
 
     /** Each workflow's state (started, stopped, paused), group, topic and counters. */
+    /** The workflows as their files define them. */
+    List<Workflow> workflows() {
+        return workflows;
+    }
+
     List<WorkflowState> states() {
         List<WorkflowState> states = new ArrayList<>();
         CamelContext context = camel;

@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.steps;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.schemas.events.EventSchemas;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -8,9 +9,11 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.schemas.types.ValueType;
 import dev.switchboard.workflows.steps.invoice.InvoiceRules;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Makes {@link InvoiceCheckStep}s: the deterministic checks of an extracted invoice, and what a failure does. */
@@ -87,6 +90,13 @@ public final class InvoiceCheckStepFactory implements StepFactory<InvoiceCheckSt
                     .expected("a path such as event.data.attachments[0]"));
         }
         return problems;
+    }
+
+    /** {@code passed}, {@code invoice_key} and {@code invoice} as the {@code invoice.accepted} event carries it. */
+    @Override
+    public ValueType outputs(Options options, StepEnvironment environment) {
+        return ValueType.object(Map.of("passed", ValueType.bool(), "invoice_key", ValueType.text(),
+                "invoice", EventSchemas.shipped().data("invoice.accepted").orElseThrow()));
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.schemas.spi.CrmLookup;
 import dev.switchboard.schemas.spi.HttpIngress;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,7 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,23 +47,31 @@ public final class CrmTables implements CrmLookup, LookupSource {
     private static final Set<String> STORES = stores();
 
     private final Duration wait;
-    private final Supplier<Optional<String>> token;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final Supplier<Optional<String>> sharedToken;
+    /** Used when no token is configured: nobody else knows it, so only this process could pass, and it never asks itself. */
+    private final String ownToken = ownToken();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
 
     /**
-     * @param wait  how long a lookup waits for the tables to be queryable
-     * @param token the token instances send each other, when one is configured
+     * @param wait        how long a lookup waits for the tables to be queryable
+     * @param sharedToken the token every instance sends the others, when one is configured; without
+     *                    it this process makes up its own, so no other caller is answered
      */
-    public CrmTables(Duration wait, Supplier<Optional<String>> token) {
+    public CrmTables(Duration wait, Supplier<Optional<String>> sharedToken) {
         this.wait = wait;
-        this.token = token;
+        this.sharedToken = sharedToken;
     }
 
-    /** Whether instances authenticate each other with a token (otherwise only loopback callers are answered). */
-    boolean hasToken() {
-        return token.get().isPresent();
+    /** Whether instances share a configured token, so they can answer each other's lookups. */
+    boolean hasSharedToken() {
+        return sharedToken.get().filter(value -> !value.isBlank()).isPresent();
+    }
+
+    private String token() {
+        return sharedToken.get().filter(value -> !value.isBlank()).orElse(ownToken);
     }
 
     /** Binds the running stage; until then lookups wait. */
@@ -137,7 +146,7 @@ public final class CrmTables implements CrmLookup, LookupSource {
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + PATH + "?store="
                 + URLEncoder.encode(store, StandardCharsets.UTF_8) + "&key=" + URLEncoder.encode(key, StandardCharsets.UTF_8));
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
-        token.get().ifPresent(value -> request.header("Authorization", "Bearer " + value));
+        request.header("Authorization", "Bearer " + token());
         try {
             HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() == 404) {
@@ -190,18 +199,20 @@ public final class CrmTables implements CrmLookup, LookupSource {
         }
     }
 
+    /**
+     * Only a caller with the token: never "loopback", because a sidecar proxy (a service mesh, an
+     * ingress on the same host) makes every request come from loopback.
+     */
     private boolean authorized(HttpIngress.Request request) {
-        Optional<String> expected = token.get();
-        if (expected.isEmpty()) {
-            try {
-                return InetAddress.getByName(request.remoteAddress()).isLoopbackAddress();
-            } catch (IOException e) {
-                return false;
-            }
-        }
         String given = request.header("authorization");
         return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
-                ("Bearer " + expected.get()).getBytes(StandardCharsets.UTF_8));
+                ("Bearer " + token()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String ownToken() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     private KafkaStreams awaitRunning() {

@@ -170,9 +170,9 @@ public final class StreamsStages implements AutoCloseable {
                     StreamsStage.properties(StreamsNames.CRM_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
                             "earliest", overrides));
             crm.bind(stage.streams(), advertised);
-            if (advertised != null && !crm.hasToken() && !Set.of("127.0.0.1", "localhost", "::1").contains(advertised.host())) {
-                LOG.warn("CRM lookups between instances need a peer token: set {} to the same secret on every instance; "
-                        + "without it {} answers loopback callers only", settings.peerTokenEnv(), CrmTables.PATH);
+            if (advertised != null && !crm.hasSharedToken()) {
+                LOG.info("No peer token in {}: {} answers no other instance. Running more than one instance? "
+                        + "Set {} to the same secret on every one", settings.peerTokenEnv(), CrmTables.PATH, settings.peerTokenEnv());
             }
         }
         if (invoices != null) {

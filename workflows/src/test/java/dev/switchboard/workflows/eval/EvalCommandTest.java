@@ -114,6 +114,83 @@ class EvalCommandTest {
     }
 
     @Test
+    void should_show_skipped_rows_and_score_only_the_others_when_the_filter_tests_the_event_source() throws IOException {
+        // given a workflow for one source, and rows that name their event's source, subject and type
+        Path workflow = dir.resolve("portal-only.yaml");
+        Files.writeString(workflow, """
+                name: portal
+                on:
+                  types: [message.received, chat.received]
+                  filter: event.source == '/crm/portal' && has(event.subject)
+                steps:
+                  - id: topic
+                    classify:
+                      input: "{{ event.data.text }}"
+                      labels:
+                        weather: Weather, rain, sunshine, temperature and the forecast
+                        food: Food, cooking, recipes, restaurants and meals
+                """);
+        Path dataset = dir.resolve("sourced.csv");
+        Files.writeString(dataset, """
+                text,label,origin,ticket,kind
+                Will it rain tomorrow morning?,weather,/crm/portal,T-1,chat.received
+                How long do I bake bread in the oven?,food,/crm/portal,T-2,message.received
+                The forecast says sunshine and 30 degrees,food,/mail,T-3,message.received
+                "The best pizza restaurant in town, with pasta too",weather,/crm/portal,T-4,order.placed
+                """);
+
+        // when
+        Run run = cli("eval", workflow.toString(), "--dataset", dataset.toString(), "--source-column", "origin", "--subject-column", "ticket",
+                "--type-column", "kind", "--out", dir.resolve("sourced").toString(), "--min-accuracy", "0.99");
+
+        // then the two rows the filter or the type left out are shown and not scored: the two scored are right
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("100.00%").contains("skipped").contains("PASS")
+                .contains("embedded: 2 of 4 rows skipped, not scored: on.filter is false (1); type 'order.placed' is not in on.types (1)");
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("sourced/report.json").toFile());
+        assertThat(report.at("/models/0/skipped").asInt()).isEqualTo(2);
+        assertThat(report.at("/models/0/in_scope").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void should_exit_two_with_the_reason_when_the_filter_skips_every_row() throws IOException {
+        // given a filter on the event's source, and rows that do not set it
+        Path workflow = dir.resolve("portal-filter.yaml");
+        Files.writeString(workflow, Files.readString(dir.resolve("zero-shot.yaml"))
+                .replace("  types: [message.received]\n", "  types: [message.received]\n  filter: event.source == '/crm/portal'\n"));
+
+        // when
+        Run run = cli("eval", workflow.toString(), "--dataset", dir.resolve("right.csv").toString(), "--out", dir.resolve("all-skipped").toString());
+
+        // then nothing was scored, and the line says why and how to set the source
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Every row was skipped").contains("on.filter is false (4)").contains("--source");
+        assertThat(run.out()).doesNotContain("0.00%");
+    }
+
+    @Test
+    void should_warn_of_a_missing_secret_and_evaluate_when_the_configuration_names_one() throws IOException {
+        // given a configuration beside the workflow whose webhook source's secret is not in the environment
+        Path folder = Files.createDirectories(dir.resolve("unset-secret"));
+        Files.writeString(folder.resolve("switchboard.yaml"), """
+                sources:
+                  tickets:
+                    zendesk:
+                      auth: {secret_env: SWITCHBOARD_TEST_SECRET_THAT_IS_NOT_SET}
+                """);
+        Files.copy(dir.resolve("zero-shot.yaml"), folder.resolve("zero-shot.yaml"));
+
+        // when
+        Run run = cli("eval", folder.resolve("zero-shot.yaml").toString(), "--dataset", dir.resolve("right.csv").toString(),
+                "--out", folder.resolve("report").toString());
+
+        // then eval sends nothing, so the secret is a warning and the evaluation runs
+        assertThat(run.err()).contains("warning: Missing secret at sources.tickets.zendesk.auth.secret_env");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("100.00%");
+    }
+
+    @Test
     void should_exit_one_when_accuracy_is_below_the_bar() {
         // when the dataset's labels are all wrong
         Run run = cli("eval", dir.resolve("zero-shot.yaml").toString(), "--dataset", dir.resolve("swapped.csv").toString(),

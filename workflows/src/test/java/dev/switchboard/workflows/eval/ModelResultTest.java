@@ -75,4 +75,31 @@ class ModelResultTest {
         assertThat(result.scores().accuracy()).isEqualTo(0.5);
         assertThat(result.oosToReview()).isNaN();
     }
+
+    @Test
+    void should_leave_skipped_rows_out_of_every_score_when_a_filter_skipped_them() {
+        // given two answered rows and three the workflow's filter or a condition left out
+        List<Prediction> predictions = List.of(
+                new Prediction(0, "a", "a", 0.9, Outcome.ANSWERED, null, 2, 0.2, 0, 1),
+                new Prediction(1, "b", "b", 0.8, Outcome.ANSWERED, null, 4, 0.2, 0, 1),
+                new Prediction(2, "a", null, 0, Outcome.SKIPPED, "on.filter is false", 0, 0, 0, 0),
+                new Prediction(3, "x", null, 0, Outcome.SKIPPED, "on.filter is false", 0, 0, 0, 0),
+                new Prediction(4, "b", null, 0, Outcome.SKIPPED, "steps.topic.when is false", 0, 0, 0, 0));
+
+        // when
+        ModelResult result = ModelResult.of("m", List.of("a", "b"), predictions, 0.5, 1);
+
+        // then accuracy, review and cost are of the two rows the step saw; the others are counted, with their reasons
+        assertThat(result.rows()).isEqualTo(5);
+        assertThat(result.skipped()).isEqualTo(3);
+        assertThat(result.skippedReasons()).containsExactly(java.util.Map.entry("on.filter is false", 2),
+                java.util.Map.entry("steps.topic.when is false", 1));
+        assertThat(result.inScope()).isEqualTo(2);
+        assertThat(result.outOfScope()).isZero();
+        assertThat(result.scores().accuracy()).isEqualTo(1.0);
+        assertThat(result.reviewRate()).isZero();
+        assertThat(result.costPer1000()).isCloseTo(200, within(1e-9));
+        assertThat(result.p50Millis()).isEqualTo(2);
+        assertThat(result.curve().get(result.curve().size() - 1).reviewRate()).isEqualTo(1.0);
+    }
 }

@@ -190,7 +190,9 @@ class CrmLookupIT {
                 """.formatted(bootstrap, crmTopic, suffix, suffix, suffix, suffix, suffix, receiver.url(), receiver.hostAndPort());
         EngineConfigLoader.Result loaded = EngineConfigLoader.standard().parse("it.yaml", config, base);
         assertThat(loaded.problems()).isEmpty();
-        Engine engine = Engine.builder(loaded.config()).build();
+        // the instances answer each other only with the same peer token
+        Engine engine = Engine.builder(loaded.config())
+                .secrets(name -> name.equals("SWITCHBOARD_PEER_TOKEN") ? Optional.of("crm-lookup-it-" + suffix) : Optional.empty()).build();
         engines.add(engine);
         WorkflowLoader.Result workflow = engine.loader().load(base.resolve("route.yaml"));
         assertThat(workflow.problems()).isEmpty();

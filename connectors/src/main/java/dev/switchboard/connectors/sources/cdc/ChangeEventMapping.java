@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.connectors.sources.SourceEvent;
+import dev.switchboard.schemas.events.ExactJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,10 +30,12 @@ public final class ChangeEventMapping {
     /** The change kinds, as the last part of the event type. */
     public static final List<String> CHANGES = List.of("created", "updated", "deleted", "snapshot");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ExactJson.mapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Map<String, Optional<JsonNode>> SCHEMAS = new ConcurrentHashMap<>();
     private static final int MAX_SUBJECT = 2048;
+    /** Digits of the largest integer a text column is converted to; the default number length limit of Jackson. */
+    private static final int MAX_INTEGER_DIGITS = 1000;
 
     /** A streamed table: its entity name and the event fields read from its columns. */
     public record Table(String entity, Map<String, String> fields) {
@@ -149,6 +152,9 @@ public final class ChangeEventMapping {
         if (types.contains("integer") && value.isTextual()) {
             try {
                 BigDecimal number = new BigDecimal(value.asText().trim());
+                if (number.precision() - number.scale() > MAX_INTEGER_DIGITS) {
+                    return value; // "1e99999999" would be expanded digit by digit: leave it to the schema check
+                }
                 return NODES.numberNode(number.stripTrailingZeros().toBigIntegerExact());
             } catch (NumberFormatException | ArithmeticException e) {
                 return value; // not an integer: the schema check downstream says so

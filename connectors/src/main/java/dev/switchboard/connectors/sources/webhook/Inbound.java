@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.connectors.sources.internal.FormData;
 import dev.switchboard.connectors.sources.internal.MediaType;
+import dev.switchboard.schemas.events.ExactJson;
 import dev.switchboard.schemas.spi.HttpIngress;
 import java.io.IOException;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.List;
 /** One request as a mapping sees it: the raw request, its media type, and its body read as JSON or form on demand. */
 public final class Inbound {
 
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+    /** Numbers read exactly, so the event published carries the numbers the sender signed. */
+    private static final ObjectMapper JSON = ExactJson.mapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build());

@@ -66,6 +66,7 @@ public abstract class WebhookEndpoint implements Source {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
     private final Map<Integer, AtomicLong> refused = new ConcurrentHashMap<>();
+    private final Map<Refusal, AtomicLong> refusedByReason = new ConcurrentHashMap<>();
     private volatile String lastRefusal;
     private volatile String state = "created";
 
@@ -118,14 +119,14 @@ public abstract class WebhookEndpoint implements Source {
     /** The whole pipeline for one request; public so tests can drive it without a listener. */
     public HttpIngress.Response handle(HttpIngress.Request request) {
         if (!"POST".equals(request.method())) {
-            return refuse(405, "Method " + request.method() + " not allowed: webhooks are POSTed");
+            return refuse(Refusal.METHOD, 405, "Method " + request.method() + " not allowed: webhooks are POSTed");
         }
         if (!networks.allows(request.remoteAddress())) {
-            return refuse(403, "Address " + request.remoteAddress() + " is not in auth.allowed_networks");
+            return refuse(Refusal.NETWORK, 403, "Address " + request.remoteAddress() + " is not in auth.allowed_networks");
         }
         Optional<MediaType> mediaType = MediaType.parse(request.header("Content-Type"));
         if (mediaType.isEmpty() || !vendor.accepts().test().test(mediaType.get())) {
-            return refuse(415, "Unsupported Content-Type '" + Objects.toString(request.header("Content-Type"), "none")
+            return refuse(Refusal.CONTENT_TYPE, 415, "Unsupported Content-Type '" + Objects.toString(request.header("Content-Type"), "none")
                     + "': expected " + vendor.accepts().expected());
         }
         Inbound inbound = new Inbound(request, mediaType.get());
@@ -133,12 +134,12 @@ public abstract class WebhookEndpoint implements Source {
             try {
                 inbound.form();
             } catch (BadPayload e) {
-                return refuse(400, e.getMessage());
+                return refuse(Refusal.PAYLOAD, 400, e.getMessage());
             }
         }
         WebhookVerifier.Verdict verdict = verifier.verify(request, inbound::formField);
         if (verdict instanceof WebhookVerifier.Refused refusal) {
-            return refuse(refusal.status(), refusal.reason());
+            return refuse(Refusal.ofVerifierStatus(refusal.status()), refusal.status(), refusal.reason());
         }
         ReplayGuard.Reservation reservation = ((WebhookVerifier.Verified) verdict).reservation();
         boolean published = false;
@@ -160,7 +161,7 @@ public abstract class WebhookEndpoint implements Source {
         try {
             mapped = map(inbound);
         } catch (BadPayload e) {
-            return refuse(400, e.getMessage());
+            return refuse(Refusal.PAYLOAD, 400, e.getMessage());
         }
         if (mapped.ignored() != null) {
             ignored.incrementAndGet();
@@ -171,12 +172,12 @@ public abstract class WebhookEndpoint implements Source {
             byte[] bytes = mapped.events().get(i).bytes();
             if (parser.parse(bytes) instanceof EventParser.Rejected rejected) {
                 String where = mapped.events().size() == 1 ? "" : " at [" + i + "]";
-                return refuse(400, "Invalid event" + where + ": " + rejected.reason());
+                return refuse(Refusal.INVALID_EVENT, 400, "Invalid event" + where + ": " + rejected.reason());
             }
             Optional<String> reserved = ReservedEventTypes.refusal(mapped.events().get(i).type(), false);
             if (reserved.isPresent()) {
                 String where = mapped.events().size() == 1 ? "" : " at [" + i + "]";
-                return refuse(403, "Refused event" + where + ": " + reserved.get());
+                return refuse(Refusal.RESERVED_TYPE, 403, "Refused event" + where + ": " + reserved.get());
             }
             bodies.add(bytes);
         }
@@ -191,21 +192,23 @@ public abstract class WebhookEndpoint implements Source {
         try {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return refuse(503, "Kafka did not acknowledge within " + ackTimeout.toSeconds() + " s; retry later");
+            return refuse(Refusal.KAFKA, 503, "Kafka did not acknowledge within " + ackTimeout.toSeconds() + " s; retry later");
         } catch (ExecutionException e) {
-            return refuse(503, "Kafka refused the event (" + e.getCause().getClass().getSimpleName() + "); retry later");
+            return refuse(Refusal.KAFKA, 503, "Kafka refused the event (" + e.getCause().getClass().getSimpleName() + "); retry later");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return refuse(503, "Shutting down; retry later");
+            return refuse(Refusal.KAFKA, 503, "Shutting down; retry later");
         }
         accepted.addAndGet(bodies.size());
         String ids = mapped.events().stream().map(event -> quote(event.id())).collect(Collectors.joining(","));
         return HttpIngress.Response.json(202, "{\"accepted\":" + bodies.size() + ",\"ids\":[" + ids + "]}");
     }
 
-    private HttpIngress.Response refuse(int status, String reason) {
+    /** Counts the refusal by status and category, and answers with the reason; only the category reaches health. */
+    private HttpIngress.Response refuse(Refusal category, int status, String reason) {
         refused.computeIfAbsent(status, code -> new AtomicLong()).incrementAndGet();
-        lastRefusal = status + " " + reason;
+        refusedByReason.computeIfAbsent(category, key -> new AtomicLong()).incrementAndGet();
+        lastRefusal = status + " " + category.key();
         if (status == 503) {
             LOG.warn("Source {}: {} {}", name, status, reason);
         } else {
@@ -234,6 +237,9 @@ public abstract class WebhookEndpoint implements Source {
         Map<String, Long> byStatus = new TreeMap<>();
         refused.forEach((status, count) -> byStatus.put(Integer.toString(status), count.get()));
         health.put("refused", byStatus);
+        Map<String, Long> byReason = new TreeMap<>();
+        refusedByReason.forEach((reason, count) -> byReason.put(reason.key(), count.get()));
+        health.put("refused_by_reason", byReason);
         if (lastRefusal != null) {
             health.put("last_refusal", lastRefusal);
         }

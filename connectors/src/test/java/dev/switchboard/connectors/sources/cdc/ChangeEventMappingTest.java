@@ -9,6 +9,7 @@ import dev.switchboard.schemas.events.EventParser;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,6 +52,19 @@ class ChangeEventMappingTest {
                  "table": "public.leads", "op": "c", "lsn": 23456789, "before": null, "after": %s}""".formatted(LEAD)));
         // and the engine's own parser accepts it against crm.lead.created.schema.json
         assertThat(new EventParser().parse(event.bytes())).isInstanceOf(EventParser.Accepted.class);
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void should_leave_an_integer_column_as_text_when_its_text_would_expand_to_a_hundred_million_digits() {
+        // given a text column mapped to an integer field, holding what a CRM user typed
+        String lead = LEAD.replace("\"250\"", "\"1e99999999\"");
+
+        // when
+        SourceEvent event = MAPPING.map("{\"id\": 42}", change("c", "null", lead, "leads", 1L)).orElseThrow();
+
+        // then it stays the text it was (the schema check refuses it), instead of 10^99999999 computed digit by digit
+        assertThat(event.event().path("data").path("employees").asText()).isEqualTo("1e99999999");
     }
 
     @ParameterizedTest
