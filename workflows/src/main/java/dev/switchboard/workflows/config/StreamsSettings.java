@@ -25,7 +25,10 @@ public record StreamsSettings(
         Dedup dedup,
         @Option(description = "CRM tables (contacts, companies, deals, owners) built from Debezium-shaped `crm.<entity>.*` change events, "
                 + "read by the `crm.lookup` step.")
-        Crm crm) {
+        Crm crm,
+        @Option(description = "The invoice register: every `invoice.accepted` event by its `invoice_key`, which the `invoice.check` "
+                + "step's duplicate check reads.")
+        Invoices invoices) {
 
     public static StreamsSettings defaults() {
         return DefaultOptions.of(StreamsSettings.class);
@@ -43,6 +46,16 @@ public record StreamsSettings(
                     + "`window` are one. The default is the event's identity as CloudEvents defines it, its source and id: ids are "
                     + "unique only within a source. A list is compared as a whole.", defaultValue = "[event.source, event.id]")
             String key) {
+    }
+
+    /** {@code kafka.streams.invoices}. */
+    public record Invoices(
+            @Option(description = "Topics carrying the `invoice.accepted` events (where the workflow's `event` sink publishes them).",
+                    defaultValue = "[switchboard.events]")
+            List<String> topics,
+            @Option(description = "How long a duplicate check waits for the register (restoring after a start) before it fails and is retried.",
+                    defaultValue = "30", minimum = 1, maximum = 600)
+            @JsonProperty("wait_seconds") Integer waitSeconds) {
     }
 
     /** {@code kafka.streams.crm}. */

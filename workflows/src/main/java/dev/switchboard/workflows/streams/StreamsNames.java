@@ -23,6 +23,10 @@ public final class StreamsNames {
     public static final String DEDUP_APPLICATION = "switchboard.dedup";
     public static final String CRM_APPLICATION = "switchboard.crm";
     public static final String DEDUP_STORE = "dedup.seen";
+    public static final String INVOICES_APPLICATION = "switchboard.invoices";
+    /** The compacted topic of accepted invoices by invoice key, read whole by every instance. */
+    public static final String INVOICE_REGISTER_TOPIC = "switchboard.invoices.register";
+    public static final String INVOICE_REGISTER_STORE = "invoices.register";
 
     private StreamsNames() {
     }

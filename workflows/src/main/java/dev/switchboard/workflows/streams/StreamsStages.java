@@ -45,6 +45,7 @@ public final class StreamsStages implements AutoCloseable {
     private final Path stateDir;
     private final StreamsObserver observer;
     private final CrmTables crm;
+    private final InvoiceRegisterTable invoices;
     private final Map<String, StreamsStage> stages = new LinkedHashMap<>();
 
     /**
@@ -61,6 +62,13 @@ public final class StreamsStages implements AutoCloseable {
         this.observer = registry == null ? StreamsObserver.NONE : counters(registry);
         this.crm = this.settings.crm() == null ? null : new CrmTables(
                 Duration.ofSeconds(this.settings.crm().waitSeconds()), () -> secrets.apply(this.settings.peerTokenEnv()));
+        this.invoices = this.settings.invoices() == null ? null
+                : new InvoiceRegisterTable(Duration.ofSeconds(this.settings.invoices().waitSeconds()));
+    }
+
+    /** The invoice register for steps, or empty when {@code kafka.streams.invoices} is not configured. */
+    public Optional<InvoiceRegisterTable> invoices() {
+        return Optional.ofNullable(invoices);
     }
 
     /** The CRM tables for steps, or empty when {@code kafka.streams.crm} is not configured. */
@@ -96,6 +104,9 @@ public final class StreamsStages implements AutoCloseable {
         if (crm != null) {
             ids.add(StreamsNames.CRM_APPLICATION);
         }
+        if (invoices != null) {
+            ids.add(StreamsNames.INVOICES_APPLICATION);
+        }
         for (Workflow workflow : workflows) {
             if (workflow.on().window() != null) {
                 ids.add(StreamsNames.windowApplication(workflow.name()));
@@ -116,6 +127,9 @@ public final class StreamsStages implements AutoCloseable {
         }
         if (settings.crm() != null) {
             needed.addAll(settings.crm().topics());
+        }
+        if (settings.invoices() != null) {
+            needed.addAll(settings.invoices().topics()); // the register topic is created compacted when the stage starts
         }
         for (Workflow workflow : workflows) {
             if (workflow.on().window() != null) {
@@ -161,6 +175,14 @@ public final class StreamsStages implements AutoCloseable {
                 LOG.info("No peer token in {}: {} answers no other instance. Running more than one instance? "
                         + "Set {} to the same secret on every one", settings.peerTokenEnv(), CrmTables.PATH, settings.peerTokenEnv());
             }
+        }
+        if (invoices != null) {
+            InvoiceRegisterTopology.createRegisterTopic(bootstrapServers, clientProperties, replication);
+            StreamsStage stage = add(StreamsNames.INVOICES_APPLICATION, InvoiceRegisterTopology.build(settings.invoices().topics(),
+                            StreamsNames.INVOICE_REGISTER_TOPIC, observer),
+                    StreamsStage.properties(StreamsNames.INVOICES_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
+                            "earliest", Map.of()));
+            invoices.bind(stage.streams());
         }
         for (Workflow workflow : workflows) {
             Trigger on = workflow.on();

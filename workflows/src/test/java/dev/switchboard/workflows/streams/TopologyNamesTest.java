@@ -22,6 +22,7 @@ class TopologyNamesTest {
         return Stream.of(
                 Arguments.of("dedup", DedupTopology.build("in", "out", Duration.ofHours(1), "event.id", StreamsObserver.NONE)),
                 Arguments.of("crm", CrmTopology.build(List.of("in"), StreamsObserver.NONE)),
+                Arguments.of("invoices", InvoiceRegisterTopology.build(List.of("in"), "register", StreamsObserver.NONE)),
                 Arguments.of("window", WindowTopology.build("w", "in", Set.of("t"), null,
                         new WindowTrigger("event.id", "tumbling", "PT1H", null, null, "PT0S", "count >= 2", null, "final"), "out", StreamsObserver.NONE)),
                 Arguments.of("window", WindowTopology.build("w", "in", Set.of("t"), null,
