@@ -78,8 +78,30 @@ public final class TriggerChecks {
             expression(() -> CelExpression.overEvent(window.value()), window.value(), node, "value",
                     "a number over event, e.g. event.data.amount", problems);
         }
+        baseline(window, node, problems);
         expression(() -> CelExpression.windowCondition(window.condition()), window.condition(), node, "condition",
                 "a true/false expression over " + String.join(", ", CelExpression.WINDOW_VARIABLES.keySet()) + ", e.g. count >= 3", problems);
+    }
+
+    private static void baseline(WindowTrigger window, Node node, Problems problems) {
+        WindowTrigger.Baseline baseline = window.baseline();
+        if (baseline == null) {
+            if (window.condition() != null && window.condition().matches("(?s).*\\bbaseline\\b.*")) {
+                problems.add(at(node, "condition"), "on.window.condition", "Baseline without history at on.window.condition: got '"
+                        + OptionsBinder.abbreviate(window.condition()) + "', expected on.window.baseline to say what baseline.* is of. "
+                        + "Add e.g. baseline: { of: value, last: 30 }");
+            }
+            return;
+        }
+        if (!window.kind().equals("tumbling")) {
+            problems.add(at(node, "baseline"), "on.window.baseline", "Baseline on a " + window.kind() + " window at on.window.baseline: "
+                    + "expected kind tumbling, whose windows follow one another. Use kind: tumbling");
+        }
+        if (!baseline.of().equals("count") && window.value() == null) {
+            problems.add(at(node, "baseline"), "on.window.baseline.of", "Baseline of " + baseline.of() + " without a value at "
+                    + "on.window.baseline.of: got '" + baseline.of() + "', expected count, or a value to take it of. Add e.g. "
+                    + "value: event.data.total");
+        }
     }
 
     private static void schedule(ScheduleTrigger schedule, Node node, Problems problems) {
