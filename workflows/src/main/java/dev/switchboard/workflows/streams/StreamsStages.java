@@ -95,6 +95,9 @@ public final class StreamsStages implements AutoCloseable {
         if (crm != null) {
             ids.add(StreamsNames.CRM_APPLICATION);
         }
+        if (settings.reconcile() != null) {
+            ids.add(StreamsNames.RECONCILE_APPLICATION);
+        }
         for (Workflow workflow : workflows) {
             if (workflow.on().window() != null) {
                 ids.add(StreamsNames.windowApplication(workflow.name()));
@@ -116,6 +119,11 @@ public final class StreamsStages implements AutoCloseable {
         if (settings.crm() != null) {
             needed.addAll(settings.crm().topics());
         }
+        if (settings.reconcile() != null) {
+            needed.addAll(settings.reconcile().topics());
+            needed.add(settings.reconcile().output());
+            needed.add(settings.reconcile().openInvoices());
+        }
         for (Workflow workflow : workflows) {
             if (workflow.on().window() != null) {
                 needed.add(workflow.on().topic());
@@ -130,6 +138,11 @@ public final class StreamsStages implements AutoCloseable {
             }
         }
         return needed;
+    }
+
+    /** The topics that hold a table, one value per key, which Kafka must compact rather than delete by age. */
+    public Set<String> compactedTopics() {
+        return settings.reconcile() == null ? Set.of() : Set.of(settings.reconcile().openInvoices());
     }
 
     /**
@@ -161,6 +174,11 @@ public final class StreamsStages implements AutoCloseable {
                         + "Set {} to the same secret on every one", settings.peerTokenEnv(), CrmTables.PATH, settings.peerTokenEnv());
             }
         }
+        if (settings.reconcile() != null) {
+            add(StreamsNames.RECONCILE_APPLICATION, ReconcileTopology.build(reconcileSettings(settings.reconcile()), observer),
+                    StreamsStage.properties(StreamsNames.RECONCILE_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
+                            "earliest", Map.of()));
+        }
         for (Workflow workflow : workflows) {
             Trigger on = workflow.on();
             if (on.window() != null) {
@@ -177,6 +195,11 @@ public final class StreamsStages implements AutoCloseable {
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
         }
+    }
+
+    static ReconcileTopology.Settings reconcileSettings(StreamsSettings.Reconcile reconcile) {
+        return new ReconcileTopology.Settings(reconcile.topics(), reconcile.output(), reconcile.openInvoices(),
+                java.math.BigDecimal.valueOf(reconcile.amountTolerance()), TriggerChecks.duration(reconcile.unmatchedAfter()));
     }
 
     private StreamsStage add(String application, Topology topology, Properties properties) {
