@@ -10,7 +10,9 @@ import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.types.ValueType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -90,6 +92,21 @@ public final class ExtractStepFactory extends ModelStepFactory<ExtractStepFactor
             }
         });
         return problems;
+    }
+
+    /** Every declared field, typed as declared (a date is text, an enum one of its values), and {@code confidence}. */
+    @Override
+    protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
+        Map<String, ValueType> fields = new LinkedHashMap<>();
+        options.fields().forEach((name, field) -> fields.put(name, field == null ? ValueType.any() : switch (field.type()) {
+            case "number" -> ValueType.number();
+            case "integer" -> ValueType.integer();
+            case "boolean" -> ValueType.bool();
+            case "enum" -> ValueType.text(field.values() == null ? List.of() : field.values());
+            default -> ValueType.text();
+        }));
+        fields.put("confidence", ValueType.number());
+        return fields;
     }
 
     @Override

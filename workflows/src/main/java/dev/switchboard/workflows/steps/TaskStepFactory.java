@@ -8,6 +8,7 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.schemas.types.ValueType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,12 @@ public final class TaskStepFactory implements StepFactory<TaskStepFactory.Option
                     .expected("an ISO-8601 period or duration such as P2D or PT4H"));
         }
         return problems;
+    }
+
+    /** The task's deterministic {@code id}. */
+    @Override
+    public ValueType outputs(Options options, StepEnvironment environment) {
+        return ValueType.object(Map.of("id", ValueType.text()));
     }
 
     @Override
