@@ -79,6 +79,10 @@ public final class StreamsStages implements AutoCloseable {
             return workflow.withTrigger(new Trigger(StreamsNames.windowTopic(workflow.name()),
                     List.of(WindowTrigger.FIRED_TYPE), null, "earliest", null, null));
         }
+        if (on.schedule() != null && on.schedule().overdue() != null) {
+            return workflow.withTrigger(new Trigger(StreamsNames.overdueTopic(workflow.name()),
+                    List.of(ScheduleTrigger.OVERDUE_TYPE), null, "earliest", null, null));
+        }
         if (on.schedule() != null) {
             return workflow.withTrigger(new Trigger(StreamsNames.digestTopic(workflow.name()),
                     List.of(ScheduleTrigger.DIGEST_TYPE), null, "earliest", null, null));
@@ -103,7 +107,8 @@ public final class StreamsStages implements AutoCloseable {
                 ids.add(StreamsNames.windowApplication(workflow.name()));
             }
             if (workflow.on().schedule() != null) {
-                ids.add(StreamsNames.digestApplication(workflow.name()));
+                ids.add(workflow.on().schedule().overdue() != null ? StreamsNames.overdueApplication(workflow.name())
+                        : StreamsNames.digestApplication(workflow.name()));
             }
         }
         return ids;
@@ -129,12 +134,20 @@ public final class StreamsStages implements AutoCloseable {
                 needed.add(workflow.on().topic());
                 needed.add(StreamsNames.windowTopic(workflow.name()));
             }
-            if (workflow.on().schedule() != null) {
+            ScheduleTrigger schedule = workflow.on().schedule();
+            if (schedule != null && schedule.overdue() != null) {
+                needed.add(settings.openInvoicesTopic());
+                needed.add(StreamsNames.overdueTopic(workflow.name()));
+            } else if (schedule != null) {
                 needed.add(topics.tasks());
                 needed.add(topics.deliveries());
                 needed.add(topics.audit());
                 needed.add(topics.review());
                 needed.add(StreamsNames.digestTopic(workflow.name()));
+                if (schedule.business() != null) {
+                    needed.addAll(schedule.business());
+                    needed.add(settings.openInvoicesTopic());
+                }
             }
         }
         return needed;
@@ -187,14 +200,29 @@ public final class StreamsStages implements AutoCloseable {
                         StreamsNames.windowTopic(workflow.name()), observer),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
-            if (on.schedule() != null) {
+            if (on.schedule() != null && on.schedule().overdue() != null) {
+                String application = StreamsNames.overdueApplication(workflow.name());
+                // the open invoices are a table: always read from the start, whatever on.start says
+                add(application, OverdueTopology.build(workflow.name(), on.schedule(), settings.openInvoicesTopic(),
+                                StreamsNames.overdueTopic(workflow.name()), observer),
+                        StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, "earliest", Map.of()));
+            } else if (on.schedule() != null) {
                 String application = StreamsNames.digestApplication(workflow.name());
                 add(application, DigestTopology.build(workflow.name(), on.schedule(), new DigestTopology.Sources(topics.tasks(),
-                                topics.deliveries(), topics.audit(), topics.review()),
+                                topics.deliveries(), topics.audit(), topics.review(), businessTopics(on.schedule()), settings.openInvoicesTopic()),
                         StreamsNames.digestTopic(workflow.name()), observer),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
         }
+    }
+
+    /** The topics a digest's business half reads: those named, less the engine topics it reads anyway, each once. */
+    private List<String> businessTopics(ScheduleTrigger schedule) {
+        if (schedule.business() == null) {
+            return List.of();
+        }
+        Set<String> read = Set.of(topics.tasks(), topics.deliveries(), topics.audit(), topics.review(), settings.openInvoicesTopic());
+        return schedule.business().stream().filter(topic -> !read.contains(topic)).distinct().toList();
     }
 
     static ReconcileTopology.Settings reconcileSettings(StreamsSettings.Reconcile reconcile) {
