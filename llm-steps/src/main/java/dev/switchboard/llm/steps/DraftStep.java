@@ -8,6 +8,7 @@ import dev.switchboard.llm.steps.internal.KnowledgeBase;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepInvocation;
+import dev.switchboard.schemas.spi.StepOutcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -53,6 +54,42 @@ public final class DraftStep extends ModelStep implements Step {
                 .addProperty("citations", JsonArraySchema.builder().items(JsonStringSchema.builder().build()).build())
                 .required("draft", "citations")
                 .build();
+    }
+
+    /**
+     * The model's drafts, and the strict template where no model gave one (its calls still accounted):
+     * when the step asked a model and got nothing usable, or the budget is spent and its fallback model
+     * cannot draft. An outcome the guardrails decided before any model was asked stays as it is.
+     */
+    @Override
+    public List<StepOutcome> run(List<StepInvocation> batch) {
+        List<StepOutcome> outcomes = super.run(batch);
+        if (options.fallback() == null) {
+            return outcomes;
+        }
+        List<StepOutcome> drafted = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            StepOutcome outcome = outcomes.get(i);
+            StepInvocation invocation = batch.get(i);
+            boolean noDraft = outcome instanceof StepOutcome.Failed || outcome instanceof StepOutcome.Review;
+            boolean budgetSpent = !models.budgets().modelFor(invocation.workflow(), options.model()).equals(options.model());
+            drafted.add(noDraft && (!outcome.calls().isEmpty() || budgetSpent) ? fallback(invocation, outcome, budgetSpent) : outcome);
+        }
+        return drafted;
+    }
+
+    private StepOutcome fallback(StepInvocation invocation, StepOutcome outcome, boolean budgetSpent) {
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("draft", invocation.render(options.fallback()).strip());
+        output.put("citations", List.of());
+        output.put("articles", List.of());
+        output.put("model", "template");
+        output.put("prompt_id", promptId());
+        output.put("prompt_version", promptVersion());
+        output.put("fallback", true);
+        output.put("fallback_reason", budgetSpent ? "the workflow's budget is spent"
+                : outcome instanceof StepOutcome.Failed failed ? failed.reason() : ((StepOutcome.Review) outcome).reason());
+        return new StepOutcome.Completed(output, null, outcome.calls());
     }
 
     /** What is wrong with a draft, or null when it is short enough and cites only retrieved articles. */
