@@ -72,7 +72,7 @@ public record StreamsSettings(
             @Option(description = "Topic the stage writes `invoice.paid`, `invoice.partially_paid` and `payment.unmatched` to; workflows name "
                     + "it in `on.topic`. No source may publish to it.", defaultValue = "switchboard.finance")
             String output,
-            @Option(description = "Compacted topic of the open invoices, keyed by invoice id, each value the invoice's state (total, paid, "
+            @Option(description = "Compacted topic of the open invoices, keyed by `invoice_key`, each value the invoice's state (total, paid, "
                     + "outstanding, due date), deleted once paid: what payment reminders (`on.schedule.overdue`) and the weekly report read.",
                     defaultValue = "switchboard.invoices.open")
             @JsonProperty("open_invoices") String openInvoices,

@@ -55,15 +55,15 @@ final class BusinessTotals {
     }
 
     /** The fact a record of the open-invoices table gives: an invoice's state, or (a tombstone) its leaving. */
-    static DigestTopology.Fact fromOpen(String invoiceId, byte[] bytes) {
-        if (invoiceId == null) {
+    static DigestTopology.Fact fromOpen(String invoiceKey, byte[] bytes) {
+        if (invoiceKey == null) {
             return null;
         }
         JsonNode state = bytes == null ? null : read(bytes);
         if (state == null) {
-            return new DigestTopology.Fact(OPEN, null, null, null, null, null, 0, 0, 0, null, invoiceId, null, null, null, null, null);
+            return new DigestTopology.Fact(OPEN, null, null, null, null, null, 0, 0, 0, null, invoiceKey, null, null, null, null, null);
         }
-        return new DigestTopology.Fact(OPEN, null, null, null, null, null, 0, 0, 0, null, invoiceId, state.path("currency").asText(null),
+        return new DigestTopology.Fact(OPEN, null, null, null, null, null, 0, 0, 0, null, invoiceKey, state.path("currency").asText(null),
                 decimal(state.get("outstanding")), state.path("due_date").asText(null), state.path("kind").asText(null), null);
     }
 
@@ -223,10 +223,14 @@ final class BusinessTotals {
     }
 
     private static BigDecimal decimal(JsonNode node) {
-        if (node == null || !node.isNumber()) {
-            return null;
+        if (node != null && node.isTextual()) {
+            try {
+                return new BigDecimal(node.asText().strip());
+            } catch (NumberFormatException e) {
+                return null;
+            }
         }
-        return node.decimalValue();
+        return node == null || !node.isNumber() ? null : node.decimalValue();
     }
 
     private static LocalDate date(String text) {

@@ -61,7 +61,7 @@ public final class DigestTopology {
      * One thing a workflow did, or one business event, reduced to what the digest counts.
      *
      * @param type    a business event's type, or the type of the event a task came from
-     * @param id      an open invoice's id
+     * @param id      an open invoice's invoice_key
      * @param extra   a reminder's stage, or an open invoice's kind
      * @param minutes the minutes a task saves ({@code fields.minutes_saved})
      */

@@ -53,7 +53,7 @@ public record LedgerInput(OpenInvoice invoice, LedgerPayment payment) {
     }
 
     private static LedgerInput invoice(JsonNode data, String kind, JsonNode party) {
-        String id = text(data, "invoice_id");
+        String id = text(data, "invoice_key");
         String number = text(data, "invoice_number");
         String currency = currency(data);
         BigDecimal total = amount(data.get("total"));

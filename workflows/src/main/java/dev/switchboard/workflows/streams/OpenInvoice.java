@@ -13,7 +13,7 @@ import java.util.List;
  * @param kind     {@link #PAYABLE} (a supplier's, from {@code invoice.accepted}) or {@link #RECEIVABLE} (ours, from {@code invoice.issued})
  * @param payments what each payment applied, oldest first
  */
-public record OpenInvoice(@JsonProperty("invoice_id") String invoiceId, @JsonProperty("invoice_number") String invoiceNumber,
+public record OpenInvoice(@JsonProperty("invoice_key") String invoiceKey, @JsonProperty("invoice_number") String invoiceNumber,
                           String kind, Counterparty counterparty, String currency, BigDecimal total, BigDecimal paid,
                           @JsonProperty("issue_date") String issueDate, @JsonProperty("due_date") String dueDate,
                           @JsonProperty("payment_reference") String paymentReference, String description, List<Applied> payments) {
@@ -67,7 +67,7 @@ public record OpenInvoice(@JsonProperty("invoice_id") String invoiceId, @JsonPro
         BigDecimal counted = amount.compareTo(outstanding) < 0 && outstanding.subtract(amount).compareTo(tolerance) <= 0 ? outstanding : amount;
         List<Applied> all = new ArrayList<>(payments);
         all.add(new Applied(paymentId, amount, bookingDate, matchedBy));
-        return new OpenInvoice(invoiceId, invoiceNumber, kind, counterparty, currency, total, paid.add(counted), issueDate, dueDate,
+        return new OpenInvoice(invoiceKey, invoiceNumber, kind, counterparty, currency, total, paid.add(counted), issueDate, dueDate,
                 paymentReference, description, all);
     }
 

@@ -136,11 +136,11 @@ public final class OverdueTopology {
                             continue;
                         }
                         int reached = reached(dueDate, today);
-                        Integer already = sent.get(invoice.invoiceId());
+                        Integer already = sent.get(invoice.invoiceKey());
                         if (reached > 0 && (already == null || reached > already)) {
                             ScheduleTrigger.Stage stage = stages.get(reached - 1);
-                            context.forward(new Record<>(invoice.invoiceId(), event(invoice, stage, reached, dueDate, today, now), nowMillis));
-                            sent.put(invoice.invoiceId(), reached);
+                            context.forward(new Record<>(invoice.invoiceKey(), event(invoice, stage, reached, dueDate, today, now), nowMillis));
+                            sent.put(invoice.invoiceKey(), reached);
                             observer.count("overdue:" + workflow, "reminded");
                         }
                     }
@@ -164,7 +164,7 @@ public final class OverdueTopology {
         private byte[] event(OpenInvoice invoice, ScheduleTrigger.Stage stage, int number, LocalDate dueDate, LocalDate today, Instant now) {
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("workflow", workflow);
-            data.put("invoice_id", invoice.invoiceId());
+            data.put("invoice_key", invoice.invoiceKey());
             data.put("invoice_number", invoice.invoiceNumber());
             Map<String, Object> customer = new LinkedHashMap<>();
             customer.put("name", invoice.counterparty().name());
@@ -173,9 +173,9 @@ public final class OverdueTopology {
             putIfPresent(customer, "language", invoice.counterparty().language());
             data.put("customer", customer);
             data.put("currency", invoice.currency());
-            data.put("total", invoice.total());
-            data.put("paid", invoice.paid());
-            data.put("outstanding", invoice.outstanding());
+            data.put("total", invoice.total().toPlainString());
+            data.put("paid", invoice.paid().toPlainString());
+            data.put("outstanding", invoice.outstanding().toPlainString());
             putIfPresent(data, "issue_date", invoice.issueDate());
             data.put("due_date", dueDate.toString());
             data.put("days_overdue", ChronoUnit.DAYS.between(dueDate, today));
@@ -184,8 +184,8 @@ public final class OverdueTopology {
             data.put("stage_count", stages.size());
             putIfPresent(data, "payment_reference", invoice.paymentReference());
             putIfPresent(data, "description", invoice.description());
-            return DerivedEvents.event(DerivedEvents.id("ovd_", workflow, invoice.invoiceId(), stage.name()), "/switchboard/overdue/" + workflow,
-                    ScheduleTrigger.OVERDUE_TYPE, invoice.invoiceId(), now, data);
+            return DerivedEvents.event(DerivedEvents.id("ovd_", workflow, invoice.invoiceKey(), stage.name()), "/switchboard/overdue/" + workflow,
+                    ScheduleTrigger.OVERDUE_TYPE, invoice.invoiceKey(), now, data);
         }
 
         private static LocalDate date(String text) {

@@ -45,7 +45,7 @@ final class PaymentMatcher {
     private static final Comparator<OpenInvoice> OLDEST_FIRST = Comparator
             .comparing((OpenInvoice invoice) -> invoice.dueDate() == null ? "9999" : invoice.dueDate())
             .thenComparing(invoice -> invoice.issueDate() == null ? "9999" : invoice.issueDate())
-            .thenComparing(OpenInvoice::invoiceId);
+            .thenComparing(OpenInvoice::invoiceKey);
 
     private final BigDecimal tolerance;
 

@@ -26,19 +26,19 @@ final class ReconcileEvents {
         boolean paid = invoice.outstanding().signum() == 0;
         Map<String, Object> data = invoiceData(invoice);
         if (invoice.overpaid().signum() > 0) {
-            data.put("overpaid", invoice.overpaid());
+            data.put("overpaid", invoice.overpaid().toPlainString());
         }
         Map<String, Object> payed = new LinkedHashMap<>();
         payed.put("payment_id", payment.paymentId());
-        payed.put("amount", payment.amount());
-        payed.put("applied", applied);
+        payed.put("amount", payment.amount().toPlainString());
+        payed.put("applied", applied.toPlainString());
         putIfPresent(payed, "booking_date", payment.bookingDate());
         payed.put("matched_by", matchedBy);
         putIfPresent(payed, "counterparty", payment.counterparty());
         data.put("payment", payed);
         data.put("payments", invoice.payments().stream().map(ReconcileEvents::applied).toList());
-        return DerivedEvents.event(DerivedEvents.id("rec_", invoice.invoiceId(), payment.paymentId()), ReconcileTopology.EVENT_SOURCE,
-                paid ? PAID : PARTIALLY_PAID, invoice.invoiceId(), Instant.ofEpochMilli(time), data);
+        return DerivedEvents.event(DerivedEvents.id("rec_", invoice.invoiceKey(), payment.paymentId()), ReconcileTopology.EVENT_SOURCE,
+                paid ? PAID : PARTIALLY_PAID, invoice.invoiceKey(), Instant.ofEpochMilli(time), data);
     }
 
     /** {@code payment.unmatched}, once per payment. */
@@ -48,7 +48,7 @@ final class ReconcileEvents {
         data.put("type", payment.type());
         data.put("direction", payment.direction() != null ? payment.direction()
                 : LedgerPayment.SENT.equals(payment.type()) ? "debit" : "credit");
-        data.put("amount", payment.amount());
+        data.put("amount", payment.amount().toPlainString());
         data.put("currency", payment.currency());
         data.put("booking_date", payment.bookingDate());
         putIfPresent(data, "account", payment.account());
@@ -88,7 +88,7 @@ final class ReconcileEvents {
 
     private static Map<String, Object> invoiceData(OpenInvoice invoice) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("invoice_id", invoice.invoiceId());
+        data.put("invoice_key", invoice.invoiceKey());
         data.put("invoice_number", invoice.invoiceNumber());
         data.put("kind", invoice.kind());
         Map<String, Object> party = new LinkedHashMap<>();
@@ -96,9 +96,9 @@ final class ReconcileEvents {
         putIfPresent(party, "email", invoice.counterparty().email());
         data.put("counterparty", party);
         data.put("currency", invoice.currency());
-        data.put("total", invoice.total());
-        data.put("paid", invoice.paid());
-        data.put("outstanding", invoice.outstanding());
+        data.put("total", invoice.total().toPlainString());
+        data.put("paid", invoice.paid().toPlainString());
+        data.put("outstanding", invoice.outstanding().toPlainString());
         putIfPresent(data, "issue_date", invoice.issueDate());
         putIfPresent(data, "due_date", invoice.dueDate());
         return data;
@@ -107,7 +107,7 @@ final class ReconcileEvents {
     private static Map<String, Object> applied(OpenInvoice.Applied applied) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("payment_id", applied.paymentId());
-        row.put("applied", applied.applied());
+        row.put("applied", applied.applied().toPlainString());
         putIfPresent(row, "booking_date", applied.bookingDate());
         row.put("matched_by", applied.matchedBy());
         return row;

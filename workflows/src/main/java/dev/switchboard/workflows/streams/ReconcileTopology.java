@@ -164,8 +164,8 @@ public final class ReconcileTopology {
         }
 
         private void openInvoice(OpenInvoice invoice, long time) {
-            String key = key(invoice.currency(), invoice.invoiceId());
-            if (open.get(key) != null || settled.get(invoice.invoiceId()) != null) {
+            String key = key(invoice.currency(), invoice.invoiceKey());
+            if (open.get(key) != null || settled.get(invoice.invoiceKey()) != null) {
                 observer.count(STAGE, "duplicate");
                 return;
             }
@@ -211,16 +211,16 @@ public final class ReconcileTopology {
                 OpenInvoice before = allocation.invoice();
                 OpenInvoice after = before.apply(payment.paymentId(), allocation.applied(), payment.bookingDate(), match.matchedBy(),
                         settings.tolerance());
-                String key = key(after.currency(), after.invoiceId());
+                String key = key(after.currency(), after.invoiceKey());
                 if (after.outstanding().signum() == 0) {
                     open.delete(key);
-                    settled.put(after.invoiceId(), after);
+                    settled.put(after.invoiceKey(), after);
                     observer.count(STAGE, "paid");
                 } else {
                     open.put(key, after);
                     observer.count(STAGE, "partially_paid");
                 }
-                context.forward(new Record<>(after.invoiceId(), new Output(false,
+                context.forward(new Record<>(after.invoiceKey(), new Output(false,
                         ReconcileEvents.settled(after, payment, allocation.applied(), match.matchedBy(), time)), time));
                 forwardState(after, time);
             }
@@ -230,7 +230,7 @@ public final class ReconcileTopology {
 
         private void forwardState(OpenInvoice invoice, long time) {
             byte[] state = invoice.outstanding().signum() == 0 ? null : ReconcileEvents.state(invoice);
-            context.forward(new Record<>(invoice.invoiceId(), new Output(true, state), time));
+            context.forward(new Record<>(invoice.invoiceKey(), new Output(true, state), time));
         }
 
         private void reportUnmatched(long now) {

@@ -59,7 +59,7 @@ public record BankTransaction(String paymentId, Direction direction, BigDecimal 
         ObjectNode data = json.objectNode();
         data.put("payment_id", paymentId);
         data.put("direction", direction.json());
-        data.put("amount", amount);
+        data.put("amount", amount.toPlainString());
         data.put("currency", currency);
         data.put("booking_date", bookingDate.toString());
         if (valueDate != null) {
