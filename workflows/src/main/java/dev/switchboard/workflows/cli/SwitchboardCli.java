@@ -184,12 +184,24 @@ public final class SwitchboardCli implements Runnable {
         return 0;
     }
 
-    @Command(name = "demo", description = "Runs the ticket-triage example end to end on an embedded broker and the embedded model, "
-            + "then prints a summary.")
+    @Command(name = "demo", description = "Runs an example end to end on an embedded broker, offline, then prints a summary: `triage` "
+            + "(the default: the ticket-triage example with the embedded model) or `finance` (reconciliation of the sample bank statement "
+            + "against the sample invoices, unmatched payments, payment reminders drafted by the in-process model simulator).")
     int demo(@Mixin WorkFolderOption workFolder,
+             @Parameters(index = "0", arity = "0..1", paramLabel = "DEMO", defaultValue = "triage",
+                     description = "triage or finance (default: ${DEFAULT-VALUE}).") String which,
              @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
                      description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).") int timeoutSeconds) throws Exception {
+        if (!which.equals("triage") && !which.equals("finance")) {
+            throw CommandFailure.invalid("Unknown demo at DEMO: got '" + which + "', expected triage or finance. Run `switchboard demo` "
+                    + "or `switchboard demo finance`");
+        }
         Path dir = workFolder.fresh();
+        if (which.equals("finance")) {
+            FinanceDemo.Summary summary = FinanceDemo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
+            return summary.unmatched() == summary.expectedUnmatched() && summary.paid() + summary.partiallyPaid() == summary.expectedSettlements()
+                    ? 0 : FAILED;
+        }
         Demo.Summary summary = Demo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
         return summary.tasks() > 0 ? 0 : FAILED;
     }
