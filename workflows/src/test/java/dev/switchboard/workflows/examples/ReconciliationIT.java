@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.workflows.config.EngineConfigLoader;
+import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.testing.SharedKafka;
@@ -16,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,6 +97,64 @@ class ReconciliationIT {
                 .allSatisfy(line -> assertThat(JSON.readTree(line).path("title").asText()).startsWith("Unmatched "));
     }
 
+    @Test
+    void should_remind_only_the_customer_who_has_not_paid_when_reconciliation_marked_the_other_invoice_paid(SharedKafka.Bootstrap kafka)
+            throws Exception {
+        // given two invoices of ours, both three weeks overdue, and the customer of one paying it with its reference
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String events = "it.fin.events." + suffix;
+        String finance = "it.fin.finance." + suffix;
+        String open = "it.fin.open." + suffix;
+        Files.createDirectories(dir.resolve("bank"));
+        LocalDate due = LocalDate.now(ZoneOffset.UTC).minusDays(20);
+        start(kafka.servers(), suffix, events, finance, open, null, List.of());
+        publish(kafka.servers(), events, List.of(issued("NW-2026-2001", "Bluefin Outfitters", due), issued("NW-2026-2002", "Cascade Brewing", due),
+                """
+                {"specversion":"1.0","id":"pay-2001","source":"/it","type":"payment.received","data":{"payment_id":"FR76/PAY-2001",
+                 "direction":"credit","amount":"450.00","currency":"EUR","booking_date":"%s","account":{"id":"FR76"},
+                 "counterparty":{"name":"Bluefin Outfitters"},"remittance":{"unstructured":"RF18NW20262001","references":[]}}}"""
+                        .formatted(LocalDate.now(ZoneOffset.UTC)).replace("\n", "")));
+        await().atMost(PATIENCE).until(() -> outcomes(kafka.servers(), finance).size() >= 1);
+        assertThat(outcomes(kafka.servers(), finance)).containsExactly("PAY-2001 NW-2026-2001 invoice.paid 0.00");
+        engine.close();
+        engine = null;
+
+        // when the shipped payment-reminders workflow runs over the open invoices (its schedule every second, its model the simulator)
+        copyFolder(EXAMPLES.resolve("knowledge-base/collections"), dir.resolve("knowledge-base/collections"));
+        Files.writeString(dir.resolve("payment-reminders.yaml"), Files.readString(EXAMPLES.resolve("payment-reminders.yaml"))
+                .replace("    cron: \"0 9 * * MON-FRI\"\n    zone: Europe/Paris\n", "    every: PT1S\n"));
+        try (ModelSimulator simulator = ModelSimulator.start(0)) {
+            simulator.answers(ModelSimulator::defaultAnswer);
+            start(kafka.servers(), suffix, events, finance, open, simulator.baseUrl(), List.of("payment-reminders.yaml"));
+            Path mail = dir.resolve("customer-mail.jsonl");
+            await().atMost(PATIENCE).until(() -> Files.exists(mail) && !Files.readAllLines(mail).isEmpty());
+
+            // then the customer who has not paid gets the firm reminder, and the one who paid gets none
+            List<JsonNode> sent = new ArrayList<>();
+            for (String line : Files.readAllLines(mail)) {
+                sent.add(JSON.readTree(line));
+            }
+            assertThat(sent).extracting(task -> task.path("fields").path("invoice_key").asText() + " " + task.path("fields").path("stage").asText())
+                    .containsExactly("NW-2026-2002 firm");
+        }
+    }
+
+    private static String issued(String number, String customer, LocalDate due) {
+        return ("{\"specversion\":\"1.0\",\"id\":\"iss-" + number + "\",\"source\":\"/it\",\"type\":\"invoice.issued\",\"data\":{"
+                + "\"invoice_key\":\"" + number + "\",\"invoice_number\":\"" + number + "\",\"customer\":{\"name\":\"" + customer
+                + "\",\"email\":\"ap@" + number.toLowerCase() + ".example.com\"},\"issue_date\":\"" + due.minusDays(30) + "\",\"due_date\":\""
+                + due + "\",\"currency\":\"EUR\",\"total\":\"450.00\",\"payment_reference\":\"RF18" + number.replace("-", "") + "\"}}");
+    }
+
+    private static void copyFolder(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+        }
+    }
+
     /** One line per outcome: the bank entry, and the invoice's key, status and what it still owes, or {@code unmatched}. */
     private static List<String> expected(List<String> accepted) throws Exception {
         Map<String, String> keyByFile = new HashMap<>();
@@ -149,6 +211,10 @@ class ReconciliationIT {
     }
 
     private void start(String bootstrap, String suffix, String events, String finance, String open) {
+        start(bootstrap, suffix, events, finance, open, null, List.of("unmatched-payments.yaml"));
+    }
+
+    private void start(String bootstrap, String suffix, String events, String finance, String open, String modelUrl, List<String> workflows) {
         String config = """
                 kafka:
                   bootstrap_servers: %1$s
@@ -177,15 +243,23 @@ class ReconciliationIT {
                   finance-queue:
                     jsonl:
                       path: finance-tasks.jsonl
+                  customer-mail:
+                    jsonl:
+                      path: customer-mail.jsonl
                 http:
                   port: -1
-                """.formatted(bootstrap, events, finance, open, suffix);
+                """.formatted(bootstrap, events, finance, open, suffix)
+                + (modelUrl == null ? "" : "models:\n  fast:\n    base_url: " + modelUrl + "\n    model: simulated\n");
         EngineConfigLoader.Result loaded = EngineConfigLoader.standard().parse("it.yaml", config, dir);
         assertThat(loaded.problems()).isEmpty();
         engine = Engine.builder(loaded.config()).build();
-        WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("unmatched-payments.yaml"));
-        assertThat(workflow.problems()).isEmpty();
-        engine.start(List.of(workflow.workflow()));
+        List<Workflow> started = new ArrayList<>();
+        for (String file : workflows) {
+            WorkflowLoader.Result workflow = engine.loader().load(dir.resolve(file));
+            assertThat(workflow.problems()).isEmpty();
+            started.add(workflow.workflow());
+        }
+        engine.start(started);
     }
 
     private static void publish(String bootstrap, String topic, List<String> values) throws Exception {
