@@ -124,7 +124,7 @@ class WindowBaselineTest {
 
     private void invoice(String supplier, double total, int day) {
         Instant time = DAY.plus(Duration.ofDays(day)).plusSeconds(3600);
-        send("invoice.accepted", "{\"supplier\":\"" + supplier + "\",\"total\":" + total + "}", time);
+        send("invoice.accepted", "{\"supplier\":\"" + supplier + "\",\"total\":\"" + String.format(java.util.Locale.ROOT, "%.2f", total) + "\"}", time);
     }
 
     private void refund(Instant time) {
