@@ -2,6 +2,7 @@ package dev.switchboard.workflows.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.Workflow;
@@ -23,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code switchboard demo finance}: the finance flows offline on the sample data. The accepted supplier
@@ -30,7 +33,7 @@ import java.util.TreeMap;
  * and our issued invoices open the reconciliation table; the sample camt.053 statement is dropped in
  * a {@code camt053-folder} source's folder; reconciliation settles what it can, and what stays
  * unmatched becomes a finance task; the payment reminders (drafted by the model simulator, served
- * in-process) go to the overdue customers; unusual invoices are held. Then a summary.
+ * in-process, from the reminder's facts) go to the overdue customers; unusual invoices are held. Then a summary.
  */
 public final class FinanceDemo {
 
@@ -42,6 +45,7 @@ public final class FinanceDemo {
     /** The first reminder stage, as payment-reminders.yaml gives it. */
     private static final int FIRST_STAGE_DAYS = 7;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern ARTICLE = Pattern.compile("<article id=\"([^\"]+)\">");
 
     /** What the demo did: reconciliation's counts, the tasks per workflow and the reminders per stage. */
     public record Summary(long invoices, long payments, long paid, long partiallyPaid, long unmatched, long expectedUnmatched,
@@ -78,7 +82,7 @@ public final class FinanceDemo {
         out.println("Switchboard finance demo: embedded Kafka broker, model simulator in-process, reconciliation, reminders");
         long started = System.nanoTime();
         try (ModelSimulator simulator = ModelSimulator.start(0)) {
-            simulator.answers(ModelSimulator::defaultAnswer);
+            simulator.answers(FinanceDemo::simulatedAnswer);
             EngineConfigLoader.Result configResult = EngineConfigLoader.standard().parse("demo config", config(simulator.baseUrl()), examples);
             if (!configResult.ok()) {
                 throw new IllegalStateException("Demo configuration is invalid: " + configResult.problems());
@@ -122,6 +126,24 @@ public final class FinanceDemo {
                 return summary;
             }
         }
+    }
+
+    /**
+     * The simulator's answer: for a draft, a letter built from the facts it was given, citing the first
+     * article retrieved (what a model that follows the tone guide is asked for); any other request the
+     * simulator's default answer.
+     */
+    static String simulatedAnswer(ModelSimulator.Request request) {
+        Matcher article = ARTICLE.matcher(request.system());
+        if (!request.body().contains("\"citations\"") || !article.find()) {
+            return ModelSimulator.defaultAnswer(request);
+        }
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("draft", "Hello, this is Northwind Cloud, Accounts Receivable, with a reminder. "
+                + request.user().replaceAll("</?text>", "").replaceAll("\\s+", " ").strip()
+                + " Please pay by bank transfer quoting the payment reference, or reply if you have paid already.");
+        answer.putArray("citations").add(article.group(1));
+        return answer.toString();
     }
 
     private static String config(String modelUrl) {

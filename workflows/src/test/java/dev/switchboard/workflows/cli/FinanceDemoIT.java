@@ -35,6 +35,8 @@ class FinanceDemoIT {
         assertThat(summary.remindersPerStage().values().stream().mapToLong(Long::longValue).sum())
                 .isEqualTo(FinanceDemo.expected(dir.resolve("examples"), Files.readString(dir.resolve("examples/data/invoices/issued.jsonl")))
                         .reminders());
+        // drafted by the model (the simulator), not the fallback template
+        assertThat(summary.draftedBy().keySet()).containsOnly("fast");
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("invoices paid", "payments unmatched", "payment reminders");
     }
 }
