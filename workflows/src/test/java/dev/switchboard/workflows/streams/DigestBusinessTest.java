@@ -53,17 +53,17 @@ class DigestBusinessTest {
 
     @Test
     void should_sum_the_business_of_the_week_by_currency_when_the_report_falls_due() {
-        // given the week's events, tasks and the open invoices
-        send("events", event("invoice.accepted", "{\"currency\":\"EUR\",\"total\":870.00}"));
-        send("events", event("invoice.accepted", "{\"currency\":\"EUR\",\"total\":1167.95}"));
-        send("events", event("invoice.accepted", "{\"currency\":\"GBP\",\"total\":198.00}"));
-        send("events", event("invoice.issued", "{\"currency\":\"USD\",\"total\":948.00}"));
+        // given the week's events (amounts as exact decimal strings, one still a number), tasks and the open invoices
+        send("events", event("invoice.accepted", "{\"currency\":\"EUR\",\"total\":\"870.00\"}"));
+        send("events", event("invoice.accepted", "{\"currency\":\"EUR\",\"total\":\"1167.95\"}"));
+        send("events", event("invoice.accepted", "{\"currency\":\"GBP\",\"total\":\"198.00\"}"));
+        send("events", event("invoice.issued", "{\"currency\":\"USD\",\"total\":\"948.00\"}"));
         send("events", event("ticket.created", "{\"subject\":\"Export fails\"}"));
         send("events", event("ticket.created", "{\"subject\":\"Refund\"}"));
         send("events", event("email.received", "{\"subject\":\"not counted\"}"));
-        send("finance", event("invoice.paid", "{\"currency\":\"EUR\",\"payment\":{\"applied\":870.00}}"));
-        send("finance", event("invoice.partially_paid", "{\"currency\":\"EUR\",\"payment\":{\"applied\":500.00}}"));
-        send("finance", event("payment.unmatched", "{\"currency\":\"EUR\",\"amount\":38.50}"));
+        send("finance", event("invoice.paid", "{\"currency\":\"EUR\",\"payment\":{\"applied\":\"870.00\"}}"));
+        send("finance", event("invoice.partially_paid", "{\"currency\":\"EUR\",\"payment\":{\"applied\":\"500.00\"}}"));
+        send("finance", event("payment.unmatched", "{\"currency\":\"EUR\",\"amount\":\"38.50\"}"));
         send("finance", event("invoice.overdue", "{\"currency\":\"USD\",\"outstanding\":948.00,\"stage\":\"final\"}"));
         send("tasks", "{\"id\":\"t1\",\"workflow\":\"triage\",\"sink\":\"crm\",\"eventType\":\"ticket.created\",\"fields\":{\"label\":\"bug\",\"minutes_saved\":\"6\"}}");
         send("tasks", "{\"id\":\"t2\",\"workflow\":\"triage\",\"sink\":\"crm\",\"eventType\":\"ticket.created\",\"fields\":{\"label\":\"billing\",\"minutes_saved\":4.5}}");
