@@ -87,9 +87,10 @@ final class RunState {
     private record Invocation(String workflow, String stepId, String eventId, String eventType, Map<String, Object> event,
                               List<ModelCall> calls, Map<String, Object> root, Map<String, Template> templates) implements StepInvocation {
 
+        /** A path without a value fails the event (see {@link Template.Missing#FAIL}), rather than render as nothing. */
         @Override
         public String render(String template) {
-            return templates.computeIfAbsent(template, Template::parse).render(root);
+            return templates.computeIfAbsent(template, Template::parse).render(root, Template.Missing.FAIL);
         }
 
         @Override

@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * Creates a task for a configured sink. The task goes to the tasks topic (the outbox) with the
- * event; the delivery stage sends it. Its id is a hash of workflow, event id and step id, so the
- * same event never makes two tasks.
+ * event; the delivery stage sends it. Its id is a hash of workflow, event source and id, and step id,
+ * so the same event never makes two tasks, and an event of another source with the same id makes its own. A title that renders empty fails the event: a task nobody can
+ * read is no task.
  */
 public final class TaskStep implements Step {
 
@@ -43,7 +44,12 @@ public final class TaskStep implements Step {
     }
 
     private StepOutcome run(StepInvocation invocation) {
-        String id = Task.idFor(invocation.workflow(), invocation.eventId(), invocation.stepId());
+        String title = invocation.render(options.title());
+        if (title.isBlank()) {
+            return StepOutcome.Failed.permanent("Empty title at steps." + invocation.stepId() + ".title: got '' from \"" + options.title()
+                    + "\", expected a one-line title. Send events that carry it, or skip the others with when: on this step");
+        }
+        String id = Task.idFor(invocation.workflow(), invocation.eventSource(), invocation.eventId(), invocation.stepId());
         Map<String, Object> fields = new LinkedHashMap<>();
         if (options.fields() != null) {
             options.fields().forEach((key, template) -> fields.put(key, invocation.render(template)));
@@ -52,7 +58,7 @@ public final class TaskStep implements Step {
         String due = options.dueIn() == null ? null
                 : eventTime.atOffset(ZoneOffset.UTC).plus(parseDue(options.dueIn())).toInstant().toString();
         Task task = new Task(id, invocation.workflow(), invocation.stepId(), options.sink(), invocation.eventId(),
-                invocation.eventType(), invocation.render(options.title()),
+                invocation.eventType(), title,
                 options.body() == null ? null : invocation.render(options.body()),
                 options.priority(), due,
                 options.owner() == null ? null : blankToNull(invocation.render(options.owner())),

@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.streams;
 
+import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.workflows.model.ScheduleTrigger;
 import dev.switchboard.workflows.model.TriggerChecks;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -47,10 +47,16 @@ public final class OverdueTopology {
     }
 
     public static Topology build(String workflow, ScheduleTrigger schedule, String openInvoices, String output, StreamsObserver observer) {
+        return build(workflow, schedule, openInvoices, output, observer, CloudEventsKafka.Mode.STRUCTURED);
+    }
+
+    /** The same, writing its {@code invoice.overdue} events in {@code mode}. */
+    public static Topology build(String workflow, ScheduleTrigger schedule, String openInvoices, String output, StreamsObserver observer,
+                                 CloudEventsKafka.Mode mode) {
         Topology topology = new Topology();
         topology.addSource("overdue.read", new StringDeserializer(), new ByteArrayDeserializer(), openInvoices);
         topology.addProcessor("overdue.remind", new Reminders(workflow, schedule, observer), "overdue.read");
-        topology.addSink("overdue.write", output, new StringSerializer(), new ByteArraySerializer(), "overdue.remind");
+        topology.addSink("overdue.write", output, new StringSerializer(), CloudEventsSerde.written(mode).serializer(), "overdue.remind");
         return topology;
     }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.streams;
 
+import dev.switchboard.schemas.events.CloudEventsKafka;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,9 +66,14 @@ public final class ReconcileTopology {
     }
 
     public static Topology build(Settings settings, StreamsObserver observer) {
+        return build(settings, observer, CloudEventsKafka.Mode.STRUCTURED);
+    }
+
+    /** The same, writing its events in {@code mode}; it reads events in either mode. The open-invoices topic holds plain JSON states. */
+    public static Topology build(Settings settings, StreamsObserver observer, CloudEventsKafka.Mode mode) {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, Output> outputs = builder
-                .stream(settings.topics(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("reconcile.read"))
+                .stream(settings.topics(), Consumed.with(Serdes.ByteArray(), CloudEventsSerde.read()).withName("reconcile.read"))
                 .flatMap((key, bytes) -> {
                     List<KeyValue<String, LedgerInput>> out = new ArrayList<>(1);
                     LedgerInput input = LedgerInput.of(bytes);
@@ -87,7 +93,7 @@ public final class ReconcileTopology {
                         .to(settings.openInvoices(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("reconcile.write-open")), "open"))
                 .defaultBranch(Branched.withConsumer(events -> events
                         .mapValues(Output::value, Named.as("reconcile.event"))
-                        .to(settings.output(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("reconcile.write")), "events"));
+                        .to(settings.output(), Produced.with(Serdes.String(), CloudEventsSerde.written(mode)).withName("reconcile.write")), "events"));
         return builder.build();
     }
 

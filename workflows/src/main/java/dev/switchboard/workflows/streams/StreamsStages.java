@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.streams;
 
+import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.workflows.config.KafkaSettings;
 import dev.switchboard.workflows.config.StreamsSettings;
 import dev.switchboard.workflows.config.Topics;
@@ -188,7 +189,8 @@ public final class StreamsStages implements AutoCloseable {
             }
         }
         if (settings.reconcile() != null) {
-            add(StreamsNames.RECONCILE_APPLICATION, ReconcileTopology.build(reconcileSettings(settings.reconcile()), observer),
+            add(StreamsNames.RECONCILE_APPLICATION, ReconcileTopology.build(reconcileSettings(settings.reconcile()), observer,
+                            CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                     StreamsStage.properties(StreamsNames.RECONCILE_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
                             "earliest", Map.of()));
         }
@@ -197,20 +199,20 @@ public final class StreamsStages implements AutoCloseable {
             if (on.window() != null) {
                 String application = StreamsNames.windowApplication(workflow.name());
                 add(application, WindowTopology.build(workflow.name(), on.topic(), Set.copyOf(on.types()), on.filter(), on.window(),
-                        StreamsNames.windowTopic(workflow.name()), observer),
+                        StreamsNames.windowTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
             if (on.schedule() != null && on.schedule().overdue() != null) {
                 String application = StreamsNames.overdueApplication(workflow.name());
                 // the open invoices are a table: always read from the start, whatever on.start says
                 add(application, OverdueTopology.build(workflow.name(), on.schedule(), settings.openInvoicesTopic(),
-                                StreamsNames.overdueTopic(workflow.name()), observer),
+                                StreamsNames.overdueTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, "earliest", Map.of()));
             } else if (on.schedule() != null) {
                 String application = StreamsNames.digestApplication(workflow.name());
                 add(application, DigestTopology.build(workflow.name(), on.schedule(), new DigestTopology.Sources(topics.tasks(),
                                 topics.deliveries(), topics.audit(), topics.review(), businessTopics(on.schedule()), settings.openInvoicesTopic()),
-                        StreamsNames.digestTopic(workflow.name()), observer),
+                        StreamsNames.digestTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
         }

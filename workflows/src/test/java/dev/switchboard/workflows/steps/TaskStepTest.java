@@ -35,7 +35,7 @@ class TaskStepTest {
 
         // then
         Task task = ((StepOutcome.Completed) outcome).task();
-        assertThat(task.id()).isEqualTo(Task.idFor("triage", "e-1", "create-task"));
+        assertThat(task.id()).isEqualTo(Task.idFor("triage", "", "e-1", "create-task"));
         assertThat(((StepOutcome.Completed) outcome).output()).containsEntry("id", task.id());
         assertThat(task.sink()).isEqualTo("support-queue");
         assertThat(task.title()).isEqualTo("[billing] Refund");
