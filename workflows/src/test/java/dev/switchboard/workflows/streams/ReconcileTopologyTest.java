@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.schemas.events.CloudEventsKafka;
+import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.events.ExactJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -20,6 +25,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -222,6 +228,37 @@ class ReconcileTopologyTest {
         assertThat(paid.path("type").asText()).isEqualTo("invoice.paid");
         assertThat(paid.path("data").path("kind").asText()).isEqualTo("receivable");
         assertThat(paid.path("data").path("counterparty").path("email").asText()).isEqualTo("ap@brightside.example.com");
+    }
+
+    @Test
+    void should_read_and_write_binary_mode_events_when_the_engine_writes_binary() {
+        // given the stage writing binary mode, and an invoice and its payment arriving in binary mode
+        driver.close();
+        ReconcileTopology.Settings settings = new ReconcileTopology.Settings(List.of("events"), "finance", "invoices.open",
+                new BigDecimal("0.01"), Duration.ofDays(3));
+        driver = new TopologyTestDriver(ReconcileTopology.build(settings, StreamsObserver.NONE, CloudEventsKafka.Mode.BINARY),
+                Events.driver(state), START);
+        events = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
+        finance = driver.createOutputTopic("finance", new StringDeserializer(), new ByteArrayDeserializer());
+
+        // when
+        for (byte[] event : List.of(accepted("inv-13", "RE-26-10394", "Kabelwerk Nord GmbH", "1167.95", "2026-10-02"),
+                sent("FR76/NWC1", "1167.95", "Kabelwerk Nord GmbH", "Rechnung RE-26-10394"))) {
+            CloudEventsKafka.Binary binary = CloudEventsKafka.toBinary(event);
+            RecordHeaders headers = new RecordHeaders();
+            binary.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+            events.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8), binary.value(), headers, START));
+        }
+
+        // then the invoice is paid, and the event is written in binary mode and reads back whole
+        TestRecord<String, byte[]> record = finance.readRecord();
+        Map<String, String> headers = new LinkedHashMap<>();
+        record.headers().forEach(header -> headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
+        assertThat(headers).containsEntry("ce_type", "invoice.paid").containsEntry("ce_subject", "inv-13");
+        EventParser.Result parsed = new EventParser().parse(record.value(), headers);
+        assertThat(parsed).isInstanceOf(EventParser.Accepted.class);
+        assertThat(((EventParser.Accepted) parsed).event().path("data").path("outstanding").asText()).isEqualTo("0.00");
+        assertThat(finance.isEmpty()).isTrue();
     }
 
     // ---- events -----------------------------------------------------------------------------------
