@@ -72,13 +72,15 @@ class WeeklyReportIT {
         start(kafka.servers(), suffix, events, finance);
 
         // when two supplier invoices are accepted and one of them is paid
-        publish(kafka.servers(), events, accepted("01", "fr61834512907/fa-2026-0414", "FA-2026-0414", "870.00"),
-                accepted("02", "fr61834512907/fa-2026-0430", "FA-2026-0430", "6558.00"),
+        // (numbers of this test's own: the reconciliation stage's application id, hence its state, is shared on the shared broker)
+        String first = "FA-" + suffix + "-1";
+        publish(kafka.servers(), events, accepted("01", "fr61834512907/" + first.toLowerCase(), first, "870.00"),
+                accepted("02", "fr61834512907/fa-" + suffix + "-2", "FA-" + suffix + "-2", "6558.00"),
                 """
-                {"specversion":"1.0","id":"pay-1","source":"/it","type":"payment.sent","data":{"payment_id":"FR76/NWC26000002",
+                {"specversion":"1.0","id":"pay-1","source":"/it","type":"payment.sent","data":{"payment_id":"FR76/NWC-%s",
                  "direction":"debit","amount":"870.00","currency":"EUR","booking_date":"2026-10-05","account":{"id":"FR76"},
-                 "counterparty":{"name":"Hébergement Cirrus SAS"},"remittance":{"unstructured":"FA-2026-0414","references":[]}}}"""
-                        .replace("\n", ""));
+                 "counterparty":{"name":"Hébergement Cirrus SAS"},"remittance":{"unstructured":"%s","references":[]}}}"""
+                        .formatted(suffix, first).replace("\n", ""));
 
         // then the webhooks, summed over the periods, count both invoices received and one paid
         await().atMost(PATIENCE).until(() -> sum("invoices_received") >= 2 && sum("invoices_paid") >= 1);
