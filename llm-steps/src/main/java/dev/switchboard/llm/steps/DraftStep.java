@@ -70,6 +70,51 @@ public final class DraftStep extends ModelStep implements Step {
     }
 
     /**
+     * The model's drafts, and the strict template where no model gave one (its calls still accounted; a template's
+     * confidence and scores are 0, so no policy sends it on its own):
+     * when the step asked a model and got nothing usable, or the budget is spent and its fallback model
+     * cannot draft. An outcome the guardrails decided before any model was asked stays as it is.
+     */
+    @Override
+    public List<StepOutcome> run(List<StepInvocation> batch) {
+        if (kb.refresh()) {
+            // the knowledge base changed since the last batch: the prompt version follows the articles
+            promptChanged(fingerprint(options, kb));
+        }
+        List<StepOutcome> outcomes = super.run(batch);
+        if (options.fallback() == null) {
+            return outcomes;
+        }
+        List<StepOutcome> drafted = new ArrayList<>(outcomes.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            StepOutcome outcome = outcomes.get(i);
+            StepInvocation invocation = batch.get(i);
+            boolean noDraft = outcome instanceof StepOutcome.Failed || outcome instanceof StepOutcome.Review;
+            boolean budgetSpent = !models.budgets().modelFor(invocation.workflow(), options.model()).equals(options.model());
+            drafted.add(noDraft && (!outcome.calls().isEmpty() || budgetSpent) ? fallback(invocation, outcome, budgetSpent) : outcome);
+        }
+        return drafted;
+    }
+
+    private StepOutcome fallback(StepInvocation invocation, StepOutcome outcome, boolean budgetSpent) {
+        Map<String, Object> output = new LinkedHashMap<>();
+        output.put("draft", invocation.render(options.fallback()).strip());
+        output.put("citations", List.of());
+        output.put("articles", List.of());
+        output.put("confidence", 0.0);
+        output.put("cited_score", 0.0);
+        output.put("max_score", 0.0);
+        output.put("pii", List.of());
+        output.put("model", "template");
+        output.put("prompt_id", promptId());
+        output.put("prompt_version", promptVersion());
+        output.put("fallback", true);
+        output.put("fallback_reason", budgetSpent ? "the workflow's budget is spent"
+                : outcome instanceof StepOutcome.Failed failed ? failed.reason() : ((StepOutcome.Review) outcome).reason());
+        return new StepOutcome.Completed(output, null, outcome.calls());
+    }
+
+    /**
      * What is wrong with a draft, or null when it is short enough, says how sure it is and cites only retrieved
      * articles. Citing none is valid: the prompt asks for a hand-over when the articles do not answer, and
      * {@code cited_score} 0 tells a policy so.
@@ -101,15 +146,6 @@ public final class DraftStep extends ModelStep implements Step {
 
     private static String identity(StepInvocation invocation) {
         return invocation.eventSource() + '\0' + invocation.eventId();
-    }
-
-    /** Takes in what changed in the knowledge base before the batch; the prompt version follows the articles. */
-    @Override
-    public List<StepOutcome> run(List<StepInvocation> batch) {
-        if (kb.refresh()) {
-            promptChanged(fingerprint(options, kb));
-        }
-        return super.run(batch);
     }
 
     private List<KnowledgeBase.Hit> search(String text) {

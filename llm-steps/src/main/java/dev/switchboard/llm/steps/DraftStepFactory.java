@@ -41,7 +41,20 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
                     looked at before each batch: articles added, changed or removed are taken in at once, and the \
                     prompt version changes with them. A draft that is empty, too long, without a confidence, or that cites an \
                     article that was not retrieved is invalid: the model is shown its error once, then \
-                    the chain moves on. Needs a chat model.""")
+                    the chain moves on. With `fallback`, a strict template stands in where no model gave a usable \
+                    draft (the chain failed or the budget is spent): its output has `fallback: true`, the \
+                    `fallback_reason`, `model: template`, and confidence and scores of 0. Needs a chat model.""")
+    @Example(title = "A payment reminder in the house tone, or a strict template when no model can write it", yaml = """
+            id: reminder
+            draft:
+              input: "Invoice {{ event.data.invoice_number }} of {{ event.data.currency }} {{ event.data.outstanding }}, due {{ event.data.due_date }}, is {{ event.data.days_overdue }} days overdue. Stage: {{ event.data.stage }}."
+              knowledge_base: kb/collections
+              model: fast
+              top_k: 2
+              max_words: 140
+              instructions: Write the reminder for this stage of the ladder, in the tone guide's words for it.
+              fallback: "Invoice {{ event.data.invoice_number }} ({{ event.data.currency }} {{ event.data.outstanding }}) was due on {{ event.data.due_date }}. Please pay it or tell us when you will."
+            """)
     @Example(title = "A reply from the help-center articles", yaml = """
             id: reply
             draft:
@@ -70,6 +83,12 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
             @JsonProperty("max_words") Integer maxWords,
             @Option(description = "Tone and house rules for the draft.")
             String instructions,
+            @Option(description = "A strict template used as the draft when no model gives one: every model of the chain failed or "
+                    + "answered invalidly, or the workflow's budget is spent and its fallback model cannot draft. The output then has "
+                    + "`fallback: true`, `fallback_reason` and no citations, and the event goes on. Without it such an event fails or is "
+                    + "held for review as for any model step. Input the guardrails stop (prompt injection under `review` or `block`, "
+                    + "an empty input) is never drafted by the template.", template = true)
+            String fallback,
             @OptionGroup ModelOptions.Message modelOptions) implements ModelStepOptions {
     }
 
@@ -88,10 +107,15 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
     /** {@code draft}, the ids it cites, the articles retrieved for it, and what a policy weighs: scores, confidence, personal data. */
     @Override
     protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
-        return Map.of("draft", ValueType.text(), "citations", ValueType.list(ValueType.text()),
+        Map<String, ValueType> fields = new java.util.LinkedHashMap<>(Map.of("draft", ValueType.text(), "citations", ValueType.list(ValueType.text()),
                 "articles", ValueType.list(ValueType.object(Map.of("id", ValueType.text(), "title", ValueType.text(), "score", ValueType.number()))),
                 "confidence", ValueType.number(), "cited_score", ValueType.number(), "max_score", ValueType.number(),
-                "pii", ValueType.list(ValueType.text(List.of("email", "phone", "iban", "card", "name"))));
+                "pii", ValueType.list(ValueType.text(List.of("email", "phone", "iban", "card", "name")))));
+        if (options.fallback() != null) {
+            fields.put("fallback", ValueType.bool());
+            fields.put("fallback_reason", ValueType.text());
+        }
+        return fields;
     }
 
     @Override

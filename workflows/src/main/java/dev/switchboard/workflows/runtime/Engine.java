@@ -86,7 +86,7 @@ public final class Engine implements AutoCloseable {
     /** Starts without the delivery stage when {@code withDelivery} is false (benchmarks, replays). */
     public synchronized void start(List<Workflow> workflows, boolean withDelivery) {
         running.set(true);
-        kafka = new KafkaConnection(config.kafka(), config.baseDir(), topics(workflows));
+        kafka = new KafkaConnection(config.kafka(), config.baseDir(), topics(workflows), streams.compactedTopics());
         OutputWriter writer = new OutputWriter(kafka);
         StageContext stage = new StageContext(kafka, writer, running::get, metrics, new Tracing(openTelemetry));
         delivery = withDelivery ? new DeliveryStage(config, new EngineSinkEnvironment(config.baseDir(), config.outbound(), secrets, writer),
