@@ -4,6 +4,7 @@ import dev.switchboard.workflows.console.Console;
 import dev.switchboard.workflows.console.ConsolePages;
 import dev.switchboard.workflows.console.ConsoleSessions;
 import dev.switchboard.workflows.console.ConsoleSetup;
+import dev.switchboard.workflows.console.DeadLetterPage;
 import dev.switchboard.workflows.console.OverviewPage;
 import dev.switchboard.workflows.console.ReviewDesk;
 import dev.switchboard.workflows.review.ReviewQueue;
@@ -68,7 +69,8 @@ public final class Operations implements Service {
                 Supplier<ReviewQueue> reviews = () -> new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(),
                         engine.reviewTopic(), engine.decisionsTopic());
                 new Console(console.users(), new ConsoleSessions(console.session(), Clock.systemUTC()), new ConsolePages(),
-                        console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag), new ReviewDesk(reviews));
+                        console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag), new ReviewDesk(reviews),
+                        new DeadLetterPage(new DeadLetterBox(engine)));
             }
         }
     }

@@ -151,7 +151,8 @@ class ConsoleBrowserIT {
         EventPublisher.publish(kafka.servers(), Map.of(), "console.events." + suffix, new StringReader(
                 ticket("ev-approve", "Charged twice", "My card was charged twice")
                         + ticket("ev-correct", "Refund please", "Where is my refund")
-                        + ticket("ev-markup", "<script>document.title='owned'</script><b>bold</b>", "<img src=x onerror=alert(1)>")));
+                        + ticket("ev-markup", "<script>document.title='owned'</script><b>bold</b>", "<img src=x onerror=alert(1)>")
+                        + "not json\n"));
         await().atMost(Duration.ofSeconds(60)).until(() -> queue.pending(10).size() == 3);
 
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
@@ -285,6 +286,33 @@ class ConsoleBrowserIT {
 
         // then the page shows each state in turn
         waitFor(state, "Started");
+    }
+
+    @Test
+    void should_send_a_dead_letter_back_to_its_topic_when_an_operator_redrives_it() {
+        // given an operator on the dead letters, where the line that was not JSON waits
+        signIn(ADMIN_TOKEN);
+        browser.get(base + "/console/dead-letters");
+        WebElement letter = new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> {
+            driver.navigate().refresh();
+            return driver.findElements(By.cssSelector("tr[data-letter]")).stream().findFirst().orElse(null);
+        });
+        screenshot("dead-letters");
+        assertThat(letter.findElement(By.tagName("pre")).getText()).isEqualTo("not json");
+        String position = letter.getAttribute("data-letter");
+
+        // when the operator chooses it and re-drives it
+        letter.findElement(By.cssSelector("input[name=record]")).click();
+        browser.findElement(By.id("redrive")).click();
+
+        // then it goes back to the events topic, is marked re-driven, and, still not JSON, fails there again
+        waitFor(By.id("redrive-message"), "re-driven to console.events.");
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> {
+            driver.navigate().refresh();
+            return driver.findElements(By.cssSelector("tr[data-letter]")).size() == 2;
+        });
+        assertThat(browser.findElement(By.cssSelector("tr[data-letter='" + position + "'] label")).getText())
+                .startsWith("re-driven to console.events.");
     }
 
     private void signIn(String token) {
