@@ -5,6 +5,7 @@ import dev.switchboard.workflows.console.ConsolePages;
 import dev.switchboard.workflows.console.ConsoleSessions;
 import dev.switchboard.workflows.console.ConsoleSetup;
 import dev.switchboard.workflows.console.DeadLetterPage;
+import dev.switchboard.workflows.console.LineagePage;
 import dev.switchboard.workflows.console.OverviewPage;
 import dev.switchboard.workflows.console.ReviewDesk;
 import dev.switchboard.workflows.review.ReviewQueue;
@@ -70,7 +71,7 @@ public final class Operations implements Service {
                         engine.reviewTopic(), engine.decisionsTopic());
                 new Console(console.users(), new ConsoleSessions(console.session(), Clock.systemUTC()), new ConsolePages(),
                         console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag), new ReviewDesk(reviews),
-                        new DeadLetterPage(new DeadLetterBox(engine)));
+                        new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine));
             }
         }
     }

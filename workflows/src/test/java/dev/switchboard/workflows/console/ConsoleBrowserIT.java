@@ -193,6 +193,15 @@ class ConsoleBrowserIT {
         assertThat(queue.find(id).orElseThrow().path("decided_by").asText()).isEqualTo("ria");
         JsonNode task = await().atMost(Duration.ofSeconds(60)).until(() -> taskOf("ev-approve"), Optional::isPresent).orElseThrow();
         assertThat(task.path("fields").path("label").asText()).isEqualTo("bug");
+
+        // and the event's lineage shows her decision and the delivery receipt
+        browser.get(base + "/console/events?id=ev-approve");
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> {
+            driver.navigate().refresh();
+            return driver.findElements(By.cssSelector("li.receipt")).stream().anyMatch(li -> li.getText().startsWith("delivered"));
+        });
+        assertThat(browser.findElement(By.id("lineage")).getText()).contains("approved by ria", "triage (classify)", "sim-a/qwen-a");
+        screenshot("lineage");
     }
 
     @Test
