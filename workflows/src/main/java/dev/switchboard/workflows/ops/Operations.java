@@ -4,10 +4,13 @@ import dev.switchboard.workflows.console.Console;
 import dev.switchboard.workflows.console.ConsolePages;
 import dev.switchboard.workflows.console.ConsoleSessions;
 import dev.switchboard.workflows.console.ConsoleSetup;
+import dev.switchboard.workflows.console.CostPage;
 import dev.switchboard.workflows.console.DeadLetterPage;
 import dev.switchboard.workflows.console.LineagePage;
 import dev.switchboard.workflows.console.OverviewPage;
+import dev.switchboard.workflows.console.ReportsPage;
 import dev.switchboard.workflows.console.ReviewDesk;
+import dev.switchboard.workflows.console.WorkflowPage;
 import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.KafkaConnection;
 import dev.switchboard.workflows.runtime.Service;
@@ -71,7 +74,8 @@ public final class Operations implements Service {
                         engine.reviewTopic(), engine.decisionsTopic());
                 new Console(console.users(), new ConsoleSessions(console.session(), Clock.systemUTC()), new ConsolePages(),
                         console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag), new ReviewDesk(reviews),
-                        new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine));
+                        new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine),
+                        new WorkflowPage(engine), new CostPage(metrics.registry()), new ReportsPage(console.reportFolders()));
             }
         }
     }

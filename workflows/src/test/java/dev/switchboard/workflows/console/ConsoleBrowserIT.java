@@ -61,6 +61,7 @@ class ConsoleBrowserIT {
     private static final String VIEWER_TOKEN = "viewer-token-91f2d4";
     private static final Path SCREENSHOTS = Path.of("..", "docs", "console");
 
+    private Path dir;
     private ModelSimulator model;
     private TaskReceiver receiver;
     private Engine engine;
@@ -74,7 +75,10 @@ class ConsoleBrowserIT {
     void start(SharedKafka.Bootstrap kafka) throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "Browser tests skipped: no Chromium at " + CHROMIUM
                 + " or no chromedriver at " + CHROMEDRIVER + " (apt-get install -y chromium chromium-driver)");
-        Path dir = Files.createTempDirectory("switchboard-console-it");
+        dir = Files.createTempDirectory("switchboard-console-it");
+        Files.createDirectories(dir.resolve("out/eval/2026-12-04"));
+        Files.writeString(dir.resolve("out/eval/2026-12-04/report.md"), "# Evaluation of triage\n\naccuracy 0.91 <script>x</script>\n");
+        Files.writeString(dir.resolve("out/eval/2026-12-04/report.html"), "<html><body><h1>Evaluation</h1><script>document.title='ran'</script></body></html>");
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         workflowName = "console-" + suffix;
         model = ModelSimulator.start().answers(request -> ModelSimulator.answer("bug", 0.4));
@@ -324,6 +328,37 @@ class ConsoleBrowserIT {
                 .startsWith("re-driven to console.events.");
     }
 
+    @Test
+    void should_show_a_workflow_its_cost_and_the_reports_when_a_viewer_opens_them() throws Exception {
+        // given a viewer
+        signIn(VIEWER_TOKEN);
+
+        // then the workflow page shows its file, read-only
+        browser.findElement(By.linkText(workflowName)).click();
+        assertThat(browser.findElement(By.id("yaml")).getText()).contains("min_confidence: 0.7", "sink: receiver");
+        screenshot("workflow");
+
+        // and the cost page shows the model's calls and the workflow's budget
+        browser.get(base + "/console/cost");
+        assertThat(browser.findElement(By.id("models")).getText()).contains("sim-a/qwen-a");
+        assertThat(browser.findElement(By.id("budgets")).getText()).contains(workflowName, "within");
+        screenshot("cost");
+
+        // and the reports page lists the evaluation reports and opens one as text
+        browser.get(base + "/console/reports");
+        assertThat(browser.findElement(By.id("reports")).getText()).contains("report.md", "report.html");
+        screenshot("reports");
+        browser.findElement(By.linkText("2026-12-04/report.md")).click();
+        assertThat(browser.findElement(By.tagName("body")).getText()).contains("accuracy 0.91 <script>x</script>");
+
+        // and an HTML report runs no script, and nothing outside the report folders opens
+        browser.get(base + "/console/reports");
+        browser.findElement(By.linkText("2026-12-04/report.html")).click();
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Evaluation");
+        assertThat(browser.getTitle()).isNotEqualTo("ran");
+        assertThat(get("/console/reports/open?folder=0&path=../../console-users.yaml").statusCode()).isEqualTo(404);
+    }
+
     private void signIn(String token) {
         browser.get(base + "/console/login");
         browser.manage().deleteAllCookies();
@@ -355,6 +390,12 @@ class ConsoleBrowserIT {
             }
         }
         return Optional.empty();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        String cookie = browser.manage().getCookieNamed(Console.COOKIE).getValue();
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", Console.COOKIE + "=" + cookie).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A form post with the browser's session cookie, as another page or script could send it. */
