@@ -3,6 +3,8 @@ package dev.switchboard.workflows.console;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.HttpIngress.Response;
 import dev.switchboard.workflows.ops.EngineView;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +20,7 @@ public final class OverviewPage implements ConsolePage {
     private static final int SMALL = 64 * 1024;
 
     /** One workflow's row. */
-    public record Row(String name, String state, String topic, long lag, Map<String, Long> counters) {
+    public record Row(String name, String state, String topic, long lag, String spentToday, Map<String, Long> counters) {
 
         public boolean paused() {
             return state.equals("Paused");
@@ -27,11 +29,16 @@ public final class OverviewPage implements ConsolePage {
 
     private final EngineView engine;
     private final ToLongFunction<String> lag;
+    private final MeterRegistry registry;
 
-    /** @param lag a consumer group's lag, as last measured */
-    public OverviewPage(EngineView engine, ToLongFunction<String> lag) {
+    /**
+     * @param lag      a consumer group's lag, as last measured
+     * @param registry the engine's meters, for each workflow's spend today
+     */
+    public OverviewPage(EngineView engine, ToLongFunction<String> lag, MeterRegistry registry) {
         this.engine = engine;
         this.lag = lag;
+        this.registry = registry;
     }
 
     @Override
@@ -67,8 +74,9 @@ public final class OverviewPage implements ConsolePage {
     private List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         for (EngineView.WorkflowState workflow : engine.workflows()) {
+            Gauge spent = registry.find("switchboard.budget.spent.usd").tag("workflow", workflow.name()).gauge();
             rows.add(new Row(workflow.name(), workflow.state(), workflow.topic(), lag.applyAsLong(workflow.consumerGroup()),
-                    workflow.counters()));
+                    spent == null ? "" : String.format(java.util.Locale.ROOT, "$%.4f", spent.value()), workflow.counters()));
         }
         return rows;
     }

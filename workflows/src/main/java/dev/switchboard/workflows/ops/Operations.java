@@ -73,7 +73,7 @@ public final class Operations implements Service {
                 Supplier<ReviewQueue> reviews = () -> new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(),
                         engine.reviewTopic(), engine.decisionsTopic());
                 new Console(console.users(), new ConsoleSessions(console.session(), Clock.systemUTC()), new ConsolePages(),
-                        console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag), new ReviewDesk(reviews),
+                        console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag, metrics.registry()), new ReviewDesk(reviews),
                         new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine),
                         new WorkflowPage(engine), new CostPage(metrics.registry()), new ReportsPage(console.reportFolders()));
             }

@@ -40,6 +40,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -188,13 +189,23 @@ class ConsoleBrowserIT {
         String id = reviewId("ev-approve");
         screenshot("reviews");
 
-        // when she approves the model's answer
-        item(id).findElement(By.cssSelector("button.approve")).click();
+        // when she moves to it with the keyboard (j) and approves the model's answer (a)
+        Actions keys = new Actions(browser);
+        for (int i = 0; i < 5 && !id.equals(browser.switchTo().activeElement().getAttribute("data-review")); i++) {
+            keys.sendKeys("j").perform();
+        }
+        assertThat(browser.switchTo().activeElement().getAttribute("data-review")).isEqualTo(id);
+        keys.sendKeys("a").perform();
 
         // then the page says so, the decision carries her name, and the task is delivered with the model's label
         waitFor(By.id("review-message"), "Approved " + id);
         assertThat(browser.findElements(By.cssSelector("article[data-review='" + id + "']"))).isEmpty();
         assertThat(queue.find(id).orElseThrow().path("decided_by").asText()).isEqualTo("ria");
+
+        // and a second decision on it, from a page still open elsewhere, is told who decided first
+        String csrf = browser.findElement(By.cssSelector("form.who input[name=csrf]")).getAttribute("value");
+        HttpResponse<String> again = post("/console/reviews/decide", "csrf=" + csrf + "&id=" + id + "&decision=reject", base);
+        assertThat(again.body()).contains("Review " + id + " was already approved by ria");
         JsonNode task = await().atMost(Duration.ofSeconds(60)).until(() -> taskOf("ev-approve"), Optional::isPresent).orElseThrow();
         assertThat(task.path("fields").path("label").asText()).isEqualTo("bug");
 
@@ -290,6 +301,7 @@ class ConsoleBrowserIT {
         screenshot("sign-in");
         signIn(ADMIN_TOKEN);
         screenshot("overview");
+        assertThat(browser.findElement(By.cssSelector("tr[data-workflow='" + workflowName + "'] td.spent")).getText()).startsWith("$");
         By state = By.cssSelector("tr[data-workflow='" + workflowName + "'] td.state");
 
         // when the operator pauses the workflow, then resumes it
