@@ -51,10 +51,13 @@ public final class DeadLetterPage implements ConsolePage {
         } else {
             List<String> lines = new ArrayList<>();
             for (DeadLetterBox.Redrive result : box.redrive(wanted)) {
+                if (result.redriven()) {
+                    LOG.info("Console: dead letter {}:{} re-driven to {} by '{}'", result.partition(), result.offset(), result.topic(),
+                            session.user().name());
+                }
                 lines.add(result.partition() + ":" + result.offset() + (result.redriven() ? " re-driven to " + result.topic()
                         : " not re-driven: " + result.error()));
             }
-            LOG.info("Console: {} re-drove dead letters {}", session.user().name(), lines);
             message = String.join("; ", lines);
         }
         return console.render(request, session, "dead-letters", "letters", Map.of("groups", groups(), "message", message));

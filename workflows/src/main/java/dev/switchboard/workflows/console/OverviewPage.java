@@ -62,7 +62,7 @@ public final class OverviewPage implements ConsolePage {
             } else {
                 engine.resume(name);
             }
-            LOG.info("Console: {} {} workflow {}", session.user().name(), pause ? "paused" : "resumed", name);
+            LOG.info("Console: workflow {} {} by '{}'", name, pause ? "paused" : "resumed", session.user().name());
             message = (pause ? "Paused " : "Resumed ") + name;
         }
         Map<String, Object> model = new LinkedHashMap<>();

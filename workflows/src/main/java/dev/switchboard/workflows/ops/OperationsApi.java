@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Health, metrics and the admin API on the engine's admin listener (never on the public one).
@@ -35,6 +37,7 @@ import java.util.List;
  */
 public final class OperationsApi {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OperationsApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Who the admin token is, on the decisions it takes; per-user tokens will name their users. */
     private static final String ADMIN = "admin";
@@ -147,6 +150,7 @@ public final class OperationsApi {
         } else {
             engine.resume(name);
         }
+        LOG.info("Admin API: workflow {} {} by '{}'", name, pause ? "paused" : "resumed", ADMIN);
         return Response.json(200, JSON.createObjectNode().put("name", name).put("state", pause ? "Paused" : "Started").toString());
     }
 
@@ -191,6 +195,8 @@ public final class OperationsApi {
                     .put("redriven", result.redriven());
             if (result.redriven()) {
                 node.put("topic", result.topic());
+                LOG.info("Admin API: dead letter {}/{}/{} re-driven to {} by '{}'", engine.deadLetterTopic(), result.partition(),
+                        result.offset(), result.topic(), ADMIN);
             } else {
                 node.put("error", result.error());
             }
