@@ -5,7 +5,6 @@ import dev.switchboard.schemas.spi.HttpIngress.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The web console on the admin listener, at {@code /console}: sign-in, sessions, CSRF and roles, and
- * the static files; the pages themselves are in {@link OverviewPage}, {@link ReviewDesk} and
- * {@link DeadLetterPage}. A page needs a session; a change needs a session, its CSRF token, a request
+ * the static files; the pages themselves are {@link ConsolePage}s (overview, workflow, reviews,
+ * lineage, dead letters, cost, reports). A page needs a session; a change needs a session, its CSRF token, a request
  * from the console's own origin, and the role the change asks for.
  */
 public final class Console {
@@ -173,9 +172,5 @@ public final class Console {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static String text(byte[] bytes) {
-        return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
     }
 }

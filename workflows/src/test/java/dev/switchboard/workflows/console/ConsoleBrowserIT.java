@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -74,8 +75,9 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     void start(SharedKafka.Bootstrap kafka) throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), "Browser tests skipped: no Chromium at " + CHROMIUM
-                + " or no chromedriver at " + CHROMEDRIVER + " (apt-get install -y chromium chromium-driver)");
+        if (!browserInstalled()) {
+            return;
+        }
         dir = Files.createTempDirectory("switchboard-console-it");
         Files.createDirectories(dir.resolve("out/eval/2026-12-04"));
         Files.writeString(dir.resolve("out/eval/2026-12-04/report.md"), "# Evaluation of triage\n\naccuracy 0.91 <script>x</script>\n");
@@ -163,6 +165,17 @@ class ConsoleBrowserIT {
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(), options);
+    }
+
+    /** Each test is skipped, saying why, where the browser is not installed; the engine is not even started then. */
+    @BeforeEach
+    void needsBrowser() {
+        assumeTrue(browserInstalled(), "Browser tests skipped: no Chromium at " + CHROMIUM + " or no chromedriver at " + CHROMEDRIVER
+                + " (apt-get install -y chromium chromium-driver)");
+    }
+
+    private static boolean browserInstalled() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
     @AfterAll
