@@ -212,6 +212,8 @@ class ConsoleBrowserIT {
 
         // then the page says so, the decision carries her name, and the task is delivered with the model's label
         waitFor(By.id("review-message"), "Approved " + id);
+        // (htmx, served by the engine and allowed by the CSP, swapped the queue in place: the page did not navigate)
+        assertThat(browser.getCurrentUrl()).isEqualTo(base + "/console/reviews?workflow=" + workflowName);
         assertThat(browser.findElements(By.cssSelector("article[data-review='" + id + "']"))).isEmpty();
         assertThat(queue.find(id).orElseThrow().path("decided_by").asText()).isEqualTo("ria");
 
