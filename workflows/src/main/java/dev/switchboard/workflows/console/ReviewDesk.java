@@ -27,7 +27,7 @@ public final class ReviewDesk implements ConsolePage {
 
     /** One held event as the page shows it; the JSON is shown as text, escaped by the template. */
     public record Item(String id, String workflow, String step, String reason, String heldAt, String eventId, String event,
-                       List<Candidate> candidates, String proposed) {
+                       List<Candidate> candidates, String proposed, String draft) {
     }
 
     /** What one model answered. */
@@ -57,7 +57,7 @@ public final class ReviewDesk implements ConsolePage {
                 queue.get().reject(id, by, blankToNull(request.field("note")));
                 message = outcome(id, by, "Rejected " + id + ": the event ends without a task");
             } else if ("approve".equals(decision) || "correct".equals(decision)) {
-                Map<String, Object> value = "correct".equals(decision) ? value(request.field("value")) : null;
+                Map<String, Object> value = "correct".equals(decision) ? corrected(request.field("value"), request.field("draft")) : null;
                 queue.get().approve(id, value, by);
                 message = outcome(id, by, ("correct".equals(decision) ? "Approved " + id + " with your correction" : "Approved " + id)
                         + ": the workflow resumes");
@@ -88,6 +88,18 @@ public final class ReviewDesk implements ConsolePage {
         return sent + " (the workflow has not recorded it yet; reload to see it)";
     }
 
+    /**
+     * The reviewer's value: the step's output as edited, with the drafted reply, when the page showed one
+     * in its own box, taken from that box, so a support agent edits prose rather than JSON.
+     */
+    static Map<String, Object> corrected(String text, String draft) throws Exception {
+        Map<String, Object> value = new LinkedHashMap<>(value(text));
+        if (draft != null && value.containsKey("draft")) {
+            value.put("draft", draft.replace("\r\n", "\n"));
+        }
+        return value;
+    }
+
     private static Map<String, Object> value(String text) throws Exception {
         JsonNode node = text == null || text.isBlank() ? null : JSON.readTree(text);
         if (node == null || !node.isObject()) {
@@ -116,7 +128,7 @@ public final class ReviewDesk implements ConsolePage {
         return model;
     }
 
-    private static Item item(JsonNode review) throws Exception {
+    static Item item(JsonNode review) throws Exception {
         List<Candidate> candidates = new ArrayList<>();
         JsonNode best = null;
         double bestConfidence = -1;
@@ -133,7 +145,8 @@ public final class ReviewDesk implements ConsolePage {
         }
         return new Item(review.path("review_id").asText(), review.path("workflow").asText(), review.path("step").asText(),
                 review.path("reason").asText(""), review.path("held_at").asText(""), review.path("event").path("id").asText(""),
-                JSON.writeValueAsString(review.path("event")), candidates, best == null ? "{}" : JSON.writeValueAsString(best));
+                JSON.writeValueAsString(review.path("event")), candidates, best == null ? "{}" : JSON.writeValueAsString(best),
+                best != null && best.path("draft").isTextual() ? best.get("draft").asText() : null);
     }
 
     private static String blankToNull(String text) {
