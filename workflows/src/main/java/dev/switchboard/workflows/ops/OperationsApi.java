@@ -11,6 +11,7 @@ import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.workflows.explain.EventExplainer;
 import dev.switchboard.workflows.explain.Explanation;
 import dev.switchboard.workflows.explain.Since;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.DeadLetters;
 import dev.switchboard.workflows.runtime.GroupAssignments;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,10 +31,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -323,27 +320,7 @@ public final class OperationsApi {
     private List<ConsumerRecord<byte[], byte[]>> latest(String topic, int limit) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-            if (partitions == null || partitions.isEmpty()) {
-                return records;
-            }
-            List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(assigned);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(5));
-            Map<TopicPartition, Long> begins = consumer.beginningOffsets(assigned, Duration.ofSeconds(5));
-            long remaining = 0;
-            for (TopicPartition partition : assigned) {
-                long start = Math.max(begins.get(partition), ends.get(partition) - limit);
-                consumer.seek(partition, start);
-                remaining += ends.get(partition) - start;
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (remaining > 0 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(record);
-                    remaining--;
-                }
-            }
+            TopicTail.forEach(consumer, topic, limit, records::add);
         }
         records.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
         return records.size() > limit ? records.subList(records.size() - limit, records.size()) : records;
@@ -367,22 +344,16 @@ public final class OperationsApi {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        Properties properties = new Properties();
-        properties.putAll(engine.clientProperties());
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, engine.bootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "switchboard.admin." + UUID.randomUUID());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
-        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return KafkaClients.consumer(engine.bootstrapServers(), engine.clientProperties(), Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "switchboard.admin." + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaClients.MAX_MESSAGE_BYTES));
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        Properties properties = new Properties();
-        properties.putAll(engine.clientProperties());
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, engine.bootstrapServers());
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
-        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+        return KafkaClients.producer(engine.bootstrapServers(), engine.clientProperties(), Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaClients.MAX_MESSAGE_BYTES));
     }
 
     private static String first(List<String> values) {

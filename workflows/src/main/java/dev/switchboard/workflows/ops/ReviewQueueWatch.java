@@ -2,6 +2,7 @@ package dev.switchboard.workflows.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -36,12 +37,10 @@ public final class ReviewQueueWatch implements AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public ReviewQueueWatch(String bootstrapServers, Map<String, String> clientProperties, String topic) {
-        Properties properties = new Properties();
-        properties.putAll(clientProperties);
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "switchboard.review-watch." + UUID.randomUUID());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties properties = KafkaClients.properties(bootstrapServers, clientProperties, Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "switchboard.review-watch." + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         this.thread = new Thread(() -> follow(properties, topic), "switchboard-review-watch");
         thread.setDaemon(true);
         thread.start();
