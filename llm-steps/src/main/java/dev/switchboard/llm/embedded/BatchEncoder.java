@@ -9,11 +9,9 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
-import dev.langchain4j.model.output.TokenUsage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.LongBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -85,12 +83,7 @@ public final class BatchEncoder implements SentenceEncoder, EmbeddingModel {
 
     @Override
     public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-        Encoded encoded = encode(segments.stream().map(TextSegment::text).toList());
-        List<Embedding> embeddings = new ArrayList<>(encoded.vectors().length);
-        for (float[] vector : encoded.vectors()) {
-            embeddings.add(Embedding.from(vector));
-        }
-        return Response.from(embeddings, new TokenUsage((int) Math.min(Integer.MAX_VALUE, encoded.tokens())));
+        return encode(segments.stream().map(TextSegment::text).toList()).asResponse();
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.switchboard.llm.embedded;
 
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.model.output.Response;
+import dev.langchain4j.model.output.TokenUsage;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Turns texts into unit vectors in-process: one {@link EncoderModel}, or several side by side ({@link JoinedEncoder}). */
@@ -15,6 +19,15 @@ public interface SentenceEncoder extends AutoCloseable {
 
     /** Unit vectors, one per text in order, and the number of tokens read. */
     record Encoded(float[][] vectors, long tokens) {
+
+        /** As LangChain4j's {@code EmbeddingModel.embedAll} answers. */
+        public Response<List<Embedding>> asResponse() {
+            List<Embedding> embeddings = new ArrayList<>(vectors.length);
+            for (float[] vector : vectors) {
+                embeddings.add(Embedding.from(vector));
+            }
+            return Response.from(embeddings, new TokenUsage((int) Math.min(Integer.MAX_VALUE, tokens)));
+        }
     }
 
     @Override
