@@ -1,9 +1,5 @@
 package dev.switchboard.llm.embedded;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.output.Response;
 import java.util.List;
 
 /**
@@ -13,7 +9,7 @@ import java.util.List;
  * one reading any of them, at the cost of running each. It does not own its parts: they are shared, and closed by
  * whoever made them.
  */
-public final class JoinedEncoder implements SentenceEncoder, EmbeddingModel {
+public final class JoinedEncoder implements SentenceEncoder {
 
     private final List<BatchEncoder> parts;
     private final String id;
@@ -70,16 +66,6 @@ public final class JoinedEncoder implements SentenceEncoder, EmbeddingModel {
             }
         }
         return out;
-    }
-
-    @Override
-    public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-        return encode(segments.stream().map(TextSegment::text).toList()).asResponse();
-    }
-
-    @Override
-    public String modelName() {
-        return id;
     }
 
     @Override
