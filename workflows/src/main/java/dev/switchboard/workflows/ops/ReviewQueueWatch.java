@@ -1,9 +1,7 @@
 package dev.switchboard.workflows.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.workflows.kafka.KafkaClients;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.workflows.runtime.ReviewRecords;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class ReviewQueueWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReviewQueueWatch.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FINAL = Set.of("approved", "rejected", "decided");
 
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -68,24 +65,13 @@ public final class ReviewQueueWatch implements AutoCloseable {
     }
 
     void apply(ConsumerRecord<byte[], byte[]> record) {
-        if (record.key() == null) {
-            return;
-        }
-        String id = new String(record.key(), StandardCharsets.UTF_8);
-        if (record.value() == null) {
-            pending.remove(id);
-            return;
-        }
-        try {
-            JsonNode value = JSON.readTree(record.value());
-            if (value.has("decision") || FINAL.contains(value.path("status").asText())) {
-                pending.remove(id);
+        ReviewRecords.read(record).ifPresent(read -> {
+            if (read.removed() || read.value().has("decision") || FINAL.contains(read.value().path("status").asText())) {
+                pending.remove(read.reviewId());
             } else {
-                pending.add(id);
+                pending.add(read.reviewId());
             }
-        } catch (Exception notJson) {
-            // not a review record; ignore
-        }
+        });
     }
 
     /** Held events waiting for a person. */

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.workflows.kafka.KafkaClients;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,22 +79,13 @@ final class ReviewTopicLedger implements ReviewLedger, Service {
     }
 
     private void read(ConsumerRecord<byte[], byte[]> record) {
-        if (record.key() == null) {
-            return;
-        }
-        String id = new String(record.key(), StandardCharsets.UTF_8);
-        if (record.value() == null) {
-            latest.remove(id);
-            return;
-        }
-        try {
-            JsonNode value = JSON.readTree(record.value());
-            if (value != null && value.isObject()) {
-                latest.put(id, "pending".equals(value.path("status").asText()) ? value : decided(value));
+        ReviewRecords.read(record).ifPresent(read -> {
+            if (read.removed()) {
+                latest.remove(read.reviewId());
+            } else if (read.value().isObject()) {
+                latest.put(read.reviewId(), "pending".equals(read.value().path("status").asText()) ? read.value() : decided(read.value()));
             }
-        } catch (IOException e) {
-            // not a review record: nothing to check a decision against
-        }
+        });
     }
 
     private static JsonNode decided(JsonNode record) {
