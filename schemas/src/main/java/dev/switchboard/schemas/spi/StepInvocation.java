@@ -1,5 +1,7 @@
 package dev.switchboard.schemas.spi;
 
+import dev.switchboard.schemas.template.Template;
+import java.util.HashMap;
 import java.util.Map;
 
 /** What a step sees of one event: the event and earlier steps' outputs, read only. */
@@ -18,6 +20,17 @@ public interface StepInvocation {
 
     /** Renders a {@code {{ path }}} template against {@code event} and {@code steps}; never evaluates anything. */
     String render(String template);
+
+    /**
+     * Renders a template against {@code event}, {@code steps} and more roots beside them (a {@code for_each} task's
+     * {@code item}); it reads values only, as {@link #render(String)} does.
+     */
+    default String render(String template, Map<String, Object> more) {
+        Map<String, Object> root = new HashMap<>(more);
+        root.put("event", event());
+        root.put("steps", read("steps"));
+        return Template.parse(template).render(root);
+    }
 
     /** The model calls made so far for this event by earlier steps, for lineage. */
     java.util.List<dev.switchboard.schemas.ModelCall> calls();

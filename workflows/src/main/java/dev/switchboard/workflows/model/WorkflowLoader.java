@@ -123,7 +123,7 @@ public final class WorkflowLoader {
         if (keys.get("on") == null) {
             problems.add(mapping, "on", "Missing 'on' at the top level. Say which events start the workflow, e.g. on: { types: [ticket.created] }");
         } else {
-            OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> checkExpression(option, value, node, path, Set.of(), problems, false));
+            OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> checkExpression(option, value, node, path, Set.of(), problems, false, false));
             trigger = binder.bind(Trigger.class, keys.get("on").getValueNode(), "on");
             if (trigger != null) {
                 TriggerChecks.check(trigger, keys.get("on").getValueNode(), problems);
@@ -209,7 +209,7 @@ public final class WorkflowLoader {
             }
             String when = text(keys.get("when"), path + ".when", problems);
             if (when != null) {
-                checkExpression(celOption(), when, keys.get("when").getValueNode(), path + ".when", earlier, problems, true);
+                checkExpression(celOption(), when, keys.get("when").getValueNode(), path + ".when", earlier, problems, true, false);
             }
             List<String> types = keys.keySet().stream().filter(stepTypes::contains).toList();
             if (types.isEmpty()) {
@@ -225,9 +225,12 @@ public final class WorkflowLoader {
                 StepFactory<Record> factory = stepTypes.get(type);
                 String optionsPath = path + "." + type;
                 Set<String> readable = Set.copyOf(earlier);
-                OptionsBinder binder = new OptionsBinder(problems,
-                        (option, value, valueNode, valuePath) -> checkExpression(option, value, valueNode, valuePath, readable, problems, true));
                 Node optionsNode = keys.get(type).getValueNode();
+                // a step that iterates (for_each) offers each element to its templates as item
+                boolean readsItems = optionsNode instanceof MappingNode mapping && mapping.getValue().stream()
+                        .anyMatch(option -> option.getKeyNode() instanceof ScalarNode key && key.getValue().equals("for_each"));
+                OptionsBinder binder = new OptionsBinder(problems,
+                        (option, value, valueNode, valuePath) -> checkExpression(option, value, valueNode, valuePath, readable, problems, true, readsItems));
                 Record options = binder.bind(factory.optionsType(), optionsNode, optionsPath);
                 if (options != null) {
                     for (OptionProblem problem : factory.check(options, environment)) {
@@ -244,7 +247,7 @@ public final class WorkflowLoader {
     }
 
     private void checkExpression(Option option, String value, Node node, String path, Set<String> earlierSteps,
-                                 Problems problems, boolean stepsReadable) {
+                                 Problems problems, boolean stepsReadable, boolean itemReadable) {
         if (option.cel()) {
             try {
                 cel.compile(value);
@@ -258,7 +261,7 @@ public final class WorkflowLoader {
         if (option.template()) {
             try {
                 for (Template.Path templatePath : Template.parse(value).paths()) {
-                    checkTemplatePath(templatePath, node, path, earlierSteps, problems, stepsReadable);
+                    checkTemplatePath(templatePath, node, path, earlierSteps, problems, stepsReadable, itemReadable);
                 }
             } catch (Template.TemplateException e) {
                 // put the path after what is wrong: "Unclosed placeholder at p in template '...'", "Invalid placeholder '{{ x }}' at p: ..."
@@ -271,10 +274,10 @@ public final class WorkflowLoader {
     }
 
     private void checkTemplatePath(Template.Path templatePath, Node node, String path, Set<String> earlierSteps,
-                                   Problems problems, boolean stepsReadable) {
+                                   Problems problems, boolean stepsReadable, boolean itemReadable) {
         List<Object> segments = templatePath.segments();
         Object root = segments.get(0);
-        if ("event".equals(root)) {
+        if ("event".equals(root) || "item".equals(root) && itemReadable) {
             return;
         }
         if ("steps".equals(root) && stepsReadable) {

@@ -64,11 +64,9 @@ final class RunState {
         resumeAfter = index;
     }
 
-    void completed(String step, Map<String, Object> output, Task task) {
+    void completed(String step, Map<String, Object> output, List<Task> made) {
         steps.put(step, output);
-        if (task != null) {
-            tasks.add(task);
-        }
+        tasks.addAll(made);
     }
 
     void called(List<ModelCall> made) {

@@ -187,9 +187,9 @@ class WorkflowRunnerTest {
                     timer.advance(work);
                     return batch.stream().map(invocation -> calls.incrementAndGet() <= failures
                             ? (StepOutcome) StepOutcome.Failed.retriable("endpoint down")
-                            : new StepOutcome.Completed(Map.of(), new Task(Task.idFor(invocation.workflow(), invocation.eventId(), "call"),
+                            : new StepOutcome.Completed(Map.of(), List.of(new Task(Task.idFor(invocation.workflow(), invocation.eventId(), "call"),
                                     invocation.workflow(), "call", "queue", invocation.eventId(), invocation.eventType(), "t", "b",
-                                    null, null, null, Map.of(), List.of(), null), List.of())).toList();
+                                    null, null, null, Map.of(), List.of(), null)), List.of())).toList();
                 };
             }
         };
@@ -225,5 +225,50 @@ class WorkflowRunnerTest {
         public void afterBatch(String workflow, BatchCounts counts) {
             heard.add("batch " + counts.events() + " events " + counts.tasks() + " tasks");
         }
+    }
+
+    @Test
+    void should_write_every_task_of_a_for_each_step_when_its_list_has_items() throws Exception {
+        // given a workflow whose task step makes a task per tag of the ticket
+        WorkflowLoader.Result result = new WorkflowLoader(dev.switchboard.workflows.model.StepTypes.installed(), folder -> environment())
+                .parse("tags.yaml", """
+                        name: per-tag
+                        on:
+                          types: [ticket.created]
+                        steps:
+                          - id: tagged
+                            task:
+                              sink: queue
+                              for_each: event.data.tags
+                              title: "{{ item }}: {{ event.data.subject }}"
+                        """, dir, dir.resolve("tags.yaml"));
+        assertThat(result.problems()).isEmpty();
+        try (WorkflowRunner perTag = new WorkflowRunner(result.workflow(), environment(), TOPICS,
+                WorkflowRunner.stepRetries(Duration.ofMinutes(1)), List.of())) {
+            String event = ticket("e9", "normal").replace("\"priority\":\"normal\",", "\"priority\":\"normal\",\"tags\":[\"billing\",\"vip\"],");
+
+            // when
+            List<ProducerRecord<byte[], byte[]>> out = perTag.process(List.of(input(0, event)));
+
+            // then both tasks are written, each under its own deterministic id
+            assertThat(out).extracting(ProducerRecord::topic).containsExactly("tasks", "tasks");
+            List<Task> tasks = new ArrayList<>();
+            for (ProducerRecord<byte[], byte[]> record : out) {
+                tasks.add(JSON.readValue(record.value(), Task.class));
+            }
+            assertThat(tasks).extracting(Task::title).containsExactly("billing: Printer on fire", "vip: Printer on fire");
+            assertThat(tasks).extracting(Task::id).containsExactly(Task.idFor("per-tag", "e9", "tagged[0]"), Task.idFor("per-tag", "e9", "tagged[1]"));
+            assertThat(perTag.counters()).containsEntry("tasks", 2L);
+        }
+    }
+
+    private EngineStepEnvironment environment() {
+        EngineConfig config = EngineConfigLoader.standard().parse("config", """
+                sinks:
+                  queue:
+                    jsonl:
+                      path: tasks.jsonl
+                """, dir).config();
+        return new EngineStepEnvironment(config, new ModelRegistry(Map.of()));
     }
 }
