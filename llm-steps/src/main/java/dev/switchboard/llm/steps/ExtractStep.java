@@ -2,6 +2,7 @@ package dev.switchboard.llm.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonBooleanSchema;
 import dev.langchain4j.model.chat.request.json.JsonEnumSchema;
 import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
@@ -12,6 +13,8 @@ import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import dev.switchboard.llm.chat.ChatFailures;
 import dev.switchboard.llm.steps.ExtractStepFactory.Field;
+import dev.switchboard.llm.steps.ExtractStepFactory.Item;
+import dev.switchboard.llm.steps.ExtractStepFactory.ItemField;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.PromptText;
 import dev.switchboard.schemas.spi.Step;
@@ -19,6 +22,7 @@ import dev.switchboard.schemas.spi.StepInvocation;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +30,9 @@ import java.util.stream.Collectors;
 
 /**
  * Pulls declared fields out of text: contact details, company, amounts, dates, invoice numbers,
- * order ids. The fields are a small JSON schema (type, required, description, allowed values); the
- * model answers in that schema and the answer is checked against it before any later step sees it.
+ * order ids, and lists of them (a call's next steps, each with an owner and a date). The fields are a
+ * small JSON schema (type, required, description, allowed values, items); the model answers in that
+ * schema and the answer is checked against it before any later step sees it.
  */
 public final class ExtractStep extends ModelStep implements Step {
 
@@ -74,27 +79,77 @@ public final class ExtractStep extends ModelStep implements Step {
             String name = entry.getKey();
             Field field = entry.getValue();
             JsonNode value = answer.get(name);
-            if (value == null || value.isNull() || value.isTextual() && value.asText().isBlank()) {
+            if (absent(value)) {
                 if (field.required()) {
                     return "has no value for required field '" + name + "'";
                 }
                 continue;
             }
-            String expected = switch (field.type()) {
-                case "string" -> value.isTextual() ? null : "a string";
-                case "number" -> value.isNumber() && Double.isFinite(value.doubleValue()) ? null : "a number";
-                case "integer" -> value.isIntegralNumber() || value.isNumber() && value.doubleValue() == Math.rint(value.doubleValue())
-                        ? null : "a whole number";
-                case "boolean" -> value.isBoolean() ? null : "true or false";
-                case "date" -> value.isTextual() && isDate(value.asText()) ? null : "a date YYYY-MM-DD";
-                case "enum" -> value.isTextual() && field.values().contains(value.asText()) ? null : "one of " + field.values();
-                default -> "a known type";
-            };
-            if (expected != null) {
-                return "got " + ChatFailures.quote(value.toString()) + " for field '" + name + "', expected " + expected;
+            String problem = "list".equals(field.type()) ? listProblem(name, value, field) : scalarProblem(name, value, field.type(), field.values());
+            if (problem != null) {
+                return problem;
             }
         }
         return PromptText.confidenceProblem(answer);
+    }
+
+    /** What is wrong with one value of a scalar type, or null. */
+    private static String scalarProblem(String name, JsonNode value, String type, List<String> values) {
+        String expected = switch (type) {
+            case "string" -> value.isTextual() ? null : "a string";
+            case "number" -> value.isNumber() && Double.isFinite(value.doubleValue()) ? null : "a number";
+            case "integer" -> value.isIntegralNumber() || value.isNumber() && value.doubleValue() == Math.rint(value.doubleValue())
+                    ? null : "a whole number";
+            case "boolean" -> value.isBoolean() ? null : "true or false";
+            case "date" -> value.isTextual() && isDate(value.asText()) ? null : "a date YYYY-MM-DD";
+            case "enum" -> value.isTextual() && values.contains(value.asText()) ? null : "one of " + values;
+            default -> "a known type";
+        };
+        return expected == null ? null : "got " + ChatFailures.quote(value.toString()) + " for field '" + name + "', expected " + expected;
+    }
+
+    /** A list of at most {@code max_items}, every item of its type, every object item with its required fields. */
+    private static String listProblem(String name, JsonNode value, Field field) {
+        if (!value.isArray()) {
+            return "got " + ChatFailures.quote(value.toString()) + " for field '" + name + "', expected a list";
+        }
+        if (value.size() > field.maxItems()) {
+            return "has " + value.size() + " items in list '" + name + "', expected at most " + field.maxItems() + ". Keep the most important";
+        }
+        Item items = field.items();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            String at = name + "[" + i + "]";
+            if (!"object".equals(items.type())) {
+                String problem = item.isNull() ? "has null at " + at + ", expected " + items.type() : scalarProblem(at, item, items.type(), items.values());
+                if (problem != null) {
+                    return problem;
+                }
+                continue;
+            }
+            if (!item.isObject()) {
+                return "got " + ChatFailures.quote(item.toString()) + " for field '" + at + "', expected an object";
+            }
+            for (Map.Entry<String, ItemField> entry : items.fields().entrySet()) {
+                JsonNode member = item.get(entry.getKey());
+                String memberAt = at + "." + entry.getKey();
+                if (absent(member)) {
+                    if (entry.getValue().required()) {
+                        return "has no value for required field '" + memberAt + "'";
+                    }
+                    continue;
+                }
+                String problem = scalarProblem(memberAt, member, entry.getValue().type(), entry.getValue().values());
+                if (problem != null) {
+                    return problem;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean absent(JsonNode value) {
+        return value == null || value.isNull() || value.isTextual() && value.asText().isBlank();
     }
 
     private static boolean isDate(String text) {
@@ -107,20 +162,58 @@ public final class ExtractStep extends ModelStep implements Step {
     }
 
     private static String describe(Field field) {
-        return switch (field.type()) {
-            case "enum" -> "one of " + String.join(", ", field.values());
+        String type = "list".equals(field.type()) ? "list of at most " + field.maxItems() + " " + describe(field.items())
+                : describe(field.type(), field.values());
+        return type + (field.required() ? ", required" : ", or null");
+    }
+
+    private static String describe(String type, List<String> values) {
+        return switch (type) {
+            case "enum" -> "one of " + String.join(", ", values);
             case "date" -> "date YYYY-MM-DD";
-            default -> field.type();
-        } + (field.required() ? ", required" : ", or null");
+            default -> type;
+        };
+    }
+
+    /** "string", or "objects {owner (string, required), due (date YYYY-MM-DD, or null)}". */
+    private static String describe(Item items) {
+        if (!"object".equals(items.type())) {
+            return describe(items.type(), items.values()) + (items.description() == null ? "" : " (" + items.description() + ")");
+        }
+        return "objects {" + items.fields().entrySet().stream()
+                .map(entry -> entry.getKey() + " (" + describe(entry.getValue().type(), entry.getValue().values())
+                        + (entry.getValue().required() ? ", required" : ", or null")
+                        + (entry.getValue().description() == null ? "" : ": " + entry.getValue().description()) + ")")
+                .collect(Collectors.joining(", ")) + "}" + (items.description() == null ? "" : ": " + items.description());
     }
 
     private static JsonSchemaElement element(Field field) {
-        String description = field.description();
-        return switch (field.type()) {
+        if (!"list".equals(field.type())) {
+            return element(field.type(), field.values(), field.description());
+        }
+        Item items = field.items();
+        JsonSchemaElement item;
+        if ("object".equals(items.type())) {
+            JsonObjectSchema.Builder object = schema().description(items.description());
+            List<String> required = new ArrayList<>();
+            items.fields().forEach((name, member) -> {
+                JsonSchemaElement element = element(member.type(), member.values(), member.description());
+                object.addProperty(name, member.required() ? element : JsonAnyOfSchema.builder().anyOf(element, new JsonNullSchema()).build());
+                required.add(name);
+            });
+            item = object.required(required).build();
+        } else {
+            item = element(items.type(), items.values(), items.description());
+        }
+        return JsonArraySchema.builder().items(item).description(field.description()).build();
+    }
+
+    private static JsonSchemaElement element(String type, List<String> values, String description) {
+        return switch (type) {
             case "number" -> JsonNumberSchema.builder().description(description).build();
             case "integer" -> JsonIntegerSchema.builder().description(description).build();
             case "boolean" -> JsonBooleanSchema.builder().description(description).build();
-            case "enum" -> JsonEnumSchema.builder().enumValues(field.values()).description(description).build();
+            case "enum" -> JsonEnumSchema.builder().enumValues(values).description(description).build();
             case "date" -> JsonStringSchema.builder().description((description == null ? "" : description + "; ") + "YYYY-MM-DD").build();
             default -> JsonStringSchema.builder().description(description).build();
         };
@@ -132,13 +225,30 @@ public final class ExtractStep extends ModelStep implements Step {
             Map<String, Object> output = new LinkedHashMap<>();
             fields.forEach((name, field) -> {
                 JsonNode value = json.get(name);
-                Object plain = value == null || value.isNull() || value.isTextual() && value.asText().isBlank() ? null : java(value);
-                if ("integer".equals(field.type()) && plain instanceof Number number) {
-                    plain = number.longValue();
-                }
-                output.put(name, plain);
+                output.put(name, absent(value) ? null : "list".equals(field.type()) ? list(value, field.items()) : plain(value, field.type()));
             });
             return Verdict.withConfidence(output, json);
         });
+    }
+
+    /** A value as plain Java, whole numbers of integer fields as longs. */
+    private static Object plain(JsonNode value, String type) {
+        Object plain = java(value);
+        return "integer".equals(type) && plain instanceof Number number ? number.longValue() : plain;
+    }
+
+    /** A validated list as plain Java: object items with every declared field (null when absent), and nothing else. */
+    private static List<Object> list(JsonNode value, Item items) {
+        List<Object> list = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!"object".equals(items.type())) {
+                list.add(plain(item, items.type()));
+                continue;
+            }
+            Map<String, Object> object = new LinkedHashMap<>();
+            items.fields().forEach((name, member) -> object.put(name, absent(item.get(name)) ? null : plain(item.get(name), member.type())));
+            list.add(Collections.unmodifiableMap(object));
+        }
+        return Collections.unmodifiableList(list);
     }
 }
