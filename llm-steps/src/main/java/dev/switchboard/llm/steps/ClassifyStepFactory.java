@@ -8,6 +8,7 @@ import dev.switchboard.llm.steps.internal.ExamplesFile;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.ModelStepFactory;
 import dev.switchboard.llm.steps.internal.ModelStepOptions;
+import dev.switchboard.schemas.files.FileErrors;
 import dev.switchboard.schemas.options.DidYouMean;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
@@ -16,6 +17,7 @@ import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.types.ValueType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,7 +73,7 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
             Map<String, String> labels,
             @Option(description = "Few-shot examples per label: short texts that belong in it.")
             Map<String, List<String>> examples,
-            @Option(description = "A file of few-shot examples, relative to the workflow file: YAML or JSON mapping labels to lists of texts, or JSON Lines of {\"label\", \"text\"}. Added to `examples`.")
+            @Option(description = "A file of few-shot examples, relative to the workflow file: YAML or JSON mapping labels to lists of texts, or JSON Lines of {\"label\", \"text\"}. Added to `examples`.", file = true)
             @JsonProperty("examples_file") String examplesFile,
             @Option(description = ModelOptions.MODEL, defaultValue = ModelRegistry.EMBEDDED)
             String model,
@@ -119,10 +121,34 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
                 }
             } catch (IOException | RuntimeException e) {
                 problems.add(OptionProblem.at("examples_file", "Unreadable file").got(options.examplesFile())
-                        .expected("a YAML, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + e.getMessage()));
+                        .expected("a YAML, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + FileErrors.describe(e)));
             }
         }
         return problems;
+    }
+
+    /** {@code label}, one of the step's labels (or its head's), and {@code confidence}. */
+    @Override
+    protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
+        ValueType label = options.labels() != null ? ValueType.text(options.labels().keySet())
+                : environment.service(ModelRegistry.class).filter(models -> models.contains(options.model()))
+                        .flatMap(models -> headLabels(options, models)).map(ValueType::text).orElse(ValueType.text());
+        return Map.of("label", label, "confidence", ValueType.number());
+    }
+
+    /** The labels of the first trained head of the step's chain, when one can be read. */
+    private static Optional<List<String>> headLabels(Options options, ModelRegistry models) {
+        for (String member : models.chain(options.model())) {
+            try {
+                Optional<TrainedHead> head = models.head(member);
+                if (head.isPresent()) {
+                    return Optional.of(head.get().labels());
+                }
+            } catch (IllegalArgumentException e) {
+                return Optional.empty(); // reported by check()
+            }
+        }
+        return Optional.empty();
     }
 
     /** Labels must come from somewhere, and a trained head can only answer the labels it was trained on. */
@@ -196,7 +222,7 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
                 ExamplesFile.read(environment.baseDir().resolve(options.examplesFile()))
                         .forEach((label, texts) -> examples.computeIfAbsent(label, l -> new ArrayList<>()).addAll(texts));
             } catch (IOException e) {
-                throw new IllegalStateException("Cannot read examples_file " + options.examplesFile() + ": " + e.getMessage(), e);
+                throw new IllegalStateException("Cannot read examples_file " + options.examplesFile() + ": " + FileErrors.describe(e), e);
             }
         }
         LabelSet labels = new LabelSet(labels(options, setup.models()), examples);

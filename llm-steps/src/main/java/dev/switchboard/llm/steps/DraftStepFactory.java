@@ -5,6 +5,7 @@ import dev.switchboard.llm.steps.internal.KnowledgeBase;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.ModelStepFactory;
 import dev.switchboard.llm.steps.internal.ModelStepOptions;
+import dev.switchboard.schemas.files.FileErrors;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -12,8 +13,10 @@ import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.types.ValueType;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes {@link DraftStep}s: their options (the knowledge base, retrieval and length), examples and the
@@ -42,7 +45,7 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
     public record Options(
             @Option(description = "The message to answer: a template over `event` and earlier `steps`.", required = true, template = true)
             String input,
-            @Option(description = "A folder of Markdown articles, relative to the workflow file.", required = true)
+            @Option(description = "A folder of Markdown articles, relative to the workflow file.", required = true, file = true)
             @JsonProperty("knowledge_base") String knowledgeBase,
             @Option(description = ModelOptions.MODEL, required = true)
             String model,
@@ -64,8 +67,15 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
             return List.of();
         } catch (IOException e) {
             return List.of(OptionProblem.at("knowledge_base", "No articles").got(options.knowledgeBase())
-                    .expected("a folder of *.md files relative to the workflow file").fix("Reading it failed: " + e.getMessage()));
+                    .expected("a folder of *.md files relative to the workflow file").fix("Reading it failed: " + FileErrors.describe(e)));
         }
+    }
+
+    /** {@code draft}, the ids it cites, and the articles retrieved for it. */
+    @Override
+    protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
+        return Map.of("draft", ValueType.text(), "citations", ValueType.list(ValueType.text()),
+                "articles", ValueType.list(ValueType.object(Map.of("id", ValueType.text(), "title", ValueType.text(), "score", ValueType.number()))));
     }
 
     @Override
@@ -74,7 +84,7 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
             return new DraftStep(setup, options,
                     KnowledgeBase.load(environment.baseDir().resolve(options.knowledgeBase()), setup.models().embeddingModel()));
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot read knowledge_base " + options.knowledgeBase() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot read knowledge_base " + options.knowledgeBase() + ": " + FileErrors.describe(e), e);
         }
     }
 }

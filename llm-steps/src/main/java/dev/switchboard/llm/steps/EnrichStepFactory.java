@@ -3,6 +3,7 @@ package dev.switchboard.llm.steps;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.spi.LookupSource;
 import dev.switchboard.llm.steps.internal.FileLookupSource;
+import dev.switchboard.schemas.files.FileErrors;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -10,6 +11,7 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.schemas.types.ValueType;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +50,7 @@ public final class EnrichStepFactory implements StepFactory<EnrichStepFactory.Op
 
     /** One lookup. */
     public record Lookup(
-            @Option(description = "A CSV (with a header row), JSON array or JSON Lines file, relative to the workflow file. Give `file` or `crm`.")
+            @Option(description = "A CSV (with a header row), JSON array or JSON Lines file, relative to the workflow file. Give `file` or `crm`.", file = true)
             String file,
             @Option(description = "The column or field the key is compared with (with `file`).")
             @JsonProperty("key_column") String keyColumn,
@@ -92,8 +94,21 @@ public final class EnrichStepFactory implements StepFactory<EnrichStepFactory.Op
             return List.of();
         } catch (IOException | RuntimeException e) {
             return List.of(OptionProblem.at("file", "Unreadable lookup file").got(lookup.file())
-                    .expected("a CSV, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + e.getMessage()));
+                    .expected("a CSV, JSON or JSON Lines file relative to the workflow file").fix("Reading it failed: " + FileErrors.describe(e)));
         }
+    }
+
+    /**
+     * Under each lookup's name its record (whose columns only the file or the CRM knows), {@code matched}, and the
+     * fields of the {@code from} step's output.
+     */
+    @Override
+    public ValueType outputs(Options options, StepEnvironment environment) {
+        Map<String, ValueType> fields = new LinkedHashMap<>();
+        options.lookups().keySet().forEach(name -> fields.put(name, ValueType.any()));
+        fields.put("matched", ValueType.list(ValueType.text(options.lookups().keySet())));
+        ValueType.ObjectOf output = ValueType.object(fields);
+        return options.from() == null ? output : output.withFieldsOf(options.from());
     }
 
     @Override
@@ -109,7 +124,7 @@ public final class EnrichStepFactory implements StepFactory<EnrichStepFactory.Op
             try {
                 sources.put(name, FileLookupSource.read(environment.baseDir().resolve(lookup.file()), lookup.keyColumn()));
             } catch (IOException e) {
-                throw new IllegalStateException("Cannot read lookup file " + lookup.file() + ": " + e.getMessage(), e);
+                throw new IllegalStateException("Cannot read lookup file " + lookup.file() + ": " + FileErrors.describe(e), e);
             }
         });
         return new EnrichStep(options, sources);

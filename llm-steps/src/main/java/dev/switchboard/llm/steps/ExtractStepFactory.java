@@ -11,7 +11,9 @@ import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.types.ValueType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -188,6 +190,41 @@ public final class ExtractStepFactory extends ModelStepFactory<ExtractStepFactor
             }
         });
         return problems;
+    }
+
+    /** Every declared field, typed as declared (a date is text, an enum one of its values), and {@code confidence}. */
+    @Override
+    protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
+        Map<String, ValueType> fields = new LinkedHashMap<>();
+        options.fields().forEach((name, field) -> fields.put(name, field == null ? ValueType.any()
+                : "list".equals(field.type()) ? ValueType.list(itemType(field.items())) : type(field.type(), field.values())));
+        fields.put("confidence", ValueType.number());
+        return fields;
+    }
+
+    /** A list's items: objects with their declared fields, or values of one type. */
+    private static ValueType itemType(Item items) {
+        if (items == null) {
+            return ValueType.any();
+        }
+        if (!"object".equals(items.type())) {
+            return type(items.type(), items.values());
+        }
+        Map<String, ValueType> fields = new LinkedHashMap<>();
+        if (items.fields() != null) {
+            items.fields().forEach((name, field) -> fields.put(name, field == null ? ValueType.any() : type(field.type(), field.values())));
+        }
+        return ValueType.object(fields);
+    }
+
+    private static ValueType type(String type, List<String> values) {
+        return switch (type) {
+            case "number" -> ValueType.number();
+            case "integer" -> ValueType.integer();
+            case "boolean" -> ValueType.bool();
+            case "enum" -> ValueType.text(values == null ? List.of() : values);
+            default -> ValueType.text();
+        };
     }
 
     @Override

@@ -10,7 +10,9 @@ import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.types.ValueType;
 import java.util.List;
+import java.util.Map;
 
 /** Makes {@link ScoreStep}s: their options (the range and the rubric), examples and checks. */
 public final class ScoreStepFactory extends ModelStepFactory<ScoreStepFactory.Options> {
@@ -58,6 +60,13 @@ public final class ScoreStepFactory extends ModelStepFactory<ScoreStepFactory.Op
                     .expected("a number above min " + ScoreStep.number(options.min())));
         }
         return List.of();
+    }
+
+    /** {@code score} (whole when {@code integer}), {@code reasons} and {@code confidence}. */
+    @Override
+    protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
+        return Map.of("score", Boolean.TRUE.equals(options.integer()) ? ValueType.integer() : ValueType.number(),
+                "reasons", ValueType.list(ValueType.text()), "confidence", ValueType.number());
     }
 
     @Override

@@ -10,6 +10,8 @@ import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.types.ValueType;
+import java.util.Map;
 
 /** Makes {@link SummarizeStep}s: their options (the bounds and the focus) and examples. */
 public final class SummarizeStepFactory extends ModelStepFactory<SummarizeStepFactory.Options> {
@@ -40,6 +42,12 @@ public final class SummarizeStepFactory extends ModelStepFactory<SummarizeStepFa
             @Option(description = ModelOptions.MODEL, required = true)
             String model,
             @OptionGroup ModelOptions.Transcript modelOptions) implements ModelStepOptions {
+    }
+
+    /** {@code summary} and its length in {@code words}. */
+    @Override
+    protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
+        return Map.of("summary", ValueType.text(), "words", ValueType.integer());
     }
 
     @Override

@@ -67,6 +67,6 @@ class EnrichStepTest {
                 .containsExactly(
                         "lookups.company | Missing key_column at lookups.company: a file lookup needs the column its key is compared with, e.g. key_column: domain",
                         "lookups.owner.file | Unreadable lookup file at lookups.owner.file: got 'data/owners.csv', expected a CSV, JSON or JSON Lines file relative to the workflow file. Reading it failed: "
-                                + dir.resolve("data/owners.csv"));
+                                + "there is no such file");
     }
 }

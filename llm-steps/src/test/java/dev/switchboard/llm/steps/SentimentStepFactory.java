@@ -11,7 +11,9 @@ import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.schemas.types.ValueType;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes {@link SentimentStep}s: their options, examples, and the check the declared bounds cannot make. The
@@ -54,6 +56,12 @@ public final class SentimentStepFactory extends ModelStepFactory<SentimentStepFa
         return List.of(OptionProblem.at("negative_below", "Thresholds overlap").got(options.negativeBelow())
                 .expected("less than positive_above (" + options.positiveAbove() + ")")
                 .fix("Lower negative_below or raise positive_above"));
+    }
+
+    @Override
+    protected Map<String, ValueType> outputFields(Options options, StepEnvironment environment) {
+        return Map.of("sentiment", ValueType.text(List.of("negative", "neutral", "positive")), "score", ValueType.number(),
+                "confidence", ValueType.number());
     }
 
     @Override

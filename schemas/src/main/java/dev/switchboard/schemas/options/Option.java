@@ -31,6 +31,13 @@ public @interface Option {
     /** The value is a CEL expression, compiled when the workflow loads. */
     boolean cel() default false;
 
+    /**
+     * The value names a file or folder. In a workflow it is resolved against the workflow file's folder and must
+     * stay inside the folders the engine allows ({@link dev.switchboard.schemas.files.AllowedFolders}): no absolute
+     * path, no {@code ..} or symbolic link that leads out.
+     */
+    boolean file() default false;
+
     /** Inclusive bounds for numbers; NaN means unbounded. */
     double minimum() default Double.NaN;
 

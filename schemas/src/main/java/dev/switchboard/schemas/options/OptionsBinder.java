@@ -37,12 +37,29 @@ public final class OptionsBinder {
         void check(Option option, String value, Node node, String path);
     }
 
+    /**
+     * Called for every option that names a file ({@link Option#file()}): the value to bind instead (the resolved path),
+     * or null when the path is refused, in which case the resolver has reported why.
+     */
+    public interface FileResolver {
+        String resolve(Option option, String value, Node node, String path);
+
+        /** Binds paths as written: for files the operator writes, whose paths the reader resolves itself. */
+        FileResolver AS_WRITTEN = (option, value, node, path) -> value;
+    }
+
     private final Problems problems;
     private final ExpressionCheck expressions;
+    private final FileResolver files;
 
     public OptionsBinder(Problems problems, ExpressionCheck expressions) {
+        this(problems, expressions, FileResolver.AS_WRITTEN);
+    }
+
+    public OptionsBinder(Problems problems, ExpressionCheck expressions, FileResolver files) {
         this.problems = problems;
         this.expressions = expressions;
+        this.files = files;
     }
 
     /** Returns the record, or null when the node has problems (all of which are reported). */
@@ -212,6 +229,9 @@ public final class OptionsBinder {
         }
         if (value instanceof String string && (option.template() || option.cel())) {
             expressions.check(option, string, node, path);
+        }
+        if (value instanceof String string && option.file()) {
+            return files.resolve(option, string, node, path);
         }
         return value;
     }

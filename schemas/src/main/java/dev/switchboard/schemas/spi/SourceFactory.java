@@ -30,7 +30,9 @@ public interface SourceFactory<O extends Record> {
     /**
      * Whether the source reads a system of record's own change log (Debezium): only such a source may
      * publish {@code crm.*} events and write the topics trusted state is built from
-     * ({@link dev.switchboard.schemas.events.ReservedEventTypes}).
+     * ({@link dev.switchboard.schemas.events.ReservedEventTypes}). Every other source writes what comes from
+     * outside the systems the operator runs (a webhook anyone holding its secret can call, a mailbox anyone can
+     * mail), so its events are untrusted input and {@code validate} warns about workflows and stages reading its topic.
      */
     default boolean changeDataCapture() {
         return false;

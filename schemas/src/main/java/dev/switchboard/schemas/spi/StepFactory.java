@@ -1,6 +1,7 @@
 package dev.switchboard.schemas.spi;
 
 import dev.switchboard.schemas.options.OptionProblem;
+import dev.switchboard.schemas.types.ValueType;
 import java.util.List;
 
 /**
@@ -21,6 +22,15 @@ public interface StepFactory<O extends Record> {
      */
     default List<OptionProblem> check(O options, StepEnvironment environment) {
         return List.of();
+    }
+
+    /**
+     * What later steps read of this step's output as {@code steps.<id>.<field>}, from its options (a classify step's
+     * labels, an extract step's fields). Every template and condition of a workflow is checked against it when the
+     * workflow loads; a step that declares nothing can be read at any path.
+     */
+    default ValueType outputs(O options, StepEnvironment environment) {
+        return ValueType.any();
     }
 
     Step create(String stepId, O options, StepEnvironment environment);

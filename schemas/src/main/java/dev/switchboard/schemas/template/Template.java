@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * A {@code {{ path }}} template. It can only read values: a path is dots and list indexes over the
  * roots its user offers ({@code event} and {@code steps} in workflows, {@code task} in a sink's body),
  * nothing is called or evaluated, and values are inserted as text — a value that itself contains
- * {@code {{ }}} stays text.
+ * {@code {{ }}} stays text. A placeholder may state the text to use when the value is absent:
+ * {@code {{ event.data.title | default: "(none)" }}} (single or double quotes, no braces inside).
  *
  * <p>Hand-written rather than a template library on purpose: every general-purpose engine
  * (Mustache, Pebble, FreeMarker) has sections, helpers or method calls, and the one promise here is
@@ -21,6 +22,9 @@ public final class Template {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^{}]*?)\\s*}}");
     private static final Pattern PATH = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+|\\[\\d+])*");
+    /** A path, then optionally {@code | default: "text"} or {@code | default: 'text'}. */
+    private static final Pattern WITH_FALLBACK = Pattern.compile(
+            "(?<path>[^|]*?)\\s*\\|\\s*default\\s*:\\s*(?:\"(?<double>[^\"]*)\"|'(?<single>[^']*)')");
     private static final Pattern SEGMENT = Pattern.compile("\\.?([A-Za-z0-9_-]+)|\\[(\\d+)]");
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -33,8 +37,19 @@ public final class Template {
         this.parts = parts;
     }
 
-    /** A path inside a template: its text and its segments (String keys, Integer indexes). */
-    public record Path(String text, List<Object> segments) {
+    /**
+     * A path inside a template: its text and its segments (String keys, Integer indexes), and the text to use when
+     * its value is absent ({@code | default: "..."}), or null when the placeholder states none.
+     */
+    public record Path(String text, List<Object> segments, String fallback) {
+        public Path(String text, List<Object> segments) {
+            this(text, segments, null);
+        }
+
+        /** The placeholder as written, for messages: {@code {{ event.data.title | default: "(none)" }}}. */
+        public String placeholder() {
+            return "{{ " + text + (fallback == null ? "" : " | default: \"" + fallback + "\"") + " }}";
+        }
     }
 
     /** Thrown when a template cannot be parsed; the message says what and how to fix it. */
@@ -52,7 +67,7 @@ public final class Template {
             if (matcher.start() > last) {
                 parts.add(source.substring(last, matcher.start()));
             }
-            parts.add(path(matcher.group(1)));
+            parts.add(placeholder(matcher.group(1)));
             last = matcher.end();
         }
         if (last < source.length()) {
@@ -64,6 +79,21 @@ public final class Template {
                     + "': expected {{ path }}. Close it with }}");
         }
         return new Template(source, List.copyOf(parts));
+    }
+
+    /** What is between the braces: a path, with or without a fallback. */
+    private static Path placeholder(String text) {
+        if (!text.contains("|")) {
+            return path(text);
+        }
+        Matcher fallback = WITH_FALLBACK.matcher(text);
+        if (!fallback.matches()) {
+            throw new TemplateException("Invalid placeholder '{{ " + text + " }}': templates only read values, "
+                    + "expected a path, or a path with a fallback like {{ event.data.title | default: \"(none)\" }}");
+        }
+        Path path = path(fallback.group("path"));
+        return new Path(path.text(), path.segments(),
+                fallback.group("double") != null ? fallback.group("double") : fallback.group("single"));
     }
 
     /** Parses one path such as {@code event.data.tags[0]}. */
@@ -88,7 +118,7 @@ public final class Template {
         return parts.stream().filter(Path.class::isInstance).map(Path.class::cast).toList();
     }
 
-    /** Renders against a root map; absent values render as empty text. */
+    /** Renders against a root map; an absent value renders as its placeholder's fallback, or as empty text without one. */
     public String render(Map<String, Object> root) {
         return render(root, UnaryOperator.identity());
     }
@@ -103,14 +133,18 @@ public final class Template {
             if (part instanceof String literal) {
                 out.append(literal);
             } else {
-                Object value = read(root, (Path) part);
-                out.append(escape.apply(text(value)));
+                Path path = (Path) part;
+                Object value = read(root, path);
+                out.append(escape.apply(value == null && path.fallback() != null ? path.fallback() : text(value)));
             }
         }
         return out.toString();
     }
 
-    /** What to insert for one placeholder, given its position among the template's placeholders, its path and its value (null when absent). */
+    /**
+     * What to insert for one placeholder, given its position among the template's placeholders, its path and its value:
+     * the placeholder's fallback text when the value is absent, null when it is absent and the placeholder states none.
+     */
     @FunctionalInterface
     public interface Insertion {
         String insert(int placeholder, Path path, Object value);
@@ -128,7 +162,9 @@ public final class Template {
             if (part instanceof String literal) {
                 out.append(literal);
             } else {
-                out.append(insertion.insert(placeholder++, (Path) part, read(root, (Path) part)));
+                Path path = (Path) part;
+                Object value = read(root, path);
+                out.append(insertion.insert(placeholder++, path, value == null ? path.fallback() : value));
             }
         }
         return out.toString();

@@ -131,6 +131,60 @@ class TemplateTest {
         assertThat(template.paths().get(0).segments()).containsExactly("event", "data", "tags", 0);
     }
 
+    @Test
+    void should_render_the_fallback_only_when_the_value_is_absent() {
+        // given a fallback in double quotes on an absent value, and one in single quotes on a present value
+        Template template = Template.parse("{{ event.data.missing | default: \"(none)\" }} / {{event.data.subject|default:'x'}}"
+                + " / {{ event.data.tags[7] | default: '' }}.");
+
+        // when
+        String text = template.render(root());
+
+        // then
+        assertThat(text).isEqualTo("(none) / Printer on fire / .");
+        assertThat(template.paths()).extracting(Template.Path::text).containsExactly("event.data.missing", "event.data.subject", "event.data.tags[7]");
+        assertThat(template.paths()).extracting(Template.Path::fallback).containsExactly("(none)", "x", "");
+        assertThat(template.paths().get(0).placeholder()).isEqualTo("{{ event.data.missing | default: \"(none)\" }}");
+    }
+
+    @Test
+    void should_hand_the_insertion_the_fallback_only_when_the_value_is_absent() {
+        // given
+        Template template = Template.parse("{{ event.data.missing | default: '0' }} {{ event.data.subject | default: 'x' }} {{ event.data.gone }}");
+
+        // when each insertion shows what it was handed
+        String text = template.render(root(), (index, path, value) -> index + "=" + value);
+
+        // then
+        assertThat(text).isEqualTo("0=0 1=Printer on fire 2=null");
+    }
+
+    @Test
+    void should_have_no_fallback_when_the_placeholder_states_none() {
+        // given / when
+        Template.Path path = Template.parse("{{ event.data.subject }}").paths().get(0);
+
+        // then
+        assertThat(path.fallback()).isNull();
+        assertThat(path.placeholder()).isEqualTo("{{ event.data.subject }}");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = "=>", value = {
+            "{{ event.data.x | default }}           => Invalid placeholder '{{ event.data.x | default }}': templates only read values, expected a path, or a path with a fallback",
+            "{{ event.data.x | default: none }}     => Invalid placeholder '{{ event.data.x | default: none }}'",
+            "{{ event.data.x | default: 'a' | default: 'b' }} => Invalid placeholder",
+            "{{ event.data.x | fallback: 'a' }}     => Invalid placeholder '{{ event.data.x | fallback: 'a' }}'",
+            "{{ event.data.x + 1 | default: 'a' }}  => Invalid placeholder '{{ event.data.x + 1 }}'",
+            "{{ | default: 'a' }}                   => Invalid placeholder"
+    })
+    void should_reject_a_fallback_with_message_when_it_is_not_a_quoted_text(String source, String message) {
+        // when / then
+        assertThatThrownBy(() -> Template.parse(source))
+                .isInstanceOf(Template.TemplateException.class)
+                .hasMessageContaining(message);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiterString = "=>", value = {
             "{{ event.data.x + 1 }}               => Invalid placeholder '{{ event.data.x + 1 }}': templates only read values",

@@ -2,8 +2,8 @@ package dev.switchboard.workflows.cli;
 
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -18,20 +18,31 @@ final class ConfigOption {
         return file != null;
     }
 
-    /** The configuration named, or the engine's defaults (in this folder) when none is. */
-    EngineConfig load() {
-        return load(file);
+    /**
+     * The configuration named, or the engine's defaults (in this folder) when none is, for a command that runs or sends:
+     * a secret missing from the environment is an error. Warnings are printed to {@code err}.
+     */
+    EngineConfig load(PrintWriter err) {
+        return load(file, EngineConfigLoader.standard(), err);
     }
 
-    /** The configuration in {@code file}; every problem of it, one a line, as a {@link CommandFailure}. */
-    static EngineConfig load(Path file) {
+    /**
+     * The same for a command that only checks and sends nothing ({@code validate}): a secret missing from the
+     * environment is a warning, and everything else is still checked.
+     */
+    EngineConfig loadForChecks(PrintWriter err) {
+        return load(file, EngineConfigLoader.standard().forChecks(), err);
+    }
+
+    /** The configuration in {@code file}: warnings printed to {@code err}; every problem, one a line, as a {@link CommandFailure}. */
+    static EngineConfig load(Path file, EngineConfigLoader loader, PrintWriter err) {
         if (file == null) {
             return EngineConfig.defaults(Path.of("").toAbsolutePath());
         }
-        EngineConfigLoader.Result result = EngineConfigLoader.standard().load(file);
-        if (!result.ok()) {
-            throw CommandFailure.invalid(result.problems().stream().map(Object::toString).collect(Collectors.joining(System.lineSeparator())));
-        }
+        EngineConfigLoader.Result result = loader.load(file);
+        ProblemLines lines = new ProblemLines();
+        lines.add(result.problems(), result.warnings());
+        lines.report(err);
         return result.config();
     }
 }

@@ -52,7 +52,8 @@ final class EvalCommand extends CliCommand {
     public Integer call() throws IOException {
         dataset.requireFile();
         rows.check();
-        try (LoadedWorkflow loaded = workflow.load()) {
+        // eval sends nothing: a secret missing here is a warning, and everything else is still checked
+        try (LoadedWorkflow loaded = workflow.loadForChecks(err())) {
             StepSpec target = evaluated.target(loaded.workflow());
             List<String> names = evaluated.models(target);
             names.forEach(loaded::requireModel);

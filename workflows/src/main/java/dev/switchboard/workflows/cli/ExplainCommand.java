@@ -58,10 +58,10 @@ final class ExplainCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage().replace("Invalid since", "Invalid --since"));
         }
-        EngineConfig engineConfig = config.load();
+        EngineConfig engineConfig = config.load(err());
         List<Path> paths = new ArrayList<>(engineConfig.workflows());
         paths.addAll(workflowPaths);
-        List<Workflow> workflows = WorkflowFiles.load(Validation.lenientLoader(), WorkflowFiles.expand(paths));
+        List<Workflow> workflows = WorkflowFiles.load(Validation.lenientLoader(), WorkflowFiles.expand(paths), err());
         Map<String, String> properties = engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties();
         Explanation explanation;
         try {

@@ -62,7 +62,7 @@ final class ReplayCommand extends CliCommand {
         if (batchSize < 1) {
             throw CommandFailure.invalid("--batch-size must be at least 1");
         }
-        try (LoadedWorkflow loaded = variant.load()) {
+        try (LoadedWorkflow loaded = variant.load(err())) {
             String servers = bootstrapServers != null ? bootstrapServers : loaded.config().kafka().bootstrapServers();
             if (servers == null || servers.isBlank()) {
                 throw CommandFailure.invalid("No Kafka cluster to read: a replay reads the events of a running cluster. Pass --bootstrap-servers, "

@@ -118,7 +118,7 @@ public final class ReviewCommand {
         Map<String, String> properties = Map.of();
         String reviewTopic = topic;
         if (config.given()) {
-            EngineConfig engineConfig = config.load();
+            EngineConfig engineConfig = config.load(spec.commandLine().getErr());
             if (servers == null) {
                 Integer port = engineConfig.kafka().port();
                 servers = engineConfig.kafka().embedded()

@@ -113,7 +113,8 @@ public final class SwitchboardCli implements Runnable {
     int run(@Mixin ConfigOption config,
             @Parameters(arity = "0..*", paramLabel = "WORKFLOW", description = "Workflow files or folders; added to workflows: of the configuration.")
             List<Path> workflows) throws Exception {
-        EngineConfig engineConfig = config.load();
+        PrintWriter err = spec.commandLine().getErr();
+        EngineConfig engineConfig = config.load(err);
         List<Path> paths = new ArrayList<>(engineConfig.workflows());
         paths.addAll(workflows == null ? List.of() : workflows);
         if (paths.isEmpty()) {
@@ -122,7 +123,7 @@ public final class SwitchboardCli implements Runnable {
         Engine engine = Engine.builder(engineConfig).build();
         List<Workflow> loaded;
         try {
-            loaded = WorkflowFiles.load(engine.loader(), WorkflowFiles.expand(paths));
+            loaded = WorkflowFiles.load(engine.loader(), WorkflowFiles.expand(paths), err);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -146,15 +147,17 @@ public final class SwitchboardCli implements Runnable {
             throws Exception {
         List<Path> files = WorkflowFiles.expand(workflows);
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         if (!config.given()) {
             // Without a configuration, any sink name the workflows use is accepted; the line says so.
-            List<Workflow> loaded = WorkflowFiles.load(Validation.lenientLoader(), files);
+            List<Workflow> loaded = WorkflowFiles.load(Validation.lenientLoader(), files, err);
             out.println("OK: " + loaded.size() + " workflow(s) valid (sinks and models not checked: pass --config to check them)");
             return 0;
         }
-        EngineConfig engineConfig = config.load();
+        // validate sends nothing: a secret missing here is a warning, and everything else is still checked
+        EngineConfig engineConfig = config.loadForChecks(err);
         try (ModelRegistry models = new ModelRegistry(engineConfig.models(), engineConfig.aliases())) {
-            out.println("OK: " + WorkflowFiles.load(Validation.loader(engineConfig, models), files).size() + " workflow(s) valid");
+            out.println("OK: " + WorkflowFiles.load(Validation.loader(engineConfig, models), files, err).size() + " workflow(s) valid");
         }
         return 0;
     }

@@ -13,7 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
-/** The loaders of {@code switchboard validate}: they build only what they check, never an engine. */
+/** The loaders of {@code switchboard validate}: they build only what they check, never an engine, and send nothing. */
 final class Validation {
 
     private Validation() {
@@ -22,7 +22,7 @@ final class Validation {
     /** Checks sink names and models against the configuration; the caller closes {@code models}. */
     static WorkflowLoader loader(EngineConfig config, ModelRegistry models) {
         StepEnvironment environment = new EngineStepEnvironment(config, models);
-        return new WorkflowLoader(StepTypes.installed(), folder -> environment);
+        return new WorkflowLoader(StepTypes.installed(), folder -> environment).forChecks();
     }
 
     /** Without an engine configuration: every sink name is accepted, models are not checked. */
@@ -44,6 +44,6 @@ final class Validation {
             }
         };
         FixedStepEnvironment environment = new FixedStepEnvironment(Path.of(""), anySink, List.of());
-        return new WorkflowLoader(StepTypes.installed(), folder -> environment);
+        return new WorkflowLoader(StepTypes.installed(), folder -> environment).forChecks();
     }
 }

@@ -4,13 +4,13 @@ import dev.switchboard.schemas.Problem;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Workflow files named on the command line: files, or every {@code *.yaml} / {@code *.yml} of a folder. */
@@ -36,13 +36,13 @@ final class WorkflowFiles {
         return files;
     }
 
-    /** Every workflow of the files; every problem of every file, one a line, as a {@link CommandFailure}. */
-    static List<Workflow> load(WorkflowLoader loader, List<Path> files) {
+    /** Every workflow of the files: warnings printed to {@code err}; every problem of every file, one a line, as a {@link CommandFailure}. */
+    static List<Workflow> load(WorkflowLoader loader, List<Path> files, PrintWriter err) {
         List<Workflow> workflows = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
+        ProblemLines lines = new ProblemLines();
         for (Path file : files) {
             WorkflowLoader.Result result = loader.load(file);
-            problems.addAll(result.problems());
+            lines.add(result.problems(), result.warnings());
             if (result.ok()) {
                 workflows.add(result.workflow());
             }
@@ -50,13 +50,11 @@ final class WorkflowFiles {
         Set<String> names = new HashSet<>();
         for (Workflow workflow : workflows) {
             if (!names.add(workflow.name())) {
-                problems.add(new Problem(workflow.file().toString(), 1, "name", "Duplicate workflow name '" + workflow.name()
+                lines.addError(new Problem(workflow.file().toString(), 1, "name", "Duplicate workflow name '" + workflow.name()
                         + "': names must be unique, they name consumer groups. Rename one"));
             }
         }
-        if (!problems.isEmpty()) {
-            throw CommandFailure.invalid(problems.stream().map(Object::toString).collect(Collectors.joining(System.lineSeparator())));
-        }
+        lines.report(err);
         return workflows;
     }
 }

@@ -12,6 +12,7 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.options.OptionsBinder;
 import dev.switchboard.schemas.options.Problems;
 import dev.switchboard.schemas.spi.SourceFactory;
+import dev.switchboard.workflows.model.ExternalTopics;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -37,16 +38,31 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 /** Loads {@code switchboard.yaml}, reporting every problem with line and path, like workflow files. */
 public final class EngineConfigLoader {
 
-    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "sources", "http", "admin", "tracing", "outbound", "delivery", "workflows", "aliases");
+    static final Set<String> KEYS = Set.of("kafka", "topics", "models", "sinks", "sources", "http", "admin", "tracing", "outbound", "delivery", "workflows",
+            "aliases", "files");
 
     private final SinkTypes sinkTypes;
     private final SourceTypes sourceTypes;
     private final Function<String, Optional<String>> environment;
+    private final boolean forChecks;
 
     public EngineConfigLoader(SinkTypes sinkTypes, SourceTypes sourceTypes, Function<String, Optional<String>> environment) {
+        this(sinkTypes, sourceTypes, environment, false);
+    }
+
+    private EngineConfigLoader(SinkTypes sinkTypes, SourceTypes sourceTypes, Function<String, Optional<String>> environment, boolean forChecks) {
         this.sinkTypes = sinkTypes;
         this.sourceTypes = sourceTypes;
         this.environment = environment;
+        this.forChecks = forChecks;
+    }
+
+    /**
+     * The same loader for commands that only check and send nothing ({@code validate}, {@code eval}): a secret missing
+     * from the environment is a warning, and everything else is still checked.
+     */
+    public EngineConfigLoader forChecks() {
+        return new EngineConfigLoader(sinkTypes, sourceTypes, environment, true);
     }
 
     public static EngineConfigLoader standard() {
@@ -58,8 +74,17 @@ public final class EngineConfigLoader {
         return new EngineConfigLoader(SinkTypes.installed(), SourceTypes.installed(), environment);
     }
 
-    /** A configuration, or the problems that keep it from loading. */
-    public record Result(EngineConfig config, List<Problem> problems) {
+    /** A configuration, or the problems that keep it from loading; warnings either way. */
+    public record Result(EngineConfig config, List<Problem> problems, List<Problem> warnings) {
+        public Result {
+            problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
+        }
+
+        public Result(EngineConfig config, List<Problem> problems) {
+            this(config, problems, List.of());
+        }
+
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -75,7 +100,7 @@ public final class EngineConfigLoader {
 
     @SuppressWarnings("unchecked")
     public Result parse(String display, String text, Path baseDir) {
-        Problems problems = new Problems(display);
+        Problems problems = forChecks ? Problems.forChecks(display) : new Problems(display);
         Node root;
         try {
             LoaderOptions options = new LoaderOptions();
@@ -113,6 +138,17 @@ public final class EngineConfigLoader {
         HttpSettings http = sections.containsKey("http") ? binder.bind(HttpSettings.class, sections.get("http"), "http") : null;
         AdminSettings admin = sections.containsKey("admin") ? binder.bind(AdminSettings.class, sections.get("admin"), "admin") : null;
         TracingSettings tracing = sections.containsKey("tracing") ? binder.bind(TracingSettings.class, sections.get("tracing"), "tracing") : null;
+        FileSettings files = sections.containsKey("files") ? binder.bind(FileSettings.class, sections.get("files"), "files") : null;
+        if (files != null && files.allowedDirs() != null) {
+            for (int i = 0; i < files.allowedDirs().size(); i++) {
+                Path folder = baseDir.resolve(files.allowedDirs().get(i)).normalize();
+                if (!Files.isDirectory(folder)) {
+                    problems.add(Problems.nodeAt(sections.get("files"), "allowed_dirs[" + i + "]"), "files.allowed_dirs[" + i + "]",
+                            "No folder at files.allowed_dirs[" + i + "]: got '" + files.allowedDirs().get(i) + "' (" + folder
+                                    + "), expected a folder relative to this file. Create it, or remove the entry");
+                }
+            }
+        }
         Map<String, ModelDefinition> models = new LinkedHashMap<>();
         ModelProviders providers = ModelProviders.load(); // asked for names and checks only: it loads no model
         if (sections.get("models") instanceof MappingNode modelNodes) {
@@ -221,9 +257,27 @@ public final class EngineConfigLoader {
             problems.add(sections.get("workflows"), "workflows", "Wrong type at workflows: expected a list of files or folders");
         }
         if (!problems.isEmpty()) {
-            return new Result(null, problems.list());
+            return new Result(null, problems.list(), problems.warnings());
         }
-        return new Result(new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, admin, tracing, aliases), List.of());
+        EngineConfig config = new EngineConfig(kafka, topics, models, sinks, outbound, delivery, workflows, baseDir, sources, http, admin,
+                tracing, aliases, files);
+        warnOfExternalCrmTopics(config, sections.get("kafka"), problems);
+        return new Result(config, List.of(), problems.warnings());
+    }
+
+    /** CRM tables built from a topic that sources from outside write: anyone who can call them could change the tables. */
+    private static void warnOfExternalCrmTopics(EngineConfig config, Node kafka, Problems problems) {
+        StreamsSettings streams = config.kafka().streams();
+        if (streams == null || streams.crm() == null) {
+            return;
+        }
+        ExternalTopics external = config.externalTopics();
+        for (String topic : streams.crm().topics()) {
+            external.warning(topic, "kafka.streams.crm.topics", "The CRM tables are state that crm.lookup and enrich trust, and every "
+                    + "crm.* event on that topic changes them. Build them from a topic that only change-data-capture sources write")
+                    .ifPresent(warning -> problems.warn(kafka == null ? null : Problems.nodeAt(kafka, "streams.crm.topics"),
+                            "kafka.streams.crm.topics", warning));
+        }
     }
 
     /** Each delivery policy's waits readable, and each sink with a policy of its own declared under {@code sinks:}. */

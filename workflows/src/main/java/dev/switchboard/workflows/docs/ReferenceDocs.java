@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.llm.Budgets;
 import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.llm.ModelRegistry;
+import dev.switchboard.schemas.events.EventSchemas;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -31,6 +32,52 @@ final class ReferenceDocs {
               daily_usd: 5
               on_exceed: fallback
               fallback_model: cheap
+            """;
+
+    /** How templates and conditions read, how that is checked, and what a missing value does. */
+    static final String TEMPLATES = """
+            ## Templates and conditions
+
+            Options flagged *template* are `{{ path }}` templates. A path is dots and list indexes over `event` (the \
+            CloudEvent: `id`, `source`, `type`, `subject`, `time` and the other attributes, and `data`) and, in a step, \
+            `steps.<id>.<field>`, the output of a step before it. Nothing in a template is called or evaluated. Options \
+            flagged *CEL* are conditions in CEL over the same `event` and `steps`.
+
+            **Checked when the workflow loads** (by `switchboard validate`, and by every command that loads workflows). \
+            Every path a template or a condition reads must be one that can be there: `event.data` as the JSON Schema of \
+            each type in `on.types` describes it, `steps.<id>` as that step declares its output (the *Output* of each step \
+            type below: a classify step's `label` and `confidence`, an extract step's fields, ...). A text compared with a \
+            value of a fixed set must be in it: `steps.triage.label == 'bugs'` is an error when the step's labels are \
+            `bug` and `question`, and so is `event.data.priority == 'urgnt'`. Each problem names its line and path, and \
+            the nearest known name. An object's declared `properties` are all it has unless its schema's \
+            `additionalProperties` allows more. In a workflow with `window` the steps read the `switchboard.window.fired` \
+            event, with `schedule` the `switchboard.digest` event; `on.filter` and the window's `key` and `value` read \
+            the events counted.
+
+            Schemas ship for %s. Declare one for a type of your own in `on.schemas`, a JSON Schema file relative to \
+            the workflow file:
+
+            ```yaml
+            on:
+              types: [invoice.received]
+              schemas:
+                invoice.received: schemas/invoice.received.schema.json
+            ```
+
+            A type with no schema is a warning (`file:line: warning: ...`), and what its `data` holds is not checked. \
+            `validate` exits 0 when there are only warnings.
+
+            **Files.** Options flagged *file* name a file or folder relative to the workflow file. It must stay inside \
+            the configuration's folder or a folder listed in `files.allowed_dirs` of `switchboard.yaml` (the workflow's own \
+            folder when `validate` runs without a configuration): an absolute path, or a `..` or symbolic link that leads \
+            out, is refused when the workflow loads, and a problem with such a file never quotes what is in it.
+
+            **A value that is not there.** A placeholder may state the text to use when its value is absent: \
+            `{{ event.data.channel | default: "web" }}` (in double or single quotes, without braces inside). Without a \
+            fallback, a value absent from an event (a field its type may leave out, the output of a step whose `when` was \
+            false) fails that event, which goes to the dead-letter topic with the path and the fix. A condition guards \
+            such a field with `has()`: `has(event.data.priority) && event.data.priority == 'urgent'`.
+
             """;
 
     /** Shown under {@code models:}; the generated-files test checks it against the configuration schema. */
@@ -82,6 +129,8 @@ final class ReferenceDocs {
         md.append(row(code("steps"), "non-empty list of steps, see [Steps](#steps)", "yes", SchemaGenerator.WORKFLOW_KEYS.get("steps")));
         md.append(row(code("budget"), "object, see [`budget`](#budget)", "no", SchemaGenerator.WORKFLOW_KEYS.get("budget")));
         md.append("\n");
+
+        md.append(TEMPLATES.formatted(EventSchemas.types().stream().map(ReferenceDocs::code).collect(Collectors.joining(", "))));
 
         md.append("## `on`\n\n").append(SchemaGenerator.WORKFLOW_KEYS.get("on")).append("\n\n");
         md.append(optionsTable(Trigger.class)).append("\n");
@@ -287,6 +336,9 @@ final class ReferenceDocs {
         }
         if (option.cel()) {
             flags.add("CEL");
+        }
+        if (option.file()) {
+            flags.add("file");
         }
         return String.join(", ", flags);
     }

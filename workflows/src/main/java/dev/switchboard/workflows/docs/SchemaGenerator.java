@@ -94,6 +94,7 @@ public final class SchemaGenerator {
             "tracing", "OpenTelemetry: trace context is passed on always; spans are exported over OTLP when an endpoint is set.",
             "outbound", "Where sinks may send.",
             "delivery", "How hard the delivery stage tries before it dead-letters a task.",
+            "files", "The folders whose files workflows may name (examples files, lookup tables, knowledge bases, schemas).",
             "workflows", "Workflow files or folders to run, relative to this file.");
 
     /** The options record of each section that has one; the loader binds the same records. */
@@ -104,7 +105,8 @@ public final class SchemaGenerator {
             "delivery", DeliverySettings.class,
             "http", dev.switchboard.workflows.config.HttpSettings.class,
             "admin", dev.switchboard.workflows.config.AdminSettings.class,
-            "tracing", dev.switchboard.workflows.config.TracingSettings.class);
+            "tracing", dev.switchboard.workflows.config.TracingSettings.class,
+            "files", dev.switchboard.workflows.config.FileSettings.class);
 
     private final StepTypes stepTypes;
     private final SinkTypes sinkTypes;

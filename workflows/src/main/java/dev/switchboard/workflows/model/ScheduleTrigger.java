@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.model;
 
+import dev.switchboard.schemas.events.EventSchemas;
 import dev.switchboard.schemas.options.Option;
 import java.util.List;
 
@@ -21,5 +22,5 @@ public record ScheduleTrigger(
         List<String> workflows) {
 
     /** The CloudEvent type of a digest. */
-    public static final String DIGEST_TYPE = "switchboard.digest";
+    public static final String DIGEST_TYPE = EventSchemas.DIGEST;
 }

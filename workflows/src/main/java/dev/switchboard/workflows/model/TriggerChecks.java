@@ -105,6 +105,14 @@ public final class TriggerChecks {
         }
     }
 
+    /** A warning when sources from outside write the topic the workflow reads: its events are untrusted input. */
+    public static void untrusted(Trigger trigger, Node on, ExternalTopics external, Problems problems) {
+        Node at = at(on, "topic") == on ? on : at(on, "topic");
+        external.warning(trigger.topic(), "on.topic", "Its data is untrusted: whoever can send to that source can start this workflow "
+                + "with any event of its types and any data. Read the data as text, not as a decision about where tasks go")
+                .ifPresent(warning -> problems.warn(at, "on.topic", warning));
+    }
+
     /** An ISO-8601 duration ({@code PT24H}, {@code P2D}), or null when the text is not one. */
     public static Duration duration(String text) {
         if (text == null) {

@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.model;
 
+import dev.switchboard.schemas.events.EventSchemas;
 import dev.switchboard.schemas.options.Option;
 
 /**
@@ -34,5 +35,5 @@ public record WindowTrigger(
         String emit) {
 
     /** The CloudEvent type of the event a window fires. */
-    public static final String FIRED_TYPE = "switchboard.window.fired";
+    public static final String FIRED_TYPE = EventSchemas.WINDOW_FIRED;
 }

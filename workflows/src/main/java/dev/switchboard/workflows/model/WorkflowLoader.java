@@ -5,13 +5,13 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.options.OptionsBinder;
 import dev.switchboard.schemas.options.Problems;
 import dev.switchboard.llm.Budgets;
-import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.schemas.Problem;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.schemas.events.EventSchemas;
+import dev.switchboard.schemas.types.ValueType;
 import dev.switchboard.workflows.expr.Cel;
-import dev.switchboard.schemas.template.Template;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -54,18 +53,39 @@ public final class WorkflowLoader {
 
     private final StepTypes stepTypes;
     private final Function<Path, StepEnvironment> environments;
+    private final boolean forChecks;
     private final Cel cel = new Cel();
+    private final TriggerEvents triggerEvents = new TriggerEvents(EventSchemas.shipped());
 
     /**
      * @param environments gives the step environment for a workflow's folder (sinks, models)
      */
     public WorkflowLoader(StepTypes stepTypes, Function<Path, StepEnvironment> environments) {
-        this.stepTypes = stepTypes;
-        this.environments = environments;
+        this(stepTypes, environments, false);
     }
 
-    /** A workflow, or the problems that keep it from loading. */
-    public record Result(Workflow workflow, List<Problem> problems) {
+    private WorkflowLoader(StepTypes stepTypes, Function<Path, StepEnvironment> environments, boolean forChecks) {
+        this.stepTypes = stepTypes;
+        this.environments = environments;
+        this.forChecks = forChecks;
+    }
+
+    /** The same loader for commands that only check and send nothing: a secret missing from the environment is a warning. */
+    public WorkflowLoader forChecks() {
+        return new WorkflowLoader(stepTypes, environments, true);
+    }
+
+    /** A workflow, or the problems that keep it from loading; warnings either way. */
+    public record Result(Workflow workflow, List<Problem> problems, List<Problem> warnings) {
+        public Result {
+            problems = List.copyOf(problems);
+            warnings = List.copyOf(warnings);
+        }
+
+        public Result(Workflow workflow, List<Problem> problems) {
+            this(workflow, problems, List.of());
+        }
+
         public boolean ok() {
             return problems.isEmpty();
         }
@@ -86,7 +106,7 @@ public final class WorkflowLoader {
     }
 
     public Result parse(String display, String text, Path folder, Path file) {
-        Problems problems = new Problems(display);
+        Problems problems = forChecks ? Problems.forChecks(display) : new Problems(display);
         Node root;
         try (Reader reader = new StringReader(text)) {
             LoaderOptions options = new LoaderOptions();
@@ -119,61 +139,52 @@ public final class WorkflowLoader {
         String description = text(keys.get("description"), "description", problems);
 
         StepEnvironment environment = environments.apply(folder);
+        ReadChecks reads = new ReadChecks(problems);
         Trigger trigger = null;
+        ReadScope started = triggerEvents.untyped();
         if (keys.get("on") == null) {
             problems.add(mapping, "on", "Missing 'on' at the top level. Say which events start the workflow, e.g. on: { types: [ticket.created] }");
         } else {
-            OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> checkExpression(option, value, node, path, Set.of(), problems, false, false));
-            trigger = binder.bind(Trigger.class, keys.get("on").getValueNode(), "on");
+            Node on = keys.get("on").getValueNode();
+            OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> checkExpression(option, value, node, path, null, reads, problems),
+                    NamedFiles.resolver(folder, environment, problems));
+            trigger = binder.bind(Trigger.class, on, "on");
             if (trigger != null) {
-                TriggerChecks.check(trigger, keys.get("on").getValueNode(), problems);
+                TriggerChecks.check(trigger, on, problems);
+                Trigger read = trigger;
+                environment.service(ExternalTopics.class).ifPresent(external -> TriggerChecks.untrusted(read, on, external, problems));
+                TriggerEvents.Scopes scopes = triggerEvents.of(trigger, on, folder, problems);
+                checkTriggerReads(trigger, on, scopes.counted(), reads);
+                started = scopes.started();
             }
             if (trigger != null && trigger.types() != null && trigger.types().isEmpty()) {
                 problems.add(valueAt(keys.get("on").getValueNode(), List.of("types")), "on.types",
                         "Empty list at on.types: got [], expected at least one event type. Name the events that start the workflow, e.g. types: [ticket.created]");
             }
         }
-        List<StepSpec> steps = steps(keys.get("steps"), mapping, environment, problems);
-        Budgets.Options budget = budget(keys.get("budget"), environment, problems);
+        List<StepSpec> steps = steps(keys.get("steps"), mapping, folder, environment, started, problems);
+        Budgets.Options budget = WorkflowBudget.bind(keys.get("budget"), environment, problems);
         if (!problems.isEmpty()) {
-            return new Result(null, problems.list());
+            return new Result(null, problems.list(), problems.warnings());
         }
-        return new Result(new Workflow(name, description, trigger, steps, file, budget), List.of());
+        return new Result(new Workflow(name, description, trigger, steps, file, budget), List.of(), problems.warnings());
     }
 
-    /** The daily budget; its fallback model must be one the engine knows. */
-    private static Budgets.Options budget(NodeTuple tuple, StepEnvironment environment, Problems problems) {
-        if (tuple == null) {
-            return null;
+    /** What on.filter and a window's key and value read: the events the trigger counts, and no step. */
+    private static void checkTriggerReads(Trigger trigger, Node on, ReadScope counted, ReadChecks reads) {
+        if (trigger.filter() != null) {
+            reads.expression(trigger.filter(), valueAt(on, List.of("filter")), "on.filter", counted);
         }
-        Budgets.Options budget = new OptionsBinder(problems, (option, value, node, path) -> { })
-                .bind(Budgets.Options.class, tuple.getValueNode(), "budget");
-        if (budget == null) {
-            return null;
-        }
-        if (budget.pauses()) {
-            // fallback_model has a default; only one written in the file is unused
-            NodeTuple written = tupleOf(tuple.getValueNode(), "fallback_model");
-            if (written != null) {
-                problems.add(written.getKeyNode(), "budget.fallback_model",
-                        "Unused option at budget.fallback_model: got '" + budget.fallbackModel() + "', but on_exceed is pause."
-                                + " Remove fallback_model, or set on_exceed: fallback");
+        if (trigger.window() != null) {
+            reads.expression(trigger.window().key(), valueAt(on, List.of("window", "key")), "on.window.key", counted);
+            if (trigger.window().value() != null) {
+                reads.expression(trigger.window().value(), valueAt(on, List.of("window", "value")), "on.window.value", counted);
             }
-            return budget;
         }
-        String fallback = budget.fallbackModel();
-        environment.service(ModelRegistry.class).ifPresent(models -> {
-            if (!models.contains(fallback)) {
-                Node at = tupleOf(tuple.getValueNode(), "fallback_model") == null ? tuple.getKeyNode()
-                        : tupleOf(tuple.getValueNode(), "fallback_model").getValueNode();
-                problems.add(at, "budget.fallback_model", "Unknown model at budget.fallback_model: got '" + fallback + "', expected one of "
-                        + models.names() + ". Declare it under models: or aliases: in the engine configuration");
-            }
-        });
-        return budget;
     }
 
-    private List<StepSpec> steps(NodeTuple tuple, Node parent, StepEnvironment environment, Problems problems) {
+    private List<StepSpec> steps(NodeTuple tuple, Node parent, Path folder, StepEnvironment environment, ReadScope started, Problems problems) {
+        ReadChecks reads = new ReadChecks(problems);
         if (tuple == null) {
             problems.add(parent, "steps", "Missing 'steps' at the top level. Add a list of steps, e.g. a classify step and a task step");
             return List.of();
@@ -184,7 +195,7 @@ public final class WorkflowLoader {
             return List.of();
         }
         List<StepSpec> steps = new ArrayList<>();
-        Set<String> earlier = new TreeSet<>();
+        ReadScope scope = started;
         Set<String> allIds = new HashSet<>();
         for (int i = 0; i < sequence.getValue().size(); i++) {
             String path = "steps[" + i + "]";
@@ -209,8 +220,9 @@ public final class WorkflowLoader {
             }
             String when = text(keys.get("when"), path + ".when", problems);
             if (when != null) {
-                checkExpression(celOption(), when, keys.get("when").getValueNode(), path + ".when", earlier, problems, true, false);
+                checkExpression(celOption(), when, keys.get("when").getValueNode(), path + ".when", scope, reads, problems);
             }
+            ValueType outputs = ValueType.any();
             List<String> types = keys.keySet().stream().filter(stepTypes::contains).toList();
             if (types.isEmpty()) {
                 if (stepMapping.getValue().stream().allMatch(t -> t.getKeyNode() instanceof ScalarNode k && STEP_KEYS.contains(k.getValue()))) {
@@ -224,79 +236,64 @@ public final class WorkflowLoader {
                 String type = types.get(0);
                 StepFactory<Record> factory = stepTypes.get(type);
                 String optionsPath = path + "." + type;
-                Set<String> readable = Set.copyOf(earlier);
                 Node optionsNode = keys.get(type).getValueNode();
-                // a step that iterates (for_each) offers each element to its templates as item
-                boolean readsItems = optionsNode instanceof MappingNode mapping && mapping.getValue().stream()
-                        .anyMatch(option -> option.getKeyNode() instanceof ScalarNode key && key.getValue().equals("for_each"));
+                // what the options read is reported after binding, so that the step's outputs still type the steps after it
+                Problems unreadable = new Problems(problems.file());
+                ReadChecks optionReads = new ReadChecks(unreadable);
+                ReadScope readable = ForEachItems.scope(scope, optionsNode, optionsPath, unreadable);
                 OptionsBinder binder = new OptionsBinder(problems,
-                        (option, value, valueNode, valuePath) -> checkExpression(option, value, valueNode, valuePath, readable, problems, true, readsItems));
+                        (option, value, valueNode, valuePath) -> checkExpression(option, value, valueNode, valuePath, readable, optionReads, problems),
+                        NamedFiles.resolver(folder, environment, problems));
                 Record options = binder.bind(factory.optionsType(), optionsNode, optionsPath);
+                problems.addAll(unreadable.list());
                 if (options != null) {
                     for (OptionProblem problem : factory.check(options, environment)) {
                         problems.add(optionsNode, optionsPath, problem);
                     }
                     steps.add(new StepSpec(id, when, type, factory, options, node.getStartMark().getLine() + 1));
+                    outputs = outputs(factory.outputs(options, environment), scope, optionsNode, optionsPath, problems);
                 }
             }
             if (id != null) {
-                earlier.add(id);
+                scope = scope.withStep(id, outputs);
             }
         }
         return steps;
     }
 
-    private void checkExpression(Option option, String value, Node node, String path, Set<String> earlierSteps,
-                                 Problems problems, boolean stepsReadable, boolean itemReadable) {
+    /** A step's outputs as later steps read them; an included step (an enrich step's from) must run before it. */
+    private static ValueType outputs(ValueType declared, ReadScope scope, Node optionsNode, String optionsPath, Problems problems) {
+        return scope.withIncludedFields(declared).orElseGet(() -> {
+            String step = ((ValueType.ObjectOf) declared).fieldsOfStep();
+            problems.add(optionsNode, optionsPath, "Unknown step '" + step + "' at " + optionsPath + ": its output takes that step's fields, "
+                    + (scope.steps().isEmpty() ? "but no step runs before this one" : "expected one of the steps before this one "
+                    + scope.steps().keySet() + DidYouMean.hint(step, scope.steps().keySet())));
+            return ValueType.any();
+        });
+    }
+
+    /**
+     * A CEL option compiles, a template parses, and what either reads can be there ({@code scope}; null while
+     * {@code on} is bound, whose reads are checked once its event types are known).
+     */
+    private void checkExpression(Option option, String value, Node node, String path, ReadScope scope, ReadChecks reads, Problems problems) {
         if (option.cel()) {
             try {
                 cel.compile(value);
             } catch (IllegalArgumentException e) {
                 problems.add(node, path, "Invalid CEL condition at " + path + ": got '" + OptionsBinder.abbreviate(value)
-                        + "', expected a true/false expression over event" + (stepsReadable ? " and steps" : "")
+                        + "', expected a true/false expression over event" + (scope != null && scope.stepsReadable() ? " and steps" : "")
                         + ", e.g. event.data.priority == 'urgent'. " + e.getMessage());
-            }
-            return;
-        }
-        if (option.template()) {
-            try {
-                for (Template.Path templatePath : Template.parse(value).paths()) {
-                    checkTemplatePath(templatePath, node, path, earlierSteps, problems, stepsReadable, itemReadable);
-                }
-            } catch (Template.TemplateException e) {
-                // put the path after what is wrong: "Unclosed placeholder at p in template '...'", "Invalid placeholder '{{ x }}' at p: ..."
-                String message = e.getMessage();
-                problems.add(node, path, message.contains(" in template")
-                        ? message.replaceFirst(" in template", Matcher.quoteReplacement(" at " + path) + " in template")
-                        : message.replaceFirst("}}': ", Matcher.quoteReplacement("}}' at " + path + ": ")));
-            }
-        }
-    }
-
-    private void checkTemplatePath(Template.Path templatePath, Node node, String path, Set<String> earlierSteps,
-                                   Problems problems, boolean stepsReadable, boolean itemReadable) {
-        List<Object> segments = templatePath.segments();
-        Object root = segments.get(0);
-        if ("event".equals(root) || "item".equals(root) && itemReadable) {
-            return;
-        }
-        if ("steps".equals(root) && stepsReadable) {
-            if (segments.size() < 2 || !(segments.get(1) instanceof String step)) {
-                problems.add(node, path, "Incomplete path '{{ " + templatePath.text() + " }}' at " + path
-                        + ": expected steps.<id>.<field>, e.g. steps.triage.label");
                 return;
             }
-            if (!earlierSteps.contains(step)) {
-                String rule = "A step reads only the outputs of steps before it";
-                problems.add(node, path, "Unknown step '" + step + "' in '{{ " + templatePath.text() + " }}' at " + path
-                        + (earlierSteps.isEmpty() ? ": no step runs before this one. " + rule : ": expected one of the steps before this one "
-                        + earlierSteps + DidYouMean.hintThen(step, earlierSteps, rule)));
+            if (scope != null) {
+                reads.expression(value, node, path, scope);
             }
             return;
         }
-        problems.add(node, path, "Unknown root '" + root + "' in '{{ " + templatePath.text() + " }}' at " + path
-                + ": templates read only event" + (stepsReadable ? " and steps" : "")
-                + DidYouMean.hint(String.valueOf(root), stepsReadable ? List.of("event", "steps") : List.of("event")));
+        if (option.template() && scope != null) {
+            reads.template(value, node, path, scope);
+        }
     }
 
     private static Map<String, NodeTuple> keys(MappingNode mapping, String path, Set<String> known, Problems problems, String kind) {
@@ -347,7 +344,7 @@ public final class WorkflowLoader {
         return current;
     }
 
-    private static NodeTuple tupleOf(Node node, String key) {
+    static NodeTuple tupleOf(Node node, String key) {
         if (node instanceof MappingNode mapping) {
             for (NodeTuple tuple : mapping.getValue()) {
                 if (tuple.getKeyNode() instanceof ScalarNode scalar && scalar.getValue().equals(key)) {

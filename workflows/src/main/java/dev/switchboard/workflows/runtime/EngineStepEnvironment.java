@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.llm.ModelRegistry;
+import dev.switchboard.schemas.files.AllowedFolders;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.workflows.config.EngineConfig;
 import java.nio.file.Path;
@@ -12,7 +13,7 @@ import java.util.stream.Stream;
 /**
  * What the engine offers steps when they are checked and created: the configuration's folder, the
  * names of its sinks, and its shared services (the model registry; the CRM tables when the engine
- * keeps them).
+ * keeps them; the folders whose files workflows may name; the topics sources from outside write).
  */
 public record EngineStepEnvironment(Path baseDir, Set<String> sinkNames, List<Object> services) implements StepEnvironment {
 
@@ -23,7 +24,9 @@ public record EngineStepEnvironment(Path baseDir, Set<String> sinkNames, List<Ob
 
     /** @param crmTables a {@code CrmLookup} and {@code LookupSource}, or null when the engine keeps no CRM tables */
     public EngineStepEnvironment(EngineConfig config, ModelRegistry models, Object crmTables) {
-        this(config.baseDir(), config.sinks().keySet(), Stream.of(crmTables, models).filter(service -> service != null).toList());
+        this(config.baseDir(), config.sinks().keySet(),
+                Stream.of(crmTables, models, AllowedFolders.of(config.allowedFolders()), config.externalTopics())
+                        .filter(service -> service != null).toList());
     }
 
     public EngineStepEnvironment(EngineConfig config, ModelRegistry models) {

@@ -8,6 +8,7 @@ import dev.switchboard.schemas.spi.CrmLookup;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.schemas.types.ValueType;
 import java.util.List;
 import java.util.Map;
 
@@ -66,6 +67,12 @@ public final class CrmLookupStepFactory implements StepFactory<CrmLookupStepFact
                     .fix("Look up by id, or through an entity that has that index"));
         }
         return List.of();
+    }
+
+    /** {@code found}, {@code id}, and the {@code record}, whose fields only the CRM knows. */
+    @Override
+    public ValueType outputs(Options options, StepEnvironment environment) {
+        return ValueType.object(Map.of("found", ValueType.bool(), "id", ValueType.text(), "record", ValueType.any()));
     }
 
     @Override

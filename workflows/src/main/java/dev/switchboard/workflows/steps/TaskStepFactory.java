@@ -9,16 +9,16 @@ import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
 import dev.switchboard.schemas.template.Template;
+import dev.switchboard.schemas.types.ValueType;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Makes {@link TaskStep}s: their options (the sink and the task's templates), examples and the checks that
- * the sink is configured, the due period parses, and {@code for_each} is a path whose items the templates
- * read as {@code item}. The sink is fixed in the workflow: nothing in an event or a model answer can send a
+ * the sink is configured, the due period parses, and {@code for_each} is a path (whose items the templates
+ * read as {@code item}, which the loader checks against the list's declared items). The sink is fixed in the workflow: nothing in an event or a model answer can send a
  * task elsewhere.
  */
 public final class TaskStepFactory implements StepFactory<TaskStepFactory.Options> {
@@ -102,13 +102,6 @@ public final class TaskStepFactory implements StepFactory<TaskStepFactory.Option
         }
         if (options.forEach() != null) {
             problems.addAll(checkForEach(options.forEach()));
-        } else {
-            templates(options).forEach((path, template) -> {
-                if (readsItem(template)) {
-                    problems.add(OptionProblem.at(path, "Unknown root 'item'").got(template)
-                            .expected("templates over event and steps").fix("Add for_each: <a path to a list> to read its items as item"));
-                }
-            });
         }
         return problems;
     }
@@ -126,26 +119,11 @@ public final class TaskStepFactory implements StepFactory<TaskStepFactory.Option
                 .expected("a path to a list under event or steps, e.g. steps.summary.next_steps (no {{ }})"));
     }
 
-    /** The templates of the options by option path, for the check that only a for_each step reads {@code item}. */
-    private static Map<String, String> templates(Options options) {
-        Map<String, String> templates = new LinkedHashMap<>();
-        templates.put("title", options.title());
-        templates.put("body", options.body());
-        templates.put("owner", options.owner());
-        templates.put("due", options.due());
-        if (options.fields() != null) {
-            options.fields().forEach((name, template) -> templates.put("fields." + name, template));
-        }
-        templates.values().removeIf(template -> template == null);
-        return templates;
-    }
-
-    private static boolean readsItem(String template) {
-        try {
-            return Template.parse(template).paths().stream().anyMatch(path -> "item".equals(path.segments().get(0)));
-        } catch (Template.TemplateException e) {
-            return false; // the loader reports a template that does not parse
-        }
+    /** The task's deterministic {@code id}; with {@code for_each}, the {@code ids} of its tasks, in order, and their {@code count}. */
+    @Override
+    public ValueType outputs(Options options, StepEnvironment environment) {
+        return options.forEach() == null ? ValueType.object(Map.of("id", ValueType.text()))
+                : ValueType.object(Map.of("ids", ValueType.list(ValueType.text()), "count", ValueType.integer()));
     }
 
     @Override

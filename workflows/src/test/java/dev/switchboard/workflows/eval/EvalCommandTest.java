@@ -169,6 +169,28 @@ class EvalCommandTest {
     }
 
     @Test
+    void should_warn_of_a_missing_secret_and_evaluate_when_the_configuration_names_one() throws IOException {
+        // given a configuration beside the workflow whose webhook source's secret is not in the environment
+        Path folder = Files.createDirectories(dir.resolve("unset-secret"));
+        Files.writeString(folder.resolve("switchboard.yaml"), """
+                sources:
+                  tickets:
+                    zendesk:
+                      auth: {secret_env: SWITCHBOARD_TEST_SECRET_THAT_IS_NOT_SET}
+                """);
+        Files.copy(dir.resolve("zero-shot.yaml"), folder.resolve("zero-shot.yaml"));
+
+        // when
+        Run run = cli("eval", folder.resolve("zero-shot.yaml").toString(), "--dataset", dir.resolve("right.csv").toString(),
+                "--out", folder.resolve("report").toString());
+
+        // then eval sends nothing, so the secret is a warning and the evaluation runs
+        assertThat(run.err()).contains("warning: Missing secret at sources.tickets.zendesk.auth.secret_env");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("100.00%");
+    }
+
+    @Test
     void should_exit_one_when_accuracy_is_below_the_bar() {
         // when the dataset's labels are all wrong
         Run run = cli("eval", dir.resolve("zero-shot.yaml").toString(), "--dataset", dir.resolve("swapped.csv").toString(),

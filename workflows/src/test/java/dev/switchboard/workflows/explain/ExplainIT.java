@@ -183,7 +183,7 @@ class ExplainIT {
     }
 
     private static HttpResponse<String> admin(Engine engine, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.httpPort() + path))
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.adminPort() + path))
                 .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -34,14 +34,17 @@ class WorkflowLoaderTest {
     private static WorkflowLoader examplesLoader;
 
     @BeforeAll
-    static void setUp() {
-        // the sink the examples use; the model registry only knows 'embedded' and loads nothing until a step is created
+    static void setUp() throws URISyntaxException {
+        // the sink the examples use; the model registry only knows 'embedded' and loads nothing until a step is created;
+        // the fixtures' folder is one whose files workflows may name
         EngineConfig config = EngineConfigLoader.standard().parse("config", """
                 sinks:
                   support-queue:
                     jsonl:
                       path: tasks.jsonl
-                """, dir).config();
+                files:
+                  allowed_dirs: ["%s"]
+                """.formatted(fixtures()), dir).config();
         StepEnvironment environment = new EngineStepEnvironment(config, new ModelRegistry(Map.of()));
         loader = new WorkflowLoader(StepTypes.installed(), folder -> environment);
         // the examples load with the examples' own configuration: the sinks and models they name
@@ -60,8 +63,12 @@ class WorkflowLoaderTest {
         }
     }
 
+    private static Path fixtures() throws URISyntaxException {
+        return Path.of(Objects.requireNonNull(WorkflowLoaderTest.class.getResource("/workflows/invalid")).toURI());
+    }
+
     static Stream<Fixture> invalidFixtures() throws IOException, URISyntaxException {
-        Path folder = Path.of(Objects.requireNonNull(WorkflowLoaderTest.class.getResource("/workflows/invalid")).toURI());
+        Path folder = fixtures();
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(file -> file.toString().endsWith(".yaml")).sorted().map(WorkflowLoaderTest::fixture).toList().stream();
         }
@@ -219,6 +226,182 @@ class WorkflowLoaderTest {
         assertThat(workflow.steps()).extracting(StepSpec::type).containsExactly("classify", "task");
         assertThat(workflow.steps()).extracting(StepSpec::line).containsExactly(6, 12);
         assertThat(workflow.steps().get(1).when()).isEqualTo("steps.triage.confidence > 0.5");
+    }
+
+    @Test
+    void should_warn_and_load_when_an_event_type_has_no_schema() {
+        // given a type nothing ships a schema for
+        String text = """
+                name: invoices
+                on:
+                  types: [invoice.received]
+                steps:
+                  - id: file
+                    task:
+                      sink: support-queue
+                      title: "{{ event.data.number }} {{ event.data.anything.at.all }}"
+                """;
+
+        // when
+        WorkflowLoader.Result result = loader.parse("wf.yaml", text, dir, dir.resolve("wf.yaml"));
+
+        // then its data is not checked, and the workflow says so
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.workflow()).isNotNull();
+        assertThat(result.warnings()).singleElement().satisfies(warning -> {
+            assertThat(warning.line()).isEqualTo(3);
+            assertThat(warning.isWarning()).isTrue();
+            assertThat(warning.toString()).isEqualTo("wf.yaml:3: warning: No schema for event type 'invoice.received' at on.types[0]: "
+                    + "its fields are not checked. Declare one, e.g. on: { schemas: { invoice.received: schemas/invoice.received.schema.json } }");
+        });
+    }
+
+    @Test
+    void should_check_templates_against_a_schema_the_workflow_declares() throws IOException {
+        // given a schema beside the workflow, named relative to it
+        Path folder = Files.createDirectories(dir.resolve("declared/schemas"));
+        Files.writeString(folder.resolve("invoice.received.schema.json"), """
+                {"type": "object", "required": ["number"],
+                 "properties": {"number": {"type": "string"}, "amount": {"type": "number"},
+                                "lines": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"}}}}}}
+                """);
+        String text = """
+                name: invoices
+                on:
+                  types: [invoice.received]
+                  schemas:
+                    invoice.received: schemas/invoice.received.schema.json
+                steps:
+                  - id: file
+                    task:
+                      sink: support-queue
+                      title: "{{ event.data.number }} {{ event.data.lines[0].sku }} {{ event.data.amout }}"
+                """;
+
+        // when
+        WorkflowLoader.Result result = loader.parse("wf.yaml", text, folder.getParent(), folder.getParent().resolve("wf.yaml"));
+
+        // then what the schema has is read, what it has not is a problem, and there is no warning
+        assertThat(result.warnings()).isEmpty();
+        assertThat(result.problems()).extracting(Problem::line, Problem::message).containsExactly(tuple(10,
+                "Unknown field 'amout' in '{{ event.data.amout }}' at steps[0].task.title: expected one of the fields of event.data "
+                        + "(invoice.received) [amount, lines, number]; did you mean 'amount'?"));
+    }
+
+    @Test
+    void should_report_the_three_mistakes_that_loaded_before_with_their_lines() {
+        // given the mistakes of issue 18: a path the event type does not have, a misspelt output, a label the step does not declare
+        String text = """
+                name: github-triage
+                on:
+                  types: [ticket.created]
+                steps:
+                  - id: kind
+                    classify:
+                      input: "{{ event.data.issue.title }}"
+                      labels:
+                        bug: Something is broken
+                        feature: A wish
+                  - id: file
+                    when: "steps.kind.label == 'bugs'"
+                    task:
+                      sink: support-queue
+                      title: "[{{ steps.kind.lable }}] {{ event.data.subject }}"
+                """;
+
+        // when
+        WorkflowLoader.Result result = loader.parse("wf.yaml", text, dir, dir.resolve("wf.yaml"));
+
+        // then
+        assertThat(result.workflow()).isNull();
+        assertThat(result.problems()).extracting(Problem::line, problem -> problem.message().substring(0, problem.message().indexOf(" at ")))
+                .containsExactly(
+                        tuple(7, "Unknown field 'issue' in '{{ event.data.issue.title }}'"),
+                        tuple(12, "Unknown label 'bugs' compared with steps.kind.label"),
+                        tuple(15, "Unknown field 'lable' in '{{ steps.kind.lable }}'"));
+    }
+
+    @Test
+    void should_check_a_path_with_a_fallback_like_any_other() {
+        // given a fallback on a field the type may leave out, and one on a field it does not have
+        String text = """
+                name: triage
+                on:
+                  types: [ticket.created]
+                steps:
+                  - id: file
+                    task:
+                      sink: support-queue
+                      title: "{{ event.data.channel | default: 'web' }} {{ event.data.title | default: '(none)' }}"
+                """;
+
+        // when
+        WorkflowLoader.Result result = loader.parse("wf.yaml", text, dir, dir.resolve("wf.yaml"));
+
+        // then a fallback does not make an unknown field known
+        assertThat(result.problems()).singleElement().extracting(Problem::message).asString()
+                .startsWith("Unknown field 'title' in '{{ event.data.title }}' at steps[0].task.title");
+    }
+
+    @Test
+    void should_read_fields_of_any_of_several_event_types_and_of_an_enriched_step() {
+        // given two types (status is only in ticket.updated) and an enrich step that takes an extract step's fields
+        String text = """
+                name: triage
+                on:
+                  types: [ticket.created, ticket.updated]
+                  filter: "!has(event.data.status) || event.data.status != 'closed'"
+                steps:
+                  - id: contact
+                    extract:
+                      input: "{{ event.data.body }}"
+                      model: embedded
+                      fields:
+                        company_domain: {type: string}
+                  - id: account
+                    enrich:
+                      from: contact
+                      lookups:
+                        company:
+                          crm: company.domain
+                          key: "{{ steps.contact.company_domain }}"
+                  - id: file
+                    when: "'company' in steps.account.matched"
+                    task:
+                      sink: support-queue
+                      title: "{{ steps.account.company_domain }} {{ steps.account.company.name }} {{ steps.account.confidence }}"
+                """;
+
+        // when
+        WorkflowLoader.Result result = loader.parse("wf.yaml", text, dir, dir.resolve("wf.yaml"));
+
+        // then only what is not a model for extract is a problem: every read is known
+        assertThat(result.problems()).extracting(Problem::message).noneMatch(message -> message.startsWith("Unknown field"));
+    }
+
+    @Test
+    void should_not_quote_a_schema_file_when_it_is_not_json() throws IOException {
+        // given a declared schema that holds a secret and is not JSON
+        Files.writeString(dir.resolve("leaky.schema.json"), "{\"token\": sk-live-SECRET-7d1f}");
+        String text = """
+                name: invoices
+                on:
+                  types: [invoice.received]
+                  schemas:
+                    invoice.received: leaky.schema.json
+                steps:
+                  - id: file
+                    task:
+                      sink: support-queue
+                      title: "{{ event.data.number }}"
+                """;
+
+        // when
+        WorkflowLoader.Result result = loader.parse("wf.yaml", text, dir, dir.resolve("wf.yaml"));
+
+        // then
+        assertThat(result.problems()).singleElement().extracting(Problem::message).asString()
+                .contains("it is not valid JSON at line 1").doesNotContain("SECRET").doesNotContain("sk-live");
     }
 
     @Test

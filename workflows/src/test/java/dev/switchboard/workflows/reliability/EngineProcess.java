@@ -43,10 +43,9 @@ final class EngineProcess implements AutoCloseable {
         }
         try {
             Path argFile = log.resolveSibling("engine-classpath.args");
-            if (!Files.exists(argFile)) {
-                String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-                Files.writeString(argFile, "-cp \"" + classpath.replace("\\", "\\\\") + "\"\n", StandardCharsets.UTF_8);
-            }
+            // written each time: a file left by an earlier build would name that build's dependencies
+            String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Files.writeString(argFile, "-cp \"" + classpath.replace("\\", "\\\\") + "\"\n", StandardCharsets.UTF_8);
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(jvmOptions);

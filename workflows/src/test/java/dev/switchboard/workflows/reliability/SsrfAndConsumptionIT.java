@@ -241,7 +241,7 @@ class SsrfAndConsumptionIT {
                     on:
                       topic: %s
                       types: [ticket.created]
-                      filter: "!has(event.data.extra) || event.data.extra.all(x, x >= 0)"
+                      filter: "[event.data].all(d, !has(d.extra) || d.extra.all(x, x >= 0))"
                       start: earliest
                     budget:
                       daily_usd: %s

@@ -55,7 +55,7 @@ class WorkflowStartIT {
 
             // and another as soon as it answers ready
             HttpClient http = HttpClient.newHttpClient();
-            URI ready = URI.create("http://127.0.0.1:" + engine.httpPort() + "/health/ready");
+            URI ready = URI.create("http://127.0.0.1:" + engine.adminPort() + "/health/ready");
             HttpResponse<String> answer = await().atMost(Duration.ofSeconds(30)).until(
                     () -> http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()), response -> response.statusCode() == 200);
             publish(kafka.servers(), topic, "after-2");

@@ -99,6 +99,7 @@ class DigestTopologyTest {
         assertThat(data.path("model").path("tokens_in").asLong()).isEqualTo(150);
         assertThat(data.path("model").path("by_model").path("deepseek/deepseek-chat").path("calls").asLong()).isEqualTo(2);
         assertThat(data.path("reviews").path("total").asLong()).isEqualTo(1);
+        assertThat(Events.schemaProblems(digest)).isEmpty();
     }
 
     @Test

@@ -89,6 +89,7 @@ class WindowTopologyTest {
         assertThat(event.path("data").path("window").path("end").asText()).isEqualTo("2026-11-03T00:00:00Z");
         assertThat(event.path("data").path("event_ids")).extracting(JsonNode::asText).containsExactly("evt-1", "evt-3", "evt-4");
         assertThat(new EventParser().parse(event.toString().getBytes(StandardCharsets.UTF_8))).isInstanceOf(EventParser.Accepted.class);
+        assertThat(Events.schemaProblems(event)).isEmpty();
     }
 
     @Test
@@ -200,5 +201,6 @@ class WindowTopologyTest {
         assertThat(fired).hasSize(1);
         assertThat(fired.get(0).path("data").path("sum").asDouble()).isEqualTo(100.0);
         assertThat(fired.get(0).path("data").path("key").asText()).isEqualTo("acme");
+        assertThat(Events.schemaProblems(fired.get(0))).isEmpty();
     }
 }

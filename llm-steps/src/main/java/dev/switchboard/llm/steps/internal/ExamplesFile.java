@@ -46,9 +46,12 @@ public final class ExamplesFile {
         if (!(root instanceof Map<?, ?> map)) {
             throw new IOException("expected a mapping of labels to lists of example texts");
         }
+        int entryNumber = 0;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
+            entryNumber++;
             if (!(entry.getValue() instanceof List<?> list)) {
-                throw new IOException("label '" + entry.getKey() + "' has no list of example texts");
+                // the entry is not quoted: the file may not be an examples file at all, and a message never quotes it
+                throw new IOException("entry " + entryNumber + " is not a label with a list of example texts");
             }
             List<String> texts = new ArrayList<>();
             list.forEach(item -> texts.add(String.valueOf(item)));

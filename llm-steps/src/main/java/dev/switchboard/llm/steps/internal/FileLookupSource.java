@@ -69,7 +69,8 @@ public final class FileLookupSource implements LookupSource {
             }
         }
         if (!rows.isEmpty() && byKey.isEmpty()) {
-            throw new IOException("no row has the key column '" + keyColumn + "'; columns: " + rows.get(0).keySet());
+            // the columns are not listed: the file may not be a lookup table at all, and a message never quotes it
+            throw new IOException("no row has the key column '" + keyColumn + "'");
         }
         return new FileLookupSource(Map.copyOf(byKey));
     }

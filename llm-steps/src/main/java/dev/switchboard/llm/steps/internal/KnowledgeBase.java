@@ -52,6 +52,10 @@ public final class KnowledgeBase {
         List<Article> articles = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".md")).sorted().toList()) {
+                if (Files.isSymbolicLink(file)) {
+                    // the folder is checked to be where workflows may read; a link in it could lead anywhere
+                    throw new IOException("article " + file.getFileName() + " is a symbolic link; copy the article into the folder");
+                }
                 String text = Files.readString(file, StandardCharsets.UTF_8);
                 String id = file.getFileName().toString().replaceFirst("\\.md$", "");
                 String title = text.lines().filter(line -> line.startsWith("#")).findFirst()

@@ -6,9 +6,12 @@ import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.schemas.types.ValueType;
 import java.lang.reflect.ParameterizedType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the factories of the model steps share: the options type, the check that the model exists and can
@@ -48,6 +51,26 @@ public abstract class ModelStepFactory<O extends Record & ModelStepOptions> impl
     protected List<OptionProblem> checkOwn(O options, StepEnvironment environment) {
         return List.of();
     }
+
+    /**
+     * The step's own output fields, then what every model step adds: the model that answered, the prompt's id and
+     * version, how many models of the chain fell through ({@code fallbacks}) and, when the input was flagged, the
+     * injection screen's finding.
+     */
+    @Override
+    public final ValueType outputs(O options, StepEnvironment environment) {
+        Map<String, ValueType> fields = new LinkedHashMap<>(outputFields(options, environment));
+        fields.put("model", ValueType.text());
+        fields.put("prompt_id", ValueType.text());
+        fields.put("prompt_version", ValueType.text());
+        fields.put("fallbacks", ValueType.integer());
+        fields.put("injection_suspected", ValueType.bool());
+        fields.put("injection_reason", ValueType.text());
+        return ValueType.object(fields);
+    }
+
+    /** The fields of the step's own answer (a classify step's {@code label} and {@code confidence}). */
+    protected abstract Map<String, ValueType> outputFields(O options, StepEnvironment environment);
 
     /** The model or alias must be configured, and a chain must hold a model that can answer this step. */
     private List<OptionProblem> checkModel(String model, ModelRegistry models) {
