@@ -64,7 +64,7 @@ class ExampleModelineTest {
 
         // then
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).startsWith("OK: 8 workflow(s) valid");
+        assertThat(out.toString()).startsWith("OK: 9 workflow(s) valid");
     }
 
     /** Surefire runs in the module folder; the examples live at the repository root. */
