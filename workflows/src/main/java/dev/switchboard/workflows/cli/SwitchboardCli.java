@@ -184,12 +184,21 @@ public final class SwitchboardCli implements Runnable {
         return 0;
     }
 
-    @Command(name = "demo", description = "Runs the ticket-triage example end to end on an embedded broker and the embedded model, "
-            + "then prints a summary.")
+    @Command(name = "demo", description = "Runs an example end to end on an embedded broker, then prints a summary: `triage` (the default) "
+            + "the ticket-triage example on the embedded model, `sales` the sales-call-followup example on the built-in model simulator.")
     int demo(@Mixin WorkFolderOption workFolder,
+             @Parameters(index = "0", arity = "0..1", paramLabel = "EXAMPLE", defaultValue = "triage",
+                     description = "triage or sales (default: ${DEFAULT-VALUE}).") String example,
              @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
                      description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).") int timeoutSeconds) throws Exception {
+        if (!List.of("triage", "sales").contains(example)) {
+            throw CommandFailure.invalid("Unknown demo at EXAMPLE: got '" + example + "', expected triage or sales. Run `switchboard demo` or `switchboard demo sales`");
+        }
         Path dir = workFolder.fresh();
+        if (example.equals("sales")) {
+            SalesDemo.Summary summary = SalesDemo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
+            return summary.nextSteps() > 0 ? 0 : FAILED;
+        }
         Demo.Summary summary = Demo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
         return summary.tasks() > 0 ? 0 : FAILED;
     }
