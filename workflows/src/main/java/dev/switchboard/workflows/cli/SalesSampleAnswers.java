@@ -149,9 +149,12 @@ public final class SalesSampleAnswers implements Function<ModelSimulator.Request
             answer.put("score", 0).put("confidence", 0.1).putArray("reasons").add("not in the sample");
             return answer.toString();
         }
-        answer.put("score", expected.path("score").asInt());
+        // the rubric's sum can leave the declared 0 to 100, a model answering the schema stays inside it
+        answer.put("score", Math.max(0, Math.min(100, expected.path("score").asInt())));
+        // the step takes one to three reasons: the rubric's additions past the second go together in the third
+        String[] parts = expected.path("why").asText().split(";\\s*", 3);
         ArrayNode reasons = answer.putArray("reasons");
-        for (String reason : expected.path("why").asText().split(";\\s*")) {
+        for (String reason : parts) {
             reasons.add(reason);
         }
         return answer.put("confidence", confidence).toString();
