@@ -257,4 +257,14 @@ class SwitchboardCliTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).startsWith("No file at nowhere.jsonl.");
     }
+
+    @Test
+    void should_name_the_demos_and_start_nothing_when_the_demo_is_unknown() {
+        // when
+        Run run = cli(name -> null, "demo", "support");
+
+        // then
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Unknown demo at EXAMPLE: got 'support', expected triage or sales.");
+    }
 }
