@@ -13,7 +13,7 @@ import java.util.Objects;
  * A task for a person or a system, written to the tasks topic (the outbox) and delivered to its sink.
  * Its id is deterministic, so a replayed event produces the same task and the sink can drop the copy.
  *
- * @param id        {@link #idFor(String, String, String)} of workflow, event id and step id
+ * @param id        {@link #idFor(String, String, String, String)} of workflow, event source, event id and step id
  * @param workflow  the workflow that created it
  * @param step      the step that created it
  * @param sink      the configured sink that receives it
@@ -40,11 +40,16 @@ public record Task(String id, String workflow, String step, String sink, String 
         lineage = lineage == null ? List.of() : List.copyOf(lineage);
     }
 
-    /** {@code tsk_} and the first 32 hex digits of SHA-256 over workflow, event id and step id. */
-    public static String idFor(String workflow, String eventId, String stepId) {
+    /**
+     * {@code tsk_} and the first 32 hex digits of SHA-256 over workflow, event source, event id and step
+     * id. The source is part of it because CloudEvents ids are unique only within their source: two
+     * sources may send the same id, and neither may suppress the other's task.
+     */
+    public static String idFor(String workflow, String eventSource, String eventId, String stepId) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha.digest((workflow + '\u0000' + eventId + '\u0000' + stepId).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = sha.digest((workflow + '\u0000' + eventSource + '\u0000' + eventId + '\u0000' + stepId)
+                    .getBytes(StandardCharsets.UTF_8));
             return "tsk_" + HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

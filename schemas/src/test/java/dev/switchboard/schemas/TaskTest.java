@@ -12,8 +12,8 @@ class TaskTest {
     @Test
     void should_return_same_id_when_inputs_are_same() {
         // given / when
-        String first = Task.idFor("ticket-triage", "evt-1", "create-task");
-        String second = Task.idFor("ticket-triage", "evt-1", "create-task");
+        String first = Task.idFor("ticket-triage", "/src", "evt-1", "create-task");
+        String second = Task.idFor("ticket-triage", "/src", "evt-1", "create-task");
 
         // then
         assertThat(first).isEqualTo(second);
@@ -22,7 +22,7 @@ class TaskTest {
     @Test
     void should_return_tsk_and_32_hex_digits_when_computing_id() {
         // given / when
-        String id = Task.idFor("ticket-triage", "evt-1", "create-task");
+        String id = Task.idFor("ticket-triage", "/src", "evt-1", "create-task");
 
         // then
         assertThat(id).matches("tsk_[0-9a-f]{32}");
@@ -32,24 +32,35 @@ class TaskTest {
     void should_return_different_ids_when_workflow_event_or_step_differs() {
         // given / when
         List<String> ids = List.of(
-                Task.idFor("ticket-triage", "evt-1", "create-task"),
-                Task.idFor("lead-routing", "evt-1", "create-task"),
-                Task.idFor("ticket-triage", "evt-2", "create-task"),
-                Task.idFor("ticket-triage", "evt-1", "notify"));
+                Task.idFor("ticket-triage", "/src", "evt-1", "create-task"),
+                Task.idFor("lead-routing", "/src", "evt-1", "create-task"),
+                Task.idFor("ticket-triage", "/src", "evt-2", "create-task"),
+                Task.idFor("ticket-triage", "/src", "evt-1", "notify"));
 
         // then
         assertThat(Set.copyOf(ids)).hasSize(ids.size());
     }
 
     @Test
+    void should_return_different_ids_when_the_same_event_id_comes_from_two_sources() {
+        // given / when
+        String zendesk = Task.idFor("ticket-triage", "/zendesk", "42", "create-task");
+        String github = Task.idFor("ticket-triage", "/github", "42", "create-task");
+
+        // then
+        assertThat(zendesk).isNotEqualTo(github);
+    }
+
+    @Test
     void should_return_different_ids_when_parts_shift_across_boundaries() {
         // given inputs whose plain concatenation is the same
-        String a = Task.idFor("ab", "c", "d");
-        String b = Task.idFor("a", "bc", "d");
-        String c = Task.idFor("a", "b", "cd");
+        String a = Task.idFor("ab", "s", "c", "d");
+        String b = Task.idFor("a", "bs", "c", "d");
+        String c = Task.idFor("a", "b", "sc", "d");
+        String d = Task.idFor("a", "b", "s", "cd");
 
         // then the separator keeps them apart
-        assertThat(Set.of(a, b, c)).hasSize(3);
+        assertThat(Set.of(a, b, c, d)).hasSize(4);
     }
 
     @Test

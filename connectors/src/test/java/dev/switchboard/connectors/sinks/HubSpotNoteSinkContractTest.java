@@ -79,7 +79,7 @@ class HubSpotNoteSinkContractTest extends AbstractHttpTaskSinkContractTest<HubSp
     // ---- HubSpot's own cases ------------------------------------------------------------------------
 
     private static Task callNote(Map<String, Object> fields, String owner, String body) {
-        return new Task(Task.idFor("sales-call-followup", "evt-call-1", "call-note"), "sales-call-followup", "call-note", "crm",
+        return new Task(Task.idFor("sales-call-followup", "/calls/zoom", "evt-call-1", "call-note"), "sales-call-followup", "call-note", "crm",
                 "evt-call-1", "call.completed", "Call summary: Discovery call <Kettle & Co.>", body, "normal", null, owner, fields,
                 null, "2026-10-05T21:34:43Z");
     }

@@ -198,7 +198,7 @@ class JsonlFileSinkTest {
     }
 
     private static Task task(String eventId, String title) {
-        return new Task(Task.idFor("ticket-triage", eventId, "create-task"), "ticket-triage", "create-task", "local",
+        return new Task(Task.idFor("ticket-triage", "/test", eventId, "create-task"), "ticket-triage", "create-task", "local",
                 eventId, "ticket.created", title, "Body of " + title + " — ünïcödé", "normal", null, null,
                 Map.of("label", "billing"), null, "2026-11-02T09:00:00Z");
     }

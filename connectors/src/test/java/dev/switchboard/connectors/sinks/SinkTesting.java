@@ -31,7 +31,7 @@ final class SinkTesting {
     static Task task(String eventId, Map<String, Object> fields) {
         Map<String, Object> all = new java.util.LinkedHashMap<>(Map.of("label", "billing", "confidence", 0.92));
         all.putAll(fields);
-        return new Task(Task.idFor("ticket-triage", eventId, "create-task"), "ticket-triage", "create-task", "crm",
+        return new Task(Task.idFor("ticket-triage", "/test", eventId, "create-task"), "ticket-triage", "create-task", "crm",
                 eventId, "ticket.created", "Refund request for order 1234",
                 "Customer asks for a refund.\nOrder <1234> — \"ünïcödé\" & more", "high", "2026-11-03",
                 null, all, null, "2026-11-02T09:00:00Z");

@@ -558,7 +558,7 @@ class WebhookSinkIT {
     }
 
     private static Task task(String eventId) {
-        return new Task(Task.idFor("ticket-triage", eventId, "create-task"), "ticket-triage", "create-task", "hook",
+        return new Task(Task.idFor("ticket-triage", "/test", eventId, "create-task"), "ticket-triage", "create-task", "hook",
                 eventId, "ticket.created", "Refund request", "Customer asks for a refund of order 1234 — ünïcödé",
                 "high", "2026-11-03", "agent@example.com", Map.of("label", "billing", "confidence", 0.92), null,
                 "2026-11-02T09:00:00Z");

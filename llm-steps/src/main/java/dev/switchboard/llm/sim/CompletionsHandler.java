@@ -77,7 +77,7 @@ final class CompletionsHandler implements HttpHandler {
             sendError(http, request, 400, "This response_format type is unavailable now", "invalid_request_error", null);
             return;
         }
-        Fault fault = simulator.faults().pick();
+        Fault fault = simulator.faults().pick(request);
         sleep(simulator.latency().get());
         if (fault instanceof Fault.HttpError error) {
             String message = switch (error.status()) {

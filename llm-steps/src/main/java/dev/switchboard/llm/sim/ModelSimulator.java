@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -122,6 +123,12 @@ public final class ModelSimulator implements AutoCloseable {
     /** Applies the fault to every request. */
     public ModelSimulator faultAlways(Fault fault) {
         faults.add(fault, seen -> true);
+        return this;
+    }
+
+    /** Applies the fault to every request that {@code when} matches (by what it asks, say), and to no other. */
+    public ModelSimulator faultWhen(Predicate<Request> when, Fault fault) {
+        faults.add(fault, Objects.requireNonNull(when, "when"), seen -> true);
         return this;
     }
 

@@ -40,7 +40,7 @@ public final class DraftStep extends ModelStep implements Step {
     private final DraftStepFactory.Options options;
     private final KnowledgeBase kb;
     private final JsonObjectSchema schema;
-    /** The articles retrieved for an event's call, by event id, for its output. */
+    /** The articles retrieved for an event's call, by event source and id, for its output. */
     private final Map<String, List<KnowledgeBase.Hit>> retrieved = new ConcurrentHashMap<>();
 
     DraftStep(Setup setup, DraftStepFactory.Options options, KnowledgeBase kb) {
@@ -80,6 +80,10 @@ public final class DraftStep extends ModelStep implements Step {
         return null;
     }
 
+    private static String identity(StepInvocation invocation) {
+        return invocation.eventSource() + '\0' + invocation.eventId();
+    }
+
     private List<KnowledgeBase.Hit> search(String text) {
         return kb.search(text, options.topK(), options.minScore());
     }
@@ -87,7 +91,7 @@ public final class DraftStep extends ModelStep implements Step {
     @Override
     protected Map<String, Object> context(String text, StepInvocation invocation) {
         List<Map<String, Object>> articles = new ArrayList<>();
-        List<KnowledgeBase.Hit> hits = retrieved.remove(invocation.eventId());
+        List<KnowledgeBase.Hit> hits = retrieved.remove(identity(invocation));
         for (KnowledgeBase.Hit hit : hits == null ? search(text) : hits) {
             Map<String, Object> article = new LinkedHashMap<>();
             article.put("id", hit.article().id());
@@ -102,7 +106,7 @@ public final class DraftStep extends ModelStep implements Step {
     protected Prepared prepare(String text, StepInvocation invocation) {
         // retrieval reads the masked text too: articles do not depend on who wrote
         List<KnowledgeBase.Hit> hits = search(text);
-        retrieved.put(invocation.eventId(), hits);
+        retrieved.put(identity(invocation), hits);
         StringBuilder articles = new StringBuilder();
         Set<String> ids = new LinkedHashSet<>();
         for (KnowledgeBase.Hit hit : hits) {

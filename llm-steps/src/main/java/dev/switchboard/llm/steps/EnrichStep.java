@@ -41,6 +41,10 @@ public final class EnrichStep implements Step {
         for (Map.Entry<String, EnrichStepFactory.Lookup> entry : options.lookups().entrySet()) {
             EnrichStepFactory.Lookup lookup = entry.getValue();
             String key = invocation.render(lookup.key());
+            if (key.isBlank() && lookup.required()) {
+                return StepOutcome.Failed.permanent("Empty key at lookups." + entry.getKey() + ".key: got '' from \"" + lookup.key()
+                        + "\", expected a key to look up, since required is true. Send events that carry it, or skip the others with when:");
+            }
             Optional<Map<String, Object>> found = sources.get(entry.getKey()).lookup(entry.getKey(), key);
             if (found.isEmpty() && lookup.required()) {
                 return StepOutcome.Failed.permanent("No record at lookups." + entry.getKey() + ": got key '" + key + "', expected one in "

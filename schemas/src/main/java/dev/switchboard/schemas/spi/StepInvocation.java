@@ -1,7 +1,9 @@
 package dev.switchboard.schemas.spi;
 
+import dev.switchboard.schemas.ModelCall;
 import dev.switchboard.schemas.template.Template;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** What a step sees of one event: the event and earlier steps' outputs, read only. */
@@ -14,6 +16,12 @@ public interface StepInvocation {
     String eventId();
 
     String eventType();
+
+    /** The event's {@code source}: CloudEvents ids are unique only within a source, so the two together identify the event. */
+    default String eventSource() {
+        Object source = event().get("source");
+        return source == null ? "" : source.toString();
+    }
 
     /** The CloudEvent as read-only maps, lists and scalars. */
     Map<String, Object> event();
@@ -33,7 +41,7 @@ public interface StepInvocation {
     }
 
     /** The model calls made so far for this event by earlier steps, for lineage. */
-    java.util.List<dev.switchboard.schemas.ModelCall> calls();
+    List<ModelCall> calls();
 
     /** Reads one path ({@code event.data.subject}, {@code steps.triage.label}); null when absent. */
     Object read(String path);

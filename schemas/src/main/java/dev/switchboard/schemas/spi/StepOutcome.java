@@ -5,6 +5,8 @@ import dev.switchboard.schemas.Task;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /** The result of a step for one event. */
 public sealed interface StepOutcome {
@@ -49,6 +51,21 @@ public sealed interface StepOutcome {
 
         public static Failed retriable(String reason) {
             return new Failed(reason, true, List.of());
+        }
+
+        /**
+         * The failure of an event a step threw for: retriable, since nobody classified it (it may be an
+         * outage), and saying what to do when it is not.
+         */
+        public static Failed threw(Throwable thrown) {
+            Throwable cause = thrown;
+            while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                    && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            return retriable("it threw " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                    + ". The step has a bug or met input it does not handle: the engine log has the stack trace under this event's id;"
+                    + " fix the event's data (or skip such events with when:) or the step, then re-drive this dead letter");
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A {@code {{ path }}} template. It can only read values: a path is dots and list indexes over the
@@ -49,6 +50,30 @@ public final class Template {
         /** The placeholder as written, for messages: {@code {{ event.data.title | default: "(none)" }}}. */
         public String placeholder() {
             return "{{ " + text + (fallback == null ? "" : " | default: \"" + fallback + "\"") + " }}";
+        }
+    }
+
+    /** What rendering does with a placeholder whose path has no value (absent, or null). */
+    public enum Missing {
+        /** Renders it as empty text. */
+        EMPTY,
+        /** Throws {@link MissingValueException}: a workflow's steps, where a value that is not there is the event's error. */
+        FAIL
+    }
+
+    /** A placeholder had no value to render; the message names its path and how to give a fallback. */
+    public static final class MissingValueException extends RuntimeException {
+        private final String path;
+
+        public MissingValueException(String path, String template) {
+            super("Missing value at " + path + ": got nothing in \"" + abbreviate(template) + "\", expected a value. Give a fallback where it may be"
+                    + " missing, {{ " + path + " | default: \"...\" }}, or send events that carry it");
+            this.path = path;
+        }
+
+        /** The path that had no value, e.g. {@code steps.triage.confidence}. */
+        public String path() {
+            return path;
         }
     }
 
@@ -114,6 +139,11 @@ public final class Template {
         return source;
     }
 
+    /** The template's own text, without its placeholders: what it renders to when every value is empty. */
+    public String literal() {
+        return parts.stream().filter(String.class::isInstance).map(String.class::cast).collect(Collectors.joining());
+    }
+
     public List<Path> paths() {
         return parts.stream().filter(Path.class::isInstance).map(Path.class::cast).toList();
     }
@@ -124,10 +154,23 @@ public final class Template {
     }
 
     /**
+     * Renders against a root map; a path without a value renders as its placeholder's fallback, or
+     * without one as empty text or by throwing {@link MissingValueException}, as {@code missing} says.
+     */
+    public String render(Map<String, Object> root, Missing missing) {
+        return render(root, UnaryOperator.identity(), missing);
+    }
+
+    /**
      * Renders with every inserted value passed through {@code escape} (JSON string escaping for a
-     * JSON body, say); the template's own text is left as written.
+     * JSON body, say); the template's own text is left as written. Absent values render as their
+     * fallback, or as empty text.
      */
     public String render(Map<String, Object> root, UnaryOperator<String> escape) {
+        return render(root, escape, Missing.EMPTY);
+    }
+
+    private String render(Map<String, Object> root, UnaryOperator<String> escape, Missing missing) {
         StringBuilder out = new StringBuilder();
         for (Object part : parts) {
             if (part instanceof String literal) {
@@ -135,7 +178,14 @@ public final class Template {
             } else {
                 Path path = (Path) part;
                 Object value = read(root, path);
-                out.append(escape.apply(value == null && path.fallback() != null ? path.fallback() : text(value)));
+                if (value == null && path.fallback() != null) {
+                    out.append(escape.apply(path.fallback()));
+                    continue;
+                }
+                if (value == null && missing == Missing.FAIL) {
+                    throw new MissingValueException(path.text(), source);
+                }
+                out.append(escape.apply(text(value)));
             }
         }
         return out.toString();

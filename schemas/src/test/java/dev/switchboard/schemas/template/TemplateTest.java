@@ -74,6 +74,50 @@ class TemplateTest {
         assertThat(text).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "{{ event.data.missing }}            | event.data.missing",
+            "{{ event.data.subject.deeper }}     | event.data.subject.deeper",
+            "{{ event.data.tags[5] }}            | event.data.tags[5]",
+            "a{{ steps.later.label }}b          | steps.later.label"
+    })
+    void should_name_the_path_and_the_fallback_when_a_value_is_missing_and_missing_values_fail(String source, String path) {
+        // given
+        Template template = Template.parse(source);
+
+        // when / then
+        assertThatThrownBy(() -> template.render(root(), Template.Missing.FAIL))
+                .isInstanceOfSatisfying(Template.MissingValueException.class, e -> assertThat(e.path()).isEqualTo(path))
+                .hasMessage("Missing value at " + path + ": got nothing in \"" + source + "\", expected a value. Give a fallback where it"
+                        + " may be missing, {{ " + path + " | default: \"...\" }}, or send events that carry it");
+    }
+
+    @Test
+    void should_render_the_fallback_when_a_value_is_missing_and_missing_values_fail() {
+        // given
+        Template template = Template.parse("{{ event.data.missing | default: 'none' }}/{{ event.data.subject | default: 'x' }}");
+
+        // when
+        String text = template.render(root(), Template.Missing.FAIL);
+
+        // then
+        assertThat(text).isEqualTo("none/Printer on fire");
+    }
+
+    @Test
+    void should_fail_on_a_null_value_and_render_present_ones_when_missing_values_fail() {
+        // given a value that is there but null, as an extracted field the text does not give
+        Map<String, Object> steps = new LinkedHashMap<>();
+        steps.put("confidence", null);
+        Map<String, Object> root = Map.of("event", Map.of("id", "e1"), "steps", Map.of("review", steps));
+
+        // when / then
+        assertThat(Template.parse("{{ event.id }}").render(root, Template.Missing.FAIL)).isEqualTo("e1");
+        assertThatThrownBy(() -> Template.parse("{{ steps.review.confidence }}").render(root, Template.Missing.FAIL))
+                .isInstanceOf(Template.MissingValueException.class).hasMessageStartingWith("Missing value at steps.review.confidence");
+        assertThat(Template.parse("{{ steps.review.confidence }}").render(root, Template.Missing.EMPTY)).isEmpty();
+    }
+
     @Test
     void should_render_whole_numbers_without_fraction_when_value_is_a_double() {
         // given

@@ -194,7 +194,7 @@ public final class StepTestKit {
 
         @Override
         public String render(String template) {
-            return Template.parse(template).render(root());
+            return Template.parse(template).render(root(), Template.Missing.FAIL);
         }
 
         @Override

@@ -129,7 +129,7 @@ public final class BenchLlmCommand extends CliCommand {
 
     /** One event whose input renders through a real template. */
     private EventInvocation invocation(String marker, String text) {
-        return new EventInvocation("bench-llm", "triage", Map.of("id", "bench-" + marker, "type", "ticket.created", "data", Map.of("text", text)),
+        return new EventInvocation("bench-llm", "triage", Map.of("id", "bench-" + marker, "type", "ticket.created", "data", Map.of("body", text)),
                 Map.of(), templates);
     }
 
@@ -169,7 +169,7 @@ public final class BenchLlmCommand extends CliCommand {
                 steps:
                   - id: triage
                     classify:
-                      input: "{{ event.data.text }}"
+                      input: "{{ event.data.body }}"
                       model: sim
                       cache: "off"
                       injection: "off"

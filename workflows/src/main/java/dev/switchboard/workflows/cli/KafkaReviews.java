@@ -7,7 +7,7 @@ import dev.switchboard.workflows.review.ReviewQueue;
 import java.util.List;
 import java.util.Map;
 
-/** Reviews read and decided on the review topic. */
+/** Reviews read on the review topic, decided on the decisions topic. */
 record KafkaReviews(ReviewQueue queue) implements Reviews {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,17 +25,17 @@ record KafkaReviews(ReviewQueue queue) implements Reviews {
 
     @Override
     public JsonNode approve(String id, Map<String, Object> value, String by) {
-        return describe(queue.approve(id, value, by));
+        return describe(queue.approve(id, value, new ReviewQueue.Decider(by, null)));
     }
 
     @Override
     public JsonNode reject(String id, String by, String note) {
-        return describe(queue.reject(id, by, note));
+        return describe(queue.reject(id, new ReviewQueue.Decider(by, null), note));
     }
 
     private static JsonNode describe(ReviewQueue.Decided decided) {
         ObjectNode node = JSON.createObjectNode().put("review_id", decided.reviewId()).put("decision", decided.decision())
-                .put("workflow", decided.workflow()).put("step", decided.step()).put("topic", decided.eventTopic());
+                .put("workflow", decided.workflow()).put("step", decided.step()).put("topic", decided.topic());
         if (decided.value() != null) {
             node.set("value", JSON.valueToTree(decided.value()));
         }

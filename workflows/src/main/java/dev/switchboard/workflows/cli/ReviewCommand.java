@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.workflows.config.EngineConfig;
+import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.review.ReviewQueue;
 import java.util.List;
 import java.util.Map;
@@ -19,15 +20,15 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code switchboard review list|show|approve|reject}: the events held for a person. It reads and
- * decides the review topic on Kafka directly ({@code --bootstrap-servers} or {@code --config}), or
- * goes through a running engine's admin API ({@code --url}, with the admin token).
+ * {@code switchboard review list|show|approve|reject}: the events held for a person. It reads the
+ * review topic and sends decisions to the decisions topic on Kafka directly ({@code --bootstrap-servers}
+ * or {@code --config}), or goes through a running engine's admin API ({@code --url}, with the admin token).
  */
 @Command(name = "review", header = "Lists, shows, approves and rejects the events held for review.",
         description = {"Lists events held for review, shows one, approves it (optionally with a corrected value; the workflow resumes after "
                 + "the reviewed step) or rejects it (the event ends there).",
-            "Reads and decides the review topic on Kafka directly (--bootstrap-servers or --config), or goes through a running engine's "
-                    + "admin API (--url, with the admin token)."})
+            "Reads the review topic and sends decisions to the decisions topic on Kafka directly (--bootstrap-servers or --config), "
+                    + "or goes through a running engine's admin API (--url, with the admin token)."})
 public final class ReviewCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +51,11 @@ public final class ReviewCommand {
     @Option(names = "--topic", paramLabel = "TOPIC", scope = ScopeType.INHERIT,
             description = "The review topic: topics.review of --config, else switchboard.review.")
     String topic;
+
+    @Option(names = "--decisions-topic", paramLabel = "TOPIC", scope = ScopeType.INHERIT,
+            description = "The decisions topic, where approvals and rejections go: topics.decisions of --config, else "
+                    + "switchboard.review.decisions.")
+    String decisionsTopic;
 
     @Option(names = "--url", paramLabel = "URL", scope = ScopeType.INHERIT,
             description = "A running engine's admin listener, e.g. http://127.0.0.1:8081: go through its admin API instead of Kafka.")
@@ -89,18 +95,20 @@ public final class ReviewCommand {
     int approve(@Parameters(paramLabel = "REVIEW", description = "The review id (rev_...).") String id,
                 @Option(names = "--value", paramLabel = "JSON", description = "The reviewed step's corrected output, a JSON object such as "
                         + "{\"label\": \"billing\"}.") String value,
-                @Option(names = "--by", paramLabel = "NAME", description = "Who decides, kept with the decision (default: the user name).") String by) {
+                @Option(names = "--by", paramLabel = "NAME", description = "Who decides, kept with the decision (default: the user name). "
+                        + "With --url the decision is the admin token's, and this name is kept as who it was taken for.") String by) {
         Map<String, Object> corrected = value == null ? null : parseValue(value);
         JsonNode decided = attempt(() -> reviews().approve(id, corrected, decider(by)));
         spec.commandLine().getOut().println("Approved " + decided.path("review_id").asText() + ": workflow '" + decided.path("workflow").asText()
                 + "' resumes after step '" + decided.path("step").asText() + "' with " + decided.path("value")
-                + " (decision published to " + decided.path("topic").asText() + ")");
+                + " (decision sent to " + decided.path("topic").asText() + "; the workflow checks it against the review it holds)");
         return 0;
     }
 
     @Command(name = "reject", description = "Rejects a review: the event ends there, no task is written.")
     int reject(@Parameters(paramLabel = "REVIEW", description = "The review id (rev_...).") String id,
-               @Option(names = "--by", paramLabel = "NAME", description = "Who decides, kept with the decision (default: the user name).") String by,
+               @Option(names = "--by", paramLabel = "NAME", description = "Who decides, kept with the decision (default: the user name). "
+                       + "With --url the decision is the admin token's, and this name is kept as who it was taken for.") String by,
                @Option(names = "--note", paramLabel = "TEXT", description = "Why, kept with the decision.") String note) {
         JsonNode decided = attempt(() -> reviews().reject(id, decider(by), note));
         spec.commandLine().getOut().println("Rejected " + decided.path("review_id").asText() + ": the event of workflow '"
@@ -117,6 +125,7 @@ public final class ReviewCommand {
         String servers = bootstrapServers;
         Map<String, String> properties = Map.of();
         String reviewTopic = topic;
+        String decisions = decisionsTopic;
         if (config.given()) {
             EngineConfig engineConfig = config.load(spec.commandLine().getErr());
             if (servers == null) {
@@ -133,12 +142,17 @@ public final class ReviewCommand {
             if (reviewTopic == null) {
                 reviewTopic = engineConfig.topics().review();
             }
+            if (decisions == null) {
+                decisions = engineConfig.topics().decisions();
+            }
         }
         if (servers == null) {
             throw CommandFailure.invalid("Say where the reviews are: --bootstrap-servers HOST:PORT, --config switchboard.yaml,"
                     + " or --url http://engine:8081");
         }
-        return new KafkaReviews(new ReviewQueue(servers, properties, reviewTopic == null ? "switchboard.review" : reviewTopic));
+        Topics defaults = Topics.defaults();
+        return new KafkaReviews(new ReviewQueue(servers, properties, reviewTopic == null ? defaults.review() : reviewTopic,
+                decisions == null ? defaults.decisions() : decisions));
     }
 
     /** Runs a request; what the queue or the engine refuses, and any other failure, becomes its message on one line with exit 1. */

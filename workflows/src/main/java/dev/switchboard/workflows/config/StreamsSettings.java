@@ -40,7 +40,8 @@ public record StreamsSettings(
             @Option(description = "How long an event's key is remembered, as an ISO-8601 duration (by event time).", defaultValue = "PT24H")
             String window,
             @Option(description = "CEL expression over `event` that identifies an event; two events with the same value within "
-                    + "`window` are one. E.g. `event.source + '/' + event.id`.", defaultValue = "event.id")
+                    + "`window` are one. The default is the event's identity as CloudEvents defines it, its source and id: ids are "
+                    + "unique only within a source. A list is compared as a whole.", defaultValue = "[event.source, event.id]")
             String key) {
     }
 

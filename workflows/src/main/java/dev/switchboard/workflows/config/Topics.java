@@ -18,13 +18,22 @@ public record Topics(
         String review,
         @Option(description = "Audit: one record per model call (prompt version, model, tokens, latency, cost, cache hit, outcome).", defaultValue = "switchboard.audit")
         String audit,
+        @Option(description = "Review decisions: a person's approval or rejection of a held event, written by `switchboard review` and the "
+                + "admin API, read by the workflows. Internal: no source may write it (nor any topic of this section).",
+                defaultValue = "switchboard.review.decisions")
+        String decisions,
         @Option(description = "Step trace: one record per step an event went through (outcome, output or reason), keyed by event id; "
                 + "`switchboard explain` reads it.", defaultValue = "switchboard.trace")
         String trace) {
 
-    /** The topics of the five first names and the default trace topic. */
+    /** The topics of the five first names, and the default decisions and trace topics. */
     public Topics(String tasks, String deadLetter, String deliveries, String review, String audit) {
-        this(tasks, deadLetter, deliveries, review, audit, defaults().trace());
+        this(tasks, deadLetter, deliveries, review, audit, defaults().decisions());
+    }
+
+    /** The topics of the six first names and the default trace topic. */
+    public Topics(String tasks, String deadLetter, String deliveries, String review, String audit, String decisions) {
+        this(tasks, deadLetter, deliveries, review, audit, decisions, defaults().trace());
     }
 
     public static Topics defaults() {
@@ -33,6 +42,6 @@ public record Topics(
 
     /** Every topic of this section, each once. */
     public Set<String> all() {
-        return new LinkedHashSet<>(List.of(tasks, deadLetter, deliveries, review, audit, trace));
+        return new LinkedHashSet<>(List.of(tasks, deadLetter, deliveries, review, audit, decisions, trace));
     }
 }

@@ -5,7 +5,6 @@ import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.runtime.DeadLetters;
-import dev.switchboard.workflows.runtime.ReviewRecords;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -56,12 +55,11 @@ public final class EventExplainer {
         String eventTopic = null;
         for (ConsumerRecord<byte[], byte[]> record : records.events) {
             JsonNode node = EventRecords.json(record.value());
-            boolean decision = ReviewRecords.DECIDED.equals(node.path("type").asText());
-            if (!decision && event == null) {
+            if (event == null) {
                 event = node;
                 eventTopic = record.topic();
             }
-            published.add(new Explanation.Published(decision ? "review decision" : "event", record.topic(), record.partition(),
+            published.add(new Explanation.Published("event", record.topic(), record.partition(),
                     record.offset(), Instant.ofEpochMilli(record.timestamp()).toString(), node.path("type").asText(null),
                     node.path("source").asText(null), node.path("subject").asText(null), EventRecords.text(record.key())));
         }

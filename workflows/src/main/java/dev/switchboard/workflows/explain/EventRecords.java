@@ -22,8 +22,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Every record of one event, from each topic in turn: the event itself (and the review decisions
- * that resumed it), its trace, audit records, tasks, receipts, reviews and dead letters. Records are
+ * Every record of one event, from each topic in turn: the event itself (from each source that
+ * published its id), its trace, audit records, tasks, receipts, reviews and dead letters. Records are
  * matched on what needs no parsing where that exists: the key (trace and audit records are keyed by
  * event id; tasks, receipts and reviews by ids derived from it), the {@code switchboard.event.id}
  * header; only a record whose bytes contain the id is parsed. Once the event is found, the other
@@ -56,18 +56,23 @@ final class EventRecords {
         byte[] inJson = JsonStringEncoder.getInstance().quoteAsUTF8(eventId);
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
         for (String topic : eventTopics) {
-            found.addAll(scan.read(topic, since, record -> contains(record.value(), inJson) && isEventOrDecision(record.value(), eventId),
+            found.addAll(scan.read(topic, since, record -> contains(record.value(), inJson) && isEvent(record.value(), eventId),
                     MAX_PER_TOPIC));
         }
         this.events = List.copyOf(found);
         Instant from = found.stream().map(record -> Instant.ofEpochMilli(record.timestamp())).min(Instant::compareTo)
                 .map(first -> first.minus(SKEW)).filter(first -> first.isAfter(since)).orElse(since);
+        // ids are unique only within a source: every source that published this id names its own tasks and reviews
+        Set<String> sources = new HashSet<>();
+        found.forEach(record -> sources.add(json(record.value()).path("source").asText()));
         Set<String> taskIds = new HashSet<>();
         Set<String> reviewIds = new HashSet<>();
         for (Workflow workflow : workflows) {
             for (StepSpec step : workflow.steps()) {
-                taskIds.add(Task.idFor(workflow.name(), eventId, step.id()));
-                reviewIds.add(ReviewRecords.reviewId(workflow.name(), eventId, step.id()));
+                for (String source : sources) {
+                    taskIds.add(Task.idFor(workflow.name(), source, eventId, step.id()));
+                    reviewIds.add(ReviewRecords.reviewId(workflow.name(), source, eventId, step.id()));
+                }
             }
         }
         this.trace = scan.read(topics.trace(), from, record -> Arrays.equals(record.key(), id), MAX_PER_TOPIC);
@@ -78,18 +83,14 @@ final class EventRecords {
         this.reviews = scan.read(topics.review(), from, record -> header(record, EVENT_ID_HEADER, id) || keyIn(record, reviewIds),
                 MAX_PER_TOPIC);
         this.deadLetters = scan.read(topics.deadLetter(), from, record -> keyIn(record, taskIds)
-                || contains(record.value(), inJson) && isEventOrDecision(record.value(), eventId), MAX_PER_TOPIC);
+                || contains(record.value(), inJson) && isEvent(record.value(), eventId), MAX_PER_TOPIC);
         this.scanned = scan.scanned();
     }
 
-    /** Whether the bytes are a CloudEvent with this id, or a review decision on the event with this id. */
-    static boolean isEventOrDecision(byte[] value, String eventId) {
+    /** Whether the bytes are a CloudEvent with this id. */
+    static boolean isEvent(byte[] value, String eventId) {
         JsonNode node = json(value);
-        if (node == null) {
-            return false;
-        }
-        return eventId.equals(node.path("id").asText(null))
-                || ReviewRecords.DECIDED.equals(node.path("type").asText()) && eventId.equals(node.path("data").path("event").path("id").asText(null));
+        return node != null && eventId.equals(node.path("id").asText(null));
     }
 
     static JsonNode json(byte[] value) {

@@ -12,7 +12,7 @@ import java.util.List;
  * @param eventId   the event asked about
  * @param since     the start of the stretch of each topic that was read
  * @param scanned   records read to find it, across topics
- * @param records   the event's own records: as published, and review decisions that resumed it
+ * @param records   the event's own records, as published (once per source that used its id)
  * @param workflows one path per workflow that reads a topic the event was found on, or that left a record of it
  * @param deadLetters dead letters of the event no workflow or task claims (a source's, say)
  */
@@ -26,7 +26,10 @@ public record Explanation(String eventId, String since, long scanned, List<Publi
         return !records.isEmpty() || workflows.stream().anyMatch(WorkflowPath::recorded) || !deadLetters.isEmpty();
     }
 
-    /** A record of the event itself. {@code kind}: {@code event}, or {@code review decision} for a person's decision that resumed it. */
+    /**
+     * A record of the event itself; {@code kind} is {@code event}. A person's decision on it shows on its review
+     * ({@link ReviewPath}): decisions travel on the decisions topic, keyed by review id, not as events.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Published(String kind, String topic, int partition, long offset, String time, String type, String source,

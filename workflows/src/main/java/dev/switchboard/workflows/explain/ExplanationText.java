@@ -21,7 +21,7 @@ public final class ExplanationText {
             out.append("  not found on the events topics\n");
         }
         for (Explanation.Published record : explanation.records()) {
-            line(out, record.kind().equals("event") ? "event" : "decision", record.type() + " from " + record.source()
+            line(out, record.kind(), record.type() + " from " + record.source()
                     + (record.subject() == null ? "" : ", subject " + record.subject()) + ", " + record.topic() + " " + record.partition()
                     + "@" + record.offset() + " at " + record.time());
         }

@@ -29,6 +29,9 @@ public interface EngineView {
 
     String reviewTopic();
 
+    /** Where decisions on reviews go: only the admin API and the CLI write it. */
+    String decisionsTopic();
+
     /** Health of each source by name. */
     Map<String, Map<String, Object>> sources();
 

@@ -35,6 +35,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Health, metrics and the admin API on the engine's admin listener (never on the public one).
@@ -51,8 +53,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class OperationsApi {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OperationsApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_VALUE_CHARS = 4000;
+    /** Who the admin token is, on the decisions it takes; per-user tokens will name their users. */
+    private static final String ADMIN = "admin";
 
     private final EngineView engine;
     private final EngineMetrics metrics;
@@ -162,6 +167,7 @@ public final class OperationsApi {
         } else {
             engine.resume(name);
         }
+        LOG.info("Admin API: workflow {} {} by '{}'", name, pause ? "paused" : "resumed", ADMIN);
         return Response.json(200, JSON.createObjectNode().put("name", name).put("state", pause ? "Paused" : "Started").toString());
     }
 
@@ -232,6 +238,8 @@ public final class OperationsApi {
                 producer.send(RedriveMarks.mark(engine.deadLetterTopic(), partition.partition(), offset, target, Instant.now()))
                         .get(30, TimeUnit.SECONDS);
                 result.put("redriven", true).put("topic", target);
+                LOG.info("Admin API: dead letter {}/{}/{} re-driven to {} by '{}'", engine.deadLetterTopic(), partition.partition(), offset,
+                        target, ADMIN);
             }
         }
         return Response.json(200, JSON.createObjectNode().set("records", done).toString());
@@ -254,7 +262,10 @@ public final class OperationsApi {
                 .orElseGet(() -> Response.error(404, "No review '" + id + "' in topic " + engine.reviewTopic()));
     }
 
-    /** Body, optional: {"value": {...}, "by": "ann", "note": "..."}; without a value an approval takes the best model answer. */
+    /**
+     * Body, optional: {"value": {...}, "by": "ann", "note": "..."}; without a value an approval takes the best model answer. The
+     * decision is the admin token's ({@code admin}); {@code by} is kept as the name it was taken for, not verified.
+     */
     private Response decide(Request request, boolean approve) throws Exception {
         if (!request.method().equals("POST")) {
             return Response.error(405, "Use POST");
@@ -268,13 +279,13 @@ public final class OperationsApi {
             return Response.error(400, "Expected a JSON object body, e.g. {\"value\": {\"label\": \"billing\"}, \"by\": \"ann\"}; "
                     + "value is the reviewed step's output and must be an object");
         }
-        String by = body.path("by").asText("admin-api");
+        ReviewQueue.Decider by = new ReviewQueue.Decider(ADMIN, body.path("by").isTextual() ? body.get("by").asText() : null);
         try {
             ReviewQueue.Decided decided = approve
                     ? reviewQueue().approve(id, body.has("value") ? JsonValues.toMap(body.get("value")) : null, by)
                     : reviewQueue().reject(id, by, body.path("note").asText(null));
             ObjectNode answer = JSON.createObjectNode().put("review_id", decided.reviewId()).put("decision", decided.decision())
-                    .put("workflow", decided.workflow()).put("step", decided.step()).put("topic", decided.eventTopic());
+                    .put("workflow", decided.workflow()).put("step", decided.step()).put("topic", decided.topic());
             if (decided.value() != null) {
                 answer.set("value", JSON.valueToTree(decided.value()));
             }
@@ -305,7 +316,7 @@ public final class OperationsApi {
     }
 
     private ReviewQueue reviewQueue() {
-        return new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(), engine.reviewTopic());
+        return new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(), engine.reviewTopic(), engine.decisionsTopic());
     }
 
     /** The last {@code limit} records of a topic, across partitions, oldest first. */

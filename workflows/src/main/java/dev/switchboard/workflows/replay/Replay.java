@@ -59,6 +59,7 @@ public final class Replay {
     static final String RECORDED_AUDIT = "replay.recorded.audit";
     /** The runner writes no receipts; the name only completes its topics. */
     private static final String RECORDED_DELIVERIES = "replay.recorded.deliveries";
+    private static final String RECORDED_DECISIONS = "replay.recorded.decisions";
 
     /**
      * @param variant      the workflow to run
@@ -114,7 +115,7 @@ public final class Replay {
         int reviews = 0;
         Instant earliest = null;
         try (WorkflowRunner runner = new WorkflowRunner(variant, environment,
-                new Topics(RECORDED_TASKS, RECORDED_DEAD_LETTERS, RECORDED_DELIVERIES, RECORDED_REVIEWS, RECORDED_AUDIT),
+                new Topics(RECORDED_TASKS, RECORDED_DEAD_LETTERS, RECORDED_DELIVERIES, RECORDED_REVIEWS, RECORDED_AUDIT, RECORDED_DECISIONS),
                 WorkflowRunner.stepRetries(WaitBudget.limit(Map.of())), List.of(new AuditListener(RECORDED_AUDIT)))) {
             progress.update(0, events.size());
             for (int start = 0; start < events.size(); start += request.batchSize()) {

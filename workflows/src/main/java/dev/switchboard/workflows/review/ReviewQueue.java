@@ -3,7 +3,7 @@ package dev.switchboard.workflows.review;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.JsonValues;
-import dev.switchboard.workflows.runtime.ReviewRecords;
+import dev.switchboard.workflows.runtime.ReviewDecision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -23,23 +23,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The events held for review, read from and decided in the review topic ({@code topics.review}).
- * Workflows write a review record with status {@code pending}, keyed by review id; a decision writes
- * a record with status {@code approved} or {@code rejected} under the same key, so the latest record
- * of a key is the review's state and the topic keeps who decided what. A decision is also published
- * to the workflow's topic as a {@code switchboard.review.decided} CloudEvent, which resumes the event
- * after the reviewed step (approved) or ends it (rejected).
+ * The events held for review, read from the review topic ({@code topics.review}), and the decisions
+ * people take on them, written to the decisions topic ({@code topics.decisions}). Workflows write a
+ * review record with status {@code pending}, keyed by review id. A decision goes to the decisions
+ * topic only, with who took it; the workflow that held the review checks it there (it must name a
+ * review it holds, still pending), marks the review {@code approved} or {@code rejected} under the
+ * same key, and resumes the event after the reviewed step (approved) or ends it (rejected). The latest
+ * record of a key is thus the review's state, and the topic keeps who decided what.
  *
- * <p>The decision event goes out first and the decided record second: a crash between them leaves
- * the review pending, and deciding it again resumes the same event with the same task ids, which
- * sinks receive with the same idempotency keys.
+ * <p>Checking here that a review is pending gives a person a clear answer at once; the workflow's
+ * check is the one that counts. Two decisions sent before the workflow read the first (two people
+ * at once) are both accepted here, and the workflow refuses the second.
  */
 public final class ReviewQueue {
 
@@ -49,16 +49,18 @@ public final class ReviewQueue {
     private final String bootstrapServers;
     private final Map<String, String> clientProperties;
     private final String topic;
+    private final String decisionsTopic;
     private final Clock clock;
 
-    public ReviewQueue(String bootstrapServers, Map<String, String> clientProperties, String topic) {
-        this(bootstrapServers, clientProperties, topic, Clock.systemUTC());
+    public ReviewQueue(String bootstrapServers, Map<String, String> clientProperties, String topic, String decisionsTopic) {
+        this(bootstrapServers, clientProperties, topic, decisionsTopic, Clock.systemUTC());
     }
 
-    public ReviewQueue(String bootstrapServers, Map<String, String> clientProperties, String topic, Clock clock) {
+    public ReviewQueue(String bootstrapServers, Map<String, String> clientProperties, String topic, String decisionsTopic, Clock clock) {
         this.bootstrapServers = bootstrapServers;
         this.clientProperties = clientProperties == null ? Map.of() : Map.copyOf(clientProperties);
         this.topic = topic;
+        this.decisionsTopic = decisionsTopic;
         this.clock = clock;
     }
 
@@ -66,8 +68,22 @@ public final class ReviewQueue {
         return topic;
     }
 
-    /** What a decision did. */
-    public record Decided(String reviewId, String decision, String workflow, String step, String eventTopic, Map<String, Object> value) {
+    /** What a decision did; {@code topic} is the decisions topic it went to. */
+    public record Decided(String reviewId, String decision, String workflow, String step, String topic, Map<String, Object> value) {
+    }
+
+    /**
+     * Who decides.
+     *
+     * @param identity   who they are, as the writer knows them: {@code admin} for the admin API's token, the user on Kafka
+     * @param onBehalfOf a name the caller gave that nobody verified (the admin API's {@code by}), or null
+     */
+    public record Decider(String identity, String onBehalfOf) {
+        public Decider {
+            if (identity == null || identity.isBlank()) {
+                throw new IllegalArgumentException("A decision needs the identity of who takes it");
+            }
+        }
     }
 
     /** A decision that cannot be taken, with the HTTP status an API answers it with and a message that says what to do. */
@@ -105,17 +121,17 @@ public final class ReviewQueue {
      * Approves a held event: the workflow continues after the reviewed step with {@code value} as its
      * output, or, when {@code value} is null, with the best answer a model gave (highest confidence).
      */
-    public Decided approve(String reviewId, Map<String, Object> value, String decidedBy) {
+    public Decided approve(String reviewId, Map<String, Object> value, Decider by) {
         JsonNode review = pendingReview(reviewId);
         Map<String, Object> approved = value != null ? value : bestAnswer(review).orElseThrow(() -> new ReviewException(400,
                 "Review " + reviewId + " has no model answer to approve (held because: " + review.path("reason").asText()
                         + "). Give the step's output instead, e.g. --value '{\"label\":\"billing\"}'"));
-        return decide(review, true, approved, decidedBy, null);
+        return decide(review, true, approved, by, null);
     }
 
     /** Rejects a held event: the workflow ends it, no task is written. */
-    public Decided reject(String reviewId, String decidedBy, String note) {
-        return decide(pendingReview(reviewId), false, null, decidedBy, note);
+    public Decided reject(String reviewId, Decider by, String note) {
+        return decide(pendingReview(reviewId), false, null, by, note);
     }
 
     private JsonNode pendingReview(String reviewId) {
@@ -127,30 +143,27 @@ public final class ReviewQueue {
                     + review.path("decided_by").asText("someone") + " at " + review.path("decided_at").asText("an earlier time")
                     + "; a review is decided once");
         }
-        if (!review.path("event").isObject() || review.path("source").path("topic").asText("").isEmpty()) {
-            throw new ReviewException(422, "Review " + reviewId + " names no event or source topic to resume; it cannot be decided");
+        if (!review.path("event").isObject()) {
+            throw new ReviewException(422, "Review " + reviewId + " names no event to resume; it cannot be decided");
         }
         return review;
     }
 
-    private Decided decide(JsonNode review, boolean approved, Map<String, Object> value, String decidedBy, String note) {
-        String eventTopic = review.path("source").path("topic").asText();
-        java.time.Instant now = clock.instant();
-        byte[] eventKey = review.path("event").path("id").asText().getBytes(StandardCharsets.UTF_8);
+    private Decided decide(JsonNode review, boolean approved, Map<String, Object> value, Decider by, String note) {
+        String id = review.path("review_id").asText();
+        ReviewDecision decision = new ReviewDecision(id, review.path("workflow").asText(), approved, value, by.identity(), by.onBehalfOf(),
+                note == null || note.isBlank() ? null : note, clock.instant().toString());
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
-            producer.send(new ProducerRecord<>(eventTopic, eventKey,
-                    ReviewRecords.decisionEvent(review, approved, value, decidedBy, now))).get(30, TimeUnit.SECONDS);
-            producer.send(ReviewRecords.decided(topic, review, approved, value, decidedBy, note, now)).get(30, TimeUnit.SECONDS);
+            producer.send(decision.record(decisionsTopic)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not take the decision on "
-                    + review.path("review_id").asText() + ": " + (e.getCause() == null ? e : e.getCause()).getMessage()
-                    + ". Nothing is lost: the review stays pending until both records are written; decide it again", e);
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not take the decision on " + id + ": "
+                    + (e.getCause() == null ? e : e.getCause()).getMessage() + ". Nothing changed: the review stays pending; decide it again", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while deciding " + review.path("review_id").asText(), e);
+            throw new IllegalStateException("Interrupted while deciding " + id, e);
         }
-        return new Decided(review.path("review_id").asText(), approved ? "approved" : "rejected", review.path("workflow").asText(),
-                review.path("step").asText(), eventTopic, value);
+        return new Decided(id, approved ? "approved" : "rejected", review.path("workflow").asText(), review.path("step").asText(),
+                decisionsTopic, value);
     }
 
     /** The answer of the candidate with the highest confidence that has an output. */

@@ -15,4 +15,10 @@ public record EventRun(String workflow, InputRecord input, String eventId, Strin
     EventRun(String workflow, InputRecord input, String eventId, String eventType, Map<String, Object> event) {
         this(workflow, input, eventId, eventType, event, new ConcurrentHashMap<>());
     }
+
+    /** The event's {@code source}: with its id, what identifies it (ids are unique only within a source). */
+    public String eventSource() {
+        Object source = event.get("source");
+        return source == null ? "" : source.toString();
+    }
 }

@@ -61,6 +61,11 @@ record OperationsView(BooleanSupplier engineRunning, WorkflowRoutes routes, Kafk
     }
 
     @Override
+    public String decisionsTopic() {
+        return topics.decisions();
+    }
+
+    @Override
     public Map<String, Map<String, Object>> sources() {
         return engineSources == null ? Map.of() : engineSources.health();
     }

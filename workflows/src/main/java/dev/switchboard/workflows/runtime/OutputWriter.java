@@ -2,11 +2,15 @@ package dev.switchboard.workflows.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,7 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>A record Kafka refuses for good, because it is larger than its topic accepts, is not tried
  * again as it is (that would block the stage forever): a dead letter is cut to its first 64 KiB
  * (then to its headers alone), and any other record is replaced by what the stage's
- * {@link Refusals} gives, normally its event's dead letter.
+ * {@link Refusals} gives, normally its event's dead letter. Records are measured against their
+ * topic's limit ({@link TopicLimits}) before anything is written, so that the records that must not
+ * go without a refused one (its event's other tasks: an event goes one way) are withdrawn in time;
+ * Kafka's own refusal of a record measured to fit (a limit changed since it was read) is handled the
+ * same way, but what was written with it by then stays written.
  */
 public final class OutputWriter implements Service {
 
@@ -39,19 +47,34 @@ public final class OutputWriter implements Service {
      */
     static final RetryPolicy RETRIES = RetryPolicy.untilStopped(Duration.ofMillis(200), Duration.ofSeconds(5));
 
-    /** What a stage writes instead of a record Kafka refuses for good; null when it has nothing better. */
+    /** The most bytes the producer sends in one request, so the largest record it writes. */
+    private static final int MAX_REQUEST_SIZE = 8 * 1024 * 1024;
+
+    /** What a stage writes instead of a record Kafka refuses for good. */
     @FunctionalInterface
     public interface Refusals {
-        Refusals NONE = (record, why) -> null;
+        Refusals NONE = (record, why) -> Refusal.NONE;
 
-        ProducerRecord<byte[], byte[]> instead(ProducerRecord<byte[], byte[]> refused, String why);
+        Refusal instead(ProducerRecord<byte[], byte[]> refused, String why);
+    }
+
+    /**
+     * What to do about a refused record.
+     *
+     * @param instead   what to write in its place, normally its event's dead letter; null when there is nothing better
+     * @param withdrawn the other records of the batch that must not be written without it
+     */
+    public record Refusal(ProducerRecord<byte[], byte[]> instead, Predicate<ProducerRecord<byte[], byte[]>> withdrawn) {
+        public static final Refusal NONE = new Refusal(null, record -> false);
     }
 
     private final KafkaConnection kafka;
+    private final TopicLimits limits;
     private volatile KafkaProducer<byte[], byte[]> producer;
 
     OutputWriter(KafkaConnection kafka) {
         this.kafka = kafka;
+        this.limits = new TopicLimits(kafka, MAX_REQUEST_SIZE);
     }
 
     @Override
@@ -64,7 +87,7 @@ public final class OutputWriter implements Service {
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "2");
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
+        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_SIZE));
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, "switchboard-writer");
         this.producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -89,7 +112,7 @@ public final class OutputWriter implements Service {
         if (records.isEmpty()) {
             return;
         }
-        List<ProducerRecord<byte[], byte[]>> pending = records;
+        List<ProducerRecord<byte[], byte[]>> pending = screen(records, refusals);
         for (int attempt = 1; ; attempt++) {
             List<Future<RecordMetadata>> futures = new ArrayList<>(pending.size());
             for (ProducerRecord<byte[], byte[]> record : pending) {
@@ -102,7 +125,7 @@ public final class OutputWriter implements Service {
                 try {
                     futures.get(i).get();
                 } catch (ExecutionException e) {
-                    ProducerRecord<byte[], byte[]> instead = tooLarge(e.getCause()) ? instead(pending.get(i), e.getCause(), refusals) : null;
+                    ProducerRecord<byte[], byte[]> instead = tooLarge(e.getCause()) ? refusedByKafka(pending, i, e.getCause(), refusals) : null;
                     replaced |= instead != null;
                     failed.add(instead != null ? instead : pending.get(i));
                     last = e;
@@ -136,28 +159,75 @@ public final class OutputWriter implements Service {
         return failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException;
     }
 
-    /** The stand-in for a record too large for its topic, or null when there is none (then it is tried again). */
-    private static ProducerRecord<byte[], byte[]> instead(ProducerRecord<byte[], byte[]> refused, Throwable failure, Refusals refusals) {
+    /**
+     * The records to write: each one larger than its topic takes is replaced by its stand-in, and the
+     * records that must not go without it are withdrawn, before anything is sent.
+     */
+    private List<ProducerRecord<byte[], byte[]>> screen(List<ProducerRecord<byte[], byte[]>> records, Refusals refusals) {
+        Map<ProducerRecord<byte[], byte[]>, Refusal> refused = new IdentityHashMap<>();
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            if (!limits.fits(record) && !withdrawn(record, refused.values())) {
+                refused.put(record, refusal(record, "larger than topic " + record.topic() + " accepts (max.message.bytes "
+                        + limits.limit(record.topic()) + ")", refusals));
+            }
+        }
+        if (refused.isEmpty()) {
+            return records;
+        }
+        List<ProducerRecord<byte[], byte[]>> screened = new ArrayList<>(records.size());
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            Refusal refusal = refused.get(record);
+            if (refusal != null) {
+                // nothing better: it is tried, and Kafka's answer is logged below
+                screened.add(refusal.instead() != null ? refusal.instead() : record);
+            } else if (!withdrawn(record, refused.values())) {
+                screened.add(record);
+            }
+        }
+        return screened;
+    }
+
+    private static boolean withdrawn(ProducerRecord<byte[], byte[]> record, Collection<Refusal> refusals) {
+        return refusals.stream().anyMatch(refusal -> refusal.withdrawn().test(record));
+    }
+
+    /** The stand-in for the record at {@code index} that Kafka refused although it was measured to fit; what went with it stays written. */
+    private ProducerRecord<byte[], byte[]> refusedByKafka(List<ProducerRecord<byte[], byte[]>> sent, int index, Throwable failure, Refusals refusals) {
+        ProducerRecord<byte[], byte[]> record = sent.get(index);
+        limits.forget(record.topic());
+        Refusal refusal = refusal(record, "larger than topic " + record.topic() + " accepts (" + failure.getClass().getSimpleName() + ")", refusals);
+        long written = sent.stream().filter(other -> other != record && refusal.withdrawn().test(other)).count();
+        if (written > 0) {
+            LOG.error("Kafka refused a record for topic {} that its limit said would fit, after {} record(s) that must not go without it"
+                    + " were written with it; its event is dead-lettered, and they stay written", record.topic(), written);
+        }
+        return refusal.instead();
+    }
+
+    /** What to do about a record too large for its topic: a dead letter is cut; anything else is the stage's to say. */
+    private static Refusal refusal(ProducerRecord<byte[], byte[]> refused, String why, Refusals refusals) {
         int size = refused.value() == null ? 0 : refused.value().length;
-        String why = "larger than topic " + refused.topic() + " accepts (" + failure.getClass().getSimpleName() + ")";
-        ProducerRecord<byte[], byte[]> instead;
+        Refusal refusal;
         if (DeadLetters.isDeadLetter(refused)) {
             boolean cut = DeadLetters.header(refused.headers(), DeadLetters.TRUNCATED) != null;
-            instead = size == 0 ? null : DeadLetters.truncated(refused, cut || size <= DEAD_LETTER_KEEP ? 0 : DEAD_LETTER_KEEP, why);
+            refusal = new Refusal(size == 0 ? null : DeadLetters.truncated(refused, cut || size <= DEAD_LETTER_KEEP ? 0 : DEAD_LETTER_KEEP, why),
+                    record -> false);
         } else {
-            instead = refusals.instead(refused, "an output of " + size + " bytes is " + why);
+            refusal = refusals.instead(refused, "an output of " + size + " bytes is " + why);
         }
-        if (instead == null) {
+        if (refusal.instead() == null) {
             LOG.error("A record of {} bytes for topic {} is {} and has no stand-in; it is tried again until the topic's "
                     + "max.message.bytes is raised", size, refused.topic(), why);
         } else {
-            LOG.warn("A record of {} bytes for topic {} is {}; writing a stand-in to {} instead", size, refused.topic(), why, instead.topic());
+            LOG.warn("A record of {} bytes for topic {} is {}; writing a stand-in to {} instead", size, refused.topic(), why,
+                    refusal.instead().topic());
         }
-        return instead;
+        return refusal;
     }
 
     @Override
     public void stop() {
+        limits.close();
         producer.close(Duration.ofSeconds(10));
     }
 }

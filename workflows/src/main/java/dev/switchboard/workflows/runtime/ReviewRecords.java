@@ -20,24 +20,24 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The records a workflow writes besides tasks and dead letters: reviews (an event held for a
- * person, with what each model said), audit records (one per model call) and, read back, review
- * decisions ({@code switchboard.review.decided} CloudEvents that resume a held event).
+ * person, with what each model said, and later the mark that it was decided) and audit records
+ * (one per model call). Decisions themselves come on the decisions topic ({@link ReviewDecision}).
  */
 public final class ReviewRecords {
-
-    /** The CloudEvent type of a person's decision on a review; published to the workflow's own topic. */
-    public static final String DECIDED = "switchboard.review.decided";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ReviewRecords() {
     }
 
-    /** {@code rev_} and 24 hex digits of SHA-256 over workflow, event id and step: the same event held twice is one review. */
-    public static String reviewId(String workflow, String eventId, String step) {
+    /**
+     * {@code rev_} and 24 hex digits of SHA-256 over workflow, event source, event id and step: the same
+     * event held twice is one review, and events of two sources with the same id are two.
+     */
+    public static String reviewId(String workflow, String eventSource, String eventId, String step) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((workflow + '\0' + eventId + '\0' + step).getBytes(StandardCharsets.UTF_8));
+                    .digest((workflow + '\0' + eventSource + '\0' + eventId + '\0' + step).getBytes(StandardCharsets.UTF_8));
             return "rev_" + HexFormat.of().formatHex(digest, 0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
@@ -48,7 +48,7 @@ public final class ReviewRecords {
     static ProducerRecord<byte[], byte[]> review(String topic, String workflow, String step, String stepType, InputRecord input,
                                                 Map<String, Object> event, Map<String, Object> stepsSoFar, StepOutcome.Review review) {
         String eventId = String.valueOf(event.get("id"));
-        String id = reviewId(workflow, eventId, step);
+        String id = reviewId(workflow, String.valueOf(event.get("source")), eventId, step);
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("review_id", id);
         record.put("status", "pending");
@@ -93,86 +93,26 @@ public final class ReviewRecords {
         return records;
     }
 
-    /**
-     * A person's decision on a held event of this workflow, or null when the event is no decision
-     * for it.
-     *
-     * @param approved  false for a rejection, which ends the event
-     * @param value     the reviewed step's output to continue with (the approved or corrected value)
-     */
-    public record Decision(String reviewId, String step, boolean approved, Map<String, Object> event,
-                           Map<String, Object> steps, Map<String, Object> value) {
-
-        public String eventId() {
-            return String.valueOf(event.get("id"));
-        }
-
-        public String eventType() {
-            return String.valueOf(event.get("type"));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Decision decision(EventParser.Accepted event, String workflow) {
-        if (!DECIDED.equals(event.type())) {
-            return null;
-        }
-        JsonNode data = event.event().path("data");
-        if (!workflow.equals(data.path("workflow").asText()) || !data.path("event").isObject() || !data.path("step").isTextual()) {
-            return null;
-        }
-        Map<String, Object> value = data.path("value").isObject() ? JsonValues.toMap(data.get("value")) : Map.of();
-        Map<String, Object> steps = data.path("steps").isObject() ? JsonValues.toMap(data.get("steps")) : Map.of();
-        return new Decision(data.path("review_id").asText(), data.get("step").asText(),
-                "approved".equals(data.path("decision").asText()), JsonValues.toMap(data.get("event")), steps, value);
-    }
-
-    /**
-     * The CloudEvent of a person's decision on a held event, to publish to the workflow's topic: the
-     * workflow resumes the event after the reviewed step with {@code value} as that step's output
-     * (approved), or ends it (rejected). Its id is derived from the review id, so one decision is one event.
-     *
-     * @param review the review record as held (review_id, workflow, step, event, steps)
-     * @param value  the reviewed step's output to continue with; ignored for a rejection
-     */
-    public static byte[] decisionEvent(JsonNode review, boolean approved, Map<String, Object> value, String decidedBy, Instant at) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("review_id", review.path("review_id").asText());
-        data.put("workflow", review.path("workflow").asText());
-        data.put("step", review.path("step").asText());
-        data.put("decision", approved ? "approved" : "rejected");
-        data.put("value", approved && value != null ? value : Map.of());
-        data.put("event", JsonValues.toJava(review.path("event")));
-        data.put("steps", review.path("steps").isObject() ? JsonValues.toJava(review.get("steps")) : Map.of());
-        data.put("decided_by", decidedBy);
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
-        event.put("id", "decision-" + review.path("review_id").asText());
-        event.put("source", "/switchboard/review");
-        event.put("type", DECIDED);
-        event.put("time", at.toString());
-        event.put("datacontenttype", "application/json");
-        event.put("data", data);
-        return json(event);
-    }
-
     /** The record that marks a review decided, keyed by its review id in the review topic; a held review has status {@code pending}. */
-    public static ProducerRecord<byte[], byte[]> decided(String topic, JsonNode review, boolean approved, Map<String, Object> value,
-                                                         String decidedBy, String note, Instant at) {
+    static ProducerRecord<byte[], byte[]> decided(String topic, JsonNode review, ReviewDecision decision) {
         String id = review.path("review_id").asText();
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("review_id", id);
-        record.put("status", approved ? "approved" : "rejected");
+        record.put("status", decision.approved() ? "approved" : "rejected");
         record.put("workflow", review.path("workflow").asText());
         record.put("step", review.path("step").asText());
         record.put("event_id", review.path("event").path("id").asText());
-        record.put("decided_at", at.toString());
-        record.put("decided_by", decidedBy);
-        if (approved && value != null) {
-            record.put("value", value);
+        record.put("event_source", review.path("event").path("source").asText());
+        record.put("decided_at", decision.decidedAt());
+        record.put("decided_by", decision.decidedBy());
+        if (decision.onBehalfOf() != null) {
+            record.put("on_behalf_of", decision.onBehalfOf());
         }
-        if (note != null && !note.isBlank()) {
-            record.put("note", note);
+        if (decision.approved()) {
+            record.put("value", decision.value());
+        }
+        if (decision.note() != null && !decision.note().isBlank()) {
+            record.put("note", decision.note());
         }
         record.put("held_at", review.path("held_at").asText(null));
         record.put("reason", review.path("reason").asText(null));

@@ -6,6 +6,7 @@ import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.template.Template;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,9 +86,18 @@ final class RunState {
     private record Invocation(String workflow, String stepId, String eventId, String eventType, Map<String, Object> event,
                               List<ModelCall> calls, Map<String, Object> root, Map<String, Template> templates) implements StepInvocation {
 
+        /** A path without a value fails the event (see {@link Template.Missing#FAIL}), rather than render as nothing. */
         @Override
         public String render(String template) {
-            return templates.computeIfAbsent(template, Template::parse).render(root);
+            return templates.computeIfAbsent(template, Template::parse).render(root, Template.Missing.FAIL);
+        }
+
+        /** As {@link #render(String)}, with more roots (a {@code for_each} task's {@code item}) beside event and steps. */
+        @Override
+        public String render(String template, Map<String, Object> more) {
+            Map<String, Object> withMore = new HashMap<>(root);
+            withMore.putAll(more);
+            return templates.computeIfAbsent(template, Template::parse).render(withMore, Template.Missing.FAIL);
         }
 
         @Override

@@ -36,8 +36,12 @@ public interface StepListener {
     default void afterStep(StepAttempt attempt, List<StepResult> results, Outputs out) {
     }
 
-    /** The step threw instead of returning outcomes; every event of {@code attempt} counts as a retriable failure. */
-    default void onError(StepAttempt attempt, RuntimeException error) {
+    /**
+     * The step threw for {@code run}, one event of {@code attempt} (when a call over several events
+     * throws, the runner runs them again in halves to find the ones that cause it); that event counts
+     * as a retriable failure.
+     */
+    default void onError(StepAttempt attempt, EventRun run, RuntimeException error) {
     }
 
     /** A batch (or a refused output's dead letter, as a batch of none) is done. */

@@ -63,12 +63,10 @@ public record TracingListener(Tracing tracing) implements StepListener {
     }
 
     @Override
-    public void onError(StepAttempt attempt, RuntimeException error) {
-        attempt.runs().forEach(run -> {
-            if (run.attributes().get(STEP_SPAN) instanceof Span span) {
-                span.recordException(error);
-            }
-        });
+    public void onError(StepAttempt attempt, EventRun run, RuntimeException error) {
+        if (run.attributes().get(STEP_SPAN) instanceof Span span) {
+            span.recordException(error);
+        }
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The Camel route of one workflow: consume its topic in its own consumer group, in batches; run the
@@ -52,8 +51,8 @@ public final class WorkflowRoute extends RouteBuilder {
         if (budget != null && !budget.admits(workflow)) {
             return;
         }
-        List<ProducerRecord<byte[], byte[]>> outputs = runner.process(KafkaBatch.inputs(exchanges));
-        writer.writeAll(outputs, running, runner::refused);
+        Outputs outputs = runner.run(KafkaBatch.inputs(exchanges));
+        writer.writeAll(outputs.records(), running, runner.refusals(outputs));
         KafkaBatch.commit(exchanges);
         if (budget != null) {
             budget.afterBatch(workflow);

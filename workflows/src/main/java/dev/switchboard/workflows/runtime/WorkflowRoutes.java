@@ -25,10 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The workflows as a service: a {@link WorkflowRunner} and a {@link WorkflowRoute} per workflow in a
- * Camel context, the {@link BudgetGate} that holds a workflow whose budget is spent, and pausing and
- * resuming by hand. Starting it first reads back today's spend from the audit topic, so a restart
- * does not reset a budget.
+ * The workflows as a service: per workflow a {@link WorkflowRunner}, a {@link WorkflowRoute} for its
+ * events and a {@link DecisionRoute} for the review decisions on them, in a Camel context; the review
+ * ledger those decisions are checked against; the {@link BudgetGate} that holds a workflow whose
+ * budget is spent; and pausing and resuming by hand. Starting it first reads back today's spend from
+ * the audit topic, so a restart does not reset a budget.
  */
 final class WorkflowRoutes implements Service {
 
@@ -48,6 +49,7 @@ final class WorkflowRoutes implements Service {
     private final Map<String, WorkflowRunner> runners = new LinkedHashMap<>();
     private final Set<String> paused = ConcurrentHashMap.newKeySet();
     private BudgetGate gate;
+    private ReviewTopicLedger ledger;
     private volatile CamelContext camel;
 
     /** @param budgets the workflows' budgets, counted in days of {@code clock} */
@@ -75,6 +77,8 @@ final class WorkflowRoutes implements Service {
                 }
             });
             restoreSpend();
+            ledger = new ReviewTopicLedger(stage.kafka(), topics.review());
+            ledger.start();
             camel = KafkaEndpoints.context(stage.kafka());
             List<StepListener> listeners = List.of(new TracingListener(stage.tracing()), new MetricsListener(stage.observer()),
                     new AuditListener(topics.audit()), new StepTraceListener(topics.trace()));
@@ -84,6 +88,7 @@ final class WorkflowRoutes implements Service {
                         WorkflowRunner.stepRetries(WaitBudget.limit(stage.kafka().clientProperties())), listeners);
                 runners.put(workflow.name(), runner);
                 camel.addRoutes(new WorkflowRoute(runner, stage.writer(), stage.running(), MAX_POLL_RECORDS, gate));
+                camel.addRoutes(new DecisionRoute(runner, ledger, topics.decisions(), stage.writer(), stage.running(), MAX_POLL_RECORDS));
             }
             try (Admin admin = admin()) {
                 Instant startedAt = Instant.now();
@@ -160,6 +165,10 @@ final class WorkflowRoutes implements Service {
             camel.stop();
             camel = null;
         }
+        if (ledger != null) {
+            ledger.stop();
+            ledger = null;
+        }
         runners.values().forEach(WorkflowRunner::close);
     }
 
@@ -211,6 +220,7 @@ final class WorkflowRoutes implements Service {
             // Stop rather than suspend: camel-kafka's batching consumer does not pick up again after a resume.
             paused.add(workflow);
             camel.getRouteController().stopRoute(WorkflowRoute.routeId(workflow));
+            camel.getRouteController().stopRoute(DecisionRoute.routeId(workflow)); // resumed events run steps too
             LOG.info("Workflow {} paused by {}", workflow, by);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot pause " + workflow + ": " + e.getMessage(), e);
@@ -220,6 +230,7 @@ final class WorkflowRoutes implements Service {
     private void startRoute(String workflow, String by) {
         try {
             camel.getRouteController().startRoute(WorkflowRoute.routeId(workflow));
+            camel.getRouteController().startRoute(DecisionRoute.routeId(workflow));
             paused.remove(workflow);
             LOG.info("Workflow {} resumed by {}", workflow, by);
         } catch (Exception e) {

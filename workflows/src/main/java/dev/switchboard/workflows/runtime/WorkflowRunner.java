@@ -1,9 +1,6 @@
 package dev.switchboard.workflows.runtime;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.JsonValues;
-import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
@@ -15,15 +12,14 @@ import dev.switchboard.workflows.expr.Cel;
 import dev.switchboard.workflows.model.StepSpec;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.runtime.StepListener.EventEnd;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,19 +28,21 @@ import org.slf4j.MDC;
 /**
  * Runs one workflow over a batch of records and returns what must be written before the batch's
  * offsets are committed: tasks for the outbox, dead letters and held events. Kafka-free and
- * Camel-free, so it is tested directly; {@link WorkflowRoute} feeds it from Kafka.
+ * Camel-free, so it is tested directly; {@link WorkflowRoute} feeds it events from Kafka, and
+ * {@link DecisionRoute} the decisions people took on the events it held for review.
  *
  * <p>Events move through the steps together, so a step can batch its model calls. An event leaves
  * the batch when a filter or condition is false (skipped), when it fails (dead-lettered) or when a
- * step holds it for review. Retriable failures are tried again by the step {@link RetryPolicy}, as
- * long as the batch's {@link WaitBudget} allows the wait. Tracing, metrics and audit are
- * {@link StepListener}s around each step; this class knows none of them.
+ * step holds it for review. A failure is the event's own: a step that throws over a batch runs again
+ * in halves until the events that make it throw stand alone, and only they fail. Retriable failures
+ * are tried again by the step {@link RetryPolicy}, as long as the batch's {@link WaitBudget} allows
+ * the wait. Tracing, metrics and audit are {@link StepListener}s around each step; this class knows
+ * none of them.
  */
 public final class WorkflowRunner implements AutoCloseable {
 
     /** Retriable step failures (a model endpoint down): four attempts, waits from about 0.5 s, doubling. */
     static final RetryPolicy STEP_RETRIES = RetryPolicy.of(4, Duration.ofMillis(500), Duration.ofSeconds(4));
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowRunner.class);
 
     private final Workflow workflow;
@@ -53,12 +51,9 @@ public final class WorkflowRunner implements AutoCloseable {
     private final Set<String> types;
     private final Cel.Condition filter;
     private final List<CompiledStep> steps = new ArrayList<>();
-    private final List<StepListener> listeners;
+    private final EventFates fates;
     private final Retries retries;
-    private final Map<String, Long> counters = new ConcurrentHashMap<>();
     private final Map<String, Template> templates = new ConcurrentHashMap<>();
-    /** The outputs of the last batch, to dead-letter the event of one that Kafka refuses. */
-    private volatile Outputs lastBatch = new Outputs();
 
     private record CompiledStep(StepSpec spec, Cel.Condition when, Step step) {
     }
@@ -72,7 +67,7 @@ public final class WorkflowRunner implements AutoCloseable {
         this.workflow = workflow;
         this.topics = topics;
         this.retries = retries;
-        this.listeners = List.copyOf(listeners);
+        this.fates = new EventFates(workflow.name(), topics, listeners);
         this.types = Set.copyOf(workflow.on().types());
         Cel cel = new Cel();
         this.filter = workflow.on().filter() == null ? null : cel.compile(workflow.on().filter());
@@ -91,75 +86,138 @@ public final class WorkflowRunner implements AutoCloseable {
         return workflow;
     }
 
-    /** Counts by outcome: events, skipped, tasks, dead_letters, reviews, reviews_approved, reviews_rejected. */
+    /** Counts by outcome: events, skipped, tasks, dead_letters, reviews, reviews_approved, reviews_rejected, decisions_refused. */
     public Map<String, Long> counters() {
-        return Map.copyOf(counters);
+        return fates.counters();
     }
 
     /** The records to write for this batch; never throws for a bad event. */
     public List<ProducerRecord<byte[], byte[]>> process(List<InputRecord> batch) {
+        return run(batch).records();
+    }
+
+    /** The outputs of this batch of events, each with the event it came from; never throws for a bad event. */
+    public synchronized Outputs run(List<InputRecord> batch) {
         Outputs out = new Outputs();
-        lastBatch = out;
-        Map<String, Long> before = Map.copyOf(counters);
+        Map<String, Long> before = fates.counters();
+        runSteps(admit(batch, out), out);
+        // Counted when the batch is done, so "events" means "processed", not "seen".
+        fates.count("events", batch.size());
+        afterBatch(batch.size(), before);
+        return out;
+    }
+
+    /**
+     * The outputs of a batch of the decisions topic: each decision for this workflow is checked against
+     * the review it held ({@code ledger}, caught up by the caller). One for a review this workflow holds,
+     * still pending, is taken once: the review is marked decided and, approved, its event resumes after
+     * the reviewed step, with the event and earlier outputs the review kept and the decision in its
+     * lineage. Any other decision is refused and logged; nothing in a decision stands in for an event.
+     */
+    public synchronized Outputs decide(List<InputRecord> decisions, ReviewLedger ledger) {
+        Outputs out = new Outputs();
+        Map<String, Long> before = fates.counters();
+        List<RunState> resumed = new ArrayList<>();
+        Set<String> decidedNow = new HashSet<>();
+        for (InputRecord input : decisions) {
+            ReviewDecision decision = ReviewDecision.parse(input.value()).orElse(null);
+            if (decision == null || !decision.workflow().equals(workflow.name())) {
+                continue; // another workflow's, or no decision at all (every workflow reads the topic)
+            }
+            HeldReview held = ledger.latest(decision.reviewId()).map(HeldReview::new).orElse(null);
+            String refusal = held == null ? "no workflow holds review " + decision.reviewId()
+                    : held.refusal(workflow.name(), decision, decidedNow.contains(decision.reviewId()));
+            if (refusal != null) {
+                fates.count("decisions_refused");
+                LOG.warn("Review decision refused: {} (decision by '{}' at {}/{}/{})", refusal, decision.decidedBy(), input.topic(),
+                        input.partition(), input.offset());
+                continue;
+            }
+            decidedNow.add(decision.reviewId());
+            LOG.info("Review {} {} by '{}'{} in workflow {}", decision.reviewId(), decision.approved() ? "approved" : "rejected",
+                    decision.decidedBy(), decision.onBehalfOf() == null ? "" : " on behalf of '" + decision.onBehalfOf() + "'", workflow.name());
+            out.add(ReviewRecords.decided(topics.review(), held.record(), decision), null);
+            if (!decision.approved()) {
+                fates.count("reviews_rejected");
+                continue;
+            }
+            RunState state = resume(held, decision, input, out);
+            if (state != null) {
+                resumed.add(state);
+            }
+        }
+        runSteps(resumed, out);
+        afterBatch(resumed.size(), before);
+        return out;
+    }
+
+    /** The held event, to go on after the reviewed step with the person's value; null when that step is gone (then dead-lettered). */
+    private RunState resume(HeldReview held, ReviewDecision decision, InputRecord input, Outputs out) {
+        Map<String, Object> event = held.event();
+        InputRecord original = held.original(input.headers());
+        int index = stepIndex(held.step());
+        if (index < 0) {
+            fates.deadLetter(out, original, held.step(), "Review " + decision.reviewId() + " was approved by '" + decision.decidedBy()
+                    + "', but workflow '" + workflow.name() + "' has no step '" + held.step() + "' any more. Re-drive this dead letter"
+                    + " to run the event from the start");
+            return null;
+        }
+        EventRun run = new EventRun(workflow.name(), original, String.valueOf(event.get("id")), String.valueOf(event.get("type")), event);
+        RunState state = new RunState(run, templates);
+        state.resume(index, held.step(), held.steps(), decision.value());
+        state.called(List.of(held.lineage(decision)));
+        fates.count("reviews_approved");
+        fates.notify(listener -> listener.eventStarted(run));
+        return state;
+    }
+
+    private void runSteps(List<RunState> alive, Outputs out) {
         WaitBudget budget = retries.startBatch();
-        List<RunState> alive = admit(batch, out);
         for (int index = 0; index < steps.size(); index++) {
             runStep(steps.get(index), select(index, alive, out), out, budget);
         }
         for (RunState state : alive) {
             finish(state, out);
         }
-        // Counted when the batch is done, so "events" means "processed", not "seen".
-        counters.merge("events", (long) batch.size(), Long::sum);
-        BatchCounts counts = new BatchCounts(batch.size(), delta(before, "skipped"), delta(before, "tasks"),
-                delta(before, "dead_letters"), delta(before, "reviews"));
-        notify(listener -> listener.afterBatch(workflow.name(), counts));
-        return out.records();
     }
 
-    /** The events of the batch that go on to the steps: parsed, of a type the workflow takes, through its filter. */
+    private void afterBatch(int events, Map<String, Long> before) {
+        BatchCounts counts = new BatchCounts(events, fates.delta(before, "skipped"), fates.delta(before, "tasks"),
+                fates.delta(before, "dead_letters"), fates.delta(before, "reviews"));
+        fates.notify(listener -> listener.afterBatch(workflow.name(), counts));
+    }
+
+    /**
+     * The events of the batch that go on to the steps: parsed, of a type the workflow takes, through its
+     * filter. An event of type {@code switchboard.review.decided} is an event like any other: decisions
+     * come only from the decisions topic ({@link #decide}).
+     */
     private List<RunState> admit(List<InputRecord> batch, Outputs out) {
         List<RunState> alive = new ArrayList<>();
         for (InputRecord input : batch) {
             EventParser.Result parsed = parser.parse(input.value(), input.cloudEventHeaders());
             if (parsed instanceof EventParser.Rejected rejected) {
-                deadLetter(out, input, null, rejected.reason());
+                fates.deadLetter(out, input, null, rejected.reason());
                 continue;
             }
             EventParser.Accepted event = (EventParser.Accepted) parsed;
-            // a person's decision on an event this workflow held: resume it after the reviewed step, or end it
-            ReviewRecords.Decision decision = ReviewRecords.decision(event, workflow.name());
-            if (decision != null && (!decision.approved() || stepIndex(decision.step()) < 0)) {
-                if (decision.approved()) {
-                    deadLetter(out, input, decision.step(), "Review decision for unknown step '" + decision.step() + "'");
-                } else {
-                    count("reviews_rejected");
-                }
+            if (!types.contains(event.type())) {
+                fates.count("skipped");
                 continue;
             }
-            if (decision == null && !types.contains(event.type())) {
-                count("skipped");
-                continue;
-            }
-            EventRun run = decision == null
-                    ? new EventRun(workflow.name(), input, event.id(), event.type(), JsonValues.toMap(event.event()))
-                    : new EventRun(workflow.name(), input, decision.eventId(), decision.eventType(), decision.event());
+            EventRun run = new EventRun(workflow.name(), input, event.id(), event.type(), JsonValues.toMap(event.event()));
             RunState state = new RunState(run, templates);
-            if (decision != null) {
-                state.resume(stepIndex(decision.step()), decision.step(), decision.steps(), decision.value());
-                count("reviews_approved");
-            }
-            notify(listener -> listener.eventStarted(run));
-            if (filter != null && decision == null) {
+            fates.notify(listener -> listener.eventStarted(run));
+            if (filter != null) {
                 try {
                     if (!filter.test(state.variables())) {
-                        count("skipped");
-                        notify(listener -> listener.eventEnded(run, EventEnd.SKIPPED, List.of()));
+                        fates.count("skipped");
+                        fates.notify(listener -> listener.eventEnded(run, EventEnd.SKIPPED, List.of()));
                         continue;
                     }
                 } catch (Cel.ConditionException e) {
-                    deadLetter(out, input, null, "on.filter: " + e.getMessage());
-                    notify(listener -> listener.eventEnded(run, EventEnd.FAILED, List.of()));
+                    fates.deadLetter(out, input, null, "on.filter: " + e.getMessage());
+                    fates.notify(listener -> listener.eventEnded(run, EventEnd.FAILED, List.of()));
                     continue;
                 }
             }
@@ -182,7 +240,7 @@ public final class WorkflowRunner implements AutoCloseable {
                 }
             } catch (Cel.ConditionException e) {
                 state.end(EventEnd.FAILED);
-                deadLetter(out, state.run().input(), step.spec().id(), "steps." + step.spec().id() + ".when: " + e.getMessage());
+                fates.deadLetter(out, state.run().input(), step.spec().id(), "steps." + step.spec().id() + ".when: " + e.getMessage());
             }
         }
         return selected;
@@ -192,7 +250,7 @@ public final class WorkflowRunner implements AutoCloseable {
         List<RunState> pending = selected;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             StepAttempt call = new StepAttempt(workflow.name(), step.spec(), attempt, pending.stream().map(RunState::run).toList(), System.nanoTime());
-            notify(listener -> listener.beforeStep(call));
+            fates.notify(listener -> listener.beforeStep(call));
             List<StepOutcome> outcomes = invoke(step, pending, call);
             Duration wait = retries.policy().delay(attempt, null);
             boolean attemptsLeft = retries.policy().retriesAfter(attempt);
@@ -203,7 +261,7 @@ public final class WorkflowRunner implements AutoCloseable {
                 boolean retried = outcome instanceof StepOutcome.Failed failed && failed.retriable() && attemptsLeft && timeLeft;
                 results.add(new StepResult(pending.get(i).run(), outcome, retried));
             }
-            notify(listener -> listener.afterStep(call, results, out));
+            fates.notify(listener -> listener.afterStep(call, results, out));
             List<RunState> retry = new ArrayList<>();
             for (int i = 0; i < pending.size(); i++) {
                 if (results.get(i).retried()) {
@@ -219,19 +277,50 @@ public final class WorkflowRunner implements AutoCloseable {
         }
     }
 
-    /** Runs the step; a step that throws is a bug or an outage nobody classified: retriable, so nothing is lost. */
-    private List<StepOutcome> invoke(CompiledStep step, List<RunState> pending, StepAttempt call) {
-        List<StepInvocation> invocations = pending.stream().map(state -> state.invocation(step.spec().id())).toList();
+    /**
+     * Runs the step over the events. When it throws, or does not answer one outcome per event, for
+     * several events, each half runs again, down to single events: a throw fails only the events that
+     * cause it, and the healthy case keeps its one batched call. A throw on one event is a bug or an
+     * outage nobody classified: retriable, so nothing is lost, and logged with its stack trace. A
+     * template value the event does not have is a permanent failure of that event.
+     */
+    private List<StepOutcome> invoke(CompiledStep step, List<RunState> states, StepAttempt call) {
+        List<StepInvocation> invocations = states.stream().map(state -> state.invocation(step.spec().id())).toList();
         try {
             List<StepOutcome> outcomes = step.step().run(invocations);
-            if (outcomes.size() != invocations.size()) {
-                throw new IllegalStateException("Step returned " + outcomes.size() + " outcomes for " + invocations.size() + " events");
+            if (outcomes.size() != invocations.size() || outcomes.stream().anyMatch(Objects::isNull)) {
+                throw new IllegalStateException("Step returned " + outcomes.size() + " outcomes for " + invocations.size()
+                        + " events" + (outcomes.size() == invocations.size() ? ", some of them null" : ""));
             }
             return outcomes;
         } catch (RuntimeException e) {
-            notify(listener -> listener.onError(call, e));
-            return Collections.nCopies(invocations.size(), StepOutcome.Failed.retriable(e.getClass().getSimpleName() + ": " + e.getMessage()));
+            if (states.size() > 1) {
+                int half = states.size() / 2;
+                List<StepOutcome> outcomes = new ArrayList<>(invoke(step, states.subList(0, half), call));
+                outcomes.addAll(invoke(step, states.subList(half, states.size()), call));
+                return outcomes;
+            }
+            EventRun run = states.get(0).run();
+            if (e instanceof Template.MissingValueException missing) {
+                return List.of(StepOutcome.Failed.permanent(missing.getMessage())); // the event lacks it: no retry brings it
+            }
+            fates.notify(listener -> listener.onError(call, run, e));
+            logThrow(step.spec(), run, e);
+            return List.of(StepOutcome.Failed.threw(e));
         }
+    }
+
+    private void logThrow(StepSpec spec, EventRun run, RuntimeException e) {
+        try (var w = MDC.putCloseable("workflow", workflow.name());
+             var s = MDC.putCloseable("step", spec.id());
+             var t = MDC.putCloseable("trace_id", run.input().traceId())) {
+            LOG.warn("Step '{}' ({}) threw for {}", spec.id(), spec.type(), describe(run), e);
+        }
+    }
+
+    /** The event as a reason names it: its id and source, which together identify it (CloudEvents). */
+    private static String describe(EventRun run) {
+        return "event '" + run.eventId() + "' from '" + run.eventSource() + "'";
     }
 
     /** Applies an outcome that is not tried again: the output for later steps, a dead letter, or a held event. */
@@ -244,26 +333,27 @@ public final class WorkflowRunner implements AutoCloseable {
             state.end(EventEnd.FAILED);
             String tries = !failed.retriable() ? "" : " after " + attempt + " attempts" + (attemptsLeft
                     ? " (no further attempt: its wait would pass the batch's limit of " + retries.batchWaitLimit().toSeconds() + " s)" : "");
-            deadLetter(out, run.input(), spec.id(), "Step '" + spec.id() + "' (" + spec.type() + ") failed" + tries + ": " + failed.reason());
+            fates.deadLetter(out, run.input(), spec.id(), "Step '" + spec.id() + "' (" + spec.type() + ") failed for " + describe(run) + tries
+                    + ": " + failed.reason());
         } else if (result.outcome() instanceof StepOutcome.Review review) {
             state.end(EventEnd.REVIEW); // held: it leaves the batch, and no task of it is written
             out.add(ReviewRecords.review(topics.review(), workflow.name(), spec.id(), spec.type(), run.input(), run.event(),
                     Map.copyOf(state.steps()), review), run.input());
-            count("reviews");
+            fates.count("reviews");
         }
     }
 
     private void finish(RunState state, Outputs out) {
         EventRun run = state.run();
         if (state.ended()) {
-            notify(listener -> listener.eventEnded(run, state.end(), List.of()));
+            fates.notify(listener -> listener.eventEnded(run, state.end(), List.of()));
             return;
         }
-        List<ProducerRecord<byte[], byte[]>> tasks = state.tasks().stream().map(this::taskRecord).toList();
-        notify(listener -> listener.eventEnded(run, EventEnd.DONE, tasks));
+        List<ProducerRecord<byte[], byte[]>> tasks = state.tasks().stream().map(fates::taskRecord).toList();
+        fates.notify(listener -> listener.eventEnded(run, EventEnd.DONE, tasks));
         tasks.forEach(task -> {
             out.add(task, run.input());
-            count("tasks");
+            fates.count("tasks");
         });
     }
 
@@ -277,59 +367,24 @@ public final class WorkflowRunner implements AutoCloseable {
     }
 
     /**
-     * What to write instead of an output of the last batch that Kafka refused for good (larger than its
-     * topic accepts): the dead letter of the event it came from, saying why. For {@link OutputWriter}.
+     * What to write instead of an output of {@code out} that Kafka refuses for good (larger than its
+     * topic accepts): the dead letter of the event it came from, saying why, and none of that event's
+     * other tasks or reviews, so that it goes one way. For {@link OutputWriter}.
      */
-    public ProducerRecord<byte[], byte[]> refused(ProducerRecord<byte[], byte[]> output, String why) {
-        InputRecord input = lastBatch.origin(output);
-        if (input == null) {
-            return null;
-        }
-        Outputs instead = new Outputs();
-        deadLetter(instead, input, DeadLetters.header(output.headers(), "switchboard.step"), "Output for topic " + output.topic()
-                + " refused: " + why + ". Make the task smaller (templates that copy large fields) or raise the topic's max.message.bytes");
-        notify(listener -> listener.afterBatch(workflow.name(), new BatchCounts(0, 0, 0, 1, 0)));
-        return instead.records().get(0);
-    }
-
-    private void deadLetter(Outputs out, InputRecord input, String step, String reason) {
-        out.add(DeadLetters.record(topics.deadLetter(), input, "workflow:" + workflow.name(), step, reason), input);
-        count("dead_letters");
-        if (LOG.isWarnEnabled()) {
-            // The reason may quote a model's answer, which may quote the event: log only what precedes the quote.
-            int quote = reason.indexOf(". The model said:");
-            String summary = quote < 0 ? reason : reason.substring(0, quote);
-            try (var w = MDC.putCloseable("workflow", workflow.name());
-                 var s = MDC.putCloseable("step", step == null ? "" : step);
-                 var t = MDC.putCloseable("trace_id", input.traceId());
-                 var o = MDC.putCloseable("source", input.topic() + "/" + input.partition() + "/" + input.offset())) {
-                LOG.warn("Dead-lettered: {}", summary.length() > 300 ? summary.substring(0, 300) + "…" : summary);
+    public OutputWriter.Refusals refusals(Outputs out) {
+        return (output, why) -> {
+            InputRecord input = out.origin(output);
+            if (input == null) {
+                return OutputWriter.Refusal.NONE;
             }
-        }
-    }
-
-    private ProducerRecord<byte[], byte[]> taskRecord(Task task) {
-        try {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topics.tasks(), null,
-                    task.id().getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(task));
-            record.headers().add("switchboard.workflow", workflow.name().getBytes(StandardCharsets.UTF_8));
-            record.headers().add("switchboard.event.id", task.eventId().getBytes(StandardCharsets.UTF_8));
-            return record;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A task could not be written as JSON", e);
-        }
-    }
-
-    private int delta(Map<String, Long> before, String counter) {
-        return (int) (counters.getOrDefault(counter, 0L) - before.getOrDefault(counter, 0L));
-    }
-
-    private void count(String name) {
-        counters.merge(name, 1L, Long::sum);
-    }
-
-    private void notify(Consumer<StepListener> event) {
-        listeners.forEach(event);
+            Outputs instead = new Outputs();
+            fates.deadLetter(instead, input, DeadLetters.header(output.headers(), EventFates.STEP), "Output for topic " + output.topic()
+                    + " refused: " + why + ". None of its event's tasks is written: an event goes one way. Make the task smaller"
+                    + " (templates that copy large fields) or raise the topic's max.message.bytes");
+            fates.notify(listener -> listener.afterBatch(workflow.name(), new BatchCounts(0, 0, 0, 1, 0)));
+            return new OutputWriter.Refusal(instead.records().get(0), other -> other != output && out.origin(other) == input
+                    && (other.topic().equals(topics.tasks()) || other.topic().equals(topics.review())));
+        };
     }
 
     @Override

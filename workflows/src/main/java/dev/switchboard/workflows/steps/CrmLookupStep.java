@@ -47,6 +47,10 @@ public final class CrmLookupStep implements Step {
                 return StepOutcome.Failed.retriable("CRM tables unavailable: " + e.getMessage());
             }
         }
+        if (key.isEmpty() && options.required()) {
+            return StepOutcome.Failed.permanent("Empty key at steps." + stepId + ".key: got '' from \"" + options.key() + "\", expected the "
+                    + options.entity() + "'s " + options.by() + ", since required is true. Send events that carry it, or skip the others with when:");
+        }
         if (found.isEmpty() && options.required()) {
             return StepOutcome.Failed.permanent("No " + options.entity() + " with " + options.by() + " '" + key
                     + "' in the CRM tables at key: expected one, since required is true. Check the CRM change stream feeds " + options.entity() + " records");

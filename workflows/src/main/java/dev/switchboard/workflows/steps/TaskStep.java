@@ -22,7 +22,9 @@ import java.util.Map;
 /**
  * Creates a task for a configured sink, or one per item of a list ({@code for_each}). Tasks go to the
  * tasks topic (the outbox) with the event; the delivery stage sends them. A task's id is a hash of
- * workflow, event id and step id (and the item's position), so the same event never makes two tasks.
+ * workflow, event source and id, and step id (and the item's position), so the same event never makes
+ * two tasks, and an event of another source with the same id makes its own. A title that renders empty
+ * fails the event: a task nobody can read is no task.
  */
 public final class TaskStep implements Step {
 
@@ -47,12 +49,16 @@ public final class TaskStep implements Step {
     }
 
     private StepOutcome one(StepInvocation invocation) {
-        String id = Task.idFor(invocation.workflow(), invocation.eventId(), invocation.stepId());
+        String id = Task.idFor(invocation.workflow(), invocation.eventSource(), invocation.eventId(), invocation.stepId());
+        String title = invocation.render(options.title());
+        if (title.isBlank()) {
+            return StepOutcome.Failed.permanent(emptyTitle(invocation, ""));
+        }
         Due due = due(invocation, Map.of());
         if (due.problem() != null) {
             return StepOutcome.Failed.permanent(due.problem());
         }
-        return new StepOutcome.Completed(Map.of("id", id), List.of(task(invocation, id, Map.of(), due.date())), List.of());
+        return new StepOutcome.Completed(Map.of("id", id), List.of(task(invocation, id, title, Map.of(), due.date())), List.of());
     }
 
     private StepOutcome each(StepInvocation invocation) {
@@ -71,14 +77,18 @@ public final class TaskStep implements Step {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             // the position is part of the id: the same event, with the same list, makes the same tasks again
-            String id = Task.idFor(invocation.workflow(), invocation.eventId(), invocation.stepId() + "[" + i + "]");
+            String id = Task.idFor(invocation.workflow(), invocation.eventSource(), invocation.eventId(), invocation.stepId() + "[" + i + "]");
             Map<String, Object> item = new HashMap<>();
             item.put("item", items.get(i));
+            String title = invocation.render(options.title(), item);
+            if (title.isBlank()) {
+                return StepOutcome.Failed.permanent(emptyTitle(invocation, " (item " + i + " of " + path + ")"));
+            }
             Due due = due(invocation, item);
             if (due.problem() != null) {
                 return StepOutcome.Failed.permanent(due.problem() + " (item " + i + " of " + path + ")");
             }
-            tasks.add(task(invocation, id, item, due.date()));
+            tasks.add(task(invocation, id, title, item, due.date()));
             ids.add(id);
         }
         Map<String, Object> output = new LinkedHashMap<>();
@@ -87,14 +97,19 @@ public final class TaskStep implements Step {
         return new StepOutcome.Completed(output, tasks, List.of());
     }
 
-    private Task task(StepInvocation invocation, String id, Map<String, Object> item, String due) {
+    private String emptyTitle(StepInvocation invocation, String where) {
+        return "Empty title at steps." + invocation.stepId() + ".title: got '' from \"" + options.title()
+                + "\"" + where + ", expected a one-line title. Send events that carry it, or skip the others with when: on this step";
+    }
+
+    private Task task(StepInvocation invocation, String id, String title, Map<String, Object> item, String due) {
         Map<String, Object> fields = new LinkedHashMap<>();
         if (options.fields() != null) {
             options.fields().forEach((key, template) -> fields.put(key, render(invocation, template, item)));
         }
         Instant eventTime = eventTime(invocation.event().get("time"));
         return new Task(id, invocation.workflow(), invocation.stepId(), options.sink(), invocation.eventId(),
-                invocation.eventType(), render(invocation, options.title(), item),
+                invocation.eventType(), title,
                 options.body() == null ? null : render(invocation, options.body(), item),
                 options.priority(), due,
                 options.owner() == null ? null : blankToNull(render(invocation, options.owner(), item)),

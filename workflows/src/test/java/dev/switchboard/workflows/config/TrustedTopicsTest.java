@@ -7,11 +7,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 16: the CRM tables were built from any {@code crm.*} event on the events topic, where webhook
  * sources publish, so a webhook sender could overwrite or delete CRM records. Trusted state is now
- * read from a topic only change-data-capture sources may write.
+ * read from a topic only change-data-capture sources may write. Nor may a source write a topic of
+ * the engine's own: a sender could then pose as a stage, or decide a review.
  */
 class TrustedTopicsTest {
 
@@ -73,6 +76,58 @@ class TrustedTopicsTest {
         assertThat(cdc.problems()).singleElement().extracting(Problem::message).asString().contains("got 'switchboard.cdc'");
         assertThat(tasks.problems()).singleElement().extracting(Problem::message).asString()
                 .contains("Engine topic at sources.events.cloudevents.topic: got 'switchboard.tasks'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"switchboard.review.decisions", "switchboard.review", "switchboard.dlq", "switchboard.trace"})
+    void should_refuse_a_webhook_source_when_it_publishes_to_an_engine_topic_of_the_defaults(String topic) {
+        // when
+        EngineConfigLoader.Result result = parse("""
+                sources:
+                  events:
+                    cloudevents:
+                      topic: %s
+                      auth: {secret_env: EVENTS_SECRET}
+                """.formatted(topic));
+
+        // then
+        assertThat(result.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.path()).isEqualTo("sources.events.cloudevents.topic");
+            assertThat(problem.message()).startsWith("Engine topic at sources.events.cloudevents.topic: got '" + topic + "'");
+        });
+    }
+
+    @Test
+    void should_refuse_a_webhook_source_when_it_publishes_to_the_configured_decisions_topic() {
+        // when
+        EngineConfigLoader.Result result = parse("""
+                topics:
+                  decisions: acme.decisions
+                sources:
+                  events:
+                    cloudevents:
+                      topic: acme.decisions
+                      auth: {secret_env: EVENTS_SECRET}
+                """);
+
+        // then
+        assertThat(result.problems()).singleElement().extracting(Problem::message).asString()
+                .contains("Engine topic at sources.events.cloudevents.topic: got 'acme.decisions'");
+    }
+
+    @Test
+    void should_load_a_webhook_source_when_it_publishes_to_the_events_topic() {
+        // when
+        EngineConfigLoader.Result result = parse("""
+                sources:
+                  events:
+                    cloudevents:
+                      topic: switchboard.events
+                      auth: {secret_env: EVENTS_SECRET}
+                """);
+
+        // then
+        assertThat(result.problems()).isEmpty();
     }
 
     @Test

@@ -143,7 +143,7 @@ class ExplainIT {
                         .contains("Workflow " + workflowName + ": dead-lettered: Event data does not match ticket.created.schema.json")
                         .contains("explain.dlq." + suffix));
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(explain("ev-review", connection).out())
-                        .contains("Workflow " + workflowName + ": held for review (" + ReviewRecords.reviewId(workflowName, "ev-review", "triage")
+                        .contains("Workflow " + workflowName + ": held for review (" + ReviewRecords.reviewId(workflowName, "/portal", "ev-review", "triage")
                                 + ") at step triage")
                         .contains("triage (classify): review")
                         .contains("create (task): not reached"));

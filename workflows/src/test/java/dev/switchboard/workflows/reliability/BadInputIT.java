@@ -170,7 +170,7 @@ class BadInputIT {
                 long goodDelivered = 0;
                 Map<String, String> tasks = receiver.tasks();
                 for (int i = 0; i < GOOD; i++) {
-                    goodDelivered += tasks.containsKey(Task.idFor(workflow, "good-" + i, "create-task")) ? 1 : 0;
+                    goodDelivered += tasks.containsKey(Task.idFor(workflow, "/reliability", "good-" + i, "create-task")) ? 1 : 0;
                 }
                 long badDeadLettered = badTotal - missing.values().stream().mapToInt(Integer::intValue).sum();
                 long goodDeadLettered = reasons.keySet().stream().filter(k -> k.startsWith("good-") || k.startsWith("warm-")).count();

@@ -135,7 +135,7 @@ class BrokerOutageIT {
 
                 Set<String> expected = new HashSet<>();
                 for (int i = 0; i < EVENTS; i++) {
-                    expected.add(Task.idFor(workflow, "evt-" + i, "create-task"));
+                    expected.add(Task.idFor(workflow, "/reliability", "evt-" + i, "create-task"));
                 }
                 Map<String, String> tasks = receiver.tasks();
                 long delivered = tasks.keySet().stream().filter(expected::contains).count();

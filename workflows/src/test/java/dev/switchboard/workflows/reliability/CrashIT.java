@@ -156,7 +156,7 @@ class CrashIT {
                 Map<String, String> tasks = receiver.tasks();
                 Set<String> expected = new HashSet<>();
                 for (int i = 0; i < EVENTS; i++) {
-                    expected.add(Task.idFor(workflow, "evt-" + i, "create-task"));
+                    expected.add(Task.idFor(workflow, "/reliability", "evt-" + i, "create-task"));
                 }
                 long delivered = tasks.keySet().stream().filter(expected::contains).count();
                 long deadLettered = TopicReader.readAll(kafka.servers(), deadLetters).size();

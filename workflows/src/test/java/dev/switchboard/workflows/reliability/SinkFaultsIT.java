@@ -49,7 +49,7 @@ class SinkFaultsIT {
         String topic = "sinkfaults.events." + suffix;
         Set<String> hopeless = new HashSet<>();
         for (int i = 0; i < EVENTS; i += 50) {
-            hopeless.add(Task.idFor(workflow, "evt-" + i, "create-task"));
+            hopeless.add(Task.idFor(workflow, "/reliability", "evt-" + i, "create-task"));
         }
         try (TaskReceiver receiver = new TaskReceiver()
                 .faults(0.30, Scenario.SEED, Duration.ofMillis(2_500), TaskReceiver.Fault.SERVER_ERROR,
@@ -116,7 +116,7 @@ class SinkFaultsIT {
                 }
                 Set<String> expected = new HashSet<>();
                 for (int i = 0; i < EVENTS; i++) {
-                    expected.add(Task.idFor(workflow, "evt-" + i, "create-task"));
+                    expected.add(Task.idFor(workflow, "/reliability", "evt-" + i, "create-task"));
                 }
                 Set<String> delivered = new HashSet<>(receiver.tasks().keySet());
                 delivered.retainAll(expected);

@@ -12,6 +12,7 @@ import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.runtime.ReviewRecords;
+import dev.switchboard.workflows.testing.CapturedLogs;
 import dev.switchboard.workflows.testing.SharedKafka;
 import dev.switchboard.workflows.testing.TaskReceiver;
 import dev.switchboard.workflows.testing.TopicRecords;
@@ -24,6 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Human review end to end: a chain whose models all answer below min_confidence holds two events;
  * {@code switchboard review list} shows them; {@code approve --value} (on Kafka) resumes one after the
  * reviewed step and its task is delivered with the approved label; {@code reject} (through the admin
- * API) ends the other. The model simulator stands in for the endpoints.
+ * API) ends the other. Forged decisions (a decided event on the events topic, a decision for a review
+ * nobody held, a second decision) make no task. The model simulator stands in for the endpoints.
  */
 @ExtendWith(SharedKafka.class)
 class ReviewIT {
@@ -83,6 +90,7 @@ class ReviewIT {
                       deliveries: review.deliveries.%s
                       review: %s
                       audit: review.audit.%s
+                      decisions: review.decisions.%s
                     models:
                       sim-a:
                         base_url: %s
@@ -103,24 +111,26 @@ class ReviewIT {
                     http:
                       port: 0
                       admin_token_env: REVIEW_ADMIN_TOKEN   # deprecated spelling of admin.token_env, still read
-                    """.formatted(kafka.servers(), suffix, suffix, suffix, reviewTopic, suffix, model.baseUrl(), model.baseUrl(),
+                    """.formatted(kafka.servers(), suffix, suffix, suffix, reviewTopic, suffix, suffix, model.baseUrl(), model.baseUrl(),
                     receiver.url(), receiver.hostAndPort()), dir);
             assertThat(config.problems()).isEmpty();
             Map<String, String> env = Map.of("REVIEW_ADMIN_TOKEN", TOKEN);
-            try (Engine engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(env.get(name))).build()) {
+            try (CapturedLogs logs = new CapturedLogs();
+                 Engine engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(env.get(name))).build()) {
                 WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
                 assertThat(workflow.problems()).isEmpty();
                 engine.start(List.of(workflow.workflow()));
                 ReviewCommandRunner cli = new ReviewCommandRunner(env::get);
-                String[] onKafka = {"--bootstrap-servers", kafka.servers(), "--topic", reviewTopic};
+                String decisionsTopic = "review.decisions." + suffix;
+                String[] onKafka = {"--bootstrap-servers", kafka.servers(), "--topic", reviewTopic, "--decisions-topic", decisionsTopic};
                 String[] onApi = {"--url", "http://127.0.0.1:" + engine.adminPort(), "--token-env", "REVIEW_ADMIN_TOKEN"};
 
                 // when two tickets arrive and every model is unsure
                 EventPublisher.publish(kafka.servers(), Map.of(), "review.events." + suffix, new StringReader(
                         ticket("ev-approve", "Charged twice", "My card was charged twice this month")
                                 + ticket("ev-reject", "Weird", "Something odd happened")));
-                String approveId = ReviewRecords.reviewId(workflowName, "ev-approve", "triage");
-                String rejectId = ReviewRecords.reviewId(workflowName, "ev-reject", "triage");
+                String approveId = ReviewRecords.reviewId(workflowName, "/it", "ev-approve", "triage");
+                String rejectId = ReviewRecords.reviewId(workflowName, "/it", "ev-reject", "triage");
 
                 // then both are held, and review list shows them
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -133,6 +143,11 @@ class ReviewIT {
                 assertThat(held.path("event").path("id").asText()).isEqualTo("ev-approve");
                 assertThat(receiver.tasks()).isEmpty();
                 long modelCallsBeforeDecisions = model.requestCount();
+
+                // and when someone forges decisions: the decided event of issue 16 on the events topic, and one for a review nobody held
+                EventPublisher.publish(kafka.servers(), Map.of(), "review.events." + suffix, new StringReader(forgedDecidedEvent(workflowName)));
+                send(kafka.servers(), decisionsTopic, "rev_000000000000000000000000", "{\"review_id\":\"rev_000000000000000000000000\","
+                        + "\"workflow\":\"" + workflowName + "\",\"decision\":\"approved\",\"value\":{\"label\":\"billing\"},\"decided_by\":\"mallory\"}");
 
                 // when one is approved with a corrected label on Kafka, and the other rejected through the admin API
                 ReviewCommandRunner.Run approved = cli.run("approve", onKafka, approveId, "--value", "{\"label\":\"billing\"}", "--by", "ann");
@@ -152,6 +167,10 @@ class ReviewIT {
                         engine.counters().get("workflow." + workflowName).getOrDefault("reviews_rejected", 0L) == 1L
                                 && engine.counters().get("workflow." + workflowName).getOrDefault("reviews_approved", 0L) == 1L);
                 assertThat(receiver.tasks()).hasSize(1);
+                // each decision is logged at INFO with who took it, whichever door it came in by (issue 18)
+                assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("INFO Review " + approveId + " approved by '"))
+                        .anySatisfy(line -> assertThat(line).contains("INFO Review " + rejectId + " rejected by 'admin' on behalf of 'bob' in workflow "
+                                + workflowName));
                 // the reviewed step is not asked again
                 assertThat(model.requestCount()).isEqualTo(modelCallsBeforeDecisions);
 
@@ -160,8 +179,11 @@ class ReviewIT {
                 assertThat(cli.run("list", onKafka).out()).contains("No pending reviews.");
                 List<JsonNode> decisions = TopicRecords.all(kafka.servers(), reviewTopic).stream()
                         .map(record -> read(record.value())).filter(value -> !"pending".equals(value.path("status").asText())).toList();
-                assertThat(decisions).extracting(d -> d.path("review_id").asText() + ":" + d.path("status").asText() + ":" + d.path("decided_by").asText())
-                        .containsExactlyInAnyOrder(approveId + ":approved:ann", rejectId + ":rejected:bob");
+                // (the admin API decides as its token, "admin", and keeps the name it was given)
+                assertThat(decisions).extracting(d -> d.path("review_id").asText() + ":" + d.path("status").asText() + ":" + d.path("decided_by").asText()
+                        + ":" + d.path("on_behalf_of").asText("-")).containsExactlyInAnyOrder(approveId + ":approved:ann:-", rejectId + ":rejected:admin:bob");
+                JsonNode lineage = task.path("lineage");
+                assertThat(lineage).anySatisfy(call -> assertThat(call.path("provider").asText() + ":" + call.path("model").asText()).isEqualTo("review:ann"));
 
                 // and a review is decided once
                 ReviewCommandRunner.Run again = cli.run("approve", onKafka, approveId);
@@ -170,6 +192,13 @@ class ReviewIT {
                 ReviewCommandRunner.Run unknown = cli.run("reject", onApi, "rev_000000000000000000000000");
                 assertThat(unknown.exit()).isEqualTo(1);
                 assertThat(unknown.err()).contains("HTTP 404", "No review 'rev_000000000000000000000000'");
+                // and the workflow refuses a second decision written straight to the topic, as it refused the forged ones
+                send(kafka.servers(), decisionsTopic, approveId, "{\"review_id\":\"" + approveId + "\",\"workflow\":\"" + workflowName
+                        + "\",\"decision\":\"approved\",\"value\":{\"label\":\"bug\"},\"decided_by\":\"mallory\"}");
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        engine.counters().get("workflow." + workflowName).getOrDefault("decisions_refused", 0L) == 2L);
+                assertThat(receiver.tasks()).hasSize(1);
+                assertThat(engine.counters().get("workflow." + workflowName)).containsEntry("reviews_approved", 1L);
             }
         }
     }
@@ -200,6 +229,21 @@ class ReviewIT {
     private static String ticket(String id, String subject, String body) {
         return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/it\",\"type\":\"ticket.created\","
                 + "\"data\":{\"ticket_id\":\"" + id + "\",\"subject\":\"" + subject + "\",\"body\":\"" + body + "\"}}\n";
+    }
+
+    /** The forged event of issue 16: a decision on the workflow's own topic, with a value and an event of the sender's choosing. */
+    private static String forgedDecidedEvent(String workflow) {
+        return "{\"specversion\":\"1.0\",\"id\":\"decision-forged\",\"source\":\"/attacker\",\"type\":\"switchboard.review.decided\","
+                + "\"data\":{\"review_id\":\"rev_forged\",\"workflow\":\"" + workflow + "\",\"step\":\"triage\",\"decision\":\"approved\","
+                + "\"value\":{\"label\":\"billing\"},\"steps\":{},\"event\":{\"specversion\":\"1.0\",\"id\":\"ev-forged\","
+                + "\"source\":\"/attacker\",\"type\":\"ticket.created\",\"data\":{\"ticket_id\":\"9\",\"subject\":\"Pay me\",\"body\":\"now\"}}}}\n";
+    }
+
+    private static void send(String servers, String topic, String key, String value) throws Exception {
+        Map<String, Object> properties = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static JsonNode read(byte[] value) {

@@ -133,6 +133,6 @@ class DeliveryRetriesIT {
     }
 
     private static Set<String> ids(String suffix, int from, int to) {
-        return IntStream.range(from, to).mapToObj(i -> Task.idFor("retries-" + suffix, "evt-" + i, "create-task")).collect(Collectors.toSet());
+        return IntStream.range(from, to).mapToObj(i -> Task.idFor("retries-" + suffix, "/it", "evt-" + i, "create-task")).collect(Collectors.toSet());
     }
 }

@@ -135,7 +135,7 @@ class EngineIT {
         }
         for (int i = 0; i < events; i++) {
             assertThat(perEvent.get("evt-" + i)).as("tasks for evt-" + i).isEqualTo(1);
-            assertThat(tasks).containsKey(Task.idFor("it-" + suffix, "evt-" + i, "create-task"));
+            assertThat(tasks).containsKey(Task.idFor("it-" + suffix, "/it", "evt-" + i, "create-task"));
         }
     }
 
@@ -150,6 +150,23 @@ class EngineIT {
         // then
         await().atMost(PATIENCE).until(() -> receiver.tasks().size() >= 500);
         assertEveryEventHasExactlyOneTask(500);
+        assertThat(receiver.duplicates()).isZero();
+    }
+
+    @Test
+    void should_deliver_a_task_for_each_source_when_two_sources_send_the_same_event_id() throws Exception {
+        // given
+        startEngine();
+
+        // when Zendesk and GitHub each send an event with id 42 (ids are unique only within a source)
+        String zendesk = ticket(42).replace("\"id\":\"evt-42\",\"source\":\"/it\"", "\"id\":\"42\",\"source\":\"/zendesk\"");
+        String github = ticket(42).replace("\"id\":\"evt-42\",\"source\":\"/it\"", "\"id\":\"42\",\"source\":\"/github\"");
+        EventPublisher.publish(bootstrap, Map.of(), "it.events." + suffix, new StringReader(zendesk + "\n" + github + "\n"));
+
+        // then neither suppresses the other: two tasks are delivered, one per source
+        await().atMost(PATIENCE).until(() -> receiver.tasks().size() >= 2);
+        assertThat(receiver.tasks()).containsOnlyKeys(Task.idFor("it-" + suffix, "/zendesk", "42", "create-task"),
+                Task.idFor("it-" + suffix, "/github", "42", "create-task"));
         assertThat(receiver.duplicates()).isZero();
     }
 

@@ -10,6 +10,7 @@ import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
+import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.spi.StepOutcome;
 import dev.switchboard.workflows.model.StepSpec;
 import dev.switchboard.workflows.model.Trigger;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkflowRunnerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Topics TOPICS = new Topics("tasks", "dlq", "deliveries", "review", "audit");
+    private static final Topics TOPICS = new Topics("tasks", "dlq", "deliveries", "review", "audit", "decisions");
 
     @TempDir
     Path dir;
@@ -99,11 +101,28 @@ class WorkflowRunnerTest {
         assertThat(out).hasSize(1);
         assertThat(out.get(0).topic()).isEqualTo("tasks");
         Task task = JSON.readValue(out.get(0).value(), Task.class);
-        assertThat(task.id()).isEqualTo(Task.idFor("urgent-tickets", "e1", "check"));
+        assertThat(task.id()).isEqualTo(Task.idFor("urgent-tickets", "/test", "e1", "check"));
         assertThat(task.title()).isEqualTo("Urgent: Printer on fire");
         assertThat(task.body()).isEqualTo("Help {{ event.id }} ${jndi:x}");
         assertThat(task.fields()).containsEntry("who", "ann@example.com");
         assertThat(runner.counters()).containsEntry("events", 3L).containsEntry("skipped", 1L).containsEntry("tasks", 1L);
+    }
+
+    @Test
+    void should_dead_letter_at_once_with_the_path_and_the_fix_when_a_template_value_is_missing() {
+        // given an urgent ticket without a requester (the task's fields read its email), and one with
+        String without = ticket("e1", "urgent").replaceAll(",\\s*\"requester\":\\{[^}]*}", "");
+        assertThat(without).doesNotContain("requester");
+
+        // when
+        List<ProducerRecord<byte[], byte[]>> out = runner.process(List.of(input(0, without), input(1, ticket("e2", "urgent"))));
+
+        // then the event without it is dead-lettered on its first attempt, saying which value and how to give a fallback
+        assertThat(out).extracting(ProducerRecord::topic).containsExactly("dlq", "tasks");
+        assertThat(DeadLetters.header(out.get(0).headers(), DeadLetters.REASON)).isEqualTo("Step 'check' (task) failed for event 'e1'"
+                + " from '/test': Missing value at event.data.requester.email: got nothing in \"{{ event.data.requester.email }}\", expected"
+                + " a value. Give a fallback where it may be missing, {{ event.data.requester.email | default: \"...\" }}, or send events"
+                + " that carry it");
     }
 
     @Test
@@ -167,14 +186,85 @@ class WorkflowRunnerTest {
             int attempts = timer.waits().size() + 1;
             assertThat(attempts).isBetween(2, 99);
             assertThat(timer.nanoTime()).isLessThanOrEqualTo(Duration.ofSeconds(5 + 1).toNanos());
-            assertThat(DeadLetters.header(out.get(0).headers(), DeadLetters.REASON)).isEqualTo("Step 'call' (flaky) failed after "
+            assertThat(DeadLetters.header(out.get(0).headers(), DeadLetters.REASON)).isEqualTo("Step 'call' (flaky) failed for event 'e1' from '/test' after "
                     + attempts + " attempts (no further attempt: its wait would pass the batch's limit of 5 s): endpoint down");
         }
+    }
+
+    @Test
+    void should_dead_letter_only_the_events_a_step_throws_on_when_they_share_a_batch() {
+        // given a step that throws whenever its batch holds a poison event, and ten events over three partitions, two poison
+        FakeTimer timer = new FakeTimer();
+        List<Integer> calls = new CopyOnWriteArrayList<>();
+        try (WorkflowRunner throwing = oneStep("sorter", throwingOnPoison(calls), new Retries(WorkflowRunner.STEP_RETRIES, Duration.ofMinutes(1), timer))) {
+            List<InputRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                boolean poison = i == 2 || i == 7;
+                batch.add(new InputRecord("events", i % 3, i, null, ticket((poison ? "poison-" : "e") + i, "urgent")
+                        .getBytes(StandardCharsets.UTF_8)));
+            }
+
+            // when
+            List<ProducerRecord<byte[], byte[]>> out = throwing.process(batch);
+
+            // then the eight others make their tasks, and exactly the two poison events are dead-lettered, each retried alone
+            assertThat(out).filteredOn(record -> record.topic().equals("tasks")).hasSize(8);
+            List<ProducerRecord<byte[], byte[]>> dead = out.stream().filter(record -> record.topic().equals("dlq")).toList();
+            assertThat(dead).extracting(record -> DeadLetters.header(record.headers(), DeadLetters.SOURCE_OFFSET)).containsExactly("2", "7");
+            assertThat(dead).extracting(record -> DeadLetters.header(record.headers(), DeadLetters.REASON)).allSatisfy(reason -> assertThat(reason)
+                    .matches("Step 'call' \\(sorter\\) failed for event 'poison-[27]' from '/test' after 4 attempts: it threw "
+                            + "NullPointerException: no priority\\. The step has a bug or met input it does not handle: .*")
+                    .contains("re-drive this dead letter"));
+            assertThat(calls.subList(calls.size() - 2, calls.size())).containsExactly(1, 1);
+            assertThat(throwing.counters()).containsEntry("tasks", 8L).containsEntry("dead_letters", 2L);
+        }
+    }
+
+    @Test
+    void should_run_a_batch_in_one_call_when_no_event_makes_the_step_throw() {
+        // given
+        List<Integer> calls = new CopyOnWriteArrayList<>();
+        try (WorkflowRunner throwing = oneStep("sorter", throwingOnPoison(calls), WorkflowRunner.stepRetries(Duration.ofMinutes(1)))) {
+            List<InputRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                batch.add(input(i, ticket("e" + i, "urgent")));
+            }
+
+            // when
+            List<ProducerRecord<byte[], byte[]>> out = throwing.process(batch);
+
+            // then
+            assertThat(out).hasSize(10).allMatch(record -> record.topic().equals("tasks"));
+            assertThat(calls).containsExactly(10);
+        }
+    }
+
+    /** A step that notes the size of each batch it runs, and throws when one of its events is a poison one (by its id). */
+    private static Step throwingOnPoison(List<Integer> calls) {
+        return batch -> {
+            calls.add(batch.size());
+            return batch.stream().map(invocation -> {
+                if (invocation.eventId().startsWith("poison")) {
+                    throw new NullPointerException("no priority");
+                }
+                return (StepOutcome) new StepOutcome.Completed(Map.of(), List.of(task(invocation)), List.of());
+            }).toList();
+        };
     }
 
     /** A runner of one step that fails retriably {@code failures} times, each call taking {@code work}. */
     private WorkflowRunner flakyRunner(int failures, Duration work, Duration batchLimit, FakeTimer timer, StepListener... listeners) {
         AtomicInteger calls = new AtomicInteger();
+        return oneStep("flaky", batch -> {
+            timer.advance(work);
+            return batch.stream().map(invocation -> calls.incrementAndGet() <= failures
+                    ? (StepOutcome) StepOutcome.Failed.retriable("endpoint down") : new StepOutcome.Completed(Map.of(), List.of(task(invocation)), List.of()))
+                    .toList();
+        }, new Retries(RetryPolicy.of(100, Duration.ofMillis(500), Duration.ofSeconds(2)), batchLimit, timer), listeners);
+    }
+
+    /** A runner of one step, {@code call} of type {@code type}, that runs {@code step}. */
+    private WorkflowRunner oneStep(String type, Step step, Retries retries, StepListener... listeners) {
         StepFactory<Record> factory = new StepFactory<>() {
             @Override
             public Class<Record> optionsType() {
@@ -183,20 +273,17 @@ class WorkflowRunnerTest {
 
             @Override
             public Step create(String stepId, Record options, StepEnvironment environment) {
-                return batch -> {
-                    timer.advance(work);
-                    return batch.stream().map(invocation -> calls.incrementAndGet() <= failures
-                            ? (StepOutcome) StepOutcome.Failed.retriable("endpoint down")
-                            : new StepOutcome.Completed(Map.of(), List.of(new Task(Task.idFor(invocation.workflow(), invocation.eventId(), "call"),
-                                    invocation.workflow(), "call", "queue", invocation.eventId(), invocation.eventType(), "t", "b",
-                                    null, null, null, Map.of(), List.of(), null)), List.of())).toList();
-                };
+                return step;
             }
         };
-        Workflow workflow = new Workflow("flaky", null, new Trigger("events", List.of("ticket.created"), null, "latest", null, null),
-                List.of(new StepSpec("call", null, "flaky", factory, null, 1)), dir.resolve("flaky.yaml"));
-        return new WorkflowRunner(workflow, null, TOPICS, new Retries(RetryPolicy.of(100, Duration.ofMillis(500), Duration.ofSeconds(2)),
-                batchLimit, timer), List.of(listeners));
+        Workflow workflow = new Workflow(type, null, new Trigger("events", List.of("ticket.created"), null, "latest", null, null),
+                List.of(new StepSpec("call", null, type, factory, null, 1)), dir.resolve(type + ".yaml"));
+        return new WorkflowRunner(workflow, null, TOPICS, retries, List.of(listeners));
+    }
+
+    private static Task task(StepInvocation invocation) {
+        return new Task(Task.idFor(invocation.workflow(), invocation.eventSource(), invocation.eventId(), "call"), invocation.workflow(), "call", "queue",
+                invocation.eventId(), invocation.eventType(), "t", "b", null, null, null, Map.of(), List.of(), null);
     }
 
     /** Notes each hook it hears, briefly. */
@@ -257,7 +344,7 @@ class WorkflowRunnerTest {
                 tasks.add(JSON.readValue(record.value(), Task.class));
             }
             assertThat(tasks).extracting(Task::title).containsExactly("billing: Printer on fire", "vip: Printer on fire");
-            assertThat(tasks).extracting(Task::id).containsExactly(Task.idFor("per-tag", "e9", "tagged[0]"), Task.idFor("per-tag", "e9", "tagged[1]"));
+            assertThat(tasks).extracting(Task::id).containsExactly(Task.idFor("per-tag", "/test", "e9", "tagged[0]"), Task.idFor("per-tag", "/test", "e9", "tagged[1]"));
             assertThat(perTag.counters()).containsEntry("tasks", 2L);
         }
     }

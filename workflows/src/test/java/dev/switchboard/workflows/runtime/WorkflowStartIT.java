@@ -63,11 +63,11 @@ class WorkflowStartIT {
             // then readiness said the workflow consumes, both events become tasks, and the one from before the start does not
             JsonNode workflow = JSON.readTree(answer.body()).path("workflows").get(0);
             assertThat(workflow.path("assigned").asBoolean()).isTrue();
-            String after1 = Task.idFor("start-" + suffix, "after-1", "create-task");
-            String after2 = Task.idFor("start-" + suffix, "after-2", "create-task");
+            String after1 = Task.idFor("start-" + suffix, "/it", "after-1", "create-task");
+            String after2 = Task.idFor("start-" + suffix, "/it", "after-2", "create-task");
             await().atMost(Duration.ofSeconds(60)).until(() -> receiver.tasks().keySet().containsAll(List.of(after1, after2)));
             assertThat(engine.counters().get("workflow.start-" + suffix)).containsEntry("events", 2L);
-            assertThat(receiver.tasks()).doesNotContainKey(Task.idFor("start-" + suffix, "before", "create-task"));
+            assertThat(receiver.tasks()).doesNotContainKey(Task.idFor("start-" + suffix, "/it", "before", "create-task"));
         }
     }
 

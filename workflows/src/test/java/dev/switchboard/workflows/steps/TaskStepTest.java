@@ -36,7 +36,7 @@ class TaskStepTest {
 
         // then
         Task task = ((StepOutcome.Completed) outcome).tasks().get(0);
-        assertThat(task.id()).isEqualTo(Task.idFor("triage", "e-1", "create-task"));
+        assertThat(task.id()).isEqualTo(Task.idFor("triage", "", "e-1", "create-task"));
         assertThat(((StepOutcome.Completed) outcome).output()).containsEntry("id", task.id());
         assertThat(task.sink()).isEqualTo("support-queue");
         assertThat(task.title()).isEqualTo("[billing] Refund");
@@ -104,7 +104,7 @@ class TaskStepTest {
         // then each item is a task of its own, in order, with its own id, title and due date
         assertThat(outcome).isInstanceOfSatisfying(StepOutcome.Completed.class, completed -> {
             assertThat(completed.tasks()).extracting(Task::id).containsExactly(
-                    Task.idFor("calls", "call-1", "next-steps[0]"), Task.idFor("calls", "call-1", "next-steps[1]"));
+                    Task.idFor("calls", "", "call-1", "next-steps[0]"), Task.idFor("calls", "", "call-1", "next-steps[1]"));
             assertThat(completed.tasks()).extracting(Task::title).containsExactly("Jordan Reyes: send a demo invite", "Mara Lindqvist: share a sample export");
             assertThat(completed.tasks()).extracting(Task::dueDate).containsExactly("2026-10-07", "2026-10-12T21:34:43Z");
             assertThat(completed.tasks()).allSatisfy(task -> {

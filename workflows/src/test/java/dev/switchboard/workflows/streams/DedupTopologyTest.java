@@ -2,6 +2,8 @@ package dev.switchboard.workflows.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.workflows.config.DefaultOptions;
+import dev.switchboard.workflows.config.StreamsSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +19,8 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DedupTopologyTest {
 
@@ -122,5 +126,29 @@ class DedupTopologyTest {
 
         // then
         assertThat(out.readValuesToList()).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"the default", "[event.source, event.id, event.specversion]"})
+    void should_keep_events_of_two_sources_apart_when_they_share_an_id(String key) {
+        // given the default key, the event's identity (source and id, on the fast path), or a list through CEL
+        start(key.equals("the default") ? DefaultOptions.of(StreamsSettings.Dedup.class).key() : key);
+
+        // when two sources send an event with the same id, one of them twice, and sources and ids shift across the boundary
+        sendFrom("/zendesk", "42", T0);
+        sendFrom("/github", "42", T0.plusSeconds(1));
+        sendFrom("/zendesk", "42", T0.plusSeconds(2));
+        sendFrom("/a, b", "c", T0.plusSeconds(3));
+        sendFrom("/a", "b, c", T0.plusSeconds(4));
+
+        // then each source's event passes once, and only the true copy is dropped
+        assertThat(out.readValuesToList()).hasSize(4);
+        assertThat(counts).containsEntry("passed", 4).containsEntry("dropped", 1);
+    }
+
+    private void sendFrom(String source, String id, Instant time) {
+        byte[] value = new String(Events.ticket(id, "acme", time), StandardCharsets.UTF_8).replace("\"source\":\"/test\"", "\"source\":\"" + source + "\"")
+                .getBytes(StandardCharsets.UTF_8);
+        in.pipeInput(new TestRecord<>("acme".getBytes(StandardCharsets.UTF_8), value, time));
     }
 }

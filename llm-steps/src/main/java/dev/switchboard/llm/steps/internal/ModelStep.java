@@ -17,6 +17,7 @@ import dev.switchboard.schemas.ModelCall;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.spi.StepOutcome;
+import dev.switchboard.schemas.template.Template;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,8 +25,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every model step shares: it renders its input, screens it for prompt injection, resolves its
@@ -40,12 +45,18 @@ import java.util.function.Function;
  * goes to review; a single model that fails fails the step as before (retried by the engine when
  * the failure is retriable, dead-lettered when not).
  *
+ * <p>Every failure is one event's own. An event whose input is empty (blank, or only the template's
+ * own text) or lacks a value its input template reads fails at once, permanently, without a model call; a throw while one event is asked fails
+ * that event alone (retriable, logged with its stack trace).
+ *
  * <p>Before a call to a model that is not in-process, personal data is masked; the answer's
  * placeholders are restored before anyone sees the output. Validated outputs are cached by model,
  * prompt version and normalized input. Every call is accounted as a {@link ModelCall} and charged to
  * the workflow's budget.
  */
 public abstract class ModelStep implements Step {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStep.class);
 
     /** How a step asks a chat model for one event, and checks what comes back. */
     public record Prepared(ChatCall call, Function<JsonNode, Verdict> check) {
@@ -92,6 +103,7 @@ public abstract class ModelStep implements Step {
     private final String promptId;
     private final String promptVersion;
     private final PiiMasker masker = new PiiMasker();
+    private final Template inputTemplate;
 
     protected ModelStep(Setup setup, String promptFingerprint) {
         this.models = setup.models();
@@ -101,6 +113,7 @@ public abstract class ModelStep implements Step {
         this.guards = options.modelOptions().guards();
         this.promptId = type + "/" + stepId;
         this.promptVersion = "pv-" + PromptText.hash(type + "\0" + promptFingerprint, 6);
+        this.inputTemplate = Template.parse(options.input());
     }
 
     public String promptId() {
@@ -144,25 +157,66 @@ public abstract class ModelStep implements Step {
 
     @Override
     public List<StepOutcome> run(List<StepInvocation> batch) {
-        if (batch.isEmpty()) {
-            return List.of();
+        // an event without input fails alone, at once; the others go on to the models, batched where they can be
+        List<StepOutcome> outcomes = new ArrayList<>(Collections.nCopies(batch.size(), null));
+        List<Integer> asked = new ArrayList<>(batch.size());
+        List<String> texts = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            String text;
+            try {
+                text = cappedInput(batch.get(i));
+            } catch (Template.MissingValueException e) {
+                outcomes.set(i, StepOutcome.Failed.permanent(e.getMessage()));
+                continue;
+            }
+            if (empty(text)) {
+                outcomes.set(i, StepOutcome.Failed.permanent("Empty input at steps." + stepId + ".input: got '" + text.strip()
+                        + "' from \"" + options.input() + "\", expected some text to " + type + ". Send events that carry it,"
+                        + " or skip the others with when: on this step or on.filter on the workflow"));
+            } else {
+                asked.add(i);
+                texts.add(text);
+            }
         }
-        List<String> texts = batch.stream().map(this::cappedInput).toList();
+        if (asked.isEmpty()) {
+            return outcomes;
+        }
         // The in-process model works best on whole batches: answer them at once when it comes first.
         List<EmbeddedAnswer> embeddedFirst = null;
-        String first = batch.stream().map(invocation -> chainOf(invocation).get(0)).distinct().count() == 1
-                ? chainOf(batch.get(0)).get(0) : null;
+        String first = asked.stream().map(i -> chainOf(batch.get(i)).get(0)).distinct().count() == 1 ? chainOf(batch.get(asked.get(0))).get(0) : null;
         if (first != null && !models.chats(first)) {
             embeddedFirst = embedded(first, texts);
         }
-        List<CompletableFuture<StepOutcome>> outcomes = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            StepInvocation invocation = batch.get(i);
-            String text = texts.get(i);
-            EmbeddedAnswer precomputed = embeddedFirst == null ? null : embeddedFirst.get(i);
-            outcomes.add(CompletableFuture.supplyAsync(() -> runOne(invocation, text, precomputed), models.executor()));
+        List<CompletableFuture<StepOutcome>> answers = new ArrayList<>(asked.size());
+        for (int k = 0; k < asked.size(); k++) {
+            StepInvocation invocation = batch.get(asked.get(k));
+            String text = texts.get(k);
+            EmbeddedAnswer precomputed = embeddedFirst == null ? null : embeddedFirst.get(k);
+            answers.add(CompletableFuture.supplyAsync(() -> runOne(invocation, text, precomputed), models.executor()));
         }
-        return outcomes.stream().map(CompletableFuture::join).toList();
+        for (int k = 0; k < asked.size(); k++) {
+            outcomes.set(asked.get(k), outcome(answers.get(k), batch.get(asked.get(k))));
+        }
+        return outcomes;
+    }
+
+    /** The event's outcome; a throw while it was asked fails that event alone. */
+    private StepOutcome outcome(CompletableFuture<StepOutcome> answer, StepInvocation invocation) {
+        try {
+            return answer.join();
+        } catch (CompletionException | CancellationException e) {
+            LOG.warn("Step '{}' ({}) threw for event '{}' from '{}'", stepId, type, invocation.eventId(), invocation.eventSource(), e);
+            return StepOutcome.Failed.threw(e);
+        }
+    }
+
+    /** True when the input has nothing of the event in it: blank, or only the template's own text. */
+    private boolean empty(String text) {
+        return text.isBlank() || withoutSpace(text).equals(withoutSpace(inputTemplate.literal()));
+    }
+
+    private static String withoutSpace(String text) {
+        return text.replaceAll("\\s+", "");
     }
 
     private String cappedInput(StepInvocation invocation) {
