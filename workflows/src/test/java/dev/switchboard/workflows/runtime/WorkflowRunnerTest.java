@@ -3,6 +3,7 @@ package dev.switchboard.workflows.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
@@ -18,6 +19,7 @@ import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.llm.ModelRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -346,6 +348,37 @@ class WorkflowRunnerTest {
             assertThat(tasks).extracting(Task::title).containsExactly("billing: Printer on fire", "vip: Printer on fire");
             assertThat(tasks).extracting(Task::id).containsExactly(Task.idFor("per-tag", "/test", "e9", "tagged[0]"), Task.idFor("per-tag", "/test", "e9", "tagged[1]"));
             assertThat(perTag.counters()).containsEntry("tasks", 2L);
+        }
+    }
+
+    @Test
+    void should_dead_letter_the_event_when_an_item_of_a_for_each_step_lacks_a_value_its_templates_read() throws Exception {
+        // given a task per participant of a call, whose title reads the participant's job title (optional in call.completed)
+        WorkflowLoader.Result result = new WorkflowLoader(dev.switchboard.workflows.model.StepTypes.installed(), folder -> environment())
+                .parse("people.yaml", """
+                        name: per-person
+                        on:
+                          types: [call.completed]
+                        steps:
+                          - id: thanks
+                            task:
+                              sink: queue
+                              for_each: event.data.participants
+                              title: "Thank {{ item.name }}, {{ item.title }}"
+                        """, dir, dir.resolve("people.yaml"));
+        assertThat(result.problems()).isEmpty();
+        try (WorkflowRunner perPerson = new WorkflowRunner(result.workflow(), environment(), TOPICS,
+                WorkflowRunner.stepRetries(Duration.ofMinutes(1)), List.of())) {
+            // and a call whose second participant has no title
+            ObjectNode call = (ObjectNode) JSON.readTree(Files.readAllLines(Path.of("examples/data/sales-calls.jsonl")).get(0));
+            ((ObjectNode) call.path("data").path("participants").get(1)).remove("title");
+
+            // when
+            List<ProducerRecord<byte[], byte[]>> out = perPerson.process(List.of(input(0, call.toString())));
+
+            // then no task of it is written: the event is dead-lettered, naming the item's missing value, as a plain template would
+            assertThat(out).extracting(ProducerRecord::topic).containsExactly("dlq");
+            assertThat(DeadLetters.header(out.get(0).headers(), DeadLetters.REASON)).contains("Missing value at item.title");
         }
     }
 
