@@ -186,20 +186,26 @@ public final class SwitchboardCli implements Runnable {
         return 0;
     }
 
-    @Command(name = "demo", description = "Runs an example end to end on an embedded broker, then prints a summary: the ticket-triage "
-            + "example on the embedded model, or with FLOW support the support copilot, its answers from the model simulator.")
+    @Command(name = "demo", description = "Runs an example end to end on an embedded broker, then prints a summary: `triage` (the default) "
+            + "the ticket-triage example on the embedded model; `support` the support copilot and `sales` the sales-call follow-up, their "
+            + "chat model's answers from the built-in model simulator.")
     int demo(@Mixin WorkFolderOption workFolder,
-             @Parameters(arity = "0..1", paramLabel = "FLOW", description = "support: the support copilot (support-copilot.yaml). "
-                     + "Without it, ticket triage.") String flow,
+             @Parameters(index = "0", arity = "0..1", paramLabel = "EXAMPLE", defaultValue = "triage",
+                     description = "triage, support or sales (default: ${DEFAULT-VALUE}).") String example,
              @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
                      description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).") int timeoutSeconds) throws Exception {
-        if (flow != null && !flow.equals("support")) {
-            throw CommandFailure.invalid("Unknown demo '" + flow + "': expected support, or nothing for the ticket-triage demo");
+        if (!List.of("triage", "support", "sales").contains(example)) {
+            throw CommandFailure.invalid("Unknown demo at EXAMPLE: got '" + example + "', expected triage, support or sales. "
+                    + "Run `switchboard demo`, `switchboard demo support` or `switchboard demo sales`");
         }
         Path dir = workFolder.fresh();
-        if (flow != null) {
+        if (example.equals("support")) {
             SupportDemoSummary summary = SupportDemo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
             return summary.routes().isEmpty() ? FAILED : 0;
+        }
+        if (example.equals("sales")) {
+            SalesDemo.Summary summary = SalesDemo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
+            return summary.nextSteps() > 0 ? 0 : FAILED;
         }
         Demo.Summary summary = Demo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
         return summary.tasks() > 0 ? 0 : FAILED;

@@ -261,11 +261,11 @@ class SwitchboardCliTest {
     @Test
     void should_name_the_demos_there_are_when_an_unknown_one_is_asked_for() {
         // when
-        Run run = cli(name -> null, "demo", "sales-copilot");
+        Run run = cli(name -> null, "demo", "finance-copilot");
 
         // then
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err().strip()).isEqualTo("Unknown demo 'sales-copilot': expected support, or nothing for the ticket-triage demo");
+        assertThat(run.err()).startsWith("Unknown demo at EXAMPLE: got 'finance-copilot', expected triage, support or sales.");
     }
 
     @Test
