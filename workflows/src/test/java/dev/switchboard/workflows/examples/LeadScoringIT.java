@@ -12,7 +12,9 @@ import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.streams.CrmTables;
+import dev.switchboard.workflows.streams.StreamsNames;
 import dev.switchboard.workflows.testing.SharedKafka;
+import dev.switchboard.workflows.testing.StreamsState;
 import dev.switchboard.workflows.testing.TopicRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +58,8 @@ class LeadScoringIT {
         Path examples = Path.of("examples");
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String cdc = "it.leads.cdc." + suffix;
+        // and no CRM tables from an earlier test: SupportCopilotIT loads the same company domains under other ids
+        StreamsState.forget(kafka.servers(), StreamsNames.CRM_APPLICATION);
         Files.createDirectories(dir.resolve("data"));
         Files.copy(examples.resolve("data/territories.yaml"), dir.resolve("data/territories.yaml"));
         Files.writeString(dir.resolve("crm-lead-scoring.yaml"), Files.readString(examples.resolve("crm-lead-scoring.yaml"))
