@@ -1,6 +1,5 @@
 package dev.switchboard.connectors.sinks;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.connectors.http.HttpDelivery;
@@ -13,8 +12,6 @@ import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Creates one HubSpot task (CRM v3 objects API) per task, with its associations.
@@ -35,7 +32,6 @@ public final class HubSpotTaskSink extends HttpTaskSink implements TaskSink {
             "hubspot_deal_id", 216,
             "hubspot_ticket_id", 230);
     private static final List<String> ASSOCIATION_ORDER = List.of("hubspot_contact_id", "hubspot_company_id", "hubspot_deal_id", "hubspot_ticket_id");
-    private static final Pattern EXISTING_ID = Pattern.compile("Existing ID: ?([0-9]+)");
 
     private final URI uri;
     private final HubSpotTaskSinkFactory.Options options;
@@ -65,25 +61,12 @@ public final class HubSpotTaskSink extends HttpTaskSink implements TaskSink {
     /** The unique id property refused a second task with this id: 409 CONFLICT, or 400 "already has that value". */
     @Override
     protected Optional<String> alreadyDelivered(HttpDelivery.Answer answer, Task task) {
-        boolean duplicate = answer.status() == 409;
-        if (answer.status() == 400) {
-            JsonNode error = json(answer.body());
-            String text = error.path("message").asText("") + " " + error.path("errors").toString();
-            duplicate = text.contains("already has that value") && text.contains(options.idProperty());
-        }
-        if (!duplicate) {
-            return Optional.empty();
-        }
-        Matcher existing = EXISTING_ID.matcher(answer.body());
-        return Optional.of("HubSpot already has the task with " + options.idProperty() + " " + task.id()
-                + (existing.find() ? " (task " + existing.group(1) + ")" : "") + " (HTTP " + answer.status() + ")");
+        return HubSpotAnswers.duplicate(answer, task, options.idProperty(), "task");
     }
 
-    /** {@code {"status":"error","message":"...","correlationId":"...","category":"..."}} → message, category and correlation id. */
     @Override
     protected String errorMessage(String body) {
-        return jsonError(body, "message", error -> (error.hasNonNull("category") ? " [" + error.get("category").asText() + "]" : "")
-                + (error.hasNonNull("correlationId") ? " (correlationId " + error.get("correlationId").asText() + ")" : ""));
+        return HubSpotAnswers.errorMessage(body);
     }
 
     ObjectNode body(Task task) {
@@ -99,7 +82,7 @@ public final class HubSpotTaskSink extends HttpTaskSink implements TaskSink {
         });
         properties.put("hs_task_status", "NOT_STARTED");
         properties.put("hs_task_type", options.taskType());
-        String owner = task.owner() != null && task.owner().strip().matches("[0-9]+") ? task.owner().strip() : options.defaultOwnerId();
+        String owner = HubSpotAnswers.owner(task, options.defaultOwnerId());
         if (owner != null) {
             properties.put("hubspot_owner_id", owner);
         }

@@ -91,6 +91,7 @@ class SecretsStayOutTest {
         List<Sink<?>> sinks = List.of(
                 Sink.of(new HubSpotTaskSinkFactory(), "{token_env: TOKEN, base_url: '%s', timeout_seconds: 2}", base),
                 Sink.of(new HubSpotTaskSinkFactory(), "{token_file: token, base_url: '%s', timeout_seconds: 2}", base),
+                Sink.of(new HubSpotNoteSinkFactory(), "{token_env: TOKEN, base_url: '%s', timeout_seconds: 2}", base),
                 Sink.of(new SalesforceTaskSinkFactory(), "{instance_url: '%s', token_env: TOKEN, timeout_seconds: 2}", base),
                 Sink.of(new PipedriveActivitySinkFactory(), "{token_env: TOKEN, base_url: '%s', deduplicate: true, timeout_seconds: 2}", base),
                 Sink.of(new WebhookSinkFactory(), "{url: '%s', secret_env: SIGNING, timeout_seconds: 2}", base + "/hook?token=" + TOKEN),
@@ -121,7 +122,7 @@ class SecretsStayOutTest {
                 .deliver(new SinkTesting.Environment(dir, Set.of("elsewhere.example.com"), secrets, Set.of()), SinkTesting.task("evt-refused")));
 
         // then
-        assertThat(results).hasSize(35).allSatisfy(result -> assertThat(text(result))
+        assertThat(results).hasSize(38).allSatisfy(result -> assertThat(text(result))
                 .isNotBlank()
                 .doesNotContain(TOKEN)
                 .doesNotContain(SIGNING)

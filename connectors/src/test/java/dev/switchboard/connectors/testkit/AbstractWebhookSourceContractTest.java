@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.connectors.sources.auth.WebhookVerifier;
 import dev.switchboard.schemas.events.EventParser;
+import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.HttpIngress;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceFactory;
@@ -13,7 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * LangChain4j chat model extends one abstract test): authentication of every request (missing,
  * wrong, valid, replayed), the body limit before authentication (413 before 401), its content types
  * and no other (415), and a 202 only once Kafka acknowledged the events (503 when it does not, or
- * refuses them). A refused request publishes nothing. The source runs as configured from YAML by
- * the engine's binder, behind an ingress that keeps the listener's contract.
+ * refuses them). A refused request publishes nothing. A vendor that validates the endpoint with a
+ * challenge ({@link #challenge}) has it answered only when it is authentic, and the answer publishes
+ * nothing. The source runs as configured from YAML by the engine's binder, behind an ingress that keeps
+ * the listener's contract.
  *
  * @param <O> the source's options record
  */
@@ -60,12 +65,31 @@ public abstract class AbstractWebhookSourceContractTest<O extends Record> {
     /** The same payload, without any credential. */
     protected abstract Requests unsigned();
 
+    /** The hosts the source may call ({@code outbound.allowed_hosts}): none unless it fetches what a webhook names. */
+    protected Set<String> allowedHosts() {
+        return Set.of();
+    }
+
+    /**
+     * The vendor's endpoint validation (a challenge the source must answer to be registered), signed with
+     * {@code secret} as the vendor signs it; null when the vendor has none.
+     */
+    protected Requests challenge(String secret) {
+        return null;
+    }
+
+    /** What the answer to an authentic {@link #challenge} must be, beyond its 200. */
+    protected void assertChallengeAnswered(HttpIngress.Response response) {
+    }
+
     @BeforeEach
     void startSource() throws Exception {
-        environment = new RecordingEnvironment(dir, Map.of(SECRET_ENV, SECRET));
+        environment = new RecordingEnvironment(dir, Map.of(SECRET_ENV, SECRET), allowedHosts());
         O options = YamlOptions.bind(factory().optionsType(), options().strip()
                 + "\nmax_body_bytes: " + MAX_BODY_BYTES + "\nack_timeout_seconds: 1\n");
-        assertThat(factory().check(options, environment)).as("the contract's options pass the factory's checks").isEmpty();
+        // warnings (a host a production configuration would allow, say) do not keep a source from starting
+        assertThat(factory().check(options, environment)).as("the contract's options pass the factory's checks")
+                .filteredOn(problem -> problem.severity() != OptionProblem.Severity.WARNING).isEmpty();
         source = factory().create("contract", options, environment);
         source.start();
     }
@@ -172,6 +196,33 @@ public abstract class AbstractWebhookSourceContractTest<O extends Record> {
 
         // then
         assertThat(response.status()).isEqualTo(503);
+        assertThat(environment.published()).isEmpty();
+    }
+
+    @Test
+    void should_answer_the_challenge_and_publish_nothing_when_the_vendor_validates_the_endpoint() throws Exception {
+        Requests challenge = challenge(SECRET);
+        Assumptions.assumeTrue(challenge != null, "the vendor validates no endpoint");
+
+        // when
+        HttpIngress.Response response = post(challenge);
+
+        // then
+        assertThat(response.status()).isEqualTo(200);
+        assertChallengeAnswered(response);
+        assertThat(environment.published()).isEmpty();
+    }
+
+    @Test
+    void should_answer_401_and_sign_nothing_when_a_challenge_is_not_the_vendor_s() throws Exception {
+        Requests challenge = challenge(WRONG_SECRET);
+        Assumptions.assumeTrue(challenge != null, "the vendor validates no endpoint");
+
+        // when someone without the secret asks the source to answer a challenge of their choosing
+        HttpIngress.Response response = post(challenge);
+
+        // then it answers nothing it computed with the secret
+        assertThat(response.status()).isEqualTo(401);
         assertThat(environment.published()).isEmpty();
     }
 

@@ -29,14 +29,26 @@ public final class RecordingEnvironment implements SourceEnvironment {
 
     private final Path dir;
     private final Map<String, String> secrets;
+    private final java.util.Set<String> allowedHosts;
     private final List<Published> published = new CopyOnWriteArrayList<>();
     private final Map<String, HttpIngress.Handler> routes = new ConcurrentHashMap<>();
     private final Map<String, Integer> limits = new ConcurrentHashMap<>();
     private volatile Kafka kafka = Kafka.ACKNOWLEDGES;
 
     public RecordingEnvironment(Path dir, Map<String, String> secrets) {
+        this(dir, secrets, java.util.Set.of());
+    }
+
+    /** With {@code outbound.allowed_hosts}, for a source that fetches what a webhook names. */
+    public RecordingEnvironment(Path dir, Map<String, String> secrets, java.util.Set<String> allowedHosts) {
         this.dir = dir;
         this.secrets = Map.copyOf(secrets);
+        this.allowedHosts = java.util.Set.copyOf(allowedHosts);
+    }
+
+    @Override
+    public java.util.Set<String> allowedHosts() {
+        return allowedHosts;
     }
 
     public void kafka(Kafka behaviour) {

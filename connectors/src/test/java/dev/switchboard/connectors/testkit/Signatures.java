@@ -30,6 +30,17 @@ public final class Signatures {
         return "v1," + Base64.getEncoder().encodeToString(hmac(key, concat((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8), body)));
     }
 
+    /** Zoom: {@code v0=} + hex HMAC-SHA256 of {@code v0:<timestamp>:<body>}, keyed by the app's secret token. */
+    public static String zoom(String secretToken, long timestamp, byte[] body) {
+        return "v0=" + HexFormat.of().formatHex(hmac(secretToken.getBytes(StandardCharsets.UTF_8),
+                concat(("v0:" + timestamp + ":").getBytes(StandardCharsets.UTF_8), body)));
+    }
+
+    /** Zoom's endpoint validation: the hex HMAC-SHA256 of the plain token, keyed by the app's secret token. */
+    public static String zoomEncryptedToken(String secretToken, String plainToken) {
+        return HexFormat.of().formatHex(hmac(secretToken.getBytes(StandardCharsets.UTF_8), plainToken.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Mailgun: hex HMAC-SHA256 of timestamp followed by token. */
     public static String mailgun(String signingKey, String timestamp, String token) {
         return HexFormat.of().formatHex(hmac(signingKey.getBytes(StandardCharsets.UTF_8), (timestamp + token).getBytes(StandardCharsets.UTF_8)));

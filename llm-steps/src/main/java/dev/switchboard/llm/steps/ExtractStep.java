@@ -13,6 +13,7 @@ import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import dev.switchboard.llm.chat.ChatFailures;
 import dev.switchboard.llm.steps.ExtractStepFactory.Field;
+import dev.switchboard.llm.steps.ExtractStepFactory.Item;
 import dev.switchboard.llm.steps.ExtractStepFactory.Property;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.PromptText;
@@ -21,6 +22,7 @@ import dev.switchboard.schemas.spi.StepInvocation;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +30,10 @@ import java.util.stream.Collectors;
 
 /**
  * Pulls declared fields out of text: contact details, company, amounts, dates, invoice numbers,
- * order ids. The fields are a small JSON schema (type, required, description, allowed values); the
- * model answers in that schema and the answer is checked against it before any later step sees it.
+ * order ids, nested objects (an invoice's supplier) and lists (a call's next steps, each with an owner
+ * and a date; an invoice's tax lines). The fields are a small JSON schema (type, required, description,
+ * allowed values, fields, items); the model answers in that schema and the answer is checked against it,
+ * at any depth, before any later step sees it.
  */
 public final class ExtractStep extends ModelStep implements Step {
 
@@ -84,7 +88,7 @@ public final class ExtractStep extends ModelStep implements Step {
             }
             String problem = switch (field.type()) {
                 case "object" -> value.isObject() ? objectProblem(value, field.fields(), name) : typeProblem(value, name, "an object");
-                case "list" -> listProblem(value, field.fields(), name);
+                case "list" -> listProblem(name, value, field);
                 default -> scalarProblem(value, field.type(), field.values(), name);
             };
             if (problem != null) {
@@ -94,14 +98,24 @@ public final class ExtractStep extends ModelStep implements Step {
         return PromptText.confidenceProblem(answer);
     }
 
-    private static String listProblem(JsonNode value, Map<String, Property> properties, String name) {
+    /** A list of at most {@code max_items}, every item of its type, every object item with its required fields. */
+    private static String listProblem(String name, JsonNode value, Field field) {
         if (!value.isArray()) {
-            return typeProblem(value, name, "a list of objects");
+            return typeProblem(value, name, "a list");
         }
+        if (value.size() > field.maxItems()) {
+            return "has " + value.size() + " items in list '" + name + "', expected at most " + field.maxItems() + ". Keep the most important";
+        }
+        Item items = field.items();
         for (int i = 0; i < value.size(); i++) {
             JsonNode item = value.get(i);
-            String problem = item.isObject() ? objectProblem(item, properties, name + "[" + i + "]")
-                    : typeProblem(item, name + "[" + i + "]", "an object");
+            String at = name + "[" + i + "]";
+            String problem;
+            if ("object".equals(items.type())) {
+                problem = item.isObject() ? objectProblem(item, items.fields(), at) : typeProblem(item, at, "an object");
+            } else {
+                problem = item.isNull() ? "has null at " + at + ", expected " + items.type() : scalarProblem(item, items.type(), items.values(), at);
+            }
             if (problem != null) {
                 return problem;
             }
@@ -128,6 +142,7 @@ public final class ExtractStep extends ModelStep implements Step {
         return null;
     }
 
+    /** What is wrong with one value of a plain type, or null. */
     private static String scalarProblem(JsonNode value, String type, List<String> values, String name) {
         String expected = switch (type) {
             case "string" -> value.isTextual() ? null : "a string";
@@ -161,17 +176,25 @@ public final class ExtractStep extends ModelStep implements Step {
 
     private static String describe(Field field) {
         return switch (field.type()) {
-            case "object" -> "object with " + describe(field.fields());
-            case "list" -> "list of objects, each with " + describe(field.fields());
+            case "object" -> "object " + describe(field.fields());
+            case "list" -> "list of at most " + field.maxItems() + " " + describe(field.items());
             default -> describe(field.type(), field.values());
         } + (field.required() ? ", required" : ", or null");
     }
 
+    /** "string", or "objects {owner (string, required), due (date YYYY-MM-DD, or null)}". */
+    private static String describe(Item items) {
+        String what = "object".equals(items.type()) ? "objects " + describe(items.fields()) : describe(items.type(), items.values());
+        return what + (items.description() == null ? "" : " (" + items.description() + ")");
+    }
+
+    /** "{name (string, required), vat_id (string, or null: VAT or tax id)}". */
     private static String describe(Map<String, Property> properties) {
-        return properties.entrySet().stream().map(entry -> entry.getKey() + " (" + describe(entry.getValue().type(), entry.getValue().values())
-                + (entry.getValue().required() ? ", required" : ", or null")
-                + (entry.getValue().description() == null ? "" : ": " + entry.getValue().description()) + ")")
-                .collect(Collectors.joining("; "));
+        return properties.entrySet().stream()
+                .map(entry -> entry.getKey() + " (" + describe(entry.getValue().type(), entry.getValue().values())
+                        + (entry.getValue().required() ? ", required" : ", or null")
+                        + (entry.getValue().description() == null ? "" : ": " + entry.getValue().description()) + ")")
+                .collect(Collectors.joining(", ", "{", "}"));
     }
 
     private static String describe(String type, List<String> values) {
@@ -185,9 +208,13 @@ public final class ExtractStep extends ModelStep implements Step {
     private static JsonSchemaElement element(Field field) {
         return switch (field.type()) {
             case "object" -> object(field.fields(), field.description());
-            case "list" -> JsonArraySchema.builder().description(field.description()).items(object(field.fields(), null)).build();
+            case "list" -> JsonArraySchema.builder().description(field.description()).items(element(field.items())).build();
             default -> element(field.type(), field.values(), field.description());
         };
+    }
+
+    private static JsonSchemaElement element(Item items) {
+        return "object".equals(items.type()) ? object(items.fields(), items.description()) : element(items.type(), items.values(), items.description());
     }
 
     /** An object of plain fields; strict schemas want every property listed as required, optional ones may be null. */
@@ -219,13 +246,8 @@ public final class ExtractStep extends ModelStep implements Step {
                 JsonNode value = json.get(name);
                 output.put(name, switch (field.type()) {
                     case "object" -> absent(value) ? null : declared(value, field.fields());
-                    case "list" -> {
-                        List<Object> items = new ArrayList<>();
-                        if (!absent(value)) {
-                            value.forEach(item -> items.add(declared(item, field.fields())));
-                        }
-                        yield items;
-                    }
+                    // a list the text does not give is empty, so later steps (for_each) need no null check
+                    case "list" -> absent(value) ? List.of() : list(value, field.items());
                     default -> plain(value, field.type());
                 });
             });
@@ -237,11 +259,26 @@ public final class ExtractStep extends ModelStep implements Step {
     private static Map<String, Object> declared(JsonNode object, Map<String, Property> properties) {
         Map<String, Object> values = new LinkedHashMap<>();
         properties.forEach((name, property) -> values.put(name, plain(object.get(name), property.type())));
-        return values;
+        return Collections.unmodifiableMap(values);
     }
 
+    /** A validated list as plain Java: object items with their declared fields only (null when absent). */
+    private static List<Object> list(JsonNode value, Item items) {
+        List<Object> list = new ArrayList<>();
+        for (JsonNode item : value) {
+            list.add("object".equals(items.type()) ? declared(item, items.fields()) : value(item, items.type()));
+        }
+        return Collections.unmodifiableList(list);
+    }
+
+    /** A field's value as plain Java, null when absent. */
     private static Object plain(JsonNode value, String type) {
-        Object plain = absent(value) ? null : java(value);
+        return absent(value) ? null : value(value, type);
+    }
+
+    /** A value as plain Java, whole numbers of integer fields as longs. */
+    private static Object value(JsonNode value, String type) {
+        Object plain = java(value);
         return "integer".equals(type) && plain instanceof Number number ? (Object) number.longValue() : plain;
     }
 }

@@ -33,9 +33,11 @@ class ExtractStepIT {
               total: {type: number, required: true}
               tax_lines:
                 type: list
-                fields:
-                  rate: {type: number, required: true}
-                  tax: {type: number, required: true}
+                items:
+                  type: object
+                  fields:
+                    rate: {type: number, required: true}
+                    tax: {type: number, required: true}
             """;
 
     private ModelSimulator model;
@@ -95,8 +97,8 @@ class ExtractStepIT {
         JsonNode taxLines = properties.path("tax_lines").path("anyOf").get(0);
         assertThat(taxLines.path("type").asText()).isEqualTo("array");
         assertThat(taxLines.path("items").path("properties").path("rate").path("type").asText()).isEqualTo("number");
-        assertThat(model.requests().get(0).system()).contains("- tax_lines (list of objects, each with rate (number, required); "
-                + "tax (number, required), or null)");
+        assertThat(model.requests().get(0).system()).contains("- supplier (object {name (string, required), vat_id (string, or null)}, required)",
+                "- tax_lines (list of at most 20 objects {rate (number, required), tax (number, required)}, or null)");
     }
 
     @Test
@@ -132,7 +134,7 @@ class ExtractStepIT {
     }
 
     @Test
-    void should_report_objects_without_fields_and_fields_on_plain_types_when_the_options_are_checked() {
+    void should_report_objects_without_fields_fields_on_plain_types_and_fields_directly_on_a_list_when_the_options_are_checked() {
         // when
         List<String> problems = StepTestKit.check(new ExtractStepFactory(), """
                 input: "{{ event.data.text }}"
@@ -140,22 +142,26 @@ class ExtractStepIT {
                 fields:
                   supplier: {type: object}
                   total: {type: number, fields: {amount: {type: number}}}
-                  lines: {type: list, fields: {Rate: {type: number}, kind: {type: enum}}}
+                  lines: {type: list, items: {type: object, fields: {Rate: {type: number}, kind: {type: enum}}}}
+                  rows: {type: list, fields: {rate: {type: number}}}
                 """, environment).stream().map(problem -> problem.message("steps[0].extract")).toList();
 
         // then
         assertThat(problems).anySatisfy(message -> assertThat(message).contains("No fields at steps[0].extract.fields.supplier"));
         assertThat(problems).anySatisfy(message -> assertThat(message).contains("Unused option at steps[0].extract.fields.total.fields"));
-        assertThat(problems).anySatisfy(message -> assertThat(message).contains("Invalid field name at steps[0].extract.fields.lines.fields.Rate"));
-        assertThat(problems).anySatisfy(message -> assertThat(message).contains("Enum without values at steps[0].extract.fields.lines.fields.kind"));
+        assertThat(problems).anySatisfy(message -> assertThat(message).contains("Invalid field name at steps[0].extract.fields.lines.items.fields.Rate"));
+        assertThat(problems).anySatisfy(message -> assertThat(message).contains("Enum without values at steps[0].extract.fields.lines.items.fields.kind"));
+        assertThat(problems).anySatisfy(message -> assertThat(message).isEqualTo("Fields directly on a list at steps[0].extract.fields.rows.fields: "
+                + "expected the fields of each item under items. Use items: {type: object, fields: ...}"));
+        assertThat(problems).noneSatisfy(message -> assertThat(message).contains("List without items"));
     }
 
     @Test
     void should_keep_the_prompt_version_of_a_step_without_objects_or_lists() {
         // given a field as it was declared before objects and lists existed
-        ExtractStepFactory.Field field = new ExtractStepFactory.Field("string", "The invoice number", true, null, null);
+        ExtractStepFactory.Field field = new ExtractStepFactory.Field("string", "The invoice number", true, null, null, null, 20);
 
-        // then its text, which the prompt version hashes, is the record's text without the new component
+        // then its text, which the prompt version hashes, is the record's text without the new components
         assertThat(field.toString()).isEqualTo("Field[type=string, description=The invoice number, required=true, values=null]");
     }
 }

@@ -1,6 +1,8 @@
 package dev.switchboard.schemas.spi;
 
 import dev.switchboard.schemas.ModelCall;
+import dev.switchboard.schemas.template.Template;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +28,17 @@ public interface StepInvocation {
 
     /** Renders a {@code {{ path }}} template against {@code event} and {@code steps}; never evaluates anything. */
     String render(String template);
+
+    /**
+     * Renders a template against {@code event}, {@code steps} and more roots beside them (a {@code for_each} task's
+     * {@code item}); it reads values only, as {@link #render(String)} does.
+     */
+    default String render(String template, Map<String, Object> more) {
+        Map<String, Object> root = new HashMap<>(more);
+        root.put("event", event());
+        root.put("steps", read("steps"));
+        return Template.parse(template).render(root);
+    }
 
     /** The model calls made so far for this event by earlier steps, for lineage. */
     List<ModelCall> calls();

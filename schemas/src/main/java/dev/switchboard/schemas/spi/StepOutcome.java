@@ -15,21 +15,23 @@ public sealed interface StepOutcome {
     List<ModelCall> calls();
 
     /**
-     * The step produced its output (validated), and perhaps a task to deliver.
+     * The step produced its output (validated), and perhaps tasks to deliver.
      *
      * @param output what later steps read as {@code steps.<id>.*}
-     * @param task   a task to write to the outbox, or null
+     * @param tasks  the tasks to write to the outbox, in order: none for most steps, one for a task step, one per item
+     *               for a task step with {@code for_each}
      * @param calls  the model calls made, for accounting and lineage
      */
-    record Completed(Map<String, Object> output, Task task, List<ModelCall> calls) implements StepOutcome {
+    record Completed(Map<String, Object> output, List<Task> tasks, List<ModelCall> calls) implements StepOutcome {
         public Completed {
             // values may be null: an extracted field the text does not give is there, empty
             output = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(Objects.requireNonNull(output, "output")));
+            tasks = List.copyOf(tasks);
             calls = List.copyOf(calls);
         }
 
         public static Completed of(Map<String, Object> output) {
-            return new Completed(output, null, List.of());
+            return new Completed(output, List.of(), List.of());
         }
     }
 

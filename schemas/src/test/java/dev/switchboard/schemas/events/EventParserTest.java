@@ -58,6 +58,10 @@ class EventParserTest {
                          "subject":"Invoice","text":"Where is my invoice?","attachments":[{"name":"a.pdf","size":10}]}""")),
                 Arguments.of("crm.lead.created", event("crm.lead.created", """
                         {"lead_id":"00Q1","first_name":"Ada","last_name":null,"company":"Analytical","employees":12}""")),
+                Arguments.of("call.completed", event("call.completed", """
+                        {"call_id":"call-1","started_at":"2026-10-05T21:15:00Z","ended_at":"2026-10-05T21:34:43Z","platform":"zoom",
+                         "participants":[{"name":"Jordan Reyes","role":"rep"}],
+                         "transcript":[{"speaker":"Jordan Reyes","start_seconds":4.0,"text":"Thanks for joining."}]}""")),
                 Arguments.of("unknown type with any data", event("order.shipped", """
                         {"anything":[1,2,3]}""")),
                 Arguments.of("unknown type without data", """
@@ -150,7 +154,13 @@ class EventParserTest {
                 rejected("email.received without text", utf8(event("email.received", """
                         {"message_id":"<a1@x>","from":"a@x","subject":"s"}""")), "email.received.schema.json", "'text'"),
                 rejected("crm.lead.created with negative employees", utf8(event("crm.lead.created", """
-                        {"lead_id":"00Q1","employees":-1}""")), "crm.lead.created.schema.json", "data.employees"));
+                        {"lead_id":"00Q1","employees":-1}""")), "crm.lead.created.schema.json", "data.employees"),
+                rejected("call.completed without a transcript", utf8(event("call.completed", """
+                        {"call_id":"call-1","started_at":"2026-10-05T21:15:00Z","ended_at":"2026-10-05T21:34:43Z","platform":"zoom",
+                         "participants":[{"name":"Jordan Reyes","role":"rep"}]}""")), "call.completed.schema.json", "'transcript'"),
+                rejected("call.completed with a platform outside the enum", utf8(event("call.completed", """
+                        {"call_id":"call-1","started_at":"2026-10-05T21:15:00Z","ended_at":"2026-10-05T21:34:43Z","platform":"skype",
+                         "participants":[{"name":"Jordan Reyes","role":"rep"}],"transcript":[]}""")), "data.platform", "enumeration"));
     }
 
     @ParameterizedTest(name = "{0}")

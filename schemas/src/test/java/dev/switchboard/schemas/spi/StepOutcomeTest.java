@@ -15,7 +15,7 @@ class StepOutcomeTest {
     void should_give_the_calls_made_when_asked_any_kind_of_outcome() {
         // given one outcome of each kind, each after the same call
         List<StepOutcome> outcomes = List.of(
-                new StepOutcome.Completed(Map.of("label", "bug"), null, List.of(CALL)),
+                new StepOutcome.Completed(Map.of("label", "bug"), List.of(), List.of(CALL)),
                 new StepOutcome.Failed("invalid answer", false, List.of(CALL)),
                 new StepOutcome.Review("below min_confidence", List.of(), List.of(CALL)));
 

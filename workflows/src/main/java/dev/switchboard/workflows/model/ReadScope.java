@@ -12,13 +12,15 @@ import java.util.regex.Pattern;
 
 /**
  * What a template or condition can read at one place in a workflow: the event (of the types that start
- * it, or that its trigger counts) and, in a step, the outputs of the steps before it.
+ * it, or that its trigger counts), in a step the outputs of the steps before it, and in a step that
+ * iterates ({@code for_each}) the item.
  *
  * @param event         the event's type
  * @param eventTypes    the event types, for messages: {@code ticket.created}
  * @param steps         the outputs of the steps before, by id, in order; null where steps cannot be read ({@code on})
+ * @param item          the type of a {@code for_each} step's items; null where there is no item
  */
-record ReadScope(ValueType event, String eventTypes, Map<String, ValueType> steps) {
+record ReadScope(ValueType event, String eventTypes, Map<String, ValueType> steps, ValueType item) {
 
     ReadScope {
         steps = steps == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(steps));
@@ -26,12 +28,12 @@ record ReadScope(ValueType event, String eventTypes, Map<String, ValueType> step
 
     /** Where only the event can be read: {@code on.filter}, a window's key. */
     static ReadScope eventOnly(ValueType event, String eventTypes) {
-        return new ReadScope(event, eventTypes, null);
+        return new ReadScope(event, eventTypes, null, null);
     }
 
     /** The first step's: the event, and no step before it. */
     static ReadScope firstStep(ValueType event, String eventTypes) {
-        return new ReadScope(event, eventTypes, Map.of());
+        return new ReadScope(event, eventTypes, Map.of(), null);
     }
 
     boolean stepsReadable() {
@@ -42,7 +44,12 @@ record ReadScope(ValueType event, String eventTypes, Map<String, ValueType> step
     ReadScope withStep(String id, ValueType outputs) {
         Map<String, ValueType> next = new LinkedHashMap<>(steps);
         next.put(id, outputs);
-        return new ReadScope(event, eventTypes, next);
+        return new ReadScope(event, eventTypes, next, null);
+    }
+
+    /** The scope of a step that iterates: this one's, and its items as {@code item}. */
+    ReadScope withItem(ValueType items) {
+        return new ReadScope(event, eventTypes, steps, items);
     }
 
     /**
@@ -83,9 +90,13 @@ record ReadScope(ValueType event, String eventTypes, Map<String, ValueType> step
         if ("event".equals(root)) {
             return found(ValuePaths.resolve(event, segments, 1, "event"), " (" + eventTypes + ")");
         }
+        if ("item".equals(root) && item != null) {
+            return found(ValuePaths.resolve(item, segments, 1, "item"), "");
+        }
         if (!"steps".equals(root) || !stepsReadable()) {
-            List<String> roots = stepsReadable() ? List.of("event", "steps") : List.of("event");
-            return new NotReadable(new Unreadable("Unknown root '" + root + "'", "templates read only " + String.join(" and ", roots)
+            List<String> roots = item != null ? List.of("event", "steps", "item") : stepsReadable() ? List.of("event", "steps") : List.of("event");
+            return new NotReadable(new Unreadable("Unknown root '" + root + "'", "templates read only " + (roots.size() == 1 ? roots.get(0)
+                    : String.join(", ", roots.subList(0, roots.size() - 1)) + " and " + roots.get(roots.size() - 1))
                     + DidYouMean.hint(String.valueOf(root), roots)));
         }
         if (segments.size() < 2 || !(segments.get(1) instanceof String step)) {

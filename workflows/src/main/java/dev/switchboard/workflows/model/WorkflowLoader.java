@@ -236,14 +236,14 @@ public final class WorkflowLoader {
                 String type = types.get(0);
                 StepFactory<Record> factory = stepTypes.get(type);
                 String optionsPath = path + "." + type;
-                ReadScope readable = scope;
+                Node optionsNode = keys.get(type).getValueNode();
                 // what the options read is reported after binding, so that the step's outputs still type the steps after it
                 Problems unreadable = new Problems(problems.file());
                 ReadChecks optionReads = new ReadChecks(unreadable);
+                ReadScope readable = ForEachItems.scope(scope, optionsNode, optionsPath, unreadable);
                 OptionsBinder binder = new OptionsBinder(problems,
                         (option, value, valueNode, valuePath) -> checkExpression(option, value, valueNode, valuePath, readable, optionReads, problems),
                         NamedFiles.resolver(folder, environment, problems));
-                Node optionsNode = keys.get(type).getValueNode();
                 Record options = binder.bind(factory.optionsType(), optionsNode, optionsPath);
                 problems.addAll(unreadable.list());
                 if (options != null) {

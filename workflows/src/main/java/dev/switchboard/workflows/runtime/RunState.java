@@ -6,6 +6,7 @@ import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.template.Template;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,11 +65,9 @@ final class RunState {
         resumeAfter = index;
     }
 
-    void completed(String step, Map<String, Object> output, Task task) {
+    void completed(String step, Map<String, Object> output, List<Task> made) {
         steps.put(step, output);
-        if (task != null) {
-            tasks.add(task);
-        }
+        tasks.addAll(made);
     }
 
     void called(List<ModelCall> made) {
@@ -91,6 +90,14 @@ final class RunState {
         @Override
         public String render(String template) {
             return templates.computeIfAbsent(template, Template::parse).render(root, Template.Missing.FAIL);
+        }
+
+        /** As {@link #render(String)}, with more roots (a {@code for_each} task's {@code item}) beside event and steps. */
+        @Override
+        public String render(String template, Map<String, Object> more) {
+            Map<String, Object> withMore = new HashMap<>(root);
+            withMore.putAll(more);
+            return templates.computeIfAbsent(template, Template::parse).render(withMore, Template.Missing.FAIL);
         }
 
         @Override

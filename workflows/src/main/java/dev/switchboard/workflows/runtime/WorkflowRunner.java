@@ -328,7 +328,7 @@ public final class WorkflowRunner implements AutoCloseable {
         EventRun run = state.run();
         state.called(result.outcome().calls());
         if (result.outcome() instanceof StepOutcome.Completed completed) {
-            state.completed(spec.id(), completed.output(), completed.task());
+            state.completed(spec.id(), completed.output(), completed.tasks());
         } else if (result.outcome() instanceof StepOutcome.Failed failed) {
             state.end(EventEnd.FAILED);
             String tries = !failed.retriable() ? "" : " after " + attempt + " attempts" + (attemptsLeft

@@ -265,7 +265,7 @@ class SwitchboardCliTest {
 
         // then
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).startsWith("Unknown demo at EXAMPLE: got 'hr-copilot', expected triage, support or finance.");
+        assertThat(run.err()).startsWith("Unknown demo at EXAMPLE: got 'hr-copilot', expected triage, support, sales or finance.");
     }
 
     @Test

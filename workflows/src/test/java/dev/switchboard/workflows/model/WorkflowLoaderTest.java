@@ -411,7 +411,7 @@ class WorkflowLoaderTest {
 
         // then
         assertThat(types.all()).containsOnlyKeys("classify", "crm.lookup", "decide", "draft", "enrich", "extract", "invoice.check", "review",
-                "score", "summarize", "task");
+                "score", "summarize", "task", "territory");
         assertThat(types.contains("classify")).isTrue();
         assertThat(types.get("clasify")).isNull();
     }

@@ -3,6 +3,7 @@ package dev.switchboard.workflows.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
@@ -18,6 +19,7 @@ import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.llm.ModelRegistry;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -247,7 +249,7 @@ class WorkflowRunnerTest {
                 if (invocation.eventId().startsWith("poison")) {
                     throw new NullPointerException("no priority");
                 }
-                return (StepOutcome) new StepOutcome.Completed(Map.of(), task(invocation), List.of());
+                return (StepOutcome) new StepOutcome.Completed(Map.of(), List.of(task(invocation)), List.of());
             }).toList();
         };
     }
@@ -258,7 +260,7 @@ class WorkflowRunnerTest {
         return oneStep("flaky", batch -> {
             timer.advance(work);
             return batch.stream().map(invocation -> calls.incrementAndGet() <= failures
-                    ? (StepOutcome) StepOutcome.Failed.retriable("endpoint down") : new StepOutcome.Completed(Map.of(), task(invocation), List.of()))
+                    ? (StepOutcome) StepOutcome.Failed.retriable("endpoint down") : new StepOutcome.Completed(Map.of(), List.of(task(invocation)), List.of()))
                     .toList();
         }, new Retries(RetryPolicy.of(100, Duration.ofMillis(500), Duration.ofSeconds(2)), batchLimit, timer), listeners);
     }
@@ -312,5 +314,81 @@ class WorkflowRunnerTest {
         public void afterBatch(String workflow, BatchCounts counts) {
             heard.add("batch " + counts.events() + " events " + counts.tasks() + " tasks");
         }
+    }
+
+    @Test
+    void should_write_every_task_of_a_for_each_step_when_its_list_has_items() throws Exception {
+        // given a workflow whose task step makes a task per tag of the ticket
+        WorkflowLoader.Result result = new WorkflowLoader(dev.switchboard.workflows.model.StepTypes.installed(), folder -> environment())
+                .parse("tags.yaml", """
+                        name: per-tag
+                        on:
+                          types: [ticket.created]
+                        steps:
+                          - id: tagged
+                            task:
+                              sink: queue
+                              for_each: event.data.tags
+                              title: "{{ item }}: {{ event.data.subject }}"
+                        """, dir, dir.resolve("tags.yaml"));
+        assertThat(result.problems()).isEmpty();
+        try (WorkflowRunner perTag = new WorkflowRunner(result.workflow(), environment(), TOPICS,
+                WorkflowRunner.stepRetries(Duration.ofMinutes(1)), List.of())) {
+            String event = ticket("e9", "normal").replace("\"priority\":\"normal\",", "\"priority\":\"normal\",\"tags\":[\"billing\",\"vip\"],");
+
+            // when
+            List<ProducerRecord<byte[], byte[]>> out = perTag.process(List.of(input(0, event)));
+
+            // then both tasks are written, each under its own deterministic id
+            assertThat(out).extracting(ProducerRecord::topic).containsExactly("tasks", "tasks");
+            List<Task> tasks = new ArrayList<>();
+            for (ProducerRecord<byte[], byte[]> record : out) {
+                tasks.add(JSON.readValue(record.value(), Task.class));
+            }
+            assertThat(tasks).extracting(Task::title).containsExactly("billing: Printer on fire", "vip: Printer on fire");
+            assertThat(tasks).extracting(Task::id).containsExactly(Task.idFor("per-tag", "/test", "e9", "tagged[0]"), Task.idFor("per-tag", "/test", "e9", "tagged[1]"));
+            assertThat(perTag.counters()).containsEntry("tasks", 2L);
+        }
+    }
+
+    @Test
+    void should_dead_letter_the_event_when_an_item_of_a_for_each_step_lacks_a_value_its_templates_read() throws Exception {
+        // given a task per participant of a call, whose title reads the participant's job title (optional in call.completed)
+        WorkflowLoader.Result result = new WorkflowLoader(dev.switchboard.workflows.model.StepTypes.installed(), folder -> environment())
+                .parse("people.yaml", """
+                        name: per-person
+                        on:
+                          types: [call.completed]
+                        steps:
+                          - id: thanks
+                            task:
+                              sink: queue
+                              for_each: event.data.participants
+                              title: "Thank {{ item.name }}, {{ item.title }}"
+                        """, dir, dir.resolve("people.yaml"));
+        assertThat(result.problems()).isEmpty();
+        try (WorkflowRunner perPerson = new WorkflowRunner(result.workflow(), environment(), TOPICS,
+                WorkflowRunner.stepRetries(Duration.ofMinutes(1)), List.of())) {
+            // and a call whose second participant has no title
+            ObjectNode call = (ObjectNode) JSON.readTree(Files.readAllLines(Path.of("examples/data/sales-calls.jsonl")).get(0));
+            ((ObjectNode) call.path("data").path("participants").get(1)).remove("title");
+
+            // when
+            List<ProducerRecord<byte[], byte[]>> out = perPerson.process(List.of(input(0, call.toString())));
+
+            // then no task of it is written: the event is dead-lettered, naming the item's missing value, as a plain template would
+            assertThat(out).extracting(ProducerRecord::topic).containsExactly("dlq");
+            assertThat(DeadLetters.header(out.get(0).headers(), DeadLetters.REASON)).contains("Missing value at item.title");
+        }
+    }
+
+    private EngineStepEnvironment environment() {
+        EngineConfig config = EngineConfigLoader.standard().parse("config", """
+                sinks:
+                  queue:
+                    jsonl:
+                      path: tasks.jsonl
+                """, dir).config();
+        return new EngineStepEnvironment(config, new ModelRegistry(Map.of()));
     }
 }

@@ -114,6 +114,9 @@ class DebeziumSourceIT {
             String config = """
                     kafka:
                       bootstrap_servers: %s
+                      streams:
+                        state_dir: streams
+                        crm: {topics: [%s]}
                     topics:
                       tasks: it.crm.tasks.%s
                       dead_letter: it.crm.dlq.%s
@@ -154,7 +157,7 @@ class DebeziumSourceIT {
                                         title: job_title, source: lead_source, notes: notes, employees: employee_count, owner_id: owner_id }
                             crm_it.contacts:
                               entity: contact
-                    """.formatted(kafka.servers(), suffix, suffix, suffix, model.baseUrl(), hubspot.baseUrl(), hubspot.hostAndPort(),
+                    """.formatted(kafka.servers(), topic, suffix, suffix, suffix, model.baseUrl(), hubspot.baseUrl(), hubspot.hostAndPort(),
                     postgres.getPort(), topic, suffix, suffix);
             EngineConfigLoader.Result loaded = EngineConfigLoader.standard().parse("cdc-it.yaml", config, dir);
             assertThat(loaded.problems()).isEmpty();
@@ -206,12 +209,16 @@ class DebeziumSourceIT {
                     assertThat(deleted.path("data").path("before").path("id").asInt()).isEqualTo(7);
                     assertThat(deleted.path("data").path("after").isNull()).isTrue();
 
-                    // and the hot and the warm lead became HubSpot tasks (the cold one none), each once
+                    // and the hot and the warm lead became HubSpot tasks (the cold one none), each once, for the owner
+                    // the territories give a lead whose company the CRM tables do not hold: the inbound SDR queue, by
+                    // email, which HubSpot takes as the sink's default owner
                     await().atMost(PATIENCE).until(() -> hubspot.tasks().size() == 2);
                     JsonNode hot = hubspot.task("Call Ada Lovelace");
                     assertThat(hot.path("properties").path("hs_task_priority").asText()).isEqualTo("HIGH");
-                    assertThat(hot.path("properties").path("hubspot_owner_id").asText()).isEqualTo("555");
+                    assertThat(hot.path("properties").path("hubspot_owner_id").asText()).isEqualTo("100");
                     assertThat(hot.path("properties").path("hs_task_subject").asText()).contains("hot lead, 92/100");
+                    assertThat(hot.path("properties").path("hs_task_body").asText())
+                            .contains("Score 92/100", "Decision maker with budget and timeline", "Owner: Inbound SDR queue (fallback)");
                     JsonNode warm = hubspot.task("Follow up with Charles Babbage");
                     assertThat(warm.path("properties").path("hs_task_priority").asText()).isEqualTo("MEDIUM");
                     assertThat(warm.path("properties").path("hubspot_owner_id").asText()).isEqualTo("100");
@@ -225,7 +232,7 @@ class DebeziumSourceIT {
                     List<JsonNode> after = poll(consumer, 1).stream().map(DebeziumSourceIT::json).toList();
                     assertThat(after).extracting(event -> event.path("data").path("lead_id").asText()).containsExactly("4");
                     await().atMost(PATIENCE).until(() -> hubspot.tasks().size() == 3);
-                    assertThat(hubspot.task("Call Grace Hopper").path("properties").path("hubspot_owner_id").asText()).isEqualTo("556");
+                    assertThat(hubspot.task("Call Grace Hopper").path("properties").path("hs_task_body").asText()).contains("Score 92/100");
                     assertThat(consumer.poll(Duration.ofSeconds(2))).isEmpty();
                     assertThat(hubspot.duplicates()).isZero();
                 }
@@ -250,10 +257,12 @@ class DebeziumSourceIT {
         return engine;
     }
 
-    /** The example workflow as shipped, reading this test's topic instead of switchboard.cdc. */
+    /** The example workflow as shipped, with the territories it routes by, reading this test's topic instead of switchboard.cdc. */
     private Path exampleOnTopic(String example, String topic) throws IOException {
         String text = Files.readString(Path.of("examples").resolve(example));
         assertThat(text).contains("  topic: switchboard.cdc\n");
+        Files.createDirectories(dir.resolve("data"));
+        Files.copy(Path.of("examples/data/territories.yaml"), dir.resolve("data/territories.yaml"));
         Path copy = dir.resolve(example);
         Files.writeString(copy, text.replace("  topic: switchboard.cdc\n", "  topic: " + topic + "\n  start: earliest\n"));
         return copy;

@@ -12,8 +12,9 @@ import java.util.List;
 public record WebhookAuth(
         @Option(description = "Authentication scheme. `github`: `X-Hub-Signature-256`; `zendesk`: Zendesk's signing secret; "
                 + "`standard-webhooks`: `webhook-id`/`webhook-timestamp`/`webhook-signature`; `mailgun`: the `timestamp`/`token`/`signature` form fields; "
-                + "`shared-secret`: a header holding the secret; `basic`: HTTP basic auth. When omitted, the source's own scheme (see the source).",
-                allowed = {"github", "zendesk", "standard-webhooks", "mailgun", "shared-secret", "basic"})
+                + "`shared-secret`: a header holding the secret; `basic`: HTTP basic auth; `zoom`: `x-zm-signature`/`x-zm-request-timestamp`. "
+                + "When omitted, the source's own scheme (see the source).",
+                allowed = {"github", "zendesk", "standard-webhooks", "mailgun", "shared-secret", "basic", "zoom"})
         String scheme,
         @Option(description = "Environment variable holding the secret: the signing secret or key, the Standard Webhooks `whsec_…` secret, "
                 + "the shared secret, or the basic-auth password. Give this or `secret_file`.", secret = true)
@@ -26,7 +27,7 @@ public record WebhookAuth(
         String header,
         @Option(description = "For `basic`: the user name the sender must present.")
         String username,
-        @Option(description = "For timestamped schemes (`zendesk`, `standard-webhooks`, `mailgun`): how far a request's timestamp may be "
+        @Option(description = "For timestamped schemes (`zendesk`, `standard-webhooks`, `mailgun`, `zoom`): how far a request's timestamp may be "
                 + "from this machine's clock, either way, in seconds. Older or newer requests are refused with 403.",
                 defaultValue = "300", minimum = 10, maximum = 3600)
         @JsonProperty("tolerance_seconds") Integer toleranceSeconds,

@@ -34,7 +34,7 @@ public final class WebhookVerifier {
     /** The schemes, by the name {@code auth.scheme} gives them. */
     public enum Scheme {
         GITHUB("github"), ZENDESK("zendesk"), STANDARD_WEBHOOKS("standard-webhooks"), MAILGUN("mailgun"),
-        SHARED_SECRET("shared-secret"), BASIC("basic");
+        SHARED_SECRET("shared-secret"), BASIC("basic"), ZOOM("zoom");
 
         private final String yamlName;
 
@@ -53,7 +53,7 @@ public final class WebhookVerifier {
 
         /** Timestamped schemes remember accepted deliveries to refuse replays within the tolerance. */
         public boolean remembersDeliveries() {
-            return this == ZENDESK || this == STANDARD_WEBHOOKS || this == MAILGUN;
+            return this == ZENDESK || this == STANDARD_WEBHOOKS || this == MAILGUN || this == ZOOM;
         }
 
         public static Optional<Scheme> of(String yamlName) {
@@ -144,6 +144,7 @@ public final class WebhookVerifier {
             case MAILGUN -> mailgun(form);
             case SHARED_SECRET -> sharedSecret(request);
             case BASIC -> basic(request);
+            case ZOOM -> zoom(request);
         };
     }
 
@@ -222,6 +223,39 @@ public final class WebhookVerifier {
             return notCanonical ? notCanonical("webhook-signature") : invalid("webhook-signature");
         }
         return fresh(Instant.ofEpochSecond(seconds), "standard-webhooks:" + id, "webhook-id '" + printable(id) + "'");
+    }
+
+    /**
+     * Zoom: {@code x-zm-signature: v0=<hex HMAC-SHA256 of "v0:<x-zm-request-timestamp>:<raw body>">} keyed by the
+     * app's secret token, the timestamp in seconds. Zoom signs no delivery id; as with Zendesk, the signature
+     * identifies the delivery.
+     */
+    private Verdict zoom(HttpIngress.Request request) {
+        String signature = request.header("x-zm-signature");
+        String timestamp = request.header("x-zm-request-timestamp");
+        if (signature == null || timestamp == null) {
+            return missing(signature == null ? "x-zm-signature header" : "x-zm-request-timestamp header",
+                    "use the secret token of the app's event subscription in Zoom");
+        }
+        String trimmed = signature.trim();
+        if (!trimmed.startsWith("v0=")) {
+            return new Refused(401, "Invalid x-zm-signature: expected 'v0=' followed by a hex HMAC-SHA256");
+        }
+        byte[] given = hex(trimmed.substring("v0=".length()));
+        long seconds;
+        try {
+            seconds = Long.parseLong(timestamp.trim());
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        byte[] expected = hmac(("v0:" + timestamp.trim() + ":").getBytes(StandardCharsets.UTF_8), request.body());
+        if (given == null || !MessageDigest.isEqual(given, expected)) {
+            return invalid("x-zm-signature");
+        }
+        if (seconds < 0) {
+            return new Refused(401, "Invalid x-zm-request-timestamp: expected seconds since the epoch");
+        }
+        return fresh(Instant.ofEpochSecond(seconds), "zoom:" + seconds + ":" + HexFormat.of().formatHex(given), "this x-zm-signature");
     }
 
     private Verdict mailgun(Function<String, String> form) {

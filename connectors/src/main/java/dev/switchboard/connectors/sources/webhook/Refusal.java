@@ -26,7 +26,9 @@ public enum Refusal {
     /** An event of a type reserved for the engine or change data capture (403). */
     RESERVED_TYPE("reserved_type"),
     /** Kafka did not acknowledge in time, or refused (503). */
-    KAFKA("kafka");
+    KAFKA("kafka"),
+    /** What the mapping needs from the vendor besides the request (a transcript file) could not be had now (503). */
+    UPSTREAM("upstream");
 
     private final String key;
 

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * The request pipeline every webhook source shares; a vendor's source contributes only its
  * {@link #map mapping} from a request to events. In order: POST only (405), the network allow-list
  * (403), the content type (415), authentication over the raw body (401, 403, 409), the mapping (400
- * for a body it cannot read, 200 for a delivery it deliberately ignores), every event checked
+ * for a body it cannot read, 200 for a delivery it deliberately ignores or a vendor's challenge it
+ * answers, 503 when what it needs from the vendor is not to be had now), every event checked
  * against its schema (400, naming the problem) and refused when its type is reserved for the engine
  * or change-data-capture sources (403, {@link ReservedEventTypes}), then publishing: 202 only once Kafka has
  * acknowledged every event, 503 when it does not within the acknowledgement timeout, so the sender
@@ -166,6 +167,12 @@ public abstract class WebhookEndpoint implements Source {
         if (mapped.ignored() != null) {
             ignored.incrementAndGet();
             return HttpIngress.Response.json(200, "{\"ignored\":" + quote(mapped.ignored()) + "}");
+        }
+        if (mapped.reply() != null) {
+            return HttpIngress.Response.json(200, mapped.reply());
+        }
+        if (mapped.unavailable() != null) {
+            return refuse(Refusal.UPSTREAM, 503, mapped.unavailable());
         }
         List<byte[]> bodies = new ArrayList<>();
         for (int i = 0; i < mapped.events().size(); i++) {

@@ -106,6 +106,7 @@ public abstract class WebhookSourceFactory<O extends Record & WebhookSourceOptio
             case MAILGUN -> "Mailgun HTTP webhook signing key";
             case SHARED_SECRET -> "shared secret the sender puts in its header";
             case BASIC -> "basic-auth password";
+            case ZOOM -> "secret token of the Zoom app's event subscription";
         };
     }
 

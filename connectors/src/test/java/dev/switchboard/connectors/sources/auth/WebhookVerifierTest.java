@@ -138,6 +138,50 @@ class WebhookVerifierTest {
                 refused("not base64", ba, 401, Requests.post("/x").body(BODY).header("Authorization", "Basic !!!")));
     }
 
+    private static Requests zoom(Long timestamp, String signature, byte[] body) {
+        Requests request = Requests.post("/webhooks/zoom").body(body);
+        if (timestamp != null) {
+            request.header("x-zm-request-timestamp", Long.toString(timestamp));
+        }
+        if (signature != null) {
+            request.header("x-zm-signature", signature);
+        }
+        return request;
+    }
+
+    static Stream<Case> zoomCases() {
+        Scheme zm = Scheme.ZOOM;
+        String valid = Signatures.zoom(SECRET, NOW_S, BODY);
+        return Stream.of(
+                accepted("valid", zm, zoom(NOW_S, valid, BODY)),
+                accepted("upper-case hex", zm, zoom(NOW_S, "v0=" + valid.substring(3).toUpperCase(), BODY)),
+                refused("missing signature", zm, 401, zoom(NOW_S, null, BODY)),
+                refused("missing timestamp", zm, 401, zoom(null, valid, BODY)),
+                refused("no v0= prefix", zm, 401, zoom(NOW_S, valid.substring(3), BODY)),
+                refused("not hex", zm, 401, zoom(NOW_S, "v0=xyz", BODY)),
+                refused("wrong secret", zm, 401, zoom(NOW_S, Signatures.zoom("other", NOW_S, BODY), BODY)),
+                refused("tampered body", zm, 401, zoom(NOW_S, valid, TAMPERED)),
+                refused("timestamp changed after signing", zm, 401, zoom(NOW_S - 1, valid, BODY)),
+                refused("old timestamp", zm, 403, zoom(NOW_S - 301, Signatures.zoom(SECRET, NOW_S - 301, BODY), BODY)),
+                refused("future timestamp", zm, 403, zoom(NOW_S + 301, Signatures.zoom(SECRET, NOW_S + 301, BODY), BODY)));
+    }
+
+    @Test
+    void should_refuse_with_409_when_a_zoom_request_is_replayed_whatever_the_case_of_its_hex() {
+        // given
+        WebhookVerifier verifier = verifier(Scheme.ZOOM, ReplayGuard.inMemory(CLOCK));
+        String signature = Signatures.zoom(SECRET, NOW_S, BODY);
+        ((WebhookVerifier.Verified) verifier.verify(zoom(NOW_S, signature, BODY).build(), name -> null)).reservation().commit();
+
+        // when the same request comes again, once as it was and once spelled in upper case
+        WebhookVerifier.Verdict again = verifier.verify(zoom(NOW_S, signature, BODY).build(), name -> null);
+        WebhookVerifier.Verdict respelled = verifier.verify(zoom(NOW_S, "v0=" + signature.substring(3).toUpperCase(), BODY).build(), name -> null);
+
+        // then
+        assertThat(List.of(again, respelled)).allSatisfy(verdict -> assertThat(verdict)
+                .isEqualTo(new WebhookVerifier.Refused(409, "Replayed delivery: this x-zm-signature was already accepted (or is being processed)")));
+    }
+
     static Stream<Case> mailgunCases() {
         String token = "b2c1f7e6a0d94a7d9d3f1e5c2a8b7c6d5e4f3a2b1c0d9e8f7a";
         String ts = Long.toString(NOW_S);
@@ -164,7 +208,7 @@ class WebhookVerifierTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"cases", "mailgunCases"})
+    @MethodSource({"cases", "mailgunCases", "zoomCases"})
     void should_answer_the_expected_status_when_a_request_is_verified(Case testCase) {
         // given
         WebhookVerifier verifier = verifier(testCase.scheme(), ReplayGuard.inMemory(CLOCK));

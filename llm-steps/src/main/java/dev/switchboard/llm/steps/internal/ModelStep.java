@@ -299,7 +299,7 @@ public abstract class ModelStep implements Step {
                 }
                 output.putAll(annotations);
                 models.budgets().record(invocation.workflow(), calls.costUsd());
-                return new StepOutcome.Completed(Collections.unmodifiableMap(output), null, calls.list());
+                return new StepOutcome.Completed(Collections.unmodifiableMap(output), List.of(), calls.list());
             }
             candidates.add(candidate.describe(model));
             last = candidate;
