@@ -57,6 +57,8 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
             @JsonProperty("max_words") Integer maxWords,
             @Option(description = "Tone and house rules for the draft.")
             String instructions,
+            @Option(description = ModelOptions.PROMPT_FILE, file = true)
+            @JsonProperty("prompt_file") String promptFile,
             @OptionGroup ModelOptions.Message modelOptions) implements ModelStepOptions {
     }
 
@@ -82,7 +84,8 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
     protected Step create(ModelStep.Setup setup, Options options, StepEnvironment environment) {
         try {
             return new DraftStep(setup, options,
-                    KnowledgeBase.load(environment.baseDir().resolve(options.knowledgeBase()), setup.models().embeddingModel()));
+                    KnowledgeBase.load(environment.baseDir().resolve(options.knowledgeBase()), setup.models().embeddingModel()),
+                    prompt("draft.system", options, environment));
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read knowledge_base " + options.knowledgeBase() + ": " + FileErrors.describe(e), e);
         }

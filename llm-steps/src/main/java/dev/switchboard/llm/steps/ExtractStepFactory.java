@@ -1,5 +1,6 @@
 package dev.switchboard.llm.steps;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.ModelStepFactory;
 import dev.switchboard.llm.steps.internal.ModelStepOptions;
@@ -61,6 +62,8 @@ public final class ExtractStepFactory extends ModelStepFactory<ExtractStepFactor
             String context,
             @Option(description = ModelOptions.MODEL, required = true)
             String model,
+            @Option(description = ModelOptions.PROMPT_FILE, file = true)
+            @JsonProperty("prompt_file") String promptFile,
             @OptionGroup ModelOptions.ScoredMessage modelOptions) implements ModelStepOptions {
     }
 
@@ -111,6 +114,6 @@ public final class ExtractStepFactory extends ModelStepFactory<ExtractStepFactor
 
     @Override
     protected Step create(ModelStep.Setup setup, Options options, StepEnvironment environment) {
-        return new ExtractStep(setup, options);
+        return new ExtractStep(setup, options, prompt("extract.system", options, environment));
     }
 }
