@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the topics a stage needs. */
@@ -20,19 +21,30 @@ public final class KafkaTopics {
     private KafkaTopics() {
     }
 
+    /** Creates a compacted topic of one partition when it does not exist yet: the latest record of each key is kept for ever. */
+    public static void createCompacted(String bootstrapServers, Map<String, String> clientProperties, String topic,
+                                       short replicationFactor) throws InterruptedException {
+        create(bootstrapServers, clientProperties, List.of(new NewTopic(topic, 1, replicationFactor)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+    }
+
     /** Creates each topic that does not exist yet; an existing one is left as it is. */
     public static void create(String bootstrapServers, Map<String, String> clientProperties, Set<String> topics,
                               int partitions, short replicationFactor) throws InterruptedException {
+        create(bootstrapServers, clientProperties, topics.stream().map(topic -> new NewTopic(topic, partitions, replicationFactor)).toList());
+    }
+
+    private static void create(String bootstrapServers, Map<String, String> clientProperties, List<NewTopic> topics) throws InterruptedException {
         Properties properties = new Properties();
         properties.putAll(clientProperties);
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(properties)) {
-            for (String topic : topics) {
+            for (NewTopic topic : topics) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+                        throw new IllegalStateException("Cannot create topic " + topic.name() + ": " + e.getCause().getMessage(), e.getCause());
                     }
                 } catch (TimeoutException e) {
                     throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within " + TIMEOUT_SECONDS + " s", e);

@@ -2,6 +2,7 @@ package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.schemas.events.EventParser;
+import dev.switchboard.schemas.spi.PromptedStep;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepInvocation;
@@ -11,6 +12,7 @@ import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.expr.Cel;
 import dev.switchboard.workflows.model.StepSpec;
 import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.prompts.RecordedPrompt;
 import dev.switchboard.workflows.runtime.StepListener.EventEnd;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +82,17 @@ public final class WorkflowRunner implements AutoCloseable {
     /** Retriable step failures by {@link #STEP_RETRIES}, within the batch's wait limit. */
     public static Retries stepRetries(Duration batchWaitLimit) {
         return new Retries(STEP_RETRIES, batchWaitLimit, WaitBudget.Timer.SYSTEM);
+    }
+
+    /** The prompt versions this workflow's model steps send. */
+    public List<RecordedPrompt> prompts() {
+        List<RecordedPrompt> prompts = new ArrayList<>();
+        for (CompiledStep step : steps) {
+            if (step.step() instanceof PromptedStep prompted) {
+                prompted.prompts().forEach(prompt -> prompts.add(RecordedPrompt.of(workflow.name(), prompt)));
+            }
+        }
+        return prompts;
     }
 
     public Workflow workflow() {
