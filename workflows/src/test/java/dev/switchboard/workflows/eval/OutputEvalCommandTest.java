@@ -1,0 +1,175 @@
+package dev.switchboard.workflows.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.workflows.cli.SwitchboardCli;
+import dev.switchboard.workflows.eval.EvalCommandTest.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code switchboard eval} on an extract and a score step: the simulator's scripted answers give exactly known figures, the
+ * reports are written, and the bars exit 1 below them.
+ */
+class OutputEvalCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    // per row marker, the model's answer; INV-4 and LEAD-5 get no valid answer (failed after the repair turn)
+    private static final Map<String, String> ANSWERS = Map.of(
+            "INV-1", "{\"invoice_number\": \"FA-2026-0414\", \"total\": 1234.5, \"due_date\": \"2026-11-30\", \"po_number\": null, \"confidence\": 0.9}",
+            "INV-2", "{\"invoice_number\": \" fa-2026-0430 \", \"total\": 99, \"due_date\": null, \"po_number\": \"po-7\", \"confidence\": 0.9}",
+            "INV-3", "{\"invoice_number\": \"FA-2026-0436\", \"total\": 12, \"due_date\": null, \"po_number\": \"PO-9\", \"confidence\": 0.9}",
+            "LEAD-1", "{\"score\": 75, \"reasons\": [\"budget\"], \"confidence\": 0.95}",
+            "LEAD-2", "{\"score\": 30, \"reasons\": [\"no budget\"], \"confidence\": 0.6}",
+            "LEAD-3", "{\"score\": 20, \"reasons\": [\"student\"], \"confidence\": 0.8}",
+            "LEAD-4", "{\"score\": 95, \"reasons\": [\"timeline\"], \"confidence\": 0.95}");
+
+    @TempDir
+    static Path dir;
+
+    private static ModelSimulator model;
+
+    @BeforeAll
+    static void files() throws Exception {
+        model = ModelSimulator.start().answers(request -> ANSWERS.entrySet().stream().filter(answer -> request.user().contains(answer.getKey() + ":"))
+                .map(Map.Entry::getValue).findFirst().orElse("not JSON"));
+        Files.writeString(dir.resolve("switchboard.yaml"), """
+                models:
+                  sim:
+                    base_url: %s
+                    model: qwen2.5-7b-instruct
+                    retries: 0
+                """.formatted(model.baseUrl()));
+        Files.writeString(dir.resolve("invoices.yaml"), """
+                name: invoices
+                on:
+                  types: [invoice.test]
+                steps:
+                  - id: fields
+                    extract:
+                      input: "{{ event.data.text }}"
+                      model: sim
+                      injection: "off"
+                      fields:
+                        invoice_number: {type: string, required: true}
+                        total: {type: number, required: true}
+                        due_date: {type: date}
+                        po_number: {type: string}
+                """);
+        Files.writeString(dir.resolve("invoices.jsonl"), """
+                {"text": "INV-1: invoice FA-2026-0414, total 1.234,50 EUR, due 30/11/2026", "expected": {"invoice_number": "FA-2026-0414", "total": "1.234,50", "due_date": "30/11/2026", "po_number": null}}
+                {"text": "INV-2: invoice FA-2026-0430, total 98 EUR, due 1 December 2026, PO-7", "expected": {"invoice_number": "FA-2026-0430", "total": 98, "due_date": "2026-12-01", "po_number": "PO-7"}}
+                {"text": "INV-3: invoice FA-2026-0436, total 12 EUR", "expected": {"invoice_number": "FA-2026-0436", "total": 12, "due_date": null, "po_number": null}}
+                {"text": "INV-4: invoice FA-2026-0443, total 40 EUR, due 2026-12-15", "expected": {"invoice_number": "FA-2026-0443", "total": 40, "due_date": "2026-12-15", "po_number": null}}
+                """);
+        Files.writeString(dir.resolve("leads.yaml"), """
+                name: leads
+                on:
+                  types: [lead.test]
+                steps:
+                  - id: rating
+                    score:
+                      input: "{{ event.data.text }}"
+                      model: sim
+                      injection: "off"
+                      min: 0
+                      max: 100
+                      integer: true
+                      rubric: "90-100: budget and timeline; 0-49: students"
+                """);
+        Files.writeString(dir.resolve("leads.csv"), """
+                text,score
+                LEAD-1: a named budget,80
+                LEAD-2: a need but no budget,20
+                LEAD-3: a student,50
+                LEAD-4: budget and a timeline this quarter,90
+                LEAD-5: nothing known,10
+                """);
+    }
+
+    @AfterAll
+    static void stop() {
+        model.close();
+    }
+
+    @Test
+    void should_report_field_accuracy_exact_records_and_optional_precision_recall_when_an_extract_step_is_evaluated() throws Exception {
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("invoices.yaml").toString(), "--dataset", dir.resolve("invoices.jsonl").toString(),
+                "--label-column", "expected", "--out", dir.resolve("extract").toString(), "--min-field-accuracy", "0.5");
+
+        // then: INV-1 right in every field (dates and amounts normalized), INV-2 wrong total and missed due date, INV-3 an extra PO
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).contains("PASS");
+        JsonNode extract = JSON.readTree(dir.resolve("extract/report.json").toFile()).path("models").get(0).path("extract");
+        assertThat(extract.path("rows").asInt()).isEqualTo(4);
+        assertThat(extract.path("fields").path("invoice_number").path("accuracy").asDouble()).isEqualTo(0.75);
+        assertThat(extract.path("fields").path("total").path("accuracy").asDouble()).isEqualTo(0.5);
+        assertThat(extract.path("fields").path("due_date").path("accuracy").asDouble()).isEqualTo(0.5);
+        assertThat(extract.path("fields").path("po_number").path("accuracy").asDouble()).isEqualTo(0.5);
+        assertThat(extract.path("exactMatch").asDouble()).isEqualTo(0.25);
+        assertThat(extract.path("optionalPrecision").asDouble()).isCloseTo(2.0 / 3, within(1e-12));
+        assertThat(extract.path("optionalRecall").asDouble()).isEqualTo(0.5);
+        assertThat(Files.readString(dir.resolve("extract/report.md"))).contains("| sim | 4 | 25.0% | 56.3% | 66.7% | 50.0% | 25.0% |");
+        assertThat(Files.readString(dir.resolve("extract/report.html"))).contains("<svg", "Accuracy per field", "exact records");
+        assertThat(Files.readAllLines(dir.resolve("extract/predictions-sim.jsonl"))).hasSize(4);
+    }
+
+    @Test
+    void should_exit_one_when_an_extract_step_is_below_the_exact_match_bar() {
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("invoices.yaml").toString(), "--dataset", dir.resolve("invoices.jsonl").toString(),
+                "--label-column", "expected", "--out", dir.resolve("extract-bar").toString(), "--min-exact-match", "0.3");
+
+        // then
+        assertThat(run.exit()).isEqualTo(SwitchboardCli.FAILED);
+        assertThat(run.err()).contains("FAIL: model 'sim' exact-record match 0.2500 is below --min-exact-match 0.3000");
+    }
+
+    @Test
+    void should_report_mae_spearman_within_tolerance_and_calibration_when_a_score_step_is_evaluated() throws Exception {
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("leads.yaml").toString(), "--dataset", dir.resolve("leads.csv").toString(),
+                "--label-column", "score", "--out", dir.resolve("score").toString(), "--tolerance", "5", "--min-spearman", "0.75",
+                "--min-within", "0.4");
+
+        // then: errors 5, 10, 30 and 5 over four answers; ranks (3,1,2,4) against (3,2,1,4); two of five rows within 5
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode score = JSON.readTree(dir.resolve("score/report.json").toFile()).path("models").get(0).path("score");
+        assertThat(score.path("rows").asInt()).isEqualTo(5);
+        assertThat(score.path("answered").asInt()).isEqualTo(4);
+        assertThat(score.path("mae").asDouble()).isEqualTo(12.5);
+        assertThat(score.path("spearman").asDouble()).isCloseTo(0.8, within(1e-12));
+        assertThat(score.path("withinTolerance").asDouble()).isEqualTo(0.4);
+        JsonNode bands = score.path("calibration");
+        assertThat(bands).hasSize(3);
+        assertThat(bands.get(0).path("rows").asInt()).isEqualTo(1);
+        assertThat(bands.get(0).path("withinTolerance").asDouble()).isZero();
+        assertThat(bands.get(2).path("rows").asInt()).isEqualTo(2);
+        assertThat(bands.get(2).path("meanConfidence").asDouble()).isCloseTo(0.95, within(1e-12));
+        assertThat(bands.get(2).path("withinTolerance").asDouble()).isEqualTo(1.0);
+        assertThat(Files.readString(dir.resolve("score/report.html"))).contains("<circle", "Within tolerance by confidence");
+        assertThat(Files.readString(dir.resolve("score/report.md"))).contains("| sim | 5 | 4 | 12.500 | 0.800 | 40.0% |");
+    }
+
+    @Test
+    void should_exit_one_when_a_score_step_errs_more_than_the_bar() {
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("leads.yaml").toString(), "--dataset", dir.resolve("leads.csv").toString(),
+                "--label-column", "score", "--out", dir.resolve("score-bar").toString(), "--max-mae", "10");
+
+        // then
+        assertThat(run.exit()).isEqualTo(SwitchboardCli.FAILED);
+        assertThat(run.err()).contains("FAIL: model 'sim' MAE 12.5000 is above --max-mae 10.0000");
+    }
+}
