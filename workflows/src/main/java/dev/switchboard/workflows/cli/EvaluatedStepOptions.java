@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 final class EvaluatedStepOptions {
 
     @Option(names = "--step", paramLabel = "ID",
-            description = "The classify, extract or score step to score (default: the first classify step, else the first extract or score step).")
+            description = "The step to score: classify, extract, score, summarize or draft (default: the first classify step, else the first of the others).")
     String step;
 
     @Option(names = "--text-column", paramLabel = "FIELD", description = "Classify this field instead of the step's input.")

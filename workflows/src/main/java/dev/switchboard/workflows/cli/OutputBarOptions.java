@@ -24,6 +24,13 @@ final class OutputBarOptions {
     @Option(names = "--min-within", paramLabel = "SHARE", description = "score: exit 1 when the share of rows within --tolerance is below this.")
     Double minWithin;
 
+    @Option(names = "--min-rouge-l", paramLabel = "SHARE", description = "summarize, draft: exit 1 when the mean ROUGE-L against the references is below this.")
+    Double minRougeL;
+
+    @Option(names = "--min-citation-validity", paramLabel = "SHARE",
+            description = "draft: exit 1 when the share of rows with a draft citing only retrieved articles is below this.")
+    Double minCitationValidity;
+
     @Option(names = "--tolerance", defaultValue = "0", paramLabel = "NUMBER",
             description = "score: how far from the expected score an answer may be and still count as within (default: ${DEFAULT-VALUE}).")
     double tolerance;
@@ -37,13 +44,19 @@ final class OutputBarOptions {
                     below |= fails(err, r.model(), "field '" + field.getKey() + "' accuracy", field.getValue().accuracy(), "--min-field-accuracy",
                             minFieldAccuracy, false);
                 }
+            } else if (r.text() != null) {
+                below |= fails(err, r.model(), "ROUGE-L", r.text().rougeL(), "--min-rouge-l", minRougeL, false);
+                if (r.stepType().equals("draft")) {
+                    below |= fails(err, r.model(), "citation validity", r.text().citationValidity(), "--min-citation-validity", minCitationValidity, false);
+                }
             } else {
                 below |= fails(err, r.model(), "MAE", r.score().mae(), "--max-mae", maxMae, true);
                 below |= fails(err, r.model(), "Spearman", r.score().spearman(), "--min-spearman", minSpearman, false);
                 below |= fails(err, r.model(), "share within tolerance", r.score().withinTolerance(), "--min-within", minWithin, false);
             }
         }
-        boolean anyBar = minExactMatch != null || minFieldAccuracy != null || maxMae != null || minSpearman != null || minWithin != null;
+        boolean anyBar = minExactMatch != null || minFieldAccuracy != null || maxMae != null || minSpearman != null || minWithin != null
+                || minRougeL != null || minCitationValidity != null;
         if (!below && anyBar) {
             out.println("PASS: every model meets the bar");
         }

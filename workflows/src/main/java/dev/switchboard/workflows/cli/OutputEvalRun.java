@@ -47,6 +47,17 @@ final class OutputEvalRun {
 
     private void print(List<OutputResult> results) {
         boolean extract = results.get(0).extract() != null;
+        if (results.get(0).text() != null) {
+            TextTable table = new TextTable("model", "rows", "answered", "ROUGE-L", "valid citations", "cit. precision", "cit. recall", "review",
+                    "cost/1k", "p95 ms").alignRight(1, 2, 3, 4, 5, 6, 7, 8, 9);
+            for (OutputResult r : results) {
+                table.row(r.model(), r.rows(), r.text().answered(), decimal(r.text().rougeL()), percent(r.text().citationValidity()),
+                        percent(r.text().citationPrecision()), percent(r.text().citationRecall()), percent(r.reviewRate()), dollars(r),
+                        String.format(Locale.ROOT, "%.1f", r.p95Millis()));
+            }
+            table.print(out);
+            return;
+        }
         TextTable table = extract
                 ? new TextTable("model", "rows", "exact", "fields", "opt. precision", "opt. recall", "review", "cost/1k", "p95 ms").alignRight(1, 2, 3, 4, 5, 6, 7, 8)
                 : new TextTable("model", "rows", "answered", "MAE", "Spearman", "within", "review", "cost/1k", "p95 ms").alignRight(1, 2, 3, 4, 5, 6, 7, 8);

@@ -63,7 +63,7 @@ public final class Evaluation {
     }
 
     /** The step types eval scores. */
-    public static final List<String> EVALUATED_TYPES = List.of("classify", "extract", "score");
+    public static final List<String> EVALUATED_TYPES = List.of("classify", "extract", "score", "summarize", "draft");
 
     /** The step that {@code stepId} names, or the first classify step, else the first step eval scores; an error that says which exist otherwise. */
     public static StepSpec target(Workflow workflow, String stepId) {

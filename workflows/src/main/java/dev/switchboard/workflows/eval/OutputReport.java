@@ -78,6 +78,9 @@ public record OutputReport(String workflow, String step, String stepType, String
             if (model.score() != null) {
                 result.put("score", model.score());
             }
+            if (model.text() != null) {
+                result.put("text", model.text());
+            }
             results.add(result);
         }
         summary.put("models", results);
@@ -104,6 +107,17 @@ public record OutputReport(String workflow, String step, String stepType, String
                 m.extract().fields().forEach((name, field) -> md.append("| ").append(name).append(" | ").append(field.type()).append(" | ")
                         .append(field.required() ? "yes" : "no").append(" | ").append(percent(field.accuracy())).append(" | ")
                         .append(field.correct()).append(" / ").append(field.rows()).append(" |\n"));
+            }
+        } else if (models.get(0).text() != null) {
+            md.append("| model | rows | answered | ROUGE-L | valid citations | citation precision | citation recall | review | cost/1k | p95 ms |\n")
+                    .append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+            for (OutputResult m : models) {
+                TextScores s = m.text();
+                md.append("| ").append(m.model()).append(" | ").append(m.rows()).append(" | ").append(s.answered()).append(" | ")
+                        .append(number(s.rougeL(), 3)).append(" | ").append(percent(s.citationValidity())).append(" | ")
+                        .append(percent(s.citationPrecision())).append(" | ").append(percent(s.citationRecall())).append(" | ")
+                        .append(percent(m.reviewRate())).append(" | ").append(dollars(m.costPer1000())).append(" | ")
+                        .append(number(m.p95Millis(), 1)).append(" |\n");
             }
         } else {
             md.append("| model | rows | answered | MAE | Spearman | within ±").append(number(models.isEmpty() ? 0 : models.get(0).score().tolerance(), 2))
@@ -139,6 +153,13 @@ public record OutputReport(String workflow, String step, String stepType, String
                 card(html, "mean field accuracy", percent(m.extract().meanFieldAccuracy()));
                 card(html, "optional precision", percent(m.extract().optionalPrecision()));
                 card(html, "optional recall", percent(m.extract().optionalRecall()));
+            } else if (m.text() != null) {
+                card(html, "ROUGE-L", number(m.text().rougeL(), 3));
+                if (m.stepType().equals("draft")) {
+                    card(html, "valid citations", percent(m.text().citationValidity()));
+                    card(html, "citation precision", percent(m.text().citationPrecision()));
+                    card(html, "citation recall", percent(m.text().citationRecall()));
+                }
             } else {
                 card(html, "MAE", number(m.score().mae(), 3));
                 card(html, "Spearman", number(m.score().spearman(), 3));
@@ -152,6 +173,16 @@ public record OutputReport(String workflow, String step, String stepType, String
                 Map<String, Double> bars = new LinkedHashMap<>();
                 m.extract().fields().forEach((name, field) -> bars.put(name, field.accuracy()));
                 html.append("<h3>Accuracy per field</h3>").append(bars(bars));
+            } else if (m.text() != null) {
+                Map<String, Double> bars = new LinkedHashMap<>();
+                bars.put("ROUGE-L", m.text().rougeL());
+                bars.put("answered", m.text().rows() == 0 ? Double.NaN : (double) m.text().answered() / m.text().rows());
+                if (m.stepType().equals("draft")) {
+                    bars.put("valid citations", m.text().citationValidity());
+                    bars.put("citation precision", m.text().citationPrecision());
+                    bars.put("citation recall", m.text().citationRecall());
+                }
+                html.append("<h3>Against the reference answers</h3>").append(bars(bars));
             } else {
                 html.append("<h3>Expected against answered score</h3>").append(scatter(m));
                 Map<String, Double> bands = new LinkedHashMap<>();

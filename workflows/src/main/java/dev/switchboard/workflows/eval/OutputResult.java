@@ -20,6 +20,7 @@ import java.util.Map;
  * @param answers     the step's output per row of the dataset, null where it gave none
  * @param extract     an extract step's figures, else null
  * @param score       a score step's figures, else null
+ * @param text        a summarize or draft step's figures, else null
  * @param skipped     rows the filter or a condition left out
  * @param reviewRate  share of scored rows held for review or failed
  * @param costPer1000 cost of the model calls per 1,000 scored rows, in USD
@@ -29,7 +30,7 @@ import java.util.Map;
  * @param seconds     wall time of the run
  */
 public record OutputResult(String model, String stepType, List<Prediction> predictions, List<Map<String, Object>> answers,
-                           ExtractScores extract, ScoreScores score, int skipped, double reviewRate, double costPer1000, double p50Millis,
+                           ExtractScores extract, ScoreScores score, TextScores text, int skipped, double reviewRate, double costPer1000, double p50Millis,
                            double p95Millis, long cacheHits, double seconds) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,6 +50,7 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
         }
         ExtractScores extract = null;
         ScoreScores score = null;
+        TextScores text = null;
         if (stepType.equals("extract")) {
             Map<String, ExtractScores.FieldSpec> specs = new LinkedHashMap<>();
             Object fields = OptionsRecords.read(options, "fields");
@@ -58,6 +60,9 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
             }
             extract = ExtractScores.of(specs, scored.stream().map(i -> record(wanted.get(i), i)).toList(),
                     scored.stream().map(i -> outputs[i]).toList());
+        } else if (stepType.equals("summarize") || stepType.equals("draft")) {
+            text = TextScores.of(scored.stream().map(i -> reference(wanted.get(i))).toList(), scored.stream().map(i -> outputs[i]).toList(),
+                    stepType.equals("draft") ? "draft" : "summary");
         } else {
             score = ScoreScores.of(scored.stream().map(i -> number(wanted.get(i), i)).toList(),
                     scored.stream().map(i -> outputs[i] == null ? null : number(outputs[i].get("score"), i)).toList(),
@@ -68,7 +73,7 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
         double cost = scored.stream().mapToDouble(i -> all[i].costUsd()).sum();
         long hits = scored.stream().mapToLong(i -> all[i].cacheHits()).sum();
         int rows = scored.size();
-        return new OutputResult(model, stepType, List.of(all), Arrays.asList(outputs.clone()), extract, score, all.length - rows,
+        return new OutputResult(model, stepType, List.of(all), Arrays.asList(outputs.clone()), extract, score, text, all.length - rows,
                 rows == 0 ? 0 : (double) review / rows, rows == 0 ? 0 : cost / rows * 1000, ModelResult.percentile(latencies, 0.50),
                 ModelResult.percentile(latencies, 0.95), hits, seconds);
     }
@@ -85,6 +90,19 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
             throw new IllegalArgumentException("Expected record at row " + (row + 1) + ": got '" + value + "', expected a JSON object of the "
                     + "step's fields. Give each row its expected fields as an object (JSON Lines) or a JSON text (CSV)");
         }
+    }
+
+    /** A reference answer: its text, or an object with {@code reference} and the ids of the answering articles ({@code articles} or {@code kb}). */
+    private static TextScores.Reference reference(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Object articles = map.get("articles") != null ? map.get("articles") : map.get("kb");
+            List<String> ids = new ArrayList<>();
+            if (articles instanceof List<?> list) {
+                list.forEach(id -> ids.add(String.valueOf(id)));
+            }
+            return new TextScores.Reference(map.get("reference") == null ? "" : map.get("reference").toString(), List.copyOf(ids));
+        }
+        return new TextScores.Reference(value == null ? "" : value.toString(), List.of());
     }
 
     private static Double number(Object value, int row) {

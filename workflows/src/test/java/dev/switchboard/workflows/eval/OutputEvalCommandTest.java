@@ -24,15 +24,20 @@ class OutputEvalCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    // per row marker, the model's answer; INV-4 and LEAD-5 get no valid answer (failed after the repair turn)
-    private static final Map<String, String> ANSWERS = Map.of(
-            "INV-1", "{\"invoice_number\": \"FA-2026-0414\", \"total\": 1234.5, \"due_date\": \"2026-11-30\", \"po_number\": null, \"confidence\": 0.9}",
-            "INV-2", "{\"invoice_number\": \" fa-2026-0430 \", \"total\": 99, \"due_date\": null, \"po_number\": \"po-7\", \"confidence\": 0.9}",
-            "INV-3", "{\"invoice_number\": \"FA-2026-0436\", \"total\": 12, \"due_date\": null, \"po_number\": \"PO-9\", \"confidence\": 0.9}",
-            "LEAD-1", "{\"score\": 75, \"reasons\": [\"budget\"], \"confidence\": 0.95}",
-            "LEAD-2", "{\"score\": 30, \"reasons\": [\"no budget\"], \"confidence\": 0.6}",
-            "LEAD-3", "{\"score\": 20, \"reasons\": [\"student\"], \"confidence\": 0.8}",
-            "LEAD-4", "{\"score\": 95, \"reasons\": [\"timeline\"], \"confidence\": 0.95}");
+    // per row marker, the model's answer; INV-4, LEAD-5, CALL-3 and TICKET-3 (it cites an article never retrieved) get no valid answer
+    private static final Map<String, String> ANSWERS = Map.ofEntries(
+            Map.entry("INV-1", "{\"invoice_number\": \"FA-2026-0414\", \"total\": 1234.5, \"due_date\": \"2026-11-30\", \"po_number\": null, \"confidence\": 0.9}"),
+            Map.entry("INV-2", "{\"invoice_number\": \" fa-2026-0430 \", \"total\": 99, \"due_date\": null, \"po_number\": \"po-7\", \"confidence\": 0.9}"),
+            Map.entry("INV-3", "{\"invoice_number\": \"FA-2026-0436\", \"total\": 12, \"due_date\": null, \"po_number\": \"PO-9\", \"confidence\": 0.9}"),
+            Map.entry("LEAD-1", "{\"score\": 75, \"reasons\": [\"budget\"], \"confidence\": 0.95}"),
+            Map.entry("LEAD-2", "{\"score\": 30, \"reasons\": [\"no budget\"], \"confidence\": 0.6}"),
+            Map.entry("LEAD-3", "{\"score\": 20, \"reasons\": [\"student\"], \"confidence\": 0.8}"),
+            Map.entry("LEAD-4", "{\"score\": 95, \"reasons\": [\"timeline\"], \"confidence\": 0.95}"),
+            Map.entry("CALL-1", "{\"summary\": \"Customer wants a demo next week.\"}"),
+            Map.entry("CALL-2", "{\"summary\": \"The price is high.\"}"),
+            Map.entry("TICKET-1", "{\"draft\": \"You can get a refund within 14 days.\", \"citations\": [\"refunds\"]}"),
+            Map.entry("TICKET-2", "{\"draft\": \"Reset your password from the login page.\", \"citations\": [\"refunds\"]}"),
+            Map.entry("TICKET-3", "{\"draft\": \"See the billing article.\", \"citations\": [\"billing\"]}"));
 
     @TempDir
     static Path dir;
@@ -94,6 +99,49 @@ class OutputEvalCommandTest {
                 LEAD-3: a student,50
                 LEAD-4: budget and a timeline this quarter,90
                 LEAD-5: nothing known,10
+                """);
+    }
+
+    @BeforeAll
+    static void textFiles() throws Exception {
+        Files.writeString(dir.resolve("calls.yaml"), """
+                name: calls
+                on:
+                  types: [call.test]
+                steps:
+                  - id: notes
+                    summarize:
+                      input: "{{ event.data.text }}"
+                      model: sim
+                      injection: "off"
+                      max_words: 40
+                """);
+        Files.writeString(dir.resolve("calls.jsonl"), """
+                {"text": "CALL-1: the customer asked for a demo next week", "reference": "The customer wants a demo next week."}
+                {"text": "CALL-2: they said the price is too high", "reference": "Price is too high."}
+                {"text": "CALL-3: small talk", "reference": "Nothing decided."}
+                """);
+        Files.createDirectories(dir.resolve("kb"));
+        Files.writeString(dir.resolve("kb/refunds.md"), "# Refunds\nWe refund any plan within 14 days of payment.\n");
+        Files.writeString(dir.resolve("kb/passwords.md"), "# Passwords\nReset your password from the login page.\n");
+        Files.writeString(dir.resolve("replies.yaml"), """
+                name: replies
+                on:
+                  types: [ticket.test]
+                steps:
+                  - id: reply
+                    draft:
+                      input: "{{ event.data.text }}"
+                      knowledge_base: kb
+                      model: sim
+                      injection: "off"
+                      top_k: 2
+                      min_score: 0
+                """);
+        Files.writeString(dir.resolve("replies.jsonl"), """
+                {"text": "TICKET-1: can I get my money back?", "expected": {"reference": "Refunds are possible within 14 days.", "articles": ["refunds"]}}
+                {"text": "TICKET-2: I forgot my password", "expected": {"reference": "Reset it on the login page.", "articles": ["passwords"]}}
+                {"text": "TICKET-3: why was I charged twice?", "expected": {"reference": "A colleague will look into it.", "articles": ["refunds"]}}
                 """);
     }
 
@@ -171,5 +219,36 @@ class OutputEvalCommandTest {
         // then
         assertThat(run.exit()).isEqualTo(SwitchboardCli.FAILED);
         assertThat(run.err()).contains("FAIL: model 'sim' MAE 12.5000 is above --max-mae 10.0000");
+    }
+
+    @Test
+    void should_report_rouge_l_against_the_references_when_a_summarize_step_is_evaluated() throws Exception {
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("calls.yaml").toString(), "--dataset", dir.resolve("calls.jsonl").toString(),
+                "--label-column", "reference", "--out", dir.resolve("summarize").toString(), "--min-rouge-l", "0.6");
+
+        // then: CALL-1 shares 6 of 7 reference words in order (12/13), CALL-2 3 of 4 (3/4), CALL-3 has no summary (0)
+        assertThat(run.exit()).isEqualTo(SwitchboardCli.FAILED);
+        JsonNode text = JSON.readTree(dir.resolve("summarize/report.json").toFile()).path("models").get(0).path("text");
+        assertThat(text.path("answered").asInt()).isEqualTo(2);
+        assertThat(text.path("rougeL").asDouble()).isCloseTo((12.0 / 13 + 0.75) / 3, within(1e-12));
+        assertThat(run.err()).contains("FAIL: model 'sim' ROUGE-L 0.5577 is below --min-rouge-l 0.6000");
+        assertThat(Files.readString(dir.resolve("summarize/report.html"))).contains("Against the reference answers", "<svg");
+    }
+
+    @Test
+    void should_report_citation_validity_precision_and_recall_when_a_draft_step_is_evaluated() throws Exception {
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("replies.yaml").toString(), "--dataset", dir.resolve("replies.jsonl").toString(),
+                "--label-column", "expected", "--out", dir.resolve("draft").toString(), "--min-citation-validity", "0.6");
+
+        // then: TICKET-1 cites the right article, TICKET-2 a retrieved but wrong one, TICKET-3's draft is refused (it cites a missing article)
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode text = JSON.readTree(dir.resolve("draft/report.json").toFile()).path("models").get(0).path("text");
+        assertThat(text.path("citationValidity").asDouble()).isCloseTo(2.0 / 3, within(1e-12));
+        assertThat(text.path("citationPrecision").asDouble()).isEqualTo(0.5);
+        assertThat(text.path("citationRecall").asDouble()).isCloseTo(1.0 / 3, within(1e-12));
+        assertThat(text.path("rougeL").asDouble()).isCloseTo((3.0 / 7 + 8.0 / 13) / 3, within(1e-12));
+        assertThat(Files.readString(dir.resolve("draft/report.md"))).contains("| sim | 3 | 2 | 0.348 | 66.7% | 50.0% | 33.3% |");
     }
 }
