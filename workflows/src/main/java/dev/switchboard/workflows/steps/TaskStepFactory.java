@@ -48,7 +48,10 @@ public final class TaskStepFactory implements StepFactory<TaskStepFactory.Option
             @Option(description = "Owner (an email or CRM owner id).", template = true)
             String owner,
             @Option(description = "Extra values passed to the sink, each a template.", template = true)
-            Map<String, String> fields) {
+            Map<String, String> fields,
+            @Option(description = "Minutes of a person's work a delivered task of this step saves; `switchboard report` counts them "
+                    + "(less the time spent in review).", minimum = 0)
+            @JsonProperty("minutes_saved") Double minutesSaved) {
     }
 
     @Override

@@ -63,7 +63,7 @@ class ReviewDecisionsTest {
         @SuppressWarnings("unchecked")
         StepFactory<Record> task = (StepFactory<Record>) (StepFactory<?>) new TaskStepFactory();
         Record taskOptions = new TaskStepFactory.Options("queue", "[{{ steps.triage.label }}] {{ event.data.subject }}", null, "normal",
-                null, null, Map.of("label", "{{ steps.triage.label }}"));
+                null, null, Map.of("label", "{{ steps.triage.label }}"), null);
         Workflow workflow = new Workflow(WORKFLOW, null, new Trigger("events", List.of("ticket.created"), null, "latest", null, null),
                 List.of(new StepSpec("triage", null, "unsure", unsure, null, 1), new StepSpec("create-task", null, "task", task, taskOptions, 2)),
                 Path.of("reviewed.yaml"));
