@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code switchboard report} after a run: delivered tasks save their step's minutes less the review's, a dead letter counts
- * in the error rate, a corrected review is told from an unchanged one, and model calls are read from the audit topic.
+ * in the error rate, a corrected review is told from an unchanged one, and model calls are read from the audit topic; and
+ * {@code switchboard review export} turns the corrected review into a row {@code switchboard eval} reads.
  */
 @ExtendWith(SharedKafka.class)
 class ReportIT {
@@ -116,6 +117,20 @@ class ReportIT {
                         && TopicRecords.all(kafka.servers(), "report.deliveries." + suffix).size() == 4
                         && TopicRecords.all(kafka.servers(), "report.review." + suffix).size() == 2);
             }
+
+            // and review export turns the corrected review into a dataset row, on which eval tests the model again
+            Path corrected = dir.resolve("corrected.jsonl");
+            Run export = run("review", "export", "-b", kafka.servers(), "--topic", "report.review." + suffix, "--out", corrected.toString());
+            assertThat(export.exit()).as(export.err()).isZero();
+            assertThat(export.out()).contains("Wrote 1 corrected review(s)");
+            JsonNode row = JSON.readTree(Files.readAllLines(corrected).get(0));
+            assertThat(row.path("body").asText()).isEqualTo("UNSURE what this is");
+            assertThat(row.path("label").asText()).isEqualTo("billing");
+            assertThat(row.path("step").asText()).isEqualTo("triage");
+            Run eval = run("eval", dir.resolve("wf.yaml").toString(), "-c", dir.resolve("it.yaml").toString(), "--dataset", corrected.toString(),
+                    "--out", dir.resolve("eval").toString(), "--min-accuracy", "0.5");
+            assertThat(eval.exit()).as(eval.err()).isEqualTo(SwitchboardCli.FAILED);
+            assertThat(eval.err()).contains("FAIL: model 'sim' accuracy 0.00% is below --min-accuracy 50.00%");
         }
 
         // then the report counts 4 tasks at 5 minutes less 2 for the review, 1 dead letter of 5 events, a corrected review
