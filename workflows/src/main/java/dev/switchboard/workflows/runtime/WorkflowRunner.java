@@ -148,6 +148,8 @@ public final class WorkflowRunner implements AutoCloseable {
             }
             decidedNow.add(decision.reviewId());
             out.add(ReviewRecords.decided(topics.review(), held.record(), decision), null);
+            String outcome = !decision.approved() ? "rejected" : decision.value().isEmpty() ? "approved_unchanged" : "corrected";
+            fates.notify(listener -> listener.reviewDecided(workflow.name(), held.step(), held.model(), outcome));
             if (!decision.approved()) {
                 fates.count("reviews_rejected");
                 continue;
