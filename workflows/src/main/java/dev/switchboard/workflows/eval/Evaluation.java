@@ -159,7 +159,7 @@ public final class Evaluation {
     public OutputResult runOutputs(Request request, Dataset dataset, String model, double tolerance, Progress progress) {
         StepSpec target = target(request.workflow(), request.stepId());
         Record options = options(request, model);
-        List<Object> wanted = dataset.rows().stream().map(row -> row.get(request.labelColumn())).toList();
+        List<Object> wanted = dataset.rows().stream().map(row -> Dataset.value(row, request.labelColumn())).toList();
         List<String> expected = wanted.stream().map(value -> value == null ? null : value.toString()).toList();
         Rows rows = rows(request, dataset, options, expected, progress);
         return OutputResult.of(model, target.type(), options, wanted, rows.predictions(), rows.answers(), tolerance, rows.seconds());

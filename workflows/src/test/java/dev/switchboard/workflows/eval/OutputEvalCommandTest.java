@@ -251,4 +251,44 @@ class OutputEvalCommandTest {
         assertThat(text.path("rougeL").asDouble()).isCloseTo((3.0 / 7 + 8.0 / 13) / 3, within(1e-12));
         assertThat(Files.readString(dir.resolve("draft/report.md"))).contains("| sim | 3 | 2 | 0.348 | 66.7% | 50.0% | 33.3% |");
     }
+
+    @Test
+    void should_score_the_shipped_lead_scoring_workflow_when_its_leads_are_joined_with_their_expected_scores() throws Exception {
+        // given the example workflow and its leads, with a model that scores every lead 50
+        Path leads = Path.of("examples/data/leads.jsonl");
+        Path expected = Path.of("examples/data/leads.expected.jsonl");
+        try (ModelSimulator fifty = ModelSimulator.start().answers(request -> "{\"score\": 50, \"reasons\": [\"fit\"], \"confidence\": 0.7}")) {
+            Path config = dir.resolve("leads-config.yaml");
+            Files.writeString(config, """
+                    models:
+                      fast:
+                        base_url: %s
+                        model: qwen2.5-7b-instruct
+                        retries: 0
+                    sinks:
+                      hubspot-tasks:
+                        jsonl:
+                          path: %s
+                    """.formatted(fifty.baseUrl(), dir.resolve("hubspot-tasks.jsonl")));
+
+            // when
+            Run run = EvalCommandTest.cli("eval", "examples/crm-lead-scoring.yaml", "-c", config.toString(), "--step", "rating",
+                    "--dataset", leads.toString(), "--expected", expected.toString(), "--label-column", "expected.score",
+                    "--tolerance", "10", "--out", dir.resolve("leads").toString());
+
+            // then every lead is scored, and the error is the distance of the expected scores from 50
+            assertThat(run.exit()).as(run.err()).isZero();
+            double mae = Files.readAllLines(expected).stream().mapToDouble(line -> {
+                try {
+                    return Math.abs(JSON.readTree(line).path("score").asDouble() - 50);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).average().orElseThrow();
+            JsonNode score = JSON.readTree(dir.resolve("leads/report.json").toFile()).path("models").get(0).path("score");
+            assertThat(score.path("rows").asInt()).isEqualTo(62);
+            assertThat(score.path("answered").asInt()).isEqualTo(62);
+            assertThat(score.path("mae").asDouble()).isCloseTo(mae, within(1e-9));
+        }
+    }
 }
