@@ -1,6 +1,7 @@
 package dev.switchboard.llm;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.llm.embedded.EncoderModel;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionValues;
 import java.util.LinkedHashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
  * every workflow that uses the model shares them.
  */
 public record ModelDefinition(
-        @Option(description = "Provider type: `embedded` runs all-MiniLM-L6-v2 in-process; `openai` calls any OpenAI-compatible endpoint (DeepSeek, Qwen, vLLM, Ollama, llama.cpp, LM Studio, OpenRouter).",
+        @Option(description = "Provider type: `embedded` runs a sentence encoder in-process (`encoder`); `openai` calls any OpenAI-compatible endpoint (DeepSeek, Qwen, vLLM, Ollama, llama.cpp, LM Studio, OpenRouter).",
                 defaultValue = "openai", allowed = {"embedded", "openai"})
         String provider,
         @Option(description = "Defaults for a well-known endpoint: its `base_url`, its `api_key_env` and whether it takes JSON-schema answers. Options set here win.",
@@ -51,13 +52,17 @@ public record ModelDefinition(
         @Option(description = "How long an open circuit stays open before one trial call is let through.", defaultValue = "30", minimum = 1)
         @JsonProperty("circuit_open_seconds") Integer circuitOpenSeconds,
         @Option(description = "For provider `embedded`: a classifier head trained on this model's embeddings by `switchboard train` (a `.head` file, relative to this configuration file). The classify step then answers with the head's labels, or a subset of them; without it, the embedded model classifies zero-shot from label descriptions and examples.")
-        String head) {
+        String head,
+        @Option(description = "For provider `embedded`: the sentence encoder, run in-process from its Maven artifact. `all-minilm-l6-v2-q` (quantized all-MiniLM-L6-v2, 6 layers) is the fastest; `all-minilm-l6-v2` its float original; `bge-small-en-v15-q` and `e5-small-v2-q` have 12 layers. Names joined by `+` run several encoders side by side, for a `head` with one network per encoder (the most accurate, the slowest). All are English models: other languages go through a chat model. A `head` must have been trained on the same encoder (`switchboard train --encoder`).",
+                defaultValue = EncoderModel.DEFAULT_ID, allowed = {"all-minilm-l6-v2-q", "all-minilm-l6-v2", "bge-small-en-v15-q", "e5-small-v2-q",
+                        "all-minilm-l6-v2-q+bge-small-en-v15-q", "all-minilm-l6-v2-q+bge-small-en-v15-q+e5-small-v2-q"})
+        String encoder) {
 
     /** The same definition with its head file at {@code path} (the loader resolves it against the configuration's folder). */
     public ModelDefinition withHead(String path) {
         return new ModelDefinition(provider, preset, baseUrl, model, apiKeyEnv, timeoutSeconds, maxTokens, temperature,
                 inputPricePerMillion, outputPricePerMillion, pricePerSecond, maxConcurrency, requestsPerMinute, tokensPerMinute,
-                retries, maxRetryWaitSeconds, circuitFailureThreshold, circuitOpenSeconds, path);
+                retries, maxRetryWaitSeconds, circuitFailureThreshold, circuitOpenSeconds, path, encoder);
     }
 
     /** The in-process model every registry has under {@code embedded}. */
@@ -107,6 +112,8 @@ public record ModelDefinition(
         public Builder tokensPerMinute(Integer v) { return set("tokens_per_minute", v); }
         public Builder retries(Integer v) { return set("retries", v); }
         public Builder maxRetryWaitSeconds(Integer v) { return set("max_retry_wait_seconds", v); }
+        public Builder encoder(String v) { return set("encoder", v); }
+        public Builder head(String v) { return set("head", v); }
         public Builder circuit(Integer failureThreshold, Integer openSeconds) { return set("circuit_failure_threshold", failureThreshold).set("circuit_open_seconds", openSeconds); }
 
         /** @throws IllegalArgumentException when a value is out of its declared bounds or not allowed */

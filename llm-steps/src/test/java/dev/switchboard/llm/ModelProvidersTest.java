@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.llm.embedded.EmbeddedClassifier;
+import dev.switchboard.llm.embedded.EncoderModel;
+import dev.switchboard.llm.embedded.HeadClassifier;
+import dev.switchboard.llm.embedded.TrainedHead;
 import dev.switchboard.llm.openai.ModelPreset;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionField;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Providers come from the class path by the name {@code provider:} gives them; the registry asks them for its models. */
 class ModelProvidersTest {
@@ -71,9 +76,38 @@ class ModelProvidersTest {
     @Test
     void should_refuse_a_model_whose_provider_is_not_installed() {
         ModelDefinition unknown = new ModelDefinition("bedrock", null, null, "m", null, 30, 256, 0.0, 0.0, 0.0, 0.0, 8,
-                null, null, 2, 10, 5, 30, null);
+                null, null, 2, 10, 5, 30, null, "all-minilm-l6-v2-q");
 
         assertThatThrownBy(() -> new ModelRegistry(Map.of("aws", unknown)))
                 .hasMessageContaining("Model 'aws' names unknown provider 'bedrock'; installed: [embedded, openai]");
+    }
+
+    @Test
+    void should_allow_in_the_schema_only_encoders_that_load_when_a_model_names_one() {
+        assertThat(option("encoder").allowed()).allSatisfy(value -> assertThat(EncoderModel.parse(value)).as(value).isPresent());
+        assertThat(option("encoder").allowed()).containsAll(EncoderModel.ids());
+        assertThat(option("encoder").defaultValue()).isEqualTo(EncoderModel.DEFAULT_ID);
+        assertThat(ModelDefinition.embedded().encoder()).isEqualTo("all-minilm-l6-v2-q");
+    }
+
+    @Test
+    void should_refuse_a_head_trained_on_another_encoder_when_the_model_names_its_encoder(@TempDir Path dir) throws Exception {
+        // given a head trained on the float all-MiniLM-L6-v2, on a model left at the default (quantized) encoder
+        Path file = dir.resolve("intents.head");
+        TrainedHead head = new TrainedHead("all-minilm-l6-v2", List.of("a", "b"), 384, 0, 10, 1, new float[0], new float[0],
+                new float[2 * 384], new float[2], Map.of());
+        head.write(file);
+        Map<String, ModelDefinition> definitions = Map.of(
+                "intents", ModelDefinition.builder().provider("embedded").head(file.toString()).build(),
+                "matching", ModelDefinition.builder().provider("embedded").encoder("all-minilm-l6-v2").head(file.toString()).build());
+
+        try (ModelRegistry models = new ModelRegistry(definitions)) {
+            // then the mismatch is refused with what to set, and the matching model answers
+            assertThatThrownBy(() -> models.classifier("intents"))
+                    .hasMessageContaining("trained on all-minilm-l6-v2 embeddings")
+                    .hasMessageContaining("the model's encoder is all-minilm-l6-v2-q")
+                    .hasMessageContaining("Set `encoder: all-minilm-l6-v2`");
+            assertThat(models.classifier("matching")).isInstanceOf(HeadClassifier.class);
+        }
     }
 }

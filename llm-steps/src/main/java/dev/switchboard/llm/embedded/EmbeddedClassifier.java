@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Zero-shot and few-shot classification with all-MiniLM-L6-v2 running in-process (ONNX), no network.
+ * Zero-shot and few-shot classification with a sentence encoder running in-process (ONNX), no network.
  *
  * <p>Each label is represented by the embedding of its name and description and, when given, by
  * its few-shot examples. A text's score for a label is the cosine similarity to the description
@@ -75,11 +75,12 @@ public final class EmbeddedClassifier implements Classifier {
         long totalChars = Math.max(1, texts.stream().mapToLong(String::length).sum());
         long totalTokens = response.tokenUsage() == null || response.tokenUsage().inputTokenCount() == null
                 ? 0 : response.tokenUsage().inputTokenCount();
+        String modelName = model instanceof SentenceEncoder encoder ? encoder.id() : MODEL_NAME;
         List<Classification> results = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             float[] vector = Vectors.unit(response.content().get(i).vector());
             long tokens = Math.round((double) totalTokens * texts.get(i).length() / totalChars);
-            ModelCall call = new ModelCall(name, MODEL_NAME, labels.version(), tokens, 0, latencyEach, 0, false, "ok");
+            ModelCall call = new ModelCall(name, modelName, labels.version(), tokens, 0, latencyEach, 0, false, "ok");
             results.add(vectors.classify(vector, call));
         }
         return results;

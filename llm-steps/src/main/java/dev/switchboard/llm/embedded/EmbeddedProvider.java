@@ -6,17 +6,22 @@ import dev.switchboard.llm.Lazy;
 import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.llm.spi.Classifier;
 import dev.switchboard.llm.spi.EmbeddingProvider;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code provider: embedded}: all-MiniLM-L6-v2 in-process (ONNX). Without a head, it classifies zero- and
- * few-shot from label descriptions and examples; with a head trained by {@code switchboard train}, the head
- * answers over embeddings computed on padded batches. Both models load when first needed.
+ * {@code provider: embedded}: a sentence encoder in-process (ONNX), the one the model's {@code encoder:} names.
+ * Without a head, it classifies zero- and few-shot from label descriptions and examples; with a head trained by
+ * {@code switchboard train} on the same encoder, the head answers. Each encoder loads once, when first needed,
+ * and is shared by every model that names it. Retrieval and screening keep LangChain4j's all-MiniLM-L6-v2.
  */
 public final class EmbeddedProvider implements EmbeddingProvider {
 
     private final Lazy<EmbeddingModel> embeddingModel = new Lazy<>(AllMiniLmL6V2EmbeddingModel::new);
-    private final Lazy<MiniLmBatchEncoder> batchEncoder = new Lazy<>(MiniLmBatchEncoder::new);
+    private final Map<EncoderModel, BatchEncoder> encoders = new ConcurrentHashMap<>();
+    private final Map<String, SentenceEncoder> joined = new ConcurrentHashMap<>();
 
     @Override
     public String name() {
@@ -30,12 +35,27 @@ public final class EmbeddedProvider implements EmbeddingProvider {
 
     @Override
     public Classifier classifier(String model, ModelDefinition definition, Optional<TrainedHead> head) {
-        return head.<Classifier>map(trained -> new HeadClassifier(model, trained, batchEncoder.get()))
-                .orElseGet(() -> new EmbeddedClassifier(model, embeddingModel()));
+        List<EncoderModel> parts = EncoderModel.parse(definition.encoder()).orElseThrow(() -> new IllegalArgumentException(
+                "Unknown encoder '" + definition.encoder() + "' of model '" + model + "'; expected one of " + EncoderModel.ids()
+                        + ", or several joined by " + EncoderModel.JOIN));
+        SentenceEncoder encoder = encoder(parts);
+        return head.<Classifier>map(trained -> new HeadClassifier(model, trained, encoder))
+                .orElseGet(() -> new EmbeddedClassifier(model, (EmbeddingModel) encoder));
+    }
+
+    /** One session per encoder model, shared by every model and joined encoder that uses it. */
+    private SentenceEncoder encoder(List<EncoderModel> parts) {
+        if (parts.size() == 1) {
+            return encoders.computeIfAbsent(parts.get(0), BatchEncoder::new);
+        }
+        String id = String.join(EncoderModel.JOIN, parts.stream().map(EncoderModel::id).toList());
+        return joined.computeIfAbsent(id, key -> new JoinedEncoder(parts.stream().map(part -> encoders.computeIfAbsent(part, BatchEncoder::new)).toList()));
     }
 
     @Override
     public void close() {
-        batchEncoder.ifMade().ifPresent(MiniLmBatchEncoder::close);
+        joined.clear();
+        encoders.values().forEach(BatchEncoder::close);
+        encoders.clear();
     }
 }

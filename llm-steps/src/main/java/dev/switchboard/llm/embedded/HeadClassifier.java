@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Classification with a {@link TrainedHead} over all-MiniLM-L6-v2 embeddings, in-process.
+ * Classification with a {@link TrainedHead} over the embeddings of the encoder it was trained on, in-process.
  *
  * <p>The head knows its labels. A step may ask for all of them or for a subset: the probabilities
  * are then renormalized over the subset, so the answer is always one of the step's labels and the
@@ -21,13 +21,15 @@ public final class HeadClassifier implements Classifier {
 
     private final String name;
     private final TrainedHead head;
-    private final MiniLmBatchEncoder encoder;
+    private final SentenceEncoder encoder;
 
-    public HeadClassifier(String name, TrainedHead head, MiniLmBatchEncoder encoder) {
-        if (!MiniLmBatchEncoder.MODEL_NAME.equals(head.embeddingModel()) || head.dimension() != MiniLmBatchEncoder.DIMENSION) {
-            throw new IllegalArgumentException("The head of model '" + name + "' was trained on " + head.embeddingModel()
-                    + " embeddings of dimension " + head.dimension() + ", expected " + MiniLmBatchEncoder.MODEL_NAME
-                    + " (" + MiniLmBatchEncoder.DIMENSION + "). Retrain it with `switchboard train`");
+    public HeadClassifier(String name, TrainedHead head, SentenceEncoder encoder) {
+        String trainedOn = EncoderModel.canonical(head.embeddingModel());
+        if (!trainedOn.equals(encoder.id()) || head.dimension() != encoder.dimension()) {
+            throw new IllegalArgumentException("The head of model '" + name + "' was trained on " + trainedOn
+                    + " embeddings of dimension " + head.dimension() + ", but the model's encoder is " + encoder.id()
+                    + " (" + encoder.dimension() + "). Set `encoder: " + trainedOn + "` on the model, or retrain the head with"
+                    + " `switchboard train --encoder " + encoder.id() + "`");
         }
         this.name = name;
         this.head = head;
@@ -58,7 +60,7 @@ public final class HeadClassifier implements Classifier {
             }
         }
         long started = System.nanoTime();
-        MiniLmBatchEncoder.Encoded encoded;
+        SentenceEncoder.Encoded encoded;
         try {
             encoded = encoder.encode(texts);
         } catch (RuntimeException e) {
@@ -82,7 +84,7 @@ public final class HeadClassifier implements Classifier {
                     best = i;
                 }
             }
-            ModelCall call = new ModelCall(name, head.embeddingModel() + "+" + head.version(), promptVersion, tokensEach, 0,
+            ModelCall call = new ModelCall(name, encoder.id() + "+" + head.version(), promptVersion, tokensEach, 0,
                     latencyEach, 0, false, "ok", null, Map.of());
             results.add(Classification.of(wanted.get(best), total == 0 ? 0 : all[columns[best]] / total, call));
         }

@@ -8,7 +8,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * Trains a {@link TrainedHead} on unit embeddings, in plain Java: mini-batch AdamW with a cosine
+ * Trains a {@link TrainedHead} on unit embeddings of one encoder or several, in plain Java: mini-batch AdamW with a cosine
  * learning-rate schedule, decoupled weight decay, label smoothing and dropout on the hidden layer.
  *
  * <p>With a calibration share, a stratified part of the data is held out first: the head trained on
@@ -148,8 +148,25 @@ public final class HeadTrainer {
      * @param model   the embedding model's name, recorded in the head
      */
     public Result train(float[][] vectors, List<String> labels, String model, Listener listener) {
-        if (vectors.length != labels.size() || vectors.length == 0) {
-            throw new IllegalArgumentException("Expected one label per vector, got " + vectors.length + " vectors and " + labels.size() + " labels");
+        return train(new float[][][] {vectors}, labels, List.of(model), listener);
+    }
+
+    /**
+     * A head of one network per encoder, each trained on its own encoder's vectors with the same settings; the head
+     * answers with the mean of their probabilities, and the temperature is calibrated on that mean.
+     *
+     * @param parts    per encoder, the unit embeddings, one per example in the same order
+     * @param labels   the label of each example
+     * @param encoders the encoders' names, one per part, recorded in the head
+     */
+    public Result train(float[][][] parts, List<String> labels, List<String> encoders, Listener listener) {
+        if (parts.length == 0 || parts.length != encoders.size()) {
+            throw new IllegalArgumentException("Expected one encoder name per part, got " + parts.length + " parts and " + encoders);
+        }
+        for (float[][] vectors : parts) {
+            if (vectors.length != labels.size() || vectors.length == 0) {
+                throw new IllegalArgumentException("Expected one label per vector, got " + vectors.length + " vectors and " + labels.size() + " labels");
+            }
         }
         long started = System.nanoTime();
         List<String> names = labels.stream().distinct().sorted().toList();
@@ -165,8 +182,14 @@ public final class HeadTrainer {
         TrainedHead head = null;
         if (settings.calibrationShare() > 0) {
             int[][] split = stratifiedSplit(y, names.size(), settings.calibrationShare(), settings.seed());
-            TrainedHead partial = fit(select(vectors, split[0]), select(y, split[0]), names, model, "calibrate", listener);
-            float[][] heldX = select(vectors, split[1]);
+            List<HeadNetwork> networks = new ArrayList<>();
+            float[][][] held = new float[parts.length][][];
+            for (int p = 0; p < parts.length; p++) {
+                networks.add(fit(select(parts[p], split[0]), select(y, split[0]), names.size(), encoders.get(p), "calibrate", listener));
+                held[p] = select(parts[p], split[1]);
+            }
+            TrainedHead partial = new TrainedHead(names, 1, networks, Map.of());
+            float[][] heldX = JoinedEncoder.join(held);
             int[] heldY = select(y, split[1]);
             double[][] logits = new double[heldX.length][];
             for (int i = 0; i < heldX.length; i++) {
@@ -179,11 +202,15 @@ public final class HeadTrainer {
             head = settings.refit() ? null : partial;
         }
         if (head == null) {
-            head = fit(vectors, y, names, model, "fit", listener);
+            List<HeadNetwork> networks = new ArrayList<>();
+            for (int p = 0; p < parts.length; p++) {
+                networks.add(fit(parts[p], y, names.size(), encoders.get(p), "fit", listener));
+            }
+            head = new TrainedHead(names, 1, networks, Map.of());
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         Map<String, Object> notes = new LinkedHashMap<>();
-        notes.put("examples", vectors.length);
+        notes.put("examples", labels.size());
         notes.put("settings", settings.describe());
         if (settings.calibrationShare() > 0) {
             notes.put("held_out_examples", calibration.examples());
@@ -237,9 +264,8 @@ public final class HeadTrainer {
         return out;
     }
 
-    private TrainedHead fit(float[][] x, int[] y, List<String> names, String model, String phase, Listener listener) {
+    private HeadNetwork fit(float[][] x, int[] y, int labels, String encoder, String phase, Listener listener) {
         int dimension = x[0].length;
-        int labels = names.size();
         int hidden = settings.hidden();
         int width = hidden == 0 ? dimension : hidden;
         Random random = new Random(settings.seed());
@@ -285,7 +311,7 @@ public final class HeadTrainer {
             }
             listener.epoch(phase, epoch + 1, settings.epochs());
         }
-        return new TrainedHead(model, names, dimension, hidden, (float) settings.inputScale(), 1, w1, b1, w2, b2, Map.of());
+        return new HeadNetwork(encoder, dimension, hidden, (float) settings.inputScale(), w1, b1, w2, b2);
     }
 
     private static void shuffle(int[] order, Random random) {

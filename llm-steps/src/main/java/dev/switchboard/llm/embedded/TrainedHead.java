@@ -21,81 +21,71 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A classifier head trained on sentence embeddings: {@code softmax(W2 · relu(W1 · s·x + b1) + b2) / T}
- * with one hidden layer, or {@code softmax(W · s·x + b) / T} when {@code hidden} is 0, where {@code x}
- * is the unit embedding, {@code s} the input scale and {@code T} the calibrated temperature.
+ * A classifier head trained on sentence embeddings: {@code softmax(z / T)}, where {@code z} are the raw scores of
+ * its {@link HeadNetwork} and {@code T} the calibrated temperature. A head of several networks reads the vectors of
+ * several encoders side by side ({@link JoinedEncoder}), one network per encoder, and its raw scores are the log of
+ * the mean of their probabilities: encoders trained differently make different mistakes, and averaging their
+ * answers corrects some of them.
  *
- * <p>The file ({@code .head}) is versioned: a magic line, the format version, a JSON header (embedding
- * model, labels, shapes, temperature, how it was trained) and the weights as little-endian float32.
- * {@link #version()} hashes what changes an answer (model, labels, shapes, temperature, weights), not
+ * <p>The file ({@code .head}) is versioned: a magic line, the format version, a JSON header (encoder, labels, shapes,
+ * temperature, how it was trained) and the weights as little-endian float32. Format 1 holds one network; format 2
+ * several. {@link #version()} hashes what changes an answer (encoders, labels, shapes, temperature, weights), not
  * the training notes, so retraining to the same weights keeps the version.
  */
 public final class TrainedHead {
 
     public static final int FORMAT_VERSION = 1;
+    /** The format of a head with several networks. */
+    public static final int ENSEMBLE_FORMAT_VERSION = 2;
     private static final byte[] MAGIC = "SWITCHBOARD-HEAD\n".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final String embeddingModel;
     private final List<String> labels;
-    private final int dimension;
-    private final int hidden;
-    private final float inputScale;
     private final double temperature;
-    private final float[] w1;
-    private final float[] b1;
-    private final float[] w2;
-    private final float[] b2;
+    private final List<HeadNetwork> networks;
     private final Map<String, Object> training;
     private final String version;
 
-    /**
-     * @param w1 {@code dimension × hidden}, input-major (row {@code d} holds the weights from input {@code d});
-     *           for a linear head ({@code hidden} 0) it is empty and {@code w2} reads the input directly
-     * @param w2 {@code labels × width}, label-major, where width is {@code hidden} or {@code dimension}
-     */
+    /** A head of one network; see {@link HeadNetwork} for the shapes. */
     public TrainedHead(String embeddingModel, List<String> labels, int dimension, int hidden, float inputScale, double temperature,
                        float[] w1, float[] b1, float[] w2, float[] b2, Map<String, Object> training) {
+        this(labels, temperature, List.of(new HeadNetwork(embeddingModel, dimension, hidden, inputScale, w1, b1, w2, b2)), training);
+    }
+
+    public TrainedHead(List<String> labels, double temperature, List<HeadNetwork> networks, Map<String, Object> training) {
         if (labels.size() < 2 || labels.stream().distinct().count() != labels.size()) {
             throw new IllegalArgumentException("A head needs at least two distinct labels, got " + labels);
         }
-        int width = hidden == 0 ? dimension : hidden;
-        if (w1.length != (long) dimension * hidden || b1.length != hidden || w2.length != (long) labels.size() * width
-                || b2.length != labels.size()) {
-            throw new IllegalArgumentException("Weight shapes do not match " + labels.size() + " labels, dimension "
-                    + dimension + " and hidden " + hidden);
+        if (networks.isEmpty() || networks.stream().anyMatch(network -> network.labels() != labels.size())) {
+            throw new IllegalArgumentException("Weight shapes do not match " + labels.size() + " labels");
         }
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("Temperature must be positive, got " + temperature);
         }
-        this.embeddingModel = embeddingModel;
         this.labels = List.copyOf(labels);
-        this.dimension = dimension;
-        this.hidden = hidden;
-        this.inputScale = inputScale;
         this.temperature = temperature;
-        this.w1 = w1;
-        this.b1 = b1;
-        this.w2 = w2;
-        this.b2 = b2;
+        this.networks = List.copyOf(networks);
         this.training = training == null ? Map.of() : Map.copyOf(training);
         this.version = hash();
     }
 
+    /** The encoder its vectors come from: one name, or several joined by {@code +} for a head of several networks. */
     public String embeddingModel() {
-        return embeddingModel;
+        return String.join(EncoderModel.JOIN, networks.stream().map(HeadNetwork::encoder).toList());
     }
 
     public List<String> labels() {
         return labels;
     }
 
+    /** The length of the vectors it reads: the sum of its networks' dimensions. */
     public int dimension() {
-        return dimension;
+        return networks.stream().mapToInt(HeadNetwork::dimension).sum();
     }
 
+    /** Hidden units of its (first) network; 0 for a linear one. */
     public int hidden() {
-        return hidden;
+        return networks.get(0).hidden();
     }
 
     public double temperature() {
@@ -103,7 +93,11 @@ public final class TrainedHead {
     }
 
     public float inputScale() {
-        return inputScale;
+        return networks.get(0).inputScale();
+    }
+
+    public List<HeadNetwork> networks() {
+        return networks;
     }
 
     /** How it was trained: data, settings, held-out figures. For people; not part of the version. */
@@ -118,47 +112,40 @@ public final class TrainedHead {
 
     /** The same head with another temperature. */
     public TrainedHead withTemperature(double temperature, Map<String, Object> training) {
-        return new TrainedHead(embeddingModel, labels, dimension, hidden, inputScale, temperature, w1, b1, w2, b2, training);
+        return new TrainedHead(labels, temperature, networks, training);
     }
 
     /** The same head with other training notes. */
     public TrainedHead withTraining(Map<String, Object> training) {
-        return new TrainedHead(embeddingModel, labels, dimension, hidden, inputScale, temperature, w1, b1, w2, b2, training);
+        return new TrainedHead(labels, temperature, networks, training);
     }
 
-    /** Raw scores before the temperature, one per label. */
+    /**
+     * Raw scores before the temperature, one per label: the network's, or for several networks the log of the mean of
+     * their probabilities. A head of several networks reads a joined vector ({@link JoinedEncoder#join}): each part is
+     * a unit vector scaled by {@code 1/sqrt(n)}, which is undone here.
+     */
     public double[] logits(float[] unitVector) {
-        if (unitVector.length != dimension) {
-            throw new IllegalArgumentException("Expected a vector of " + dimension + " values, got " + unitVector.length);
+        if (unitVector.length != dimension()) {
+            throw new IllegalArgumentException("Expected a vector of " + dimension() + " values, got " + unitVector.length);
         }
-        float[] features = unitVector;
-        int width = dimension;
-        if (hidden > 0) {
-            float[] h = Arrays.copyOf(b1, hidden);
-            for (int d = 0; d < dimension; d++) {
-                float x = unitVector[d] * inputScale;
-                int row = d * hidden;
-                for (int j = 0; j < hidden; j++) {
-                    h[j] += x * w1[row + j];
-                }
-            }
-            for (int j = 0; j < hidden; j++) {
-                h[j] = Math.max(0, h[j]);
-            }
-            features = h;
-            width = hidden;
+        if (networks.size() == 1) {
+            return networks.get(0).logits(unitVector, 0, 1);
         }
-        float scale = hidden > 0 ? 1 : inputScale;
-        double[] z = new double[labels.size()];
-        for (int c = 0; c < z.length; c++) {
-            double sum = 0;
-            int row = c * width;
-            for (int j = 0; j < width; j++) {
-                sum += w2[row + j] * features[j];
+        float factor = (float) Math.sqrt(networks.size());
+        double[] mean = new double[labels.size()];
+        int offset = 0;
+        for (HeadNetwork network : networks) {
+            double[] p = softmax(network.logits(unitVector, offset, factor), 1);
+            for (int c = 0; c < mean.length; c++) {
+                mean[c] += p[c] / networks.size();
             }
-            z[c] = sum * scale + b2[c];
+            offset += network.dimension();
         }
-        return z;
+        for (int c = 0; c < mean.length; c++) {
+            mean[c] = Math.log(Math.max(mean[c], Double.MIN_NORMAL));
+        }
+        return mean;
     }
 
     /** Calibrated probabilities, one per label, in {@link #labels()} order. */
@@ -185,25 +172,42 @@ public final class TrainedHead {
 
     public void write(Path file) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
-        header.put("format_version", FORMAT_VERSION);
+        boolean single = networks.size() == 1;
+        HeadNetwork first = networks.get(0);
+        header.put("format_version", single ? FORMAT_VERSION : ENSEMBLE_FORMAT_VERSION);
         header.put("version", version);
-        header.put("embedding_model", embeddingModel);
-        header.put("dimension", dimension);
-        header.put("hidden", hidden);
-        header.put("activation", hidden > 0 ? "relu" : "none");
-        header.put("input_scale", inputScale);
+        header.put("embedding_model", embeddingModel());
+        header.put("dimension", dimension());
+        if (single) {
+            header.put("hidden", first.hidden());
+            header.put("activation", first.hidden() > 0 ? "relu" : "none");
+            header.put("input_scale", first.inputScale());
+        } else {
+            List<Map<String, Object>> shapes = new java.util.ArrayList<>();
+            for (HeadNetwork network : networks) {
+                Map<String, Object> shape = new LinkedHashMap<>();
+                shape.put("encoder", network.encoder());
+                shape.put("dimension", network.dimension());
+                shape.put("hidden", network.hidden());
+                shape.put("activation", network.hidden() > 0 ? "relu" : "none");
+                shape.put("input_scale", network.inputScale());
+                shapes.add(shape);
+            }
+            header.put("networks", shapes);
+            header.put("combination", "log of the mean of the networks' probabilities, then the temperature");
+        }
         header.put("temperature", temperature);
-        header.put("weights", "float32 little-endian: w1 (dimension x hidden), b1, w2 (labels x width), b2");
+        header.put("weights", "float32 little-endian" + (single ? "" : ", per network in order") + ": w1 (dimension x hidden), b1, w2 (labels x width), b2");
         header.put("labels", labels);
         header.put("training", training);
         byte[] json = JSON.writeValueAsBytes(header);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(MAGIC);
-            out.writeInt(FORMAT_VERSION);
+            out.writeInt(single ? FORMAT_VERSION : ENSEMBLE_FORMAT_VERSION);
             out.writeInt(json.length);
             out.write(json);
-            out.write(floats(w1, b1, w2, b2));
+            out.write(weights());
         }
         if (file.toAbsolutePath().getParent() != null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -235,8 +239,8 @@ public final class TrainedHead {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> header(DataInputStream in, String name) throws IOException {
         int format = in.readInt();
-        if (format != FORMAT_VERSION) {
-            throw new IOException(name + " has head format " + format + ", expected " + FORMAT_VERSION
+        if (format != FORMAT_VERSION && format != ENSEMBLE_FORMAT_VERSION) {
+            throw new IOException(name + " has head format " + format + ", expected " + FORMAT_VERSION + " or " + ENSEMBLE_FORMAT_VERSION
                     + ". Retrain it with this version's `switchboard train`");
         }
         int length = in.readInt();
@@ -250,31 +254,50 @@ public final class TrainedHead {
 
     @SuppressWarnings("unchecked")
     private static TrainedHead read(DataInputStream in, String name, Map<String, Object> header) throws IOException {
-        int dimension = ((Number) header.get("dimension")).intValue();
-        int hidden = ((Number) header.get("hidden")).intValue();
         List<String> labels = (List<String>) header.get("labels");
-        int width = hidden == 0 ? dimension : hidden;
-        float[] w1 = new float[dimension * hidden];
-        float[] b1 = new float[hidden];
-        float[] w2 = new float[labels.size() * width];
-        float[] b2 = new float[labels.size()];
+        List<Map<String, Object>> shapes = header.containsKey("networks") ? (List<Map<String, Object>>) header.get("networks")
+                : List.of(Map.of("encoder", header.get("embedding_model"), "dimension", header.get("dimension"), "hidden", header.get("hidden"),
+                        "input_scale", header.get("input_scale")));
         byte[] weights = in.readAllBytes();
-        if (weights.length != 4L * (w1.length + b1.length + w2.length + b2.length)) {
+        long expected = 0;
+        for (Map<String, Object> shape : shapes) {
+            int dimension = ((Number) shape.get("dimension")).intValue();
+            int hidden = ((Number) shape.get("hidden")).intValue();
+            expected += (long) dimension * hidden + hidden + (long) labels.size() * (hidden == 0 ? dimension : hidden) + labels.size();
+        }
+        if (weights.length != 4 * expected) {
             throw new IOException(name + " is truncated or corrupt: " + weights.length + " bytes of weights for "
                     + labels.size() + " labels. Retrain it with `switchboard train`");
         }
         var buffer = ByteBuffer.wrap(weights).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        buffer.get(w1).get(b1).get(w2).get(b2);
+        List<HeadNetwork> networks = new java.util.ArrayList<>();
+        for (Map<String, Object> shape : shapes) {
+            int dimension = ((Number) shape.get("dimension")).intValue();
+            int hidden = ((Number) shape.get("hidden")).intValue();
+            float[] w1 = new float[dimension * hidden];
+            float[] b1 = new float[hidden];
+            float[] w2 = new float[labels.size() * (hidden == 0 ? dimension : hidden)];
+            float[] b2 = new float[labels.size()];
+            buffer.get(w1).get(b1).get(w2).get(b2);
+            networks.add(new HeadNetwork((String) shape.get("encoder"), dimension, hidden, ((Number) shape.get("input_scale")).floatValue(),
+                    w1, b1, w2, b2));
+        }
         Map<String, Object> training = (Map<String, Object>) header.getOrDefault("training", Map.of());
-        TrainedHead head = new TrainedHead((String) header.get("embedding_model"), labels, dimension, hidden,
-                ((Number) header.get("input_scale")).floatValue(), ((Number) header.get("temperature")).doubleValue(),
-                w1, b1, w2, b2, training);
+        TrainedHead head = new TrainedHead(labels, ((Number) header.get("temperature")).doubleValue(), networks, training);
         Object recorded = header.get("version");
         if (recorded != null && !recorded.equals(head.version())) {
             throw new IOException(name + " is corrupt: its content hashes to " + head.version() + " but it says "
                     + recorded + ". Retrain it with `switchboard train`");
         }
         return head;
+    }
+
+    private byte[] weights() {
+        List<float[]> arrays = new java.util.ArrayList<>();
+        for (HeadNetwork network : networks) {
+            arrays.addAll(List.of(network.w1(), network.b1(), network.w2(), network.b2()));
+        }
+        return floats(arrays.toArray(float[][]::new));
     }
 
     private static byte[] floats(float[]... arrays) {
@@ -293,9 +316,20 @@ public final class TrainedHead {
     private String hash() {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((embeddingModel + "\0" + String.join("\0", labels) + "\0" + dimension + "\0" + hidden + "\0"
-                    + inputScale + "\0" + temperature).getBytes(StandardCharsets.UTF_8));
-            sha.update(floats(w1, b1, w2, b2));
+            if (networks.size() == 1) {
+                // as format 1 always hashed, so that a head of one network keeps its version
+                HeadNetwork network = networks.get(0);
+                sha.update((network.encoder() + "\0" + String.join("\0", labels) + "\0" + network.dimension() + "\0" + network.hidden()
+                        + "\0" + network.inputScale() + "\0" + temperature).getBytes(StandardCharsets.UTF_8));
+            } else {
+                StringBuilder shapes = new StringBuilder();
+                for (HeadNetwork network : networks) {
+                    shapes.append(network.encoder()).append('\0').append(network.dimension()).append('\0').append(network.hidden())
+                            .append('\0').append(network.inputScale()).append('\0');
+                }
+                sha.update((shapes + String.join("\0", labels) + "\0" + temperature).getBytes(StandardCharsets.UTF_8));
+            }
+            sha.update(weights());
             return "head-" + HexFormat.of().formatHex(sha.digest(), 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

@@ -45,8 +45,8 @@ public final class ClassifyStep extends ModelStep implements Step {
 
     @Override
     protected List<EmbeddedAnswer> embedded(String model, List<String> texts) {
-        // without a head, every in-process model shares the registry's embedded classifier and its label vectors
-        Classifier classifier = models.definition(model).head() == null ? models.embedded() : models.classifier(model);
+        // each in-process model classifies with its own encoder: zero-shot without a head, the head with one
+        Classifier classifier = models.classifier(model);
         List<Classification> results = classifier.classify(prompt.labels(), texts);
         List<EmbeddedAnswer> answers = new ArrayList<>(results.size());
         for (Classification result : results) {

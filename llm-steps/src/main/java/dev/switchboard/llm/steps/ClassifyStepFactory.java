@@ -2,6 +2,7 @@ package dev.switchboard.llm.steps;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.ModelRegistry;
+import dev.switchboard.llm.embedded.EncoderModel;
 import dev.switchboard.llm.embedded.TrainedHead;
 import dev.switchboard.llm.spi.LabelSet;
 import dev.switchboard.llm.steps.internal.ExamplesFile;
@@ -36,7 +37,7 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
             description = """
                     Output: `label` (one of `labels`), `confidence` (0 to 1), `model` (the one that answered), \
                     `prompt_id` and `prompt_version` (a content hash of labels, descriptions, examples and the prompt). \
-                    With the `embedded` model it runs all-MiniLM-L6-v2 in-process: zero-shot from the label descriptions, \
+                    With an `embedded` model it runs the model's sentence encoder in-process (English text): zero-shot from the label descriptions, \
                     better with a few `examples` per label; with an `embedded` model that has a trained `head` \
                     (`switchboard train`), the head answers and `labels` may be left out. With an `openai` model the answer is constrained by a JSON schema \
                     whose `label` is an enum of the labels. With `min_confidence`, an answer below it falls through to the \
@@ -170,6 +171,14 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
                 continue;
             }
             headed = true;
+            String trainedOn = EncoderModel.canonical(head.embeddingModel());
+            String encoder = models.definition(member).encoder();
+            if (!trainedOn.equals(EncoderModel.canonical(encoder))) {
+                problems.add(OptionProblem.at("model", "Head trained on another encoder").got(member)
+                        .expected("a head trained on the model's encoder " + encoder + ", but it was trained on " + trainedOn)
+                        .fix("Set `encoder: " + trainedOn + "` on model '" + member + "' in the engine configuration, or retrain the head with"
+                                + " `switchboard train --encoder " + encoder + "`"));
+            }
             if (options.labels() != null) {
                 for (String label : options.labels().keySet()) {
                     if (!head.labels().contains(label)) {

@@ -24,12 +24,12 @@ class HeadClassifierTest {
             "exchange_rate", List.of("What exchange rate do you use?", "How much is a euro in dollars today?",
                     "Is the currency conversion rate fair?", "Why was the exchange rate so bad on my payment?"));
 
-    private static MiniLmBatchEncoder encoder;
+    private static BatchEncoder encoder;
     private static HeadClassifier classifier;
 
     @BeforeAll
     static void train() {
-        encoder = new MiniLmBatchEncoder(8, 2);
+        encoder = new BatchEncoder(EncoderModel.ALL_MINILM_L6_V2, 8, 2);
         List<String> texts = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         TRAINING.forEach((label, examples) -> examples.forEach(text -> {
@@ -38,7 +38,7 @@ class HeadClassifierTest {
         }));
         float[][] vectors = encoder.encode(texts).vectors();
         TrainedHead head = new HeadTrainer(HeadTrainer.Settings.defaults().withHidden(0).withEpochs(60).withLearningRate(0.01)
-                .withCalibrationShare(0)).train(vectors, labels, MiniLmBatchEncoder.MODEL_NAME, HeadTrainer.Listener.NONE).head();
+                .withCalibrationShare(0)).train(vectors, labels, EncoderModel.ALL_MINILM_L6_V2.id(), HeadTrainer.Listener.NONE).head();
         classifier = new HeadClassifier("intents", head, encoder);
     }
 
@@ -75,11 +75,11 @@ class HeadClassifierTest {
     @Test
     void should_embed_a_text_when_it_is_longer_than_the_model_reads() {
         // when
-        MiniLmBatchEncoder.Encoded encoded = encoder.encode(List.of("word ".repeat(2000)));
+        BatchEncoder.Encoded encoded = encoder.encode(List.of("word ".repeat(2000)));
 
-        // then it is cut, not refused
+        // then it is cut to the 256 tokens sentence-transformers reads, not refused
         assertThat(encoded.vectors()[0]).hasSize(384);
-        assertThat(encoded.tokens()).isEqualTo(512);
+        assertThat(encoded.tokens()).isEqualTo(256);
     }
 
     @Test
@@ -93,7 +93,7 @@ class HeadClassifierTest {
         assertThat(results).allSatisfy(result -> {
             assertThat(result.confidence()).isBetween(0.0, 1.0);
             assertThat(result.call().promptVersion()).isEqualTo(classifier.head().version());
-            assertThat(result.call().model()).startsWith("all-MiniLM-L6-v2+head-");
+            assertThat(result.call().model()).startsWith("all-minilm-l6-v2+head-");
         });
     }
 

@@ -167,4 +167,30 @@ class HeadTrainerTest {
         assertThat(TrainedHead.softmax(logits[0], temperature)[0]).isCloseTo(0.75, org.assertj.core.data.Offset.offset(0.01));
         assertThat(HeldOutMetrics.logLoss(logits, y, temperature)).isLessThan(HeldOutMetrics.logLoss(logits, y, 1));
     }
+
+    @Test
+    void should_answer_with_the_mean_of_its_networks_when_trained_on_two_encoders() {
+        // given the same examples seen by two encoders: one informative, one that only sees noise
+        Data informative = clusters(20, 0.5, 3);
+        Data noise = clusters(20, 50, 4);
+        float[][][] parts = {informative.vectors(), noise.vectors()};
+
+        // when
+        HeadTrainer.Result result = new HeadTrainer(small(8)).train(parts, informative.labels(), List.of("first", "second"),
+                HeadTrainer.Listener.NONE);
+
+        // then the head has a network per encoder and its raw scores are the log of their mean probability
+        TrainedHead head = result.head();
+        assertThat(head.networks()).extracting(HeadNetwork::encoder).containsExactly("first", "second");
+        assertThat(head.embeddingModel()).isEqualTo("first+second");
+        assertThat(head.dimension()).isEqualTo(2 * DIMENSION);
+        float[][] joined = JoinedEncoder.join(new float[][][] {informative.vectors(), noise.vectors()});
+        double[] first = TrainedHead.softmax(head.networks().get(0).logits(informative.vectors()[0], 0, 1), 1);
+        double[] second = TrainedHead.softmax(head.networks().get(1).logits(noise.vectors()[0], 0, 1), 1);
+        double[] logits = head.logits(joined[0]);
+        for (int c = 0; c < logits.length; c++) {
+            assertThat(logits[c]).isCloseTo(Math.log((first[c] + second[c]) / 2), org.assertj.core.data.Offset.offset(1e-5));
+        }
+        assertThat(result.calibration().examples()).isEqualTo(8);
+    }
 }

@@ -95,4 +95,27 @@ class TrainedHeadTest {
         assertThatThrownBy(() -> new TrainedHead("m", List.of("a", "b"), 4, 0, 1, 1, new float[0], new float[0], new float[7], new float[2], Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shapes");
     }
+
+    @Test
+    void should_read_back_a_head_of_two_networks_when_written() throws IOException {
+        // given a head with a network per encoder
+        HeadTrainerTest.Data first = HeadTrainerTest.clusters(10, 0.5, 9);
+        HeadTrainerTest.Data second = HeadTrainerTest.clusters(10, 0.7, 11);
+        TrainedHead head = new HeadTrainer(HeadTrainer.Settings.defaults().withHidden(8).withEpochs(5).withSlices(1))
+                .train(new float[][][] {first.vectors(), second.vectors()}, first.labels(), List.of("all-minilm-l6-v2-q", "bge-small-en-v15-q"),
+                        HeadTrainer.Listener.NONE).head();
+        Path file = dir.resolve("two.head");
+
+        // when
+        head.write(file);
+        TrainedHead read = TrainedHead.read(file);
+
+        // then it is format 2, names both encoders, and answers the same
+        assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("\"format_version\" : 2")
+                .contains("\"embedding_model\" : \"all-minilm-l6-v2-q+bge-small-en-v15-q\"");
+        assertThat(read.version()).isEqualTo(head.version());
+        assertThat(read.embeddingModel()).isEqualTo("all-minilm-l6-v2-q+bge-small-en-v15-q");
+        float[] probe = JoinedEncoder.join(new float[][][] {{first.vectors()[3]}, {second.vectors()[3]}})[0];
+        assertThat(read.probabilities(probe)).containsExactly(head.probabilities(probe));
+    }
 }

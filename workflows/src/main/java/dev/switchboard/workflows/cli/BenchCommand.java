@@ -1,7 +1,6 @@
 package dev.switchboard.workflows.cli;
 
-import dev.switchboard.llm.embedded.EmbeddedClassifier;
-import dev.switchboard.llm.spi.LabelSet;
+import dev.switchboard.llm.embedded.EncoderModel;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.kafka.EmbeddedKafkaBroker;
@@ -38,8 +37,9 @@ import picocli.CommandLine.Option;
  * The walking-skeleton benchmark. On one embedded broker, in one run: (a) a raw Kafka
  * consume→produce pipe that commits after its outputs are acknowledged, the baseline; (b) the same
  * events through a workflow with a CEL condition and a task step (no model); (c) embedded classify
- * texts per second; (d) the dedup stage (Kafka Streams, exactly-once) between two topics. Prints the
- * figures and the ratios b/a and d/a.
+ * texts per second ({@link ClassifyThroughput}: before and now, the bare encoder, and through the demo
+ * workflow); (d) the dedup stage (Kafka Streams, exactly-once) between two topics. Prints every run's
+ * figures, the ratios b/a, d/a, c1/c0 and c3/c2, and the load average.
  */
 @Command(name = "bench", description = "Measures the engine against a raw Kafka pipe on the same broker and prints the ratio.")
 public final class BenchCommand extends CliCommand {
@@ -58,39 +58,65 @@ public final class BenchCommand extends CliCommand {
         PrintWriter out = out();
         Path dir = workFolder.fresh();
         List<byte[]> sample = BenchTickets.events(events);
-        out.printf("Switchboard benchmark: %d events per pipeline, %d-byte average event, 2 runs each, best kept%n",
-                events, sample.stream().mapToInt(b -> b.length).sum() / sample.size());
+        out.printf("Switchboard benchmark: %d events per pipeline, %d-byte average event, %d texts to classify, 2 runs each, every run shown%n",
+                events, sample.stream().mapToInt(b -> b.length).sum() / sample.size(), texts);
         out.flush();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).port(0).build()) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).port(0).build();
+             ClassifyThroughput classify = new ClassifyThroughput(texts)) {
             broker.start();
             String bootstrap = broker.bootstrapServers();
-            double raw = 0;
-            double workflow = 0;
-            double dedup = 0;
-            for (int run = 1; run <= 2; run++) {
-                raw = Math.max(raw, rawPipe(bootstrap, sample, run));
-                out.printf("  run %d (a) raw consume->produce pipe    %,10.0f events/s%n", run, raw);
+            int runs = 2;
+            double[] raw = new double[runs];
+            double[] workflow = new double[runs];
+            double[] dedup = new double[runs];
+            ClassifyThroughput.Round[] classified = new ClassifyThroughput.Round[runs];
+            double[] load = new double[runs];
+            for (int run = 1; run <= runs; run++) {
+                int i = run - 1;
+                raw[i] = rawPipe(bootstrap, sample, run);
+                out.printf("  run %d (a) raw consume->produce pipe    %,10.0f events/s%n", run, raw[i]);
                 out.flush();
-                workflow = Math.max(workflow, workflowPipe(bootstrap, sample, run));
-                out.printf("  run %d (b) workflow: CEL when + task     %,10.0f events/s%n", run, workflow);
+                workflow[i] = workflowPipe(bootstrap, sample, run);
+                out.printf("  run %d (b) workflow: CEL when + task     %,10.0f events/s%n", run, workflow[i]);
                 out.flush();
-                dedup = Math.max(dedup, dedupStage(bootstrap, sample, run, dir.resolve("streams-" + run)));
-                out.printf("  run %d (d) dedup stage (exactly-once)    %,10.0f events/s%n", run, dedup);
+                dedup[i] = dedupStage(bootstrap, sample, run, dir.resolve("streams-" + run));
+                out.printf("  run %d (d) dedup stage (exactly-once)    %,10.0f events/s%n", run, dedup[i]);
                 out.flush();
+                classified[i] = classify.round(bootstrap, run, dir.resolve("classify-" + run));
+                out.printf("  run %d (c) embedded classify             %,10.0f texts/s%n", run, classified[i].classify());
+                out.flush();
+                load[i] = EncoderThroughput.load();
             }
-            double classify = classify(texts);
             out.println();
-            out.printf("  (a) raw pipe                 %,10.0f events/s%n", raw);
-            out.printf("  (b) workflow (CEL + task)    %,10.0f events/s%n", workflow);
-            out.printf("  b/a                          %10.2f   (target >= 0.50)%n", workflow / raw);
-            out.printf("  (c) embedded classify        %,10.0f texts/s (all-MiniLM-L6-v2, batches of 32)%n", classify);
-            out.printf("  (d) dedup stage              %,10.0f events/s (Kafka Streams, exactly_once_v2, window store)%n", dedup);
-            out.printf("  d/a                          %10.2f%n", dedup / raw);
+            out.printf("  %-58s %12s %12s%n", "", "run 1", "run 2");
+            row(out, "(a) raw pipe, events/s", raw);
+            row(out, "(b) workflow (CEL + task), events/s", workflow);
+            ratio(out, "b/a (target >= 0.50)", workflow, raw);
+            row(out, "(d) dedup stage (exactly_once_v2, window store), events/s", dedup);
+            ratio(out, "d/a", dedup, raw);
+            String encoder = EncoderModel.DEFAULT_ID;
+            double[] before = new double[runs];
+            double[] now = new double[runs];
+            double[] bare = new double[runs];
+            double[] flow = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                before[i] = classified[i].before();
+                now[i] = classified[i].classify();
+                bare[i] = classified[i].encoder();
+                flow[i] = classified[i].workflow();
+            }
+            row(out, "(c0) classify, LangChain4j all-MiniLM-L6-v2 (before), texts/s", before);
+            row(out, "(c1) classify, batched " + encoder + ", texts/s", now);
+            ratio(out, "c1/c0 (target >= 2)", now, before);
+            row(out, "(c2) bare encoder " + encoder + ", texts/s", bare);
+            row(out, "(c3) classify through the demo workflow, texts/s", flow);
+            ratio(out, "c3/c2 (target >= 0.8)", flow, bare);
+            row(out, "load average (1 min) after the run", load, " %12.1f");
         }
         return 0;
     }
 
-    private static void publish(String bootstrap, String topic, List<byte[]> events) throws Exception {
+    static void publish(String bootstrap, String topic, List<byte[]> events) throws Exception {
         Properties properties = new Properties();
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -253,15 +279,23 @@ public final class BenchCommand extends CliCommand {
         }
     }
 
-    static double classify(int count) throws Exception {
-        List<String> texts = BenchTickets.texts(count);
-        LabelSet set = new LabelSet(BenchTickets.LABELS, Map.of());
-        EmbeddedClassifier classifier = new EmbeddedClassifier("embedded");
-        classifier.classify(set, texts.subList(0, 32)); // warm-up: model load and label vectors
-        long started = System.nanoTime();
-        for (int i = 0; i < texts.size(); i += 32) {
-            classifier.classify(set, texts.subList(i, Math.min(texts.size(), i + 32)));
+    private static void row(PrintWriter out, String name, double[] values) {
+        row(out, name, values, " %,12.0f");
+    }
+
+    private static void row(PrintWriter out, String name, double[] values, String format) {
+        StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "  %-58s", name));
+        for (double value : values) {
+            line.append(String.format(java.util.Locale.ROOT, format, value));
         }
-        return texts.size() / ((System.nanoTime() - started) / 1e9);
+        out.println(line);
+    }
+
+    private static void ratio(PrintWriter out, String name, double[] numerator, double[] denominator) {
+        double[] ratios = new double[numerator.length];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = numerator[i] / denominator[i];
+        }
+        row(out, name, ratios, " %12.2f");
     }
 }

@@ -78,7 +78,8 @@ public final class Demo {
         Path tasksFile = workDir.resolve("tasks.jsonl");
         Files.deleteIfExists(tasksFile);
 
-        out.println("Switchboard demo: embedded Kafka broker, embedded model (all-MiniLM-L6-v2), workflow ticket-triage");
+        out.println("Switchboard demo: embedded Kafka broker, embedded model (encoder " + dev.switchboard.llm.embedded.EncoderModel.DEFAULT_ID
+                + "), workflow ticket-triage");
         long started = System.nanoTime();
         try (Engine engine = Engine.builder(config).build()) {
             WorkflowLoader.Result loaded = engine.loader().load(examples.resolve("ticket-triage.yaml"));

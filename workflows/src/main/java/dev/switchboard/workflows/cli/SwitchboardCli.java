@@ -158,7 +158,9 @@ public final class SwitchboardCli implements Runnable {
         // validate sends nothing: a secret missing here is a warning, and everything else is still checked
         EngineConfig engineConfig = config.loadForChecks(err);
         try (ModelRegistry models = new ModelRegistry(engineConfig.models(), engineConfig.aliases())) {
-            out.println("OK: " + WorkflowFiles.load(Validation.loader(engineConfig, models), files, err).size() + " workflow(s) valid");
+            List<Workflow> loaded = WorkflowFiles.load(Validation.loader(engineConfig, models), files, err);
+            out.println("OK: " + loaded.size() + " workflow(s) valid");
+            EnglishOnlyNotes.of(loaded, models).forEach(out::println);
         }
         return 0;
     }

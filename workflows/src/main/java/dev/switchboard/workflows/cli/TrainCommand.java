@@ -1,8 +1,11 @@
 package dev.switchboard.workflows.cli;
 
+import dev.switchboard.llm.ModelDefinition;
+import dev.switchboard.llm.embedded.BatchEncoder;
+import dev.switchboard.llm.embedded.EncoderModel;
 import dev.switchboard.llm.embedded.HeadTrainer;
-import dev.switchboard.llm.embedded.MiniLmBatchEncoder;
 import dev.switchboard.workflows.eval.Dataset;
+import dev.switchboard.schemas.options.OptionField;
 import dev.switchboard.workflows.eval.HeadTraining;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,11 +18,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code switchboard train}: a classifier head on all-MiniLM-L6-v2 embeddings, from a labelled dataset. */
+/** {@code switchboard train}: a classifier head on a sentence encoder's embeddings, from a labelled dataset. */
 @Command(name = "train", header = "Trains a classifier head for the embedded model on a labelled dataset.",
         description = {
-            "Trains a classifier head on all-MiniLM-L6-v2 embeddings of a labelled dataset (CSV or JSON Lines) and writes it to the file --out names.",
-            "Use it from the engine configuration: models: { intents: { provider: embedded, head: heads/intents.head } }.",
+            "Trains a classifier head on the embeddings of a labelled dataset (CSV or JSON Lines) by one of the in-process encoders, and writes it to the file --out names.",
+            "Use it from the engine configuration, with the same encoder: models: { intents: { provider: embedded, encoder: all-minilm-l6-v2-q, head: heads/intents.head } }.",
             "Embeddings are cached under --cache-dir, so retraining does not embed the texts again."})
 final class TrainCommand extends CliCommand {
 
@@ -29,8 +32,13 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--text-column", defaultValue = "text", paramLabel = "FIELD", description = "Field with the text (default: ${DEFAULT-VALUE}).")
     String textColumn;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The head file to write, e.g. heads/banking77.head.")
+    @Option(names = "--out", paramLabel = "FILE", description = "The head file to write, e.g. heads/banking77.head. Required unless only --compare-encoders is asked for.")
     Path headFile;
+
+    @Option(names = "--encoder", defaultValue = EncoderModel.DEFAULT_ID, paramLabel = "NAME",
+            description = "The sentence encoder whose embeddings the head reads, as a model's `encoder:` names it: one, or several joined by + "
+                    + "for a network per encoder whose answers are averaged (default: ${DEFAULT-VALUE}). The model that uses the head names the same `encoder:`.")
+    String encoder;
 
     @Mixin
     HeadSettingsOptions head;
@@ -47,14 +55,26 @@ final class TrainCommand extends CliCommand {
     @Option(names = "--no-cache", description = "Do not read or write the embedding cache.")
     boolean noCache;
 
-    @Option(names = "--compare-encoders", description = "Also embed this many of the texts with the batched encoder and with LangChain4j's in-process model, uncached, and print both rates (a throughput benchmark).")
+    @Option(names = "--compare-encoders", paramLabel = "COUNT", description = "Embed this many of the texts with every encoder and with LangChain4j's in-process all-MiniLM-L6-v2, uncached, in alternating rounds, and print every round's rate (a throughput benchmark).")
     int compareEncoders;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         PrintWriter out = out();
         PrintWriter err = err();
         dataset.requireFile();
+        if (headFile == null) {
+            if (compareEncoders > 0) {
+                EncoderThroughput.compare(out, firstTexts());
+                return 0;
+            }
+            throw CommandFailure.invalid("Missing --out: name the head file to write, e.g. --out heads/intents.head");
+        }
+        List<String> allowed = List.of(OptionField.of(ModelDefinition.class).stream().filter(field -> field.key().equals("encoder"))
+                .findFirst().orElseThrow().option().allowed());
+        List<EncoderModel> encoderModels = EncoderModel.parse(encoder).filter(models -> allowed.contains(encoder)).orElseThrow(() ->
+                CommandFailure.invalid("Unknown encoder at --encoder: got '" + encoder + "', expected one of " + String.join(", ", allowed)
+                        + ". Pick one of them: a model's `encoder:` takes the same values"));
         HeadTrainer.Settings settings = head.settings();
         LinkedHashSet<String> excluded = new LinkedHashSet<>(excludeLabels);
         if (holdoutLabels > 0) {
@@ -63,16 +83,22 @@ final class TrainCommand extends CliCommand {
         HeadTraining.Request request = new HeadTraining.Request(dataset.file, textColumn, dataset.labelColumn, headFile, settings,
                 List.copyOf(excluded), noCache ? null : cacheDir);
         HeadTraining.Summary summary;
-        try (MiniLmBatchEncoder encoder = new MiniLmBatchEncoder()) {
+        List<BatchEncoder> encoders = new ArrayList<>();
+        try {
+            encoderModels.forEach(model -> encoders.add(new BatchEncoder(model)));
             ProgressBar embedding = new ProgressBar(err, "embedding");
-            summary = HeadTraining.run(request, encoder, embedding::update, new EpochPrinter(err));
+            summary = HeadTraining.run(request, encoders, embedding::update, new EpochPrinter(err));
         } catch (IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());
+        } finally {
+            encoders.forEach(BatchEncoder::close);
         }
         var calibration = summary.result().calibration();
         out.printf(Locale.ROOT, "Trained %s on %d rows, %d labels%s%n", summary.head().hidden() == 0 ? "a linear head"
                         : "a head with " + summary.head().hidden() + " hidden units", summary.rows(), summary.head().labels().size(),
                 summary.excludedLabels().isEmpty() ? "" : " (held out as out-of-scope: " + String.join(", ", summary.excludedLabels()) + ")");
+        out.printf(Locale.ROOT, "  encoder       %s (%s)%n", summary.head().embeddingModel(),
+                String.join(" + ", encoderModels.stream().map(EncoderModel::title).toList()));
         out.printf(Locale.ROOT, "  embedding     %d texts embedded, %d from the cache, %.1f s%s%n", summary.embedded(), summary.cacheHits(),
                 summary.embedSeconds(), summary.textsPerSecond() > 0 ? String.format(Locale.ROOT, " (%.0f texts/s)", summary.textsPerSecond()) : "");
         out.printf(Locale.ROOT, "  training      %.1f s%n", summary.result().seconds());
@@ -83,36 +109,14 @@ final class TrainCommand extends CliCommand {
         }
         out.printf(Locale.ROOT, "  wrote         %s (%d KiB, version %s)%n", headFile, (summary.fileBytes() + 1023) / 1024, summary.head().version());
         if (compareEncoders > 0) {
-            compare(out, dataset.read().column(textColumn));
+            EncoderThroughput.compare(out, firstTexts());
         }
         return 0;
     }
 
-    /**
-     * Texts per second of both encoders on the same texts: three rounds, alternating, best of each kept,
-     * after a warm-up, so that other load on the machine hits both alike.
-     */
-    private void compare(PrintWriter out, List<String> all) {
-        List<String> texts = all.subList(0, Math.min(compareEncoders, all.size()));
-        List<dev.langchain4j.data.segment.TextSegment> segments = texts.stream()
-                .map(text -> dev.langchain4j.data.segment.TextSegment.from(text.isBlank() ? " " : text)).toList();
-        try (MiniLmBatchEncoder encoder = new MiniLmBatchEncoder()) {
-            var reference = new dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel();
-            encoder.encode(texts.subList(0, Math.min(64, texts.size())));
-            reference.embedAll(segments.subList(0, Math.min(64, segments.size())));
-            double batched = 0;
-            double baseline = 0;
-            for (int round = 0; round < 3; round++) {
-                long started = System.nanoTime();
-                encoder.encode(texts);
-                batched = Math.max(batched, texts.size() / ((System.nanoTime() - started) / 1e9));
-                started = System.nanoTime();
-                reference.embedAll(segments);
-                baseline = Math.max(baseline, texts.size() / ((System.nanoTime() - started) / 1e9));
-            }
-            out.printf(Locale.ROOT, "  throughput    %d texts, best of 3: batched encoder %.0f texts/s, LangChain4j embedAll %.0f texts/s (%.2fx), %d cores%n",
-                    texts.size(), batched, baseline, batched / baseline, Runtime.getRuntime().availableProcessors());
-        }
+    private List<String> firstTexts() throws IOException {
+        List<String> all = dataset.read().column(textColumn);
+        return all.subList(0, Math.min(compareEncoders, all.size()));
     }
 
     /** Prints one line per epoch to standard error. */

@@ -18,6 +18,11 @@ public record KafkaSettings(
         Integer partitions,
         @Option(description = "Replication factor of topics Switchboard creates.", defaultValue = "1", minimum = 1, maximum = 10)
         @JsonProperty("replication_factor") Integer replicationFactor,
+        @Option(description = "How Switchboard writes the CloudEvents it makes (sources' events, windows' and digests' events): "
+                + "`structured`, the whole event as one JSON value, or `binary`, attributes in `ce_` headers and the data as the value "
+                + "(the CloudEvents Kafka binding's two modes). Switchboard reads both either way.",
+                defaultValue = "structured", allowed = {"structured", "binary"})
+        @JsonProperty("cloudevents_mode") String cloudEventsMode,
         @Option(description = "Kafka Streams stages: dedup of events, CRM tables for `crm.lookup` and `enrich`, and where their state lives. "
                 + "Windowed and scheduled workflows need nothing here. See docs/state.md.")
         StreamsSettings streams) {

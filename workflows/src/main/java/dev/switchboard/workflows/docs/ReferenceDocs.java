@@ -202,7 +202,7 @@ final class ReferenceDocs {
                 .append("`provider: openai`; a `preset` fills in their `base_url` and `api_key_env`, and an `openai` model needs a ")
                 .append("`base_url` (its own or its preset's) and a `model` (checked when the configuration loads). Limits and the ")
                 .append("circuit hold per model for all workflows together. The model `")
-                .append(ModelRegistry.EMBEDDED).append("` (all-MiniLM-L6-v2 in-process) always exists and needs no entry.\n\n");
+                .append(ModelRegistry.EMBEDDED).append("` (the in-process encoder " + dev.switchboard.llm.embedded.EncoderModel.DEFAULT_ID + ", zero-shot) always exists and needs no entry.\n\n");
         md.append("**Example: two OpenAI-compatible endpoints and a chain**\n\n```yaml\n").append(MODELS_EXAMPLE).append("```\n\n");
     }
 

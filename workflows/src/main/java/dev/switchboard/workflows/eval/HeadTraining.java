@@ -2,7 +2,7 @@ package dev.switchboard.workflows.eval;
 
 import dev.switchboard.llm.embedded.EmbeddingCache;
 import dev.switchboard.llm.embedded.HeadTrainer;
-import dev.switchboard.llm.embedded.MiniLmBatchEncoder;
+import dev.switchboard.llm.embedded.BatchEncoder;
 import dev.switchboard.llm.embedded.TrainedHead;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * What {@code switchboard train} does: reads a labelled dataset, leaves out the labels held out as
- * out-of-scope, embeds the texts (through the on-disk cache), trains a head and writes it.
+ * out-of-scope, embeds the texts with the chosen encoder (through the on-disk cache), trains a head and writes it.
  */
 public final class HeadTraining {
 
@@ -35,8 +35,8 @@ public final class HeadTraining {
      * What training did.
      *
      * @param rows           rows trained on
-     * @param embedded       texts the encoder embedded (the rest came from the cache)
-     * @param cacheHits      texts found in the cache
+     * @param embedded       texts the encoders embedded (the rest came from the cache), over all encoders
+     * @param cacheHits      texts found in the caches
      * @param embedSeconds   wall time to get every vector
      * @param textsPerSecond the encoder's throughput on the texts it embedded; 0 when all were cached
      * @param fileBytes      the head file's size
@@ -48,17 +48,32 @@ public final class HeadTraining {
     private HeadTraining() {
     }
 
-    public static Summary run(Request request, MiniLmBatchEncoder encoder, Evaluation.Progress embedProgress, HeadTrainer.Listener listener)
+    /** @param encoders the encoder, or several: then the head has a network per encoder and averages their answers */
+    public static Summary run(Request request, List<BatchEncoder> encoders, Evaluation.Progress embedProgress, HeadTrainer.Listener listener)
             throws IOException {
         Dataset dataset = Dataset.read(request.dataset());
         Dataset kept = dataset.without(request.labelColumn(), Set.copyOf(request.excludedLabels()));
         List<String> texts = kept.column(request.textColumn());
         List<String> labels = kept.column(request.labelColumn());
-        EmbeddingCache cache = new EmbeddingCache(request.cacheDir(), MiniLmBatchEncoder.MODEL_NAME, MiniLmBatchEncoder.DIMENSION);
         long started = System.nanoTime();
-        float[][] vectors = cache.embed(list -> encoder.encode(list).vectors(), texts, done -> embedProgress.update(done, texts.size()));
+        float[][][] parts = new float[encoders.size()][][];
+        long misses = 0;
+        long hits = 0;
+        double encodeSeconds = 0;
+        for (int p = 0; p < parts.length; p++) {
+            BatchEncoder encoder = encoders.get(p);
+            // one cache per encoder, so that a joined encoder reuses what its parts embedded alone
+            EmbeddingCache cache = new EmbeddingCache(request.cacheDir(), encoder.id(), encoder.dimension());
+            int before = p * texts.size();
+            int total = parts.length * texts.size();
+            parts[p] = cache.embed(list -> encoder.encode(list).vectors(), texts, done -> embedProgress.update(before + done, total));
+            misses += cache.misses();
+            hits += cache.hits();
+            encodeSeconds += cache.textsPerSecond() == 0 ? 0 : cache.misses() / cache.textsPerSecond();
+        }
         double embedSeconds = (System.nanoTime() - started) / 1e9;
-        HeadTrainer.Result result = new HeadTrainer(request.settings()).train(vectors, labels, MiniLmBatchEncoder.MODEL_NAME, listener);
+        HeadTrainer.Result result = new HeadTrainer(request.settings()).train(parts, labels, encoders.stream().map(BatchEncoder::id).toList(),
+                listener);
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("dataset", request.dataset().getFileName().toString());
         notes.put("text_column", request.textColumn());
@@ -69,7 +84,7 @@ public final class HeadTraining {
         notes.putAll(result.head().training());
         TrainedHead head = result.head().withTraining(notes);
         head.write(request.out());
-        return new Summary(kept.rows().size(), head, result, request.excludedLabels(), cache.misses(), cache.hits(), embedSeconds,
-                cache.textsPerSecond(), Files.size(request.out()));
+        return new Summary(kept.rows().size(), head, result, request.excludedLabels(), misses, hits, embedSeconds,
+                encodeSeconds == 0 ? 0 : misses / encodeSeconds, Files.size(request.out()));
     }
 }

@@ -35,6 +35,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Health, metrics and the admin API on the engine's admin listener (never on the public one).
@@ -51,6 +53,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class OperationsApi {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OperationsApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_VALUE_CHARS = 4000;
     /** Who the admin token is, on the decisions it takes; per-user tokens will name their users. */
@@ -164,6 +167,7 @@ public final class OperationsApi {
         } else {
             engine.resume(name);
         }
+        LOG.info("Admin API: workflow {} {} by '{}'", name, pause ? "paused" : "resumed", ADMIN);
         return Response.json(200, JSON.createObjectNode().put("name", name).put("state", pause ? "Paused" : "Started").toString());
     }
 
@@ -234,6 +238,8 @@ public final class OperationsApi {
                 producer.send(RedriveMarks.mark(engine.deadLetterTopic(), partition.partition(), offset, target, Instant.now()))
                         .get(30, TimeUnit.SECONDS);
                 result.put("redriven", true).put("topic", target);
+                LOG.info("Admin API: dead letter {}/{}/{} re-driven to {} by '{}'", engine.deadLetterTopic(), partition.partition(), offset,
+                        target, ADMIN);
             }
         }
         return Response.json(200, JSON.createObjectNode().set("records", done).toString());

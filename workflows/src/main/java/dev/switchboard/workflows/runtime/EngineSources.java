@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.schemas.spi.Source;
+import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineSourceEnvironment;
 import dev.switchboard.workflows.runtime.http.HttpListener;
@@ -36,7 +37,8 @@ final class EngineSources implements Service {
     @Override
     public void start() throws Exception {
         try {
-            publisher = new KafkaEventPublisher(kafka.bootstrapServers(), kafka.clientProperties());
+            publisher = new KafkaEventPublisher(kafka.bootstrapServers(), kafka.clientProperties(),
+                    CloudEventsKafka.Mode.of(config.kafka().cloudEventsMode()));
             EngineSourceEnvironment environment = EngineSourceEnvironment.running(config.baseDir(), config.outbound(), secrets, publisher, http);
             for (EngineConfig.SourceSpec spec : config.sources().values()) {
                 Source source = spec.factory().create(spec.name(), spec.options(), environment);

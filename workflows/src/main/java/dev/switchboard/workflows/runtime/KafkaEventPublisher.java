@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.runtime;
 
+import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.schemas.spi.EventPublisher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,8 +16,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
+    private final CloudEventsKafka.Mode mode;
 
-    KafkaEventPublisher(String bootstrapServers, Map<String, String> clientProperties) {
+    KafkaEventPublisher(String bootstrapServers, Map<String, String> clientProperties, CloudEventsKafka.Mode mode) {
+        this.mode = mode;
         Properties properties = new Properties();
         properties.putAll(clientProperties);
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -31,7 +34,15 @@ final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
     @Override
     public CompletableFuture<Void> publish(String topic, String key, byte[] event) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), event), (metadata, error) -> {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), event);
+        if (mode == CloudEventsKafka.Mode.BINARY) {
+            CloudEventsKafka.Binary binary = CloudEventsKafka.toBinary(event);
+            record = new ProducerRecord<>(topic, record.key(), binary.value());
+            for (Map.Entry<String, String> header : binary.headers().entrySet()) {
+                record.headers().add(header.getKey(), header.getValue().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        producer.send(record, (metadata, error) -> {
             if (error != null) {
                 done.completeExceptionally(error);
             } else {

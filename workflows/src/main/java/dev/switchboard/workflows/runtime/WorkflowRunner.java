@@ -147,6 +147,8 @@ public final class WorkflowRunner implements AutoCloseable {
                 continue;
             }
             decidedNow.add(decision.reviewId());
+            LOG.info("Review {} {} by '{}'{} in workflow {}", decision.reviewId(), decision.approved() ? "approved" : "rejected",
+                    decision.decidedBy(), decision.onBehalfOf() == null ? "" : " on behalf of '" + decision.onBehalfOf() + "'", workflow.name());
             out.add(ReviewRecords.decided(topics.review(), held.record(), decision), null);
             String outcome = !decision.approved() ? "rejected" : decision.value().isEmpty() ? "approved_unchanged" : "corrected";
             fates.notify(listener -> listener.reviewDecided(workflow.name(), held.step(), held.model(), outcome));

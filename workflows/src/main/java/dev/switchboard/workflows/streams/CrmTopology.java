@@ -49,7 +49,7 @@ public final class CrmTopology {
 
     public static Topology build(List<String> topics, StreamsObserver observer) {
         StreamsBuilder builder = new StreamsBuilder();
-        KStream<byte[], byte[]> raw = builder.stream(topics, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("crm.read"));
+        KStream<byte[], byte[]> raw = builder.stream(topics, Consumed.with(Serdes.ByteArray(), CloudEventsSerde.read()).withName("crm.read"));
         KStream<String, Change> changes = raw.flatMap((key, value) -> {
             List<KeyValue<String, Change>> out = new ArrayList<>();
             Change change = parse(value);

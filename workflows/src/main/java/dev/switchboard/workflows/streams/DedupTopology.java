@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.schemas.events.CloudEventsKafka;
 import java.time.Duration;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -78,7 +79,7 @@ public final class DedupTopology {
 
             @Override
             public void process(Record<byte[], byte[]> record) {
-                JsonNode event = EventKey.parse(record.value());
+                JsonNode event = EventKey.parse(CloudEventsKafka.toStructured(record.value(), CloudEventsSerde.text(record.headers())));
                 if (event == null) {
                     observer.count("dedup", "unparsed");
                     context.forward(record);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.schemas.JsonValues;
+import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.workflows.model.ScheduleTrigger;
 import java.io.IOException;
 import java.time.Duration;
@@ -59,6 +60,12 @@ public final class DigestTopology {
     }
 
     public static Topology build(String workflow, ScheduleTrigger schedule, Sources sources, String output, StreamsObserver observer) {
+        return build(workflow, schedule, sources, output, observer, CloudEventsKafka.Mode.STRUCTURED);
+    }
+
+    /** The same, writing its digest events in {@code mode}. */
+    public static Topology build(String workflow, ScheduleTrigger schedule, Sources sources, String output, StreamsObserver observer,
+                                 CloudEventsKafka.Mode mode) {
         Set<String> counted = schedule.workflows() == null || schedule.workflows().isEmpty() ? null : Set.copyOf(schedule.workflows());
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, Fact> tasks = read(builder, sources.tasks(), "task", counted);
@@ -71,7 +78,7 @@ public final class DigestTopology {
                 .repartition(Repartitioned.<String, Fact>as("digest.collect")
                         .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Fact.class)).withNumberOfPartitions(1))
                 .process(new Totals(workflow, DigestSchedule.of(schedule), observer), Named.as("digest.sum"))
-                .to(output, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("digest.write"));
+                .to(output, Produced.with(Serdes.String(), CloudEventsSerde.written(mode)).withName("digest.write"));
         return builder.build();
     }
 

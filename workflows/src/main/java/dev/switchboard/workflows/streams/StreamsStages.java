@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.streams;
 
+import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.workflows.config.KafkaSettings;
 import dev.switchboard.workflows.config.StreamsSettings;
 import dev.switchboard.workflows.config.Topics;
@@ -166,14 +167,14 @@ public final class StreamsStages implements AutoCloseable {
             if (on.window() != null) {
                 String application = StreamsNames.windowApplication(workflow.name());
                 add(application, WindowTopology.build(workflow.name(), on.topic(), Set.copyOf(on.types()), on.filter(), on.window(),
-                        StreamsNames.windowTopic(workflow.name()), observer),
+                        StreamsNames.windowTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
             if (on.schedule() != null) {
                 String application = StreamsNames.digestApplication(workflow.name());
                 add(application, DigestTopology.build(workflow.name(), on.schedule(), new DigestTopology.Sources(topics.tasks(),
                                 topics.deliveries(), topics.audit(), topics.review()),
-                        StreamsNames.digestTopic(workflow.name()), observer),
+                        StreamsNames.digestTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
         }

@@ -2,6 +2,7 @@ package dev.switchboard.workflows.streams;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.schemas.JsonValues;
+import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.workflows.expr.Cel;
 import dev.switchboard.workflows.expr.CelExpression;
 import dev.switchboard.workflows.model.TriggerChecks;
@@ -108,6 +109,12 @@ public final class WindowTopology {
      */
     public static Topology build(String workflow, String input, Set<String> types, String filter, WindowTrigger window,
                                  String output, StreamsObserver observer) {
+        return build(workflow, input, types, filter, window, output, observer, CloudEventsKafka.Mode.STRUCTURED);
+    }
+
+    /** The same, writing its events in {@code mode}; it reads events in either mode. */
+    public static Topology build(String workflow, String input, Set<String> types, String filter, WindowTrigger window,
+                                 String output, StreamsObserver observer, CloudEventsKafka.Mode mode) {
         String stage = "window:" + workflow;
         EventKey key = EventKey.of(window.key());
         CelExpression value = window.value() == null ? null : CelExpression.overEvent(window.value());
@@ -119,7 +126,7 @@ public final class WindowTopology {
 
         StreamsBuilder builder = new StreamsBuilder();
         KGroupedStream<String, Contribution> grouped = builder
-                .stream(input, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                .stream(input, Consumed.with(Serdes.ByteArray(), CloudEventsSerde.read())
                         .withTimestampExtractor(new CloudEventTime()).withName("window.read"))
                 .flatMap((recordKey, bytes) -> {
                     List<KeyValue<String, Contribution>> out = new ArrayList<>(1);
@@ -186,7 +193,7 @@ public final class WindowTopology {
                     }
                     return out;
                 }, Named.as("window.fire"))
-                .to(output, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("window.write"));
+                .to(output, Produced.with(Serdes.String(), CloudEventsSerde.written(mode)).withName("window.write"));
         return builder.build();
     }
 

@@ -218,6 +218,45 @@ class ValidateCommandTest {
         assertThat(out.toString()).doesNotContain("running");
     }
 
+    @Test
+    void should_warn_that_the_model_reads_english_when_a_classify_step_runs_in_process() throws Exception {
+        // given a valid workflow whose classify step runs on the in-process encoder, and one on a chat model
+        Path config = Files.writeString(dir.resolve("switchboard.yaml"), """
+                models:
+                  chat: {base_url: "http://127.0.0.1:9/v1", model: qwen2.5-7b-instruct}
+                """);
+        Path workflow = Files.writeString(dir.resolve("wf.yaml"), """
+                name: triage
+                on:
+                  types: [ticket.created]
+                steps:
+                  - id: local
+                    classify:
+                      model: embedded
+                      input: "{{ event.data.subject }}"
+                      labels:
+                        bug: Something is broken
+                        billing: A question about an invoice
+                  - id: remote
+                    classify:
+                      model: chat
+                      input: "{{ event.data.subject }}"
+                      labels:
+                        bug: Something is broken
+                        billing: A question about an invoice
+                """);
+
+        // when
+        int exit = validate("--config", config.toString(), workflow.toString());
+
+        // then it is valid, with one warning, on the in-process step only
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("OK: 1 workflow(s) valid")
+                .contains("Warning: " + workflow + ":5 steps[0].classify.model: 'embedded' runs the in-process encoder all-minilm-l6-v2-q, an English model")
+                .contains("through a chat model")
+                .doesNotContain("steps[1]");
+    }
+
     private int validate(String... args) {
         CommandLine cli = SwitchboardCli.commandLine();
         cli.setOut(new PrintWriter(out, true));

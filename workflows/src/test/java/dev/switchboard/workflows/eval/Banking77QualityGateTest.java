@@ -25,9 +25,12 @@ class Banking77QualityGateTest {
     private static final Path DATASET = repositoryRoot().resolve("datasets/banking77/test.csv");
     private static final String SAMPLE = "600";
     private static final String SEED = "42";
-    /** The full test set measures 93.7%; a fixed sample of 600 rows varies by about a point around it. */
-    private static final String MIN_ACCURACY = "0.90";
-    private static final String MIN_MACRO_F1 = "0.88";
+    /**
+     * The full test set measures 94.3% (macro-F1 94.3%) and this fixed sample 93.8% (93.6%); a head on one encoder
+     * scores about half a point to a point lower, a broken encoder or head format far lower.
+     */
+    private static final String MIN_ACCURACY = "0.92";
+    private static final String MIN_MACRO_F1 = "0.91";
 
     @Test
     void should_meet_the_quality_bar_when_the_shipped_banking77_example_classifies_a_fixed_sample() throws IOException {

@@ -290,6 +290,33 @@ class EvalCommandTest {
     }
 
     @Test
+    void should_refuse_the_workflow_when_the_head_was_trained_on_another_encoder_than_the_model_names() throws IOException {
+        // given a head trained on the float all-MiniLM-L6-v2, and a model that leaves its encoder at the default
+        Path folder = Files.createDirectories(dir.resolve("other-encoder"));
+        Run train = cli("train", "--dataset", dir.resolve("intents.csv").toString(), "--label-column", "intent",
+                "--out", folder.resolve("heads/intents.head").toString(), "--encoder", "all-minilm-l6-v2", "--hidden", "0", "--epochs", "5",
+                "--calibration-share", "0", "--no-cache");
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("encoder       all-minilm-l6-v2 (all-MiniLM-L6-v2)");
+        Files.writeString(folder.resolve("switchboard.yaml"), """
+                models:
+                  intents:
+                    provider: embedded
+                    head: heads/intents.head
+                """);
+        Files.copy(dir.resolve("headed.yaml"), folder.resolve("headed.yaml"));
+
+        // when
+        Run run = cli("eval", folder.resolve("headed.yaml").toString(), "--dataset", dir.resolve("intents.csv").toString(),
+                "--label-column", "intent");
+
+        // then it says which encoder to set
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Head trained on another encoder at steps[0].classify.model: got 'intents'")
+                .contains("trained on all-minilm-l6-v2").contains("Set `encoder: all-minilm-l6-v2` on model 'intents'");
+    }
+
+    @Test
     void should_refuse_the_workflow_when_labels_are_missing_and_the_model_has_no_head() throws IOException {
         // given
         Path workflow = dir.resolve("no-labels.yaml");

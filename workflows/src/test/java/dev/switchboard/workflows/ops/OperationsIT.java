@@ -9,6 +9,7 @@ import dev.switchboard.workflows.cli.EventPublisher;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.testing.CapturedLogs;
 import dev.switchboard.workflows.testing.SharedKafka;
 import dev.switchboard.workflows.testing.TaskReceiver;
 import java.io.StringReader;
@@ -45,7 +46,7 @@ class OperationsIT {
     void should_expose_health_metrics_and_admin_api_when_engine_runs(SharedKafka.Bootstrap kafka) throws Exception {
         // given an engine with a webhook sink, a workflow and an admin token
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        try (TaskReceiver receiver = new TaskReceiver()) {
+        try (CapturedLogs logs = new CapturedLogs(); TaskReceiver receiver = new TaskReceiver()) {
             Files.writeString(dir.resolve("wf.yaml"), """
                     name: ops-%s
                     on:
@@ -144,6 +145,13 @@ class OperationsIT {
                 String body = "{\"records\":[{\"partition\":" + first.path("partition").asInt() + ",\"offset\":" + first.path("offset").asLong() + "}]}";
                 JsonNode redriven = JSON.readTree(post(base + "/admin/dead-letters/redrive", TOKEN, body).body());
                 assertThat(redriven.path("records").get(0).path("redriven").asBoolean()).isTrue();
+
+                // and each admin action is logged at INFO with who took it (issue 18: approvals and re-drives were not)
+                assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("INFO Admin API: workflow ops-" + suffix + " paused by 'admin'"))
+                        .anySatisfy(line -> assertThat(line).contains("INFO Admin API: workflow ops-" + suffix + " resumed by 'admin'"))
+                        .anySatisfy(line -> assertThat(line).contains("INFO Admin API: dead letter ops.dlq." + suffix + "/"
+                                + first.path("partition").asInt() + "/" + first.path("offset").asLong() + " re-driven to "
+                                + first.path("source_topic").asText() + " by 'admin'"));
                 await().atMost(Duration.ofSeconds(30)).until(() ->
                         JSON.readTree(get(base + "/admin/dead-letters?limit=10", TOKEN).body()).size() == 3);
 

@@ -12,6 +12,7 @@ import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.runtime.ReviewRecords;
+import dev.switchboard.workflows.testing.CapturedLogs;
 import dev.switchboard.workflows.testing.SharedKafka;
 import dev.switchboard.workflows.testing.TaskReceiver;
 import dev.switchboard.workflows.testing.TopicRecords;
@@ -114,7 +115,8 @@ class ReviewIT {
                     receiver.url(), receiver.hostAndPort()), dir);
             assertThat(config.problems()).isEmpty();
             Map<String, String> env = Map.of("REVIEW_ADMIN_TOKEN", TOKEN);
-            try (Engine engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(env.get(name))).build()) {
+            try (CapturedLogs logs = new CapturedLogs();
+                 Engine engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(env.get(name))).build()) {
                 WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
                 assertThat(workflow.problems()).isEmpty();
                 engine.start(List.of(workflow.workflow()));
@@ -165,6 +167,10 @@ class ReviewIT {
                         engine.counters().get("workflow." + workflowName).getOrDefault("reviews_rejected", 0L) == 1L
                                 && engine.counters().get("workflow." + workflowName).getOrDefault("reviews_approved", 0L) == 1L);
                 assertThat(receiver.tasks()).hasSize(1);
+                // each decision is logged at INFO with who took it, whichever door it came in by (issue 18)
+                assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("INFO Review " + approveId + " approved by '"))
+                        .anySatisfy(line -> assertThat(line).contains("INFO Review " + rejectId + " rejected by 'admin' on behalf of 'bob' in workflow "
+                                + workflowName));
                 // the reviewed step is not asked again
                 assertThat(model.requestCount()).isEqualTo(modelCallsBeforeDecisions);
 

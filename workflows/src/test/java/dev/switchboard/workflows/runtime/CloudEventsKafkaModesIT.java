@@ -14,6 +14,9 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.message.Encoding;
 import io.cloudevents.kafka.CloudEventSerializer;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +79,49 @@ class CloudEventsKafkaModesIT {
         }
     }
 
+    @Test
+    void should_write_binary_mode_events_and_read_them_back_when_the_configuration_asks_for_binary(SharedKafka.Bootstrap kafka)
+            throws Exception {
+        // given an engine whose sources write binary mode, with a CloudEvents webhook in front of the workflow's topic
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String topic = "modes.binary." + suffix;
+        KafkaTopics.create(kafka.servers(), Map.of(), Set.of(topic), 3, (short) 1);
+        Files.writeString(dir.resolve("events.secret"), "s3cret-token-for-the-binary-mode-test");
+        String extra = """
+                sources:
+                  inbound:
+                    cloudevents: {topic: %s, auth: {scheme: shared-secret, secret_file: events.secret}}
+                """.formatted(topic);
+        try (TaskReceiver receiver = new TaskReceiver(); Engine engine = start(kafka.servers(), suffix, topic, receiver, extra)) {
+            // when an event arrives over HTTP
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + engine.httpPort() + "/events"))
+                    .header("Content-Type", "application/cloudevents+json")
+                    .header("Authorization", "Bearer s3cret-token-for-the-binary-mode-test")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"specversion\":\"1.0\",\"id\":\"http-1\",\"source\":\"/it/http\","
+                            + "\"type\":\"ticket.created\",\"subject\":\"t-1\",\"data\":{\"ticket_id\":\"1\",\"subject\":\"Binary\",\"body\":\"B\"}}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(response.body()).isBetween(200, 299);
+
+            // then the record on the topic is in binary mode: attributes in ce_ headers, the data alone as the value
+            ConsumerRecord<byte[], byte[]> record = TopicRecords.all(kafka.servers(), topic).get(0);
+            assertThat(header(record, "ce_id")).isEqualTo("http-1");
+            assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
+            assertThat(header(record, "ce_type")).isEqualTo("ticket.created");
+            assertThat(header(record, "content-type")).isEqualTo("application/json");
+            assertThat(new String(record.value(), StandardCharsets.UTF_8)).startsWith("{\"ticket_id\":\"1\"");
+
+            // and the workflow reads it like any other event
+            String task = Task.idFor("modes-" + suffix, "/it/http", "http-1", "create-task");
+            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.tasks().containsKey(task));
+            assertThat(receiver.tasks().get(task)).contains("\"title\":\"Binary\"");
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return record.headers().lastHeader(name) == null ? null : new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
     private static CloudEvent ticket(String id, String data) {
         return CloudEventBuilder.v1().withId(id).withSource(URI.create("/it/sdk")).withType("ticket.created").withSubject(id)
                 .withDataContentType("application/json").withData(data.getBytes(StandardCharsets.UTF_8)).build();
@@ -89,8 +135,13 @@ class CloudEventsKafkaModesIT {
     }
 
     private Engine start(String servers, String suffix, String topic, TaskReceiver receiver) throws Exception {
+        return start(servers, suffix, topic, receiver, "");
+    }
+
+    private Engine start(String servers, String suffix, String topic, TaskReceiver receiver, String extra) throws Exception {
         String config = """
                 kafka:
+                  cloudevents_mode: %s
                   bootstrap_servers: %s
                 topics:
                   tasks: modes.tasks.%s
@@ -103,8 +154,12 @@ class CloudEventsKafkaModesIT {
                 outbound:
                   allowed_hosts: [%s]
                 http:
+                  port: %s
+                admin:
                   port: -1
-                """.formatted(servers, suffix, suffix, suffix, receiver.url(), receiver.hostAndPort());
+                """.formatted(extra.isEmpty() ? "structured" : "binary", servers, suffix, suffix, suffix, receiver.url(), receiver.hostAndPort(),
+                extra.isEmpty() ? "-1" : "0")
+                + extra;
         Files.writeString(dir.resolve("wf.yaml"), """
                 name: modes-%s
                 on:

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.workflows.model.WindowTrigger;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +12,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +94,36 @@ class WindowTopologyTest {
         assertThat(event.path("data").path("event_ids")).extracting(JsonNode::asText).containsExactly("evt-1", "evt-3", "evt-4");
         assertThat(new EventParser().parse(event.toString().getBytes(StandardCharsets.UTF_8))).isInstanceOf(EventParser.Accepted.class);
         assertThat(Events.schemaProblems(event)).isEmpty();
+    }
+
+    @Test
+    void should_read_and_write_binary_mode_events_when_the_engine_writes_binary() {
+        // given a window that writes binary mode, and tickets that arrive in binary mode (time in the ce_time header)
+        driver = new TopologyTestDriver(WindowTopology.build("escalate", "events", Set.of("ticket.created"), null, tumbling("PT24H", "PT0S", "early"),
+                "derived", StreamsObserver.NONE, CloudEventsKafka.Mode.BINARY), Events.driver(state));
+        in = driver.createInputTopic("events", new ByteArraySerializer(), new ByteArraySerializer());
+        out = driver.createOutputTopic("derived", new StringDeserializer(), new ByteArrayDeserializer());
+
+        // when three acme tickets arrive within the day, each produced a week after it happened
+        for (int hour = 1; hour <= 3; hour++) {
+            Instant time = DAY.plus(Duration.ofHours(hour));
+            CloudEventsKafka.Binary binary = CloudEventsKafka.toBinary(Events.ticket("evt-" + hour, "acme", time));
+            RecordHeaders headers = new RecordHeaders();
+            binary.headers().forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
+            in.pipeInput(new TestRecord<>("acme".getBytes(StandardCharsets.UTF_8), binary.value(), headers, time.plus(Duration.ofDays(7))));
+        }
+
+        // then the window counted them by event time, and its event is written in binary mode and reads back whole
+        TestRecord<String, byte[]> record = out.readRecord();
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        record.headers().forEach(header -> headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
+        assertThat(headers).containsEntry("ce_type", "switchboard.window.fired").containsKey("ce_id").containsEntry("content-type", "application/json");
+        EventParser.Result parsed = new EventParser().parse(record.value(), headers);
+        assertThat(parsed).isInstanceOf(EventParser.Accepted.class);
+        JsonNode event = ((EventParser.Accepted) parsed).event();
+        assertThat(event.path("data").path("event_ids")).extracting(JsonNode::asText).containsExactly("evt-1", "evt-2", "evt-3");
+        assertThat(event.path("data").path("window").path("start").asText()).isEqualTo("2026-11-02T00:00:00Z");
+        assertThat(out.isEmpty()).isTrue();
     }
 
     @Test
