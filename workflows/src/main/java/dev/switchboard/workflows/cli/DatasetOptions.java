@@ -17,7 +17,7 @@ final class DatasetOptions {
 
     @Option(names = "--expected", paramLabel = "FILE",
             description = "Expected values in a file beside the dataset (.jsonl), one row per dataset row, joined on --expected-key; each "
-                    + "row's becomes its field expected (name one of its fields with --label-column expected.<field>).")
+                    + "row's becomes its field expected; a label column such as expected.score reads one of its fields.")
     Path expected;
 
     @Option(names = "--expected-key", defaultValue = "id", paramLabel = "FIELD",
