@@ -43,6 +43,26 @@ public final class OutboundPolicy {
             return Optional.of("Host '" + host + ":" + port + "' is not in outbound.allowed_hosts: got " + redact(uri)
                     + ", expected one of " + allowedHosts + ". Add the host to outbound.allowed_hosts to allow it");
         }
+        return addressRefusal(host);
+    }
+
+    /**
+     * Empty when a server that is not reached over HTTP (an SMTP server) may be called at this host
+     * and port: the same allow list and refused addresses as for URLs.
+     */
+    public Optional<String> refusal(String host, int port) {
+        String name = host == null ? "" : host.toLowerCase(Locale.ROOT);
+        if (name.isEmpty()) {
+            return Optional.of("Refused server without a host name");
+        }
+        if (!allowed(name, port)) {
+            return Optional.of("Host '" + name + ":" + port + "' is not in outbound.allowed_hosts: expected one of " + allowedHosts
+                    + ". Add the host to outbound.allowed_hosts to allow it");
+        }
+        return addressRefusal(name);
+    }
+
+    private static Optional<String> addressRefusal(String host) {
         try {
             for (InetAddress address : InetAddress.getAllByName(host)) {
                 if (address.isLinkLocalAddress() || address.isAnyLocalAddress() || address.isMulticastAddress()) {

@@ -71,7 +71,7 @@ public abstract class HttpTaskSink implements TaskSink {
             if (value.isEmpty()) {
                 return new DeliveryResult.Retry(credentialName + " from " + credential.get().describe() + " is not available", null);
             }
-            call = new Call(value.get(), redactor.and(value.get()));
+            call = new Call(value.get(), redactor.and(value.get()).and(credentialForms(value.get())));
         }
         Prepared prepared = prepare(task, call);
         if (prepared instanceof Decided decided) {
@@ -90,6 +90,14 @@ public abstract class HttpTaskSink implements TaskSink {
             return new DeliveryResult.Delivered(already.get());
         }
         return failed(answer, task, call.redactor());
+    }
+
+    /**
+     * What the credential looks like on the wire besides itself, such as the base64 of a Basic
+     * {@code Authorization} header, so that a destination quoting the header back is redacted too.
+     */
+    protected String[] credentialForms(String credential) {
+        return new String[0];
     }
 
     /** The request for one task, or the result when there is nothing to send. */

@@ -3,6 +3,8 @@ package dev.switchboard.connectors.sources;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.connectors.sources.attachment.AttachmentReader;
+import dev.switchboard.connectors.sources.attachment.Extraction;
 import dev.switchboard.connectors.sources.internal.HtmlText;
 import dev.switchboard.connectors.sources.internal.MailAddresses;
 import java.time.Instant;
@@ -12,12 +14,27 @@ import java.util.List;
  * An inbound email as the webhook mappings read it, and its {@code email.received} CloudEvent:
  * source {@code /email/<provider>}, subject the message id, key the thread id (a conversation stays
  * in order), fields cut to the limits of the event schema. Attachments are described (name, type,
- * size), never carried.
+ * size); the text of those the source reads comes with them, or why it could not be read. Their
+ * bytes are never carried.
  */
 public record Email(String messageId, String inReplyTo, String references, String from, List<String> to, List<String> cc,
                     String subject, String text, String html, List<Attachment> attachments) {
 
-    public record Attachment(String name, String contentType, long size) {
+    /** One attachment; {@code extraction} is null when its type is not read. */
+    public record Attachment(String name, String contentType, long size, Extraction extraction) {
+
+        public Attachment(String name, String contentType, long size) {
+            this(name, contentType, size, null);
+        }
+
+        /** A file posted to a mail webhook, with its text when {@code reader} reads its type. */
+        public static Attachment posted(AttachmentReader reader, AttachmentReader.Budget budget, String name, String type, byte[] content) {
+            if (!reader.wants(type, name)) {
+                return new Attachment(name, type, content.length);
+            }
+            byte[] read = content.length > reader.maxBytes() ? null : content;
+            return new Attachment(name, type, content.length, reader.read(type, name, read, content.length, budget));
+        }
     }
 
     public static final String TYPE = "email.received";
@@ -43,6 +60,22 @@ public record Email(String messageId, String inReplyTo, String references, Strin
                 file.put("content_type", Ticket.cut(attachment.contentType(), 256));
             }
             file.put("size", attachment.size());
+            Extraction extraction = attachment.extraction();
+            if (extraction != null) {
+                file.put("extraction", extraction.status().wireName());
+                if (extraction.text() != null) {
+                    file.put("text", extraction.text());
+                }
+                if (extraction.pages() != null) {
+                    file.put("pages", extraction.pages());
+                }
+                if (extraction.truncated()) {
+                    file.put("truncated", true);
+                }
+                if (extraction.reason() != null) {
+                    file.put("reason", extraction.reason());
+                }
+            }
         });
         // One event per message, whichever provider or retry delivers it.
         String eventId = SourceEvent.stableId("email", id);

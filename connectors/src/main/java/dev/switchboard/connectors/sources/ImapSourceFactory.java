@@ -1,11 +1,13 @@
 package dev.switchboard.connectors.sources;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.connectors.sources.attachment.AttachmentText;
 import dev.switchboard.connectors.sources.internal.SecretValue;
 import dev.switchboard.connectors.sources.mail.ImapSource;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
+import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
@@ -30,7 +32,9 @@ public final class ImapSourceFactory implements SourceFactory<ImapSourceFactory.
                     up to `max_messages_per_poll` messages of `folder`, without marking them read, publishes each as \
                     `email.received` (the same data as the inbound-mail webhooks: `message_id`, `thread_id` from \
                     References / In-Reply-To, `from`, `to`, `cc`, `subject`, `text` from the plain part or the HTML part \
-                    converted to text, and `attachments` with name, type and decoded size, never the content) and only \
+                    converted to text, and `attachments` with name, type, decoded size and, for the types in \
+                    `attachment_types` (PDF and text by default), their text or the reason it could not be read, never \
+                    the bytes) and only \
                     after Kafka acknowledged the event marks the message processed, as `after_processing` says: \
                     `seen` flags it `\\Seen` (only unseen mail is read), `move` moves it to `move_to` (every message in \
                     the folder is read; the folder is created if missing), `keyword` adds the IMAP keyword `keyword` \
@@ -95,7 +99,8 @@ public final class ImapSourceFactory implements SourceFactory<ImapSourceFactory.
             @Option(description = "Kafka topic the events are published to.", defaultValue = "switchboard.events") String topic,
             @Option(description = "Seconds to wait for Kafka to acknowledge an event; without an acknowledgement the message stays "
                     + "unprocessed and is read again at the next poll.", defaultValue = "10", minimum = 1, maximum = 120)
-            @JsonProperty("ack_timeout_seconds") Integer ackTimeoutSeconds) {
+            @JsonProperty("ack_timeout_seconds") Integer ackTimeoutSeconds,
+            @OptionGroup AttachmentText attachments) {
     }
 
     @Override
@@ -123,6 +128,7 @@ public final class ImapSourceFactory implements SourceFactory<ImapSourceFactory.
             problems.add(OptionProblem.at("starttls", "Unused option").got(false)
                     .fix(", but protocol 'imaps' always uses TLS. Remove starttls"));
         }
+        problems.addAll(options.attachments().check());
         problems.addAll(SecretValue.check("password", options.passwordEnv(), options.passwordFile(), "password_env", true,
                 "mailbox password", environment));
         return problems;
@@ -143,6 +149,7 @@ public final class ImapSourceFactory implements SourceFactory<ImapSourceFactory.
                         options.moveTo(), options.keyword())
                 .poll(Duration.ofSeconds(options.pollSeconds()), options.maxMessagesPerPoll())
                 .publishTo(environment.events(), options.topic(), Duration.ofSeconds(options.ackTimeoutSeconds()))
+                .attachments(options.attachments())
                 .build();
     }
 

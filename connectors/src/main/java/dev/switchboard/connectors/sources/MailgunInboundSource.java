@@ -2,6 +2,7 @@ package dev.switchboard.connectors.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.connectors.sources.attachment.AttachmentReader;
 import dev.switchboard.connectors.sources.auth.WebhookVerifier.Scheme;
 import dev.switchboard.connectors.sources.internal.FormData;
 import dev.switchboard.connectors.sources.internal.MailAddresses;
@@ -28,10 +29,12 @@ public final class MailgunInboundSource extends WebhookEndpoint implements Sourc
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final boolean stripped;
+    private final AttachmentReader attachments;
 
     MailgunInboundSource(String name, MailgunInboundSourceFactory.Options options, SourceEnvironment environment) {
         super(name, WEBHOOK, options, environment);
         this.stripped = "stripped".equals(options.text());
+        this.attachments = new AttachmentReader(options.attachments());
     }
 
     @Override
@@ -59,15 +62,17 @@ public final class MailgunInboundSource extends WebhookEndpoint implements Sourc
         if (to.isEmpty()) {
             to = MailAddresses.split(form.text("recipient"));
         }
-        List<Email.Attachment> attachments = new ArrayList<>();
+        List<Email.Attachment> files = new ArrayList<>();
+        AttachmentReader.Budget budget = attachments.budget();
         for (FormData.Part file : form.files()) {
-            attachments.add(new Email.Attachment(file.filename().isEmpty() ? file.name() : file.filename(), file.contentType(), file.content().length));
+            files.add(Email.Attachment.posted(attachments, budget, file.filename().isEmpty() ? file.name() : file.filename(), file.contentType(),
+                    file.content()));
         }
         String text = stripped && form.text("stripped-text") != null ? form.text("stripped-text") : form.text("body-plain");
         List<String> ids = MailAddresses.messageIds(fields.get("Message-Id"));
         Email email = new Email(ids.isEmpty() ? null : ids.get(0), fields.get("In-Reply-To"), fields.get("References"), from.trim(), to,
                 MailAddresses.split(fields.get("Cc")), fields.get("Subject"), text,
-                stripped && form.text("stripped-html") != null ? form.text("stripped-html") : form.text("body-html"), attachments);
+                stripped && form.text("stripped-html") != null ? form.text("stripped-html") : form.text("body-html"), files);
         return Mapped.of(email.toEvent(PROVIDER));
     }
 
@@ -91,5 +96,11 @@ public final class MailgunInboundSource extends WebhookEndpoint implements Sourc
             throw new BadPayload("Mailgun message-headers is not valid JSON");
         }
         return headers;
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        attachments.close();
     }
 }

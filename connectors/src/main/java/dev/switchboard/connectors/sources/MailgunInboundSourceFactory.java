@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sources;
 
+import dev.switchboard.connectors.sources.attachment.AttachmentText;
 import dev.switchboard.connectors.sources.webhook.WebhookListener;
 import dev.switchboard.connectors.sources.webhook.WebhookSourceFactory;
 import dev.switchboard.connectors.sources.webhook.WebhookSourceOptions;
@@ -7,6 +8,10 @@ import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
+import dev.switchboard.schemas.options.OptionProblem;
+import dev.switchboard.schemas.spi.SourceEnvironment;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Makes {@link MailgunInboundSource}s: mail forwarded by a Mailgun route, verified by Mailgun's signature. */
 public final class MailgunInboundSourceFactory extends WebhookSourceFactory<MailgunInboundSourceFactory.Options> {
@@ -20,7 +25,8 @@ public final class MailgunInboundSourceFactory extends WebhookSourceFactory<Mail
                     Reads the route's post, `multipart/form-data` (with attachments) or `application/x-www-form-urlencoded`: \
                     `sender`, `recipient`, `from`, `To`, `Cc`, `subject`, `body-plain`, `body-html`, `stripped-text`, \
                     `Message-Id`, `In-Reply-To`, `References`, `message-headers`, `attachment-count` and the files \
-                    `attachment-1…N`, of which only name, type and size are kept. Authentication: `mailgun` only, the \
+                    `attachment-1…N`, described by name, type and size, \
+                    with their text when `attachment_types` lists their type (PDF and text by default). Authentication: `mailgun` only, the \
                     `timestamp`, `token` and `signature` fields (hex HMAC-SHA256 of timestamp followed by token, with the \
                     HTTP webhook signing key), timestamp within `auth.tolerance_seconds`, each token accepted once. Mailgun's \
                     signature does not cover the message fields; add `auth.allowed_networks` if that matters to you.""")
@@ -37,6 +43,14 @@ public final class MailgunInboundSourceFactory extends WebhookSourceFactory<Mail
             @Option(description = "Which text becomes the event's `text`: `full` (body-plain) or `stripped` (Mailgun's stripped-text: "
                     + "the new part of a reply, without quotes and signature).", defaultValue = "full", allowed = {"full", "stripped"})
             String text,
-            @OptionGroup WebhookListener.Mail listener) implements WebhookSourceOptions {
+            @OptionGroup WebhookListener.Mail listener,
+            @OptionGroup AttachmentText attachments) implements WebhookSourceOptions {
+    }
+
+    @Override
+    public List<OptionProblem> check(Options options, SourceEnvironment environment) {
+        List<OptionProblem> problems = new ArrayList<>(super.check(options, environment));
+        problems.addAll(options.attachments().check());
+        return problems;
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.connectors.sources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.connectors.sources.attachment.AttachmentReader;
 import dev.switchboard.connectors.sources.auth.WebhookVerifier.Scheme;
 import dev.switchboard.connectors.sources.internal.Charsets;
 import dev.switchboard.connectors.sources.internal.FormData;
@@ -29,8 +30,11 @@ public final class SendGridInboundSource extends WebhookEndpoint implements Sour
     static final String PROVIDER = "sendgrid";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final AttachmentReader attachments;
+
     SendGridInboundSource(String name, SendGridInboundSourceFactory.Options options, SourceEnvironment environment) {
         super(name, WEBHOOK, options, environment);
+        this.attachments = new AttachmentReader(options.attachments());
     }
 
     @Override
@@ -52,17 +56,18 @@ public final class SendGridInboundSource extends WebhookEndpoint implements Sour
             json(form.text("envelope")).path("to").forEach(address -> to.add(address.asText()));
         }
         JsonNode info = json(form.text("attachment-info"));
-        List<Email.Attachment> attachments = new ArrayList<>();
+        List<Email.Attachment> files = new ArrayList<>();
+        AttachmentReader.Budget budget = attachments.budget();
         for (FormData.Part file : form.files()) {
             JsonNode described = info.path(file.name());
             String type = file.contentType() != null ? file.contentType() : Ticket.text(described.get("type"));
             String fileName = !file.filename().isEmpty() ? file.filename()
                     : Ticket.text(described.get("filename")) != null ? Ticket.text(described.get("filename")) : file.name();
-            attachments.add(new Email.Attachment(fileName, type, file.content().length));
+            files.add(Email.Attachment.posted(attachments, budget, fileName, type, file.content()));
         }
         List<String> ids = MailAddresses.messageIds(headers.first("Message-ID"));
         Email email = new Email(ids.isEmpty() ? null : ids.get(0), headers.first("In-Reply-To"), headers.first("References"), from.trim(),
-                to, MailAddresses.split(fields.get("cc")), fields.get("subject"), fields.get("text"), fields.get("html"), attachments);
+                to, MailAddresses.split(fields.get("cc")), fields.get("subject"), fields.get("text"), fields.get("html"), files);
         return Mapped.of(email.toEvent(PROVIDER));
     }
 
@@ -79,5 +84,11 @@ public final class SendGridInboundSource extends WebhookEndpoint implements Sour
         } catch (IOException e) {
             throw new BadPayload("A SendGrid JSON field (charsets, envelope or attachment-info) is not valid JSON");
         }
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        attachments.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sources;
 
+import dev.switchboard.connectors.sources.attachment.AttachmentText;
 import dev.switchboard.connectors.sources.webhook.WebhookListener;
 import dev.switchboard.connectors.sources.webhook.WebhookSourceFactory;
 import dev.switchboard.connectors.sources.webhook.WebhookSourceOptions;
@@ -7,6 +8,10 @@ import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
+import dev.switchboard.schemas.options.OptionProblem;
+import dev.switchboard.schemas.spi.SourceEnvironment;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Makes {@link SendGridInboundSource}s: mail from SendGrid Inbound Parse (parsed mode). */
 public final class SendGridInboundSourceFactory extends WebhookSourceFactory<SendGridInboundSourceFactory.Options> {
@@ -20,7 +25,8 @@ public final class SendGridInboundSourceFactory extends WebhookSourceFactory<Sen
                     Reads the *parsed* post (leave "POST the raw, full MIME message" off): the fields `from`, `to`, `cc`, \
                     `subject`, `text`, `html`, `headers` (Message-ID, In-Reply-To and References come from there), \
                     `charsets` (each field is decoded in the charset SendGrid names), `envelope`, `attachment-info` and the \
-                    files `attachment1…N`, of which only name, type and size are kept. The text is the plain part, or the \
+                    files `attachment1…N`, described by name, type and size, \
+                    with their text when `attachment_types` lists their type (PDF and text by default). The text is the plain part, or the \
                     HTML part converted to text. SendGrid signs nothing it posts here and cannot add a header, so the \
                     default scheme is `basic`: put the credentials in the Inbound Parse URL \
                     (`https://user:password@host/webhooks/sendgrid/inbound`); `shared-secret` fits behind a relay that adds the header. Restricting `auth.allowed_networks` to \
@@ -37,6 +43,14 @@ public final class SendGridInboundSourceFactory extends WebhookSourceFactory<Sen
             """)
     public record Options(
             @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/sendgrid/inbound") String path,
-            @OptionGroup WebhookListener.Mail listener) implements WebhookSourceOptions {
+            @OptionGroup WebhookListener.Mail listener,
+            @OptionGroup AttachmentText attachments) implements WebhookSourceOptions {
+    }
+
+    @Override
+    public List<OptionProblem> check(Options options, SourceEnvironment environment) {
+        List<OptionProblem> problems = new ArrayList<>(super.check(options, environment));
+        problems.addAll(options.attachments().check());
+        return problems;
     }
 }

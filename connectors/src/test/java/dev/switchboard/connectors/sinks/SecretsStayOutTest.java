@@ -96,6 +96,8 @@ class SecretsStayOutTest {
                 Sink.of(new WebhookSinkFactory(), "{url: '%s', secret_env: SIGNING, timeout_seconds: 2}", base + "/hook?token=" + TOKEN),
                 Sink.of(new N8nWebhookSinkFactory(), "{url: '%s', secret_env: SIGNING, timeout_seconds: 2}", base + "/webhook/x?key=" + TOKEN),
                 Sink.of(new ZapierCatchHookSinkFactory(), "{url_env: HOOK, secret_env: SIGNING, timeout_seconds: 2}"),
+                Sink.of(new ZendeskReplySinkFactory(), "{base_url: '%s', email: agent@example.com, token_env: TOKEN, timeout_seconds: 2}", base),
+                Sink.of(new FreshdeskReplySinkFactory(), "{base_url: '%s', token_env: TOKEN, timeout_seconds: 2}", base),
                 Sink.of(new CamelEndpointSinkFactory(), "{uri_env: CAMEL_URI}"),
                 Sink.of(new CamelEndpointSinkFactory(), "{uri_env: CAMEL_FAILING}"));
         List<DeliveryResult> results = new ArrayList<>();
@@ -104,7 +106,9 @@ class SecretsStayOutTest {
         for (int status : new int[] {401, 429, 500}) {
             vendor.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(echo)));
             for (Sink<?> sink : sinks) {
-                results.add(sink.deliver(environment, SinkTesting.task("evt-" + status)));
+                // the helpdesk sinks need the ticket to reply to; the others ignore these fields
+                results.add(sink.deliver(environment, SinkTesting.task("evt-" + status,
+                        Map.of("zendesk_ticket_id", "48210", "freshdesk_ticket_id", "9120", "public", "true"))));
             }
         }
         int closed;
@@ -117,7 +121,7 @@ class SecretsStayOutTest {
                 .deliver(new SinkTesting.Environment(dir, Set.of("elsewhere.example.com"), secrets, Set.of()), SinkTesting.task("evt-refused")));
 
         // then
-        assertThat(results).hasSize(29).allSatisfy(result -> assertThat(text(result))
+        assertThat(results).hasSize(35).allSatisfy(result -> assertThat(text(result))
                 .isNotBlank()
                 .doesNotContain(TOKEN)
                 .doesNotContain(SIGNING)

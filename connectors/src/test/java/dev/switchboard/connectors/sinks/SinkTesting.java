@@ -46,6 +46,14 @@ final class SinkTesting {
                 task.body(), task.priority(), task.dueDate(), owner, task.fields(), task.lineage(), task.createdAt());
     }
 
+    /** The task with more fields, as a task step that sets them makes it. */
+    static Task withFields(Task task, Map<String, Object> fields) {
+        Map<String, Object> all = new java.util.LinkedHashMap<>(task.fields());
+        all.putAll(fields);
+        return new Task(task.id(), task.workflow(), task.step(), task.sink(), task.eventId(), task.eventType(), task.title(),
+                task.body(), task.priority(), task.dueDate(), task.owner(), all, task.lineage(), task.createdAt());
+    }
+
     static Task withDue(Task task, String dueDate, String priority) {
         return new Task(task.id(), task.workflow(), task.step(), task.sink(), task.eventId(), task.eventType(), task.title(),
                 task.body(), priority, dueDate, task.owner(), task.fields(), task.lineage(), task.createdAt());

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SendGrid Inbound Parse and Mailgun routes posts become email.received events describing, not carrying, attachments. */
+/**
+ * SendGrid Inbound Parse and Mailgun routes posts become email.received events describing attachments, with the text of
+ * PDF and text files (or why it could not be read), never their bytes.
+ */
 class InboundEmailWebhooksTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,6 +76,10 @@ class InboundEmailWebhooksTest {
         assertThat(event.path("type").asText()).isEqualTo("email.received");
         assertThat(event.path("source").asText()).isEqualTo("/email/sendgrid");
         assertThat(event.path("subject").asText()).isEqualTo("<CAKd3f9Z+7mQ1x@mail.example.com>");
+        // the fixture's "PDF" is a few bytes of text: described, and reported unreadable with the parser's reason
+        JsonNode receipt = event.path("data").path("attachments").get(0);
+        assertThat(receipt.path("reason").asText()).startsWith("The PDF cannot be parsed (");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) receipt).remove("reason");
         assertThat(event.path("data")).isEqualTo(JSON.readTree("""
                 {"message_id": "<CAKd3f9Z+7mQ1x@mail.example.com>",
                  "thread_id": "<20260301090000.1000@support.example.net>",
@@ -81,7 +88,7 @@ class InboundEmailWebhooksTest {
                  "cc": ["billing@example.com", "Ana Lima <ana.lima@example.com>"],
                  "subject": "Re: Refund for order 5521",
                  "text": "Hi, the refund has still not arrived. The receipt is attached.\\n\\nErik\\n",
-                 "attachments": [{"name": "receipt-5521.pdf", "content_type": "application/pdf", "size": 32}]}"""));
+                 "attachments": [{"name": "receipt-5521.pdf", "content_type": "application/pdf", "size": 32, "extraction": "unreadable"}]}"""));
         assertThat(environment.published().get(0).key()).isEqualTo("<20260301090000.1000@support.example.net>");
         assertThat(environment.published().get(0).json()).doesNotContain("fictional receipt bytes");
     }
@@ -180,7 +187,8 @@ class InboundEmailWebhooksTest {
                  "subject": "Calendar sync stopped",
                  "text": "Hello,\\n\\nthe calendar sync stopped yesterday.\\n\\n> On Mon, Support wrote:\\n> Thanks for reaching out.\\n\\n-- \\nMei\\n",
                  "attachments": [{"name": "screenshot.png", "content_type": "image/png", "size": 19},
-                                 {"name": "sync-log.txt", "content_type": "text/plain", "size": 41}]}"""));
+                                 {"name": "sync-log.txt", "content_type": "text/plain", "size": 41,
+                                  "extraction": "ok", "text": "12:00 sync failed: 401 from calendar API"}]}"""));
     }
 
     @Test

@@ -139,8 +139,11 @@ public abstract class AbstractTaskSinkContractTest<O extends Record> {
         assertThat(problems).as("problems of the contract's options").isEmpty();
     }
 
-    /** A task as a workflow makes it, for a given event. */
-    protected static Task task(String eventId) {
+    /**
+     * A task as a workflow makes it, for a given event. A sink that needs a field of its own (the helpdesk
+     * ticket a reply goes to) overrides this and adds it.
+     */
+    protected Task task(String eventId) {
         return new Task(Task.idFor("ticket-triage", "/test", eventId, "create-task"), "ticket-triage", "create-task", "crm",
                 eventId, "ticket.created", "Refund request for order 1234", "Customer asks for a refund.\nOrder <1234>", "high",
                 "2026-11-03", null, Map.of("label", "billing", "confidence", 0.92), null, "2026-11-02T09:00:00Z");

@@ -2,6 +2,7 @@ package dev.switchboard.llm.steps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonBooleanSchema;
 import dev.langchain4j.model.chat.request.json.JsonEnumSchema;
 import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
@@ -12,6 +13,7 @@ import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import dev.switchboard.llm.chat.ChatFailures;
 import dev.switchboard.llm.steps.ExtractStepFactory.Field;
+import dev.switchboard.llm.steps.ExtractStepFactory.Property;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.PromptTemplate;
 import dev.switchboard.llm.steps.internal.PromptText;
@@ -66,27 +68,78 @@ public final class ExtractStep extends ModelStep implements Step {
             String name = entry.getKey();
             Field field = entry.getValue();
             JsonNode value = answer.get(name);
-            if (value == null || value.isNull() || value.isTextual() && value.asText().isBlank()) {
+            if (absent(value)) {
                 if (field.required()) {
                     return "has no value for required field '" + name + "'";
                 }
                 continue;
             }
-            String expected = switch (field.type()) {
-                case "string" -> value.isTextual() ? null : "a string";
-                case "number" -> value.isNumber() && Double.isFinite(value.doubleValue()) ? null : "a number";
-                case "integer" -> value.isIntegralNumber() || value.isNumber() && value.doubleValue() == Math.rint(value.doubleValue())
-                        ? null : "a whole number";
-                case "boolean" -> value.isBoolean() ? null : "true or false";
-                case "date" -> value.isTextual() && isDate(value.asText()) ? null : "a date YYYY-MM-DD";
-                case "enum" -> value.isTextual() && field.values().contains(value.asText()) ? null : "one of " + field.values();
-                default -> "a known type";
+            String problem = switch (field.type()) {
+                case "object" -> value.isObject() ? objectProblem(value, field.fields(), name) : typeProblem(value, name, "an object");
+                case "list" -> listProblem(value, field.fields(), name);
+                default -> scalarProblem(value, field.type(), field.values(), name);
             };
-            if (expected != null) {
-                return "got " + ChatFailures.quote(value.toString()) + " for field '" + name + "', expected " + expected;
+            if (problem != null) {
+                return problem;
             }
         }
         return PromptText.confidenceProblem(answer);
+    }
+
+    private static String listProblem(JsonNode value, Map<String, Property> properties, String name) {
+        if (!value.isArray()) {
+            return typeProblem(value, name, "a list of objects");
+        }
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            String problem = item.isObject() ? objectProblem(item, properties, name + "[" + i + "]")
+                    : typeProblem(item, name + "[" + i + "]", "an object");
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String objectProblem(JsonNode object, Map<String, Property> properties, String path) {
+        for (Map.Entry<String, Property> entry : properties.entrySet()) {
+            String name = path + "." + entry.getKey();
+            Property property = entry.getValue();
+            JsonNode value = object.get(entry.getKey());
+            if (absent(value)) {
+                if (property.required()) {
+                    return "has no value for required field '" + name + "'";
+                }
+                continue;
+            }
+            String problem = scalarProblem(value, property.type(), property.values(), name);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String scalarProblem(JsonNode value, String type, List<String> values, String name) {
+        String expected = switch (type) {
+            case "string" -> value.isTextual() ? null : "a string";
+            case "number" -> value.isNumber() && Double.isFinite(value.doubleValue()) ? null : "a number";
+            case "integer" -> value.isIntegralNumber() || value.isNumber() && value.doubleValue() == Math.rint(value.doubleValue())
+                    ? null : "a whole number";
+            case "boolean" -> value.isBoolean() ? null : "true or false";
+            case "date" -> value.isTextual() && isDate(value.asText()) ? null : "a date YYYY-MM-DD";
+            case "enum" -> value.isTextual() && values.contains(value.asText()) ? null : "one of " + values;
+            default -> "a known type";
+        };
+        return expected == null ? null : typeProblem(value, name, expected);
+    }
+
+    private static String typeProblem(JsonNode value, String name, String expected) {
+        return "got " + ChatFailures.quote(value.toString()) + " for field '" + name + "', expected " + expected;
+    }
+
+    private static boolean absent(JsonNode value) {
+        return value == null || value.isNull() || value.isTextual() && value.asText().isBlank();
     }
 
     private static boolean isDate(String text) {
@@ -100,19 +153,51 @@ public final class ExtractStep extends ModelStep implements Step {
 
     private static String describe(Field field) {
         return switch (field.type()) {
-            case "enum" -> "one of " + String.join(", ", field.values());
-            case "date" -> "date YYYY-MM-DD";
-            default -> field.type();
+            case "object" -> "object with " + describe(field.fields());
+            case "list" -> "list of objects, each with " + describe(field.fields());
+            default -> describe(field.type(), field.values());
         } + (field.required() ? ", required" : ", or null");
     }
 
+    private static String describe(Map<String, Property> properties) {
+        return properties.entrySet().stream().map(entry -> entry.getKey() + " (" + describe(entry.getValue().type(), entry.getValue().values())
+                + (entry.getValue().required() ? ", required" : ", or null")
+                + (entry.getValue().description() == null ? "" : ": " + entry.getValue().description()) + ")")
+                .collect(Collectors.joining("; "));
+    }
+
+    private static String describe(String type, List<String> values) {
+        return switch (type) {
+            case "enum" -> "one of " + String.join(", ", values);
+            case "date" -> "date YYYY-MM-DD";
+            default -> type;
+        };
+    }
+
     private static JsonSchemaElement element(Field field) {
-        String description = field.description();
         return switch (field.type()) {
+            case "object" -> object(field.fields(), field.description());
+            case "list" -> JsonArraySchema.builder().description(field.description()).items(object(field.fields(), null)).build();
+            default -> element(field.type(), field.values(), field.description());
+        };
+    }
+
+    /** An object of plain fields; strict schemas want every property listed as required, optional ones may be null. */
+    private static JsonObjectSchema object(Map<String, Property> properties, String description) {
+        JsonObjectSchema.Builder builder = schema().description(description);
+        properties.forEach((name, property) -> {
+            JsonSchemaElement element = element(property.type(), property.values(), property.description());
+            builder.addProperty(name, property.required() ? element : JsonAnyOfSchema.builder().anyOf(element, new JsonNullSchema()).build());
+        });
+        return builder.required(List.copyOf(properties.keySet())).build();
+    }
+
+    private static JsonSchemaElement element(String type, List<String> values, String description) {
+        return switch (type) {
             case "number" -> JsonNumberSchema.builder().description(description).build();
             case "integer" -> JsonIntegerSchema.builder().description(description).build();
             case "boolean" -> JsonBooleanSchema.builder().description(description).build();
-            case "enum" -> JsonEnumSchema.builder().enumValues(field.values()).description(description).build();
+            case "enum" -> JsonEnumSchema.builder().enumValues(values).description(description).build();
             case "date" -> JsonStringSchema.builder().description((description == null ? "" : description + "; ") + "YYYY-MM-DD").build();
             default -> JsonStringSchema.builder().description(description).build();
         };
@@ -124,14 +209,32 @@ public final class ExtractStep extends ModelStep implements Step {
             Map<String, Object> output = new LinkedHashMap<>();
             fields.forEach((name, field) -> {
                 JsonNode value = json.get(name);
-                Object plain = value == null || value.isNull() || value.isTextual() && value.asText().isBlank() ? null : java(value);
-                if ("integer".equals(field.type()) && plain instanceof Number number) {
-                    plain = number.longValue();
-                }
-                output.put(name, plain);
+                output.put(name, switch (field.type()) {
+                    case "object" -> absent(value) ? null : declared(value, field.fields());
+                    case "list" -> {
+                        List<Object> items = new ArrayList<>();
+                        if (!absent(value)) {
+                            value.forEach(item -> items.add(declared(item, field.fields())));
+                        }
+                        yield items;
+                    }
+                    default -> plain(value, field.type());
+                });
             });
             return Verdict.withConfidence(output, json);
         });
+    }
+
+    /** The declared fields of an object, and no others: later steps see exactly the shape the workflow declares. */
+    private static Map<String, Object> declared(JsonNode object, Map<String, Property> properties) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        properties.forEach((name, property) -> values.put(name, plain(object.get(name), property.type())));
+        return values;
+    }
+
+    private static Object plain(JsonNode value, String type) {
+        Object plain = absent(value) ? null : java(value);
+        return "integer".equals(type) && plain instanceof Number number ? (Object) number.longValue() : plain;
     }
 
     @Override

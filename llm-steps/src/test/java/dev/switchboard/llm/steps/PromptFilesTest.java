@@ -48,7 +48,7 @@ class PromptFilesTest {
     @CsvSource({
         "classify.system, bf86a60a378ec391",
         "classify.user, 242a5bcd8c367981",
-        "draft.system, 9f3ab9893172ab42",
+        "draft.system, 979519b45eefe00a",
         "extract.system, c7660b7c452a3534",
         "score.system, 3e2e6377647ecdfe",
         "summarize.system, 119449f9817636aa"})

@@ -56,6 +56,8 @@ class StepOutputsIT {
                           lines: {type: integer}
                           paid: {type: boolean}
                           currency: {type: enum, values: [EUR, USD]}
+                          supplier: {type: object, fields: {name: {type: string}, vat_id: {type: string}}}
+                          tax_lines: {type: list, fields: {rate: {type: number}, tax: {type: number}}}
                         """),
                 Arguments.of(new ScoreStepFactory(), """
                         input: "{{ event.data.body }}"

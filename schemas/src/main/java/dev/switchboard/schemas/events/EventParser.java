@@ -38,7 +38,9 @@ import java.util.stream.Collectors;
 public final class EventParser {
 
     /** Event types with a schema shipped in this module. */
-    public static final Set<String> KNOWN_TYPES = Set.of("ticket.created", "ticket.updated", "email.received", "crm.lead.created");
+    public static final Set<String> KNOWN_TYPES = Set.of("ticket.created", "ticket.updated", "email.received", "crm.lead.created",
+            "invoice.accepted", "invoice.issued", "payment.received", "payment.sent",
+            "invoice.paid", "invoice.partially_paid", "payment.unmatched", "invoice.overdue");
 
     public static final int DEFAULT_MAX_BYTES = 1024 * 1024;
     /** Prefix of the Kafka headers that carry a binary-mode event's attributes ({@code ce_id}, {@code ce_type}, ...). */

@@ -27,4 +27,12 @@ public interface SinkEnvironment {
     default Set<String> allowedCamelSchemes() {
         return Set.of();
     }
+
+    /**
+     * Publishes events to the engine's Kafka, for sinks that turn a task into an event; empty where
+     * no engine runs (configuration checks, tools).
+     */
+    default Optional<EventPublisher> events() {
+        return Optional.empty();
+    }
 }

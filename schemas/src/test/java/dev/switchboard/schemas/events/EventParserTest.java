@@ -29,7 +29,7 @@ class EventParserTest {
     void should_keep_every_number_as_it_came_when_the_event_is_written_back() throws Exception {
         // given numbers a double cannot hold: beyond its range, longer than its precision, trailing zeros, a huge integer
         String json = """
-                {"specversion":"1.0","id":"evt-n","source":"/billing","type":"invoice.paid","data":{"beyond":1e999999999,
+                {"specversion":"1.0","id":"evt-n","source":"/billing","type":"order.shipped","data":{"beyond":1e999999999,
                  "negative":-1E-999999999,"fraction":0.1000000000000000055511151231257827021181583404541015625,"cents":10.10,
                  "integer":123456789012345678901234567890,"plain":42}}""";
 
@@ -58,15 +58,15 @@ class EventParserTest {
                          "subject":"Invoice","text":"Where is my invoice?","attachments":[{"name":"a.pdf","size":10}]}""")),
                 Arguments.of("crm.lead.created", event("crm.lead.created", """
                         {"lead_id":"00Q1","first_name":"Ada","last_name":null,"company":"Analytical","employees":12}""")),
-                Arguments.of("unknown type with any data", event("invoice.paid", """
+                Arguments.of("unknown type with any data", event("order.shipped", """
                         {"anything":[1,2,3]}""")),
                 Arguments.of("unknown type without data", """
-                        {"specversion":"1.0","id":"evt-1","source":"/billing","type":"invoice.paid"}"""),
+                        {"specversion":"1.0","id":"evt-1","source":"/billing","type":"order.shipped"}"""),
                 Arguments.of("time with nanoseconds and an offset, as Instant and OffsetDateTime write it", """
-                        {"specversion":"1.0","id":"evt-1","source":"/billing","type":"invoice.paid",
+                        {"specversion":"1.0","id":"evt-1","source":"/billing","type":"order.shipped",
                          "time":"2026-11-02T09:00:00.123456789+02:00"}"""),
                 Arguments.of("valid extension attribute", """
-                        {"specversion":"1.0","id":"evt-1","source":"/billing","type":"invoice.paid","traceparent2":"x"}"""),
+                        {"specversion":"1.0","id":"evt-1","source":"/billing","type":"order.shipped","traceparent2":"x"}"""),
                 Arguments.of("non-ASCII UTF-8 text", event("ticket.created", """
                         {"ticket_id":"ZD-1","subject":"Rückerstattung","body":"Grüße — 日本語 — 🎫"}""")));
     }
@@ -98,7 +98,7 @@ class EventParserTest {
                 rejected("invalid UTF-8", bytes('{', 0xC3, 0x28, '}'), "Invalid UTF-8", "Events must be UTF-8 JSON"),
                 rejected("lone continuation byte in a string", concat(utf8("{\"specversion\":\"1.0\",\"id\":\""), bytes(0x80),
                         utf8("\",\"source\":\"/x\",\"type\":\"a.b\"}")), "Invalid UTF-8"),
-                rejected("over the size cap", utf8(event("invoice.paid", "\"" + "x".repeat(MAX_BYTES) + "\"")),
+                rejected("over the size cap", utf8(event("order.shipped", "\"" + "x".repeat(MAX_BYTES) + "\"")),
                         "Event too large", "expected at most " + MAX_BYTES),
                 // JSON
                 rejected("not JSON", utf8("hello"), "Not JSON", "line 1"),
@@ -106,7 +106,7 @@ class EventParserTest {
                 rejected("trailing comma", utf8("{\"specversion\":\"1.0\",}"), "Not JSON"),
                 rejected("duplicate keys", utf8("""
                         {"specversion":"1.0","id":"evt-1","source":"/x","type":"a.b","id":"evt-2"}"""), "Not JSON", "Duplicate field 'id'"),
-                rejected("duplicate keys inside data", utf8(event("invoice.paid", """
+                rejected("duplicate keys inside data", utf8(event("order.shipped", """
                         {"amount":1,"amount":2}""")), "Duplicate field 'amount'"),
                 rejected("nesting deeper than 64", utf8(nested(65)), "Not JSON", "nesting depth"),
                 rejected("JSON array at top", utf8("[{\"specversion\":\"1.0\"}]"), "Not a CloudEvent", "got a JSON array"),
@@ -277,7 +277,7 @@ class EventParserTest {
         EventParser.Result binaryData = PARSER.parse(utf8(badData), binary("ticket.created", "application/json"));
         EventParser.Result structuredData = PARSER.parse(utf8(event("ticket.created", badData)));
         EventParser.Result binaryNoType = PARSER.parse(utf8("{}"), binary(null, "application/json"));
-        EventParser.Result binaryNotJson = PARSER.parse(utf8("{oops"), binary("invoice.paid", "application/json"));
+        EventParser.Result binaryNotJson = PARSER.parse(utf8("{oops"), binary("order.shipped", "application/json"));
 
         // then
         assertThat(binaryData).isEqualTo(structuredData).isInstanceOf(EventParser.Rejected.class);
@@ -313,13 +313,13 @@ class EventParserTest {
     /** A valid event of an unknown type whose total nesting depth (the envelope counts as 1) is {@code depth}. */
     private static String nested(int depth) {
         int arrays = depth - 1;
-        return event("invoice.paid", "[".repeat(arrays) + "]".repeat(arrays));
+        return event("order.shipped", "[".repeat(arrays) + "]".repeat(arrays));
     }
 
     /** A valid event of exactly {@code size} bytes. */
     private static byte[] padded(int size) {
-        int overhead = utf8(event("invoice.paid", "\"\"")).length;
-        byte[] bytes = utf8(event("invoice.paid", "\"" + "x".repeat(size - overhead) + "\""));
+        int overhead = utf8(event("order.shipped", "\"\"")).length;
+        byte[] bytes = utf8(event("order.shipped", "\"" + "x".repeat(size - overhead) + "\""));
         assertThat(bytes).hasSize(size);
         return bytes;
     }

@@ -1,10 +1,18 @@
 package dev.switchboard.workflows.cli;
 
+import dev.switchboard.llm.sim.CannedAnswers;
 import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.llm.sim.ModelSimulator.Fault;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -40,18 +48,27 @@ public final class SimulateModelCommand extends CliCommand {
     @Option(names = "--fault-rate", description = "Share of requests that get the fault (0.25: every 4th).", defaultValue = "1")
     double faultRate;
 
+    @Option(names = "--answers", paramLabel = "FILE", description = "Canned answers: JSON Lines, one {\"key\": ..., \"answers\": "
+            + "{<schema name>: <answer>}} a line, as in the support copilot's sample model answers; other requests get the answers above.")
+    Path answers;
+
+    @Option(names = "--answer-key", paramLabel = "REGEX", defaultValue = "Ticket ([A-Za-z0-9-]+):",
+            description = "Where the key of --answers is in a request: the first group of this pattern in a user message (default: ${DEFAULT-VALUE}).")
+    String answerKey;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
         if (faultRate < 0 || faultRate > 1) {
             throw CommandFailure.invalid("Invalid --fault-rate: got " + faultRate + ", expected a share from 0 to 1, e.g. 0.25");
         }
+        CannedAnswers canned = answers == null ? null : canned();
         try (ModelSimulator simulator = ModelSimulator.start(port).logLimit(1000)) {
             simulator.latency(latencySigma > 0
                     ? ModelSimulator.logNormalLatency(Duration.ofMillis(latencyMs), latencySigma, System.nanoTime())
                     : () -> Duration.ofMillis(latencyMs));
             double answerConfidence = confidence;
-            simulator.answers(request -> request.labels().isEmpty() ? ModelSimulator.defaultAnswer(request)
+            simulator.answers(canned != null ? canned : request -> request.labels().isEmpty() ? ModelSimulator.defaultAnswer(request)
                     : ModelSimulator.answer(request.labels().get(0), answerConfidence));
             if (fault != null) {
                 simulator.faultFraction(faultRate, switch (fault) {
@@ -63,7 +80,8 @@ public final class SimulateModelCommand extends CliCommand {
                     case ADVERSARIAL -> Fault.adversarial();
                 });
             }
-            out.println("Model simulator at " + simulator.baseUrl() + (fault == null ? "" : " (" + fault.name().toLowerCase()
+            out.println("Model simulator at " + simulator.baseUrl() + (canned == null ? "" : ", " + canned.size() + " canned answers from " + answers)
+                    + (fault == null ? "" : " (" + fault.name().toLowerCase()
                     + " on " + Math.round(faultRate * 100) + "% of requests)") + ". In switchboard.yaml:");
             out.println();
             out.println("models:");
@@ -78,5 +96,28 @@ public final class SimulateModelCommand extends CliCommand {
             stopped.await();
         }
         return 0;
+    }
+
+    private CannedAnswers canned() throws IOException {
+        Pattern key;
+        try {
+            key = Pattern.compile(answerKey);
+        } catch (PatternSyntaxException e) {
+            throw CommandFailure.invalid("Invalid --answer-key: got '" + answerKey + "', expected a regular expression with a group, "
+                    + "e.g. 'Ticket ([A-Za-z0-9-]+):'. " + e.getDescription());
+        }
+        if (key.matcher("").groupCount() < 1) {
+            throw CommandFailure.invalid("Invalid --answer-key: got '" + answerKey + "', expected a regular expression with a group, "
+                    + "e.g. 'Ticket ([A-Za-z0-9-]+):'. The group is the key of a line of --answers");
+        }
+        if (!Files.isRegularFile(answers)) {
+            throw CommandFailure.invalid("No file at --answers " + answers + ". Name a JSON Lines file of canned answers, "
+                    + "e.g. workflows/examples/data/support-tickets.model-answers.jsonl");
+        }
+        try (Reader reader = Files.newBufferedReader(answers, StandardCharsets.UTF_8)) {
+            return CannedAnswers.read(reader, key);
+        } catch (IOException e) {
+            throw CommandFailure.invalid("Unreadable --answers " + answers + ": " + e.getMessage());
+        }
     }
 }

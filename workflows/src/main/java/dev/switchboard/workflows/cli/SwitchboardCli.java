@@ -187,12 +187,29 @@ public final class SwitchboardCli implements Runnable {
         return 0;
     }
 
-    @Command(name = "demo", description = "Runs the ticket-triage example end to end on an embedded broker and the embedded model, "
-            + "then prints a summary.")
+    @Command(name = "demo", description = "Runs an example end to end on an embedded broker, offline, then prints a summary: `triage` "
+            + "(the default: the ticket-triage example with the embedded model); `support` (the support copilot) and `finance` "
+            + "(reconciliation of the sample bank statement against the sample invoices, unmatched payments, payment reminders), their "
+            + "chat model's answers from the in-process model simulator.")
     int demo(@Mixin WorkFolderOption workFolder,
+             @Parameters(index = "0", arity = "0..1", paramLabel = "EXAMPLE", defaultValue = "triage",
+                     description = "triage, support or finance (default: ${DEFAULT-VALUE}).") String example,
              @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
                      description = "Give up after this many seconds (default: ${DEFAULT-VALUE}).") int timeoutSeconds) throws Exception {
+        if (!List.of("triage", "support", "finance").contains(example)) {
+            throw CommandFailure.invalid("Unknown demo at EXAMPLE: got '" + example + "', expected triage, support or finance. "
+                    + "Run `switchboard demo`, `switchboard demo support` or `switchboard demo finance`");
+        }
         Path dir = workFolder.fresh();
+        if (example.equals("support")) {
+            SupportDemoSummary summary = SupportDemo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
+            return summary.routes().isEmpty() ? FAILED : 0;
+        }
+        if (example.equals("finance")) {
+            FinanceDemo.Summary summary = FinanceDemo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
+            return summary.unmatched() == summary.expectedUnmatched() && summary.paid() + summary.partiallyPaid() == summary.expectedSettlements()
+                    ? 0 : FAILED;
+        }
         Demo.Summary summary = Demo.run(dir.toAbsolutePath(), System.out, Duration.ofSeconds(timeoutSeconds));
         return summary.tasks() > 0 ? 0 : FAILED;
     }

@@ -132,6 +132,9 @@ public final class EngineConfigLoader {
             }
         }
         KafkaSettings kafka = sections.containsKey("kafka") ? binder.bind(KafkaSettings.class, sections.get("kafka"), "kafka") : null;
+        if (kafka != null && kafka.streams() != null && kafka.streams().reconcile() != null) {
+            kafka.streams().reconcile().problems().forEach(problem -> problems.add(sections.get("kafka"), "kafka.streams.reconcile", problem));
+        }
         Topics topics = sections.containsKey("topics") ? binder.bind(Topics.class, sections.get("topics"), "topics") : null;
         Outbound outbound = sections.containsKey("outbound") ? binder.bind(Outbound.class, sections.get("outbound"), "outbound") : null;
         DeliverySettings delivery = sections.containsKey("delivery") ? binder.bind(DeliverySettings.class, sections.get("delivery"), "delivery") : null;

@@ -30,6 +30,11 @@ final class TrustedTopics {
         if (streams != null && streams.crm() != null) {
             changeData.addAll(streams.crm().topics());
         }
+        if (streams != null && streams.reconcile() != null) {
+            // what reconciliation writes is what workflows and reminders trust: no source may pose as it
+            internal.add(streams.reconcile().output());
+            internal.add(streams.reconcile().openInvoices());
+        }
         if (internal.contains(topic.get())) {
             return Optional.of(OptionProblem.at("topic", "Engine topic").got(topic.get())
                     .expected("a topic no stage of the engine writes (" + String.join(", ", internal) + " are the engine's)")

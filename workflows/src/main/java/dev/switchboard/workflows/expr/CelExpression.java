@@ -110,6 +110,8 @@ public final class CelExpression {
         variables.put("sum", SimpleType.DOUBLE);
         variables.put("min", SimpleType.DOUBLE);
         variables.put("max", SimpleType.DOUBLE);
+        variables.put("value", SimpleType.DOUBLE);
+        variables.put("baseline", MapType.create(SimpleType.STRING, SimpleType.DOUBLE));
         return java.util.Collections.unmodifiableMap(variables);
     }
 }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * What a CEL expression reads, found in its syntax tree: every path of fields and constant indexes below
  * one of the given roots ({@code event.data.priority}, {@code steps['lead-score'].score}, the argument of
  * {@code has()}), and every comparison of such a path with text ({@code steps.triage.label == 'bug'},
- * {@code 'bug' != ...}, {@code ... in ['bug', 'billing']}), so that the workflow loader can check them against
+ * {@code 'bug' != ...}, {@code ... in ['bug', 'billing']}), and which steps it asks whether they ran ({@code 'hold' in steps}),
+ * so that the workflow loader can check them against
  * what the event and the steps have.
  *
  * @param reads       each path once per place it is read, outermost first
@@ -64,6 +65,11 @@ public record CelReads(List<Read> reads, List<Comparison> comparisons) {
         switch (expr.getKind()) {
             case SELECT -> visit(expr.select().operand(), roots, reads, comparisons);
             case CALL -> {
+                Read stepRan = stepRan(expr, roots);
+                if (stepRan != null) {
+                    reads.add(stepRan);
+                    return;
+                }
                 comparison(expr, roots).ifPresent(comparisons::add);
                 expr.call().target().ifPresent(target -> visit(target, roots, reads, comparisons));
                 expr.call().args().forEach(arg -> visit(arg, roots, reads, comparisons));
@@ -116,6 +122,23 @@ public record CelReads(List<Read> reads, List<Comparison> comparisons) {
                 }
             }
         }
+    }
+
+    /**
+     * {@code 'hold' in steps}, whether a step ran (a review step's later steps tell approval by it), as a read of
+     * {@code steps.hold}; null for anything else.
+     */
+    private static Read stepRan(CelExpr call, Set<String> roots) {
+        List<CelExpr> args = call.call().args();
+        if (!call.call().function().equals("@in") || args.size() != 2 || text(args.get(0)) == null) {
+            return null;
+        }
+        Read container = path(args.get(1), roots);
+        if (container == null || !container.segments().equals(List.of("steps"))) {
+            return null;
+        }
+        List<Object> segments = List.of("steps", text(args.get(0)));
+        return new Read(segments, text(segments));
     }
 
     /** The constant of {@code x[0]} or {@code x['key']}, or null when the call is something else. */

@@ -37,7 +37,7 @@ public final class TriggerChecks {
         }
         if (trigger.schedule() != null && trigger.types() != null) {
             problems.add(at(on, "types"), "on.types", "Types with a schedule at on.types: a scheduled workflow starts from its "
-                    + "digest event (type " + ScheduleTrigger.DIGEST_TYPE + "), not from other events. Remove types");
+                    + "digest event (type " + trigger.schedule().eventType() + "), not from other events. Remove types");
         }
         if (trigger.window() != null) {
             window(trigger.window(), at(on, "window"), problems);
@@ -78,8 +78,30 @@ public final class TriggerChecks {
             expression(() -> CelExpression.overEvent(window.value()), window.value(), node, "value",
                     "a number over event, e.g. event.data.amount", problems);
         }
+        baseline(window, node, problems);
         expression(() -> CelExpression.windowCondition(window.condition()), window.condition(), node, "condition",
                 "a true/false expression over " + String.join(", ", CelExpression.WINDOW_VARIABLES.keySet()) + ", e.g. count >= 3", problems);
+    }
+
+    private static void baseline(WindowTrigger window, Node node, Problems problems) {
+        WindowTrigger.Baseline baseline = window.baseline();
+        if (baseline == null) {
+            if (window.condition() != null && window.condition().matches("(?s).*\\bbaseline\\b.*")) {
+                problems.add(at(node, "condition"), "on.window.condition", "Baseline without history at on.window.condition: got '"
+                        + OptionsBinder.abbreviate(window.condition()) + "', expected on.window.baseline to say what baseline.* is of. "
+                        + "Add e.g. baseline: { of: value, last: 30 }");
+            }
+            return;
+        }
+        if (!window.kind().equals("tumbling")) {
+            problems.add(at(node, "baseline"), "on.window.baseline", "Baseline on a " + window.kind() + " window at on.window.baseline: "
+                    + "expected kind tumbling, whose windows follow one another. Use kind: tumbling");
+        }
+        if (!baseline.of().equals("count") && window.value() == null) {
+            problems.add(at(node, "baseline"), "on.window.baseline.of", "Baseline of " + baseline.of() + " without a value at "
+                    + "on.window.baseline.of: got '" + baseline.of() + "', expected count, or a value to take it of. Add e.g. "
+                    + "value: event.data.total");
+        }
     }
 
     private static void schedule(ScheduleTrigger schedule, Node node, Problems problems) {
@@ -97,6 +119,9 @@ public final class TriggerChecks {
             problems.add(at(node, "every"), "on.schedule.every", "Invalid period at on.schedule.every: got '" + schedule.every()
                     + "', expected a positive ISO-8601 period or duration, e.g. P7D, P1M or PT1H");
         }
+        if (schedule.overdue() != null) {
+            overdue(schedule, at(node, "overdue"), problems);
+        }
         try {
             ZoneId.of(schedule.zone());
         } catch (DateTimeException e) {
@@ -111,6 +136,54 @@ public final class TriggerChecks {
         external.warning(trigger.topic(), "on.topic", "Its data is untrusted: whoever can send to that source can start this workflow "
                 + "with any event of its types and any data. Read the data as text, not as a decision about where tasks go")
                 .ifPresent(warning -> problems.warn(at, "on.topic", warning));
+    }
+
+    private static void overdue(ScheduleTrigger schedule, Node node, Problems problems) {
+        if (schedule.business() != null || schedule.workflows() != null) {
+            problems.add(node, "on.schedule.overdue", "Overdue with a digest's options at on.schedule: a reminder schedule starts from "
+                    + "invoices, not from a digest. Remove " + (schedule.business() != null ? "business" : "workflows") + ", or split the "
+                    + "workflow in two");
+        }
+        java.util.List<ScheduleTrigger.Stage> stages = schedule.overdue().stages();
+        if (stages.isEmpty()) {
+            problems.add(node, "on.schedule.overdue.stages", "No stage at on.schedule.overdue.stages: expected at least one, e.g. "
+                    + "[{name: friendly, after: P7D}]");
+        }
+        Period previous = null;
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < stages.size(); i++) {
+            String path = "on.schedule.overdue.stages[" + i + "]";
+            ScheduleTrigger.Stage stage = stages.get(i);
+            if (!names.add(stage.name())) {
+                problems.add(node, path + ".name", "Duplicate stage at " + path + ".name: got '" + stage.name() + "', expected a name "
+                        + "of its own. Rename it");
+            }
+            Period after = days(stage.after());
+            if (after == null) {
+                problems.add(node, path + ".after", "Invalid period at " + path + ".after: got '" + stage.after() + "', expected an "
+                        + "ISO-8601 period of days, weeks or months, zero or more, e.g. P7D, P2W or P1M");
+            } else if (previous != null && !later(after, previous)) {
+                problems.add(node, path + ".after", "Stage out of order at " + path + ".after: got '" + stage.after() + "', expected "
+                        + "later than the stage before it. List the stages from the first to the last");
+            }
+            previous = after == null ? previous : after;
+        }
+    }
+
+    /** A period of days, weeks or months ({@code P7D}, {@code P2W}, {@code P1M}), zero or more, or null. */
+    public static Period days(String text) {
+        try {
+            Period period = Period.parse(text);
+            return period.isNegative() ? null : period;
+        } catch (DateTimeParseException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@code a} comes strictly after {@code b} from any date (months counted as at least 28 days). */
+    private static boolean later(Period a, Period b) {
+        java.time.LocalDate from = java.time.LocalDate.of(2001, 2, 1);
+        return from.plus(a).isAfter(from.plus(b));
     }
 
     /** An ISO-8601 duration ({@code PT24H}, {@code P2D}), or null when the text is not one. */

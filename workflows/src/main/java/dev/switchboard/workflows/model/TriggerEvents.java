@@ -66,7 +66,7 @@ final class TriggerEvents {
             return new Scopes(counted, derived(WindowTrigger.FIRED_TYPE));
         }
         if (trigger.schedule() != null) {
-            return new Scopes(counted, derived(ScheduleTrigger.DIGEST_TYPE));
+            return new Scopes(counted, derived(trigger.schedule().eventType()));
         }
         return new Scopes(counted, ReadScope.firstStep(counted.event(), counted.eventTypes()));
     }

@@ -22,10 +22,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +64,8 @@ public final class Engine implements AutoCloseable {
         // API keys come from the same secrets as everything else (api_key_env names one)
         this.models = new ModelRegistry(config.models(), config.aliases(), new Budgets(clock), new ResponseCache(), secrets);
         this.streams = new StreamsStages(config.kafka().streams(), config.topics(), config.kafka(), config.baseDir(), secrets, metrics.registry());
-        this.stepEnvironment = new EngineStepEnvironment(config, models, streams.crm().orElse(null));
+        this.stepEnvironment = new EngineStepEnvironment(config.baseDir(), config.sinks().keySet(), Stream.of(streams.crm().orElse(null),
+                streams.invoices().orElse(null), models).filter(Objects::nonNull).toList());
     }
 
     /** An engine for this configuration; secrets, OpenTelemetry and the clock have defaults. */
@@ -83,10 +86,11 @@ public final class Engine implements AutoCloseable {
     /** Starts without the delivery stage when {@code withDelivery} is false (benchmarks, replays). */
     public synchronized void start(List<Workflow> workflows, boolean withDelivery) {
         running.set(true);
-        kafka = new KafkaConnection(config.kafka(), config.baseDir(), topics(workflows));
+        kafka = new KafkaConnection(config.kafka(), config.baseDir(), topics(workflows), streams.compactedTopics());
         OutputWriter writer = new OutputWriter(kafka);
         StageContext stage = new StageContext(kafka, writer, running::get, metrics, new Tracing(openTelemetry));
-        delivery = withDelivery ? new DeliveryStage(config, new EngineSinkEnvironment(config.baseDir(), config.outbound(), secrets), stage) : null;
+        delivery = withDelivery ? new DeliveryStage(config, new EngineSinkEnvironment(config.baseDir(), config.outbound(), secrets, writer),
+                stage) : null;
         routes = new WorkflowRoutes(workflows, stepEnvironment, config.topics(), models.budgets(), clock, stage);
         HttpListeners listeners = new HttpListeners(config, metrics.registry());
         http = listeners.any() ? listeners : null;

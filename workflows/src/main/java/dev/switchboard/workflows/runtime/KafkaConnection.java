@@ -19,14 +19,21 @@ public final class KafkaConnection implements Service {
     private final KafkaSettings settings;
     private final Path baseDir;
     private final Set<String> topics;
+    private final Set<String> compacted;
     private EmbeddedKafkaBroker broker;
     private volatile String bootstrapServers;
 
     /** @param topics created at start when they do not exist, each once */
     KafkaConnection(KafkaSettings settings, Path baseDir, Set<String> topics) {
+        this(settings, baseDir, topics, Set.of());
+    }
+
+    /** @param compacted those of the topics that hold tables, created compacted */
+    KafkaConnection(KafkaSettings settings, Path baseDir, Set<String> topics, Set<String> compacted) {
         this.settings = settings;
         this.baseDir = baseDir;
         this.topics = Set.copyOf(topics);
+        this.compacted = Set.copyOf(compacted);
     }
 
     @Override
@@ -41,7 +48,8 @@ public final class KafkaConnection implements Service {
             bootstrapServers = settings.bootstrapServers();
         }
         try {
-            KafkaTopics.create(bootstrapServers, clientProperties(), topics, settings.partitions(), settings.replicationFactor().shortValue());
+            KafkaTopics.create(bootstrapServers, clientProperties(), topics, compacted, settings.partitions(),
+                    settings.replicationFactor().shortValue());
         } catch (InterruptedException | RuntimeException e) {
             stop();
             throw e;

@@ -1,5 +1,7 @@
 package dev.switchboard.workflows.runtime;
 
+import dev.switchboard.schemas.spi.EventPublisher;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
@@ -36,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * Kafka's own refusal of a record measured to fit (a limit changed since it was read) is handled the
  * same way, but what was written with it by then stays written.
  */
-public final class OutputWriter implements Service {
+public final class OutputWriter implements Service, EventPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutputWriter.class);
     /** How much of an original a dead letter keeps when the dead-letter topic refuses all of it. */
@@ -90,6 +93,20 @@ public final class OutputWriter implements Service {
         properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_SIZE));
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, "switchboard-writer");
         this.producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** One event for a sink that publishes events (the {@code event} sink); completes on Kafka's acknowledgement. */
+    @Override
+    public CompletableFuture<Void> publish(String topic, String key, byte[] event) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), event), (metadata, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else {
+                done.complete(null);
+            }
+        });
+        return done;
     }
 
     /**

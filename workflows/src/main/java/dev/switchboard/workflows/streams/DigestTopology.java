@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.schemas.events.CloudEventsKafka;
+import dev.switchboard.schemas.events.ExactJson;
 import dev.switchboard.workflows.model.ScheduleTrigger;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +32,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -42,21 +48,49 @@ import org.apache.kafka.streams.state.Stores;
 public final class DigestTopology {
 
     public static final String STORE = "digest.totals";
+    /** The open invoices, by id, for the business half's open and overdue sums. */
+    public static final String OPEN_STORE = "digest.open";
     /** How often the punctuation checks whether a digest is due: the most a digest can be late. */
     public static final Duration TICK = Duration.ofSeconds(5);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ExactJson.mapper();
 
     private DigestTopology() {
     }
 
-    /** One thing a workflow did, reduced to what the digest counts. */
+    /**
+     * One thing a workflow did, or one business event, reduced to what the digest counts.
+     *
+     * @param type    a business event's type, or the type of the event a task came from
+     * @param id      an open invoice's invoice_key
+     * @param extra   a reminder's stage, or an open invoice's kind
+     * @param minutes the minutes a task saves ({@code fields.minutes_saved})
+     */
     public record Fact(String kind, String workflow, String label, String sink, String outcome, String model,
-                       double costUsd, long tokensIn, long tokensOut) {
+                       double costUsd, long tokensIn, long tokensOut, String type, String id, String currency, BigDecimal amount,
+                       String date, String extra, Double minutes) {
+
+        Fact(String kind, String workflow, String label, String sink, String outcome, String model, double costUsd, long tokensIn,
+             long tokensOut) {
+            this(kind, workflow, label, sink, outcome, model, costUsd, tokensIn, tokensOut, null, null, null, null, null, null, null);
+        }
     }
 
-    /** The topics the digest reads. */
-    public record Sources(String tasks, String deliveries, String audit, String reviews) {
+    /**
+     * The topics the digest reads.
+     *
+     * @param business     topics of business events, or empty
+     * @param openInvoices the open-invoices table, read when {@code business} is not empty
+     */
+    public record Sources(String tasks, String deliveries, String audit, String reviews, List<String> business, String openInvoices) {
+
+        public Sources(String tasks, String deliveries, String audit, String reviews) {
+            this(tasks, deliveries, audit, reviews, List.of(), null);
+        }
+
+        public Sources {
+            business = business == null ? List.of() : List.copyOf(business);
+        }
     }
 
     public static Topology build(String workflow, ScheduleTrigger schedule, Sources sources, String output, StreamsObserver observer) {
@@ -72,12 +106,26 @@ public final class DigestTopology {
         KStream<String, Fact> deliveries = read(builder, sources.deliveries(), "delivery", counted);
         KStream<String, Fact> audit = read(builder, sources.audit(), "model_call", counted);
         KStream<String, Fact> reviews = read(builder, sources.reviews(), "review", counted);
-        tasks.merge(deliveries, Named.as("digest.merge-deliveries"))
+        KStream<String, Fact> all = tasks.merge(deliveries, Named.as("digest.merge-deliveries"))
                 .merge(audit, Named.as("digest.merge-audit"))
-                .merge(reviews, Named.as("digest.merge-reviews"))
-                .repartition(Repartitioned.<String, Fact>as("digest.collect")
+                .merge(reviews, Named.as("digest.merge-reviews"));
+        boolean business = !sources.business().isEmpty();
+        for (int i = 0; business && i < sources.business().size(); i++) {
+            String area = "digest.business-" + (i + 1);
+            all = all.merge(builder.stream(sources.business().get(i), Consumed.with(Serdes.ByteArray(), CloudEventsSerde.read())
+                            .withName(area + ".read"))
+                    .flatMap((key, bytes) -> one(BusinessTotals.fromEvent(bytes)), Named.as(area + ".extract")), Named.as(area + ".merge"));
+        }
+        if (business) {
+            all = all.merge(builder.stream(sources.openInvoices(), Consumed.with(Serdes.String(), Serdes.ByteArray())
+                            .withName("digest.open.read"))
+                    .flatMap((key, bytes) -> one(BusinessTotals.fromOpen(key, bytes)), Named.as("digest.open.extract")),
+                    Named.as("digest.open.merge"));
+        }
+        all.repartition(Repartitioned.<String, Fact>as("digest.collect")
                         .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Fact.class)).withNumberOfPartitions(1))
-                .process(new Totals(workflow, DigestSchedule.of(schedule), observer), Named.as("digest.sum"))
+                .process(new Totals(workflow, DigestSchedule.of(schedule), ZoneId.of(schedule.zone()), business, observer),
+                        Named.as("digest.sum"))
                 .to(output, Produced.with(Serdes.String(), CloudEventsSerde.written(mode)).withName("digest.write"));
         return builder.build();
     }
@@ -95,6 +143,10 @@ public final class DigestTopology {
                 }, Named.as(area + ".extract"));
     }
 
+    private static List<org.apache.kafka.streams.KeyValue<String, Fact>> one(Fact fact) {
+        return fact == null ? List.of() : List.of(org.apache.kafka.streams.KeyValue.pair("digest", fact));
+    }
+
     static Fact fact(String kind, JsonNode record) {
         if (record == null) {
             return null;
@@ -102,7 +154,8 @@ public final class DigestTopology {
         String workflow = record.path("workflow").asText(null);
         return switch (kind) {
             case "task" -> new Fact(kind, workflow, record.path("fields").path("label").asText(null), record.path("sink").asText(null),
-                    null, null, 0, 0, 0);
+                    null, null, 0, 0, 0, record.path("eventType").asText(null), null, null, null, null, null,
+                    minutes(record.path("fields").get("minutes_saved")));
             case "delivery" -> new Fact(kind, workflow, record.path("label").asText(null), record.path("sink").asText(null),
                     record.path("outcome").asText(null), null, 0, 0, 0);
             case "model_call" -> new Fact(kind, workflow, null, null, record.path("outcome").asText(null),
@@ -114,20 +167,40 @@ public final class DigestTopology {
         };
     }
 
+    /** A task's minutes saved, written as a number or as text by a template; null when it gives none. */
+    private static Double minutes(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isNumber()) {
+            return value.doubleValue();
+        }
+        try {
+            return Double.valueOf(value.asText().strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     private static final class Totals implements ProcessorSupplier<String, Fact, String, byte[]> {
         private final String workflow;
         private final DigestSchedule schedule;
+        private final ZoneId zone;
+        private final boolean business;
         private final StreamsObserver observer;
 
-        Totals(String workflow, DigestSchedule schedule, StreamsObserver observer) {
+        Totals(String workflow, DigestSchedule schedule, ZoneId zone, boolean business, StreamsObserver observer) {
             this.workflow = workflow;
             this.schedule = schedule;
+            this.zone = zone;
+            this.business = business;
             this.observer = observer;
         }
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()));
+            return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.String()),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OPEN_STORE), Serdes.String(), Serdes.String()));
         }
 
         @Override
@@ -138,11 +211,13 @@ public final class DigestTopology {
         private final class TotalsProcessor implements Processor<String, Fact, String, byte[]> {
             private ProcessorContext<String, byte[]> context;
             private KeyValueStore<String, String> store;
+            private KeyValueStore<String, String> open;
 
             @Override
             public void init(ProcessorContext<String, byte[]> context) {
                 this.context = context;
                 this.store = context.getStateStore(STORE);
+                this.open = context.getStateStore(OPEN_STORE);
                 if (store.get("period.next") == null) {
                     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
                     store.put("period.start", now.toString());
@@ -153,8 +228,18 @@ public final class DigestTopology {
 
             @Override
             public void process(Record<String, Fact> record) {
+                Fact fact = record.value();
+                if (BusinessTotals.OPEN.equals(fact.kind())) {
+                    // a table, not a sum: it is not reset with the period
+                    if (fact.amount() == null || fact.amount().signum() == 0) {
+                        open.delete(fact.id());
+                    } else {
+                        open.put(fact.id(), BusinessTotals.state(fact));
+                    }
+                    return;
+                }
                 ObjectNode totals = totals();
-                add(totals, record.value());
+                add(totals, fact);
                 store.put("totals", totals.toString());
             }
 
@@ -168,7 +253,26 @@ public final class DigestTopology {
                 Map<String, Object> data = new LinkedHashMap<>();
                 data.put("workflow", workflow);
                 data.put("period", Map.of("start", start.toString(), "end", due.toString()));
-                data.putAll(JsonValues.toMap(totals()));
+                ObjectNode totals = totals();
+                if (business) {
+                    ObjectNode businessNode = BusinessTotals.child(totals, BusinessTotals.BUSINESS);
+                    try (KeyValueIterator<String, String> states = open.all()) {
+                        Iterator<String> values = new Iterator<>() {
+                            @Override
+                            public boolean hasNext() {
+                                return states.hasNext();
+                            }
+
+                            @Override
+                            public String next() {
+                                return states.next().value;
+                            }
+                        };
+                        businessNode.set("open", BusinessTotals.open(values, LocalDate.ofInstant(due, zone)));
+                    }
+                    BusinessTotals.addText(businessNode);
+                }
+                data.putAll(JsonValues.toMap(totals));
                 byte[] event = DerivedEvents.event(DerivedEvents.id("dig_", workflow, due.toString()), "/switchboard/digest/" + workflow,
                         ScheduleTrigger.DIGEST_TYPE, workflow, due, data);
                 context.forward(new Record<>(workflow, event, nowMillis));
@@ -181,20 +285,24 @@ public final class DigestTopology {
             private ObjectNode totals() {
                 String text = store.get("totals");
                 if (text == null) {
-                    return empty();
+                    return empty(business);
                 }
                 try {
                     return (ObjectNode) JSON.readTree(text);
                 } catch (IOException e) {
-                    return empty();
+                    return empty(business);
                 }
             }
         }
     }
 
-    private static ObjectNode empty() {
+    private static ObjectNode empty(boolean business) {
         ObjectNode totals = JSON.createObjectNode();
-        totals.putObject("tasks").put("total", 0).<ObjectNode>set("by_workflow", JSON.createObjectNode()).set("by_label", JSON.createObjectNode());
+        if (business) {
+            totals.set(BusinessTotals.BUSINESS, BusinessTotals.empty());
+        }
+        totals.putObject("tasks").put("total", 0).put("minutes_saved", 0.0).<ObjectNode>set("by_workflow", JSON.createObjectNode())
+                .set("by_label", JSON.createObjectNode());
         totals.putObject("deliveries").put("delivered", 0).put("dead_lettered", 0).set("by_sink", JSON.createObjectNode());
         totals.putObject("model").put("calls", 0).put("cost_usd", 0.0).put("tokens_in", 0).put("tokens_out", 0).set("by_model", JSON.createObjectNode());
         totals.putObject("reviews").put("total", 0).set("by_workflow", JSON.createObjectNode());
@@ -210,6 +318,12 @@ public final class DigestTopology {
                 increment((ObjectNode) tasks.get("by_workflow"), workflow, 1);
                 if (fact.label() != null) {
                     increment((ObjectNode) tasks.get("by_label"), fact.label(), 1);
+                }
+                if (fact.minutes() != null) {
+                    tasks.put("minutes_saved", tasks.path("minutes_saved").asDouble() + fact.minutes());
+                }
+                if (fact.label() != null && fact.type() != null && fact.type().startsWith("ticket.") && totals.has(BusinessTotals.BUSINESS)) {
+                    BusinessTotals.label((ObjectNode) totals.get(BusinessTotals.BUSINESS), fact.label());
                 }
             }
             case "delivery" -> {
@@ -235,6 +349,11 @@ public final class DigestTopology {
                 ObjectNode one = (ObjectNode) byModel.get(fact.model());
                 increment(one, "calls", 1);
                 one.put("cost_usd", one.path("cost_usd").asDouble() + fact.costUsd());
+            }
+            case BusinessTotals.BUSINESS -> {
+                if (totals.has(BusinessTotals.BUSINESS)) {
+                    BusinessTotals.add((ObjectNode) totals.get(BusinessTotals.BUSINESS), fact);
+                }
             }
             default -> {
                 ObjectNode reviews = (ObjectNode) totals.get("reviews");

@@ -22,7 +22,12 @@ public final class StreamsNames {
 
     public static final String DEDUP_APPLICATION = "switchboard.dedup";
     public static final String CRM_APPLICATION = "switchboard.crm";
+    public static final String RECONCILE_APPLICATION = "switchboard.reconcile";
     public static final String DEDUP_STORE = "dedup.seen";
+    public static final String INVOICES_APPLICATION = "switchboard.invoices";
+    /** The compacted topic of accepted invoices by invoice key, read whole by every instance. */
+    public static final String INVOICE_REGISTER_TOPIC = "switchboard.invoices.register";
+    public static final String INVOICE_REGISTER_STORE = "invoices.register";
 
     private StreamsNames() {
     }
@@ -41,6 +46,14 @@ public final class StreamsNames {
 
     public static String digestTopic(String workflow) {
         return "switchboard.digest." + workflow;
+    }
+
+    public static String overdueApplication(String workflow) {
+        return "switchboard.overdue." + workflow;
+    }
+
+    public static String overdueTopic(String workflow) {
+        return "switchboard.overdue." + workflow;
     }
 
     /** {@code contact} → {@code contacts}, {@code company} → {@code companies}. */

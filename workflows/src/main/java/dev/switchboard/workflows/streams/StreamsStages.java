@@ -45,6 +45,7 @@ public final class StreamsStages implements AutoCloseable {
     private final Path stateDir;
     private final StreamsObserver observer;
     private final CrmTables crm;
+    private final InvoiceRegisterTable invoices;
     private final Map<String, StreamsStage> stages = new LinkedHashMap<>();
 
     /**
@@ -61,6 +62,13 @@ public final class StreamsStages implements AutoCloseable {
         this.observer = registry == null ? StreamsObserver.NONE : counters(registry);
         this.crm = this.settings.crm() == null ? null : new CrmTables(
                 Duration.ofSeconds(this.settings.crm().waitSeconds()), () -> secrets.apply(this.settings.peerTokenEnv()));
+        this.invoices = this.settings.invoices() == null ? null
+                : new InvoiceRegisterTable(Duration.ofSeconds(this.settings.invoices().waitSeconds()));
+    }
+
+    /** The invoice register for steps, or empty when {@code kafka.streams.invoices} is not configured. */
+    public Optional<InvoiceRegisterTable> invoices() {
+        return Optional.ofNullable(invoices);
     }
 
     /** The CRM tables for steps, or empty when {@code kafka.streams.crm} is not configured. */
@@ -80,6 +88,10 @@ public final class StreamsStages implements AutoCloseable {
             return workflow.withTrigger(new Trigger(StreamsNames.windowTopic(workflow.name()),
                     List.of(WindowTrigger.FIRED_TYPE), null, "earliest", null, null));
         }
+        if (on.schedule() != null && on.schedule().overdue() != null) {
+            return workflow.withTrigger(new Trigger(StreamsNames.overdueTopic(workflow.name()),
+                    List.of(ScheduleTrigger.OVERDUE_TYPE), null, "earliest", null, null));
+        }
         if (on.schedule() != null) {
             return workflow.withTrigger(new Trigger(StreamsNames.digestTopic(workflow.name()),
                     List.of(ScheduleTrigger.DIGEST_TYPE), null, "earliest", null, null));
@@ -96,12 +108,19 @@ public final class StreamsStages implements AutoCloseable {
         if (crm != null) {
             ids.add(StreamsNames.CRM_APPLICATION);
         }
+        if (invoices != null) {
+            ids.add(StreamsNames.INVOICES_APPLICATION);
+        }
+        if (settings.reconcile() != null) {
+            ids.add(StreamsNames.RECONCILE_APPLICATION);
+        }
         for (Workflow workflow : workflows) {
             if (workflow.on().window() != null) {
                 ids.add(StreamsNames.windowApplication(workflow.name()));
             }
             if (workflow.on().schedule() != null) {
-                ids.add(StreamsNames.digestApplication(workflow.name()));
+                ids.add(workflow.on().schedule().overdue() != null ? StreamsNames.overdueApplication(workflow.name())
+                        : StreamsNames.digestApplication(workflow.name()));
             }
         }
         return ids;
@@ -117,20 +136,41 @@ public final class StreamsStages implements AutoCloseable {
         if (settings.crm() != null) {
             needed.addAll(settings.crm().topics());
         }
+        if (settings.invoices() != null) {
+            needed.addAll(settings.invoices().topics()); // the register topic is created compacted when the stage starts
+        }
+        if (settings.reconcile() != null) {
+            needed.addAll(settings.reconcile().topics());
+            needed.add(settings.reconcile().output());
+            needed.add(settings.reconcile().openInvoices());
+        }
         for (Workflow workflow : workflows) {
             if (workflow.on().window() != null) {
                 needed.add(workflow.on().topic());
                 needed.add(StreamsNames.windowTopic(workflow.name()));
             }
-            if (workflow.on().schedule() != null) {
+            ScheduleTrigger schedule = workflow.on().schedule();
+            if (schedule != null && schedule.overdue() != null) {
+                needed.add(settings.openInvoicesTopic());
+                needed.add(StreamsNames.overdueTopic(workflow.name()));
+            } else if (schedule != null) {
                 needed.add(topics.tasks());
                 needed.add(topics.deliveries());
                 needed.add(topics.audit());
                 needed.add(topics.review());
                 needed.add(StreamsNames.digestTopic(workflow.name()));
+                if (schedule.business() != null) {
+                    needed.addAll(schedule.business());
+                    needed.add(settings.openInvoicesTopic());
+                }
             }
         }
         return needed;
+    }
+
+    /** The topics that hold a table, one value per key, which Kafka must compact rather than delete by age. */
+    public Set<String> compactedTopics() {
+        return settings.reconcile() == null ? Set.of() : Set.of(settings.reconcile().openInvoices());
     }
 
     /**
@@ -162,6 +202,20 @@ public final class StreamsStages implements AutoCloseable {
                         + "Set {} to the same secret on every one", settings.peerTokenEnv(), CrmTables.PATH, settings.peerTokenEnv());
             }
         }
+        if (invoices != null) {
+            InvoiceRegisterTopology.createRegisterTopic(bootstrapServers, clientProperties, replication);
+            StreamsStage stage = add(StreamsNames.INVOICES_APPLICATION, InvoiceRegisterTopology.build(settings.invoices().topics(),
+                            StreamsNames.INVOICE_REGISTER_TOPIC, observer),
+                    StreamsStage.properties(StreamsNames.INVOICES_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
+                            "earliest", Map.of()));
+            invoices.bind(stage.streams());
+        }
+        if (settings.reconcile() != null) {
+            add(StreamsNames.RECONCILE_APPLICATION, ReconcileTopology.build(reconcileSettings(settings.reconcile()), observer,
+                            CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
+                    StreamsStage.properties(StreamsNames.RECONCILE_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
+                            "earliest", Map.of()));
+        }
         for (Workflow workflow : workflows) {
             Trigger on = workflow.on();
             if (on.window() != null) {
@@ -170,14 +224,34 @@ public final class StreamsStages implements AutoCloseable {
                         StreamsNames.windowTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
-            if (on.schedule() != null) {
+            if (on.schedule() != null && on.schedule().overdue() != null) {
+                String application = StreamsNames.overdueApplication(workflow.name());
+                // the open invoices are a table: always read from the start, whatever on.start says
+                add(application, OverdueTopology.build(workflow.name(), on.schedule(), settings.openInvoicesTopic(),
+                                StreamsNames.overdueTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
+                        StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, "earliest", Map.of()));
+            } else if (on.schedule() != null) {
                 String application = StreamsNames.digestApplication(workflow.name());
                 add(application, DigestTopology.build(workflow.name(), on.schedule(), new DigestTopology.Sources(topics.tasks(),
-                                topics.deliveries(), topics.audit(), topics.review()),
+                                topics.deliveries(), topics.audit(), topics.review(), businessTopics(on.schedule()), settings.openInvoicesTopic()),
                         StreamsNames.digestTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
         }
+    }
+
+    /** The topics a digest's business half reads: those named, less the engine topics it reads anyway, each once. */
+    private List<String> businessTopics(ScheduleTrigger schedule) {
+        if (schedule.business() == null) {
+            return List.of();
+        }
+        Set<String> read = Set.of(topics.tasks(), topics.deliveries(), topics.audit(), topics.review(), settings.openInvoicesTopic());
+        return schedule.business().stream().filter(topic -> !read.contains(topic)).distinct().toList();
+    }
+
+    static ReconcileTopology.Settings reconcileSettings(StreamsSettings.Reconcile reconcile) {
+        return new ReconcileTopology.Settings(reconcile.topics(), reconcile.output(), reconcile.openInvoices(),
+                java.math.BigDecimal.valueOf(reconcile.amountTolerance()), TriggerChecks.duration(reconcile.unmatchedAfter()));
     }
 
     private StreamsStage add(String application, Topology topology, Properties properties) {

@@ -56,28 +56,51 @@ public final class WindowTopology {
     public record Contribution(String id, Double value, long time) {
     }
 
-    /** A window's aggregate so far. */
-    public record Aggregate(long count, double sum, Double min, Double max, List<String> ids, long lastTime, boolean fired, boolean firedNow) {
+    /**
+     * A window's aggregate so far.
+     *
+     * @param last   the latest event's value
+     * @param values the latest values, kept only for a baseline of values (at most its {@code last})
+     */
+    public record Aggregate(long count, double sum, Double min, Double max, List<String> ids, long lastTime, boolean fired, boolean firedNow,
+                            Double last, List<Double> values) {
 
         static Aggregate empty() {
-            return new Aggregate(0, 0, null, null, List.of(), 0, false, false);
+            return new Aggregate(0, 0, null, null, List.of(), 0, false, false, null, List.of());
         }
 
-        Aggregate add(Contribution contribution) {
+        Aggregate add(Contribution contribution, int keepValues) {
             List<String> moreIds = new ArrayList<>(ids);
             if (moreIds.size() < MAX_IDS) {
                 moreIds.add(contribution.id());
             }
             Double v = contribution.value();
             return new Aggregate(count + 1, sum + (v == null ? 0 : v), lower(min, v), higher(max, v),
-                    List.copyOf(moreIds), Math.max(lastTime, contribution.time()), fired, false);
+                    List.copyOf(moreIds), Math.max(lastTime, contribution.time()), fired, false, v == null ? last : v,
+                    keep(values(), v == null ? List.of() : List.of(v), keepValues));
         }
 
-        Aggregate merge(Aggregate other) {
+        Aggregate merge(Aggregate other, int keepValues) {
             List<String> allIds = new ArrayList<>(ids);
             other.ids().stream().limit(Math.max(0, MAX_IDS - allIds.size())).forEach(allIds::add);
+            boolean otherLater = other.lastTime() >= lastTime;
             return new Aggregate(count + other.count(), sum + other.sum(), lower(min, other.min()), higher(max, other.max()),
-                    List.copyOf(allIds), Math.max(lastTime, other.lastTime()), fired || other.fired(), false);
+                    List.copyOf(allIds), Math.max(lastTime, other.lastTime()), fired || other.fired(), false,
+                    otherLater && other.last() != null ? other.last() : last, keep(values(), other.values(), keepValues));
+        }
+
+        @Override
+        public List<Double> values() {
+            return values == null ? List.of() : values;
+        }
+
+        private static List<Double> keep(List<Double> earlier, List<Double> later, int keep) {
+            if (keep <= 0) {
+                return List.of();
+            }
+            List<Double> all = new ArrayList<>(earlier);
+            all.addAll(later);
+            return List.copyOf(all.subList(Math.max(0, all.size() - keep), all.size()));
         }
 
         private static Double lower(Double a, Double b) {
@@ -89,7 +112,7 @@ public final class WindowTopology {
         }
 
         Aggregate firing() {
-            return new Aggregate(count, sum, min, max, ids, lastTime, true, true);
+            return new Aggregate(count, sum, min, max, ids, lastTime, true, true, last, values);
         }
 
         Map<String, Object> variables(String key) {
@@ -99,6 +122,8 @@ public final class WindowTopology {
             variables.put("sum", sum);
             variables.put("min", min == null ? 0.0 : min);
             variables.put("max", max == null ? 0.0 : max);
+            variables.put("value", last == null ? 0.0 : last);
+            variables.put("baseline", Map.of());
             return variables;
         }
     }
@@ -121,6 +146,10 @@ public final class WindowTopology {
         CelExpression condition = CelExpression.windowCondition(window.condition());
         Cel.Condition eventFilter = filter == null ? null : new Cel().compile(filter);
         boolean early = window.emit().equals("early");
+        WindowTrigger.Baseline baseline = window.baseline();
+        // with a baseline the condition needs the key's history, so the baseline processor decides, not the aggregator
+        boolean fireInAggregate = early && baseline == null;
+        int keepValues = baseline != null && baseline.of().equals("value") ? baseline.last() : 0;
         JsonSerde<Contribution> contributionSerde = new JsonSerde<>(Contribution.class);
         JsonSerde<Aggregate> aggregateSerde = new JsonSerde<>(Aggregate.class);
 
@@ -161,8 +190,8 @@ public final class WindowTopology {
         if (window.kind().equals("session")) {
             aggregates = grouped.windowedBy(SessionWindows.ofInactivityGapAndGrace(TriggerChecks.duration(window.gap()), grace))
                     .aggregate(Aggregate::empty,
-                            (group, contribution, aggregate) -> add(group, contribution, aggregate, early, condition),
-                            (group, left, right) -> left.merge(right),
+                            (group, contribution, aggregate) -> add(group, contribution, aggregate, fireInAggregate, condition, keepValues),
+                            (group, left, right) -> left.merge(right, keepValues),
                             Named.as("window.aggregate"),
                             Materialized.<String, Aggregate, SessionStore<Bytes, byte[]>>as(STORE)
                                     .withKeySerde(Serdes.String()).withValueSerde(aggregateSerde).withCachingDisabled());
@@ -174,7 +203,7 @@ public final class WindowTopology {
             }
             aggregates = grouped.windowedBy(windows)
                     .aggregate(Aggregate::empty,
-                            (group, contribution, aggregate) -> add(group, contribution, aggregate, early, condition),
+                            (group, contribution, aggregate) -> add(group, contribution, aggregate, fireInAggregate, condition, keepValues),
                             Named.as("window.aggregate"),
                             Materialized.<String, Aggregate, WindowStore<Bytes, byte[]>>as(STORE)
                                     .withKeySerde(Serdes.String()).withValueSerde(aggregateSerde).withCachingDisabled());
@@ -183,13 +212,20 @@ public final class WindowTopology {
             aggregates = aggregates.suppress(Suppressed.<Windowed<String>>untilWindowCloses(Suppressed.BufferConfig.unbounded())
                     .withName("window.suppress"));
         }
+        if (baseline != null) {
+            aggregates.toStream(Named.as("window.changes"))
+                    .process(new WindowBaseline(workflow, window, TriggerChecks.duration(window.size()), condition, value != null, observer),
+                            Named.as("window.baseline"))
+                    .to(output, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("window.write"));
+            return builder.build();
+        }
         aggregates.toStream(Named.as("window.changes"))
                 .flatMap((windowed, aggregate) -> {
                     List<KeyValue<String, byte[]>> out = new ArrayList<>(1);
                     boolean fire = aggregate != null && (early ? aggregate.firedNow() : holds(condition, windowed.key(), aggregate));
                     if (fire) {
                         observer.count(stage, "fired");
-                        out.add(KeyValue.pair(windowed.key(), fired(workflow, window, windowed, aggregate, value != null)));
+                        out.add(KeyValue.pair(windowed.key(), fired(workflow, window, windowed, aggregate, value != null, null)));
                     }
                     return out;
                 }, Named.as("window.fire"))
@@ -197,14 +233,19 @@ public final class WindowTopology {
         return builder.build();
     }
 
-    private static Aggregate add(String group, Contribution contribution, Aggregate aggregate, boolean early, CelExpression condition) {
-        Aggregate next = aggregate.add(contribution);
-        return early && !next.fired() && holds(condition, group, next) ? next.firing() : next;
+    private static Aggregate add(String group, Contribution contribution, Aggregate aggregate, boolean fireNow, CelExpression condition,
+                                 int keepValues) {
+        Aggregate next = aggregate.add(contribution, keepValues);
+        return fireNow && !next.fired() && holds(condition, group, next) ? next.firing() : next;
     }
 
     private static boolean holds(CelExpression condition, String group, Aggregate aggregate) {
+        return holds(condition, aggregate.variables(group));
+    }
+
+    static boolean holds(CelExpression condition, Map<String, Object> variables) {
         try {
-            return condition.test(aggregate.variables(group));
+            return condition.test(variables);
         } catch (Cel.ConditionException e) {
             return false;
         }
@@ -232,7 +273,9 @@ public final class WindowTopology {
         return null;
     }
 
-    private static byte[] fired(String workflow, WindowTrigger window, Windowed<String> windowed, Aggregate aggregate, boolean withValue) {
+    /** The {@code switchboard.window.fired} event; {@code baseline} (the statistics the condition saw) or null. */
+    static byte[] fired(String workflow, WindowTrigger window, Windowed<String> windowed, Aggregate aggregate, boolean withValue,
+                        Map<String, Object> baseline) {
         Instant start = Instant.ofEpochMilli(windowed.window().start());
         Instant end = Instant.ofEpochMilli(windowed.window().end());
         Map<String, Object> data = new LinkedHashMap<>();
@@ -243,6 +286,10 @@ public final class WindowTopology {
             data.put("sum", aggregate.sum());
             data.put("min", aggregate.min());
             data.put("max", aggregate.max());
+            data.put("value", aggregate.last());
+        }
+        if (baseline != null) {
+            data.put("baseline", baseline);
         }
         data.put("window", Map.of("kind", window.kind(), "start", start.toString(), "end", end.toString()));
         data.put("condition", window.condition());

@@ -257,4 +257,44 @@ class SwitchboardCliTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).startsWith("No file at nowhere.jsonl.");
     }
+
+    @Test
+    void should_name_the_demos_there_are_when_an_unknown_one_is_asked_for() {
+        // when
+        Run run = cli(name -> null, "demo", "hr-copilot");
+
+        // then
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Unknown demo at EXAMPLE: got 'hr-copilot', expected triage, support or finance.");
+    }
+
+    @Test
+    void should_refuse_an_answer_key_that_is_no_pattern_when_simulating_a_model() {
+        // when
+        Run run = cli(name -> null, "simulate-model", "--port", "0", "--answers", "nowhere.jsonl", "--answer-key", "Ticket (");
+
+        // then
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Invalid --answer-key: got 'Ticket (', expected a regular expression with a group");
+    }
+
+    @Test
+    void should_refuse_an_answer_key_without_a_group_when_simulating_a_model() {
+        // when
+        Run run = cli(name -> null, "simulate-model", "--port", "0", "--answers", "nowhere.jsonl", "--answer-key", "Ticket [0-9]+");
+
+        // then the key could never be taken from a request
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("Invalid --answer-key: got 'Ticket [0-9]+', expected a regular expression with a group");
+    }
+
+    @Test
+    void should_refuse_a_missing_answers_file_when_simulating_a_model() {
+        // when
+        Run run = cli(name -> null, "simulate-model", "--port", "0", "--answers", "nowhere.jsonl");
+
+        // then the simulator never starts
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).startsWith("No file at --answers nowhere.jsonl. Name a JSON Lines file of canned answers");
+    }
 }

@@ -52,9 +52,13 @@ class ExampleModelineTest {
     }
 
     @Test
-    void should_validate_every_example_against_their_configuration_when_they_carry_modelines() {
+    void should_validate_every_example_against_their_configuration_when_they_carry_modelines() throws IOException {
         // given
         Path examples = repositoryRoot().resolve("workflows/examples");
+        long workflows;
+        try (Stream<Path> files = Files.list(examples)) {
+            workflows = files.filter(file -> file.toString().endsWith(".yaml") && !file.getFileName().toString().equals("switchboard.yaml")).count();
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
 
@@ -64,7 +68,7 @@ class ExampleModelineTest {
 
         // then
         assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).startsWith("OK: 8 workflow(s) valid");
+        assertThat(out.toString()).startsWith("OK: " + workflows + " workflow(s) valid");
     }
 
     /** Surefire runs in the module folder; the examples live at the repository root. */

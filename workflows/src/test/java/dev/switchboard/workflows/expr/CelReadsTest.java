@@ -39,6 +39,16 @@ class CelReadsTest {
     }
 
     @Test
+    void should_read_the_step_when_asked_whether_it_ran_but_not_a_list_asked_whether_it_holds_a_text() {
+        // when
+        CelReads reads = CelReads.of("'hold' in steps && 'vip' in event.data.tags && steps['lead-score'].score in [1, 2]", ROOTS);
+
+        // then
+        assertThat(reads.reads()).extracting(CelReads.Read::text).containsExactly("steps.hold", "event.data.tags", "steps['lead-score'].score");
+        assertThat(reads.reads().get(0).segments()).containsExactly("steps", "hold");
+    }
+
+    @Test
     void should_ignore_variables_that_are_not_roots() {
         // when a window condition reads its own variables
         CelReads reads = CelReads.of("count >= 3 && key != ''", ROOTS);

@@ -410,7 +410,8 @@ class WorkflowLoaderTest {
         StepTypes types = StepTypes.installed();
 
         // then
-        assertThat(types.all()).containsOnlyKeys("classify", "crm.lookup", "draft", "enrich", "extract", "score", "summarize", "task");
+        assertThat(types.all()).containsOnlyKeys("classify", "crm.lookup", "decide", "draft", "enrich", "extract", "invoice.check", "review",
+                "score", "summarize", "task");
         assertThat(types.contains("classify")).isTrue();
         assertThat(types.get("clasify")).isNull();
     }

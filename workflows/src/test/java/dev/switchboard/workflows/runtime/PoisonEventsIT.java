@@ -239,7 +239,7 @@ class PoisonEventsIT {
                 new FakeTimer()), List.of());
     }
 
-    /** What the model says: an answer of the request's schema; prose to a poison; a draft citing a retrieved article, or an invented one. */
+    /** What the model says: an answer of the request's schema; prose to a poison; a draft citing a retrieved article, or an invented one, with the confidence the draft prompt asks for. */
     private static String answer(ModelSimulator.Request request) {
         if (request.body().contains("POISON-PROSE")) {
             return "I could not find an order number in this message, sorry.";
@@ -248,7 +248,7 @@ class PoisonEventsIT {
             Matcher article = ARTICLE.matcher(request.system());
             String cited = request.body().contains("POISON-CITE") ? "made-up-article" : article.find() ? article.group(1) : null;
             return "{\"draft\": \"Thanks for writing; the steps are in our help center.\", \"citations\": ["
-                    + (cited == null ? "" : "\"" + cited + "\"") + "]}";
+                    + (cited == null ? "" : "\"" + cited + "\"") + "], \"confidence\": 0.8}";
         }
         return ModelSimulator.defaultAnswer(request);
     }

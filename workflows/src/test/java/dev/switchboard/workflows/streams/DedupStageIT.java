@@ -52,7 +52,7 @@ class DedupStageIT {
         String output = "it.dedup.unique." + suffix;
         KafkaTopics.create(kafka.servers(), Map.of(), Set.of(input, output), 3, (short) 1);
         StreamsSettings settings = new StreamsSettings("state", null, null,
-                new StreamsSettings.Dedup(input, output, "PT24H", "event.id"), null);
+                new StreamsSettings.Dedup(input, output, "PT24H", "event.id"), null, null, null);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
         // when 50 events (each sent twice) go through the first run

@@ -22,12 +22,22 @@ class TopologyNamesTest {
         return Stream.of(
                 Arguments.of("dedup", DedupTopology.build("in", "out", Duration.ofHours(1), "event.id", StreamsObserver.NONE)),
                 Arguments.of("crm", CrmTopology.build(List.of("in"), StreamsObserver.NONE)),
+                Arguments.of("invoices", InvoiceRegisterTopology.build(List.of("in"), "register", StreamsObserver.NONE)),
                 Arguments.of("window", WindowTopology.build("w", "in", Set.of("t"), null,
                         new WindowTrigger("event.id", "tumbling", "PT1H", null, null, "PT0S", "count >= 2", null, "final"), "out", StreamsObserver.NONE)),
                 Arguments.of("window", WindowTopology.build("w", "in", Set.of("t"), null,
                         new WindowTrigger("event.id", "session", null, null, "PT1H", "PT0S", "count >= 2", null, "early"), "out", StreamsObserver.NONE)),
                 Arguments.of("digest", DigestTopology.build("d", new ScheduleTrigger(null, "P1D", "UTC", null),
-                        new DigestTopology.Sources("a", "b", "c", "e"), "out", StreamsObserver.NONE)));
+                        new DigestTopology.Sources("a", "b", "c", "e"), "out", StreamsObserver.NONE)),
+                Arguments.of("window", WindowTopology.build("w", "in", Set.of("t"), null,
+                        new WindowTrigger("event.id", "tumbling", "PT1H", null, null, "PT0S", "count > baseline.mean", null, "early",
+                                new WindowTrigger.Baseline("count", 24)), "out", StreamsObserver.NONE)),
+                Arguments.of("digest", DigestTopology.build("d", new ScheduleTrigger(null, "P1D", "UTC", null, List.of("f", "g"), null),
+                        new DigestTopology.Sources("a", "b", "c", "e", List.of("f", "g"), "open"), "out", StreamsObserver.NONE)),
+                Arguments.of("reconcile", ReconcileTopology.build(new ReconcileTopology.Settings(List.of("in"), "out", "open",
+                        java.math.BigDecimal.ONE, Duration.ofDays(3)), StreamsObserver.NONE)),
+                Arguments.of("overdue", OverdueTopology.build("r", new ScheduleTrigger(null, "P1D", "UTC", null, null,
+                        new ScheduleTrigger.Overdue(List.of(new ScheduleTrigger.Stage("friendly", "P7D")))), "open", "out", StreamsObserver.NONE)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,6 +2,8 @@ package dev.switchboard.connectors.sources.mail;
 
 import dev.switchboard.connectors.sources.Email;
 import dev.switchboard.connectors.sources.SourceEvent;
+import dev.switchboard.connectors.sources.attachment.AttachmentReader;
+import dev.switchboard.connectors.sources.attachment.AttachmentText;
 import dev.switchboard.schemas.spi.EventPublisher;
 import dev.switchboard.schemas.spi.Source;
 import jakarta.mail.Flags;
@@ -63,6 +65,7 @@ public final class ImapSource implements Source {
     private final EventPublisher publisher;
     private final String topic;
     private final Duration ackTimeout;
+    private final AttachmentReader attachments;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong notAcknowledged = new AtomicLong();
@@ -90,6 +93,7 @@ public final class ImapSource implements Source {
         this.publisher = Objects.requireNonNull(builder.publisher, "publishTo");
         this.topic = builder.topic;
         this.ackTimeout = builder.ackTimeout;
+        this.attachments = new AttachmentReader(builder.attachments);
         if (afterProcessing == AfterProcessing.MOVE && (moveTo == null || moveTo.isBlank())) {
             throw new IllegalArgumentException("afterProcessing MOVE needs the folder to move to");
         }
@@ -161,7 +165,7 @@ public final class ImapSource implements Source {
         }
         Message mail = exchange.getIn(MailMessage.class).getOriginalMessage();
         boolean seenBefore = mail.isSet(Flags.Flag.SEEN);
-        Email email = MimeEmail.read(mail);
+        Email email = MimeEmail.read(mail, attachments);
         SourceEvent event = email.toEvent("imap");
         try {
             publisher.publish(topic, event.key(), event.bytes()).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -267,6 +271,7 @@ public final class ImapSource implements Source {
                 LOG.warn("Source {}: stopping the mailbox poller failed: {}", name, e.getMessage());
             }
         }
+        attachments.close();
         state = "stopped";
     }
 
@@ -288,6 +293,7 @@ public final class ImapSource implements Source {
         private EventPublisher publisher;
         private String topic = "switchboard.events";
         private Duration ackTimeout = Duration.ofSeconds(10);
+        private AttachmentText attachments = AttachmentText.none();
 
         private Builder(String name) {
             this.name = name;
@@ -334,6 +340,12 @@ public final class ImapSource implements Source {
             this.publisher = publisher;
             this.topic = topic;
             this.ackTimeout = ackTimeout;
+            return this;
+        }
+
+        /** Which attachments' text the events carry, and the caps on reading it; none unless set. */
+        public Builder attachments(AttachmentText attachments) {
+            this.attachments = Objects.requireNonNull(attachments, "attachments");
             return this;
         }
 

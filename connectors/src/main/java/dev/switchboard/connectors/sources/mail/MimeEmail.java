@@ -1,6 +1,8 @@
 package dev.switchboard.connectors.sources.mail;
 
 import dev.switchboard.connectors.sources.Email;
+import dev.switchboard.connectors.sources.attachment.AttachmentReader;
+import dev.switchboard.connectors.sources.attachment.Extraction;
 import dev.switchboard.connectors.sources.internal.MailAddresses;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
@@ -21,8 +23,8 @@ import java.util.Locale;
 /**
  * A MIME message as an {@link Email}: headers decoded (RFC 2047), the first plain and HTML bodies
  * that are not attachments, and every other leaf part described as an attachment with its decoded
- * size. A part that cannot be decoded is described, never fatal: one malformed message must not
- * block a mailbox.
+ * size (and its text, when the {@link AttachmentReader} reads its type). A part that cannot be
+ * decoded is described, never fatal: one malformed message must not block a mailbox.
  */
 public final class MimeEmail {
 
@@ -32,8 +34,14 @@ public final class MimeEmail {
     private MimeEmail() {
     }
 
+    /** The message with its attachments described only. */
     public static Email read(Message message) throws MessagingException {
-        Body body = new Body();
+        return read(message, null);
+    }
+
+    /** The message; the attachments {@code reader} wants come with their text ({@code reader} may be null). */
+    public static Email read(Message message, AttachmentReader reader) throws MessagingException {
+        Body body = new Body(reader);
         walk(message, body, 0);
         List<String> ids = MailAddresses.messageIds(header(message, "Message-ID"));
         return new Email(ids.isEmpty() ? null : ids.get(0), header(message, "In-Reply-To"), header(message, "References"),
@@ -45,6 +53,13 @@ public final class MimeEmail {
         String text;
         String html;
         final List<Email.Attachment> attachments = new ArrayList<>();
+        final AttachmentReader reader;
+        final AttachmentReader.Budget budget;
+
+        Body(AttachmentReader reader) {
+            this.reader = reader;
+            this.budget = reader == null ? null : reader.budget();
+        }
     }
 
     private static void walk(Part part, Body body, int depth) throws MessagingException {
@@ -73,7 +88,50 @@ public final class MimeEmail {
         } else if (!attachment && part.isMimeType("text/html") && body.html == null) {
             body.html = text(part);
         } else {
-            body.attachments.add(new Email.Attachment(name(part, body), baseType(part), size(part)));
+            body.attachments.add(attachment(part, body));
+        }
+    }
+
+    private static Email.Attachment attachment(Part part, Body body) {
+        String name = name(part, body);
+        String type = baseType(part);
+        if (body.reader == null || !body.reader.wants(type, name)) {
+            return new Email.Attachment(name, type, size(part));
+        }
+        Content content = content(part, body.reader.maxBytes());
+        if (content.size < 0) {
+            return new Email.Attachment(name, type, -1);
+        }
+        Extraction extraction = body.reader.read(contentType(part), name, content.bytes, content.size, body.budget);
+        return new Email.Attachment(name, type, content.size, extraction);
+    }
+
+    /** The first {@code max} bytes (null when there are more) and the decoded size; size -1 if unreadable. */
+    private record Content(byte[] bytes, long size) {
+    }
+
+    private static Content content(Part part, int max) {
+        try (InputStream in = part.getInputStream()) {
+            byte[] head = in.readNBytes(max + 1);
+            if (head.length <= max) {
+                return new Content(head, head.length);
+            }
+            long total = head.length;
+            byte[] buffer = new byte[64 * 1024];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+                total += read;
+            }
+            return new Content(null, total);
+        } catch (IOException | MessagingException e) {
+            return new Content(null, -1);
+        }
+    }
+
+    private static String contentType(Part part) {
+        try {
+            return part.getContentType();
+        } catch (MessagingException e) {
+            return null;
         }
     }
 

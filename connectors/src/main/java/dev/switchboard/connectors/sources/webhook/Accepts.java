@@ -10,4 +10,7 @@ public record Accepts(Predicate<MediaType> test, String expected) {
     public static final Accepts FORM = new Accepts(type -> type.essence().equals("multipart/form-data")
             || type.essence().equals("application/x-www-form-urlencoded") && type.utf8OrNoCharset(),
             "multipart/form-data or application/x-www-form-urlencoded");
+    /** XML documents carry their encoding in their own declaration, so any charset parameter is accepted. */
+    public static final Accepts XML = new Accepts(type -> type.essence().equals("application/xml") || type.essence().equals("text/xml"),
+            "application/xml or text/xml");
 }

@@ -181,16 +181,17 @@ public abstract class WebhookEndpoint implements Source {
             }
             bodies.add(bytes);
         }
-        List<CompletableFuture<Void>> acks = new ArrayList<>();
-        for (int i = 0; i < bodies.size(); i++) {
-            String key = mapped.events().get(i).key();
-            byte[] bytes = bodies.get(i);
-            // The producer's send may block (metadata, a full buffer); the timeout must cover that too.
-            acks.add(CompletableFuture.supplyAsync(() -> environment.events().publish(topic, key, bytes), publishing)
-                    .thenCompose(Function.identity()));
-        }
+        // Sent one after the other, so that a request's events for one key keep their order on the partition;
+        // off this thread, because the producer's send may block (metadata, a full buffer) and the timeout must cover that too.
+        CompletableFuture<Void> acks = CompletableFuture.supplyAsync(() -> {
+            List<CompletableFuture<Void>> sent = new ArrayList<>(bodies.size());
+            for (int i = 0; i < bodies.size(); i++) {
+                sent.add(environment.events().publish(topic, mapped.events().get(i).key(), bodies.get(i)));
+            }
+            return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
+        }, publishing).thenCompose(Function.identity());
         try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            acks.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             return refuse(Refusal.KAFKA, 503, "Kafka did not acknowledge within " + ackTimeout.toSeconds() + " s; retry later");
         } catch (ExecutionException e) {

@@ -27,6 +27,13 @@ public sealed interface WebhookListener {
             @JsonProperty("max_body_bytes") Integer maxBodyBytes) implements WebhookListener {
     }
 
+    /** A listener for documents such as bank statements: bodies up to 10 MiB. */
+    record Document(
+            @OptionGroup WebhookListenerOptions options,
+            @Option(description = MAX_BODY, defaultValue = "10485760", minimum = 1024, maximum = 52428800)
+            @JsonProperty("max_body_bytes") Integer maxBodyBytes) implements WebhookListener {
+    }
+
     /** A listener for mail posted with its attachments: bodies up to 10 MiB. */
     record Mail(
             @OptionGroup WebhookListenerOptions options,

@@ -102,7 +102,8 @@ public abstract class ModelStep implements Step, PromptedStep {
     private final ModelStepOptions options;
     private final ModelOptions.Guards guards;
     private final String promptId;
-    private final String promptVersion;
+    /** Changes only between batches, when a step's prompt data changes ({@link #promptChanged}). */
+    private volatile String promptVersion;
     private final PiiMasker masker = new PiiMasker();
     private final Template inputTemplate;
 
@@ -115,6 +116,14 @@ public abstract class ModelStep implements Step, PromptedStep {
         this.promptId = type + "/" + stepId;
         this.promptVersion = "pv-" + PromptText.hash(type + "\0" + promptFingerprint, 6);
         this.inputTemplate = Template.parse(options.input());
+    }
+
+    /**
+     * For a step whose prompt depends on data that can change while it runs (a knowledge base): its new
+     * fingerprint, so outputs name the prompt that made them and cached answers of the old one are not reused.
+     */
+    protected final void promptChanged(String promptFingerprint) {
+        this.promptVersion = "pv-" + PromptText.hash(type + "\0" + promptFingerprint, 6);
     }
 
     public String promptId() {

@@ -1,0 +1,192 @@
+package dev.switchboard.workflows.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.llm.sim.CannedAnswers;
+import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.workflows.config.EngineConfig;
+import dev.switchboard.workflows.config.EngineConfigLoader;
+import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.model.WorkflowLoader;
+import dev.switchboard.workflows.review.ReviewQueue;
+import dev.switchboard.workflows.runtime.Engine;
+import dev.switchboard.workflows.streams.CrmTables;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * {@code switchboard demo support}: the support copilot ({@code support-copilot.yaml}) end to end, offline. An
+ * embedded Kafka broker with the CRM tables; the sample CRM records of Northwind Cloud's customers; the 70 sample
+ * tickets and a few broken events; the model simulator in-process, answering each ticket's classification and
+ * draft from a fixture, while retrieval over the 38 help-centre articles runs for real (all-MiniLM-L6-v2); the
+ * replies and notes delivered to JSON Lines files; and a summary that compares each ticket's route with the one
+ * the sample expects.
+ */
+public final class SupportDemo {
+
+    static final String WORKFLOW = "support-copilot.yaml";
+    static final List<String> RESOURCES = List.of(WORKFLOW, "data/support-tickets.jsonl", "data/support-tickets.expected.jsonl",
+            "data/support-crm.jsonl", "data/support-tickets.model-answers.jsonl", "data/bad-events.jsonl");
+    static final String KNOWLEDGE_BASE = "knowledge-base/support";
+    /** The ticket id the flow's input starts with: the key of the canned answers. */
+    static final Pattern TICKET = Pattern.compile("Ticket ([A-Za-z0-9-]+):");
+    static final List<String> OUTPUTS = List.of("zendesk-replies", "freshdesk-replies", "mail-replies", "support-queue");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SupportDemo() {
+    }
+
+    /** Runs the demo in {@code workDir} (created; Kafka data and deliveries go there) and prints to {@code out}. */
+    public static SupportDemoSummary run(Path workDir, PrintStream out, Duration timeout) throws IOException, InterruptedException {
+        Path examples = workDir.resolve("examples");
+        for (String resource : RESOURCES) {
+            ExampleResources.copy(resource, examples);
+        }
+        ExampleResources.copyFolder(KNOWLEDGE_BASE, examples);
+        long started = System.nanoTime();
+        try (ModelSimulator model = ModelSimulator.start()) {
+            CannedAnswers answers;
+            try (var fixture = Files.newBufferedReader(examples.resolve("data/support-tickets.model-answers.jsonl"), StandardCharsets.UTF_8)) {
+                answers = CannedAnswers.read(fixture, TICKET);
+            }
+            model.answers(answers).logLimit(0);
+            EngineConfig config = config(examples, model.baseUrl());
+            out.println("Switchboard demo: support copilot (workflow support-copilot), embedded Kafka broker, CRM tables, "
+                    + "model answers from the simulator");
+            try (Engine engine = Engine.builder(config).build()) {
+                WorkflowLoader.Result loaded = engine.loader().load(examples.resolve(WORKFLOW));
+                if (!loaded.ok()) {
+                    loaded.problems().forEach(out::println);
+                    throw new IllegalStateException("The example workflow is invalid");
+                }
+                Workflow workflow = loaded.workflow();
+                engine.start(List.of(workflow));
+                out.println("  broker    " + engine.bootstrapServers());
+                out.println("  model     simulator at " + model.baseUrl() + ", " + answers.size() + " tickets' answers from "
+                        + "data/support-tickets.model-answers.jsonl");
+                long deadline = System.nanoTime() + timeout.toNanos();
+                int records = loadCrm(engine, examples.resolve("data/support-crm.jsonl"), config, deadline);
+                out.println("  crm       " + records + " companies and owners in the CRM tables (data/support-crm.jsonl)");
+                int tickets = publish(engine, workflow, examples.resolve("data/support-tickets.jsonl"));
+                int broken = publish(engine, workflow, examples.resolve("data/bad-events.jsonl"));
+                out.println("  published " + tickets + " tickets and " + broken + " broken events to " + workflow.on().topic());
+                Map<String, Long> counts = awaitSettled(engine, "workflow." + workflow.name(), tickets + broken, deadline);
+                List<JsonNode> reviews = new ReviewQueue(engine.bootstrapServers(), Map.of(), config.topics().review(),
+                        config.topics().decisions()).pending(1000);
+                SupportDemoSummary summary = SupportDemoSummary.of(examples.resolve("data/support-tickets.expected.jsonl"),
+                        deliveries(workDir), reviews, tickets, broken, counts.getOrDefault("dead_letters", 0L), model.requestCount(),
+                        Duration.ofNanos(System.nanoTime() - started), workDir);
+                summary.print(out);
+                return summary;
+            }
+        }
+    }
+
+    /** The demo's engine: CRM tables, the simulator as model {@code fast}, every sink a file in the work folder. */
+    static EngineConfig config(Path examples, String modelUrl) {
+        StringBuilder sinks = new StringBuilder();
+        for (String sink : OUTPUTS) {
+            sinks.append("  ").append(sink).append(":\n    jsonl:\n      path: ../").append(sink).append(".jsonl\n");
+        }
+        String text = """
+                kafka:
+                  data_dir: ../kafka
+                  streams:
+                    state_dir: ../streams
+                    crm: {}
+                http:
+                  port: 0
+                models:
+                  fast:
+                    base_url: %s
+                    model: simulated-qwen2.5-7b-instruct
+                    max_tokens: 1024
+                sinks:
+                %sworkflows:
+                  - %s
+                """.formatted(modelUrl, sinks, WORKFLOW);
+        EngineConfigLoader.Result result = EngineConfigLoader.standard().parse("demo support config", text, examples);
+        if (!result.ok()) {
+            throw new IllegalStateException("Demo configuration is invalid: " + result.problems());
+        }
+        return result.config();
+    }
+
+    /** Publishes the CRM records to the change topic and waits until the tables hold every one; how many. */
+    private static int loadCrm(Engine engine, Path file, EngineConfig config, long deadline) throws IOException, InterruptedException {
+        String topic = config.kafka().streams().crm().topics().get(0);
+        int count = EventPublisher.publish(engine.bootstrapServers(), Map.of(), topic, Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        CrmTables tables = engine.streams().crm().orElseThrow();
+        Map<String, String> records = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                JsonNode event = JSON.readTree(line);
+                records.put(event.path("data").path("id").asText(), event.path("type").asText().split("\\.")[1]);
+            }
+        }
+        while (!records.entrySet().stream().allMatch(record -> present(tables, record.getValue(), record.getKey()))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The CRM tables did not load " + file.getFileName() + " in time");
+            }
+            Thread.sleep(200); // polling the tables while Kafka Streams restores and processes them
+        }
+        return count;
+    }
+
+    private static boolean present(CrmTables tables, String entity, String id) {
+        try {
+            return tables.find(entity, "id", id).isPresent();
+        } catch (RuntimeException stillStarting) {
+            return false;
+        }
+    }
+
+    private static int publish(Engine engine, Workflow workflow, Path file) throws IOException, InterruptedException {
+        return EventPublisher.publish(engine.bootstrapServers(), Map.of(), workflow.on().topic(),
+                new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+    }
+
+    /** Waits until every event is processed and every task delivered or dead-lettered; the workflow's counters. */
+    private static Map<String, Long> awaitSettled(Engine engine, String stage, int events, long deadline) throws InterruptedException {
+        while (true) {
+            Map<String, Map<String, Long>> counters = engine.counters();
+            Map<String, Long> workflow = counters.getOrDefault(stage, Map.of());
+            Map<String, Long> delivery = counters.getOrDefault("delivery", Map.of());
+            long settled = delivery.getOrDefault("delivered", 0L) + delivery.getOrDefault("dead_letters", 0L);
+            if (workflow.getOrDefault("events", 0L) >= events && settled >= workflow.getOrDefault("tasks", 0L)) {
+                return workflow;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Demo did not finish in time: " + counters);
+            }
+            Thread.sleep(100); // polling the engine's counters for completion
+        }
+    }
+
+    /** The tasks delivered to each output file, by sink. */
+    private static Map<String, List<JsonNode>> deliveries(Path workDir) throws IOException {
+        Map<String, List<JsonNode>> delivered = new LinkedHashMap<>();
+        for (String sink : OUTPUTS) {
+            Path file = workDir.resolve(sink + ".jsonl");
+            List<JsonNode> tasks = new java.util.ArrayList<>();
+            if (Files.exists(file)) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        tasks.add(JSON.readTree(line));
+                    }
+                }
+            }
+            delivered.put(sink, tasks);
+        }
+        return delivered;
+    }
+}
