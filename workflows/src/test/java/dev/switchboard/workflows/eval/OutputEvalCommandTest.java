@@ -35,9 +35,9 @@ class OutputEvalCommandTest {
             Map.entry("LEAD-4", "{\"score\": 95, \"reasons\": [\"timeline\"], \"confidence\": 0.95}"),
             Map.entry("CALL-1", "{\"summary\": \"Customer wants a demo next week.\"}"),
             Map.entry("CALL-2", "{\"summary\": \"The price is high.\"}"),
-            Map.entry("TICKET-1", "{\"draft\": \"You can get a refund within 14 days.\", \"citations\": [\"refunds\"]}"),
-            Map.entry("TICKET-2", "{\"draft\": \"Reset your password from the login page.\", \"citations\": [\"refunds\"]}"),
-            Map.entry("TICKET-3", "{\"draft\": \"See the billing article.\", \"citations\": [\"billing\"]}"));
+            Map.entry("TICKET-1", "{\"draft\": \"You can get a refund within 14 days.\", \"citations\": [\"refunds\"], \"confidence\": 0.9}"),
+            Map.entry("TICKET-2", "{\"draft\": \"Reset your password from the login page.\", \"citations\": [\"refunds\"], \"confidence\": 0.9}"),
+            Map.entry("TICKET-3", "{\"draft\": \"See the billing article.\", \"citations\": [\"billing\"], \"confidence\": 0.9}"));
 
     @TempDir
     static Path dir;
