@@ -22,8 +22,16 @@ public interface HttpIngress {
         }
     }
 
-    /** What to answer. */
-    record Response(int status, String contentType, byte[] body) {
+    /** What to answer; {@code headers} are set on the answer as given (a cookie, a content policy). */
+    record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+
+        public Response {
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
+        }
+
+        public Response(int status, String contentType, byte[] body) {
+            this(status, contentType, body, Map.of());
+        }
 
         public static Response json(int status, String json) {
             return new Response(status, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -23,10 +23,22 @@ public record AdminSettings(
         @Option(description = "Environment variable holding the bearer token of the admin API (`/admin/...`). Unset: the admin API is off.",
                 defaultValue = "SWITCHBOARD_ADMIN_TOKEN", secret = true)
         @JsonProperty("token_env") String tokenEnv,
+        @Option(description = "The web console on this listener, at `/console`: its users and sign-in (docs/console.md).")
+        ConsoleSettings console,
         @OptionGroup ListenerOptions listener) {
 
     public static AdminSettings defaults() {
         return DefaultOptions.of(AdminSettings.class);
+    }
+
+    /** {@code console:} with its defaults applied where unset. */
+    public ConsoleSettings consoleOrDefaults() {
+        ConsoleSettings defaults = ConsoleSettings.defaults();
+        if (console == null) {
+            return defaults;
+        }
+        return new ConsoleSettings(console.usersFile(), console.sessionMinutes() != null ? console.sessionMinutes() : defaults.sessionMinutes(),
+                console.reportFolders() != null ? console.reportFolders() : defaults.reportFolders());
     }
 
     /** The port it listens on, following {@code http.port} when unset; -1 when it is off. */

@@ -1,11 +1,25 @@
 package dev.switchboard.workflows.ops;
 
+import dev.switchboard.workflows.console.Console;
+import dev.switchboard.workflows.console.ConsolePages;
+import dev.switchboard.workflows.console.ConsoleSessions;
+import dev.switchboard.workflows.console.ConsoleSetup;
+import dev.switchboard.workflows.console.CostPage;
+import dev.switchboard.workflows.console.DeadLetterPage;
+import dev.switchboard.workflows.console.LineagePage;
+import dev.switchboard.workflows.console.OverviewPage;
+import dev.switchboard.workflows.console.ReportsPage;
+import dev.switchboard.workflows.console.ReviewDesk;
+import dev.switchboard.workflows.console.WorkflowPage;
+import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.KafkaConnection;
 import dev.switchboard.workflows.runtime.Service;
 import dev.switchboard.workflows.runtime.http.HttpListener;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Operations as a service: the gauges of the engine's metrics (consumer lag, review queue),
@@ -23,6 +37,7 @@ public final class Operations implements Service {
     private final EngineView engine;
     private final HttpListener http;
     private final String adminToken;
+    private final ConsoleSetup console;
     private KafkaWatch kafkaWatch;
     private ReviewQueueWatch reviewWatch;
 
@@ -30,9 +45,10 @@ public final class Operations implements Service {
      * @param groups     consumer groups whose lag is measured
      * @param http       the admin listener, or null when it is off
      * @param adminToken the admin API's token; null turns the admin API off
+     * @param console    the web console's users and settings; null leaves the console off
      */
     public Operations(EngineMetrics metrics, KafkaConnection kafka, List<String> groups, String reviewTopic, EngineView engine,
-                      HttpListener http, String adminToken) {
+                      HttpListener http, String adminToken, ConsoleSetup console) {
         this.metrics = metrics;
         this.kafka = kafka;
         this.groups = List.copyOf(groups);
@@ -40,6 +56,7 @@ public final class Operations implements Service {
         this.engine = engine;
         this.http = http;
         this.adminToken = adminToken;
+        this.console = console;
     }
 
     @Override
@@ -52,6 +69,14 @@ public final class Operations implements Service {
                 Map.of(), reviewWatch, ReviewQueueWatch::size);
         if (http != null) {
             new OperationsApi(engine, metrics, kafkaWatch, adminToken).register(http);
+            if (console != null) {
+                Supplier<ReviewQueue> reviews = () -> new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(),
+                        engine.reviewTopic(), engine.decisionsTopic());
+                new Console(console.users(), new ConsoleSessions(console.session(), Clock.systemUTC()), new ConsolePages(),
+                        console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag, metrics.registry()), new ReviewDesk(reviews),
+                        new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine),
+                        new WorkflowPage(engine), new CostPage(metrics.registry()), new ReportsPage(console.reportFolders()));
+            }
         }
     }
 

@@ -12,29 +12,13 @@ import dev.switchboard.workflows.explain.EventExplainer;
 import dev.switchboard.workflows.explain.Explanation;
 import dev.switchboard.workflows.explain.Since;
 import dev.switchboard.workflows.review.ReviewQueue;
-import dev.switchboard.workflows.runtime.DeadLetters;
 import dev.switchboard.workflows.runtime.GroupAssignments;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +39,6 @@ public final class OperationsApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(OperationsApi.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_VALUE_CHARS = 4000;
     /** Who the admin token is, on the decisions it takes; per-user tokens will name their users. */
     private static final String ADMIN = "admin";
 
@@ -171,31 +154,24 @@ public final class OperationsApi {
         return Response.json(200, JSON.createObjectNode().put("name", name).put("state", pause ? "Paused" : "Started").toString());
     }
 
-    private Response deadLetters(Request request) throws Exception {
+    private Response deadLetters(Request request) {
         int limit = Math.max(1, Math.min(500, parseInt(first(request.query().get("limit")), 50)));
-        List<ConsumerRecord<byte[], byte[]>> records = latest(engine.deadLetterTopic(), limit);
-        Map<String, JsonNode> redriven;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            redriven = RedriveMarks.read(consumer, engine.deadLetterTopic());
-        }
         ArrayNode list = JSON.createArrayNode();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
+        for (DeadLetterBox.DeadLetter letter : new DeadLetterBox(engine).latest(limit)) {
             ObjectNode node = list.addObject();
-            node.put("partition", record.partition());
-            node.put("offset", record.offset());
-            node.put("reason", DeadLetters.header(record.headers(), DeadLetters.REASON));
-            node.put("stage", DeadLetters.header(record.headers(), DeadLetters.STAGE));
-            node.put("step", DeadLetters.header(record.headers(), DeadLetters.STEP));
-            node.put("source_topic", DeadLetters.header(record.headers(), DeadLetters.SOURCE_TOPIC));
-            node.put("time", DeadLetters.header(record.headers(), DeadLetters.TIME));
-            JsonNode mark = redriven.get(RedriveMarks.key(record.partition(), record.offset()));
-            node.put("redriven", mark != null);
-            if (mark != null) {
-                node.put("redriven_at", mark.path("time").asText()).put("redriven_to", mark.path("topic").asText());
+            node.put("partition", letter.partition());
+            node.put("offset", letter.offset());
+            node.put("reason", letter.reason());
+            node.put("stage", letter.stage());
+            node.put("step", letter.step());
+            node.put("source_topic", letter.sourceTopic());
+            node.put("time", letter.time());
+            node.put("redriven", letter.redriven());
+            if (letter.redriven()) {
+                node.put("redriven_at", letter.redrivenAt()).put("redriven_to", letter.redrivenTo());
             }
-            node.put("size", record.value() == null ? 0 : record.value().length);
-            String value = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
-            node.put("value", value.length() > MAX_VALUE_CHARS ? value.substring(0, MAX_VALUE_CHARS) + "…" : value);
+            node.put("size", letter.size());
+            node.put("value", letter.value());
         }
         return Response.json(200, list.toString());
     }
@@ -209,37 +185,20 @@ public final class OperationsApi {
         if (body == null || !body.path("records").isArray() || body.path("records").isEmpty()) {
             return Response.error(400, "Expected {\"records\": [{\"partition\": 0, \"offset\": 12}]}");
         }
+        List<DeadLetterBox.TopicPartitionOffset> wanted = new ArrayList<>();
+        for (JsonNode record : body.path("records")) {
+            wanted.add(new DeadLetterBox.TopicPartitionOffset(record.path("partition").asInt(), record.path("offset").asLong()));
+        }
         ArrayNode done = JSON.createArrayNode();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer();
-             KafkaProducer<byte[], byte[]> producer = producer()) {
-            for (JsonNode wanted : body.path("records")) {
-                TopicPartition partition = new TopicPartition(engine.deadLetterTopic(), wanted.path("partition").asInt());
-                long offset = wanted.path("offset").asLong();
-                ConsumerRecord<byte[], byte[]> record = read(consumer, partition, offset);
-                ObjectNode result = done.addObject().put("partition", partition.partition()).put("offset", offset);
-                if (record == null) {
-                    result.put("redriven", false).put("error", "No record at that offset");
-                    continue;
-                }
-                String target = DeadLetters.header(record.headers(), DeadLetters.SOURCE_TOPIC);
-                if (target == null) {
-                    result.put("redriven", false).put("error", "The record names no source topic");
-                    continue;
-                }
-                if (DeadLetters.header(record.headers(), DeadLetters.TRUNCATED) != null) {
-                    result.put("redriven", false).put("error", "The record keeps only the first bytes of its original ("
-                            + DeadLetters.header(record.headers(), DeadLetters.ORIGINAL_BYTES) + " bytes); re-send the original from its source");
-                    continue;
-                }
-                ProducerRecord<byte[], byte[]> again = new ProducerRecord<>(target, record.key(), record.value());
-                again.headers().add(DeadLetters.REDRIVEN_FROM, (engine.deadLetterTopic() + "/" + partition.partition() + "/" + offset)
-                        .getBytes(StandardCharsets.UTF_8));
-                producer.send(again).get(30, TimeUnit.SECONDS);
-                producer.send(RedriveMarks.mark(engine.deadLetterTopic(), partition.partition(), offset, target, Instant.now()))
-                        .get(30, TimeUnit.SECONDS);
-                result.put("redriven", true).put("topic", target);
-                LOG.info("Admin API: dead letter {}/{}/{} re-driven to {} by '{}'", engine.deadLetterTopic(), partition.partition(), offset,
-                        target, ADMIN);
+        for (DeadLetterBox.Redrive result : new DeadLetterBox(engine).redrive(wanted)) {
+            ObjectNode node = done.addObject().put("partition", result.partition()).put("offset", result.offset())
+                    .put("redriven", result.redriven());
+            if (result.redriven()) {
+                node.put("topic", result.topic());
+                LOG.info("Admin API: dead letter {}/{}/{} re-driven to {} by '{}'", engine.deadLetterTopic(), result.partition(),
+                        result.offset(), result.topic(), ADMIN);
+            } else {
+                node.put("error", result.error());
             }
         }
         return Response.json(200, JSON.createObjectNode().set("records", done).toString());
@@ -317,72 +276,6 @@ public final class OperationsApi {
 
     private ReviewQueue reviewQueue() {
         return new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(), engine.reviewTopic(), engine.decisionsTopic());
-    }
-
-    /** The last {@code limit} records of a topic, across partitions, oldest first. */
-    private List<ConsumerRecord<byte[], byte[]>> latest(String topic, int limit) {
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-            if (partitions == null || partitions.isEmpty()) {
-                return records;
-            }
-            List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(assigned);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(5));
-            Map<TopicPartition, Long> begins = consumer.beginningOffsets(assigned, Duration.ofSeconds(5));
-            long remaining = 0;
-            for (TopicPartition partition : assigned) {
-                long start = Math.max(begins.get(partition), ends.get(partition) - limit);
-                consumer.seek(partition, start);
-                remaining += ends.get(partition) - start;
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (remaining > 0 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(record);
-                    remaining--;
-                }
-            }
-        }
-        records.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
-        return records.size() > limit ? records.subList(records.size() - limit, records.size()) : records;
-    }
-
-    private static ConsumerRecord<byte[], byte[]> read(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, long offset) {
-        consumer.assign(List.of(partition));
-        consumer.seek(partition, offset);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                if (record.offset() == offset) {
-                    return record;
-                }
-                if (record.offset() > offset) {
-                    return null;
-                }
-            }
-        }
-        return null;
-    }
-
-    private KafkaConsumer<byte[], byte[]> consumer() {
-        Properties properties = new Properties();
-        properties.putAll(engine.clientProperties());
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, engine.bootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "switchboard.admin." + UUID.randomUUID());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
-        return new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
-    private KafkaProducer<byte[], byte[]> producer() {
-        Properties properties = new Properties();
-        properties.putAll(engine.clientProperties());
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, engine.bootstrapServers());
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
-        return new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     private static String first(List<String> values) {

@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.llm.Budgets;
+import dev.switchboard.workflows.console.ConsoleSetup;
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.llm.ResponseCache;
 import dev.switchboard.workflows.config.EngineConfig;
@@ -97,11 +98,12 @@ public final class Engine implements AutoCloseable {
         HttpListener publicListener = listeners.publicListener();
         sources = config.sources().isEmpty() ? null : new EngineSources(config, secrets, kafka, publicListener);
         workflows.forEach(workflow -> metrics.budget(workflow.name(), models.budgets()));
+        String adminToken = secrets.apply(config.adminTokenEnv()).orElse(null);
         services = new ServiceGroup().add("kafka", kafka).add("output writer", writer).add("delivery", delivery).add("workflows", routes)
                 .add("http", http).add("sources", sources).add("streams", new StreamsService(streams, workflows, config, kafka, publicListener))
                 .add("operations", new Operations(metrics, kafka, groups(workflows, withDelivery), config.topics().review(),
                         new OperationsView(running::get, routes, kafka, config.topics(), sources), listeners.adminListener(),
-                        secrets.apply(config.adminTokenEnv()).orElse(null)));
+                        adminToken, ConsoleSetup.of(config.admin(), adminToken, config.baseDir())));
         if (config.http().adminTokenEnv() != null) {
             LOG.warn("http.admin_token_env is deprecated: write admin.token_env: {} instead", config.http().adminTokenEnv());
         }

@@ -158,6 +158,7 @@ final class RequestExchange {
             out.putHeader("Content-Type", response.contentType());
         }
         out.putHeader("X-Content-Type-Options", "nosniff");
+        response.headers().forEach(out::putHeader);
         if (close) {
             out.putHeader("Connection", "close");
         }
