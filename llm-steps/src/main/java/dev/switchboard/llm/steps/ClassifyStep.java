@@ -5,6 +5,7 @@ import dev.switchboard.llm.spi.Classification;
 import dev.switchboard.llm.spi.Classifier;
 import dev.switchboard.llm.spi.LabelSet;
 import dev.switchboard.llm.steps.internal.ModelStep;
+import dev.switchboard.llm.steps.internal.PromptTemplate;
 import dev.switchboard.schemas.ModelCall;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepInvocation;
@@ -23,9 +24,12 @@ public final class ClassifyStep extends ModelStep implements Step {
 
     private final ClassificationPrompt prompt;
 
-    ClassifyStep(Setup setup, LabelSet labels, String headVersions) {
-        super(setup, labels.version() + "/" + ClassificationPrompt.TEMPLATE_VERSION + headVersions);
-        this.prompt = ClassificationPrompt.of(labels);
+    private final PromptTemplate template;
+
+    ClassifyStep(Setup setup, LabelSet labels, String headVersions, PromptTemplate template) {
+        super(setup, labels.version() + "/" + ClassificationPrompt.templateVersion(template.text()) + headVersions);
+        this.prompt = ClassificationPrompt.of(labels, template.text());
+        this.template = template;
     }
 
     @Override
@@ -60,5 +64,16 @@ public final class ClassifyStep extends ModelStep implements Step {
         output.put("label", label);
         output.put("confidence", confidence);
         return output;
+    }
+
+    @Override
+    protected PromptTemplate promptTemplate() {
+        return template;
+    }
+
+    /** The system prompt with the labels and examples, then the user turn's template. */
+    @Override
+    protected String promptText() {
+        return prompt.system() + "\n\n--- user ---\n" + ClassificationPrompt.userTemplate();
     }
 }

@@ -78,6 +78,8 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
             @JsonProperty("examples_file") String examplesFile,
             @Option(description = ModelOptions.MODEL, defaultValue = ModelRegistry.EMBEDDED)
             String model,
+            @Option(description = ModelOptions.PROMPT_FILE, file = true)
+            @JsonProperty("prompt_file") String promptFile,
             @OptionGroup ModelOptions.ScoredMessage modelOptions) implements ModelStepOptions {
     }
 
@@ -235,6 +237,6 @@ public final class ClassifyStepFactory extends ModelStepFactory<ClassifyStepFact
             }
         }
         LabelSet labels = new LabelSet(labels(options, setup.models()), examples);
-        return new ClassifyStep(setup, labels, headVersions(options, setup.models()));
+        return new ClassifyStep(setup, labels, headVersions(options, setup.models()), prompt("classify.system", options, environment));
     }
 }

@@ -89,6 +89,8 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
                     + "held for review as for any model step. Input the guardrails stop (prompt injection under `review` or `block`, "
                     + "an empty input) is never drafted by the template.", template = true)
             String fallback,
+            @Option(description = ModelOptions.PROMPT_FILE, file = true)
+            @JsonProperty("prompt_file") String promptFile,
             @OptionGroup ModelOptions.Message modelOptions) implements ModelStepOptions {
     }
 
@@ -122,7 +124,8 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
     protected Step create(ModelStep.Setup setup, Options options, StepEnvironment environment) {
         try {
             return new DraftStep(setup, options,
-                    KnowledgeBase.load(environment.baseDir().resolve(options.knowledgeBase()), setup.models().embeddingModel()));
+                    KnowledgeBase.load(environment.baseDir().resolve(options.knowledgeBase()), setup.models().embeddingModel()),
+                    prompt("draft.system", options, environment));
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read knowledge_base " + options.knowledgeBase() + ": " + FileErrors.describe(e), e);
         }

@@ -114,6 +114,8 @@ public final class ExtractStepFactory extends ModelStepFactory<ExtractStepFactor
             String context,
             @Option(description = ModelOptions.MODEL, required = true)
             String model,
+            @Option(description = ModelOptions.PROMPT_FILE, file = true)
+            @JsonProperty("prompt_file") String promptFile,
             @OptionGroup ModelOptions.ScoredMessage modelOptions) implements ModelStepOptions {
     }
 
@@ -306,6 +308,6 @@ public final class ExtractStepFactory extends ModelStepFactory<ExtractStepFactor
 
     @Override
     protected Step create(ModelStep.Setup setup, Options options, StepEnvironment environment) {
-        return new ExtractStep(setup, options);
+        return new ExtractStep(setup, options, prompt("extract.system", options, environment));
     }
 }

@@ -16,6 +16,9 @@ import dev.switchboard.schemas.options.OptionGroup;
 public sealed interface ModelOptions {
 
     /** The description of every model step's {@code model} option. */
+    String PROMPT_FILE = "A Markdown file with the step's own prompt template, relative to the workflow file and inside its folder: it "
+            + "replaces the bundled one (see `prompts/` in llm-steps), with the same `{{placeholders}}`. The prompt version is its content hash.";
+
     String MODEL = "The model or alias to use, by its name under `models:` or `aliases:` in the engine configuration. An alias is a chain: the next model is tried when one fails, answers invalidly or below `min_confidence`.";
 
     String MAX_INPUT_CHARS = "Input longer than this many characters is cut before it reaches a model.";

@@ -1,5 +1,6 @@
 package dev.switchboard.llm.steps;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.ModelStepFactory;
 import dev.switchboard.llm.steps.internal.ModelStepOptions;
@@ -50,6 +51,8 @@ public final class ScoreStepFactory extends ModelStepFactory<ScoreStepFactory.Op
             Boolean integer,
             @Option(description = ModelOptions.MODEL, required = true)
             String model,
+            @Option(description = ModelOptions.PROMPT_FILE, file = true)
+            @JsonProperty("prompt_file") String promptFile,
             @OptionGroup ModelOptions.ScoredMessage modelOptions) implements ModelStepOptions {
     }
 
@@ -71,6 +74,6 @@ public final class ScoreStepFactory extends ModelStepFactory<ScoreStepFactory.Op
 
     @Override
     protected Step create(ModelStep.Setup setup, Options options, StepEnvironment environment) {
-        return new ScoreStep(setup, options);
+        return new ScoreStep(setup, options, prompt("score.system", options, environment));
     }
 }

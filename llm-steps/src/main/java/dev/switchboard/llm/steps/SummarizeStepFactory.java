@@ -41,6 +41,8 @@ public final class SummarizeStepFactory extends ModelStepFactory<SummarizeStepFa
             String focus,
             @Option(description = ModelOptions.MODEL, required = true)
             String model,
+            @Option(description = ModelOptions.PROMPT_FILE, file = true)
+            @JsonProperty("prompt_file") String promptFile,
             @OptionGroup ModelOptions.Transcript modelOptions) implements ModelStepOptions {
     }
 
@@ -52,6 +54,6 @@ public final class SummarizeStepFactory extends ModelStepFactory<SummarizeStepFa
 
     @Override
     protected Step create(ModelStep.Setup setup, Options options, StepEnvironment environment) {
-        return new SummarizeStep(setup, options);
+        return new SummarizeStep(setup, options, prompt("summarize.system", options, environment));
     }
 }

@@ -81,6 +81,8 @@ class ModelStepChecksTest {
                         "Model cannot write at model: got 'local', expected a chat model (provider openai) or an alias with one; the embedded model only embeds and classifies"),
                 Arguments.of(new ScoreStepFactory(), "input: x\nmodel: fast\nrubric: r\nmin: 10", "max",
                         "Empty range at max: got '10', expected a number above min 10"),
+                Arguments.of(new ScoreStepFactory(), "input: x\nmodel: fast\nrubric: r\nprompt_file: prompts/missing.md", "prompt_file",
+                        "Unreadable file at prompt_file: got 'prompts/missing.md', expected a Markdown prompt template relative to the workflow file"),
                 Arguments.of(new SummarizeStepFactory(), "input: x\nmodel: embedded", "model",
                         "Model cannot write at model: got 'embedded'"),
                 Arguments.of(new DraftStepFactory(), "input: x\nmodel: fast\nknowledge_base: nowhere", "knowledge_base",

@@ -58,4 +58,9 @@ record ApiReviews(AdminApi api) implements Reviews {
         }
         return json == null ? JSON.createArrayNode() : json;
     }
+
+    @Override
+    public List<ReviewQueue.Correction> corrections() {
+        throw CommandFailure.invalid("review export reads the review topic itself: use --bootstrap-servers or --config instead of --url");
+    }
 }

@@ -15,6 +15,15 @@ final class DatasetOptions {
     @Option(names = "--label-column", defaultValue = "label", paramLabel = "FIELD", description = "Field with the label (default: ${DEFAULT-VALUE}).")
     String labelColumn;
 
+    @Option(names = "--expected", paramLabel = "FILE",
+            description = "Expected values in a file beside the dataset (.jsonl), one row per dataset row, joined on --expected-key; each "
+                    + "row's becomes its field expected; a label column such as expected.score reads one of its fields.")
+    Path expected;
+
+    @Option(names = "--expected-key", defaultValue = "id", paramLabel = "FIELD",
+            description = "The field that joins a dataset row to its expected row (default: ${DEFAULT-VALUE}).")
+    String expectedKey;
+
     /** Refuses a dataset that is not there before anything slow starts. */
     void requireFile() {
         if (!Files.isRegularFile(file)) {
@@ -28,7 +37,10 @@ final class DatasetOptions {
         Dataset dataset;
         try {
             dataset = Dataset.read(file);
-        } catch (IOException e) {
+            if (expected != null) {
+                dataset = dataset.withExpected(Dataset.read(expected), expectedKey);
+            }
+        } catch (IOException | IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());
         }
         requireColumn(dataset, labelColumn, "--label-column");
@@ -37,7 +49,7 @@ final class DatasetOptions {
 
     /** Refuses a field the dataset does not have, naming the option that names it. */
     void requireColumn(Dataset dataset, String field, String option) {
-        if (field != null && !dataset.columns().contains(field)) {
+        if (field != null && !dataset.hasColumn(field)) {
             throw CommandFailure.invalid("No field '" + field + "' in " + file + "; its fields: " + dataset.columns() + ". Name it with " + option);
         }
     }

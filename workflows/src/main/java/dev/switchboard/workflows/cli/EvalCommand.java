@@ -15,16 +15,24 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code switchboard eval}: a workflow's classify step over a labelled dataset, per model, with reports and a quality bar. */
-@Command(name = "eval", header = "Scores a workflow's classify step on a labelled dataset, model by model, against a quality bar.",
+/** {@code switchboard eval}: a workflow's model step over a labelled dataset, per model, with reports and a quality bar. */
+@Command(name = "eval", header = "Scores a workflow's classify, extract, score, summarize or draft step on a labelled dataset, model by model, against a quality bar.",
         description = {
             "Runs a workflow over a labelled dataset (CSV or JSON Lines) up to one of its classify steps, with one or more models, and reports "
                     + "per model accuracy, macro-F1, per-label precision, recall and F1, confusion, review rate, cost per 1,000 rows, p50 and p95 "
                     + "latency and cache hits.",
             "Each row becomes an event with the row's fields as data; --type, --source and --subject (or their -column forms) set the "
                     + "rest, so the workflow's filter and conditions see what they test. Rows they leave out are shown as skipped and not scored.",
+            "An extract step (--label-column names each row's expected record, an object of fields) is scored per field, values "
+                    + "normalized (dates, amounts, trimmed and case-folded text), by whole-record exact match, and by precision and recall "
+                    + "on its optional fields. A score step (--label-column names the expected number) is scored by mean absolute error, "
+                    + "Spearman's rank correlation, the share within --tolerance, and per confidence band. A summarize or draft step "
+                    + "(--label-column names the reference answer, or an object with reference and the answering article ids) is scored by "
+                    + "ROUGE-L, and a draft also by the validity, precision and recall of its citations.",
             "Writes report.md, report.html (charts), report.json, and confusion and prediction files per model.",
-            "Exits 1 when a model is below --min-accuracy or --min-macro-f1, 2 on invalid input or when every row was skipped."})
+            "Exits 1 when a model is below --min-accuracy or --min-macro-f1 (classify), --min-field-accuracy or --min-exact-match "
+                    + "(extract), --min-spearman or --min-within, or above --max-mae (score), below --min-rouge-l or --min-citation-validity "
+                    + "(summarize, draft); 2 on invalid input or when every row was skipped."})
 final class EvalCommand extends CliCommand {
 
     @Mixin
@@ -48,6 +56,9 @@ final class EvalCommand extends CliCommand {
     @Mixin
     QualityBarOptions bar;
 
+    @Mixin
+    OutputBarOptions outputBar;
+
     @Override
     public Integer call() throws IOException {
         dataset.requireFile();
@@ -64,6 +75,12 @@ final class EvalCommand extends CliCommand {
             data = rows.select(data, dataset.labelColumn, notes);
             Evaluation evaluation = new Evaluation(loaded.environment(), loaded.models());
             Evaluation.Request request = evaluated.request(loaded.workflow(), dataset.labelColumn, rows.batchSize, rowEvent);
+            if (!target.type().equals("classify")) {
+                Dataset selected = data;
+                return new OutputEvalRun(out(), err(), reports).run(loaded.workflow().name(), target, dataset.file.getFileName().toString(),
+                        commandLine(), notes, names, name -> evaluation.runOutputs(request, selected, name, outputBar.tolerance,
+                                new ProgressBar(err(), name)::update), outputBar);
+            }
             List<ModelResult> results = new ArrayList<>();
             for (String name : names) {
                 ProgressBar progress = new ProgressBar(err(), name);

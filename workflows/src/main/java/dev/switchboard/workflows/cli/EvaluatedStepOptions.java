@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** What an evaluation scores: which classify step, on which input, with which models, at which review threshold. */
 final class EvaluatedStepOptions {
 
-    @Option(names = "--step", paramLabel = "ID", description = "The classify step to score (default: the first one).")
+    @Option(names = "--step", paramLabel = "ID",
+            description = "The step to score: classify, extract, score, summarize or draft (default: the first classify step, else the first of the others).")
     String step;
 
     @Option(names = "--text-column", paramLabel = "FIELD", description = "Classify this field instead of the step's input.")

@@ -41,4 +41,9 @@ record KafkaReviews(ReviewQueue queue) implements Reviews {
         }
         return node;
     }
+
+    @Override
+    public List<ReviewQueue.Correction> corrections() {
+        return queue.corrections();
+    }
 }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.Topics;
+import dev.switchboard.workflows.review.CorrectionsDataset;
 import dev.switchboard.workflows.review.ReviewQueue;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -113,6 +115,19 @@ public final class ReviewCommand {
         JsonNode decided = attempt(() -> reviews().reject(id, decider(by), note));
         spec.commandLine().getOut().println("Rejected " + decided.path("review_id").asText() + ": the event of workflow '"
                 + decided.path("workflow").asText() + "' ends at step '" + decided.path("step").asText() + "'");
+        return 0;
+    }
+
+    @Command(name = "export", description = "Writes the reviews approved with a corrected value as an evaluation dataset (JSON Lines): "
+            + "each held event's data fields, and label (the corrected label) or expected (the corrected value). "
+            + "`switchboard eval --dataset` reads it, so the next model change is tested on real cases.")
+    int export(@Option(names = "--out", required = true, paramLabel = "FILE", description = "The dataset to write (.jsonl).") Path file,
+               @Option(names = "--workflow", paramLabel = "NAME", description = "Only this workflow's reviews.") String workflow,
+               @Option(names = "--step", paramLabel = "ID", description = "Only this step's reviews.") String step) {
+        List<ReviewQueue.Correction> corrections = attempt(() -> reviews().corrections());
+        int rows = attempt(() -> CorrectionsDataset.write(corrections, workflow, step, file));
+        spec.commandLine().getOut().println("Wrote " + rows + " corrected review(s) to " + file + "; evaluate with `switchboard eval <workflow> "
+                + "--dataset " + file + "` (--label-column expected for steps other than classify)");
         return 0;
     }
 

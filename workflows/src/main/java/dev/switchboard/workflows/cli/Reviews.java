@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.workflows.review.ReviewQueue;
 import java.util.List;
 import java.util.Map;
 
@@ -16,4 +17,7 @@ interface Reviews {
 
     /** A JSON object with review_id, decision, workflow, step and topic. */
     JsonNode reject(String id, String by, String note) throws Exception;
+
+    /** Every review approved with a corrected value, with the record that held it. */
+    List<ReviewQueue.Correction> corrections() throws Exception;
 }

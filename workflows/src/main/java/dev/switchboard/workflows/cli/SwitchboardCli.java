@@ -41,7 +41,8 @@ public final class SwitchboardCli implements Runnable {
 
     /** The commands with a class of their own, listed after run, validate, send and demo. */
     private static final List<Class<?>> COMMANDS = List.of(BenchCommand.class, BenchLlmCommand.class, SimulateModelCommand.class,
-            AdminCommand.class, ReviewCommand.class, ExplainCommand.class, TrainCommand.class, EvalCommand.class, ReplayCommand.class);
+            AdminCommand.class, ReviewCommand.class, ExplainCommand.class, TrainCommand.class, EvalCommand.class, ReplayCommand.class,
+            PromptsCommand.class, ReportCommand.class);
 
     private final Function<String, String> environment;
 

@@ -24,7 +24,10 @@ public record Topics(
         String decisions,
         @Option(description = "Step trace: one record per step an event went through (outcome, output or reason), keyed by event id; "
                 + "`switchboard explain` reads it.", defaultValue = "switchboard.trace")
-        String trace) {
+        String trace,
+        @Option(description = "Prompts: the text behind every prompt version the workflows send, keyed by version, written at start "
+                + "(compacted: each version once); `switchboard prompts show` reads it.", defaultValue = "switchboard.prompts")
+        String prompts) {
 
     /** The topics of the five first names, and the default decisions and trace topics. */
     public Topics(String tasks, String deadLetter, String deliveries, String review, String audit) {
@@ -36,12 +39,17 @@ public record Topics(
         this(tasks, deadLetter, deliveries, review, audit, decisions, defaults().trace());
     }
 
+    /** The topics of the seven first names and the default prompts topic. */
+    public Topics(String tasks, String deadLetter, String deliveries, String review, String audit, String decisions, String trace) {
+        this(tasks, deadLetter, deliveries, review, audit, decisions, trace, defaults().prompts());
+    }
+
     public static Topics defaults() {
         return DefaultOptions.of(Topics.class);
     }
 
     /** Every topic of this section, each once. */
     public Set<String> all() {
-        return new LinkedHashSet<>(List.of(tasks, deadLetter, deliveries, review, audit, decisions, trace));
+        return new LinkedHashSet<>(List.of(tasks, deadLetter, deliveries, review, audit, decisions, trace, prompts));
     }
 }

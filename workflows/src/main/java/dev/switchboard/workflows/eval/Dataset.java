@@ -141,11 +141,54 @@ public record Dataset(String name, List<Map<String, Object>> rows) {
         return List.copyOf(names.keySet());
     }
 
+    /**
+     * A row's field: {@code field} itself, else a dotted path into nested objects ({@code expected.score} is the
+     * {@code score} of the row's {@code expected}); null when absent.
+     */
+    public static Object value(Map<String, Object> row, String field) {
+        if (row.containsKey(field) || !field.contains(".")) {
+            return row.get(field);
+        }
+        Object value = row;
+        for (String part : field.split("\\.")) {
+            value = value instanceof Map<?, ?> map ? map.get(part) : null;
+        }
+        return value;
+    }
+
+    /** Whether rows have this field, or the first part of its dotted path. */
+    public boolean hasColumn(String field) {
+        List<String> columns = columns();
+        return columns.contains(field) || field.contains(".") && columns.contains(field.substring(0, field.indexOf('.')));
+    }
+
+    /**
+     * Each row with {@code expected}: the row of {@code sidecar} whose {@code key} equals the row's; for a dataset of events
+     * whose ground truth sits in a file beside them ({@code leads.jsonl} and {@code leads.expected.jsonl}).
+     */
+    public Dataset withExpected(Dataset sidecar, String key) {
+        Map<String, Map<String, Object>> byKey = new LinkedHashMap<>();
+        sidecar.rows().forEach(row -> byKey.put(String.valueOf(row.get(key)), row));
+        List<Map<String, Object>> joined = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> row = rows.get(i);
+            Map<String, Object> expected = byKey.get(String.valueOf(row.get(key)));
+            if (expected == null) {
+                throw new IllegalArgumentException("No expected row for " + key + " '" + row.get(key) + "' (row " + (i + 1) + " of " + name
+                        + ") in " + sidecar.name() + ". Give every row its expected values, or name the key with --expected-key");
+            }
+            Map<String, Object> copy = new LinkedHashMap<>(row);
+            copy.put("expected", expected);
+            joined.add(copy);
+        }
+        return new Dataset(name, joined);
+    }
+
     /** The value of a field of every row as text; a missing field is an error naming the row. */
     public List<String> column(String field) {
         List<String> values = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
-            Object value = rows.get(i).get(field);
+            Object value = value(rows.get(i), field);
             if (value == null) {
                 throw new IllegalArgumentException("Missing field '" + field + "' in row " + (i + 1) + " of " + name
                         + "; its fields: " + rows.get(i).keySet() + ". Name the right one with --text-column or --label-column");

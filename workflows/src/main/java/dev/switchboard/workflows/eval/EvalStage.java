@@ -24,8 +24,12 @@ import java.util.Map;
  */
 record EvalStage(StepSpec spec, Cel.Condition when, Step step, boolean target) {
 
-    /** Runs the step over the rows; records a prediction for each row that ends here and returns the rows that go on. */
-    List<EvalRow> run(List<EvalRow> rows, Prediction[] predictions, List<String> expected, Map<String, Template> templates) {
+    /**
+     * Runs the step over the rows; records a prediction for each row that ends here (and the evaluated step's output in
+     * {@code answers}) and returns the rows that go on.
+     */
+    List<EvalRow> run(List<EvalRow> rows, Prediction[] predictions, Map<String, Object>[] answers, List<String> expected,
+                      Map<String, Template> templates) {
         if (rows.isEmpty()) {
             return rows;
         }
@@ -45,6 +49,7 @@ record EvalStage(StepSpec spec, Cel.Condition when, Step step, boolean target) {
             if (outcome instanceof StepOutcome.Completed completed) {
                 row.completed(spec.id(), completed.output());
                 if (target) {
+                    answers[row.index] = completed.output();
                     predictions[row.index] = prediction(row.index, want, completed.output(), Prediction.Outcome.ANSWERED, null, completed.calls());
                 } else {
                     next.add(row);

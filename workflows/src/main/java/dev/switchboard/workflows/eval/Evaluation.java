@@ -62,20 +62,30 @@ public final class Evaluation {
         this.models = models;
     }
 
-    /** The step that {@code stepId} names, or the first classify step; an error that says which exist otherwise. */
+    /** The step types eval scores. */
+    public static final List<String> EVALUATED_TYPES = List.of("classify", "extract", "score", "summarize", "draft");
+
+    /** The step that {@code stepId} names, or the first classify step, else the first step eval scores; an error that says which exist otherwise. */
     public static StepSpec target(Workflow workflow, String stepId) {
+        if (stepId == null && workflow.steps().stream().noneMatch(spec -> spec.type().equals("classify"))) {
+            for (StepSpec spec : workflow.steps()) {
+                if (EVALUATED_TYPES.contains(spec.type())) {
+                    return spec;
+                }
+            }
+        }
         for (StepSpec spec : workflow.steps()) {
             if (stepId == null ? spec.type().equals("classify") : spec.id().equals(stepId)) {
-                if (!spec.type().equals("classify")) {
+                if (!EVALUATED_TYPES.contains(spec.type())) {
                     throw new IllegalArgumentException("Step '" + spec.id() + "' of workflow '" + workflow.name() + "' is a "
-                            + spec.type() + " step; eval scores classify steps. Name one with --step");
+                            + spec.type() + " step; eval scores " + String.join(", ", EVALUATED_TYPES) + " steps. Name one with --step");
                 }
                 return spec;
             }
         }
         List<String> ids = workflow.steps().stream().map(s -> s.id() + " (" + s.type() + ")").toList();
         throw new IllegalArgumentException(stepId == null
-                ? "Workflow '" + workflow.name() + "' has no classify step; its steps: " + ids
+                ? "Workflow '" + workflow.name() + "' has no step eval scores (" + String.join(", ", EVALUATED_TYPES) + "); its steps: " + ids
                 : "No step '" + stepId + "' in workflow '" + workflow.name() + "'; its steps: " + ids);
     }
 
@@ -132,14 +142,37 @@ public final class Evaluation {
     }
 
     public ModelResult run(Request request, Dataset dataset, String model, Progress progress) {
-        Workflow workflow = request.workflow();
-        StepSpec target = target(workflow, request.stepId());
+        StepSpec target = target(request.workflow(), request.stepId());
         Record options = options(request, model);
         List<String> labels = labels(options);
         Object stepThreshold = OptionsRecords.read(target.options(), "minConfidence");
         double threshold = request.minConfidence() != null ? request.minConfidence()
                 : stepThreshold instanceof Number n ? n.doubleValue() : 0;
-        List<String> expected = dataset.column(request.labelColumn());
+        Rows rows = rows(request, dataset, options, dataset.column(request.labelColumn()), progress);
+        return ModelResult.of(model, labels, List.of(rows.predictions()), threshold, rows.seconds());
+    }
+
+    /**
+     * An extract or score step's answers over the dataset, against the expected values of {@code request.labelColumn()}:
+     * an object of fields for extract, a number for score.
+     */
+    public OutputResult runOutputs(Request request, Dataset dataset, String model, double tolerance, Progress progress) {
+        StepSpec target = target(request.workflow(), request.stepId());
+        Record options = options(request, model);
+        List<Object> wanted = dataset.rows().stream().map(row -> Dataset.value(row, request.labelColumn())).toList();
+        List<String> expected = wanted.stream().map(value -> value == null ? null : value.toString()).toList();
+        Rows rows = rows(request, dataset, options, expected, progress);
+        return OutputResult.of(model, target.type(), options, wanted, rows.predictions(), rows.answers(), tolerance, rows.seconds());
+    }
+
+    /** What the evaluated step did with each row, and its outputs. */
+    private record Rows(Prediction[] predictions, Map<String, Object>[] answers, double seconds) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private Rows rows(Request request, Dataset dataset, Record options, List<String> expected, Progress progress) {
+        Workflow workflow = request.workflow();
+        StepSpec target = target(workflow, request.stepId());
 
         Cel cel = new Cel();
         Cel.Condition filter = workflow.on().filter() == null ? null : cel.compile(workflow.on().filter());
@@ -147,6 +180,7 @@ public final class Evaluation {
         List<EvalStage> stages = new ArrayList<>();
         long started = System.nanoTime();
         Prediction[] predictions = new Prediction[dataset.rows().size()];
+        Map<String, Object>[] answers = new Map[predictions.length];
         try {
             for (StepSpec spec : workflow.steps()) {
                 boolean isTarget = spec == target;
@@ -172,7 +206,7 @@ public final class Evaluation {
                     }
                 }
                 for (EvalStage stage : stages) {
-                    alive = runStage(stage, alive, predictions, expected, templates);
+                    alive = runStage(stage, alive, predictions, answers, expected, templates);
                 }
                 for (int i = start; i < end; i++) {
                     if (predictions[i] == null) {
@@ -190,13 +224,12 @@ public final class Evaluation {
                 }
             }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        return ModelResult.of(model, labels, List.of(predictions), threshold, seconds);
+        return new Rows(predictions, answers, (System.nanoTime() - started) / 1e9);
     }
 
     /** The stage's condition over the rows, then the stage over those it selects; returns the rows that go on. */
-    private static List<EvalRow> runStage(EvalStage stage, List<EvalRow> rows, Prediction[] predictions, List<String> expected,
-                                          Map<String, Template> templates) {
+    private static List<EvalRow> runStage(EvalStage stage, List<EvalRow> rows, Prediction[] predictions, Map<String, Object>[] answers,
+                                          List<String> expected, Map<String, Template> templates) {
         List<EvalRow> selected = new ArrayList<>();
         List<EvalRow> passing = new ArrayList<>();
         for (EvalRow row : rows) {
@@ -210,7 +243,7 @@ public final class Evaluation {
                 passing.add(row); // a step left out; the row goes on, as it does live
             }
         }
-        passing.addAll(stage.run(selected, predictions, expected, templates));
+        passing.addAll(stage.run(selected, predictions, answers, expected, templates));
         return passing;
     }
 

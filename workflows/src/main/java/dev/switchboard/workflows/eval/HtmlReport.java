@@ -322,20 +322,20 @@ final class HtmlReport {
         return String.format(Locale.ROOT, "#%02x%02x%02x", (int) (248 + (r - 248) * t), (int) (250 + (g - 250) * t), (int) (252 + (b - 252) * t));
     }
 
-    private static StringBuilder svg(int width, int height) {
+    static StringBuilder svg(int width, int height) {
         return new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + width + "\" height=\"" + height
                 + "\" viewBox=\"0 0 " + width + " " + height + "\" font-family=\"system-ui, sans-serif\">");
     }
 
-    private static String line(double x1, double y1, double x2, double y2, String color) {
+    static String line(double x1, double y1, double x2, double y2, String color) {
         return "<line x1=\"" + f(x1) + "\" y1=\"" + f(y1) + "\" x2=\"" + f(x2) + "\" y2=\"" + f(y2) + "\" stroke=\"" + color + "\"/>";
     }
 
-    private static String text(double x, double y, String text, String anchor, int size) {
+    static String text(double x, double y, String text, String anchor, int size) {
         return "<text x=\"" + f(x) + "\" y=\"" + f(y) + "\" font-size=\"" + size + "\" text-anchor=\"" + anchor + "\">" + escape(text) + "</text>";
     }
 
-    private static String f(double value) {
+    static String f(double value) {
         return String.format(Locale.ROOT, "%.1f", value);
     }
 
@@ -343,7 +343,7 @@ final class HtmlReport {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
-    private static final String CSS = """
+    static final String CSS = """
             body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 1280px; padding: 24px; color: #111827; background: #fff; }
             h1 { margin: 0 0 4px; font-size: 26px; } h2 { margin-top: 36px; border-bottom: 1px solid #e5e7eb; padding-bottom: 6px; } h3 { font-size: 15px; margin: 8px 0; }
             .muted { color: #6b7280; } .notes { color: #374151; margin: 6px 0; }

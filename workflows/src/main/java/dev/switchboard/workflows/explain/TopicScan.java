@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * never disturbs a stage. The predicate sees raw keys, headers and bytes, so records of other events
  * are dropped without being parsed.
  */
-final class TopicScan implements AutoCloseable {
+public final class TopicScan implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
@@ -32,7 +32,7 @@ final class TopicScan implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private long scanned;
 
-    TopicScan(String bootstrapServers, Map<String, String> clientProperties) {
+    public TopicScan(String bootstrapServers, Map<String, String> clientProperties) {
         Properties properties = KafkaClients.properties(bootstrapServers, clientProperties, Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
@@ -50,7 +50,7 @@ final class TopicScan implements AutoCloseable {
      * The records of {@code topic} from {@code from} to its current end that {@code keep} accepts, at
      * most {@code max}; none when the topic does not exist.
      */
-    List<ConsumerRecord<byte[], byte[]>> read(String topic, Instant from, Predicate<ConsumerRecord<byte[], byte[]>> keep, int max) {
+    public List<ConsumerRecord<byte[], byte[]>> read(String topic, Instant from, Predicate<ConsumerRecord<byte[], byte[]>> keep, int max) {
         List<ConsumerRecord<byte[], byte[]>> kept = new ArrayList<>();
         List<PartitionInfo> infos = consumer.listTopics(TIMEOUT).get(topic);
         if (infos == null || infos.isEmpty()) {

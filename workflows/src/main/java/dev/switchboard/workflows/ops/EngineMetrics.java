@@ -124,6 +124,13 @@ public final class EngineMetrics implements RunObserver, AutoCloseable {
     }
 
     @Override
+    public void reviewOutcome(String workflow, String step, String model, String outcome) {
+        Counter.builder("switchboard.review.outcomes").description("Held events a person decided: approved unchanged, corrected or rejected")
+                .tag("workflow", workflow).tag("step", step).tag("model", model).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    @Override
     public void deliveryAttempt(String sink, String outcome, long nanos) {
         Timer.builder("switchboard.delivery.attempts").description("Delivery attempts, by outcome")
                 .tag("sink", sink).tag("outcome", outcome)

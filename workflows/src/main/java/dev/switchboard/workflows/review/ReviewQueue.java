@@ -182,10 +182,46 @@ public final class ReviewQueue {
     /** The latest record of every review id, in the order the topic holds them. */
     private Map<String, JsonNode> latest() {
         Map<String, JsonNode> latest = new LinkedHashMap<>();
+        read((id, value) -> {
+            latest.remove(id); // a tombstone (null) removes the review; a record moves it to the end
+            if (value != null) {
+                latest.put(id, value);
+            }
+        });
+        return latest;
+    }
+
+    /** A held event and the decision that approved it with a corrected value. */
+    public record Correction(JsonNode held, JsonNode decided) {
+    }
+
+    /**
+     * Every review approved with a corrected value, with the record that held it (its event and the models' answers), oldest
+     * first; a correction whose held record the topic no longer has is left out.
+     */
+    public List<Correction> corrections() {
+        Map<String, JsonNode> held = new LinkedHashMap<>();
+        List<Correction> corrections = new ArrayList<>();
+        read((id, value) -> {
+            if (value == null) {
+                return;
+            }
+            if ("pending".equals(value.path("status").asText())) {
+                held.put(id, value);
+            } else if ("approved".equals(value.path("status").asText()) && value.path("value").isObject() && !value.path("value").isEmpty()
+                    && held.containsKey(id)) {
+                corrections.add(new Correction(held.get(id), value));
+            }
+        });
+        return corrections;
+    }
+
+    /** Each record of the topic in order: its review id and value (null for a tombstone); records that are not reviews are skipped. */
+    private void read(java.util.function.BiConsumer<String, JsonNode> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, READ_TIMEOUT);
             if (partitions == null || partitions.isEmpty()) {
-                return latest;
+                return;
             }
             List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(assigned);
@@ -203,14 +239,13 @@ public final class ReviewQueue {
                     }
                     String id = new String(record.key(), StandardCharsets.UTF_8);
                     if (record.value() == null) {
-                        latest.remove(id); // a tombstone: the review was removed
+                        each.accept(id, null);
                         continue;
                     }
                     try {
                         JsonNode value = JSON.readTree(record.value());
                         if (value != null && value.isObject()) {
-                            latest.remove(id);
-                            latest.put(id, value);
+                            each.accept(id, value);
                         }
                     } catch (IOException e) {
                         // not a review record; the topic is ours, but a stray write must not stop the queue
@@ -218,7 +253,6 @@ public final class ReviewQueue {
                 }
             }
         }
-        return latest;
     }
 
     private static boolean caughtUp(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> ends) {

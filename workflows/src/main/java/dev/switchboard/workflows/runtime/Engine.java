@@ -122,6 +122,8 @@ public final class Engine implements AutoCloseable {
         Set<String> topics = new LinkedHashSet<>();
         workflows.forEach(workflow -> topics.add(workflow.on().topic()));
         topics.addAll(config.topics().all());
+        // compacted, so the prompt ledger creates it with its own settings
+        topics.remove(config.topics().prompts());
         topics.addAll(DeliveryStage.retryTopics(config.topics().tasks()));
         topics.add(DeadLetters.redrivesTopic(config.topics().deadLetter()));
         topics.addAll(streams.topics(workflows));

@@ -21,6 +21,11 @@ record HeldReview(JsonNode record) {
         return record.path("workflow").asText();
     }
 
+    /** The model whose answer was held: the first candidate's, or empty when none is named. */
+    String model() {
+        return record.path("candidates").path(0).path("model").asText("");
+    }
+
     String step() {
         return record.path("step").asText();
     }

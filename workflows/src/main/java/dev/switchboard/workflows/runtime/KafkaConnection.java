@@ -64,6 +64,11 @@ public final class KafkaConnection implements Service {
         }
     }
 
+    /** How many copies of each partition the topics the engine creates keep. */
+    public short replicationFactor() {
+        return settings.replicationFactor().shortValue();
+    }
+
     /** Where clients connect; null before {@link #start}. */
     public String bootstrapServers() {
         return bootstrapServers;

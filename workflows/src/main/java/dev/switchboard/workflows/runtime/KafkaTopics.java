@@ -21,6 +21,12 @@ public final class KafkaTopics {
     private KafkaTopics() {
     }
 
+    /** Creates a compacted topic of one partition when it does not exist yet: the latest record of each key is kept for ever. */
+    public static void createCompacted(String bootstrapServers, Map<String, String> clientProperties, String topic,
+                                       short replicationFactor) throws InterruptedException {
+        create(bootstrapServers, clientProperties, Set.of(topic), Set.of(topic), 1, replicationFactor);
+    }
+
     /** Creates each topic that does not exist yet; an existing one is left as it is. */
     public static void create(String bootstrapServers, Map<String, String> clientProperties, Set<String> topics,
                               int partitions, short replicationFactor) throws InterruptedException {

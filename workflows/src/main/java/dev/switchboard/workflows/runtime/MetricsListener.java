@@ -26,6 +26,11 @@ public record MetricsListener(RunObserver observer) implements StepListener {
     }
 
     @Override
+    public void reviewDecided(String workflow, String step, String model, String outcome) {
+        observer.reviewOutcome(workflow, step, model, outcome);
+    }
+
+    @Override
     public void afterBatch(String workflow, BatchCounts counts) {
         observer.batch(workflow, counts.events(), counts.skipped(), counts.tasks(), counts.deadLetters(), counts.reviews());
     }

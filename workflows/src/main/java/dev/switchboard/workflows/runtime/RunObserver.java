@@ -23,6 +23,10 @@ public interface RunObserver {
     default void modelCall(String workflow, String step, ModelCall call) {
     }
 
+    /** A held event was decided: approved_unchanged, corrected or rejected. */
+    default void reviewOutcome(String workflow, String step, String model, String outcome) {
+    }
+
     /** One delivery attempt: {@code outcome} is delivered, retry or rejected. */
     default void deliveryAttempt(String sink, String outcome, long nanos) {
     }

@@ -44,6 +44,13 @@ public interface StepListener {
     default void onError(StepAttempt attempt, EventRun run, RuntimeException error) {
     }
 
+    /**
+     * A person decided a held event: {@code outcome} is {@code approved_unchanged}, {@code corrected} (approved with a value
+     * of their own) or {@code rejected}; {@code model} is the model whose answer was held.
+     */
+    default void reviewDecided(String workflow, String step, String model, String outcome) {
+    }
+
     /** A batch (or a refused output's dead letter, as a batch of none) is done. */
     default void afterBatch(String workflow, BatchCounts counts) {
     }

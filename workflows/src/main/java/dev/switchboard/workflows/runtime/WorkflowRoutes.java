@@ -5,6 +5,8 @@ import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.ops.EngineView.WorkflowState;
+import dev.switchboard.workflows.prompts.PromptLedger;
+import dev.switchboard.workflows.prompts.RecordedPrompt;
 import dev.switchboard.workflows.streams.StreamsStages;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,6 +92,7 @@ final class WorkflowRoutes implements Service {
                 camel.addRoutes(new WorkflowRoute(runner, stage.writer(), stage.running(), MAX_POLL_RECORDS, gate));
                 camel.addRoutes(new DecisionRoute(runner, ledger, topics.decisions(), stage.writer(), stage.running(), MAX_POLL_RECORDS));
             }
+            recordPrompts();
             try (Admin admin = admin()) {
                 Instant startedAt = Instant.now();
                 for (WorkflowRunner runner : runners.values()) {
@@ -141,6 +144,15 @@ final class WorkflowRoutes implements Service {
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stage.kafka().bootstrapServers());
         properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "switchboard-workflows");
         return Admin.create(properties);
+    }
+
+    /** The text behind every prompt version the workflows send, on the prompts topic before any is sent. */
+    private void recordPrompts() throws InterruptedException {
+        List<RecordedPrompt> prompts = new ArrayList<>();
+        runners.values().forEach(runner -> prompts.addAll(runner.prompts()));
+        int fresh = new PromptLedger(stage.kafka().bootstrapServers(), stage.kafka().clientProperties(), topics.prompts())
+                .record(prompts, stage.kafka().replicationFactor());
+        LOG.info("{} prompt version(s), {} new on {}", prompts.size(), fresh, topics.prompts());
     }
 
     /** Today's spend of budgeted workflows before this start, from the audit topic. */

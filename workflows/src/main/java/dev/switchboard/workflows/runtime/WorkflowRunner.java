@@ -2,6 +2,7 @@ package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.schemas.events.EventParser;
+import dev.switchboard.schemas.spi.PromptedStep;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepInvocation;
@@ -11,6 +12,7 @@ import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.expr.Cel;
 import dev.switchboard.workflows.model.StepSpec;
 import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.prompts.RecordedPrompt;
 import dev.switchboard.workflows.runtime.StepListener.EventEnd;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +84,17 @@ public final class WorkflowRunner implements AutoCloseable {
         return new Retries(STEP_RETRIES, batchWaitLimit, WaitBudget.Timer.SYSTEM);
     }
 
+    /** The prompt versions this workflow's model steps send. */
+    public List<RecordedPrompt> prompts() {
+        List<RecordedPrompt> prompts = new ArrayList<>();
+        for (CompiledStep step : steps) {
+            if (step.step() instanceof PromptedStep prompted) {
+                prompted.prompts().forEach(prompt -> prompts.add(RecordedPrompt.of(workflow.name(), prompt)));
+            }
+        }
+        return prompts;
+    }
+
     public Workflow workflow() {
         return workflow;
     }
@@ -137,6 +150,8 @@ public final class WorkflowRunner implements AutoCloseable {
             LOG.info("Review {} {} by '{}'{} in workflow {}", decision.reviewId(), decision.approved() ? "approved" : "rejected",
                     decision.decidedBy(), decision.onBehalfOf() == null ? "" : " on behalf of '" + decision.onBehalfOf() + "'", workflow.name());
             out.add(ReviewRecords.decided(topics.review(), held.record(), decision), null);
+            String outcome = !decision.approved() ? "rejected" : decision.value().isEmpty() ? "approved_unchanged" : "corrected";
+            fates.notify(listener -> listener.reviewDecided(workflow.name(), held.step(), held.model(), outcome));
             if (!decision.approved()) {
                 fates.count("reviews_rejected");
                 continue;

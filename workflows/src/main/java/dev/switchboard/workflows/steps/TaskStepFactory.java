@@ -80,7 +80,10 @@ public final class TaskStepFactory implements StepFactory<TaskStepFactory.Option
             @JsonProperty("for_each") String forEach,
             @Option(description = "The most items `for_each` may give; a longer list fails the event rather than flood the sink.",
                     defaultValue = "20", minimum = 1, maximum = 200)
-            @JsonProperty("max_items") Integer maxItems) {
+            @JsonProperty("max_items") Integer maxItems,
+            @Option(description = "Minutes of a person's work a delivered task of this step saves; `switchboard report` counts them "
+                    + "(less the time spent in review).", minimum = 0)
+            @JsonProperty("minutes_saved") Double minutesSaved) {
     }
 
     @Override

@@ -42,6 +42,7 @@ class ReviewDecisionsTest {
     private static final String WORKFLOW = "reviewed";
 
     private WorkflowRunner runner;
+    private final List<String> outcomes = new java.util.ArrayList<>();
     private final Map<String, JsonNode> ledger = new HashMap<>();
     private long offset;
 
@@ -63,11 +64,17 @@ class ReviewDecisionsTest {
         @SuppressWarnings("unchecked")
         StepFactory<Record> task = (StepFactory<Record>) (StepFactory<?>) new TaskStepFactory();
         Record taskOptions = new TaskStepFactory.Options("queue", "[{{ steps.triage.label }}] {{ event.data.subject }}", null, "normal",
-                null, null, Map.of("label", "{{ steps.triage.label }}"), null, null, null);
+                null, null, Map.of("label", "{{ steps.triage.label }}"), null, null, null, null);
         Workflow workflow = new Workflow(WORKFLOW, null, new Trigger("events", List.of("ticket.created"), null, "latest", null, null),
                 List.of(new StepSpec("triage", null, "unsure", unsure, null, 1), new StepSpec("create-task", null, "task", task, taskOptions, 2)),
                 Path.of("reviewed.yaml"));
-        runner = new WorkflowRunner(workflow, null, TOPICS, WorkflowRunner.stepRetries(Duration.ofMinutes(1)), List.of());
+        StepListener reviewOutcomes = new StepListener() {
+            @Override
+            public void reviewDecided(String workflow, String step, String model, String outcome) {
+                outcomes.add(workflow + "/" + step + "/" + model + ": " + outcome);
+            }
+        };
+        runner = new WorkflowRunner(workflow, null, TOPICS, WorkflowRunner.stepRetries(Duration.ofMinutes(1)), List.of(reviewOutcomes));
     }
 
     @AfterEach
@@ -102,6 +109,7 @@ class ReviewDecisionsTest {
             assertThat(call.parameters()).containsEntry("review_id", reviewId);
         });
         assertThat(runner.counters()).containsEntry("reviews_approved", 1L);
+        assertThat(outcomes).containsExactly(WORKFLOW + "/triage/sim: corrected");
     }
 
     @Test
@@ -140,6 +148,7 @@ class ReviewDecisionsTest {
         assertThat(decided.path("status").asText()).isEqualTo("rejected");
         assertThat(decided.path("note").asText()).isEqualTo("spam");
         assertThat(runner.counters()).containsEntry("reviews_rejected", 1L);
+        assertThat(outcomes).containsExactly(WORKFLOW + "/triage/sim: rejected");
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.switchboard.llm.guard.PiiMasker;
 import dev.switchboard.llm.steps.ModelOptions;
 import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.schemas.ModelCall;
+import dev.switchboard.schemas.spi.PromptedStep;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.spi.StepOutcome;
@@ -54,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * prompt version and normalized input. Every call is accounted as a {@link ModelCall} and charged to
  * the workflow's budget.
  */
-public abstract class ModelStep implements Step {
+public abstract class ModelStep implements Step, PromptedStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelStep.class);
 
@@ -131,6 +132,22 @@ public abstract class ModelStep implements Step {
 
     public String promptVersion() {
         return promptVersion;
+    }
+
+    /** The template this step's prompt comes from, or null for a step that has none to show. */
+    protected PromptTemplate promptTemplate() {
+        return null;
+    }
+
+    /** The prompt as sent, the step's options filled in; by default the template as it is. */
+    protected String promptText() {
+        return promptTemplate().text();
+    }
+
+    @Override
+    public List<PromptVersion> prompts() {
+        PromptTemplate template = promptTemplate();
+        return template == null ? List.of() : List.of(new PromptVersion(promptVersion, promptId, template.source(), promptText()));
     }
 
     /** The call for one event's (masked) text, and how to check the answer. */

@@ -8,6 +8,8 @@ import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.schemas.spi.StepFactory;
 import dev.switchboard.schemas.types.ValueType;
 import java.lang.reflect.ParameterizedType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +45,13 @@ public abstract class ModelStepFactory<O extends Record & ModelStepOptions> impl
     @Override
     public List<OptionProblem> check(O options, StepEnvironment environment) {
         List<OptionProblem> problems = new ArrayList<>(checkOwn(options, environment));
+        if (options.promptFile() != null) {
+            Path file = environment.baseDir().resolve(options.promptFile());
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                problems.add(OptionProblem.at("prompt_file", "Unreadable file").got(options.promptFile())
+                        .expected("a Markdown prompt template relative to the workflow file").fix("Create it, or remove prompt_file to use the bundled prompt"));
+            }
+        }
         environment.service(ModelRegistry.class).ifPresent(models -> problems.addAll(checkModel(options.model(), models)));
         return problems;
     }
@@ -92,6 +101,11 @@ public abstract class ModelStepFactory<O extends Record & ModelStepOptions> impl
                 .orElseThrow(() -> new IllegalStateException("The engine offers no model registry"));
         return create(new ModelStep.Setup(models, optionsType.getAnnotation(Documentation.class).name(), stepId, options),
                 options, environment);
+    }
+
+    /** The workflow's {@code prompt_file} when it sets one, else the bundled template {@code prompts/<name>.md}. */
+    protected static PromptTemplate prompt(String name, ModelStepOptions options, StepEnvironment environment) {
+        return PromptTemplate.of(name, options.promptFile(), environment.baseDir());
     }
 
     /** The step, from what every model step is created with and the step's own options. */

@@ -16,4 +16,9 @@ public interface ModelStepOptions {
 
     /** The input cap, the confidence threshold, the cache and the guardrails. */
     ModelOptions modelOptions();
+
+    /** The workflow's own prompt template file, or null for the bundled one. */
+    default String promptFile() {
+        return null;
+    }
 }
