@@ -101,7 +101,7 @@ public final class DraftStep extends ModelStep implements Step {
         output.put("fallback", true);
         output.put("fallback_reason", budgetSpent ? "the workflow's budget is spent"
                 : outcome instanceof StepOutcome.Failed failed ? failed.reason() : ((StepOutcome.Review) outcome).reason());
-        return new StepOutcome.Completed(output, null, outcome.calls());
+        return new StepOutcome.Completed(output, List.of(), outcome.calls());
     }
 
     /**
