@@ -8,6 +8,7 @@ import dev.switchboard.workflows.console.CostPage;
 import dev.switchboard.workflows.console.DeadLetterPage;
 import dev.switchboard.workflows.console.LineagePage;
 import dev.switchboard.workflows.console.OverviewPage;
+import dev.switchboard.workflows.console.PromptTexts;
 import dev.switchboard.workflows.console.ReportsPage;
 import dev.switchboard.workflows.console.ReviewDesk;
 import dev.switchboard.workflows.console.WorkflowPage;
@@ -74,7 +75,7 @@ public final class Operations implements Service {
                         engine.reviewTopic(), engine.decisionsTopic());
                 new Console(console.users(), new ConsoleSessions(console.session(), Clock.systemUTC()), new ConsolePages(),
                         console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag, metrics.registry()), new ReviewDesk(reviews),
-                        new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine),
+                        new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine, PromptTexts.NONE),
                         new WorkflowPage(engine), new CostPage(metrics.registry()), new ReportsPage(console.reportFolders()));
             }
         }

@@ -61,6 +61,7 @@ class ConsoleBrowserIT {
     private static final String ADMIN_TOKEN = "console-admin-token-7d1e";
     private static final String REVIEWER_TOKEN = "reviewer-token-3b8a0c";
     private static final String VIEWER_TOKEN = "viewer-token-91f2d4";
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final Path SCREENSHOTS = Path.of("..", "docs", "console");
 
     private Path dir;
@@ -156,7 +157,7 @@ class ConsoleBrowserIT {
         base = "http://127.0.0.1:" + engine.adminPort();
         queue = new ReviewQueue(kafka.servers(), Map.of(), "console.reviews." + suffix, "console.decisions." + suffix);
         EventPublisher.publish(kafka.servers(), Map.of(), "console.events." + suffix, new StringReader(
-                ticket("ev-approve", "Charged twice", "My card was charged twice")
+                traced(ticket("ev-approve", "Charged twice", "My card was charged twice"))
                         + ticket("ev-correct", "Refund please", "Where is my refund")
                         + ticket("ev-markup", "<script>document.title='owned'</script><b>bold</b>", "<img src=x onerror=alert(1)>")
                         + "not json\n"));
@@ -231,6 +232,9 @@ class ConsoleBrowserIT {
             return driver.findElements(By.cssSelector("li.receipt")).stream().anyMatch(li -> li.getText().startsWith("delivered"));
         });
         assertThat(browser.findElement(By.id("lineage")).getText()).contains("approved by ria", "triage (classify)", "sim-a/qwen-a");
+        // with the prompt each model call was made with, and the trace the event came in on
+        assertThat(browser.findElement(By.cssSelector("li.call span.prompt")).getText()).matches("prompt classify/triage version \\S+");
+        assertThat(browser.findElement(By.cssSelector("code.trace-id")).getText()).isEqualTo(TRACE_ID);
         screenshot("lineage");
     }
 
@@ -446,6 +450,11 @@ class ConsoleBrowserIT {
 
     private static String sha256(String token) {
         return HexFormat.of().formatHex(ConsoleUsers.sha256(token));
+    }
+
+    /** The ticket with a CloudEvents {@code traceparent}, as a traced caller sends it. */
+    private static String traced(String ticket) {
+        return ticket.replaceFirst("\\{", "{\"traceparent\":\"00-" + TRACE_ID + "-00f067aa0ba902b7-01\",");
     }
 
     private static String ticket(String id, String subject, String body) throws Exception {
