@@ -321,6 +321,13 @@ class ConsoleBrowserIT {
         signIn(ADMIN_TOKEN);
         screenshot("overview");
         assertThat(browser.findElement(By.cssSelector("tr[data-workflow='" + workflowName + "'] td.spent")).getText()).startsWith("$");
+        // with the event rate (sampled since the engine started) and today's dead letters: the line that was not JSON
+        assertThat(browser.findElement(By.cssSelector("tr[data-workflow='" + workflowName + "'] td.rate")).getText())
+                .matches("measuring|\\d+\\.\\d/min");
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> {
+            driver.navigate().refresh();
+            return Long.parseLong(driver.findElement(By.cssSelector("tr[data-workflow='" + workflowName + "'] td.dead-today")).getText()) > 0;
+        });
         By state = By.cssSelector("tr[data-workflow='" + workflowName + "'] td.state");
 
         // when the operator pauses the workflow, then resumes it
