@@ -94,7 +94,7 @@ public final class Operations implements Service {
                         console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag, metrics.registry(), history),
                         new ReviewDesk(reviews),
                         new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine, PromptTexts.NONE),
-                        new WorkflowPage(engine), new CostPage(metrics.registry()), new ReportsPage(console.reportFolders()));
+                        new WorkflowPage(engine), new CostPage(metrics.registry(), engine, Clock.systemUTC()), new ReportsPage(console.reportFolders()));
             }
         }
     }

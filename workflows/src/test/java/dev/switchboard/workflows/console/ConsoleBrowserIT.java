@@ -380,6 +380,9 @@ class ConsoleBrowserIT {
         browser.get(base + "/console/cost");
         assertThat(browser.findElement(By.id("models")).getText()).contains("sim-a/qwen-a");
         assertThat(browser.findElement(By.id("budgets")).getText()).contains(workflowName, "within");
+        // and today's spend per model, read back from the audit topic
+        assertThat(browser.findElement(By.cssSelector("#days tr[data-day='" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "']"))
+                .getText()).contains(workflowName, "sim-a/qwen-a");
         screenshot("cost");
 
         // and the reports page lists the evaluation reports and opens one as text
