@@ -374,6 +374,11 @@ class ConsoleBrowserIT {
         // then the workflow page shows its file, read-only
         browser.findElement(By.linkText(workflowName)).click();
         assertThat(browser.findElement(By.id("yaml")).getText()).contains("min_confidence: 0.7", "sink: receiver");
+        // and its recent runs, each linking to its lineage
+        assertThat(browser.findElement(By.cssSelector("#runs tr[data-event='ev-markup']")).getText()).contains("triage", "review");
+        browser.findElement(By.cssSelector("#runs tr[data-event='ev-markup'] a")).click();
+        assertThat(browser.findElement(By.id("lineage")).getText()).contains("Workflow " + workflowName);
+        browser.navigate().back();
         screenshot("workflow");
 
         // and the cost page shows the model's calls and the workflow's budget
