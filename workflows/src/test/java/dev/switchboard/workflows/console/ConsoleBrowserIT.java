@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -159,9 +160,10 @@ class ConsoleBrowserIT {
         EventPublisher.publish(kafka.servers(), Map.of(), "console.events." + suffix, new StringReader(
                 traced(ticket("ev-approve", "Charged twice", "My card was charged twice"))
                         + ticket("ev-correct", "Refund please", "Where is my refund")
+                        + ticket("ev-reject", "Spam", "Buy cheap watches")
                         + ticket("ev-markup", "<script>document.title='owned'</script><b>bold</b>", "<img src=x onerror=alert(1)>")
                         + "not json\n"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> queue.pending(10).size() == 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> queue.pending(10).size() == 4);
 
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
@@ -236,6 +238,48 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.cssSelector("li.call span.prompt")).getText()).matches("prompt classify/triage version \\S+");
         assertThat(browser.findElement(By.cssSelector("code.trace-id")).getText()).isEqualTo(TRACE_ID);
         screenshot("lineage");
+    }
+
+    @Test
+    void should_focus_the_value_with_e_and_reject_with_r_when_a_reviewer_uses_the_keyboard() {
+        // given a reviewer on the review queue, on the item of a spam ticket
+        signIn(REVIEWER_TOKEN);
+        browser.get(base + "/console/reviews?workflow=" + workflowName);
+        String id = reviewId("ev-reject");
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        page.executeScript("arguments[0].focus()", item(id));
+        Actions keys = new Actions(browser);
+
+        // when she presses e, the item's value is ready to edit
+        keys.sendKeys("e").perform();
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("value-" + id);
+
+        // and back on the item, r rejects it
+        page.executeScript("arguments[0].focus()", item(id));
+        keys.sendKeys("r").perform();
+
+        // then the event ends without a task, and the decision carries her name
+        waitFor(By.id("review-message"), "Rejected " + id);
+        assertThat(browser.findElements(By.cssSelector("article[data-review='" + id + "']"))).isEmpty();
+        assertThat(queue.find(id).orElseThrow().path("status").asText()).isEqualTo("rejected");
+        assertThat(queue.find(id).orElseThrow().path("decided_by").asText()).isEqualTo("ria");
+    }
+
+    @Test
+    void should_tell_the_user_when_a_partial_update_is_refused() {
+        // given an operator on the overview whose page holds a CSRF token that is no longer good
+        signIn(ADMIN_TOKEN);
+        By pause = By.cssSelector("button[aria-label='Pause " + workflowName + "']");
+        ((JavascriptExecutor) browser).executeScript("arguments[0].form.querySelector('input[name=csrf]').value = 'stale'",
+                browser.findElement(pause));
+
+        // when she pauses the workflow (an htmx request, answered 403)
+        browser.findElement(pause).click();
+
+        // then the page says it was refused and why, and the workflow still runs
+        waitFor(By.id("console-error"), "Refused: This request did not come from a console page");
+        assertThat(browser.findElement(By.id("console-error")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.cssSelector("tr[data-workflow='" + workflowName + "'] td.state")).getText()).isEqualTo("Started");
     }
 
     @Test
