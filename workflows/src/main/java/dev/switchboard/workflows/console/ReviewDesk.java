@@ -138,7 +138,8 @@ public final class ReviewDesk implements ConsolePage {
             candidates.add(new Candidate(candidate.path("model").asText(candidate.path("provider").asText("")),
                     candidate.path("outcome").asText(""), candidate.path("reason").asText(""), JSON.writeValueAsString(answer),
                     confidence < 0 ? "" : String.format(java.util.Locale.ROOT, "%.2f", confidence)));
-            if (answer.isObject() && confidence > bestConfidence) {
+            // a review step's proposal carries no confidence: it is the best answer when it is the only one
+            if (answer.isObject() && (best == null || confidence > bestConfidence)) {
                 best = answer;
                 bestConfidence = confidence;
             }

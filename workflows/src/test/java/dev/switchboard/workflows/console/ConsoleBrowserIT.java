@@ -72,6 +72,7 @@ class ConsoleBrowserIT {
     private WebDriver browser;
     private String base;
     private String workflowName;
+    private String draftWorkflowName;
     private ReviewQueue queue;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -86,7 +87,37 @@ class ConsoleBrowserIT {
         Files.writeString(dir.resolve("out/eval/2026-12-04/report.html"), "<html><body><h1>Evaluation</h1><script>document.title='ran'</script></body></html>");
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         workflowName = "console-" + suffix;
-        model = ModelSimulator.start().answers(request -> ModelSimulator.answer("bug", 0.4));
+        draftWorkflowName = "console-draft-" + suffix;
+        // every model is unsure of its label; drafted replies wait for a person in a review step
+        model = ModelSimulator.start().answers(request -> request.system().contains("Articles:")
+                ? "{\"draft\": \"Refunds reach your card in five days.\", \"citations\": [], \"confidence\": 0.9}"
+                : ModelSimulator.answer("bug", 0.4));
+        Files.createDirectories(dir.resolve("kb"));
+        Files.writeString(dir.resolve("kb/refunds.md"), "# Refunds\n\nRefunds reach your card within five working days.\n");
+        Files.writeString(dir.resolve("draft.yaml"), """
+                name: %s
+                on:
+                  topic: console.drafts.%s
+                  types: [ticket.created]
+                  start: earliest
+                steps:
+                  - id: reply
+                    draft:
+                      input: "{{ event.data.body }}"
+                      knowledge_base: kb
+                      model: careful
+                  - id: hold
+                    review:
+                      reason: "Check the reply before it is sent"
+                      propose:
+                        draft: "{{ steps.reply.draft }}"
+                  - id: send
+                    task:
+                      sink: receiver
+                      title: "Reply to {{ event.data.subject }}"
+                      fields:
+                        reply: "{{ steps.hold.draft }}"
+                """.formatted(draftWorkflowName, suffix));
         receiver = new TaskReceiver();
         Files.writeString(dir.resolve("wf.yaml"), """
                 name: %s
@@ -154,7 +185,9 @@ class ConsoleBrowserIT {
         engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(env.get(name))).build();
         WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
         assertThat(workflow.problems()).isEmpty();
-        engine.start(List.of(workflow.workflow()));
+        WorkflowLoader.Result drafts = engine.loader().load(dir.resolve("draft.yaml"));
+        assertThat(drafts.problems()).isEmpty();
+        engine.start(List.of(workflow.workflow(), drafts.workflow()));
         base = "http://127.0.0.1:" + engine.adminPort();
         queue = new ReviewQueue(kafka.servers(), Map.of(), "console.reviews." + suffix, "console.decisions." + suffix);
         EventPublisher.publish(kafka.servers(), Map.of(), "console.events." + suffix, new StringReader(
@@ -163,7 +196,9 @@ class ConsoleBrowserIT {
                         + ticket("ev-reject", "Spam", "Buy cheap watches")
                         + ticket("ev-markup", "<script>document.title='owned'</script><b>bold</b>", "<img src=x onerror=alert(1)>")
                         + "not json\n"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> queue.pending(10).size() == 4);
+        EventPublisher.publish(kafka.servers(), Map.of(), "console.drafts." + suffix, new StringReader(
+                ticket("ev-draft", "Refund", "When does my refund arrive?")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> queue.pending(10).size() == 5);
 
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
@@ -280,6 +315,26 @@ class ConsoleBrowserIT {
         waitFor(By.id("console-error"), "Refused: This request did not come from a console page");
         assertThat(browser.findElement(By.id("console-error")).isDisplayed()).isTrue();
         assertThat(browser.findElement(By.cssSelector("tr[data-workflow='" + workflowName + "'] td.state")).getText()).isEqualTo("Started");
+    }
+
+    @Test
+    void should_send_the_edited_reply_when_a_reviewer_corrects_a_drafted_reply() throws Exception {
+        // given a reviewer on the review queue of the drafting workflow, where the held draft shows in a box of its own
+        signIn(REVIEWER_TOKEN);
+        browser.get(base + "/console/reviews?workflow=" + draftWorkflowName);
+        String id = ReviewRecords.reviewId(draftWorkflowName, "/it", "ev-draft", "hold");
+        WebElement reply = item(id).findElement(By.cssSelector("textarea.draft"));
+        assertThat(reply.getAttribute("value")).isEqualTo("Refunds reach your card in five days.");
+
+        // when she rewrites the reply and approves it
+        reply.clear();
+        reply.sendKeys("Hello, your refund reaches your card within five working days.");
+        item(id).findElement(By.cssSelector("button.correct")).click();
+
+        // then the task goes out with her reply
+        waitFor(By.id("review-message"), "with your correction");
+        JsonNode task = await().atMost(Duration.ofSeconds(60)).until(() -> taskOf("ev-draft"), Optional::isPresent).orElseThrow();
+        assertThat(task.path("fields").path("reply").asText()).isEqualTo("Hello, your refund reaches your card within five working days.");
     }
 
     @Test

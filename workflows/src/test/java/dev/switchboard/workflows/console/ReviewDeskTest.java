@@ -38,6 +38,16 @@ class ReviewDeskTest {
     }
 
     @Test
+    void should_offer_the_proposed_draft_when_a_review_step_held_it_without_a_confidence() throws Exception {
+        ReviewDesk.Item item = ReviewDesk.item(JSON.readTree("""
+                {"candidates": [{"model": "review:hold", "outcome": "proposed", "output": {"draft": "Hello Ann"}}]}
+                """));
+
+        assertThat(item.draft()).isEqualTo("Hello Ann");
+        assertThat(item.proposed()).contains("Hello Ann");
+    }
+
+    @Test
     void should_keep_a_classification_as_edited_when_it_has_no_draft() throws Exception {
         assertThat(ReviewDesk.corrected("{\"label\": \"billing\"}", null)).isEqualTo(Map.of("label", "billing"));
         assertThat(ReviewDesk.item(JSON.readTree("{\"candidates\": [{\"output\": {\"label\": \"bug\", \"confidence\": 0.4}}]}")).draft())
