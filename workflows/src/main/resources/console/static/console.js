@@ -28,3 +28,29 @@ document.addEventListener('keydown', function (event) {
     event.preventDefault();
   }
 });
+
+// htmx leaves a page as it is when a partial request is answered with an error (a 403 for a stale CSRF token,
+// a role that may not do the change, a session that expired): say so in the page's alert box instead.
+document.addEventListener('htmx:responseError', function (event) {
+  var xhr = event.detail.xhr;
+  var text = xhr.responseText || '';
+  if ((xhr.getResponseHeader('Content-Type') || '').indexOf('text/html') === 0) {
+    var page = new DOMParser().parseFromString(text, 'text/html');
+    var reason = page.getElementById('refused') || page.querySelector('main') || page.body;
+    text = reason ? reason.textContent.trim() : '';
+  }
+  var box = document.getElementById('console-error');
+  if (box) {
+    box.textContent = (xhr.status === 403 ? 'Refused: ' : 'The console answered ' + xhr.status + ': ') + text;
+    box.hidden = false;
+  }
+});
+
+// A successful partial update clears an earlier error.
+document.addEventListener('htmx:afterSwap', function () {
+  var box = document.getElementById('console-error');
+  if (box) {
+    box.hidden = true;
+    box.textContent = '';
+  }
+});

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * {@code /console/events?id=<event id>&since=24h}: one event's path, read by the same {@link EventExplainer}
  * as {@code switchboard explain} and {@code /admin/events}: its records, each workflow's steps with their
- * outputs and model calls, its tasks with their receipts, its reviews and dead letters.
+ * outputs and model calls (with each call's prompt id and version, and the prompt's text where {@link PromptTexts} has it),
+ * its tasks with their receipts, its reviews and dead letters, and the trace id it ran under.
  */
 public final class LineagePage implements ConsolePage {
 
@@ -35,9 +36,12 @@ public final class LineagePage implements ConsolePage {
     }
 
     private final EngineView engine;
+    private final PromptTexts prompts;
 
-    public LineagePage(EngineView engine) {
+    /** @param prompts where a model call's prompt text is found, by its id and version ({@link PromptTexts#NONE} without a registry) */
+    public LineagePage(EngineView engine, PromptTexts prompts) {
         this.engine = engine;
+        this.prompts = prompts;
     }
 
     @Override
@@ -50,6 +54,7 @@ public final class LineagePage implements ConsolePage {
             model.put("since", since);
             model.put("json", new JsonText());
             model.put("message", "");
+            model.put("prompts", prompts);
             if (id != null && !id.isBlank()) {
                 try {
                     Explanation explanation = new EventExplainer(engine.bootstrapServers(), engine.clientProperties(), engine.topics(),

@@ -8,19 +8,29 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /console}: each workflow's state, lag and counters; operators pause and resume. */
+/**
+ * {@code /console}: each workflow's state, lag, event rate, tasks and dead letters today, spend today and
+ * counters; operators pause and resume.
+ */
 public final class OverviewPage implements ConsolePage {
 
     private static final Logger LOG = LoggerFactory.getLogger(OverviewPage.class);
     private static final int SMALL = 64 * 1024;
 
-    /** One workflow's row. */
-    public record Row(String name, String state, String topic, long lag, String spentToday, Map<String, Long> counters) {
+    /**
+     * One workflow's row.
+     *
+     * @param eventRate events per minute over the last minutes, or {@code measuring} until the samples span enough time
+     */
+    public record Row(String name, String state, String topic, long lag, String spentToday, Map<String, Long> counters, String eventRate,
+                      long tasksToday, long deadLettersToday) {
 
         public boolean paused() {
             return state.equals("Paused");
@@ -30,15 +40,25 @@ public final class OverviewPage implements ConsolePage {
     private final EngineView engine;
     private final ToLongFunction<String> lag;
     private final MeterRegistry registry;
+    private final CounterHistory history;
 
     /**
      * @param lag      a consumer group's lag, as last measured
      * @param registry the engine's meters, for each workflow's spend today
+     * @param history  the engine's counters sampled over time (the engine samples them on a schedule; each view samples too)
      */
-    public OverviewPage(EngineView engine, ToLongFunction<String> lag, MeterRegistry registry) {
+    public OverviewPage(EngineView engine, ToLongFunction<String> lag, MeterRegistry registry, CounterHistory history) {
         this.engine = engine;
         this.lag = lag;
         this.registry = registry;
+        this.history = history;
+    }
+
+    /** Each workflow's counters now, by workflow, for {@link CounterHistory#sample}. */
+    public static Map<String, Map<String, Long>> counters(EngineView engine) {
+        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
+        engine.workflows().forEach(workflow -> counters.put(workflow.name(), workflow.counters()));
+        return counters;
     }
 
     @Override
@@ -72,11 +92,19 @@ public final class OverviewPage implements ConsolePage {
     }
 
     private List<Row> rows() {
+        List<EngineView.WorkflowState> workflows = engine.workflows();
+        Map<String, Map<String, Long>> counters = new LinkedHashMap<>();
+        workflows.forEach(workflow -> counters.put(workflow.name(), workflow.counters()));
+        history.sample(counters);
         List<Row> rows = new ArrayList<>();
-        for (EngineView.WorkflowState workflow : engine.workflows()) {
-            Gauge spent = registry.find("switchboard.budget.spent.usd").tag("workflow", workflow.name()).gauge();
-            rows.add(new Row(workflow.name(), workflow.state(), workflow.topic(), lag.applyAsLong(workflow.consumerGroup()),
-                    spent == null ? "" : String.format(java.util.Locale.ROOT, "$%.4f", spent.value()), workflow.counters()));
+        for (EngineView.WorkflowState workflow : workflows) {
+            String name = workflow.name();
+            Gauge spent = registry.find("switchboard.budget.spent.usd").tag("workflow", name).gauge();
+            OptionalDouble rate = history.perMinute(name, "events");
+            rows.add(new Row(name, workflow.state(), workflow.topic(), lag.applyAsLong(workflow.consumerGroup()),
+                    spent == null ? "" : String.format(Locale.ROOT, "$%.4f", spent.value()), workflow.counters(),
+                    rate.isPresent() ? String.format(Locale.ROOT, "%.1f/min", rate.getAsDouble()) : "measuring",
+                    history.today(name, "tasks"), history.today(name, "dead_letters")));
         }
         return rows;
     }

@@ -94,10 +94,16 @@ public final class ReviewDesk implements ConsolePage {
      */
     static Map<String, Object> corrected(String text, String draft) throws Exception {
         Map<String, Object> value = new LinkedHashMap<>(value(text));
-        if (draft != null && value.containsKey("draft")) {
-            value.put("draft", draft.replace("\r\n", "\n"));
+        String field = value.get("draft") instanceof String ? "draft" : value.get("reply") instanceof String ? "reply" : null;
+        if (draft != null && field != null) {
+            value.put(field, draft.replace("\r\n", "\n"));
         }
         return value;
+    }
+
+    /** The drafted reply of an answer: its {@code draft} (a draft step's), else its {@code reply} (a review step's proposal). */
+    private static String draftOf(JsonNode answer) {
+        return answer.path("draft").isTextual() ? answer.get("draft").asText() : answer.path("reply").isTextual() ? answer.get("reply").asText() : null;
     }
 
     private static Map<String, Object> value(String text) throws Exception {
@@ -138,7 +144,8 @@ public final class ReviewDesk implements ConsolePage {
             candidates.add(new Candidate(candidate.path("model").asText(candidate.path("provider").asText("")),
                     candidate.path("outcome").asText(""), candidate.path("reason").asText(""), JSON.writeValueAsString(answer),
                     confidence < 0 ? "" : String.format(java.util.Locale.ROOT, "%.2f", confidence)));
-            if (answer.isObject() && confidence > bestConfidence) {
+            // a review step's proposal carries no confidence: it is the best answer when it is the only one
+            if (answer.isObject() && (best == null || confidence > bestConfidence)) {
                 best = answer;
                 bestConfidence = confidence;
             }
@@ -146,7 +153,7 @@ public final class ReviewDesk implements ConsolePage {
         return new Item(review.path("review_id").asText(), review.path("workflow").asText(), review.path("step").asText(),
                 review.path("reason").asText(""), review.path("held_at").asText(""), review.path("event").path("id").asText(""),
                 JSON.writeValueAsString(review.path("event")), candidates, best == null ? "{}" : JSON.writeValueAsString(best),
-                best != null && best.path("draft").isTextual() ? best.get("draft").asText() : null);
+                best == null ? null : draftOf(best));
     }
 
     private static String blankToNull(String text) {

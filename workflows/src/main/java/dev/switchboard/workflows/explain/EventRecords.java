@@ -9,6 +9,7 @@ import dev.switchboard.workflows.model.StepSpec;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.runtime.DeadLetters;
 import dev.switchboard.workflows.runtime.ReviewRecords;
+import dev.switchboard.workflows.runtime.Tracing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -103,6 +104,12 @@ final class EventRecords {
 
     static String text(byte[] bytes) {
         return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The trace id of a record's W3C {@code traceparent} header ({@code 00-<32 hex>-<16 hex>-<flags>}), or null. */
+    static String traceId(ConsumerRecord<byte[], byte[]> record) {
+        String traceparent = header(record, Tracing.HEADER);
+        return traceparent != null && traceparent.length() >= 35 ? traceparent.substring(3, 35) : null;
     }
 
     static String header(ConsumerRecord<byte[], byte[]> record, String name) {

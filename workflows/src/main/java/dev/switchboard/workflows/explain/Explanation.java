@@ -43,11 +43,14 @@ public record Explanation(String eventId, String since, long scanned, List<Publi
      * @param trigger  whether the workflow takes the event's type
      * @param filter   {@code on.filter} and what it gives for the event, evaluated now on the workflow as loaded
      * @param recorded whether the workflow left any record of the event
+     * @param traceId  the W3C trace id the workflow ran the event under, from the {@code traceparent} header of its
+     *                 tasks or dead letters; null when none carried one
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record WorkflowPath(String workflow, String topic, String outcome, String trigger, String filter, List<StepPath> steps,
-                               List<TaskPath> tasks, List<ReviewPath> reviews, List<DeadLetter> deadLetters, boolean recorded) {
+                               List<TaskPath> tasks, List<ReviewPath> reviews, List<DeadLetter> deadLetters, boolean recorded,
+                               String traceId) {
     }
 
     /**
@@ -59,11 +62,16 @@ public record Explanation(String eventId, String since, long scanned, List<Publi
     public record StepPath(String step, String type, String status, Object output, String reason, List<ModelCallRecord> calls) {
     }
 
-    /** One model call from the audit topic. */
+    /**
+     * One model call from the audit topic.
+     *
+     * @param promptId      which prompt (step type and id, e.g. {@code classify/triage}); null when the call did not say
+     * @param promptVersion the content hash of the prompt the call was made with; null when the call did not say
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ModelCallRecord(String provider, String model, String outcome, long tokensIn, long tokensOut, double latencyMs,
-                                  double costUsd, boolean cacheHit, String time) {
+                                  double costUsd, boolean cacheHit, String time, String promptId, String promptVersion) {
     }
 
     /** A task of the event, with its delivery receipts and dead letters. */

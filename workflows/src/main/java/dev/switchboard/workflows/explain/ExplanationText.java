@@ -29,6 +29,7 @@ public final class ExplanationText {
             out.append("\nWorkflow ").append(path.workflow()).append(": ").append(printable(path.outcome())).append('\n');
             line(out, "trigger", path.trigger());
             line(out, "filter", path.filter());
+            line(out, "trace", path.traceId());
             for (Explanation.StepPath step : path.steps()) {
                 StringBuilder text = new StringBuilder(step.step()).append(" (").append(step.type()).append("): ").append(step.status());
                 if (step.output() != null) {
@@ -39,9 +40,10 @@ public final class ExplanationText {
                 }
                 line(out, "step", text.toString());
                 for (Explanation.ModelCallRecord call : step.calls()) {
-                    line(out, "", String.format(Locale.ROOT, "model call %s/%s: %s, %d+%d tokens, %.1f ms, $%.6f%s", call.provider(),
+                    line(out, "", String.format(Locale.ROOT, "model call %s/%s: %s, %d+%d tokens, %.1f ms, $%.6f%s%s", call.provider(),
                             call.model(), call.outcome(), call.tokensIn(), call.tokensOut(), call.latencyMs(), call.costUsd(),
-                            call.cacheHit() ? ", from the cache" : ""));
+                            call.cacheHit() ? ", from the cache" : "",
+                            call.promptVersion() == null ? "" : ", prompt " + call.promptId() + " " + call.promptVersion()));
                 }
             }
             for (Explanation.TaskPath task : path.tasks()) {

@@ -30,6 +30,7 @@ final class WorkflowPaths {
     private final List<Explanation.ReviewPath> reviews = new ArrayList<>();
     private final List<ConsumerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
     private final List<ConsumerRecord<byte[], byte[]>> claimed = new ArrayList<>();
+    private String traceId;
 
     /**
      * @param event      the event as published, or null when it was not found
@@ -53,7 +54,8 @@ final class WorkflowPaths {
                 calls.computeIfAbsent(call.path("step").asText(), step -> new ArrayList<>()).add(new Explanation.ModelCallRecord(
                         call.path("provider").asText(null), call.path("model").asText(null), call.path("outcome").asText(null),
                         call.path("tokens_in").asLong(), call.path("tokens_out").asLong(), call.path("latency_ms").asDouble(),
-                        call.path("cost_usd").asDouble(), call.path("cache_hit").asBoolean(), call.path("time").asText(null)));
+                        call.path("cost_usd").asDouble(), call.path("cache_hit").asBoolean(), call.path("time").asText(null),
+                        call.path("prompt_id").asText(null), call.path("prompt_version").asText(null)));
             }
         }
         for (ConsumerRecord<byte[], byte[]> record : records.tasks) {
@@ -61,6 +63,7 @@ final class WorkflowPaths {
             if (task != null && name.equals(task.path("workflow").asText())) {
                 tasks.add(task);
                 taskPaths.add(taskPath(task, records));
+                traceId = traceId == null ? EventRecords.traceId(record) : traceId;
             }
         }
         for (ConsumerRecord<byte[], byte[]> record : records.reviews) {
@@ -98,7 +101,13 @@ final class WorkflowPaths {
         // an event dead-lettered before any step (unparsable, its filter failed) has no steps to show
         List<Explanation.StepPath> steps = !traces.isEmpty() || !calls.isEmpty() || passed && deadLetters.isEmpty() ? steps() : List.of();
         return new Explanation.WorkflowPath(workflow.name(), workflow.on().topic(), outcome(trigger, taken, filter, steps), trigger, filter,
-                steps, taskPaths, reviews, deadLetters.stream().map(EventExplainer::deadLetter).toList(), recorded());
+                steps, taskPaths, reviews, deadLetters.stream().map(EventExplainer::deadLetter).toList(), recorded(), traceId());
+    }
+
+    /** The trace id its tasks carry, else the one of its dead letters (an event that made no task). */
+    private String traceId() {
+        return traceId != null ? traceId
+                : deadLetters.stream().map(EventRecords::traceId).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     private boolean recorded() {

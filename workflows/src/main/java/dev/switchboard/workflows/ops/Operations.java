@@ -5,9 +5,11 @@ import dev.switchboard.workflows.console.ConsolePages;
 import dev.switchboard.workflows.console.ConsoleSessions;
 import dev.switchboard.workflows.console.ConsoleSetup;
 import dev.switchboard.workflows.console.CostPage;
+import dev.switchboard.workflows.console.CounterHistory;
 import dev.switchboard.workflows.console.DeadLetterPage;
 import dev.switchboard.workflows.console.LineagePage;
 import dev.switchboard.workflows.console.OverviewPage;
+import dev.switchboard.workflows.console.PromptTexts;
 import dev.switchboard.workflows.console.ReportsPage;
 import dev.switchboard.workflows.console.ReviewDesk;
 import dev.switchboard.workflows.console.WorkflowPage;
@@ -19,7 +21,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Operations as a service: the gauges of the engine's metrics (consumer lag, review queue),
@@ -28,7 +35,10 @@ import java.util.function.Supplier;
  */
 public final class Operations implements Service {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Operations.class);
     private static final Duration WATCH_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration RATE_WINDOW = Duration.ofMinutes(5);
+    private static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(15);
 
     private final EngineMetrics metrics;
     private final KafkaConnection kafka;
@@ -40,6 +50,7 @@ public final class Operations implements Service {
     private final ConsoleSetup console;
     private KafkaWatch kafkaWatch;
     private ReviewQueueWatch reviewWatch;
+    private ScheduledExecutorService sampler;
 
     /**
      * @param groups     consumer groups whose lag is measured
@@ -72,16 +83,36 @@ public final class Operations implements Service {
             if (console != null) {
                 Supplier<ReviewQueue> reviews = () -> new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(),
                         engine.reviewTopic(), engine.decisionsTopic());
+                CounterHistory history = new CounterHistory(Clock.systemUTC(), RATE_WINDOW);
+                sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread thread = new Thread(runnable, "switchboard-console-sampler");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                sampler.scheduleAtFixedRate(() -> sample(history), 0, SAMPLE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
                 new Console(console.users(), new ConsoleSessions(console.session(), Clock.systemUTC()), new ConsolePages(),
-                        console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag, metrics.registry()), new ReviewDesk(reviews),
-                        new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine),
-                        new WorkflowPage(engine), new CostPage(metrics.registry()), new ReportsPage(console.reportFolders()));
+                        console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag, metrics.registry(), history),
+                        new ReviewDesk(reviews),
+                        new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine, PromptTexts.NONE),
+                        new WorkflowPage(engine), new CostPage(metrics.registry(), engine, Clock.systemUTC()), new ReportsPage(console.reportFolders()));
             }
+        }
+    }
+
+    private void sample(CounterHistory history) {
+        try {
+            history.sample(OverviewPage.counters(engine));
+        } catch (RuntimeException e) {
+            // a failed sample leaves a gap in the rate; the next one fills it
+            LOG.warn("Console: could not sample the workflows' counters: {}", e.toString());
         }
     }
 
     @Override
     public void stop() {
+        if (sampler != null) {
+            sampler.shutdownNow();
+        }
         if (kafkaWatch != null) {
             kafkaWatch.close();
         }

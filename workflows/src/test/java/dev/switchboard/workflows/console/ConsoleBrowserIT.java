@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -61,6 +62,7 @@ class ConsoleBrowserIT {
     private static final String ADMIN_TOKEN = "console-admin-token-7d1e";
     private static final String REVIEWER_TOKEN = "reviewer-token-3b8a0c";
     private static final String VIEWER_TOKEN = "viewer-token-91f2d4";
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final Path SCREENSHOTS = Path.of("..", "docs", "console");
 
     private Path dir;
@@ -70,6 +72,7 @@ class ConsoleBrowserIT {
     private WebDriver browser;
     private String base;
     private String workflowName;
+    private String draftWorkflowName;
     private ReviewQueue queue;
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -84,7 +87,37 @@ class ConsoleBrowserIT {
         Files.writeString(dir.resolve("out/eval/2026-12-04/report.html"), "<html><body><h1>Evaluation</h1><script>document.title='ran'</script></body></html>");
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         workflowName = "console-" + suffix;
-        model = ModelSimulator.start().answers(request -> ModelSimulator.answer("bug", 0.4));
+        draftWorkflowName = "console-draft-" + suffix;
+        // every model is unsure of its label; drafted replies wait for a person in a review step
+        model = ModelSimulator.start().answers(request -> request.system().contains("Articles:")
+                ? "{\"draft\": \"Refunds reach your card in five days.\", \"citations\": [], \"confidence\": 0.9}"
+                : ModelSimulator.answer("bug", 0.4));
+        Files.createDirectories(dir.resolve("kb"));
+        Files.writeString(dir.resolve("kb/refunds.md"), "# Refunds\n\nRefunds reach your card within five working days.\n");
+        Files.writeString(dir.resolve("draft.yaml"), """
+                name: %s
+                on:
+                  topic: console.drafts.%s
+                  types: [ticket.created]
+                  start: earliest
+                steps:
+                  - id: reply
+                    draft:
+                      input: "{{ event.data.body }}"
+                      knowledge_base: kb
+                      model: careful
+                  - id: hold
+                    review:
+                      reason: "Check the reply before it is sent"
+                      propose:
+                        draft: "{{ steps.reply.draft }}"
+                  - id: send
+                    task:
+                      sink: receiver
+                      title: "Reply to {{ event.data.subject }}"
+                      fields:
+                        reply: "{{ steps.hold.draft }}"
+                """.formatted(draftWorkflowName, suffix));
         receiver = new TaskReceiver();
         Files.writeString(dir.resolve("wf.yaml"), """
                 name: %s
@@ -152,15 +185,20 @@ class ConsoleBrowserIT {
         engine = Engine.builder(config.config()).secrets(name -> Optional.ofNullable(env.get(name))).build();
         WorkflowLoader.Result workflow = engine.loader().load(dir.resolve("wf.yaml"));
         assertThat(workflow.problems()).isEmpty();
-        engine.start(List.of(workflow.workflow()));
+        WorkflowLoader.Result drafts = engine.loader().load(dir.resolve("draft.yaml"));
+        assertThat(drafts.problems()).isEmpty();
+        engine.start(List.of(workflow.workflow(), drafts.workflow()));
         base = "http://127.0.0.1:" + engine.adminPort();
         queue = new ReviewQueue(kafka.servers(), Map.of(), "console.reviews." + suffix, "console.decisions." + suffix);
         EventPublisher.publish(kafka.servers(), Map.of(), "console.events." + suffix, new StringReader(
-                ticket("ev-approve", "Charged twice", "My card was charged twice")
+                traced(ticket("ev-approve", "Charged twice", "My card was charged twice"))
                         + ticket("ev-correct", "Refund please", "Where is my refund")
+                        + ticket("ev-reject", "Spam", "Buy cheap watches")
                         + ticket("ev-markup", "<script>document.title='owned'</script><b>bold</b>", "<img src=x onerror=alert(1)>")
                         + "not json\n"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> queue.pending(10).size() == 3);
+        EventPublisher.publish(kafka.servers(), Map.of(), "console.drafts." + suffix, new StringReader(
+                ticket("ev-draft", "Refund", "When does my refund arrive?")));
+        await().atMost(Duration.ofSeconds(60)).until(() -> queue.pending(10).size() == 5);
 
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
@@ -231,7 +269,72 @@ class ConsoleBrowserIT {
             return driver.findElements(By.cssSelector("li.receipt")).stream().anyMatch(li -> li.getText().startsWith("delivered"));
         });
         assertThat(browser.findElement(By.id("lineage")).getText()).contains("approved by ria", "triage (classify)", "sim-a/qwen-a");
+        // with the prompt each model call was made with, and the trace the event came in on
+        assertThat(browser.findElement(By.cssSelector("li.call span.prompt")).getText()).matches("prompt classify/triage version \\S+");
+        assertThat(browser.findElement(By.cssSelector("code.trace-id")).getText()).isEqualTo(TRACE_ID);
         screenshot("lineage");
+    }
+
+    @Test
+    void should_focus_the_value_with_e_and_reject_with_r_when_a_reviewer_uses_the_keyboard() {
+        // given a reviewer on the review queue, on the item of a spam ticket
+        signIn(REVIEWER_TOKEN);
+        browser.get(base + "/console/reviews?workflow=" + workflowName);
+        String id = reviewId("ev-reject");
+        JavascriptExecutor page = (JavascriptExecutor) browser;
+        page.executeScript("arguments[0].focus()", item(id));
+        Actions keys = new Actions(browser);
+
+        // when she presses e, the item's value is ready to edit
+        keys.sendKeys("e").perform();
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("value-" + id);
+
+        // and back on the item, r rejects it
+        page.executeScript("arguments[0].focus()", item(id));
+        keys.sendKeys("r").perform();
+
+        // then the event ends without a task, and the decision carries her name
+        waitFor(By.id("review-message"), "Rejected " + id);
+        assertThat(browser.findElements(By.cssSelector("article[data-review='" + id + "']"))).isEmpty();
+        assertThat(queue.find(id).orElseThrow().path("status").asText()).isEqualTo("rejected");
+        assertThat(queue.find(id).orElseThrow().path("decided_by").asText()).isEqualTo("ria");
+    }
+
+    @Test
+    void should_tell_the_user_when_a_partial_update_is_refused() {
+        // given an operator on the overview whose page holds a CSRF token that is no longer good
+        signIn(ADMIN_TOKEN);
+        By pause = By.cssSelector("button[aria-label='Pause " + workflowName + "']");
+        ((JavascriptExecutor) browser).executeScript("arguments[0].form.querySelector('input[name=csrf]').value = 'stale'",
+                browser.findElement(pause));
+
+        // when she pauses the workflow (an htmx request, answered 403)
+        browser.findElement(pause).click();
+
+        // then the page says it was refused and why, and the workflow still runs
+        waitFor(By.id("console-error"), "Refused: This request did not come from a console page");
+        assertThat(browser.findElement(By.id("console-error")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.cssSelector("tr[data-workflow='" + workflowName + "'] td.state")).getText()).isEqualTo("Started");
+    }
+
+    @Test
+    void should_send_the_edited_reply_when_a_reviewer_corrects_a_drafted_reply() throws Exception {
+        // given a reviewer on the review queue of the drafting workflow, where the held draft shows in a box of its own
+        signIn(REVIEWER_TOKEN);
+        browser.get(base + "/console/reviews?workflow=" + draftWorkflowName);
+        String id = ReviewRecords.reviewId(draftWorkflowName, "/it", "ev-draft", "hold");
+        WebElement reply = item(id).findElement(By.cssSelector("textarea.draft"));
+        assertThat(reply.getAttribute("value")).isEqualTo("Refunds reach your card in five days.");
+
+        // when she rewrites the reply and approves it
+        reply.clear();
+        reply.sendKeys("Hello, your refund reaches your card within five working days.");
+        item(id).findElement(By.cssSelector("button.correct")).click();
+
+        // then the task goes out with her reply
+        waitFor(By.id("review-message"), "with your correction");
+        JsonNode task = await().atMost(Duration.ofSeconds(60)).until(() -> taskOf("ev-draft"), Optional::isPresent).orElseThrow();
+        assertThat(task.path("fields").path("reply").asText()).isEqualTo("Hello, your refund reaches your card within five working days.");
     }
 
     @Test
@@ -317,6 +420,13 @@ class ConsoleBrowserIT {
         signIn(ADMIN_TOKEN);
         screenshot("overview");
         assertThat(browser.findElement(By.cssSelector("tr[data-workflow='" + workflowName + "'] td.spent")).getText()).startsWith("$");
+        // with the event rate (sampled since the engine started) and today's dead letters: the line that was not JSON
+        assertThat(browser.findElement(By.cssSelector("tr[data-workflow='" + workflowName + "'] td.rate")).getText())
+                .matches("measuring|\\d+\\.\\d/min");
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver -> {
+            driver.navigate().refresh();
+            return Long.parseLong(driver.findElement(By.cssSelector("tr[data-workflow='" + workflowName + "'] td.dead-today")).getText()) > 0;
+        });
         By state = By.cssSelector("tr[data-workflow='" + workflowName + "'] td.state");
 
         // when the operator pauses the workflow, then resumes it
@@ -363,12 +473,20 @@ class ConsoleBrowserIT {
         // then the workflow page shows its file, read-only
         browser.findElement(By.linkText(workflowName)).click();
         assertThat(browser.findElement(By.id("yaml")).getText()).contains("min_confidence: 0.7", "sink: receiver");
+        // and its recent runs, each linking to its lineage
+        assertThat(browser.findElement(By.cssSelector("#runs tr[data-event='ev-markup']")).getText()).contains("triage", "review");
+        browser.findElement(By.cssSelector("#runs tr[data-event='ev-markup'] a")).click();
+        assertThat(browser.findElement(By.id("lineage")).getText()).contains("Workflow " + workflowName);
+        browser.navigate().back();
         screenshot("workflow");
 
         // and the cost page shows the model's calls and the workflow's budget
         browser.get(base + "/console/cost");
         assertThat(browser.findElement(By.id("models")).getText()).contains("sim-a/qwen-a");
         assertThat(browser.findElement(By.id("budgets")).getText()).contains(workflowName, "within");
+        // and today's spend per model, read back from the audit topic
+        assertThat(browser.findElement(By.cssSelector("#days tr[data-day='" + java.time.LocalDate.now(java.time.ZoneOffset.UTC) + "']"))
+                .getText()).contains(workflowName, "sim-a/qwen-a");
         screenshot("cost");
 
         // and the reports page lists the evaluation reports and opens one as text
@@ -446,6 +564,11 @@ class ConsoleBrowserIT {
 
     private static String sha256(String token) {
         return HexFormat.of().formatHex(ConsoleUsers.sha256(token));
+    }
+
+    /** The ticket with a CloudEvents {@code traceparent}, as a traced caller sends it. */
+    private static String traced(String ticket) {
+        return ticket.replaceFirst("\\{", "{\"traceparent\":\"00-" + TRACE_ID + "-00f067aa0ba902b7-01\",");
     }
 
     private static String ticket(String id, String subject, String body) throws Exception {

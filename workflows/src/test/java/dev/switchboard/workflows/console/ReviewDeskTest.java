@@ -38,6 +38,28 @@ class ReviewDeskTest {
     }
 
     @Test
+    void should_offer_the_proposed_draft_when_a_review_step_held_it_without_a_confidence() throws Exception {
+        ReviewDesk.Item item = ReviewDesk.item(JSON.readTree("""
+                {"candidates": [{"model": "review:hold", "outcome": "proposed", "output": {"draft": "Hello Ann"}}]}
+                """));
+
+        assertThat(item.draft()).isEqualTo("Hello Ann");
+        assertThat(item.proposed()).contains("Hello Ann");
+    }
+
+    @Test
+    void should_take_a_proposed_reply_as_the_draft_when_the_review_step_names_it_reply() throws Exception {
+        // given a review step that proposes {reply: ...}, as the support copilot example does
+        ReviewDesk.Item item = ReviewDesk.item(JSON.readTree("""
+                {"candidates": [{"model": "review:hold", "outcome": "proposed", "output": {"reply": "Hi Ann"}}]}
+                """));
+
+        // then the reply shows in the box, and the edited box becomes the reply
+        assertThat(item.draft()).isEqualTo("Hi Ann");
+        assertThat(ReviewDesk.corrected(item.proposed(), "Hello Ann,\r\nthanks.")).isEqualTo(Map.of("reply", "Hello Ann,\nthanks."));
+    }
+
+    @Test
     void should_keep_a_classification_as_edited_when_it_has_no_draft() throws Exception {
         assertThat(ReviewDesk.corrected("{\"label\": \"billing\"}", null)).isEqualTo(Map.of("label", "billing"));
         assertThat(ReviewDesk.item(JSON.readTree("{\"candidates\": [{\"output\": {\"label\": \"bug\", \"confidence\": 0.4}}]}")).draft())

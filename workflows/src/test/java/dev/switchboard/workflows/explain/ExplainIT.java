@@ -134,7 +134,7 @@ class ExplainIT {
                         .contains("event    ticket.created from /portal, subject ev-delivered")
                         .contains("filter   event.source != '/spam' is true")
                         .contains("triage (classify): completed {").contains("\"label\":\"billing\"")
-                        .contains("model call sim/")
+                        .contains("model call sim/").containsPattern("model call sim/.*, prompt classify/triage \\S+")
                         .contains("create (task): completed")
                         .contains("receipt: delivered after 1 attempt(s)"));
                 assertThat(explain("ev-filtered", connection).out()).contains("Workflow " + workflowName + ": skipped: on.filter is false")
