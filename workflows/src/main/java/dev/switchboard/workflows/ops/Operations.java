@@ -13,6 +13,8 @@ import dev.switchboard.workflows.console.PromptTexts;
 import dev.switchboard.workflows.console.ReportsPage;
 import dev.switchboard.workflows.console.ReviewDesk;
 import dev.switchboard.workflows.console.WorkflowPage;
+import dev.switchboard.workflows.prompts.PromptLedger;
+import dev.switchboard.workflows.prompts.RecordedPrompt;
 import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.KafkaConnection;
 import dev.switchboard.workflows.runtime.Service;
@@ -21,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -93,7 +96,7 @@ public final class Operations implements Service {
                 new Console(console.users(), new ConsoleSessions(console.session(), Clock.systemUTC()), new ConsolePages(),
                         console.secureCookie()).register(http, new OverviewPage(engine, kafkaWatch::lag, metrics.registry(), history),
                         new ReviewDesk(reviews),
-                        new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine, PromptTexts.NONE),
+                        new DeadLetterPage(new DeadLetterBox(engine)), new LineagePage(engine, ledgerTexts()),
                         new WorkflowPage(engine), new CostPage(metrics.registry(), engine, Clock.systemUTC()), new ReportsPage(console.reportFolders()));
             }
         }
@@ -119,5 +122,11 @@ public final class Operations implements Service {
         if (reviewWatch != null) {
             reviewWatch.close();
         }
+    }
+
+    /** The prompt texts the engine recorded on the prompts topic at start, read when a lineage page asks. */
+    private PromptTexts ledgerTexts() {
+        PromptLedger ledger = new PromptLedger(engine.bootstrapServers(), engine.clientProperties(), engine.topics().prompts());
+        return (promptId, promptVersion) -> Optional.ofNullable(ledger.read().get(promptVersion)).map(RecordedPrompt::text);
     }
 }

@@ -271,6 +271,9 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("lineage")).getText()).contains("approved by ria", "triage (classify)", "sim-a/qwen-a");
         // with the prompt each model call was made with, and the trace the event came in on
         assertThat(browser.findElement(By.cssSelector("li.call span.prompt")).getText()).matches("prompt classify/triage version \\S+");
+        // and the text behind that version, from the prompts topic the engine wrote at start
+        browser.findElement(By.cssSelector("li.call details summary")).click();
+        assertThat(browser.findElement(By.cssSelector("li.call pre.prompt-text")).getText()).contains("You are a text classifier.");
         assertThat(browser.findElement(By.cssSelector("code.trace-id")).getText()).isEqualTo(TRACE_ID);
         screenshot("lineage");
     }
