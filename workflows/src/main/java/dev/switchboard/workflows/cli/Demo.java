@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.Workflow;
-import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -47,17 +45,7 @@ public final class Demo {
 
     /** Runs the demo in {@code workDir} (created; Kafka data and tasks go there) and prints to {@code out}. */
     public static Summary run(Path workDir, PrintStream out, Duration timeout) throws IOException, InterruptedException {
-        Path examples = workDir.resolve("examples");
-        for (String resource : RESOURCES) {
-            Path target = examples.resolve(resource);
-            Files.createDirectories(target.getParent());
-            try (InputStream in = Demo.class.getResourceAsStream("/examples/" + resource)) {
-                if (in == null) {
-                    throw new IOException("Missing example resource " + resource);
-                }
-                Files.write(target, in.readAllBytes());
-            }
-        }
+        Path examples = ExampleResources.copyAll(RESOURCES, workDir.resolve("examples"));
         String configText = """
                 kafka:
                   data_dir: ../kafka
@@ -82,12 +70,7 @@ public final class Demo {
                 + "), workflow ticket-triage");
         long started = System.nanoTime();
         try (Engine engine = Engine.builder(config).build()) {
-            WorkflowLoader.Result loaded = engine.loader().load(examples.resolve("ticket-triage.yaml"));
-            if (!loaded.ok()) {
-                loaded.problems().forEach(problem -> out.println(problem));
-                throw new IllegalStateException("The example workflow is invalid");
-            }
-            Workflow workflow = loaded.workflow();
+            Workflow workflow = ExampleResources.load(engine, examples.resolve("ticket-triage.yaml"), out);
             engine.start(List.of(workflow));
             out.println("  broker    " + engine.bootstrapServers());
             String tickets = Files.readString(examples.resolve("data/tickets.jsonl"));
