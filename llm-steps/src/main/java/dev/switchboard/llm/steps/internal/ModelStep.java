@@ -103,10 +103,18 @@ public abstract class ModelStep implements Step, PromptedStep {
     /** Changes only between batches, when a step's prompt data changes ({@link #promptChanged}). */
     private volatile String promptVersion;
     private final PiiMasker masker = new PiiMasker();
+    private final PromptTemplate template;
     private final StepInput input;
     private final InjectionGuard injectionGuard;
 
+    /** A step with no prompt template to show (see {@link #promptTemplate}). */
     protected ModelStep(Setup setup, String promptFingerprint) {
+        this(setup, null, promptFingerprint);
+    }
+
+    /** @param template the template this step's prompt comes from */
+    protected ModelStep(Setup setup, PromptTemplate template, String promptFingerprint) {
+        this.template = template;
         this.models = setup.models();
         this.type = setup.type();
         this.stepId = setup.stepId();
@@ -136,7 +144,7 @@ public abstract class ModelStep implements Step, PromptedStep {
 
     /** The template this step's prompt comes from, or null for a step that has none to show. */
     protected PromptTemplate promptTemplate() {
-        return null;
+        return template;
     }
 
     /** The prompt as sent, the step's options filled in; by default the template as it is. */
