@@ -80,21 +80,10 @@ public final class Demo {
             out.println("  published " + events + " ticket events and " + badEvents + " broken events to " + workflow.on().topic());
             long deadline = System.nanoTime() + timeout.toNanos();
             String stage = "workflow." + workflow.name();
-            while (true) {
-                Map<String, Map<String, Long>> counters = engine.counters();
+            DemoProgress.await(engine, deadline, counters -> {
                 Map<String, Long> wf = counters.getOrDefault(stage, Map.of());
-                Map<String, Long> delivery = counters.getOrDefault("delivery", Map.of());
-                long processed = wf.getOrDefault("events", 0L);
-                long tasks = wf.getOrDefault("tasks", 0L);
-                long settled = delivery.getOrDefault("delivered", 0L) + delivery.getOrDefault("dead_letters", 0L);
-                if (processed >= events + badEvents && settled >= tasks) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Demo did not finish within " + timeout.toSeconds() + " s: " + counters);
-                }
-                Thread.sleep(100); // polling the engine's counters for completion
-            }
+                return wf.getOrDefault("events", 0L) >= events + badEvents && DemoProgress.settledTasks(counters) >= wf.getOrDefault("tasks", 0L);
+            }, counters -> "Demo did not finish within " + timeout.toSeconds() + " s: " + counters);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             Map<String, Long> wf = engine.counters().get(stage);
             Summary summary = summarize(examples.resolve("data/tickets.jsonl"), tasksFile, events, badEvents,

@@ -205,8 +205,7 @@ public final class FinanceDemo {
 
     /** Whether the reminder and unmatched-payment tasks are all delivered (or dead-lettered). */
     private static boolean settled(Engine engine, long tasks) {
-        Map<String, Long> delivery = engine.counters().getOrDefault("delivery", Map.of());
-        return delivery.getOrDefault("delivered", 0L) + delivery.getOrDefault("dead_letters", 0L) >= tasks;
+        return DemoProgress.settledTasks(engine.counters()) >= tasks;
     }
 
     private interface Condition {

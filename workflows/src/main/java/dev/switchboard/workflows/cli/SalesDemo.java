@@ -101,22 +101,11 @@ public final class SalesDemo {
     }
 
     private static void awaitSettled(Engine engine, String workflow, int calls, int redelivered, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Map<String, Map<String, Long>> counters = engine.counters();
+        DemoProgress.await(engine, System.nanoTime() + timeout.toNanos(), counters -> {
             Map<String, Long> wf = counters.getOrDefault("workflow." + workflow, Map.of());
-            Map<String, Long> delivery = counters.getOrDefault("delivery", Map.of());
-            long settled = delivery.getOrDefault("delivered", 0L) + delivery.getOrDefault("dead_letters", 0L);
             boolean processed = wf.getOrDefault("events", 0L) + wf.getOrDefault("dead_letters", 0L) >= calls;
-            if (processed && settled >= wf.getOrDefault("tasks", 0L) && dropped(engine) >= redelivered) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Sales demo did not finish within " + timeout.toSeconds() + " s: " + counters
-                        + ", duplicates dropped " + dropped(engine));
-            }
-            Thread.sleep(100); // polling the engine's counters for completion
-        }
+            return processed && DemoProgress.settledTasks(counters) >= wf.getOrDefault("tasks", 0L) && dropped(engine) >= redelivered;
+        }, counters -> "Sales demo did not finish within " + timeout.toSeconds() + " s: " + counters + ", duplicates dropped " + dropped(engine));
     }
 
     private static long dropped(Engine engine) {

@@ -148,19 +148,10 @@ public final class SupportDemo {
 
     /** Waits until every event is processed and every task delivered or dead-lettered; the workflow's counters. */
     private static Map<String, Long> awaitSettled(Engine engine, String stage, int events, long deadline) throws InterruptedException {
-        while (true) {
-            Map<String, Map<String, Long>> counters = engine.counters();
+        return DemoProgress.await(engine, deadline, counters -> {
             Map<String, Long> workflow = counters.getOrDefault(stage, Map.of());
-            Map<String, Long> delivery = counters.getOrDefault("delivery", Map.of());
-            long settled = delivery.getOrDefault("delivered", 0L) + delivery.getOrDefault("dead_letters", 0L);
-            if (workflow.getOrDefault("events", 0L) >= events && settled >= workflow.getOrDefault("tasks", 0L)) {
-                return workflow;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Demo did not finish in time: " + counters);
-            }
-            Thread.sleep(100); // polling the engine's counters for completion
-        }
+            return workflow.getOrDefault("events", 0L) >= events && DemoProgress.settledTasks(counters) >= workflow.getOrDefault("tasks", 0L);
+        }, counters -> "Demo did not finish in time: " + counters).getOrDefault(stage, Map.of());
     }
 
     /** The tasks delivered to each output file, by sink. */
