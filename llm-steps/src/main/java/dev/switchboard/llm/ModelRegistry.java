@@ -132,6 +132,20 @@ public final class ModelRegistry implements AutoCloseable {
         return definition;
     }
 
+    /**
+     * The most one call of the first remote model of {@code name}'s chain may cost for a text of this length:
+     * an input estimate plus its max_tokens; 0 when the chain has only in-process models.
+     */
+    public double maxCallCost(String name, int textLength) {
+        for (String model : chain(name)) {
+            if (chats(model)) {
+                ModelDefinition definition = definition(model);
+                return definition.cost(textLength / 3 + 256, definition.maxTokens());
+            }
+        }
+        return 0;
+    }
+
     /** Whether the model answers chat calls; the others run in-process and only embed and classify. */
     public boolean chats(String name) {
         return providers.chat(definition(name).provider()).isPresent();

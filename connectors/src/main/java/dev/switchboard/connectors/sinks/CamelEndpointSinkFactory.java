@@ -93,9 +93,4 @@ public final class CamelEndpointSinkFactory implements SinkFactory<CamelEndpoint
     private static String option(Options options) {
         return options.uriEnv() != null ? "uri_env" : options.uriFile() != null ? "uri_file" : "uri";
     }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
 }

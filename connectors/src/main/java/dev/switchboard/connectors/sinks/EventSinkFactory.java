@@ -55,11 +55,6 @@ public final class EventSinkFactory implements SinkFactory<EventSinkFactory.Opti
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, SinkEnvironment environment) {
         List<OptionProblem> problems = new ArrayList<>();
         if (!TYPE.matcher(options.type()).matches()) {

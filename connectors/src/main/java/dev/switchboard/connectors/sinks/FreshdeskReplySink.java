@@ -105,15 +105,11 @@ public final class FreshdeskReplySink extends HttpTaskSink implements TaskSink {
     private DeliveryResult findExisting(Task task, HelpdeskReply reply, Call call) {
         for (int page = 1; page <= MAX_PAGES; page++) {
             URI uri = URI.create(tickets + reply.ticketId() + "/conversations?per_page=" + PAGE + "&page=" + page);
-            HttpDelivery.Outcome outcome = http.send(authorized(uri, call).header("Accept", "application/json").GET().build(), call.redactor());
-            if (outcome instanceof HttpDelivery.Failure failure) {
-                return failure.result();
+            Lookup lookup = lookUp(authorized(uri, call).header("Accept", "application/json").GET().build(), task, call);
+            if (lookup.failure() != null) {
+                return lookup.failure();
             }
-            HttpDelivery.Answer answer = (HttpDelivery.Answer) outcome;
-            if (!answer.successful()) {
-                return failed(answer, task, call.redactor());
-            }
-            JsonNode conversations = json(answer.body());
+            JsonNode conversations = lookup.json();
             for (JsonNode conversation : conversations) {
                 if (conversation.path("body").asText("").contains(task.id()) || conversation.path("body_text").asText("").contains(task.id())) {
                     return new DeliveryResult.Delivered("Freshdesk ticket " + reply.ticketId() + " already has conversation "

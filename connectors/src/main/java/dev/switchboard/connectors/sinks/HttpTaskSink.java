@@ -118,6 +118,28 @@ public abstract class HttpTaskSink implements TaskSink {
         return HttpDelivery.result(answer, this::errorMessage, redactor);
     }
 
+    /**
+     * What a look-up before the write (a GET: does the destination have this task already?) gave: the answer, or the
+     * result that ends the task, when the request failed or the answer is not a 2xx ({@link #failed}).
+     */
+    protected record Lookup(HttpDelivery.Answer answer, DeliveryResult failure) {
+
+        /** The answer's JSON body. */
+        public JsonNode json() {
+            return HttpTaskSink.json(answer.body());
+        }
+    }
+
+    /** Sends a look-up request; see {@link Lookup}. */
+    protected Lookup lookUp(HttpRequest request, Task task, Call call) {
+        HttpDelivery.Outcome outcome = http.send(request, call.redactor());
+        if (outcome instanceof HttpDelivery.Failure failure) {
+            return new Lookup(null, failure.result());
+        }
+        HttpDelivery.Answer answer = (HttpDelivery.Answer) outcome;
+        return new Lookup(answer, answer.successful() ? null : failed(answer, task, call.redactor()));
+    }
+
     /** The vendor's message in its documented error body; the body itself when it has none. */
     protected String errorMessage(String body) {
         return body;

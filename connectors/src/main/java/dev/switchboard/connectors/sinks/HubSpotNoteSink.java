@@ -3,15 +3,11 @@ package dev.switchboard.connectors.sinks;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.connectors.http.HttpDelivery;
-import dev.switchboard.connectors.secrets.Redactor;
 import dev.switchboard.connectors.secrets.Secret;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.TaskSink;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Logs one HubSpot note (CRM v3 notes API) per task, on the timeline of the records its fields name.
@@ -20,7 +16,7 @@ import java.util.Optional;
  * {@code hasUniqueValue: true}, HubSpot refuses a second note with the same id, and that refusal (409,
  * or 400 "already has that value") means the note is there: delivered. One request per task.
  */
-public final class HubSpotNoteSink extends HttpTaskSink implements TaskSink {
+public final class HubSpotNoteSink extends HubSpotObjectSink implements TaskSink {
 
     static final String PATH = "/crm/v3/objects/notes";
     /** HubSpot's note body limit (docs: "hs_note_body ... limited to 65,536 characters"). */
@@ -28,12 +24,10 @@ public final class HubSpotNoteSink extends HttpTaskSink implements TaskSink {
     /** HubSpot-defined association types from a note (docs: "Associations v4, default association type ids"). */
     static final Map<String, Integer> ASSOCIATIONS = associations();
 
-    private final URI uri;
     private final HubSpotNoteSinkFactory.Options options;
 
     HubSpotNoteSink(String name, HubSpotNoteSinkFactory.Options options, Secret token, HttpDelivery http) {
-        super(name, "HubSpot token", Optional.of(token), Redactor.none(), http);
-        this.uri = URI.create(base(options.baseUrl()) + PATH);
+        super(name, options.baseUrl(), PATH, "note", options.idProperty(), token, http);
         this.options = options;
     }
 
@@ -47,31 +41,6 @@ public final class HubSpotNoteSink extends HttpTaskSink implements TaskSink {
     }
 
     @Override
-    protected Prepared prepare(Task task, Call call) {
-        return new Send(http.request(uri)
-                .header("Authorization", "Bearer " + call.credential())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(task).toString()))
-                .build());
-    }
-
-    @Override
-    protected String delivered(HttpDelivery.Answer answer) {
-        String id = json(answer.body()).path("id").asText("");
-        return "HubSpot note " + (id.isEmpty() ? "created" : id) + " (HTTP " + answer.status() + ")";
-    }
-
-    @Override
-    protected Optional<String> alreadyDelivered(HttpDelivery.Answer answer, Task task) {
-        return HubSpotAnswers.duplicate(answer, task, options.idProperty(), "note");
-    }
-
-    @Override
-    protected String errorMessage(String body) {
-        return HubSpotAnswers.errorMessage(body);
-    }
-
     ObjectNode body(Task task) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode properties = body.putObject("properties");

@@ -8,18 +8,13 @@ import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Makes {@link HubSpotNoteSink}s: a HubSpot note per Switchboard task, with the CRM v3 notes API, on the
  * timeline of the contact, company, deal or ticket named in the task's fields.
  */
 public final class HubSpotNoteSinkFactory extends CrmSinkFactory<HubSpotNoteSinkFactory.Options> {
-
-    private static final Pattern PROPERTY_NAME = Pattern.compile("[a-z][a-z0-9_]*");
-    private static final Pattern OWNER_ID = Pattern.compile("[0-9]+");
 
     public HubSpotNoteSinkFactory() {
         super(Options.class, "base_url", Options::baseUrl, HubSpotNoteSink::new);
@@ -61,15 +56,6 @@ public final class HubSpotNoteSinkFactory extends CrmSinkFactory<HubSpotNoteSink
 
     @Override
     protected List<OptionProblem> checkOwnOptions(Options options) {
-        List<OptionProblem> problems = new ArrayList<>();
-        if (!PROPERTY_NAME.matcher(options.idProperty()).matches()) {
-            problems.add(OptionProblem.at("id_property", "Invalid property name").got(options.idProperty())
-                    .expected("a HubSpot internal name (lower case letters, digits, underscores)"));
-        }
-        if (options.defaultOwnerId() != null && !OWNER_ID.matcher(options.defaultOwnerId()).matches()) {
-            problems.add(OptionProblem.at("default_owner_id", "Invalid owner id").got(options.defaultOwnerId())
-                    .expected("a numeric HubSpot owner id"));
-        }
-        return problems;
+        return HubSpotIds.problems(options.idProperty(), options.defaultOwnerId());
     }
 }

@@ -3,15 +3,11 @@ package dev.switchboard.connectors.sinks;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.connectors.http.HttpDelivery;
-import dev.switchboard.connectors.secrets.Redactor;
 import dev.switchboard.connectors.secrets.Secret;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.TaskSink;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Creates one HubSpot task (CRM v3 objects API) per task, with its associations.
@@ -22,7 +18,7 @@ import java.util.Optional;
  * task is there: delivered. One request per task, no search (whose index lags and whose rate limit
  * is lower), and no window in which two replicas both create it.
  */
-public final class HubSpotTaskSink extends HttpTaskSink implements TaskSink {
+public final class HubSpotTaskSink extends HubSpotObjectSink implements TaskSink {
 
     static final String PATH = "/crm/v3/objects/tasks";
     /** HubSpot-defined association types from a task (docs: "Associations v4, default association type ids"). */
@@ -33,42 +29,14 @@ public final class HubSpotTaskSink extends HttpTaskSink implements TaskSink {
             "hubspot_ticket_id", 230);
     private static final List<String> ASSOCIATION_ORDER = List.of("hubspot_contact_id", "hubspot_company_id", "hubspot_deal_id", "hubspot_ticket_id");
 
-    private final URI uri;
     private final HubSpotTaskSinkFactory.Options options;
 
     HubSpotTaskSink(String name, HubSpotTaskSinkFactory.Options options, Secret token, HttpDelivery http) {
-        super(name, "HubSpot token", Optional.of(token), Redactor.none(), http);
-        this.uri = URI.create(base(options.baseUrl()) + PATH);
+        super(name, options.baseUrl(), PATH, "task", options.idProperty(), token, http);
         this.options = options;
     }
 
     @Override
-    protected Prepared prepare(Task task, Call call) {
-        return new Send(http.request(uri)
-                .header("Authorization", "Bearer " + call.credential())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(task).toString()))
-                .build());
-    }
-
-    @Override
-    protected String delivered(HttpDelivery.Answer answer) {
-        String id = json(answer.body()).path("id").asText("");
-        return "HubSpot task " + (id.isEmpty() ? "created" : id) + " (HTTP " + answer.status() + ")";
-    }
-
-    /** The unique id property refused a second task with this id: 409 CONFLICT, or 400 "already has that value". */
-    @Override
-    protected Optional<String> alreadyDelivered(HttpDelivery.Answer answer, Task task) {
-        return HubSpotAnswers.duplicate(answer, task, options.idProperty(), "task");
-    }
-
-    @Override
-    protected String errorMessage(String body) {
-        return HubSpotAnswers.errorMessage(body);
-    }
-
     ObjectNode body(Task task) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode properties = body.putObject("properties");

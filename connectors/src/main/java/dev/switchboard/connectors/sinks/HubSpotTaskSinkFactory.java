@@ -8,19 +8,13 @@ import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Makes {@link HubSpotTaskSink}s: a HubSpot task per Switchboard task, with the CRM v3 objects API,
  * associated with the contact, company, deal or ticket named in the task's fields.
  */
 public final class HubSpotTaskSinkFactory extends CrmSinkFactory<HubSpotTaskSinkFactory.Options> {
-
-    /** HubSpot's internal property names. */
-    private static final Pattern PROPERTY_NAME = Pattern.compile("[a-z][a-z0-9_]*");
-    private static final Pattern OWNER_ID = Pattern.compile("[0-9]+");
 
     public HubSpotTaskSinkFactory() {
         super(Options.class, "base_url", Options::baseUrl, HubSpotTaskSink::new);
@@ -69,15 +63,6 @@ public final class HubSpotTaskSinkFactory extends CrmSinkFactory<HubSpotTaskSink
 
     @Override
     protected List<OptionProblem> checkOwnOptions(Options options) {
-        List<OptionProblem> problems = new ArrayList<>();
-        if (!PROPERTY_NAME.matcher(options.idProperty()).matches()) {
-            problems.add(OptionProblem.at("id_property", "Invalid property name").got(options.idProperty())
-                    .expected("a HubSpot internal name (lower case letters, digits, underscores)"));
-        }
-        if (options.defaultOwnerId() != null && !OWNER_ID.matcher(options.defaultOwnerId()).matches()) {
-            problems.add(OptionProblem.at("default_owner_id", "Invalid owner id").got(options.defaultOwnerId())
-                    .expected("a numeric HubSpot owner id"));
-        }
-        return problems;
+        return HubSpotIds.problems(options.idProperty(), options.defaultOwnerId());
     }
 }

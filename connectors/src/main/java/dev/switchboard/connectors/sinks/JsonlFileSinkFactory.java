@@ -25,9 +25,4 @@ public final class JsonlFileSinkFactory implements SinkFactory<JsonlFileSinkFact
     public TaskSink create(String name, Options options, SinkEnvironment environment) {
         return new JsonlFileSink(name, environment.baseDir().resolve(options.path()));
     }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
 }

@@ -100,15 +100,11 @@ public final class PipedriveActivitySink extends HttpTaskSink implements TaskSin
                     .header("Accept", "application/json")
                     .GET()
                     .build();
-            HttpDelivery.Outcome outcome = http.send(request, call.redactor());
-            if (outcome instanceof HttpDelivery.Failure failure) {
-                return failure.result();
+            Lookup lookup = lookUp(request, task, call);
+            if (lookup.failure() != null) {
+                return lookup.failure();
             }
-            HttpDelivery.Answer answer = (HttpDelivery.Answer) outcome;
-            if (!answer.successful()) {
-                return failed(answer, task, call.redactor());
-            }
-            JsonNode list = json(answer.body());
+            JsonNode list = lookup.json();
             for (JsonNode activity : list.path("data")) {
                 if (activity.path("note").asText("").contains(task.id())) {
                     return new DeliveryResult.Delivered("Pipedrive already has activity " + activity.path("id").asText("")

@@ -108,11 +108,6 @@ public final class SmtpSinkFactory implements SinkFactory<SmtpSinkFactory.Option
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, SinkEnvironment environment) {
         List<OptionProblem> problems = new ArrayList<>();
         new OutboundPolicy(environment.allowedHosts()).refusal(options.host(), options.effectivePort())

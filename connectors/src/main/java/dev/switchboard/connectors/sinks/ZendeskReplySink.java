@@ -66,15 +66,12 @@ public final class ZendeskReplySink extends HttpTaskSink implements TaskSink {
         }
         HelpdeskReply reply = HelpdeskReply.of(task, TICKET_FIELD);
         URI ticket = URI.create(tickets + reply.ticketId());
-        HttpDelivery.Outcome read = http.send(authorized(ticket, call).header("Accept", "application/json").GET().build(), call.redactor());
-        if (read instanceof HttpDelivery.Failure failure) {
-            return new Decided(failure.result());
+        Lookup lookup = lookUp(authorized(ticket, call).header("Accept", "application/json").GET().build(), task, call);
+        if (lookup.failure() != null) {
+            return new Decided(lookup.failure());
         }
-        HttpDelivery.Answer answer = (HttpDelivery.Answer) read;
-        if (!answer.successful()) {
-            return new Decided(failed(answer, task, call.redactor()));
-        }
-        JsonNode current = json(answer.body()).path("ticket");
+        HttpDelivery.Answer answer = lookup.answer();
+        JsonNode current = lookup.json().path("ticket");
         ArrayNode tags = JSON.createArrayNode();
         for (JsonNode tag : current.path("tags")) {
             if (tag.asText().equals(tag(task))) {

@@ -66,9 +66,4 @@ public final class CamelEndpointSourceFactory implements SourceFactory<CamelEndp
         }
         return new CamelEndpointSource(name, options, environment);
     }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
 }

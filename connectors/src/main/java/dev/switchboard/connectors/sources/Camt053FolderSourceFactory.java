@@ -80,9 +80,4 @@ public final class Camt053FolderSourceFactory implements SourceFactory<Camt053Fo
     public Optional<String> topic(Options options) {
         return Optional.of(options.topic());
     }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
 }

@@ -291,9 +291,4 @@ public final class DebeziumPostgresSourceFactory implements SourceFactory<Debezi
     public boolean changeDataCapture() {
         return true;
     }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
 }

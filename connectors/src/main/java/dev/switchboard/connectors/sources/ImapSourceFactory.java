@@ -152,9 +152,4 @@ public final class ImapSourceFactory implements SourceFactory<ImapSourceFactory.
                 .attachments(options.attachments())
                 .build();
     }
-
-    @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
 }

@@ -24,12 +24,9 @@ public final class ClassifyStep extends ModelStep implements Step {
 
     private final ClassificationPrompt prompt;
 
-    private final PromptTemplate template;
-
     ClassifyStep(Setup setup, LabelSet labels, String headVersions, PromptTemplate template) {
-        super(setup, labels.version() + "/" + ClassificationPrompt.templateVersion(template.text()) + headVersions);
+        super(setup, template, labels.version() + "/" + ClassificationPrompt.templateVersion(template.text()) + headVersions);
         this.prompt = ClassificationPrompt.of(labels, template.text());
-        this.template = template;
     }
 
     @Override
@@ -64,11 +61,6 @@ public final class ClassifyStep extends ModelStep implements Step {
         output.put("label", label);
         output.put("confidence", confidence);
         return output;
-    }
-
-    @Override
-    protected PromptTemplate promptTemplate() {
-        return template;
     }
 
     /** The system prompt with the labels and examples, then the user turn's template. */

@@ -39,13 +39,10 @@ public final class DraftStep extends ModelStep implements Step {
     /** The articles retrieved for an event's call, by event source and id, for its output. */
     private final Map<String, List<KnowledgeBase.Hit>> retrieved = new ConcurrentHashMap<>();
 
-    private final PromptTemplate template;
-
     DraftStep(Setup setup, DraftStepFactory.Options options, KnowledgeBase kb, PromptTemplate template) {
-        super(setup, fingerprint(template, options, kb));
+        super(setup, template, fingerprint(template, options, kb));
         this.options = options;
         this.kb = kb;
-        this.template = template;
         this.schema = schema()
                 .addProperty("draft", JsonStringSchema.builder().build())
                 .addProperty("citations", JsonArraySchema.builder().items(JsonStringSchema.builder().build()).build())
@@ -69,7 +66,7 @@ public final class DraftStep extends ModelStep implements Step {
     public List<StepOutcome> run(List<StepInvocation> batch) {
         if (kb.refresh()) {
             // the knowledge base changed since the last batch: the prompt version follows the articles
-            promptChanged(fingerprint(template, options, kb));
+            promptChanged(fingerprint(promptTemplate(), options, kb));
         }
         List<StepOutcome> outcomes = super.run(batch);
         if (options.fallback() == null) {
@@ -195,15 +192,10 @@ public final class DraftStep extends ModelStep implements Step {
         });
     }
 
-    @Override
-    protected PromptTemplate promptTemplate() {
-        return template;
-    }
-
     /** The articles are retrieved per event: they stay {@code {{articles}}} here. */
     @Override
     protected String promptText() {
-        return template.text().replace("{{instructions}}", options.instructions() == null ? "" : options.instructions())
+        return promptTemplate().text().replace("{{instructions}}", options.instructions() == null ? "" : options.instructions())
                 .replace("{{max_words}}", Integer.toString(options.maxWords()));
     }
 }

@@ -65,11 +65,6 @@ public final class EnrichStepFactory implements StepFactory<EnrichStepFactory.Op
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, StepEnvironment environment) {
         return options.lookups().entrySet().stream()
                 .flatMap(lookup -> check(lookup.getValue(), environment).stream().map(problem -> problem.under("lookups." + lookup.getKey())))

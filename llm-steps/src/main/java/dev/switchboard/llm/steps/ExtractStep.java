@@ -39,18 +39,16 @@ import java.util.stream.Collectors;
 public final class ExtractStep extends ModelStep implements Step {
 
     private final Map<String, Field> fields;
-    private final PromptTemplate template;
     private final String system;
     private final JsonObjectSchema schema;
 
     ExtractStep(Setup setup, ExtractStepFactory.Options options, PromptTemplate template) {
-        super(setup, template.text() + "\0" + options.fields() + "\0" + options.context());
+        super(setup, template, template.text() + "\0" + options.fields() + "\0" + options.context());
         this.fields = options.fields();
         String fieldLines = fields.entrySet().stream()
                 .map(entry -> "- " + entry.getKey() + " (" + describe(entry.getValue()) + ")"
                         + (entry.getValue().description() == null ? "" : ": " + entry.getValue().description()))
                 .collect(Collectors.joining("\n"));
-        this.template = template;
         this.system = template.text().replace("{{fields}}", fieldLines)
                 + (options.context() == null ? "" : "\nThe text is " + options.context() + ".");
         JsonObjectSchema.Builder builder = schema();
@@ -272,11 +270,6 @@ public final class ExtractStep extends ModelStep implements Step {
     private static Object value(JsonNode value, String type) {
         Object plain = java(value);
         return "integer".equals(type) && plain instanceof Number number ? (Object) number.longValue() : plain;
-    }
-
-    @Override
-    protected PromptTemplate promptTemplate() {
-        return template;
     }
 
     @Override

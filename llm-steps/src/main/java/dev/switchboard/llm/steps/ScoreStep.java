@@ -24,16 +24,14 @@ public final class ScoreStep extends ModelStep implements Step {
     private final double min;
     private final double max;
     private final boolean integer;
-    private final PromptTemplate template;
     private final String system;
     private final JsonObjectSchema schema;
 
     ScoreStep(Setup setup, ScoreStepFactory.Options options, PromptTemplate template) {
-        super(setup, template.text() + "\0" + options.rubric() + "\0" + options.min() + "\0" + options.max() + "\0" + options.integer());
+        super(setup, template, template.text() + "\0" + options.rubric() + "\0" + options.min() + "\0" + options.max() + "\0" + options.integer());
         this.min = options.min();
         this.max = options.max();
         this.integer = options.integer();
-        this.template = template;
         this.system = template.text().replace("{{min}}", number(min))
                 .replace("{{max}}", number(max))
                 .replace("{{rubric}}", options.rubric().strip())
@@ -88,11 +86,6 @@ public final class ScoreStep extends ModelStep implements Step {
             output.put("reasons", List.copyOf(reasons));
             return Verdict.withConfidence(output, json);
         });
-    }
-
-    @Override
-    protected PromptTemplate promptTemplate() {
-        return template;
     }
 
     @Override

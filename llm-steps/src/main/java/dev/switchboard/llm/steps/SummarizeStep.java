@@ -15,15 +15,13 @@ public final class SummarizeStep extends ModelStep implements Step {
 
     private final int maxWords;
     private final Integer maxChars;
-    private final PromptTemplate template;
     private final String system;
     private final JsonObjectSchema schema;
 
     SummarizeStep(Setup setup, SummarizeStepFactory.Options options, PromptTemplate template) {
-        super(setup, template.text() + "\0" + options.maxWords() + "\0" + options.maxChars() + "\0" + options.focus());
+        super(setup, template, template.text() + "\0" + options.maxWords() + "\0" + options.maxChars() + "\0" + options.focus());
         this.maxWords = options.maxWords();
         this.maxChars = options.maxChars();
-        this.template = template;
         this.system = template.text().replace("{{max_words}}", Integer.toString(maxWords))
                 .replace("{{max_chars}}", maxChars == null ? "" : " and " + maxChars + " characters")
                 .replace("{{focus}}", options.focus() == null ? "" : " Keep: " + options.focus() + ".");
@@ -60,11 +58,6 @@ public final class SummarizeStep extends ModelStep implements Step {
             output.put("words", (long) words(summary));
             return Verdict.ok(output, null);
         });
-    }
-
-    @Override
-    protected PromptTemplate promptTemplate() {
-        return template;
     }
 
     @Override

@@ -12,7 +12,10 @@ import java.util.List;
  */
 public interface SinkFactory<O extends Record> {
 
-    Class<O> optionsType();
+    /** The options record; by default the type argument of {@code implements SinkFactory<Options>}. */
+    default Class<O> optionsType() {
+        return OptionsTypes.of(getClass(), SinkFactory.class);
+    }
 
     /** Checks beyond declared types and bounds (a URL whose host is not allowed, say). */
     default List<OptionProblem> check(O options, SinkEnvironment environment) {

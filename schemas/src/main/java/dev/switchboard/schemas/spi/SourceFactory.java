@@ -13,7 +13,10 @@ import java.util.Optional;
  */
 public interface SourceFactory<O extends Record> {
 
-    Class<O> optionsType();
+    /** The options record; by default the type argument of {@code implements SourceFactory<Options>}. */
+    default Class<O> optionsType() {
+        return OptionsTypes.of(getClass(), SourceFactory.class);
+    }
 
     /** Checks beyond declared types and bounds (a secret that is not set, say). */
     default List<OptionProblem> check(O options, SourceEnvironment environment) {

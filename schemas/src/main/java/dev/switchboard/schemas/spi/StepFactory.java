@@ -14,7 +14,10 @@ import java.util.List;
  */
 public interface StepFactory<O extends Record> {
 
-    Class<O> optionsType();
+    /** The options record; by default the type argument of {@code implements StepFactory<Options>}. */
+    default Class<O> optionsType() {
+        return OptionsTypes.of(getClass(), StepFactory.class);
+    }
 
     /**
      * Checks that need more than the options' declared types and bounds (two labels at least, a

@@ -45,4 +45,23 @@ final class ConfigOption {
         lines.report(err);
         return result.config();
     }
+
+    /**
+     * The Kafka a command that reads topics connects to: {@code --bootstrap-servers} when given, else the configuration's
+     * broker; an embedded one only when it has a fixed {@code kafka.port}.
+     */
+    String bootstrapServers(String given, EngineConfig engineConfig) {
+        if (given != null) {
+            return given;
+        }
+        if (!engineConfig.kafka().embedded()) {
+            return engineConfig.kafka().bootstrapServers();
+        }
+        Integer port = engineConfig.kafka().port();
+        if (port == null || port == 0) {
+            throw CommandFailure.invalid((given() ? file + " runs" : "Without --config, the engine runs")
+                    + " an embedded broker on a random port; give its address with --bootstrap-servers, or set kafka.port");
+        }
+        return "127.0.0.1:" + port;
+    }
 }

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.Workflow;
-import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -47,17 +45,7 @@ public final class Demo {
 
     /** Runs the demo in {@code workDir} (created; Kafka data and tasks go there) and prints to {@code out}. */
     public static Summary run(Path workDir, PrintStream out, Duration timeout) throws IOException, InterruptedException {
-        Path examples = workDir.resolve("examples");
-        for (String resource : RESOURCES) {
-            Path target = examples.resolve(resource);
-            Files.createDirectories(target.getParent());
-            try (InputStream in = Demo.class.getResourceAsStream("/examples/" + resource)) {
-                if (in == null) {
-                    throw new IOException("Missing example resource " + resource);
-                }
-                Files.write(target, in.readAllBytes());
-            }
-        }
+        Path examples = ExampleResources.copyAll(RESOURCES, workDir.resolve("examples"));
         String configText = """
                 kafka:
                   data_dir: ../kafka
@@ -82,12 +70,7 @@ public final class Demo {
                 + "), workflow ticket-triage");
         long started = System.nanoTime();
         try (Engine engine = Engine.builder(config).build()) {
-            WorkflowLoader.Result loaded = engine.loader().load(examples.resolve("ticket-triage.yaml"));
-            if (!loaded.ok()) {
-                loaded.problems().forEach(problem -> out.println(problem));
-                throw new IllegalStateException("The example workflow is invalid");
-            }
-            Workflow workflow = loaded.workflow();
+            Workflow workflow = ExampleResources.load(engine, examples.resolve("ticket-triage.yaml"), out);
             engine.start(List.of(workflow));
             out.println("  broker    " + engine.bootstrapServers());
             String tickets = Files.readString(examples.resolve("data/tickets.jsonl"));
@@ -97,21 +80,10 @@ public final class Demo {
             out.println("  published " + events + " ticket events and " + badEvents + " broken events to " + workflow.on().topic());
             long deadline = System.nanoTime() + timeout.toNanos();
             String stage = "workflow." + workflow.name();
-            while (true) {
-                Map<String, Map<String, Long>> counters = engine.counters();
+            DemoProgress.await(engine, deadline, counters -> {
                 Map<String, Long> wf = counters.getOrDefault(stage, Map.of());
-                Map<String, Long> delivery = counters.getOrDefault("delivery", Map.of());
-                long processed = wf.getOrDefault("events", 0L);
-                long tasks = wf.getOrDefault("tasks", 0L);
-                long settled = delivery.getOrDefault("delivered", 0L) + delivery.getOrDefault("dead_letters", 0L);
-                if (processed >= events + badEvents && settled >= tasks) {
-                    break;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Demo did not finish within " + timeout.toSeconds() + " s: " + counters);
-                }
-                Thread.sleep(100); // polling the engine's counters for completion
-            }
+                return wf.getOrDefault("events", 0L) >= events + badEvents && DemoProgress.settledTasks(counters) >= wf.getOrDefault("tasks", 0L);
+            }, counters -> "Demo did not finish within " + timeout.toSeconds() + " s: " + counters);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             Map<String, Long> wf = engine.counters().get(stage);
             Summary summary = summarize(examples.resolve("data/tickets.jsonl"), tasksFile, events, badEvents,

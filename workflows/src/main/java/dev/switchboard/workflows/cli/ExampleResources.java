@@ -1,7 +1,11 @@
 package dev.switchboard.workflows.cli;
 
+import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.model.WorkflowLoader;
+import dev.switchboard.workflows.runtime.Engine;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -16,11 +20,29 @@ import java.util.stream.Stream;
 
 /**
  * The examples shipped inside the CLI's jar ({@code /examples/...}), copied out for a demo to run them from a
- * folder, as a user would. A folder is listed from the jar, or from the classes folder when run from the build.
+ * folder, as a user would, and loaded by the demo's engine. A folder is listed from the jar, or from the classes folder when run from the build.
  */
 final class ExampleResources {
 
     private ExampleResources() {
+    }
+
+    /** Copies each of {@code /examples/<resource>} to {@code <examples>/<resource>}; returns {@code examples}. */
+    static Path copyAll(List<String> resources, Path examples) throws IOException {
+        for (String resource : resources) {
+            copy(resource, examples);
+        }
+        return examples;
+    }
+
+    /** The example workflow in {@code file}, as the engine loads it; when it is invalid, its problems are printed to {@code out}. */
+    static Workflow load(Engine engine, Path file, PrintStream out) {
+        WorkflowLoader.Result loaded = engine.loader().load(file);
+        if (!loaded.ok()) {
+            loaded.problems().forEach(out::println);
+            throw new IllegalStateException("The example workflow " + file.getFileName() + " is invalid");
+        }
+        return loaded.workflow();
     }
 
     /** Copies {@code /examples/<resource>} to {@code <examples>/<resource>}. */

@@ -65,7 +65,7 @@ final class ExplainCommand extends CliCommand {
         Map<String, String> properties = engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties();
         Explanation explanation;
         try {
-            explanation = new EventExplainer(servers(engineConfig), properties, engineConfig.topics(), workflows).explain(eventId, from);
+            explanation = new EventExplainer(config.bootstrapServers(bootstrapServers, engineConfig), properties, engineConfig.topics(), workflows).explain(eventId, from);
         } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
             throw CommandFailure.failed("Could not read the topics: " + e.getMessage() + ". Check --bootstrap-servers or kafka: of --config");
         }
@@ -76,20 +76,5 @@ final class ExplainCommand extends CliCommand {
         }
         out().print(json ? JSON.writeValueAsString(explanation) + System.lineSeparator() : ExplanationText.render(explanation));
         return 0;
-    }
-
-    private String servers(EngineConfig engineConfig) {
-        if (bootstrapServers != null) {
-            return bootstrapServers;
-        }
-        if (!engineConfig.kafka().embedded()) {
-            return engineConfig.kafka().bootstrapServers();
-        }
-        Integer port = engineConfig.kafka().port();
-        if (port == null || port == 0) {
-            throw CommandFailure.invalid((config.given() ? config.file + " runs" : "Without --config, the engine runs")
-                    + " an embedded broker on a random port; give its address with --bootstrap-servers, or set kafka.port");
-        }
-        return "127.0.0.1:" + port;
     }
 }

@@ -6,11 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.Workflow;
-import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -58,17 +56,7 @@ public final class FinanceDemo {
 
     /** Runs the demo in {@code workDir} (created; Kafka data, the bank folder and the sinks' files go there) and prints to {@code out}. */
     public static Summary run(Path workDir, PrintStream out, Duration timeout) throws IOException, InterruptedException {
-        Path examples = workDir.resolve("examples");
-        for (String resource : RESOURCES) {
-            Path target = examples.resolve(resource);
-            Files.createDirectories(target.getParent());
-            try (InputStream in = FinanceDemo.class.getResourceAsStream("/examples/" + resource)) {
-                if (in == null) {
-                    throw new IOException("Missing example resource " + resource);
-                }
-                Files.write(target, in.readAllBytes());
-            }
-        }
+        Path examples = ExampleResources.copyAll(RESOURCES, workDir.resolve("examples"));
         // the reminders' schedule, every weekday at 09:00, would not fall due during a demo: here it runs every few seconds
         Path reminders = examples.resolve("payment-reminders.yaml");
         Files.writeString(reminders, Files.readString(reminders).replace("    cron: \"0 9 * * MON-FRI\"\n    zone: Europe/Paris\n",
@@ -90,12 +78,7 @@ public final class FinanceDemo {
             try (Engine engine = Engine.builder(configResult.config()).build()) {
                 List<Workflow> workflows = new ArrayList<>();
                 for (String name : WORKFLOWS) {
-                    WorkflowLoader.Result loaded = engine.loader().load(examples.resolve(name + ".yaml"));
-                    if (!loaded.ok()) {
-                        loaded.problems().forEach(out::println);
-                        throw new IllegalStateException("The example workflow " + name + " is invalid");
-                    }
-                    workflows.add(loaded.workflow());
+                    workflows.add(ExampleResources.load(engine, examples.resolve(name + ".yaml"), out));
                 }
                 engine.start(workflows);
                 out.println("  broker    " + engine.bootstrapServers());
@@ -222,8 +205,7 @@ public final class FinanceDemo {
 
     /** Whether the reminder and unmatched-payment tasks are all delivered (or dead-lettered). */
     private static boolean settled(Engine engine, long tasks) {
-        Map<String, Long> delivery = engine.counters().getOrDefault("delivery", Map.of());
-        return delivery.getOrDefault("delivered", 0L) + delivery.getOrDefault("dead_letters", 0L) >= tasks;
+        return DemoProgress.settledTasks(engine.counters()) >= tasks;
     }
 
     private interface Condition {

@@ -94,24 +94,9 @@ final class PromptsCommand {
         Map<String, String> properties = engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties();
         String name = topic != null ? topic : engineConfig.topics().prompts();
         try {
-            return new PromptLedger(servers(engineConfig), properties, name).read();
+            return new PromptLedger(config.bootstrapServers(bootstrapServers, engineConfig), properties, name).read();
         } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
             throw CommandFailure.failed("Could not read " + name + ": " + e.getMessage() + ". Check --bootstrap-servers or kafka: of --config");
         }
-    }
-
-    private String servers(EngineConfig engineConfig) {
-        if (bootstrapServers != null) {
-            return bootstrapServers;
-        }
-        if (!engineConfig.kafka().embedded()) {
-            return engineConfig.kafka().bootstrapServers();
-        }
-        Integer port = engineConfig.kafka().port();
-        if (port == null || port == 0) {
-            throw CommandFailure.invalid((config.given() ? config.file + " runs" : "Without --config, the engine runs")
-                    + " an embedded broker on a random port; give its address with --bootstrap-servers, or set kafka.port");
-        }
-        return "127.0.0.1:" + port;
     }
 }

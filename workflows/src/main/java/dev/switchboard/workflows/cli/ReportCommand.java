@@ -78,7 +78,7 @@ final class ReportCommand extends CliCommand {
         ValueFigures figures = ValueFigures.start(minutesSaved(workflows), reviewMinutes);
         Map<String, String> properties = engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties();
         Topics topics = engineConfig.topics();
-        try (TopicScan scan = new TopicScan(servers(engineConfig), properties)) {
+        try (TopicScan scan = new TopicScan(config.bootstrapServers(bootstrapServers, engineConfig), properties)) {
             read(scan, topics.tasks(), from, record -> figures.task(json(record)));
             read(scan, topics.deliveries(), from, record -> figures.delivery(json(record)));
             // an event's dead letter names its workflow in its stage; a task's counts by its receipt
@@ -127,20 +127,5 @@ final class ReportCommand extends CliCommand {
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private String servers(EngineConfig engineConfig) {
-        if (bootstrapServers != null) {
-            return bootstrapServers;
-        }
-        if (!engineConfig.kafka().embedded()) {
-            return engineConfig.kafka().bootstrapServers();
-        }
-        Integer port = engineConfig.kafka().port();
-        if (port == null || port == 0) {
-            throw CommandFailure.invalid((config.given() ? config.file + " runs" : "Without --config, the engine runs")
-                    + " an embedded broker on a random port; give its address with --bootstrap-servers, or set kafka.port");
-        }
-        return "127.0.0.1:" + port;
     }
 }

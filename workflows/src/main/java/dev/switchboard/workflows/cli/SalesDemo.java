@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.Workflow;
-import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
@@ -52,10 +51,7 @@ public final class SalesDemo {
 
     /** Runs the demo in {@code workDir} (created; Kafka data and the CRM files go there) and prints to {@code out}. */
     public static Summary run(Path workDir, PrintStream out, Duration timeout) throws IOException, InterruptedException {
-        Path examples = workDir.resolve("examples");
-        for (String resource : RESOURCES) {
-            ExampleResources.copy(resource, examples);
-        }
+        Path examples = ExampleResources.copyAll(RESOURCES, workDir.resolve("examples"));
         ExampleResources.copyFolder(KNOWLEDGE_BASE, examples);
         SalesSampleAnswers answers = SalesSampleAnswers.from(examples.resolve("data"), 0.9);
         long started = System.nanoTime();
@@ -87,12 +83,7 @@ public final class SalesDemo {
             }
             out.println("Switchboard sales demo: embedded Kafka broker, workflow sales-call-followup, chat model 'fast' = the built-in simulator");
             try (Engine engine = Engine.builder(configResult.config()).build()) {
-                WorkflowLoader.Result loaded = engine.loader().load(examples.resolve(WORKFLOW));
-                if (!loaded.ok()) {
-                    loaded.problems().forEach(out::println);
-                    throw new IllegalStateException("The example workflow is invalid");
-                }
-                Workflow workflow = loaded.workflow();
+                Workflow workflow = ExampleResources.load(engine, examples.resolve(WORKFLOW), out);
                 engine.start(List.of(workflow));
                 List<String> calls = Files.readAllLines(examples.resolve("data/sales-calls.jsonl"), StandardCharsets.UTF_8).stream()
                         .filter(line -> !line.isBlank()).toList();
@@ -110,22 +101,11 @@ public final class SalesDemo {
     }
 
     private static void awaitSettled(Engine engine, String workflow, int calls, int redelivered, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Map<String, Map<String, Long>> counters = engine.counters();
+        DemoProgress.await(engine, System.nanoTime() + timeout.toNanos(), counters -> {
             Map<String, Long> wf = counters.getOrDefault("workflow." + workflow, Map.of());
-            Map<String, Long> delivery = counters.getOrDefault("delivery", Map.of());
-            long settled = delivery.getOrDefault("delivered", 0L) + delivery.getOrDefault("dead_letters", 0L);
             boolean processed = wf.getOrDefault("events", 0L) + wf.getOrDefault("dead_letters", 0L) >= calls;
-            if (processed && settled >= wf.getOrDefault("tasks", 0L) && dropped(engine) >= redelivered) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Sales demo did not finish within " + timeout.toSeconds() + " s: " + counters
-                        + ", duplicates dropped " + dropped(engine));
-            }
-            Thread.sleep(100); // polling the engine's counters for completion
-        }
+            return processed && DemoProgress.settledTasks(counters) >= wf.getOrDefault("tasks", 0L) && dropped(engine) >= redelivered;
+        }, counters -> "Sales demo did not finish within " + timeout.toSeconds() + " s: " + counters + ", duplicates dropped " + dropped(engine));
     }
 
     private static long dropped(Engine engine) {

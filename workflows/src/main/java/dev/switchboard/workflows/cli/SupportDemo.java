@@ -7,7 +7,6 @@ import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.Workflow;
-import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.streams.CrmTables;
@@ -47,10 +46,7 @@ public final class SupportDemo {
 
     /** Runs the demo in {@code workDir} (created; Kafka data and deliveries go there) and prints to {@code out}. */
     public static SupportDemoSummary run(Path workDir, PrintStream out, Duration timeout) throws IOException, InterruptedException {
-        Path examples = workDir.resolve("examples");
-        for (String resource : RESOURCES) {
-            ExampleResources.copy(resource, examples);
-        }
+        Path examples = ExampleResources.copyAll(RESOURCES, workDir.resolve("examples"));
         ExampleResources.copyFolder(KNOWLEDGE_BASE, examples);
         long started = System.nanoTime();
         try (ModelSimulator model = ModelSimulator.start()) {
@@ -63,12 +59,7 @@ public final class SupportDemo {
             out.println("Switchboard demo: support copilot (workflow support-copilot), embedded Kafka broker, CRM tables, "
                     + "model answers from the simulator");
             try (Engine engine = Engine.builder(config).build()) {
-                WorkflowLoader.Result loaded = engine.loader().load(examples.resolve(WORKFLOW));
-                if (!loaded.ok()) {
-                    loaded.problems().forEach(out::println);
-                    throw new IllegalStateException("The example workflow is invalid");
-                }
-                Workflow workflow = loaded.workflow();
+                Workflow workflow = ExampleResources.load(engine, examples.resolve(WORKFLOW), out);
                 engine.start(List.of(workflow));
                 out.println("  broker    " + engine.bootstrapServers());
                 out.println("  model     simulator at " + model.baseUrl() + ", " + answers.size() + " tickets' answers from "
@@ -157,19 +148,10 @@ public final class SupportDemo {
 
     /** Waits until every event is processed and every task delivered or dead-lettered; the workflow's counters. */
     private static Map<String, Long> awaitSettled(Engine engine, String stage, int events, long deadline) throws InterruptedException {
-        while (true) {
-            Map<String, Map<String, Long>> counters = engine.counters();
+        return DemoProgress.await(engine, deadline, counters -> {
             Map<String, Long> workflow = counters.getOrDefault(stage, Map.of());
-            Map<String, Long> delivery = counters.getOrDefault("delivery", Map.of());
-            long settled = delivery.getOrDefault("delivered", 0L) + delivery.getOrDefault("dead_letters", 0L);
-            if (workflow.getOrDefault("events", 0L) >= events && settled >= workflow.getOrDefault("tasks", 0L)) {
-                return workflow;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Demo did not finish in time: " + counters);
-            }
-            Thread.sleep(100); // polling the engine's counters for completion
-        }
+            return workflow.getOrDefault("events", 0L) >= events && DemoProgress.settledTasks(counters) >= workflow.getOrDefault("tasks", 0L);
+        }, counters -> "Demo did not finish in time: " + counters).getOrDefault(stage, Map.of());
     }
 
     /** The tasks delivered to each output file, by sink. */

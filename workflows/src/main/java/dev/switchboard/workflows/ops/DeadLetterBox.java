@@ -18,7 +18,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -114,27 +113,7 @@ public final class DeadLetterBox {
     private List<ConsumerRecord<byte[], byte[]>> latestRecords(String topic, int limit) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-            if (partitions == null || partitions.isEmpty()) {
-                return records;
-            }
-            List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(assigned);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(5));
-            Map<TopicPartition, Long> begins = consumer.beginningOffsets(assigned, Duration.ofSeconds(5));
-            long remaining = 0;
-            for (TopicPartition partition : assigned) {
-                long start = Math.max(begins.get(partition), ends.get(partition) - limit);
-                consumer.seek(partition, start);
-                remaining += ends.get(partition) - start;
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (remaining > 0 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    records.add(record);
-                    remaining--;
-                }
-            }
+            TopicTail.forEach(consumer, topic, limit, records::add);
         }
         records.sort(Comparator.comparingLong(ConsumerRecord::timestamp));
         return records.size() > limit ? records.subList(records.size() - limit, records.size()) : records;

@@ -15,8 +15,6 @@ import dev.switchboard.workflows.runtime.http.HttpListener;
 import dev.switchboard.workflows.runtime.http.HttpListeners;
 import dev.switchboard.workflows.streams.StreamsStages;
 import io.opentelemetry.api.OpenTelemetry;
-import java.io.Closeable;
-import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -193,12 +191,6 @@ public final class Engine implements AutoCloseable {
         services.stop();
         models.close();
         metrics.close();
-        if (openTelemetry instanceof Closeable closeable) {
-            try {
-                closeable.close();
-            } catch (IOException e) {
-                LOG.warn("Closing tracing: {}", e.getMessage());
-            }
-        }
+        TracingSetup.close(openTelemetry);
     }
 }

@@ -12,9 +12,15 @@ import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.io.Closeable;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the OpenTelemetry SDK from {@code tracing:}; the no-op implementation when no endpoint is set. */
 final class TracingSetup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TracingSetup.class);
 
     private TracingSetup() {
     }
@@ -38,5 +44,16 @@ final class TracingSetup {
                 .setTracerProvider(provider)
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
+    }
+
+    /** Flushes and closes an SDK (its exporter's last spans); a no-op or caller-owned instance that is not closeable is left alone. */
+    static void close(OpenTelemetry openTelemetry) {
+        if (openTelemetry instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                LOG.warn("Closing tracing: {}", e.getMessage());
+            }
+        }
     }
 }

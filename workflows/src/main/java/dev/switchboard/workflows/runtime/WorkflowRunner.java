@@ -5,7 +5,6 @@ import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.spi.PromptedStep;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepEnvironment;
-import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.spi.StepOutcome;
 import dev.switchboard.schemas.template.Template;
 import dev.switchboard.workflows.config.Topics;
@@ -19,13 +18,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Runs one workflow over a batch of records and returns what must be written before the batch's
@@ -55,6 +52,7 @@ public final class WorkflowRunner implements AutoCloseable {
     private final List<CompiledStep> steps = new ArrayList<>();
     private final EventFates fates;
     private final Retries retries;
+    private final StepInvoker invoker;
     private final Map<String, Template> templates = new ConcurrentHashMap<>();
 
     private record CompiledStep(StepSpec spec, Cel.Condition when, Step step) {
@@ -70,6 +68,7 @@ public final class WorkflowRunner implements AutoCloseable {
         this.topics = topics;
         this.retries = retries;
         this.fates = new EventFates(workflow.name(), topics, listeners);
+        this.invoker = new StepInvoker(workflow.name(), fates);
         this.types = Set.copyOf(workflow.on().types());
         Cel cel = new Cel();
         this.filter = workflow.on().filter() == null ? null : cel.compile(workflow.on().filter());
@@ -266,7 +265,7 @@ public final class WorkflowRunner implements AutoCloseable {
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             StepAttempt call = new StepAttempt(workflow.name(), step.spec(), attempt, pending.stream().map(RunState::run).toList(), System.nanoTime());
             fates.notify(listener -> listener.beforeStep(call));
-            List<StepOutcome> outcomes = invoke(step, pending, call);
+            List<StepOutcome> outcomes = invoker.invoke(step.spec(), step.step(), pending, call);
             Duration wait = retries.policy().delay(attempt, null);
             boolean attemptsLeft = retries.policy().retriesAfter(attempt);
             boolean timeLeft = budget.allows(wait);
@@ -292,52 +291,6 @@ public final class WorkflowRunner implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs the step over the events. When it throws, or does not answer one outcome per event, for
-     * several events, each half runs again, down to single events: a throw fails only the events that
-     * cause it, and the healthy case keeps its one batched call. A throw on one event is a bug or an
-     * outage nobody classified: retriable, so nothing is lost, and logged with its stack trace. A
-     * template value the event does not have is a permanent failure of that event.
-     */
-    private List<StepOutcome> invoke(CompiledStep step, List<RunState> states, StepAttempt call) {
-        List<StepInvocation> invocations = states.stream().map(state -> state.invocation(step.spec().id())).toList();
-        try {
-            List<StepOutcome> outcomes = step.step().run(invocations);
-            if (outcomes.size() != invocations.size() || outcomes.stream().anyMatch(Objects::isNull)) {
-                throw new IllegalStateException("Step returned " + outcomes.size() + " outcomes for " + invocations.size()
-                        + " events" + (outcomes.size() == invocations.size() ? ", some of them null" : ""));
-            }
-            return outcomes;
-        } catch (RuntimeException e) {
-            if (states.size() > 1) {
-                int half = states.size() / 2;
-                List<StepOutcome> outcomes = new ArrayList<>(invoke(step, states.subList(0, half), call));
-                outcomes.addAll(invoke(step, states.subList(half, states.size()), call));
-                return outcomes;
-            }
-            EventRun run = states.get(0).run();
-            if (e instanceof Template.MissingValueException missing) {
-                return List.of(StepOutcome.Failed.permanent(missing.getMessage())); // the event lacks it: no retry brings it
-            }
-            fates.notify(listener -> listener.onError(call, run, e));
-            logThrow(step.spec(), run, e);
-            return List.of(StepOutcome.Failed.threw(e));
-        }
-    }
-
-    private void logThrow(StepSpec spec, EventRun run, RuntimeException e) {
-        try (var w = MDC.putCloseable("workflow", workflow.name());
-             var s = MDC.putCloseable("step", spec.id());
-             var t = MDC.putCloseable("trace_id", run.input().traceId())) {
-            LOG.warn("Step '{}' ({}) threw for {}", spec.id(), spec.type(), describe(run), e);
-        }
-    }
-
-    /** The event as a reason names it: its id and source, which together identify it (CloudEvents). */
-    private static String describe(EventRun run) {
-        return "event '" + run.eventId() + "' from '" + run.eventSource() + "'";
-    }
-
     /** Applies an outcome that is not tried again: the output for later steps, a dead letter, or a held event. */
     private void settle(StepSpec spec, RunState state, StepResult result, int attempt, boolean attemptsLeft, Outputs out) {
         EventRun run = state.run();
@@ -348,7 +301,7 @@ public final class WorkflowRunner implements AutoCloseable {
             state.end(EventEnd.FAILED);
             String tries = !failed.retriable() ? "" : " after " + attempt + " attempts" + (attemptsLeft
                     ? " (no further attempt: its wait would pass the batch's limit of " + retries.batchWaitLimit().toSeconds() + " s)" : "");
-            fates.deadLetter(out, run.input(), spec.id(), "Step '" + spec.id() + "' (" + spec.type() + ") failed for " + describe(run) + tries
+            fates.deadLetter(out, run.input(), spec.id(), "Step '" + spec.id() + "' (" + spec.type() + ") failed for " + StepInvoker.describe(run) + tries
                     + ": " + failed.reason());
         } else if (result.outcome() instanceof StepOutcome.Review review) {
             state.end(EventEnd.REVIEW); // held: it leaves the batch, and no task of it is written

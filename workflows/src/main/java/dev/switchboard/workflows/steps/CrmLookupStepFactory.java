@@ -54,11 +54,6 @@ public final class CrmLookupStepFactory implements StepFactory<CrmLookupStepFact
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, StepEnvironment environment) {
         List<String> keys = KEYS.get(options.entity());
         if (keys != null && !keys.contains(options.by())) {

@@ -58,11 +58,6 @@ public final class DecideStepFactory implements StepFactory<DecideStepFactory.Op
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, StepEnvironment environment) {
         List<OptionProblem> problems = new ArrayList<>();
         if (options.rules().isEmpty()) {

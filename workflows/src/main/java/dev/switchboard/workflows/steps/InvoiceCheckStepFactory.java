@@ -72,11 +72,6 @@ public final class InvoiceCheckStepFactory implements StepFactory<InvoiceCheckSt
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, StepEnvironment environment) {
         List<OptionProblem> problems = new ArrayList<>();
         for (int i = 0; i < options.checks().size(); i++) {

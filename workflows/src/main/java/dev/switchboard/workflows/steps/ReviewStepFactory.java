@@ -44,11 +44,6 @@ public final class ReviewStepFactory implements StepFactory<ReviewStepFactory.Op
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, StepEnvironment environment) {
         return List.of();
     }

@@ -87,11 +87,6 @@ public final class TaskStepFactory implements StepFactory<TaskStepFactory.Option
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, StepEnvironment environment) {
         List<OptionProblem> problems = new ArrayList<>();
         if (!environment.sinkNames().contains(options.sink())) {

@@ -55,11 +55,6 @@ public final class TerritoryStepFactory implements StepFactory<TerritoryStepFact
     }
 
     @Override
-    public Class<Options> optionsType() {
-        return Options.class;
-    }
-
-    @Override
     public List<OptionProblem> check(Options options, StepEnvironment environment) {
         try {
             Territories.read(environment.baseDir().resolve(options.rules()));

@@ -5,11 +5,7 @@ import dev.switchboard.connectors.sources.bank.BankTransaction.Batch;
 import dev.switchboard.connectors.sources.bank.BankTransaction.Direction;
 import dev.switchboard.connectors.sources.bank.BankTransaction.Party;
 import java.io.InputStream;
-import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -180,16 +176,16 @@ public final class Camt053Parser {
             String reference = entry.firstText("AcctSvcrRef", "NtryRef");
             String entryReference = reference != null ? reference : statementId + "#" + entryIndex;
             where = where + (reference == null ? "" : " (" + reference + ")");
-            Direction direction = direction(entry.text("CdtDbtInd"), where);
-            Amount amount = amount(entry.child("Amt"), where + " Amt");
+            Direction direction = Camt053Values.direction(entry.text("CdtDbtInd"), where);
+            Camt053Values.Amount amount = Camt053Values.amount(entry.child("Amt"), where + " Amt");
             if (amount == null) {
                 throw new StatementException(where + ": no Amt; expected the entry's amount with its Ccy");
             }
-            LocalDate booked = date(entry.child("BookgDt"), where + " BookgDt");
+            LocalDate booked = Camt053Values.date(entry.child("BookgDt"), where + " BookgDt");
             if (booked == null) {
                 throw new StatementException(where + ": no booking date; expected BookgDt/Dt or BookgDt/DtTm");
             }
-            LocalDate value = date(entry.child("ValDt"), where + " ValDt");
+            LocalDate value = Camt053Values.date(entry.child("ValDt"), where + " ValDt");
             String code = bankTransactionCode(entry.child("BkTxCd"));
             String info = entry.text("AddtlNtryInf");
             List<XmlElement> details = new ArrayList<>();
@@ -204,7 +200,7 @@ public final class Camt053Parser {
             for (int i = 0; i < details.size(); i++) {
                 XmlElement tx = details.get(i);
                 String at = where + ", TxDtls[" + (i + 1) + "]";
-                Amount txAmount = firstAmount(tx, at);
+                Camt053Values.Amount txAmount = Camt053Values.firstAmount(tx, at);
                 if (txAmount == null) {
                     if (details.size() > 1) {
                         throw new StatementException(at + ": no amount; expected Amt or AmtDtls/TxAmt/Amt in each transaction of a batch");
@@ -212,7 +208,7 @@ public final class Camt053Parser {
                     txAmount = amount;
                 }
                 String txIndicator = tx.text("CdtDbtInd");
-                Direction txDirection = txIndicator == null ? direction : direction(txIndicator, at);
+                Direction txDirection = txIndicator == null ? direction : Camt053Values.direction(txIndicator, at);
                 boolean batch = details.size() > 1;
                 String paymentId = account.id() + "/" + entryReference + (batch ? "/" + (i + 1) : "");
                 Remittance remittance = remittance(tx.child("RmtInf"));
@@ -221,73 +217,6 @@ public final class Camt053Parser {
                         party(tx, txDirection), remittance.text(), remittance.references(), entryReference,
                         NOT_PROVIDED.equals(endToEnd) ? null : endToEnd, statementId, messageId,
                         batch ? new Batch(i + 1, details.size()) : null, code, info));
-            }
-        }
-
-        private static Direction direction(String indicator, String where) throws StatementException {
-            if ("CRDT".equals(indicator)) {
-                return Direction.CREDIT;
-            }
-            if ("DBIT".equals(indicator)) {
-                return Direction.DEBIT;
-            }
-            throw new StatementException(where + ": got CdtDbtInd '" + indicator + "', expected CRDT or DBIT");
-        }
-
-        private record Amount(BigDecimal value, String currency) {
-        }
-
-        private static Amount firstAmount(XmlElement tx, String where) throws StatementException {
-            for (String path : List.of("Amt", "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt")) {
-                Amount amount = amount(tx.at(path), where + " " + path);
-                if (amount != null) {
-                    return amount;
-                }
-            }
-            return null;
-        }
-
-        private static Amount amount(XmlElement element, String where) throws StatementException {
-            if (element == null || element.text() == null || element.text().isBlank()) {
-                return null;
-            }
-            String currency = element.attributes().get("Ccy");
-            if (currency == null || !currency.matches("[A-Z]{3}")) {
-                throw new StatementException(where + ": got currency '" + currency + "', expected an ISO 4217 code in the Ccy attribute");
-            }
-            try {
-                BigDecimal value = new BigDecimal(element.text().strip());
-                if (value.signum() <= 0) {
-                    throw new StatementException(where + ": got '" + element.text().strip() + "', expected a positive amount "
-                            + "(the direction is in CdtDbtInd)");
-                }
-                return new Amount(value, currency);
-            } catch (NumberFormatException e) {
-                throw new StatementException(where + ": got '" + element.text().strip() + "', expected a decimal amount such as 1167.95");
-            }
-        }
-
-        private static LocalDate date(XmlElement element, String where) throws StatementException {
-            if (element == null) {
-                return null;
-            }
-            String date = element.text("Dt");
-            String dateTime = element.text("DtTm");
-            try {
-                if (date != null) {
-                    return LocalDate.parse(date);
-                }
-                if (dateTime != null) {
-                    try {
-                        return OffsetDateTime.parse(dateTime).toLocalDate();
-                    } catch (DateTimeParseException e) {
-                        return LocalDateTime.parse(dateTime).toLocalDate();
-                    }
-                }
-                return null;
-            } catch (DateTimeParseException e) {
-                throw new StatementException(where + ": got '" + (date != null ? date : dateTime) + "', expected an ISO date "
-                        + "(2026-10-01) or date-time");
             }
         }
 

@@ -9,7 +9,6 @@ import dev.switchboard.llm.ResponseCache;
 import dev.switchboard.llm.chat.ChatAnswer;
 import dev.switchboard.llm.chat.ChatCall;
 import dev.switchboard.llm.chat.ChatFailures;
-import dev.switchboard.llm.guard.InjectionScreen;
 import dev.switchboard.llm.guard.PiiMasker;
 import dev.switchboard.llm.steps.ModelOptions;
 import dev.switchboard.schemas.JsonValues;
@@ -25,7 +24,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -105,9 +103,18 @@ public abstract class ModelStep implements Step, PromptedStep {
     /** Changes only between batches, when a step's prompt data changes ({@link #promptChanged}). */
     private volatile String promptVersion;
     private final PiiMasker masker = new PiiMasker();
-    private final Template inputTemplate;
+    private final PromptTemplate template;
+    private final StepInput input;
+    private final InjectionGuard injectionGuard;
 
+    /** A step with no prompt template to show (see {@link #promptTemplate}). */
     protected ModelStep(Setup setup, String promptFingerprint) {
+        this(setup, null, promptFingerprint);
+    }
+
+    /** @param template the template this step's prompt comes from */
+    protected ModelStep(Setup setup, PromptTemplate template, String promptFingerprint) {
+        this.template = template;
         this.models = setup.models();
         this.type = setup.type();
         this.stepId = setup.stepId();
@@ -115,7 +122,8 @@ public abstract class ModelStep implements Step, PromptedStep {
         this.guards = options.modelOptions().guards();
         this.promptId = type + "/" + stepId;
         this.promptVersion = "pv-" + PromptText.hash(type + "\0" + promptFingerprint, 6);
-        this.inputTemplate = Template.parse(options.input());
+        this.input = new StepInput(type, stepId, options);
+        this.injectionGuard = new InjectionGuard(stepId, guards.injection(), models::injectionScreen);
     }
 
     /**
@@ -136,7 +144,7 @@ public abstract class ModelStep implements Step, PromptedStep {
 
     /** The template this step's prompt comes from, or null for a step that has none to show. */
     protected PromptTemplate promptTemplate() {
-        return null;
+        return template;
     }
 
     /** The prompt as sent, the step's options filled in; by default the template as it is. */
@@ -190,15 +198,14 @@ public abstract class ModelStep implements Step, PromptedStep {
         for (int i = 0; i < batch.size(); i++) {
             String text;
             try {
-                text = cappedInput(batch.get(i));
+                text = input.text(batch.get(i));
             } catch (Template.MissingValueException e) {
                 outcomes.set(i, StepOutcome.Failed.permanent(e.getMessage()));
                 continue;
             }
-            if (empty(text)) {
-                outcomes.set(i, StepOutcome.Failed.permanent("Empty input at steps." + stepId + ".input: got '" + text.strip()
-                        + "' from \"" + options.input() + "\", expected some text to " + type + ". Send events that carry it,"
-                        + " or skip the others with when: on this step or on.filter on the workflow"));
+            StepOutcome.Failed empty = input.emptyFailure(text);
+            if (empty != null) {
+                outcomes.set(i, empty);
             } else {
                 asked.add(i);
                 texts.add(text);
@@ -236,20 +243,6 @@ public abstract class ModelStep implements Step, PromptedStep {
         }
     }
 
-    /** True when the input has nothing of the event in it: blank, or only the template's own text. */
-    private boolean empty(String text) {
-        return text.isBlank() || withoutSpace(text).equals(withoutSpace(inputTemplate.literal()));
-    }
-
-    private static String withoutSpace(String text) {
-        return text.replaceAll("\\s+", "");
-    }
-
-    private String cappedInput(StepInvocation invocation) {
-        String text = invocation.render(options.input());
-        return text.length() > options.modelOptions().maxInputChars() ? text.substring(0, options.modelOptions().maxInputChars()) : text;
-    }
-
     private List<String> chainOf(StepInvocation invocation) {
         return models.chain(models.budgets().modelFor(invocation.workflow(), options.model()));
     }
@@ -257,7 +250,7 @@ public abstract class ModelStep implements Step, PromptedStep {
     private StepOutcome runOne(StepInvocation invocation, String text, EmbeddedAnswer embeddedFirst) {
         // what this event may cost is held against the workflow's budget while it is asked, so a batch
         // of events that start together cannot all spend on the configured model
-        Budgets.Admission admission = models.budgets().admit(invocation.workflow(), options.model(), estimatedCost(text));
+        Budgets.Admission admission = models.budgets().admit(invocation.workflow(), options.model(), models.maxCallCost(options.model(), text.length()));
         try {
             return runOne(invocation, text, embeddedFirst, admission.model());
         } finally {
@@ -265,36 +258,11 @@ public abstract class ModelStep implements Step, PromptedStep {
         }
     }
 
-    /** The most one call of the configured chain's first remote model may cost for this text: input estimate plus max_tokens. */
-    private double estimatedCost(String text) {
-        for (String model : models.chain(options.model())) {
-            if (models.chats(model)) {
-                ModelDefinition definition = models.definition(model);
-                return definition.cost(text.length() / 3 + 256, definition.maxTokens());
-            }
-        }
-        return 0;
-    }
-
     private StepOutcome runOne(StepInvocation invocation, String text, EmbeddedAnswer embeddedFirst, String target) {
         Map<String, Object> annotations = new LinkedHashMap<>();
-        if (!"off".equals(guards.injection())) {
-            Optional<InjectionScreen.Finding> finding = models.injectionScreen().screen(text);
-            if (finding.isPresent()) {
-                String reason = "Possible prompt injection in the input of step '" + stepId + "': " + finding.get().reason();
-                switch (guards.injection()) {
-                    case "block" -> {
-                        return StepOutcome.Failed.permanent(reason);
-                    }
-                    case "review" -> {
-                        return new StepOutcome.Review(reason, List.of(), List.of());
-                    }
-                    default -> {
-                        annotations.put("injection_suspected", true);
-                        annotations.put("injection_reason", finding.get().reason());
-                    }
-                }
-            }
+        StepOutcome stopped = injectionGuard.check(text, annotations);
+        if (stopped != null) {
+            return stopped;
         }
         List<String> chain = models.chain(target);
         CallLog calls = new CallLog(promptId, promptVersion);
@@ -326,7 +294,7 @@ public abstract class ModelStep implements Step, PromptedStep {
         if (models.isAlias(target) || lowConfidence) {
             String reason = lowConfidence && candidates.stream().allMatch(c -> "low_confidence".equals(c.get("outcome")))
                     ? "Every model of '" + target + "' answered below min_confidence " + options.modelOptions().minConfidence()
-                    : "No model of '" + target + "' gave a usable answer: " + summary(candidates);
+                    : "No model of '" + target + "' gave a usable answer: " + Candidate.summary(candidates);
             return new StepOutcome.Review(reason, candidates, calls.list());
         }
         return new StepOutcome.Failed(last.reason(), last.retriable(), calls.list());
@@ -416,18 +384,7 @@ public abstract class ModelStep implements Step, PromptedStep {
             return Candidate.failed("low_confidence", String.format(java.util.Locale.ROOT,
                     "confidence %.3f is below min_confidence %s", verdict.confidence(), threshold), false, verdict.output());
         }
-        return new Candidate(true, "ok", null, false, verdict.output());
-    }
-
-    private static String summary(List<Map<String, Object>> candidates) {
-        StringBuilder text = new StringBuilder();
-        for (Map<String, Object> candidate : candidates) {
-            if (text.length() > 0) {
-                text.append("; ");
-            }
-            text.append(candidate.get("model")).append(": ").append(candidate.get("outcome"));
-        }
-        return text.toString();
+        return Candidate.accepted(verdict.output());
     }
 
     /** Builds the JSON schema of an answer: the step's fields, all required, no others. */
@@ -438,24 +395,5 @@ public abstract class ModelStep implements Step, PromptedStep {
     /** A JSON value as plain Java (maps, lists, strings, numbers, booleans). */
     protected static Object java(JsonNode node) {
         return JsonValues.toJava(node);
-    }
-
-    /** One model's turn in the chain. */
-    private record Candidate(boolean accepted, String outcome, String reason, boolean retriable, Map<String, Object> output) {
-
-        static Candidate failed(String outcome, String reason, boolean retriable, Map<String, Object> output) {
-            return new Candidate(false, outcome, reason, retriable, output);
-        }
-
-        Map<String, Object> describe(String model) {
-            Map<String, Object> map = new LinkedHashMap<>();
-            map.put("model", model);
-            map.put("outcome", outcome);
-            map.put("reason", reason);
-            if (output != null) {
-                map.put("output", output);
-            }
-            return Collections.unmodifiableMap(map);
-        }
     }
 }
