@@ -7,12 +7,12 @@ import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionProblem;
+import dev.switchboard.schemas.spi.PublishingOptions;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
 import dev.switchboard.schemas.spi.SourceFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -45,7 +45,7 @@ public final class CamelEndpointSourceFactory implements SourceFactory<CamelEndp
             String topic,
             @Option(description = "Seconds to wait for Kafka to acknowledge an event before the message is failed back to its endpoint.",
                     defaultValue = "30", minimum = 1, maximum = 600)
-            @JsonProperty("ack_timeout_seconds") Integer ackTimeoutSeconds) {
+            @JsonProperty("ack_timeout_seconds") Integer ackTimeoutSeconds) implements PublishingOptions {
     }
 
     @Override
@@ -65,11 +65,6 @@ public final class CamelEndpointSourceFactory implements SourceFactory<CamelEndp
             throw new IllegalArgumentException(problems.stream().map(OptionProblem::toString).collect(Collectors.joining("; ")));
         }
         return new CamelEndpointSource(name, options, environment);
-    }
-
-    @Override
-    public Optional<String> topic(Options options) {
-        return Optional.of(options.topic());
     }
 
     @Override

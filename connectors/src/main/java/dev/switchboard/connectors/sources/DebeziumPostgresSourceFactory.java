@@ -9,6 +9,7 @@ import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.events.ReservedEventTypes;
 import dev.switchboard.schemas.options.OptionProblem;
+import dev.switchboard.schemas.spi.PublishingOptions;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
 import dev.switchboard.schemas.spi.SourceFactory;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -148,7 +148,7 @@ public final class DebeziumPostgresSourceFactory implements SourceFactory<Debezi
             @Option(description = "Further Debezium PostgreSQL connector properties (`heartbeat.interval.ms`, "
                     + "`slot.max.retries`, `column.exclude.list`, …), as text. Never a secret; properties that options above "
                     + "set are refused.")
-            @JsonProperty("debezium_properties") Map<String, String> debeziumProperties) {
+            @JsonProperty("debezium_properties") Map<String, String> debeziumProperties) implements PublishingOptions {
     }
 
     /** One streamed table. */
@@ -285,11 +285,6 @@ public final class DebeziumPostgresSourceFactory implements SourceFactory<Debezi
         properties.setProperty("decimal.handling.mode", "string");
         properties.setProperty("time.precision.mode", "isostring");
         return properties;
-    }
-
-    @Override
-    public Optional<String> topic(Options options) {
-        return Optional.of(options.topic());
     }
 
     @Override

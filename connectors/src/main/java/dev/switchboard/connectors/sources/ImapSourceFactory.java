@@ -9,13 +9,13 @@ import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
 import dev.switchboard.schemas.options.OptionProblem;
+import dev.switchboard.schemas.spi.PublishingOptions;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
 import dev.switchboard.schemas.spi.SourceFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -100,7 +100,7 @@ public final class ImapSourceFactory implements SourceFactory<ImapSourceFactory.
             @Option(description = "Seconds to wait for Kafka to acknowledge an event; without an acknowledgement the message stays "
                     + "unprocessed and is read again at the next poll.", defaultValue = "10", minimum = 1, maximum = 120)
             @JsonProperty("ack_timeout_seconds") Integer ackTimeoutSeconds,
-            @OptionGroup AttachmentText attachments) {
+            @OptionGroup AttachmentText attachments) implements PublishingOptions {
     }
 
     @Override
@@ -151,11 +151,6 @@ public final class ImapSourceFactory implements SourceFactory<ImapSourceFactory.
                 .publishTo(environment.events(), options.topic(), Duration.ofSeconds(options.ackTimeoutSeconds()))
                 .attachments(options.attachments())
                 .build();
-    }
-
-    @Override
-    public Optional<String> topic(Options options) {
-        return Optional.of(options.topic());
     }
 
     @Override

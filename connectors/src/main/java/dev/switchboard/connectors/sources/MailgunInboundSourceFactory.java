@@ -2,19 +2,13 @@ package dev.switchboard.connectors.sources;
 
 import dev.switchboard.connectors.sources.attachment.AttachmentText;
 import dev.switchboard.connectors.sources.webhook.WebhookListener;
-import dev.switchboard.connectors.sources.webhook.WebhookSourceFactory;
-import dev.switchboard.connectors.sources.webhook.WebhookSourceOptions;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
-import dev.switchboard.schemas.options.OptionProblem;
-import dev.switchboard.schemas.spi.SourceEnvironment;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Makes {@link MailgunInboundSource}s: mail forwarded by a Mailgun route, verified by Mailgun's signature. */
-public final class MailgunInboundSourceFactory extends WebhookSourceFactory<MailgunInboundSourceFactory.Options> {
+public final class MailgunInboundSourceFactory extends MailWebhookSourceFactory<MailgunInboundSourceFactory.Options> {
 
     public MailgunInboundSourceFactory() {
         super(Options.class, MailgunInboundSource.WEBHOOK, MailgunInboundSource::new);
@@ -44,13 +38,6 @@ public final class MailgunInboundSourceFactory extends WebhookSourceFactory<Mail
                     + "the new part of a reply, without quotes and signature).", defaultValue = "full", allowed = {"full", "stripped"})
             String text,
             @OptionGroup WebhookListener.Mail listener,
-            @OptionGroup AttachmentText attachments) implements WebhookSourceOptions {
-    }
-
-    @Override
-    public List<OptionProblem> check(Options options, SourceEnvironment environment) {
-        List<OptionProblem> problems = new ArrayList<>(super.check(options, environment));
-        problems.addAll(options.attachments().check());
-        return problems;
+            @OptionGroup AttachmentText attachments) implements MailOptions {
     }
 }

@@ -2,19 +2,13 @@ package dev.switchboard.connectors.sources;
 
 import dev.switchboard.connectors.sources.attachment.AttachmentText;
 import dev.switchboard.connectors.sources.webhook.WebhookListener;
-import dev.switchboard.connectors.sources.webhook.WebhookSourceFactory;
-import dev.switchboard.connectors.sources.webhook.WebhookSourceOptions;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
-import dev.switchboard.schemas.options.OptionProblem;
-import dev.switchboard.schemas.spi.SourceEnvironment;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Makes {@link SendGridInboundSource}s: mail from SendGrid Inbound Parse (parsed mode). */
-public final class SendGridInboundSourceFactory extends WebhookSourceFactory<SendGridInboundSourceFactory.Options> {
+public final class SendGridInboundSourceFactory extends MailWebhookSourceFactory<SendGridInboundSourceFactory.Options> {
 
     public SendGridInboundSourceFactory() {
         super(Options.class, SendGridInboundSource.WEBHOOK, SendGridInboundSource::new);
@@ -44,13 +38,6 @@ public final class SendGridInboundSourceFactory extends WebhookSourceFactory<Sen
     public record Options(
             @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/sendgrid/inbound") String path,
             @OptionGroup WebhookListener.Mail listener,
-            @OptionGroup AttachmentText attachments) implements WebhookSourceOptions {
-    }
-
-    @Override
-    public List<OptionProblem> check(Options options, SourceEnvironment environment) {
-        List<OptionProblem> problems = new ArrayList<>(super.check(options, environment));
-        problems.addAll(options.attachments().check());
-        return problems;
+            @OptionGroup AttachmentText attachments) implements MailOptions {
     }
 }

@@ -5,15 +5,9 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.output.Response;
-import dev.langchain4j.model.output.TokenUsage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.LongBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -32,7 +26,7 @@ import java.util.Set;
  * LangChain4j would average 510-token windows. One ONNX session per encoder, made once and reused; its
  * intra-op threads split each batch's matrix products over the cores, and sleep rather than spin between batches.
  */
-public final class BatchEncoder implements SentenceEncoder, EmbeddingModel {
+public final class BatchEncoder implements SentenceEncoder {
 
     private static final int DEFAULT_BATCH = 32;
 
@@ -84,23 +78,8 @@ public final class BatchEncoder implements SentenceEncoder, EmbeddingModel {
     }
 
     @Override
-    public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-        Encoded encoded = encode(segments.stream().map(TextSegment::text).toList());
-        List<Embedding> embeddings = new ArrayList<>(encoded.vectors().length);
-        for (float[] vector : encoded.vectors()) {
-            embeddings.add(Embedding.from(vector));
-        }
-        return Response.from(embeddings, new TokenUsage((int) Math.min(Integer.MAX_VALUE, encoded.tokens())));
-    }
-
-    @Override
     public int dimension() {
         return model.dimension();
-    }
-
-    @Override
-    public String modelName() {
-        return model.id();
     }
 
     @Override

@@ -65,11 +65,7 @@ public final class EmbeddedClassifier implements Classifier {
         try {
             response = model.embedAll(texts.stream().map(EmbeddedClassifier::segment).toList());
         } catch (RuntimeException e) {
-            if (texts.size() > 1) {
-                return alone(labels, texts); // a text the model cannot take fails alone, not its whole batch
-            }
-            String reason = "Embedded model failed: " + e.getMessage();
-            return texts.stream().map(text -> Classification.failed(reason, false, null)).toList();
+            return FailedBatch.retryAlone(texts, e, batch -> classify(labels, batch));
         }
         double latencyEach = (System.nanoTime() - started) / 1e6 / texts.size();
         long totalChars = Math.max(1, texts.stream().mapToLong(String::length).sum());
@@ -83,12 +79,6 @@ public final class EmbeddedClassifier implements Classifier {
             ModelCall call = new ModelCall(name, modelName, labels.version(), tokens, 0, latencyEach, 0, false, "ok");
             results.add(vectors.classify(vector, call));
         }
-        return results;
-    }
-
-    private List<Classification> alone(LabelSet labels, List<String> texts) {
-        List<Classification> results = new ArrayList<>(texts.size());
-        texts.forEach(text -> results.addAll(classify(labels, List.of(text))));
         return results;
     }
 

@@ -55,8 +55,8 @@ public final class HeadClassifier implements Classifier {
         for (int i = 0; i < columns.length; i++) {
             columns[i] = head.labels().indexOf(wanted.get(i));
             if (columns[i] < 0) {
-                String reason = "Label '" + wanted.get(i) + "' is not one the head of model '" + name + "' was trained on";
-                return texts.stream().map(text -> Classification.failed(reason, false, null)).toList();
+                return FailedBatch.failedAll(texts, "Label '" + wanted.get(i) + "' is not one the head of model '" + name
+                        + "' was trained on");
             }
         }
         long started = System.nanoTime();
@@ -64,11 +64,7 @@ public final class HeadClassifier implements Classifier {
         try {
             encoded = encoder.encode(texts);
         } catch (RuntimeException e) {
-            if (texts.size() > 1) {
-                return alone(labels, texts); // a text the model cannot take fails alone, not its whole batch
-            }
-            String reason = "Embedded model failed: " + e.getMessage();
-            return texts.stream().map(text -> Classification.failed(reason, false, null)).toList();
+            return FailedBatch.retryAlone(texts, e, batch -> classify(labels, batch));
         }
         double latencyEach = (System.nanoTime() - started) / 1e6 / texts.size();
         long tokensEach = encoded.tokens() / texts.size();
@@ -88,12 +84,6 @@ public final class HeadClassifier implements Classifier {
                     latencyEach, 0, false, "ok", null, Map.of());
             results.add(Classification.of(wanted.get(best), total == 0 ? 0 : all[columns[best]] / total, call));
         }
-        return results;
-    }
-
-    private List<Classification> alone(LabelSet labels, List<String> texts) {
-        List<Classification> results = new ArrayList<>(texts.size());
-        texts.forEach(text -> results.addAll(classify(labels, List.of(text))));
         return results;
     }
 }

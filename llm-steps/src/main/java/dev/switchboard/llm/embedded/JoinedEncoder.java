@@ -1,11 +1,5 @@
 package dev.switchboard.llm.embedded;
 
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.output.Response;
-import dev.langchain4j.model.output.TokenUsage;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,7 +9,7 @@ import java.util.List;
  * one reading any of them, at the cost of running each. It does not own its parts: they are shared, and closed by
  * whoever made them.
  */
-public final class JoinedEncoder implements SentenceEncoder, EmbeddingModel {
+public final class JoinedEncoder implements SentenceEncoder {
 
     private final List<BatchEncoder> parts;
     private final String id;
@@ -72,21 +66,6 @@ public final class JoinedEncoder implements SentenceEncoder, EmbeddingModel {
             }
         }
         return out;
-    }
-
-    @Override
-    public Response<List<Embedding>> embedAll(List<TextSegment> segments) {
-        Encoded encoded = encode(segments.stream().map(TextSegment::text).toList());
-        List<Embedding> embeddings = new ArrayList<>(encoded.vectors().length);
-        for (float[] vector : encoded.vectors()) {
-            embeddings.add(Embedding.from(vector));
-        }
-        return Response.from(embeddings, new TokenUsage((int) Math.min(Integer.MAX_VALUE, encoded.tokens())));
-    }
-
-    @Override
-    public String modelName() {
-        return id;
     }
 
     @Override

@@ -22,9 +22,9 @@ public interface SourceFactory<O extends Record> {
 
     Source create(String name, O options, SourceEnvironment environment);
 
-    /** The Kafka topic a source with these options publishes to, when it has one. */
+    /** The Kafka topic a source with these options publishes to, when it has one: by default a {@link PublishingOptions}' topic. */
     default Optional<String> topic(O options) {
-        return Optional.empty();
+        return options instanceof PublishingOptions publishing ? Optional.of(publishing.topic()) : Optional.empty();
     }
 
     /**

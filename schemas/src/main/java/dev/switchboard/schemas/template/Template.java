@@ -171,24 +171,12 @@ public final class Template {
     }
 
     private String render(Map<String, Object> root, UnaryOperator<String> escape, Missing missing) {
-        StringBuilder out = new StringBuilder();
-        for (Object part : parts) {
-            if (part instanceof String literal) {
-                out.append(literal);
-            } else {
-                Path path = (Path) part;
-                Object value = read(root, path);
-                if (value == null && path.fallback() != null) {
-                    out.append(escape.apply(path.fallback()));
-                    continue;
-                }
-                if (value == null && missing == Missing.FAIL) {
-                    throw new MissingValueException(path.text(), source);
-                }
-                out.append(escape.apply(text(value)));
+        return render(root, (placeholder, path, value) -> {
+            if (value == null && missing == Missing.FAIL) {
+                throw new MissingValueException(path.text(), source);
             }
-        }
-        return out.toString();
+            return escape.apply(text(value));
+        });
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.switchboard.llm.embedded.EncoderModel;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.kafka.EmbeddedKafkaBroker;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,8 +27,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -117,15 +115,13 @@ public final class BenchCommand extends CliCommand {
     }
 
     static void publish(String bootstrap, String topic, List<byte[]> events) throws Exception {
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         // Loading the input, not measured. An idempotent producer that meets a partition whose leader is not ready yet
         // (just created) can get stuck on OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms on a loaded machine;
         // one batch in flight keeps the order without sequence numbers.
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-        properties.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, Map.of(), Map.of(
+                ProducerConfig.LINGER_MS_CONFIG, "5",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1"))) {
             List<Future<RecordMetadata>> futures = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {
                 futures.add(producer.send(new ProducerRecord<>(topic, ("k" + (i % 64)).getBytes(StandardCharsets.UTF_8), events.get(i))));
@@ -142,21 +138,17 @@ public final class BenchCommand extends CliCommand {
         String outTopic = "bench.raw.out." + run;
         KafkaTopics.create(bootstrap, Map.of(), Set.of(in, outTopic), 3, (short) 1);
         publish(bootstrap, in, events);
-        Properties consumerProperties = new Properties();
-        consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        consumerProperties.put(ConsumerConfig.GROUP_ID_CONFIG, "bench.raw." + run);
-        consumerProperties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumerProperties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "256");
-        Properties producerProperties = new Properties();
-        producerProperties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        producerProperties.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProperties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        producerProperties.put(ProducerConfig.LINGER_MS_CONFIG, "2");
         long started = 0;
         int seen = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap, Map.of(), Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "bench.raw." + run,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "256"));
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, Map.of(), Map.of(
+                     ProducerConfig.ACKS_CONFIG, "all",
+                     ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                     ProducerConfig.LINGER_MS_CONFIG, "2"))) {
             consumer.subscribe(List.of(in));
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (seen < events.size() && System.nanoTime() < deadline) {
@@ -257,12 +249,10 @@ public final class BenchCommand extends CliCommand {
                 (stage, outcome) -> processed.incrementAndGet());
         var streamsProperties = dev.switchboard.workflows.streams.StreamsStage.properties(application, bootstrap, Map.of(), stateDir,
                 (short) 1, "earliest", Map.of());
-        Properties consumerProperties = new Properties();
-        consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        consumerProperties.put(ConsumerConfig.GROUP_ID_CONFIG, "bench.dedup.reader." + run);
-        consumerProperties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> reader = KafkaClients.consumer(bootstrap, Map.of(), Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "bench.dedup.reader." + run,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"))) {
             reader.subscribe(List.of(outTopic));
             try (var stage = dev.switchboard.workflows.streams.StreamsStage.start(application, topology, streamsProperties)) {
                 long started = 0;

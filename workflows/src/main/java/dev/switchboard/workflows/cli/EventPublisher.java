@@ -2,6 +2,7 @@ package dev.switchboard.workflows.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -9,14 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes events from JSON Lines, one record per line, keyed by the CloudEvent's {@code subject}
@@ -33,14 +32,11 @@ public final class EventPublisher {
 
     public static int publish(String bootstrapServers, Map<String, String> clientProperties, String topic, Reader lines)
             throws IOException, InterruptedException {
-        Properties properties = new Properties();
-        properties.putAll(clientProperties);
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
         int count = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrapServers, clientProperties, Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, "5",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaClients.MAX_MESSAGE_BYTES));
              BufferedReader reader = new BufferedReader(lines)) {
             List<Future<RecordMetadata>> futures = new ArrayList<>();
             String line;

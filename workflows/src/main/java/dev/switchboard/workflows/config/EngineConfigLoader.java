@@ -184,69 +184,28 @@ public final class EngineConfigLoader {
         Outbound effectiveOutbound = outbound == null ? Outbound.defaults() : outbound;
         SinkEnvironment sinkEnvironment = new EngineSinkEnvironment(baseDir, effectiveOutbound, environment);
         Map<String, EngineConfig.SinkSpec> sinks = new LinkedHashMap<>();
-        if (sections.get("sinks") instanceof MappingNode sinkNodes) {
-            for (NodeTuple tuple : sinkNodes.getValue()) {
-                String name = keyText(tuple.getKeyNode());
-                String path = "sinks." + name;
-                if (!(tuple.getValueNode() instanceof MappingNode sinkMapping) || sinkMapping.getValue().size() != 1) {
-                    problems.add(tuple.getValueNode(), path, "Wrong sink at " + path + ": expected exactly one sink type ("
-                            + String.join(", ", sinkTypes.all().keySet()) + ") with its options, e.g. jsonl: { path: out/tasks.jsonl }");
-                    continue;
-                }
-                NodeTuple typed = sinkMapping.getValue().get(0);
-                String type = keyText(typed.getKeyNode());
-                SinkFactory<Record> factory = sinkTypes.get(type);
-                if (factory == null) {
-                    problems.add(typed.getKeyNode(), path, "Unknown sink type '" + type + "' at " + path
-                            + DidYouMean.hintThen(type, sinkTypes.all().keySet(), "Installed: " + String.join(", ", sinkTypes.all().keySet())));
-                    continue;
-                }
-                Record options = binder.bind(factory.optionsType(), typed.getValueNode(), path + "." + type);
-                if (options != null) {
-                    for (OptionProblem problem : factory.check(options, sinkEnvironment)) {
-                        problems.add(typed.getValueNode(), path + "." + type, problem);
+        new TypedEntries<>("sink", ", e.g. jsonl: { path: out/tasks.jsonl }", sinkTypes, SinkFactory::optionsType)
+                .read(sections.get("sinks"), binder, problems, entry -> {
+                    for (OptionProblem problem : entry.factory().check(entry.options(), sinkEnvironment)) {
+                        problems.add(entry.at(), entry.path(), problem);
                     }
-                    sinks.put(name, new EngineConfig.SinkSpec(name, type, factory, options));
-                }
-            }
-        } else if (sections.containsKey("sinks")) {
-            problems.add(sections.get("sinks"), "sinks", "Wrong type at sinks: expected a mapping of sink names to sinks");
-        }
+                    sinks.put(entry.name(), new EngineConfig.SinkSpec(entry.name(), entry.type(), entry.factory(), entry.options()));
+                });
         if (delivery != null) {
             checkDelivery(delivery, sections.get("delivery"), sinks.keySet(), problems);
         }
         Map<String, EngineConfig.SourceSpec> sources = new LinkedHashMap<>();
-        if (sections.get("sources") instanceof MappingNode sourceNodes) {
-            SourceEnvironment sourceEnvironment = EngineSourceEnvironment.forChecks(baseDir, effectiveOutbound, environment);
-            for (NodeTuple tuple : sourceNodes.getValue()) {
-                String name = keyText(tuple.getKeyNode());
-                String path = "sources." + name;
-                if (!(tuple.getValueNode() instanceof MappingNode sourceMapping) || sourceMapping.getValue().size() != 1) {
-                    problems.add(tuple.getValueNode(), path, "Wrong source at " + path + ": expected exactly one source type ("
-                            + String.join(", ", sourceTypes.all().keySet()) + ") with its options");
-                    continue;
-                }
-                NodeTuple typed = sourceMapping.getValue().get(0);
-                String type = keyText(typed.getKeyNode());
-                SourceFactory<Record> factory = sourceTypes.get(type);
-                if (factory == null) {
-                    problems.add(typed.getKeyNode(), path, "Unknown source type '" + type + "' at " + path
-                            + DidYouMean.hintThen(type, sourceTypes.all().keySet(), "Installed: " + String.join(", ", sourceTypes.all().keySet())));
-                    continue;
-                }
-                Record options = binder.bind(factory.optionsType(), typed.getValueNode(), path + "." + type);
-                if (options != null) {
-                    for (OptionProblem problem : factory.check(options, sourceEnvironment)) {
-                        problems.add(typed.getValueNode(), path + "." + type, problem);
+        SourceEnvironment sourceEnvironment = EngineSourceEnvironment.forChecks(baseDir, effectiveOutbound, environment);
+        new TypedEntries<>("source", "", sourceTypes, SourceFactory::optionsType)
+                .read(sections.get("sources"), binder, problems, entry -> {
+                    for (OptionProblem problem : entry.factory().check(entry.options(), sourceEnvironment)) {
+                        problems.add(entry.at(), entry.path(), problem);
                     }
-                    TrustedTopics.check(factory, options, kafka == null ? KafkaSettings.defaults() : kafka, topics == null ? Topics.defaults() : topics)
-                            .ifPresent(problem -> problems.add(typed.getValueNode(), path + "." + type, problem));
-                    sources.put(name, new EngineConfig.SourceSpec(name, type, factory, options));
-                }
-            }
-        } else if (sections.containsKey("sources")) {
-            problems.add(sections.get("sources"), "sources", "Wrong type at sources: expected a mapping of source names to sources");
-        }
+                    TrustedTopics.check(entry.factory(), entry.options(), kafka == null ? KafkaSettings.defaults() : kafka,
+                                    topics == null ? Topics.defaults() : topics)
+                            .ifPresent(problem -> problems.add(entry.at(), entry.path(), problem));
+                    sources.put(entry.name(), new EngineConfig.SourceSpec(entry.name(), entry.type(), entry.factory(), entry.options()));
+                });
         List<Path> workflows = new ArrayList<>();
         if (sections.get("workflows") instanceof SequenceNode list) {
             for (Node item : list.getValue()) {
@@ -337,7 +296,7 @@ public final class EngineConfigLoader {
     }
 
     /** A mapping key as text; a non-scalar key (a list or mapping used as key) reads as its YAML form, and fails as unknown. */
-    private static String keyText(Node node) {
+    static String keyText(Node node) {
         return node instanceof ScalarNode scalar ? scalar.getValue() : "<" + node.getNodeId().name() + " key>";
     }
 }

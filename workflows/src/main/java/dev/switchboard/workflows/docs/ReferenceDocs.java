@@ -112,13 +112,9 @@ final class ReferenceDocs {
     }
 
     String workflowReference() {
-        StringBuilder md = new StringBuilder();
-        md.append("<!-- ").append(SchemaGenerator.MARKER).append(" -->\n\n");
-        md.append("# Workflow YAML reference\n\n");
-        md.append("A workflow file says which events start it (`on`) and the steps that run for each of them. ")
-                .append("Editors and CI can check workflow files against the JSON Schema ")
-                .append(link(SchemaGenerator.WORKFLOW_SCHEMA))
-                .append(", generated with this page from the installed step types.\n\n");
+        StringBuilder md = page("Workflow YAML reference",
+                "A workflow file says which events start it (`on`) and the steps that run for each of them.",
+                "workflow files", SchemaGenerator.WORKFLOW_SCHEMA, "step");
 
         md.append("## Top-level keys\n\n");
         md.append("| Key | Type | Required | Description |\n|---|---|---|---|\n");
@@ -161,13 +157,10 @@ final class ReferenceDocs {
     }
 
     String configurationReference() {
-        StringBuilder md = new StringBuilder();
-        md.append("<!-- ").append(SchemaGenerator.MARKER).append(" -->\n\n");
-        md.append("# Engine configuration reference\n\n");
-        md.append("`switchboard.yaml` configures the engine. Every section is optional: an empty file runs on an embedded ")
-                .append("Kafka broker with the embedded model. Editors and CI can check it against the JSON Schema ")
-                .append(link(SchemaGenerator.CONFIG_SCHEMA))
-                .append(", generated with this page from the installed sink types.\n\n");
+        StringBuilder md = page("Engine configuration reference",
+                "`switchboard.yaml` configures the engine. Every section is optional: an empty file runs on an embedded "
+                        + "Kafka broker with the embedded model.",
+                "it", SchemaGenerator.CONFIG_SCHEMA, "sink");
         md.append("| Section | Description |\n|---|---|\n");
         SchemaGenerator.CONFIG_SECTIONS.forEach((section, description) ->
                 md.append(row("[" + code(section) + "](#" + section + ")", description)));
@@ -370,6 +363,17 @@ final class ReferenceDocs {
 
     private static String code(String text) {
         return "`" + text + "`";
+    }
+
+    /** The head of a generated page: the marker, its title, what it documents, and the JSON Schema generated with it. */
+    private static StringBuilder page(String title, String intro, String checked, String schema, String types) {
+        StringBuilder md = new StringBuilder();
+        md.append("<!-- ").append(SchemaGenerator.MARKER).append(" -->\n\n");
+        md.append("# ").append(title).append("\n\n");
+        md.append(intro).append(" Editors and CI can check ").append(checked).append(" against the JSON Schema ")
+                .append(link(schema))
+                .append(", generated with this page from the installed ").append(types).append(" types.\n\n");
+        return md;
     }
 
     private static String link(String file) {

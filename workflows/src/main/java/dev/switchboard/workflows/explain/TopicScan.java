@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.explain;
 
+import dev.switchboard.workflows.kafka.KafkaClients;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,12 +33,10 @@ final class TopicScan implements AutoCloseable {
     private long scanned;
 
     TopicScan(String bootstrapServers, Map<String, String> clientProperties) {
-        Properties properties = new Properties();
-        properties.putAll(clientProperties);
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        Properties properties = KafkaClients.properties(bootstrapServers, clientProperties, Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000"));
         properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
         this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

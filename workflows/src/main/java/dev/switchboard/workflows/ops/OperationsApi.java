@@ -11,6 +11,7 @@ import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.workflows.explain.EventExplainer;
 import dev.switchboard.workflows.explain.Explanation;
 import dev.switchboard.workflows.explain.Since;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.GroupAssignments;
 import java.nio.charset.StandardCharsets;

@@ -6,16 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.workflows.runtime.DeadLetters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which dead letters were re-driven, and when and where to. A dead letter stays in its topic after a
@@ -43,33 +38,14 @@ final class RedriveMarks {
     /** The last re-drive of each dead letter, by {@code partition/offset}. */
     static Map<String, JsonNode> read(KafkaConsumer<byte[], byte[]> consumer, String deadLetterTopic) {
         Map<String, JsonNode> marks = new HashMap<>();
-        String topic = DeadLetters.redrivesTopic(deadLetterTopic);
-        List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-        if (partitions == null || partitions.isEmpty()) {
-            return marks;
-        }
-        List<TopicPartition> assigned = partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(assigned);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(5));
-        Map<TopicPartition, Long> begins = consumer.beginningOffsets(assigned, Duration.ofSeconds(5));
-        long remaining = 0;
-        for (TopicPartition partition : assigned) {
-            long start = Math.max(begins.get(partition), ends.get(partition) - MAX_MARKS);
-            consumer.seek(partition, start);
-            remaining += ends.get(partition) - start;
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (remaining > 0 && System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                remaining--;
-                try {
-                    JsonNode mark = JSON.readTree(record.value());
-                    marks.put(key(mark.path("partition").asInt(), mark.path("offset").asLong()), mark);
-                } catch (IOException | RuntimeException unreadable) {
-                    // not a mark: skipped
-                }
+        TopicTail.forEach(consumer, DeadLetters.redrivesTopic(deadLetterTopic), MAX_MARKS, record -> {
+            try {
+                JsonNode mark = JSON.readTree(record.value());
+                marks.put(key(mark.path("partition").asInt(), mark.path("offset").asLong()), mark);
+            } catch (IOException | RuntimeException unreadable) {
+                // not a mark: skipped
             }
-        }
+        });
         return marks;
     }
 

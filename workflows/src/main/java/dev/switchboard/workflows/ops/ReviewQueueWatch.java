@@ -1,8 +1,7 @@
 package dev.switchboard.workflows.ops;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.workflows.kafka.KafkaClients;
+import dev.switchboard.workflows.runtime.ReviewRecords;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class ReviewQueueWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReviewQueueWatch.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FINAL = Set.of("approved", "rejected", "decided");
 
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
@@ -36,12 +34,10 @@ public final class ReviewQueueWatch implements AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
 
     public ReviewQueueWatch(String bootstrapServers, Map<String, String> clientProperties, String topic) {
-        Properties properties = new Properties();
-        properties.putAll(clientProperties);
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, "switchboard.review-watch." + UUID.randomUUID());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties properties = KafkaClients.properties(bootstrapServers, clientProperties, Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "switchboard.review-watch." + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"));
         this.thread = new Thread(() -> follow(properties, topic), "switchboard-review-watch");
         thread.setDaemon(true);
         thread.start();
@@ -69,24 +65,13 @@ public final class ReviewQueueWatch implements AutoCloseable {
     }
 
     void apply(ConsumerRecord<byte[], byte[]> record) {
-        if (record.key() == null) {
-            return;
-        }
-        String id = new String(record.key(), StandardCharsets.UTF_8);
-        if (record.value() == null) {
-            pending.remove(id);
-            return;
-        }
-        try {
-            JsonNode value = JSON.readTree(record.value());
-            if (value.has("decision") || FINAL.contains(value.path("status").asText())) {
-                pending.remove(id);
+        ReviewRecords.read(record).ifPresent(read -> {
+            if (read.removed() || read.value().has("decision") || FINAL.contains(read.value().path("status").asText())) {
+                pending.remove(read.reviewId());
             } else {
-                pending.add(id);
+                pending.add(read.reviewId());
             }
-        } catch (Exception notJson) {
-            // not a review record; ignore
-        }
+        });
     }
 
     /** Held events waiting for a person. */

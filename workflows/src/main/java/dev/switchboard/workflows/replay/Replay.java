@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.schemas.spi.StepEnvironment;
 import dev.switchboard.workflows.config.Topics;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.runtime.AuditListener;
 import dev.switchboard.workflows.runtime.InputRecord;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Runs a variant of a workflow over past events read from Kafka and compares what it would have
@@ -183,15 +182,12 @@ public final class Replay {
     /** Records of a topic in a range, in partition order, with a consumer that is assigned partitions and never commits. */
     List<ConsumerRecord<byte[], byte[]>> read(String topic, Instant from, Instant to, Long fromOffset, Long toOffset, int limit,
                                               String group, Predicate<ConsumerRecord<byte[], byte[]>> keep) {
-        Properties properties = new Properties();
-        properties.putAll(cluster.clientProperties());
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(cluster.bootstrapServers(), cluster.clientProperties(), Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000"))) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, TIMEOUT);
             if (infos == null || infos.isEmpty()) {
                 return records;

@@ -2,6 +2,7 @@ package dev.switchboard.workflows.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,7 +18,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What workflows have spent on models today (UTC), read back from the audit topic, so a restarted
@@ -41,11 +40,8 @@ final class AuditSpend {
             return spent;
         }
         long midnight = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-        Properties properties = new Properties();
-        properties.putAll(clientProperties);
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrapServers, clientProperties,
+                Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"))) {
             List<PartitionInfo> info = consumer.partitionsFor(auditTopic, TIMEOUT);
             if (info == null || info.isEmpty()) {
                 return spent;

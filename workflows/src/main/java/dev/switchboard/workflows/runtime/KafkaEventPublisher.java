@@ -2,15 +2,14 @@ package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.schemas.spi.EventPublisher;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Sources' way into Kafka: an idempotent producer with acks=all; futures complete on acknowledgement. */
 final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
@@ -20,15 +19,12 @@ final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
 
     KafkaEventPublisher(String bootstrapServers, Map<String, String> clientProperties, CloudEventsKafka.Mode mode) {
         this.mode = mode;
-        Properties properties = new Properties();
-        properties.putAll(clientProperties);
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 * 1024 * 1024));
-        properties.put(ProducerConfig.CLIENT_ID_CONFIG, "switchboard-sources");
-        this.producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = KafkaClients.producer(bootstrapServers, clientProperties, Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.LINGER_MS_CONFIG, "2",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaClients.MAX_MESSAGE_BYTES,
+                ProducerConfig.CLIENT_ID_CONFIG, "switchboard-sources"));
     }
 
     @Override

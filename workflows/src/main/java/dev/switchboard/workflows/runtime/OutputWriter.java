@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.schemas.spi.EventPublisher;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -20,7 +20,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,17 +81,14 @@ public final class OutputWriter implements Service, EventPublisher {
 
     @Override
     public void start() {
-        Properties properties = new Properties();
-        properties.putAll(kafka.clientProperties());
-        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        properties.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_SIZE));
-        properties.put(ProducerConfig.CLIENT_ID_CONFIG, "switchboard-writer");
-        this.producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = KafkaClients.producer(kafka.bootstrapServers(), kafka.clientProperties(), Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.LINGER_MS_CONFIG, "2",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_SIZE),
+                ProducerConfig.CLIENT_ID_CONFIG, "switchboard-writer"));
     }
 
     /** One event for a sink that publishes events (the {@code event} sink); completes on Kafka's acknowledgement. */

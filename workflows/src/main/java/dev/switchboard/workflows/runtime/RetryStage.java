@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.runtime;
 
+import dev.switchboard.workflows.kafka.KafkaClients;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,15 +58,12 @@ final class RetryStage implements Service {
 
     @Override
     public void start() {
-        Properties properties = new Properties();
-        properties.putAll(stage.kafka().clientProperties());
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stage.kafka().bootstrapServers());
-        properties.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(MAX_POLL_RECORDS));
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-delivery-retry");
-        consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = KafkaClients.consumer(stage.kafka().bootstrapServers(), stage.kafka().clientProperties(), Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(MAX_POLL_RECORDS),
+                ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-delivery-retry"));
         pool = Executors.newFixedThreadPool(TaskDelivery.PARALLELISM, runnable -> {
             Thread worker = new Thread(runnable, "switchboard-delivery-retry-send");
             worker.setDaemon(true);

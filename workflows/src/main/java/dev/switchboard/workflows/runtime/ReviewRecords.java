@@ -7,6 +7,7 @@ import dev.switchboard.schemas.JsonValues;
 import dev.switchboard.schemas.ModelCall;
 import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.spi.StepOutcome;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,6 +17,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -28,6 +31,29 @@ public final class ReviewRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ReviewRecords() {
+    }
+
+    /** One record of the review topic, by its review id: its JSON, or null where the review was removed (a tombstone). */
+    public record Read(String reviewId, JsonNode value) {
+        public boolean removed() {
+            return value == null;
+        }
+    }
+
+    /** A record of the review topic as written; empty for one without a key or with a value that is not JSON. */
+    public static Optional<Read> read(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            return Optional.empty();
+        }
+        String id = new String(record.key(), StandardCharsets.UTF_8);
+        if (record.value() == null) {
+            return Optional.of(new Read(id, null));
+        }
+        try {
+            return Optional.ofNullable(JSON.readTree(record.value())).map(value -> new Read(id, value));
+        } catch (IOException notJson) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -3,21 +3,18 @@ package dev.switchboard.workflows.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The review topic, read to its end before each batch of decisions ({@link #catchUp()}) and kept as
@@ -43,12 +40,9 @@ final class ReviewTopicLedger implements ReviewLedger, Service {
 
     @Override
     public synchronized void start() {
-        Properties properties = new Properties();
-        properties.putAll(kafka.clientProperties());
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
-        consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = KafkaClients.consumer(kafka.bootstrapServers(), kafka.clientProperties(), Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, KafkaClients.MAX_MESSAGE_BYTES));
     }
 
     /**
@@ -85,22 +79,13 @@ final class ReviewTopicLedger implements ReviewLedger, Service {
     }
 
     private void read(ConsumerRecord<byte[], byte[]> record) {
-        if (record.key() == null) {
-            return;
-        }
-        String id = new String(record.key(), StandardCharsets.UTF_8);
-        if (record.value() == null) {
-            latest.remove(id);
-            return;
-        }
-        try {
-            JsonNode value = JSON.readTree(record.value());
-            if (value != null && value.isObject()) {
-                latest.put(id, "pending".equals(value.path("status").asText()) ? value : decided(value));
+        ReviewRecords.read(record).ifPresent(read -> {
+            if (read.removed()) {
+                latest.remove(read.reviewId());
+            } else if (read.value().isObject()) {
+                latest.put(read.reviewId(), "pending".equals(read.value().path("status").asText()) ? read.value() : decided(read.value()));
             }
-        } catch (IOException e) {
-            // not a review record: nothing to check a decision against
-        }
+        });
     }
 
     private static JsonNode decided(JsonNode record) {

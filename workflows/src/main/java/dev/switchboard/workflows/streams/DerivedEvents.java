@@ -1,13 +1,12 @@
 package dev.switchboard.workflows.streams;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.connectors.sources.SourceEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The CloudEvents the stages write for workflows: windows fired, digests. */
@@ -18,24 +17,9 @@ final class DerivedEvents {
     private DerivedEvents() {
     }
 
-    /** A structured-mode CloudEvents 1.0 JSON event. */
+    /** A structured-mode CloudEvents 1.0 JSON event, built as sources build theirs. */
     static byte[] event(String id, String source, String type, String subject, Instant time, Map<String, Object> data) {
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("specversion", "1.0");
-        event.put("id", id);
-        event.put("source", source);
-        event.put("type", type);
-        if (subject != null) {
-            event.put("subject", subject);
-        }
-        event.put("time", time.toString());
-        event.put("datacontenttype", "application/json");
-        event.put("data", data);
-        try {
-            return JSON.writeValueAsBytes(event);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A derived event could not be written as JSON", e);
-        }
+        return SourceEvent.of(id, type, source, subject, time, JSON.valueToTree(data), null).bytes();
     }
 
     /**

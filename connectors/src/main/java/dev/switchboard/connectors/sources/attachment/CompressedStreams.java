@@ -1,5 +1,6 @@
 package dev.switchboard.connectors.sources.attachment;
 
+import dev.switchboard.connectors.sources.internal.ByteSearch;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ final class CompressedStreams {
     static Optional<String> overCap(byte[] pdf, long maxBytes) {
         int from = 0;
         while (true) {
-            int keyword = indexOf(pdf, STREAM, from);
+            int keyword = ByteSearch.indexOf(pdf, STREAM, from);
             if (keyword < 0) {
                 return Optional.empty();
             }
@@ -45,7 +46,7 @@ final class CompressedStreams {
             if (endKeyword || start < 0) {
                 continue;
             }
-            int end = indexOf(pdf, END_STREAM, start);
+            int end = ByteSearch.indexOf(pdf, END_STREAM, start);
             end = end < 0 ? pdf.length : end;
             String dictionary = new String(pdf, Math.max(0, keyword - DICTIONARY_WINDOW), keyword - Math.max(0, keyword - DICTIONARY_WINDOW),
                     StandardCharsets.ISO_8859_1);
@@ -142,18 +143,5 @@ final class CompressedStreams {
             return -1; // "stream" inside a word or a string, not the keyword
         }
         return i;
-    }
-
-    private static int indexOf(byte[] data, byte[] pattern, int from) {
-        outer:
-        for (int i = Math.max(0, from); i <= data.length - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (data[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -123,7 +123,7 @@ public final class FormData {
         if (startsWith(body, 0, delimiter)) {
             position = delimiter.length;
         } else {
-            int found = indexOf(body, separator, 0);
+            int found = ByteSearch.indexOf(body, separator, 0);
             if (found < 0) {
                 throw new MalformedFormException("multipart body has no '--" + boundary + "' delimiter");
             }
@@ -141,7 +141,7 @@ public final class FormData {
                 throw new MalformedFormException("multipart delimiter not followed by CRLF");
             }
             position += 2;
-            int headersEnd = indexOf(body, CRLF_CRLF, position);
+            int headersEnd = ByteSearch.indexOf(body, CRLF_CRLF, position);
             boolean noHeaders = startsWith(body, position, CRLF);
             if (noHeaders) {
                 headersEnd = position - 2;
@@ -153,7 +153,7 @@ public final class FormData {
             Map<String, String> headers = noHeaders ? Map.of()
                     : headers(new String(body, position, headersEnd - position, StandardCharsets.UTF_8));
             int contentStart = headersEnd + 4;
-            int next = indexOf(body, separator, contentStart);
+            int next = ByteSearch.indexOf(body, separator, contentStart);
             if (next < 0) {
                 throw new MalformedFormException("multipart body is truncated: no closing '--" + boundary + "--'");
             }
@@ -253,19 +253,6 @@ public final class FormData {
             }
         }
         return true;
-    }
-
-    private static int indexOf(byte[] body, byte[] pattern, int from) {
-        outer:
-        for (int i = Math.max(0, from); i <= body.length - pattern.length; i++) {
-            for (int j = 0; j < pattern.length; j++) {
-                if (body[i + j] != pattern[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
