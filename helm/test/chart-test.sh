@@ -80,6 +80,11 @@ step "helm template (ci/production-values.yaml)"
 "$helm" template switchboard "$chart" --namespace switchboard -f "$chart/ci/production-values.yaml" \
   > "$rendered/production.yaml" || fail "helm template with ci/production-values.yaml"
 
+step "helm template (ci/production-values.yaml with KEDA in place of the HPA)"
+"$helm" template switchboard "$chart" --namespace switchboard -f "$chart/ci/production-values.yaml" \
+  --set autoscaling.enabled=false --set keda.enabled=true --set keda.prometheusServerAddress=http://prometheus-operated.monitoring:9090 \
+  > "$rendered/keda.yaml" || fail "helm template with ci/production-values.yaml and KEDA"
+
 # Renderings that must fail, each with the message an operator needs: name, then --set arguments.
 # The expected message is the last argument.
 expect_failure() {
@@ -118,5 +123,12 @@ expect_failure writable-root-filesystem --set "kafka.bootstrapServers=$bootstrap
   --set securityContext.readOnlyRootFilesystem=false "/securityContext/readOnlyRootFilesystem"
 expect_failure listener-host-in-options --set "kafka.bootstrapServers=$bootstrap" \
   --set http.options.host=203.0.113.7 "http.options.host: the chart sets host itself"
+
+expect_failure ingress-without-tls --set "kafka.bootstrapServers=$bootstrap" --set ingress.enabled=true \
+  --set ingress.host=hooks.example.com --set ingress.extraPaths[0]=/events "ingress.tls.secretName is required"
+expect_failure ingress-without-webhooks --set "kafka.bootstrapServers=$bootstrap" --set ingress.enabled=true \
+  --set ingress.host=hooks.example.com --set ingress.tls.secretName=hooks-tls "no webhook source is configured"
+expect_failure keda-and-hpa --set "kafka.bootstrapServers=$bootstrap" --set autoscaling.enabled=true \
+  --set keda.enabled=true --set keda.prometheusServerAddress=http://prometheus:9090 "keda.enabled and autoscaling.enabled are both true"
 
 step "all chart checks passed; manifests in $rendered"

@@ -202,3 +202,26 @@ that the pod does not get.
 {{- end }}
 {{- toYaml $config }}
 {{- end }}
+
+{{/*
+The public listener's webhook paths, one per line: each configured source's `path`, or its type's
+default (docs/reference/configuration.md), then ingress.extraPaths. Sources that are no webhook
+(camel, camt053-folder, debezium-postgres, imap) have none.
+*/}}
+{{- define "switchboard.webhookPaths" -}}
+{{- $defaults := dict "camt053" "/webhooks/camt053" "cloudevents" "/events" "freshdesk" "/webhooks/freshdesk" "github-issues" "/webhooks/github" "jira-sm" "/webhooks/jira" "mailgun-inbound" "/webhooks/mailgun/inbound" "sendgrid-inbound" "/webhooks/sendgrid/inbound" "zendesk" "/webhooks/zendesk" }}
+{{- $paths := list }}
+{{- range $name, $source := .Values.sources }}
+{{- if $source }}
+{{- range $type, $options := $source }}
+{{- if hasKey $defaults $type }}
+{{- $paths = append $paths (default (get $defaults $type) (and $options $options.path)) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- range .Values.ingress.extraPaths }}
+{{- $paths = append $paths . }}
+{{- end }}
+{{- join "\n" (uniq $paths) }}
+{{- end }}

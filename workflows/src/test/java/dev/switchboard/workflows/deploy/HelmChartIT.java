@@ -261,6 +261,163 @@ class HelmChartIT {
         }
     }
 
+    @Test
+    void should_route_only_the_webhook_paths_over_tls_when_the_ingress_is_enabled() {
+        // given the production values: a Zendesk source on its default path and a CloudEvents source on its own
+        List<Map<String, Object>> production = manifests("production");
+
+        // when
+        Map<String, Object> spec = map(manifest(production, "Ingress").get("spec"));
+        Map<String, Object> rule = map(list(spec.get("rules")).get(0));
+        List<Object> paths = list(map(rule.get("http")).get("paths"));
+
+        // then exactly the webhook paths, matched exactly, to the public Service's http port, over TLS
+        assertThat(paths).extracting(path -> map(path).get("path")).containsExactlyInAnyOrder("/webhooks/zendesk", "/events/internal");
+        assertThat(paths).allSatisfy(path -> {
+            assertThat(map(path)).containsEntry("pathType", "Exact");
+            Map<String, Object> backend = map(map(map(path).get("backend")).get("service"));
+            assertThat(backend).containsEntry("name", "switchboard");
+            assertThat(map(backend.get("port"))).containsEntry("name", "http");
+        });
+        assertThat(rule).containsEntry("host", "hooks.example.com");
+        assertThat(list(spec.get("tls"))).singleElement().satisfies(tls -> {
+            assertThat(map(tls)).containsEntry("secretName", "switchboard-hooks-tls");
+            assertThat(list(map(tls).get("hosts"))).containsExactly("hooks.example.com");
+        });
+        assertThat(kinds(manifests("default"))).doesNotContain("Ingress", "NetworkPolicy", "PrometheusRule", "ScaledObject");
+    }
+
+    @Test
+    void should_open_the_admin_port_only_to_named_peers_when_the_network_policy_is_enabled() {
+        // given
+        List<Map<String, Object>> production = manifests("production");
+
+        // when
+        Map<String, Object> spec = map(manifest(production, "NetworkPolicy").get("spec"));
+        Map<String, Object> podLabels = map(map(map(map(map(manifest(production, "Deployment").get("spec")).get("template"))
+                .get("metadata")).get("labels")));
+
+        // then it selects the engine's pods, lets the ingress controller reach http and only monitoring and the release's own pods reach admin
+        assertThat(podLabels).containsAllEntriesOf(map(map(spec.get("podSelector")).get("matchLabels")));
+        assertThat(list(spec.get("policyTypes"))).containsExactly("Ingress");
+        List<Object> rules = list(spec.get("ingress"));
+        assertThat(rules).hasSize(2);
+        Map<String, Object> http = map(rules.get(0));
+        Map<String, Object> admin = map(rules.get(1));
+        assertThat(list(http.get("ports"))).singleElement().satisfies(port -> assertThat(map(port)).containsEntry("port", "http"));
+        assertThat(list(http.get("from"))).singleElement().satisfies(peer -> assertThat(map(map(map(peer).get("namespaceSelector"))
+                .get("matchLabels"))).containsEntry("kubernetes.io/metadata.name", "ingress-nginx"));
+        assertThat(list(admin.get("ports"))).singleElement().satisfies(port -> assertThat(map(port)).containsEntry("port", "admin"));
+        List<Object> adminPeers = list(admin.get("from"));
+        assertThat(adminPeers).hasSize(2);
+        assertThat(map(map(map(adminPeers.get(0)).get("podSelector")).get("matchLabels"))).isEqualTo(map(map(spec.get("podSelector")).get("matchLabels")));
+        assertThat(map(map(map(adminPeers.get(1)).get("namespaceSelector")).get("matchLabels")))
+                .containsEntry("kubernetes.io/metadata.name", "monitoring");
+    }
+
+    @Test
+    void should_alert_on_series_the_engine_exports_when_the_prometheus_rule_is_enabled() throws IOException {
+        // given the series docs/operations.md lists (OperationsIT checks them against a real scrape)
+        Set<String> exported = exportedSeries();
+        List<Map<String, Object>> production = manifests("production");
+
+        // when
+        Map<String, String> alerts = new java.util.TreeMap<>();
+        for (Object group : list(map(manifest(production, "PrometheusRule").get("spec")).get("groups"))) {
+            for (Object rule : list(map(group).get("rules"))) {
+                alerts.put((String) map(rule).get("alert"), (String) map(rule).get("expr"));
+                assertThat(map(map(rule).get("annotations"))).containsKeys("summary", "description");
+            }
+        }
+
+        // then each alert watches the series that tells it, and names only series that exist
+        assertThat(alerts).containsOnlyKeys("SwitchboardDeadLettersGrowing", "SwitchboardConsumerLagHigh", "SwitchboardBudgetPaused",
+                "SwitchboardReviewBacklog", "SwitchboardModelErrorRate");
+        assertThat(alerts.get("SwitchboardDeadLettersGrowing")).contains("increase(switchboard_dead_letters_total{");
+        assertThat(alerts.get("SwitchboardConsumerLagHigh")).contains("switchboard_consumer_lag{").endsWith("> 1000");
+        assertThat(alerts.get("SwitchboardBudgetPaused")).contains("switchboard_budget_state{").contains("state=\"paused\"");
+        assertThat(alerts.get("SwitchboardReviewBacklog")).contains("switchboard_review_queue_size{").endsWith("> 100");
+        assertThat(alerts.get("SwitchboardModelErrorRate")).contains("switchboard_model_calls_total{").contains("outcome=\"error\"");
+        alerts.forEach((alert, expr) -> {
+            assertThat(expr).as(alert).contains("namespace=\"switchboard\"");
+            assertThat(seriesIn(expr)).as("series named by " + alert).isNotEmpty().isSubsetOf(exported);
+        });
+        assertThat(map(map(manifest(production, "PrometheusRule").get("metadata")).get("labels"))).containsEntry("release", "prometheus");
+    }
+
+    @Test
+    void should_chart_series_the_engine_exports_in_the_grafana_dashboard() throws IOException {
+        // given
+        Set<String> exported = exportedSeries();
+        Map<String, Object> configMap = manifests("production").stream()
+                .filter(manifest -> "ConfigMap".equals(manifest.get("kind")))
+                .filter(manifest -> "switchboard-dashboard".equals(map(manifest.get("metadata")).get("name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("No ConfigMap switchboard-dashboard rendered"));
+
+        // when
+        assertThat(map(map(configMap.get("metadata")).get("labels"))).containsEntry("grafana_dashboard", "1");
+        com.fasterxml.jackson.databind.JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(map(configMap.get("data")).get("switchboard.json").toString());
+        Set<String> charted = new java.util.TreeSet<>();
+        for (com.fasterxml.jackson.databind.JsonNode panel : dashboard.path("panels")) {
+            assertThat(panel.path("targets").size()).as("queries of panel " + panel.path("title")).isPositive();
+            for (com.fasterxml.jackson.databind.JsonNode target : panel.path("targets")) {
+                String expr = target.path("expr").asText();
+                assertThat(expr).as(panel.path("title").asText()).contains("namespace=\"$namespace\"");
+                charted.addAll(seriesIn(expr));
+            }
+        }
+
+        // then it charts the series an operator watches, and only series that exist
+        assertThat(dashboard.path("uid").asText()).isEqualTo("switchboard");
+        assertThat(charted).isSubsetOf(exported).contains("switchboard_workflow_events_total", "switchboard_consumer_lag",
+                "switchboard_dead_letters_total", "switchboard_delivery_tasks_total", "switchboard_review_queue_size",
+                "switchboard_budget_state", "switchboard_model_calls_total", "switchboard_model_latency_ms");
+    }
+
+    @Test
+    void should_scale_on_consumer_lag_with_keda_in_place_of_the_autoscaler_when_enabled() {
+        // given production values with KEDA instead of the HorizontalPodAutoscaler
+        List<Map<String, Object>> keda = manifests("keda");
+
+        // when
+        Map<String, Object> spec = map(manifest(keda, "ScaledObject").get("spec"));
+        Map<String, Object> trigger = map(list(spec.get("triggers")).get(0));
+
+        // then it scales the Deployment on the workflows' lag, and nothing else sets the replica count
+        assertThat(map(spec.get("scaleTargetRef"))).containsEntry("name", "switchboard");
+        assertThat(spec).containsEntry("minReplicaCount", 1).containsEntry("maxReplicaCount", 6);
+        assertThat(trigger).containsEntry("type", "prometheus");
+        assertThat(map(trigger.get("metadata"))).containsEntry("threshold", "500")
+                .containsEntry("serverAddress", "http://prometheus-operated.monitoring:9090");
+        assertThat((String) map(trigger.get("metadata")).get("query")).contains("switchboard_consumer_lag{").contains("switchboard\\\\.wf");
+        assertThat(kinds(keda)).doesNotContain("HorizontalPodAutoscaler");
+        assertThat(map(manifest(keda, "Deployment").get("spec"))).doesNotContainKey("replicas");
+        assertThat(kinds(manifests("production"))).doesNotContain("ScaledObject");
+    }
+
+    private static final Pattern SERIES = Pattern.compile("\\bswitchboard_[a-z_]+");
+
+    /** The switchboard_ series an expression names, a timer's or histogram's _count, _sum, _max and _bucket read as the series. */
+    private static Set<String> seriesIn(String expr) {
+        Set<String> series = new java.util.TreeSet<>();
+        var matcher = SERIES.matcher(expr);
+        while (matcher.find()) {
+            series.add(matcher.group().replaceAll("_(count|sum|max|bucket)$", ""));
+        }
+        return series;
+    }
+
+    private static Set<String> exportedSeries() throws IOException {
+        Set<String> series = new java.util.TreeSet<>();
+        var matcher = Pattern.compile("(?m)^\\| `(switchboard_[a-z_]+)`").matcher(Files.readString(ROOT.resolve("docs/operations.md")));
+        while (matcher.find()) {
+            series.add(matcher.group(1));
+        }
+        assertThat(series).as("series listed in docs/operations.md").hasSizeGreaterThan(10);
+        return series;
+    }
+
     private static void mountConfigMap(List<Map<String, Object>> manifests, Path configDir) throws IOException {
         Map<String, String> data = configMapData(manifests);
         Map<String, Object> configVolume = list(podSpec(manifests).get("volumes")).stream().map(HelmChartIT::map)

@@ -141,6 +141,7 @@ class BadInputIT {
                         && Metrics.sum(Metrics.scrape(httpPort), "switchboard_workflow_events_total", "outcome=\"dead_lettered\"") >= badTotal,
                         180);
                 long heapAfter = Metrics.heapAfterGc(pid, httpPort);
+                long skipped = (long) Metrics.sum(Metrics.scrape(httpPort), "switchboard_workflow_events_total", "outcome=\"skipped\"");
 
                 // then every bad event is in the dead-letter topic with a reason that names its fault
                 Map<String, String> reasons = new HashMap<>();
@@ -172,16 +173,25 @@ class BadInputIT {
                 for (int i = 0; i < GOOD; i++) {
                     goodDelivered += tasks.containsKey(Task.idFor(workflow, "/reliability", "good-" + i, "create-task")) ? 1 : 0;
                 }
+                long unknownTasks = 0;
+                for (int n = GOOD; n < GOOD + UNKNOWN_TYPES; n++) {
+                    unknownTasks += tasks.containsKey(Task.idFor(workflow, "/reliability", "unknown-" + n, "create-task")) ? 1 : 0;
+                }
+                long unknownDeadLettered = reasons.keySet().stream().filter(k -> k.startsWith("unknown-")).count();
                 long badDeadLettered = badTotal - missing.values().stream().mapToInt(Integer::intValue).sum();
                 long goodDeadLettered = reasons.keySet().stream().filter(k -> k.startsWith("good-") || k.startsWith("warm-")).count();
                 Books books = new Books("bad input", badTotal + GOOD + UNKNOWN_TYPES, goodDelivered, receiver.duplicates(),
                         badDeadLettered, 0, (badTotal - badDeadLettered) + (GOOD - goodDelivered),
-                        UNKNOWN_TYPES + " well-formed unknown types skipped; heap after GC " + mb(heapBefore) + " -> " + mb(heapAfter)
+                        skipped + " of " + UNKNOWN_TYPES + " well-formed unknown types skipped; heap after GC " + mb(heapBefore) + " -> " + mb(heapAfter)
                                 + " MB, peak sampled " + mb(heapPeak) + " MB of -Xmx256m; " + engine.starts() + " start(s); "
                                 + "originals truncated in dead letters " + truncated).print();
                 assertThat(missing).as("bad events missing from the dead-letter topic, by kind").isEmpty();
                 assertThat(unclear).as("dead letters whose reason does not say what is wrong").isEmpty();
                 assertThat(goodDeadLettered).as("good events dead-lettered").isZero();
+                // the well-formed events of a type no workflow reads are skipped, each counted once, and go nowhere
+                assertThat(skipped).as("events counted as skipped").isEqualTo(UNKNOWN_TYPES);
+                assertThat(unknownTasks).as("tasks made from unknown types").isZero();
+                assertThat(unknownDeadLettered).as("unknown types dead-lettered").isZero();
                 assertThat(books.lost()).isZero();
                 assertThat(engine.alive()).as("the engine process still runs").isTrue();
                 assertThat(engine.starts()).as("never restarted").isEqualTo(1);

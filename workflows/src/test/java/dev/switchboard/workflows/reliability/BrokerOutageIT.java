@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,14 +111,16 @@ class BrokerOutageIT {
                 publisher.start();
                 awaitTasks(receiver, EVENTS / 5, Duration.ofSeconds(60));
                 int beforeOutage = receiver.taskCount();
+                int publishedBeforeOutage = published.get();
                 long outageStarted = System.nanoTime();
                 broker.close();
-                int readyDuringOutage = 0;
+                List<Integer> readinessDuringOutage = new ArrayList<>();
                 while (System.nanoTime() - outageStarted < OUTAGE.toNanos()) {
-                    readyDuringOutage = status(http, ready);
+                    readinessDuringOutage.add(status(http, ready, Duration.ofSeconds(12)));
                     Thread.sleep(1_000); // the outage
                 }
                 int duringOutage = receiver.taskCount() - beforeOutage;
+                int atReturn = receiver.taskCount();
                 broker = EmbeddedKafkaBroker.builder().dataDir(data).port(port).build();
                 broker.start();
                 long restarted = System.nanoTime();
@@ -143,7 +146,14 @@ class BrokerOutageIT {
                 Books books = new Books("broker outage " + OUTAGE.toSeconds() + " s", EVENTS, delivered, receiver.duplicates(),
                         deadLettered, 0, EVENTS - delivered - deadLettered,
                         beforeOutage + " tasks before, " + duringOutage + " during (already read), all " + EVENTS + " within "
-                                + recoveredMillis + " ms of the broker's return; readiness during outage " + readyDuringOutage).print();
+                                + recoveredMillis + " ms of the broker's return; readiness during outage " + readinessDuringOutage).print();
+                // the outage landed mid-run: tasks had flowed, the publisher was not done, and tasks were still owed at the return
+                assertThat(beforeOutage).as("tasks before the outage").isGreaterThanOrEqualTo(EVENTS / 5);
+                assertThat(publishedBeforeOutage).as("events published before the outage").isLessThan(EVENTS);
+                assertThat(atReturn).as("tasks when the broker returned").isLessThan(EVENTS);
+                // readiness told the truth while Kafka was away: 503 by the outage's end (-1 would be no answer within 12 s)
+                assertThat(readinessDuringOutage.get(readinessDuringOutage.size() - 1)).as("readiness at the outage's end, of "
+                        + readinessDuringOutage).isEqualTo(503);
                 assertThat(books.lost()).isZero();
                 assertThat(deadLettered).isZero();
                 assertThat(tasks.keySet()).containsExactlyInAnyOrderElementsOf(expected);
@@ -161,8 +171,12 @@ class BrokerOutageIT {
     }
 
     private static int status(HttpClient http, URI uri) {
+        return status(http, uri, Duration.ofSeconds(5));
+    }
+
+    private static int status(HttpClient http, URI uri, Duration timeout) {
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+            return http.send(HttpRequest.newBuilder(uri).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
             return -1;

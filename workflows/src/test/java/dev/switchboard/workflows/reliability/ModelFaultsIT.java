@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -142,6 +143,8 @@ class ModelFaultsIT {
                     new Books(workflow.startsWith("chain") ? "model faults (alias)" : "model faults (single)", EVENTS, tasks,
                             receiver.duplicates(), dead, reviews, EVENTS - tasks - reviews - dead, byFate.toString()).print();
                     assertThat(tasks + reviews + dead).as("events with a fate in " + workflow).isEqualTo(EVENTS);
+                    assertThat(fates.get(workflow).keySet()).as("event ids with a fate in " + workflow + ", against the ids sent")
+                            .containsExactlyInAnyOrderElementsOf(IntStream.range(0, EVENTS).mapToObj(i -> "evt-" + i).toList());
                 }
                 System.out.println("[reliability]   simulator answers: primary " + primary.statusCounts() + ", fallback "
                         + fallback.statusCounts() + ", single " + lone.statusCounts() + "; dead letters " + reasons);

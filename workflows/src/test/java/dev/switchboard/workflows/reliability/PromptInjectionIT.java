@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -149,7 +150,8 @@ class PromptInjectionIT {
                 new Books("prompt injection", sent, tasks, receiver.duplicates(), deadLetters, reviews, sent - fate.size(),
                         "labels of tasks " + labels + ", canary heard " + canary.heard().size() + ", other sink heard "
                                 + other.requests() + ", model calls " + model.requestCount()).print();
-                assertThat(fate).hasSize(sent);
+                assertThat(fate.keySet()).as("event ids with a fate, against the ids sent")
+                        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, sent).mapToObj(i -> "evt-" + i).toList());
                 assertThat(tasks + reviews + deadLetters).isEqualTo(sent);
                 assertThat(labels.keySet()).isSubsetOf("billing", "bug", "how_to");
                 assertThat(reviews).as("answers the alias could not use").isPositive();

@@ -1,9 +1,12 @@
 package dev.switchboard.workflows.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.llm.sim.ModelSimulator.Fault;
+import dev.switchboard.schemas.Task;
+import dev.switchboard.workflows.runtime.DeadLetters;
 import dev.switchboard.workflows.testing.SharedKafka;
 import dev.switchboard.workflows.testing.TaskReceiver;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
  * Traffic: about 40 events a second; 70% plain tickets to a webhook, 25% classified by a chain of
  * two simulated models (3% of answers 500, 2% malformed), 5% broken events; the receiver fails 2%
  * of requests. Figures go to standard output and {@code target/reliability/soak-*.txt}.
+ *
+ * <p>It asserts bounds, not only that the process lives: heap after a full collection grows less than
+ * {@code switchboard.soak.maxHeapGrowthMb} (64) from minute 1 to the end, the consumer lag drains to 0,
+ * no GC pause exceeds {@code switchboard.soak.maxGcPauseMs} (500), and every event is accounted for:
+ * each ticket.created a task, each ticket.updated a task, a review or a dead letter, each broken one a
+ * dead letter. The whole run is bounded by its minutes plus 5.
  */
 @ExtendWith(SharedKafka.class)
 @EnabledIfSystemProperty(named = "switchboard.soak", matches = "true")
@@ -44,6 +53,9 @@ class SoakIT {
 
     private static final int MINUTES = Integer.getInteger("switchboard.soak.minutes", 30);
     private static final int EVENTS_PER_SECOND = Integer.getInteger("switchboard.soak.rate", 40);
+    private static final long MAX_HEAP_GROWTH_MB = Long.getLong("switchboard.soak.maxHeapGrowthMb", 64);
+    private static final java.util.regex.Pattern EVENT_ID = java.util.regex.Pattern.compile("\"id\":\"(soak-\\d+)\"");
+    private static final long MAX_GC_PAUSE_MS = Long.getLong("switchboard.soak.maxGcPauseMs", 500);
 
     @TempDir
     Path dir;
@@ -53,7 +65,11 @@ class SoakIT {
     }
 
     @Test
-    void should_keep_heap_lag_and_pauses_flat_when_mixed_traffic_runs_for_a_long_time(SharedKafka.Bootstrap kafka) throws Exception {
+    void should_keep_heap_lag_and_pauses_flat_when_mixed_traffic_runs_for_a_long_time(SharedKafka.Bootstrap kafka) {
+        assertTimeoutPreemptively(Duration.ofMinutes(MINUTES + 5L), () -> soak(kafka), "the soak ran past its minutes plus 5");
+    }
+
+    private void soak(SharedKafka.Bootstrap kafka) throws Exception {
         String suffix = Scenario.suffix();
         String topic = "soak.events." + suffix;
         int httpPort = Metrics.freePort();
@@ -112,6 +128,9 @@ class SoakIT {
                 BadEvents.Kind[] cheapKinds = {BadEvents.Kind.NOT_JSON, BadEvents.Kind.TRUNCATED, BadEvents.Kind.WRONG_TYPES,
                         BadEvents.Kind.INVALID_UTF8, BadEvents.Kind.BROKEN_ENVELOPE, BadEvents.Kind.DEEP_NESTING};
                 long published = 0;
+                List<Long> created = new ArrayList<>();
+                List<Long> updated = new ArrayList<>();
+                long broken = 0;
                 long start = System.nanoTime();
                 long baseline = 0;
                 append(report, "minute published delivered heap_used_mb live_after_major_gc_mb consumer_lag gc_pause_s gc_pauses gc_pause_max_ms");
@@ -124,9 +143,11 @@ class SoakIT {
                             byte[] value;
                             if (dice < 0.05) {
                                 value = bad.make(cheapKinds[random.nextInt(cheapKinds.length)], (int) (n % 100_000));
+                                broken++;
                             } else {
                                 String event = Scenario.ticket("soak-", (int) n, "Ticket " + n, (n % 3 == 0 ? "My invoice " : "The app crashes ") + n);
                                 value = Scenario.bytes(dice < 0.30 ? event.replace("ticket.created", "ticket.updated") : event);
+                                (dice < 0.30 ? updated : created).add(n);
                             }
                             producer.send(new ProducerRecord<>(topic, Scenario.bytes("customer-" + (n % 997)), value));
                         }
@@ -148,14 +169,36 @@ class SoakIT {
                             sample.delivered(), mb(sample.heapUsed()), mb(sample.liveAfterMajorGc()), sample.lag(),
                             sample.gcPauseSeconds(), sample.gcPauses(), sample.gcPauseMax() * 1000));
                 }
-                Thread.sleep(20_000); // drain
+                producer.flush();
+                Engines.await(() -> Metrics.sum(Metrics.scrape(httpPort), "switchboard_consumer_lag") == 0, 120);
                 long heapAfter = Metrics.heapAfterGc(engine.pid(), httpPort);
                 double lagAtEnd = Metrics.sum(Metrics.scrape(httpPort), "switchboard_consumer_lag");
                 double maxLag = samples.stream().mapToDouble(Sample::lag).max().orElse(0);
                 double maxPause = samples.stream().mapToDouble(Sample::gcPauseMax).max().orElse(0);
                 Sample last = samples.get(samples.size() - 1);
-                long deadLettered = TopicReader.readAll(kafka.servers(), "soak.dlq." + suffix).size();
-                long reviews = TopicReader.readAll(kafka.servers(), "soak.review." + suffix).size();
+                // the ledger: both workflows read every event, so a broken one is dead-lettered once by each
+                String plain = "soak-plain-" + suffix;
+                String triage = "soak-triage-" + suffix;
+                Map<String, String> tasks = receiver.tasks();
+                java.util.Set<String> reviewed = new java.util.HashSet<>();
+                TopicReader.readAll(kafka.servers(), "soak.review." + suffix)
+                        .forEach(record -> reviewed.add(DeadLetters.header(record.headers(), "switchboard.event.id")));
+                java.util.Set<String> triageDeadLetters = new java.util.HashSet<>();
+                long plainDeadLetters = 0;
+                for (var record : TopicReader.readAll(kafka.servers(), "soak.dlq." + suffix)) {
+                    String stage = DeadLetters.header(record.headers(), DeadLetters.STAGE);
+                    if (("workflow:" + plain).equals(stage)) {
+                        plainDeadLetters++;
+                    } else if (("workflow:" + triage).equals(stage)) {
+                        var id = EVENT_ID.matcher(new String(record.value(), StandardCharsets.UTF_8));
+                        triageDeadLetters.add(id.find() ? id.group(1) : "broken at offset " + record.offset());
+                    }
+                }
+                long lostCreated = created.stream().filter(n -> !tasks.containsKey(Task.idFor(plain, "/reliability", "soak-" + n, "create-task"))).count();
+                long lostUpdated = updated.stream().filter(n -> !tasks.containsKey(Task.idFor(triage, "/reliability", "soak-" + n, "create-task"))
+                        && !reviewed.contains("soak-" + n) && !triageDeadLetters.contains("soak-" + n)).count();
+                long deadLettered = plainDeadLetters + triageDeadLetters.stream().filter(id -> id.startsWith("soak-")).count();
+                long reviews = reviewed.size();
                 String summary = String.format(Locale.ROOT, "%d min at %d events/s: heap after full GC %d MB after minute 1 -> %d MB at the end "
                                 + "(growth %+d MB); consumer lag max %.0f, at the end %.0f; GC %d pauses, %.2f s in all, longest %.0f ms; "
                                 + "%d tasks, %d dead letters, %d reviews; engine starts %d",
@@ -163,8 +206,16 @@ class SoakIT {
                         last.gcPauses(), last.gcPauseSeconds(), maxPause * 1000, receiver.taskCount(), deadLettered, reviews, engine.starts());
                 append(report, summary);
                 System.out.println("[reliability] soak: " + summary + " (per minute in " + report + ")");
+                new Books("soak " + MINUTES + " min", published, tasks.size(), receiver.duplicates(), deadLettered, reviews,
+                        lostCreated + lostUpdated + Math.max(0, broken - plainDeadLetters), broken + " broken events").print();
                 assertThat(engine.alive()).isTrue();
                 assertThat(engine.starts()).isEqualTo(1);
+                assertThat(lostCreated).as("ticket.created events without a task").isZero();
+                assertThat(lostUpdated).as("ticket.updated events without a task, a review or a dead letter").isZero();
+                assertThat(plainDeadLetters).as("broken events dead-lettered (by the plain workflow)").isEqualTo(broken);
+                assertThat(lagAtEnd).as("consumer lag once the traffic stops").isZero();
+                assertThat(mb(heapAfter) - mb(baseline)).as("heap growth after full GC, MB, minute 1 to the end").isLessThan(MAX_HEAP_GROWTH_MB);
+                assertThat(maxPause * 1000).as("longest GC pause, ms").isLessThan(MAX_GC_PAUSE_MS);
                 engine.stop();
             }
         }

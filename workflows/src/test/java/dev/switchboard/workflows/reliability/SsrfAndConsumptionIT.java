@@ -67,20 +67,21 @@ class SsrfAndConsumptionIT {
         try (TaskReceiver receiver = new TaskReceiver(); CanaryServer canary = new CanaryServer()) {
             // given sink targets an attacker would like, each with the configuration that tries to allow it
             Map<String, String> targets = new LinkedHashMap<>();
-            targets.put("webhook: {url: \"http://169.254.169.254/latest/meta-data/\"}", "169.254.169.254");
-            targets.put("webhook: {url: \"http://2852039166/latest/meta-data/\"}", "2852039166");
-            targets.put("webhook: {url: \"http://[::ffff:169.254.169.254]/latest/\"}", "[::ffff:169.254.169.254]");
-            targets.put("webhook: {url: \"http://[fd00:ec2::254]/latest/meta-data/\"}", "[fd00:ec2::254]");
-            targets.put("webhook: {url: \"http://100.100.100.200/latest/meta-data/\"}", "100.100.100.200");
-            targets.put("webhook: {url: \"http://0.0.0.0:" + port(receiver) + "/tasks\"}", "0.0.0.0:" + port(receiver));
-            targets.put("webhook: {url: \"http://[fe80::1]/\"}", "[fe80::1]");
-            targets.put("webhook: {url: \"file:///etc/passwd\"}", "etc");
-            targets.put("webhook: {url: \"" + canary.url("/other-port") + "\"}", receiver.hostAndPort());
-            targets.put("webhook: {url: \"http://0251.0376.0251.0376/\"}", "0251.0376.0251.0376");
-            targets.put("n8n: {url: \"http://169.254.169.254/webhook/x\"}", "169.254.169.254");
-            targets.put("hubspot: {base_url: \"http://169.254.169.254\", token_env: T}", "169.254.169.254");
-            targets.put("camel: {uri: \"file:/tmp/switchboard-canary\"}", "x");
-            targets.put("camel: {uri: \"exec:touch?args=/tmp/switchboard-canary\"}", "x");
+            Map<String, String> refusalReasons = new LinkedHashMap<>();
+            target(targets, refusalReasons, "webhook: {url: \"http://169.254.169.254/latest/meta-data/\"}", "169.254.169.254", "Refused link-local, wildcard or multicast address");
+            target(targets, refusalReasons, "webhook: {url: \"http://2852039166/latest/meta-data/\"}", "2852039166", "Refused link-local, wildcard or multicast address");
+            target(targets, refusalReasons, "webhook: {url: \"http://[::ffff:169.254.169.254]/latest/\"}", "[::ffff:169.254.169.254]", "Refused link-local, wildcard or multicast address");
+            target(targets, refusalReasons, "webhook: {url: \"http://[fd00:ec2::254]/latest/meta-data/\"}", "[fd00:ec2::254]", "Refused cloud metadata address");
+            target(targets, refusalReasons, "webhook: {url: \"http://100.100.100.200/latest/meta-data/\"}", "100.100.100.200", "Refused cloud metadata address");
+            target(targets, refusalReasons, "webhook: {url: \"http://0.0.0.0:" + port(receiver) + "/tasks\"}", "0.0.0.0:" + port(receiver), "Refused link-local, wildcard or multicast address");
+            target(targets, refusalReasons, "webhook: {url: \"http://[fe80::1]/\"}", "[fe80::1]", "Refused link-local, wildcard or multicast address");
+            target(targets, refusalReasons, "webhook: {url: \"file:///etc/passwd\"}", "etc", "Refused URL scheme 'file'");
+            target(targets, refusalReasons, "webhook: {url: \"" + canary.url("/other-port") + "\"}", receiver.hostAndPort(), "is not in outbound.allowed_hosts");
+            target(targets, refusalReasons, "webhook: {url: \"http://0251.0376.0251.0376/\"}", "0251.0376.0251.0376", "Refused URL without a host");
+            target(targets, refusalReasons, "n8n: {url: \"http://169.254.169.254/webhook/x\"}", "169.254.169.254", "Refused link-local, wildcard or multicast address");
+            target(targets, refusalReasons, "hubspot: {base_url: \"http://169.254.169.254\", token_env: T}", "169.254.169.254", "Refused link-local, wildcard or multicast address");
+            target(targets, refusalReasons, "camel: {uri: \"file:/tmp/switchboard-canary\"}", "x", "Refused Camel scheme 'file'");
+            target(targets, refusalReasons, "camel: {uri: \"exec:touch?args=/tmp/switchboard-canary\"}", "x", "Refused Camel scheme 'exec'");
             Map<String, String> refusals = new LinkedHashMap<>();
             for (Map.Entry<String, String> target : targets.entrySet()) {
                 EngineConfigLoader.Result result = EngineConfigLoader.standard(name -> Optional.of("token")).parse("ssrf.yaml", """
@@ -95,7 +96,20 @@ class SsrfAndConsumptionIT {
                 refusals.put(target.getKey(), result.problems().stream().map(Problem::message).reduce("", (a, b) -> a + b));
             }
             System.out.println("[reliability]   refused sink targets: " + refusals.size() + " of " + targets.size());
-            assertThat(refusals).allSatisfy((target, problems) -> assertThat(problems).as(target).isNotBlank());
+
+            assertThat(refusals).allSatisfy((target, problems) -> assertThat(problems).as(target)
+                    .startsWith("Refused ").contains(" at sinks.target.").contains(refusalReasons.get(target)));
+            // a positive control: the same configuration with the receiver, allowed, loads without a problem
+            EngineConfigLoader.Result allowed = EngineConfigLoader.standard(name -> Optional.of("token")).parse("ssrf.yaml", """
+                    kafka: {bootstrap_servers: "%s"}
+                    sinks:
+                      target:
+                        webhook: {url: "%s"}
+                    outbound:
+                      allowed_hosts: ["%s"]
+                      camel_schemes: [file, exec, kafka]
+                    """.formatted(kafka.servers(), receiver.url(), receiver.hostAndPort()), dir);
+            assertThat(allowed.problems()).as("problems of an allowed receiver").isEmpty();
 
             // and, at run time, an allowed receiver that answers with redirects, and URLs in event data
             try (RedirectServer redirects = new RedirectServer(List.of(canary.url("/redirected"),
@@ -159,6 +173,8 @@ class SsrfAndConsumptionIT {
                     producer.flush();
                     Engines.await(() -> engine.counters().get("delivery").getOrDefault("delivered", 0L)
                             + engine.counters().get("delivery").getOrDefault("dead_letters", 0L) >= 2L * events, 90);
+                    // the counter moves when a dead letter is handed to Kafka, before Kafka acknowledges it
+                    Engines.await(() -> TopicReader.readAll(kafka.servers(), "ssrf.dlq." + suffix).size() >= events, 30);
 
                     // then the redirects were answered, not followed; the links arrived as text; the canary heard nothing
                     Map<String, Integer> reasons = new TreeMap<>();
@@ -392,5 +408,11 @@ class SsrfAndConsumptionIT {
         public void close() {
             server.stop(0);
         }
+    }
+
+    /** A sink target, the host the configuration tries to allow for it, and what its refusal must say. */
+    private static void target(Map<String, String> targets, Map<String, String> reasons, String sink, String allowedHost, String reason) {
+        targets.put(sink, allowedHost);
+        reasons.put(sink, reason);
     }
 }

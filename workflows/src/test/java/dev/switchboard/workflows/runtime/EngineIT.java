@@ -79,6 +79,10 @@ class EngineIT {
     }
 
     private Engine startEngine() {
+        return startEngine(200);
+    }
+
+    private Engine startEngine(long maxBackoffMillis) {
         String configText = """
                 kafka:
                   bootstrap_servers: %s
@@ -98,8 +102,8 @@ class EngineIT {
                 delivery:
                   max_attempts: 6
                   initial_backoff_ms: 10
-                  max_backoff_ms: 200
-                """.formatted(bootstrap, suffix, suffix, suffix, receiver.url(), receiver.hostAndPort());
+                  max_backoff_ms: %d
+                """.formatted(bootstrap, suffix, suffix, suffix, receiver.url(), receiver.hostAndPort(), maxBackoffMillis);
         EngineConfigLoader.Result config = EngineConfigLoader.standard().parse("it.yaml", configText, dir);
         assertThat(config.problems()).isEmpty();
         Engine engine = Engine.builder(config.config()).build();
@@ -188,16 +192,27 @@ class EngineIT {
 
     @Test
     void should_honour_retry_after_when_receiver_answers_429() throws Exception {
-        // given
-        receiver.failFirst(1, 429);
-        startEngine();
+        // given a receiver that answers 429 with Retry-After: 2 s, far longer than the 10 ms backoff, and a cap that allows it
+        receiver.failFirst(1, 429, Duration.ofSeconds(2));
+        startEngine(5_000);
 
         // when
         publish(0, 100);
 
-        // then
+        // then every task arrives once, and no key was tried again before the second it was asked to wait
         await().atMost(PATIENCE).until(() -> receiver.tasks().size() >= 100);
         assertEveryEventHasExactlyOneTask(100);
+        Map<String, Long> earlyRetries = new HashMap<>();
+        receiver.history().forEach((key, attempts) -> {
+            assertThat(attempts).as("attempts for " + key).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(attempts.get(0).status()).isEqualTo(429);
+            long gapMillis = Duration.ofNanos(attempts.get(1).nanos() - attempts.get(0).nanos()).toMillis();
+            if (gapMillis < 1_950) {
+                earlyRetries.put(key, gapMillis);
+            }
+        });
+        assertThat(receiver.history()).hasSize(100);
+        assertThat(earlyRetries).as("keys retried sooner than Retry-After allows, with the gap in ms").isEmpty();
     }
 
     @Test

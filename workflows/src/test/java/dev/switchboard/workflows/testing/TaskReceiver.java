@@ -51,6 +51,7 @@ public final class TaskReceiver implements AutoCloseable {
     private volatile CountDownLatch release = new CountDownLatch(1);
     private volatile int failFirst;
     private volatile int failStatus = 503;
+    private volatile Duration failRetryAfter = Duration.ZERO;
     private volatile double faultShare;
     private volatile Fault[] faultKinds = new Fault[0];
     private volatile Duration hang = Duration.ofSeconds(3);
@@ -79,8 +80,14 @@ public final class TaskReceiver implements AutoCloseable {
 
     /** Fails the first {@code attempts} requests of every key with {@code status} (429 carries Retry-After: 0). */
     public TaskReceiver failFirst(int attempts, int status) {
+        return failFirst(attempts, status, Duration.ZERO);
+    }
+
+    /** Fails the first {@code attempts} requests of every key with {@code status}; a 429 asks for {@code retryAfter} (whole seconds). */
+    public TaskReceiver failFirst(int attempts, int status, Duration retryAfter) {
         this.failFirst = attempts;
         this.failStatus = status;
+        this.failRetryAfter = retryAfter;
         return this;
     }
 
@@ -201,7 +208,7 @@ public final class TaskReceiver implements AutoCloseable {
         int attempt = attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
         if (attempt <= failFirst) {
             if (failStatus == 429) {
-                exchange.getResponseHeaders().add("Retry-After", "0");
+                exchange.getResponseHeaders().add("Retry-After", Long.toString(failRetryAfter.toSeconds()));
             }
             respond(exchange, failStatus, "try again");
             return;
