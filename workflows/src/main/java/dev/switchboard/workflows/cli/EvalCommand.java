@@ -3,7 +3,9 @@ package dev.switchboard.workflows.cli;
 import dev.switchboard.workflows.eval.Dataset;
 import dev.switchboard.workflows.eval.EvalReport;
 import dev.switchboard.workflows.eval.Evaluation;
+import dev.switchboard.workflows.eval.Judge;
 import dev.switchboard.workflows.eval.ModelResult;
+import dev.switchboard.workflows.eval.OutputResult;
 import dev.switchboard.workflows.eval.RowEvent;
 import dev.switchboard.workflows.model.StepSpec;
 import java.io.IOException;
@@ -28,11 +30,12 @@ import picocli.CommandLine.Mixin;
                     + "on its optional fields. A score step (--label-column names the expected number) is scored by mean absolute error, "
                     + "Spearman's rank correlation, the share within --tolerance, and per confidence band. A summarize or draft step "
                     + "(--label-column names the reference answer, or an object with reference and the answering article ids) is scored by "
-                    + "ROUGE-L, and a draft also by the validity, precision and recall of its citations.",
+                    + "ROUGE-L, and a draft also by the validity, precision and recall of its citations. With --judge and --rubric a judge "
+                    + "model grades each text on the rubric's criteria, with or without a reference, and its own calls are accounted.",
             "Writes report.md, report.html (charts), report.json, and confusion and prediction files per model.",
             "Exits 1 when a model is below --min-accuracy or --min-macro-f1 (classify), --min-field-accuracy or --min-exact-match "
-                    + "(extract), --min-spearman or --min-within, or above --max-mae (score), below --min-rouge-l or --min-citation-validity "
-                    + "(summarize, draft); 2 on invalid input or when every row was skipped."})
+                    + "(extract), --min-spearman or --min-within, or above --max-mae (score), below --min-rouge-l, --min-citation-validity or "
+                    + "--min-judge-score (summarize, draft); 2 on invalid input or when every row was skipped."})
 final class EvalCommand extends CliCommand {
 
     @Mixin
@@ -59,6 +62,9 @@ final class EvalCommand extends CliCommand {
     @Mixin
     OutputBarOptions outputBar;
 
+    @Mixin
+    JudgeOptions judging;
+
     @Override
     public Integer call() throws IOException {
         dataset.requireFile();
@@ -68,7 +74,8 @@ final class EvalCommand extends CliCommand {
             StepSpec target = evaluated.target(loaded.workflow());
             List<String> names = evaluated.models(target);
             names.forEach(loaded::requireModel);
-            Dataset data = dataset.read();
+            Judge judge = judging.judge(loaded.models(), target.type());
+            Dataset data = dataset.read(judge == null);
             dataset.requireColumn(data, evaluated.textColumn, "--text-column");
             RowEvent rowEvent = events.rowEvent(dataset, data);
             List<String> notes = new ArrayList<>();
@@ -77,9 +84,13 @@ final class EvalCommand extends CliCommand {
             Evaluation.Request request = evaluated.request(loaded.workflow(), dataset.labelColumn, rows.batchSize, rowEvent);
             if (!target.type().equals("classify")) {
                 Dataset selected = data;
+                String references = data.hasColumn(dataset.labelColumn) ? dataset.labelColumn : null;
                 return new OutputEvalRun(out(), err(), reports).run(loaded.workflow().name(), target, dataset.file.getFileName().toString(),
-                        commandLine(), notes, names, name -> evaluation.runOutputs(request, selected, name, outputBar.tolerance,
-                                new ProgressBar(err(), name)::update), outputBar);
+                        commandLine(), notes, names, name -> {
+                            OutputResult result = evaluation.runOutputs(request, selected, name, outputBar.tolerance,
+                                    new ProgressBar(err(), name)::update);
+                            return judge == null ? result : judge.grade(result, selected, references);
+                        }, outputBar, judging);
             }
             List<ModelResult> results = new ArrayList<>();
             for (String name : names) {

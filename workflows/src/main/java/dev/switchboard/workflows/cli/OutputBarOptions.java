@@ -35,7 +35,7 @@ final class OutputBarOptions {
             description = "score: how far from the expected score an answer may be and still count as within (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
-    int gate(PrintWriter out, PrintWriter err, List<OutputResult> results) {
+    int gate(PrintWriter out, PrintWriter err, List<OutputResult> results, JudgeOptions judge) {
         boolean below = false;
         for (OutputResult r : results) {
             if (r.extract() != null) {
@@ -55,7 +55,8 @@ final class OutputBarOptions {
                 below |= fails(err, r.model(), "share within tolerance", r.score().withinTolerance(), "--min-within", minWithin, false);
             }
         }
-        boolean anyBar = minExactMatch != null || minFieldAccuracy != null || maxMae != null || minSpearman != null || minWithin != null
+        below |= judge.gate(err, results);
+        boolean anyBar = judge.minJudgeScore != null || minExactMatch != null || minFieldAccuracy != null || maxMae != null || minSpearman != null || minWithin != null
                 || minRougeL != null || minCitationValidity != null;
         if (!below && anyBar) {
             out.println("PASS: every model meets the bar");

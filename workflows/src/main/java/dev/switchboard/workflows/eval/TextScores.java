@@ -15,7 +15,7 @@ import java.util.Set;
  *
  * @param rows              rows scored
  * @param answered          rows with a text
- * @param rougeL            mean ROUGE-L F-measure over all rows
+ * @param rougeL            mean ROUGE-L F-measure over all rows; NaN when no row has a reference (a judge grades those)
  * @param citationValidity  drafts: share of rows with a draft citing only retrieved articles; NaN for summaries
  * @param citationPrecision drafts: of the cited ids on rows that name their articles, the share named; NaN when none
  * @param citationRecall    drafts: of the ids rows name, the share cited; NaN when no row names any
@@ -41,6 +41,7 @@ public record TextScores(int rows, int answered, double rougeL, double citationV
         int citedRight = 0;
         int named = 0;
         int namedCited = 0;
+        boolean referenced = references.stream().anyMatch(reference -> !reference.text().isBlank());
         for (int i = 0; i < references.size(); i++) {
             Reference reference = references.get(i);
             Map<String, Object> output = outputs.get(i);
@@ -68,7 +69,7 @@ public record TextScores(int rows, int answered, double rougeL, double citationV
             }
         }
         int rows = references.size();
-        return new TextScores(rows, answered, rows == 0 ? Double.NaN : rouge / rows, draft ? share(valid, rows) : Double.NaN,
+        return new TextScores(rows, answered, rows == 0 || !referenced ? Double.NaN : rouge / rows, draft ? share(valid, rows) : Double.NaN,
                 draft ? share(citedRight, cited) : Double.NaN, draft ? share(namedCited, named) : Double.NaN);
     }
 

@@ -269,7 +269,9 @@ class OutputEvalCommandTest {
                       hubspot-tasks:
                         jsonl:
                           path: %s
-                    """.formatted(fifty.baseUrl(), dir.resolve("hubspot-tasks.jsonl")));
+                    files:
+                      allowed_dirs: [%s]
+                    """.formatted(fifty.baseUrl(), dir.resolve("hubspot-tasks.jsonl"), Path.of("examples").toAbsolutePath()));
 
             // when
             Run run = EvalCommandTest.cli("eval", "examples/crm-lead-scoring.yaml", "-c", config.toString(), "--step", "rating",
