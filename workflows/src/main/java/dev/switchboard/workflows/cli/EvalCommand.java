@@ -1,5 +1,7 @@
 package dev.switchboard.workflows.cli;
 
+import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.workflows.eval.CrmFile;
 import dev.switchboard.workflows.eval.Dataset;
 import dev.switchboard.workflows.eval.EvalReport;
 import dev.switchboard.workflows.eval.Evaluation;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code switchboard eval}: a workflow's model step over a labelled dataset, per model, with reports and a quality bar. */
 @Command(name = "eval", header = "Scores a workflow's classify, extract, score, summarize or draft step on a labelled dataset, model by model, against a quality bar.",
@@ -65,6 +68,11 @@ final class EvalCommand extends CliCommand {
     @Mixin
     JudgeOptions judging;
 
+    @Option(names = "--crm", paramLabel = "[ENTITY=]FILE",
+            description = "CRM tables for crm.lookup steps, from files instead of Kafka: FILE of crm.<entity>.<change> events, or "
+                    + "<entity>=FILE of one entity's records (JSON Lines). Repeat for more files.")
+    List<String> crm = new ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
         dataset.requireFile();
@@ -80,7 +88,7 @@ final class EvalCommand extends CliCommand {
             RowEvent rowEvent = events.rowEvent(dataset, data);
             List<String> notes = new ArrayList<>();
             data = rows.select(data, dataset.labelColumn, notes);
-            Evaluation evaluation = new Evaluation(loaded.environment(), loaded.models());
+            Evaluation evaluation = new Evaluation(crmTables(loaded.environment()), loaded.models());
             Evaluation.Request request = evaluated.request(loaded.workflow(), dataset.labelColumn, rows.batchSize, rowEvent);
             if (!target.type().equals("classify")) {
                 Dataset selected = data;
@@ -108,6 +116,17 @@ final class EvalCommand extends CliCommand {
             print(out(), results);
             out().println("Reports: " + folder.resolve("report.md") + ", " + folder.resolve("report.html"));
             return bar.gate(out(), err(), results);
+        }
+    }
+
+    private StepEnvironment crmTables(StepEnvironment environment) {
+        if (crm.isEmpty()) {
+            return environment;
+        }
+        try {
+            return CrmFile.read(crm, Path.of("")).serving(environment);
+        } catch (IOException | IllegalArgumentException e) {
+            throw CommandFailure.invalid("CRM file at --crm: " + e.getMessage());
         }
     }
 

@@ -276,7 +276,7 @@ class OutputEvalCommandTest {
             // when
             Run run = EvalCommandTest.cli("eval", "examples/crm-lead-scoring.yaml", "-c", config.toString(), "--step", "rating",
                     "--dataset", leads.toString(), "--expected", expected.toString(), "--label-column", "expected.score",
-                    "--tolerance", "10", "--out", dir.resolve("leads").toString());
+                    "--tolerance", "10", "--crm", "company=examples/data/crm-companies.jsonl", "--out", dir.resolve("leads").toString());
 
             // then every lead is scored, and the error is the distance of the expected scores from 50
             assertThat(run.exit()).as(run.err()).isZero();
@@ -291,6 +291,8 @@ class OutputEvalCommandTest {
             assertThat(score.path("rows").asInt()).isEqualTo(62);
             assertThat(score.path("answered").asInt()).isEqualTo(62);
             assertThat(score.path("mae").asDouble()).isCloseTo(mae, within(1e-9));
+            // and the crm.lookup step read the shipped companies (--crm), so the prompt names a lead's CRM company
+            assertThat(fifty.requests()).anyMatch(request -> request.user().contains("CRM company: Bluefin Outfitters; segment smb"));
         }
     }
 }
