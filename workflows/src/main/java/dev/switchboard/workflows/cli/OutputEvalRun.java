@@ -57,6 +57,9 @@ final class OutputEvalRun {
             }
             table.print(out);
             for (OutputResult r : results) {
+                if (!Double.isNaN(r.text().similarity())) {
+                    out.printf(Locale.ROOT, "%s: embedding similarity to the references %s%n", r.model(), decimal(r.text().similarity()));
+                }
                 if (r.judge() != null) {
                     var j = r.judge();
                     out.printf(Locale.ROOT, "%s: judged by %s: mean %s on %d–%d over %d of %d rows %s; the judge: %d calls, %d tokens in, %d out, $%.4f%n",

@@ -122,6 +122,8 @@ public record OutputReport(String workflow, String step, String stepType, String
                         .append(percent(m.reviewRate())).append(" | ").append(dollars(m.costPer1000())).append(" | ")
                         .append(number(m.p95Millis(), 1)).append(" |\n");
             }
+            models.stream().filter(m -> !Double.isNaN(m.text().similarity())).forEach(m -> md.append("\n").append(m.model())
+                    .append(": embedding similarity to the references ").append(number(m.text().similarity(), 3)).append("\n"));
             models.stream().filter(m -> m.judge() != null).forEach(m -> md.append(m.judge().markdown(m.model())));
         } else {
             md.append("| model | rows | answered | MAE | Spearman | within ±").append(number(models.isEmpty() ? 0 : models.get(0).score().tolerance(), 2))
@@ -159,6 +161,7 @@ public record OutputReport(String workflow, String step, String stepType, String
                 card(html, "optional recall", percent(m.extract().optionalRecall()));
             } else if (m.text() != null) {
                 card(html, "ROUGE-L", number(m.text().rougeL(), 3));
+                card(html, "embedding similarity", number(m.text().similarity(), 3));
                 if (m.judge() != null) {
                     card(html, "judge mean (" + m.judge().min() + "–" + m.judge().max() + ")", number(m.judge().overall(), 2));
                 }
@@ -183,6 +186,7 @@ public record OutputReport(String workflow, String step, String stepType, String
             } else if (m.text() != null) {
                 Map<String, Double> bars = new LinkedHashMap<>();
                 bars.put("ROUGE-L", m.text().rougeL());
+                bars.put("embedding similarity", m.text().similarity());
                 bars.put("answered", m.text().rows() == 0 ? Double.NaN : (double) m.text().answered() / m.text().rows());
                 if (m.stepType().equals("draft")) {
                     bars.put("valid citations", m.text().citationValidity());

@@ -41,6 +41,12 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
         return predictions.size() - skipped;
     }
 
+    /** The same result with other text figures. */
+    OutputResult withText(TextScores figures) {
+        return new OutputResult(model, stepType, predictions, answers, extract, score, figures, skipped, reviewRate, costPer1000, p50Millis,
+                p95Millis, cacheHits, seconds, judge);
+    }
+
     /** The same result with a judge's grades. */
     public OutputResult withJudge(JudgeScores grades) {
         return new OutputResult(model, stepType, predictions, answers, extract, score, text, skipped, reviewRate, costPer1000, p50Millis, p95Millis,
@@ -100,7 +106,7 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
     }
 
     /** A reference answer: its text, or an object with {@code reference} and the ids of the answering articles ({@code articles} or {@code kb}). */
-    private static TextScores.Reference reference(Object value) {
+    static TextScores.Reference reference(Object value) {
         if (value instanceof Map<?, ?> map) {
             Object articles = map.get("articles") != null ? map.get("articles") : map.get("kb");
             List<String> ids = new ArrayList<>();

@@ -19,8 +19,16 @@ import java.util.Set;
  * @param citationValidity  drafts: share of rows with a draft citing only retrieved articles; NaN for summaries
  * @param citationPrecision drafts: of the cited ids on rows that name their articles, the share named; NaN when none
  * @param citationRecall    drafts: of the ids rows name, the share cited; NaN when no row names any
+ * @param similarity        mean cosine similarity of the texts' and the references' embeddings (the embedded encoder), a row
+ *                          without a text scoring 0; NaN when not computed or no row has a reference
  */
-public record TextScores(int rows, int answered, double rougeL, double citationValidity, double citationPrecision, double citationRecall) {
+public record TextScores(int rows, int answered, double rougeL, double citationValidity, double citationPrecision, double citationRecall,
+                         double similarity) {
+
+    /** The same figures with the mean embedding similarity to the references ({@link ReferenceSimilarity}). */
+    public TextScores withSimilarity(double mean) {
+        return new TextScores(rows, answered, rougeL, citationValidity, citationPrecision, citationRecall, mean);
+    }
 
     /** A row's reference: the text, and the ids of the articles that answer it (empty when the dataset gives none). */
     public record Reference(String text, List<String> articles) {
@@ -70,7 +78,7 @@ public record TextScores(int rows, int answered, double rougeL, double citationV
         }
         int rows = references.size();
         return new TextScores(rows, answered, rows == 0 || !referenced ? Double.NaN : rouge / rows, draft ? share(valid, rows) : Double.NaN,
-                draft ? share(citedRight, cited) : Double.NaN, draft ? share(namedCited, named) : Double.NaN);
+                draft ? share(citedRight, cited) : Double.NaN, draft ? share(namedCited, named) : Double.NaN, Double.NaN);
     }
 
     /** ROUGE-L F-measure (beta 1) over lower-cased word tokens; 0 when either text has none. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.workflows.cli.SwitchboardCli;
 import dev.switchboard.workflows.eval.EvalCommandTest.Run;
@@ -234,6 +236,30 @@ class OutputEvalCommandTest {
         assertThat(text.path("rougeL").asDouble()).isCloseTo((12.0 / 13 + 0.75) / 3, within(1e-12));
         assertThat(run.err()).contains("FAIL: model 'sim' ROUGE-L 0.5577 is below --min-rouge-l 0.6000");
         assertThat(Files.readString(dir.resolve("summarize/report.html"))).contains("Against the reference answers", "<svg");
+    }
+
+    @Test
+    void should_report_the_embedding_similarity_to_the_references_and_exit_one_below_its_bar() throws Exception {
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("calls.yaml").toString(), "--dataset", dir.resolve("calls.jsonl").toString(),
+                "--label-column", "reference", "--out", dir.resolve("similar").toString(), "--min-similarity", "0.99");
+
+        // then: the mean over the rows of the encoder's cosine similarity, CALL-3 (no summary) scoring 0
+        double expected;
+        try (ModelRegistry registry = new ModelRegistry(Map.of())) {
+            EmbeddingModel encoder = registry.embeddingModel();
+            expected = (cosine(encoder, "The customer wants a demo next week.", "Customer wants a demo next week.")
+                    + cosine(encoder, "Price is too high.", "The price is high.")) / 3;
+        }
+        assertThat(run.exit()).isEqualTo(SwitchboardCli.FAILED);
+        double similarity = JSON.readTree(dir.resolve("similar/report.json").toFile()).path("models").get(0).path("text").path("similarity").asDouble();
+        assertThat(similarity).isCloseTo(expected, within(1e-6)).isBetween(0.5, 2.0 / 3);
+        assertThat(run.err()).contains(String.format(java.util.Locale.ROOT, "FAIL: model 'sim' embedding similarity %.4f is below --min-similarity 0.9900", similarity));
+        assertThat(Files.readString(dir.resolve("similar/report.md"))).contains("sim: embedding similarity to the references");
+    }
+
+    private static double cosine(EmbeddingModel encoder, String a, String b) {
+        return ReferenceSimilarity.cosine(encoder.embed(a).content().vector(), encoder.embed(b).content().vector());
     }
 
     @Test
