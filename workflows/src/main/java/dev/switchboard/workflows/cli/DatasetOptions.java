@@ -33,6 +33,11 @@ final class DatasetOptions {
 
     /** The rows, with the label field checked; a {@link CommandFailure} that names the fields otherwise. */
     Dataset read() {
+        return read(true);
+    }
+
+    /** The rows; the label field is checked when it is required (a judge grades texts without a reference). */
+    Dataset read(boolean labelRequired) {
         requireFile();
         Dataset dataset;
         try {
@@ -43,7 +48,9 @@ final class DatasetOptions {
         } catch (IOException | IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());
         }
-        requireColumn(dataset, labelColumn, "--label-column");
+        if (labelRequired) {
+            requireColumn(dataset, labelColumn, "--label-column");
+        }
         return dataset;
     }
 

@@ -1,9 +1,13 @@
 package dev.switchboard.workflows.cli;
 
+import dev.switchboard.schemas.spi.StepEnvironment;
+import dev.switchboard.workflows.eval.CrmFile;
 import dev.switchboard.workflows.eval.Dataset;
 import dev.switchboard.workflows.eval.EvalReport;
 import dev.switchboard.workflows.eval.Evaluation;
+import dev.switchboard.workflows.eval.Judge;
 import dev.switchboard.workflows.eval.ModelResult;
+import dev.switchboard.workflows.eval.OutputResult;
 import dev.switchboard.workflows.eval.RowEvent;
 import dev.switchboard.workflows.model.StepSpec;
 import java.io.IOException;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code switchboard eval}: a workflow's model step over a labelled dataset, per model, with reports and a quality bar. */
 @Command(name = "eval", header = "Scores a workflow's classify, extract, score, summarize or draft step on a labelled dataset, model by model, against a quality bar.",
@@ -28,11 +33,12 @@ import picocli.CommandLine.Mixin;
                     + "on its optional fields. A score step (--label-column names the expected number) is scored by mean absolute error, "
                     + "Spearman's rank correlation, the share within --tolerance, and per confidence band. A summarize or draft step "
                     + "(--label-column names the reference answer, or an object with reference and the answering article ids) is scored by "
-                    + "ROUGE-L, and a draft also by the validity, precision and recall of its citations.",
+                    + "ROUGE-L and embedding similarity, and a draft also by the validity, precision and recall of its citations. With --judge and --rubric a judge "
+                    + "model grades each text on the rubric's criteria, with or without a reference, and its own calls are accounted.",
             "Writes report.md, report.html (charts), report.json, and confusion and prediction files per model.",
             "Exits 1 when a model is below --min-accuracy or --min-macro-f1 (classify), --min-field-accuracy or --min-exact-match "
-                    + "(extract), --min-spearman or --min-within, or above --max-mae (score), below --min-rouge-l or --min-citation-validity "
-                    + "(summarize, draft); 2 on invalid input or when every row was skipped."})
+                    + "(extract), --min-spearman or --min-within, or above --max-mae (score), below --min-rouge-l, --min-similarity, "
+                    + "--min-citation-validity or --min-judge-score (summarize, draft); 2 on invalid input or when every row was skipped."})
 final class EvalCommand extends CliCommand {
 
     @Mixin
@@ -59,6 +65,14 @@ final class EvalCommand extends CliCommand {
     @Mixin
     OutputBarOptions outputBar;
 
+    @Mixin
+    JudgeOptions judging;
+
+    @Option(names = "--crm", paramLabel = "[ENTITY=]FILE",
+            description = "CRM tables for crm.lookup steps, from files instead of Kafka: FILE of crm.<entity>.<change> events, or "
+                    + "<entity>=FILE of one entity's records (JSON Lines). Repeat for more files.")
+    List<String> crm = new ArrayList<>();
+
     @Override
     public Integer call() throws IOException {
         dataset.requireFile();
@@ -68,18 +82,23 @@ final class EvalCommand extends CliCommand {
             StepSpec target = evaluated.target(loaded.workflow());
             List<String> names = evaluated.models(target);
             names.forEach(loaded::requireModel);
-            Dataset data = dataset.read();
+            Judge judge = judging.judge(loaded.models(), target.type());
+            Dataset data = dataset.read(judge == null);
             dataset.requireColumn(data, evaluated.textColumn, "--text-column");
             RowEvent rowEvent = events.rowEvent(dataset, data);
             List<String> notes = new ArrayList<>();
             data = rows.select(data, dataset.labelColumn, notes);
-            Evaluation evaluation = new Evaluation(loaded.environment(), loaded.models());
+            Evaluation evaluation = new Evaluation(crmTables(loaded.environment()), loaded.models());
             Evaluation.Request request = evaluated.request(loaded.workflow(), dataset.labelColumn, rows.batchSize, rowEvent);
             if (!target.type().equals("classify")) {
                 Dataset selected = data;
+                String references = data.hasColumn(dataset.labelColumn) ? dataset.labelColumn : null;
                 return new OutputEvalRun(out(), err(), reports).run(loaded.workflow().name(), target, dataset.file.getFileName().toString(),
-                        commandLine(), notes, names, name -> evaluation.runOutputs(request, selected, name, outputBar.tolerance,
-                                new ProgressBar(err(), name)::update), outputBar);
+                        commandLine(), notes, names, name -> {
+                            OutputResult result = evaluation.runOutputs(request, selected, name, outputBar.tolerance,
+                                    new ProgressBar(err(), name)::update);
+                            return judge == null ? result : judge.grade(result, selected, references);
+                        }, outputBar, judging);
             }
             List<ModelResult> results = new ArrayList<>();
             for (String name : names) {
@@ -97,6 +116,17 @@ final class EvalCommand extends CliCommand {
             print(out(), results);
             out().println("Reports: " + folder.resolve("report.md") + ", " + folder.resolve("report.html"));
             return bar.gate(out(), err(), results);
+        }
+    }
+
+    private StepEnvironment crmTables(StepEnvironment environment) {
+        if (crm.isEmpty()) {
+            return environment;
+        }
+        try {
+            return CrmFile.read(crm, Path.of("")).serving(environment);
+        } catch (IOException | IllegalArgumentException e) {
+            throw CommandFailure.invalid("CRM file at --crm: " + e.getMessage());
         }
     }
 

@@ -27,6 +27,10 @@ final class OutputBarOptions {
     @Option(names = "--min-rouge-l", paramLabel = "SHARE", description = "summarize, draft: exit 1 when the mean ROUGE-L against the references is below this.")
     Double minRougeL;
 
+    @Option(names = "--min-similarity", paramLabel = "SHARE",
+            description = "summarize, draft: exit 1 when the mean embedding similarity to the references is below this.")
+    Double minSimilarity;
+
     @Option(names = "--min-citation-validity", paramLabel = "SHARE",
             description = "draft: exit 1 when the share of rows with a draft citing only retrieved articles is below this.")
     Double minCitationValidity;
@@ -35,7 +39,7 @@ final class OutputBarOptions {
             description = "score: how far from the expected score an answer may be and still count as within (default: ${DEFAULT-VALUE}).")
     double tolerance;
 
-    int gate(PrintWriter out, PrintWriter err, List<OutputResult> results) {
+    int gate(PrintWriter out, PrintWriter err, List<OutputResult> results, JudgeOptions judge) {
         boolean below = false;
         for (OutputResult r : results) {
             if (r.extract() != null) {
@@ -46,6 +50,7 @@ final class OutputBarOptions {
                 }
             } else if (r.text() != null) {
                 below |= fails(err, r.model(), "ROUGE-L", r.text().rougeL(), "--min-rouge-l", minRougeL, false);
+                below |= fails(err, r.model(), "embedding similarity", r.text().similarity(), "--min-similarity", minSimilarity, false);
                 if (r.stepType().equals("draft")) {
                     below |= fails(err, r.model(), "citation validity", r.text().citationValidity(), "--min-citation-validity", minCitationValidity, false);
                 }
@@ -55,8 +60,9 @@ final class OutputBarOptions {
                 below |= fails(err, r.model(), "share within tolerance", r.score().withinTolerance(), "--min-within", minWithin, false);
             }
         }
-        boolean anyBar = minExactMatch != null || minFieldAccuracy != null || maxMae != null || minSpearman != null || minWithin != null
-                || minRougeL != null || minCitationValidity != null;
+        below |= judge.gate(err, results);
+        boolean anyBar = judge.minJudgeScore != null || minExactMatch != null || minFieldAccuracy != null || maxMae != null || minSpearman != null || minWithin != null
+                || minRougeL != null || minSimilarity != null || minCitationValidity != null;
         if (!below && anyBar) {
             out.println("PASS: every model meets the bar");
         }

@@ -25,7 +25,7 @@ final class OutputEvalRun {
     }
 
     int run(String workflow, StepSpec target, String dataset, String command, List<String> notes, List<String> models,
-            Function<String, OutputResult> evaluate, OutputBarOptions bar) throws IOException {
+            Function<String, OutputResult> evaluate, OutputBarOptions bar, JudgeOptions judge) throws IOException {
         List<OutputResult> results = new ArrayList<>();
         for (String name : models) {
             try {
@@ -42,7 +42,7 @@ final class OutputEvalRun {
         new OutputReport(workflow, target.id(), target.type(), dataset, command, notes, results).write(folder);
         print(results);
         out.println("Reports: " + folder.resolve("report.md") + ", " + folder.resolve("report.html"));
-        return bar.gate(out, err, results);
+        return bar.gate(out, err, results, judge);
     }
 
     private void print(List<OutputResult> results) {
@@ -56,6 +56,17 @@ final class OutputEvalRun {
                         String.format(Locale.ROOT, "%.1f", r.p95Millis()));
             }
             table.print(out);
+            for (OutputResult r : results) {
+                if (!Double.isNaN(r.text().similarity())) {
+                    out.printf(Locale.ROOT, "%s: embedding similarity to the references %s%n", r.model(), decimal(r.text().similarity()));
+                }
+                if (r.judge() != null) {
+                    var j = r.judge();
+                    out.printf(Locale.ROOT, "%s: judged by %s: mean %s on %d–%d over %d of %d rows %s; the judge: %d calls, %d tokens in, %d out, $%.4f%n",
+                            r.model(), j.judge(), decimal(j.overall()), j.min(), j.max(), j.rows() - j.failed(), j.rows(), j.criteria(), j.calls(),
+                            j.tokensIn(), j.tokensOut(), j.costUsd());
+                }
+            }
             return;
         }
         TextTable table = extract

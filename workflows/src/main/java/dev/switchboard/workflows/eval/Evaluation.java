@@ -162,7 +162,8 @@ public final class Evaluation {
         List<Object> wanted = dataset.rows().stream().map(row -> Dataset.value(row, request.labelColumn())).toList();
         List<String> expected = wanted.stream().map(value -> value == null ? null : value.toString()).toList();
         Rows rows = rows(request, dataset, options, expected, progress);
-        return OutputResult.of(model, target.type(), options, wanted, rows.predictions(), rows.answers(), tolerance, rows.seconds());
+        OutputResult result = OutputResult.of(model, target.type(), options, wanted, rows.predictions(), rows.answers(), tolerance, rows.seconds());
+        return result.text() == null ? result : ReferenceSimilarity.add(result, wanted, models.embeddingModel());
     }
 
     /** What the evaluated step did with each row, and its outputs. */

@@ -81,6 +81,9 @@ public record OutputReport(String workflow, String step, String stepType, String
             if (model.text() != null) {
                 result.put("text", model.text());
             }
+            if (model.judge() != null) {
+                result.put("judge", model.judge());
+            }
             results.add(result);
         }
         summary.put("models", results);
@@ -119,6 +122,9 @@ public record OutputReport(String workflow, String step, String stepType, String
                         .append(percent(m.reviewRate())).append(" | ").append(dollars(m.costPer1000())).append(" | ")
                         .append(number(m.p95Millis(), 1)).append(" |\n");
             }
+            models.stream().filter(m -> !Double.isNaN(m.text().similarity())).forEach(m -> md.append("\n").append(m.model())
+                    .append(": embedding similarity to the references ").append(number(m.text().similarity(), 3)).append("\n"));
+            models.stream().filter(m -> m.judge() != null).forEach(m -> md.append(m.judge().markdown(m.model())));
         } else {
             md.append("| model | rows | answered | MAE | Spearman | within ±").append(number(models.isEmpty() ? 0 : models.get(0).score().tolerance(), 2))
                     .append(" | review | cost/1k | p95 ms |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
@@ -155,6 +161,10 @@ public record OutputReport(String workflow, String step, String stepType, String
                 card(html, "optional recall", percent(m.extract().optionalRecall()));
             } else if (m.text() != null) {
                 card(html, "ROUGE-L", number(m.text().rougeL(), 3));
+                card(html, "embedding similarity", number(m.text().similarity(), 3));
+                if (m.judge() != null) {
+                    card(html, "judge mean (" + m.judge().min() + "–" + m.judge().max() + ")", number(m.judge().overall(), 2));
+                }
                 if (m.stepType().equals("draft")) {
                     card(html, "valid citations", percent(m.text().citationValidity()));
                     card(html, "citation precision", percent(m.text().citationPrecision()));
@@ -176,13 +186,19 @@ public record OutputReport(String workflow, String step, String stepType, String
             } else if (m.text() != null) {
                 Map<String, Double> bars = new LinkedHashMap<>();
                 bars.put("ROUGE-L", m.text().rougeL());
+                bars.put("embedding similarity", m.text().similarity());
                 bars.put("answered", m.text().rows() == 0 ? Double.NaN : (double) m.text().answered() / m.text().rows());
                 if (m.stepType().equals("draft")) {
                     bars.put("valid citations", m.text().citationValidity());
                     bars.put("citation precision", m.text().citationPrecision());
                     bars.put("citation recall", m.text().citationRecall());
                 }
-                html.append("<h3>Against the reference answers</h3>").append(bars(bars));
+                if (!Double.isNaN(m.text().rougeL())) {
+                    html.append("<h3>Against the reference answers</h3>").append(bars(bars));
+                }
+                if (m.judge() != null) {
+                    html.append(m.judge().html());
+                }
             } else {
                 html.append("<h3>Expected against answered score</h3>").append(scatter(m));
                 Map<String, Double> bands = new LinkedHashMap<>();

@@ -28,16 +28,29 @@ import java.util.Map;
  * @param p95Millis   95th percentile of model time per row
  * @param cacheHits   calls the response cache answered
  * @param seconds     wall time of the run
+ * @param judge       a judge model's grades of a summarize or draft step's texts, else null
  */
 public record OutputResult(String model, String stepType, List<Prediction> predictions, List<Map<String, Object>> answers,
                            ExtractScores extract, ScoreScores score, TextScores text, int skipped, double reviewRate, double costPer1000, double p50Millis,
-                           double p95Millis, long cacheHits, double seconds) {
+                           double p95Millis, long cacheHits, double seconds, JudgeScores judge) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Rows scored: not skipped. */
     public int rows() {
         return predictions.size() - skipped;
+    }
+
+    /** The same result with other text figures. */
+    OutputResult withText(TextScores figures) {
+        return new OutputResult(model, stepType, predictions, answers, extract, score, figures, skipped, reviewRate, costPer1000, p50Millis,
+                p95Millis, cacheHits, seconds, judge);
+    }
+
+    /** The same result with a judge's grades. */
+    public OutputResult withJudge(JudgeScores grades) {
+        return new OutputResult(model, stepType, predictions, answers, extract, score, text, skipped, reviewRate, costPer1000, p50Millis, p95Millis,
+                cacheHits, seconds, grades);
     }
 
     static OutputResult of(String model, String stepType, Record options, List<Object> wanted, Prediction[] all, Map<String, Object>[] outputs,
@@ -75,7 +88,7 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
         int rows = scored.size();
         return new OutputResult(model, stepType, List.of(all), Arrays.asList(outputs.clone()), extract, score, text, all.length - rows,
                 rows == 0 ? 0 : (double) review / rows, rows == 0 ? 0 : cost / rows * 1000, ModelResult.percentile(latencies, 0.50),
-                ModelResult.percentile(latencies, 0.95), hits, seconds);
+                ModelResult.percentile(latencies, 0.95), hits, seconds, null);
     }
 
     /** An expected record: an object of the row, or its JSON text. */
@@ -93,7 +106,7 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
     }
 
     /** A reference answer: its text, or an object with {@code reference} and the ids of the answering articles ({@code articles} or {@code kb}). */
-    private static TextScores.Reference reference(Object value) {
+    static TextScores.Reference reference(Object value) {
         if (value instanceof Map<?, ?> map) {
             Object articles = map.get("articles") != null ? map.get("articles") : map.get("kb");
             List<String> ids = new ArrayList<>();

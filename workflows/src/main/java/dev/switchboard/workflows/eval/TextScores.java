@@ -15,12 +15,20 @@ import java.util.Set;
  *
  * @param rows              rows scored
  * @param answered          rows with a text
- * @param rougeL            mean ROUGE-L F-measure over all rows
+ * @param rougeL            mean ROUGE-L F-measure over all rows; NaN when no row has a reference (a judge grades those)
  * @param citationValidity  drafts: share of rows with a draft citing only retrieved articles; NaN for summaries
  * @param citationPrecision drafts: of the cited ids on rows that name their articles, the share named; NaN when none
  * @param citationRecall    drafts: of the ids rows name, the share cited; NaN when no row names any
+ * @param similarity        mean cosine similarity of the texts' and the references' embeddings (the embedded encoder), a row
+ *                          without a text scoring 0; NaN when not computed or no row has a reference
  */
-public record TextScores(int rows, int answered, double rougeL, double citationValidity, double citationPrecision, double citationRecall) {
+public record TextScores(int rows, int answered, double rougeL, double citationValidity, double citationPrecision, double citationRecall,
+                         double similarity) {
+
+    /** The same figures with the mean embedding similarity to the references ({@link ReferenceSimilarity}). */
+    public TextScores withSimilarity(double mean) {
+        return new TextScores(rows, answered, rougeL, citationValidity, citationPrecision, citationRecall, mean);
+    }
 
     /** A row's reference: the text, and the ids of the articles that answer it (empty when the dataset gives none). */
     public record Reference(String text, List<String> articles) {
@@ -41,6 +49,7 @@ public record TextScores(int rows, int answered, double rougeL, double citationV
         int citedRight = 0;
         int named = 0;
         int namedCited = 0;
+        boolean referenced = references.stream().anyMatch(reference -> !reference.text().isBlank());
         for (int i = 0; i < references.size(); i++) {
             Reference reference = references.get(i);
             Map<String, Object> output = outputs.get(i);
@@ -68,8 +77,8 @@ public record TextScores(int rows, int answered, double rougeL, double citationV
             }
         }
         int rows = references.size();
-        return new TextScores(rows, answered, rows == 0 ? Double.NaN : rouge / rows, draft ? share(valid, rows) : Double.NaN,
-                draft ? share(citedRight, cited) : Double.NaN, draft ? share(namedCited, named) : Double.NaN);
+        return new TextScores(rows, answered, rows == 0 || !referenced ? Double.NaN : rouge / rows, draft ? share(valid, rows) : Double.NaN,
+                draft ? share(citedRight, cited) : Double.NaN, draft ? share(namedCited, named) : Double.NaN, Double.NaN);
     }
 
     /** ROUGE-L F-measure (beta 1) over lower-cased word tokens; 0 when either text has none. */

@@ -44,7 +44,7 @@ public final class CrmTopology {
     }
 
     /** One change: the entity's record after it, or null when it was deleted. */
-    record Change(String entity, String id, String after) {
+    public record Change(String entity, String id, String after) {
     }
 
     public static Topology build(List<String> topics, StreamsObserver observer) {
@@ -84,8 +84,8 @@ public final class CrmTopology {
         return builder.build();
     }
 
-    /** A change event as a {@link Change}, or null when the bytes are not a change of a known entity. */
-    static Change parse(byte[] bytes) {
+    /** A change event's entity, id and record (null when deleted), or null when the bytes are not a change of a known entity. */
+    public static Change parse(byte[] bytes) {
         JsonNode event = EventKey.parse(bytes);
         if (event == null) {
             return null;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.workflows.cli.SwitchboardCli;
 import dev.switchboard.workflows.eval.EvalCommandTest.Run;
@@ -237,6 +239,30 @@ class OutputEvalCommandTest {
     }
 
     @Test
+    void should_report_the_embedding_similarity_to_the_references_and_exit_one_below_its_bar() throws Exception {
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("calls.yaml").toString(), "--dataset", dir.resolve("calls.jsonl").toString(),
+                "--label-column", "reference", "--out", dir.resolve("similar").toString(), "--min-similarity", "0.99");
+
+        // then: the mean over the rows of the encoder's cosine similarity, CALL-3 (no summary) scoring 0
+        double expected;
+        try (ModelRegistry registry = new ModelRegistry(Map.of())) {
+            EmbeddingModel encoder = registry.embeddingModel();
+            expected = (cosine(encoder, "The customer wants a demo next week.", "Customer wants a demo next week.")
+                    + cosine(encoder, "Price is too high.", "The price is high.")) / 3;
+        }
+        assertThat(run.exit()).isEqualTo(SwitchboardCli.FAILED);
+        double similarity = JSON.readTree(dir.resolve("similar/report.json").toFile()).path("models").get(0).path("text").path("similarity").asDouble();
+        assertThat(similarity).isCloseTo(expected, within(1e-6)).isBetween(0.5, 2.0 / 3);
+        assertThat(run.err()).contains(String.format(java.util.Locale.ROOT, "FAIL: model 'sim' embedding similarity %.4f is below --min-similarity 0.9900", similarity));
+        assertThat(Files.readString(dir.resolve("similar/report.md"))).contains("sim: embedding similarity to the references");
+    }
+
+    private static double cosine(EmbeddingModel encoder, String a, String b) {
+        return ReferenceSimilarity.cosine(encoder.embed(a).content().vector(), encoder.embed(b).content().vector());
+    }
+
+    @Test
     void should_report_citation_validity_precision_and_recall_when_a_draft_step_is_evaluated() throws Exception {
         // when
         Run run = EvalCommandTest.cli("eval", dir.resolve("replies.yaml").toString(), "--dataset", dir.resolve("replies.jsonl").toString(),
@@ -269,12 +295,14 @@ class OutputEvalCommandTest {
                       hubspot-tasks:
                         jsonl:
                           path: %s
-                    """.formatted(fifty.baseUrl(), dir.resolve("hubspot-tasks.jsonl")));
+                    files:
+                      allowed_dirs: [%s]
+                    """.formatted(fifty.baseUrl(), dir.resolve("hubspot-tasks.jsonl"), Path.of("examples").toAbsolutePath()));
 
             // when
             Run run = EvalCommandTest.cli("eval", "examples/crm-lead-scoring.yaml", "-c", config.toString(), "--step", "rating",
                     "--dataset", leads.toString(), "--expected", expected.toString(), "--label-column", "expected.score",
-                    "--tolerance", "10", "--out", dir.resolve("leads").toString());
+                    "--tolerance", "10", "--crm", "company=examples/data/crm-companies.jsonl", "--out", dir.resolve("leads").toString());
 
             // then every lead is scored, and the error is the distance of the expected scores from 50
             assertThat(run.exit()).as(run.err()).isZero();
@@ -289,6 +317,8 @@ class OutputEvalCommandTest {
             assertThat(score.path("rows").asInt()).isEqualTo(62);
             assertThat(score.path("answered").asInt()).isEqualTo(62);
             assertThat(score.path("mae").asDouble()).isCloseTo(mae, within(1e-9));
+            // and the crm.lookup step read the shipped companies (--crm), so the prompt names a lead's CRM company
+            assertThat(fifty.requests()).anyMatch(request -> request.user().contains("CRM company: Bluefin Outfitters; segment smb"));
         }
     }
 }
