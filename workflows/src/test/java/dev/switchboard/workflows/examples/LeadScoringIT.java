@@ -63,7 +63,9 @@ class LeadScoringIT {
         Files.createDirectories(dir.resolve("data"));
         Files.copy(examples.resolve("data/territories.yaml"), dir.resolve("data/territories.yaml"));
         Files.writeString(dir.resolve("crm-lead-scoring.yaml"), Files.readString(examples.resolve("crm-lead-scoring.yaml"))
-                .replace("  topic: switchboard.cdc\n", "  topic: " + cdc + "\n  start: earliest\n"));
+                .replace("  topic: switchboard.cdc\n", "  topic: " + cdc + "\n  start: earliest\n")
+                // a consumer group of its own: DebeziumSourceIT runs the same example on the shared broker
+                .replace("\nname: crm-lead-scoring\n", "\nname: crm-lead-scoring-" + suffix + "\n"));
         SalesSampleAnswers answers = SalesSampleAnswers.from(examples.resolve("data"), 0.9);
         List<String> companies = lines(examples.resolve("data/crm-companies.jsonl"));
         publish(kafka.servers(), cdc, companies.stream().map(LeadScoringIT::companyCreated).toList());
@@ -93,6 +95,7 @@ class LeadScoringIT {
             try (Engine engine = Engine.builder(config.config()).build()) {
                 WorkflowLoader.Result loaded = engine.loader().load(dir.resolve("crm-lead-scoring.yaml"));
                 assertThat(loaded.problems()).isEmpty();
+                assertThat(loaded.workflow().name()).isEqualTo("crm-lead-scoring-" + suffix);
                 engine.start(List.of(loaded.workflow()));
                 CrmTables tables = engine.streams().crm().orElseThrow();
                 String lastDomain = JSON.readTree(companies.get(companies.size() - 1)).path("domain").asText();
