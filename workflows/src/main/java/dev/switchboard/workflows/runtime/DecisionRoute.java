@@ -52,9 +52,18 @@ final class DecisionRoute extends RouteBuilder {
         if (exchanges.isEmpty()) {
             return;
         }
-        ledger.catchUp();
-        Outputs outputs = runner.decide(KafkaBatch.inputs(exchanges), ledger);
-        writer.writeAll(outputs.records(), running, runner.refusals(outputs));
+        List<InputRecord> decisions = KafkaBatch.inputs(exchanges);
+        // every workflow reads the one decisions topic: a batch of other workflows' decisions costs no ledger read and
+        // never takes this workflow's runner from its events
+        if (decisions.stream().anyMatch(this::forThisWorkflow)) {
+            ledger.catchUp();
+            Outputs outputs = runner.decide(decisions, ledger);
+            writer.writeAll(outputs.records(), running, runner.refusals(outputs));
+        }
         KafkaBatch.commit(exchanges);
+    }
+
+    private boolean forThisWorkflow(InputRecord input) {
+        return ReviewDecision.parse(input.value()).map(decision -> decision.workflow().equals(runner.workflow().name())).orElse(false);
     }
 }

@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.llm.sim.ModelSimulator;
 import dev.switchboard.workflows.cli.SalesSampleAnswers;
 import dev.switchboard.workflows.config.EngineConfigLoader;
+import dev.switchboard.workflows.kafka.EmbeddedKafkaBroker;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.streams.CrmTables;
 import dev.switchboard.workflows.streams.StreamsNames;
-import dev.switchboard.workflows.testing.SharedKafka;
 import dev.switchboard.workflows.testing.StreamsState;
 import dev.switchboard.workflows.testing.TopicRecords;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +31,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code data/territories.yaml}. Every hot and warm lead becomes a task for the owner the sample
  * expects, with its score and reasons; a score the model is unsure of goes to review instead.
  */
-@ExtendWith(SharedKafka.class)
 class LeadScoringIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,13 +51,22 @@ class LeadScoringIT {
     Path dir;
 
     @Test
-    void should_task_each_hot_and_warm_lead_for_its_territory_owner_and_review_an_unsure_score(SharedKafka.Bootstrap kafka) throws Exception {
+    void should_task_each_hot_and_warm_lead_for_its_territory_owner_and_review_an_unsure_score() throws Exception {
+        // a broker of its own: the CRM stage's application id is fixed, and on the suite's shared broker an earlier
+        // test's CRM stage (the same sample companies) left state this one must not inherit
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(Files.createDirectories(dir.resolve("kafka"))).port(0).build()) {
+            broker.start();
+            scoreTheSampleLeads(broker.bootstrapServers());
+        }
+    }
+
+    private void scoreTheSampleLeads(String servers) throws Exception {
         // given the example with its territories, the sample's answers, and the CRM's companies on the change topic
         Path examples = Path.of("examples");
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String cdc = "it.leads.cdc." + suffix;
         // and no CRM tables from an earlier test: SupportCopilotIT loads the same company domains under other ids
-        StreamsState.forget(kafka.servers(), StreamsNames.CRM_APPLICATION);
+        StreamsState.forget(servers, StreamsNames.CRM_APPLICATION);
         Files.createDirectories(dir.resolve("data"));
         Files.copy(examples.resolve("data/territories.yaml"), dir.resolve("data/territories.yaml"));
         Files.writeString(dir.resolve("crm-lead-scoring.yaml"), Files.readString(examples.resolve("crm-lead-scoring.yaml"))
@@ -68,7 +75,7 @@ class LeadScoringIT {
                 .replace("\nname: crm-lead-scoring\n", "\nname: crm-lead-scoring-" + suffix + "\n"));
         SalesSampleAnswers answers = SalesSampleAnswers.from(examples.resolve("data"), 0.9);
         List<String> companies = lines(examples.resolve("data/crm-companies.jsonl"));
-        publish(kafka.servers(), cdc, companies.stream().map(LeadScoringIT::companyCreated).toList());
+        publish(servers, cdc, companies.stream().map(LeadScoringIT::companyCreated).toList());
 
         try (ModelSimulator model = ModelSimulator.start().faultFirst(1, ModelSimulator.Fault.malformedJson())
                 .answers(request -> request.user().contains("Lead " + UNSURE_LEAD + ":")
@@ -84,13 +91,14 @@ class LeadScoringIT {
                       dead_letter: it.leads.dlq.%s
                       deliveries: it.leads.deliveries.%s
                       review: it.leads.review.%s
+                      decisions: it.leads.decisions.%s
                     http:
                       port: 0
                     models:
                       fast: {base_url: "%s", model: qwen2.5-7b-instruct}
                     sinks:
                       hubspot-tasks: {jsonl: {path: tasks.jsonl}}
-                    """.formatted(kafka.servers(), cdc, suffix, suffix, suffix, suffix, model.baseUrl()), dir);
+                    """.formatted(servers, cdc, suffix, suffix, suffix, suffix, suffix, model.baseUrl()), dir);
             assertThat(config.problems()).isEmpty();
             try (Engine engine = Engine.builder(config.config()).build()) {
                 WorkflowLoader.Result loaded = engine.loader().load(dir.resolve("crm-lead-scoring.yaml"));
@@ -103,7 +111,7 @@ class LeadScoringIT {
 
                 // when the sample's leads are created in the CRM
                 List<String> leads = lines(examples.resolve("data/leads.jsonl"));
-                publish(kafka.servers(), cdc, leads);
+                publish(servers, cdc, leads);
 
                 // then every hot and warm lead but the unsure one is a task, for the owner the territories give, with score and reasons
                 Map<String, JsonNode> expected = new HashMap<>();
@@ -127,7 +135,7 @@ class LeadScoringIT {
                     }
                 }
                 // and the unsure score waits for a person on the review topic
-                await().atMost(PATIENCE).until(() -> TopicRecords.all(kafka.servers(), "it.leads.review." + suffix).stream()
+                await().atMost(PATIENCE).until(() -> TopicRecords.all(servers, "it.leads.review." + suffix).stream()
                         .anyMatch(record -> new String(record.value(), StandardCharsets.UTF_8).contains(UNSURE_LEAD)));
                 assertThat(lines(tasksFile)).noneMatch(line -> line.contains(UNSURE_LEAD));
                 assertThat(model.statusCount(200)).isGreaterThan(leads.size());
