@@ -20,38 +20,12 @@ import java.util.concurrent.TimeoutException;
  * by the engine's {@link EventParser} before it is published, so a consumer never reads an event
  * that fails its type's schema.
  */
-final class EventSink implements TaskSink {
+record EventSink(String name, String type, String topic, String dataField, TaskTemplate key, TaskTemplate subject, String source,
+                 EventPublisher publisher, Duration ackTimeout) implements TaskSink {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    private final String name;
-    private final String type;
-    private final String topic;
-    private final String dataField;
-    private final TaskTemplate key;
-    private final TaskTemplate subject;
-    private final String source;
-    private final EventPublisher publisher;
-    private final Duration ackTimeout;
-    private final EventParser parser = new EventParser();
-
-    EventSink(String name, String type, String topic, String dataField, TaskTemplate key, TaskTemplate subject, String source,
-              EventPublisher publisher, Duration ackTimeout) {
-        this.name = name;
-        this.type = type;
-        this.topic = topic;
-        this.dataField = dataField;
-        this.key = key;
-        this.subject = subject;
-        this.source = source;
-        this.publisher = publisher;
-        this.ackTimeout = ackTimeout;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
+    // immutable once its schemas are loaded, so every sink shares one
+    private static final EventParser PARSER = new EventParser();
 
     @Override
     public DeliveryResult deliver(Task task) {
@@ -88,7 +62,7 @@ final class EventSink implements TaskSink {
         } catch (JsonProcessingException e) {
             return new DeliveryResult.Rejected("The event for task " + task.id() + " cannot be written: " + e.getOriginalMessage());
         }
-        if (parser.parse(bytes) instanceof EventParser.Rejected rejected) {
+        if (PARSER.parse(bytes) instanceof EventParser.Rejected rejected) {
             return new DeliveryResult.Rejected("The " + type + " event for task " + task.id() + " is invalid: " + rejected.reason());
         }
         String kafkaKey = key == null ? task.eventId() : key.render(task, value -> value).strip();

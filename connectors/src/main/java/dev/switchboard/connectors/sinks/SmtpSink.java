@@ -28,7 +28,8 @@ import org.jsoup.nodes.Entities;
  * {@link DeliveryResult}s by {@link SmtpReplies}. The host is checked against the outbound policy
  * before each connection; the password is read at each send and kept out of every reason.
  */
-final class SmtpSink implements TaskSink {
+record SmtpSink(String name, SmtpSink.Server server, String username, Optional<Secret> password, SmtpSink.Templates templates,
+                OutboundPolicy policy) implements TaskSink {
 
     /** Where and how to connect; {@code sslSockets} replaces the JVM's default TLS sockets (tests trust their own server). */
     record Server(String host, int port, String security, Duration timeout, SSLSocketFactory sslSockets) {
@@ -37,27 +38,6 @@ final class SmtpSink implements TaskSink {
     /** What each message is made of: fixed addresses and templates over the task. */
     record Templates(String from, String replyTo, TaskTemplate to, TaskTemplate cc, TaskTemplate subject, TaskTemplate text,
                      TaskTemplate html, String messageIdDomain) {
-    }
-
-    private final String name;
-    private final Server server;
-    private final String username;
-    private final Optional<Secret> password;
-    private final Templates templates;
-    private final OutboundPolicy policy;
-
-    SmtpSink(String name, Server server, String username, Optional<Secret> password, Templates templates, OutboundPolicy policy) {
-        this.name = name;
-        this.server = server;
-        this.username = username;
-        this.password = password;
-        this.templates = templates;
-        this.policy = policy;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     /** The Message-ID of a task's email. */

@@ -3,12 +3,12 @@ package dev.switchboard.connectors.sources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.connectors.sources.internal.SourceHealth;
 import dev.switchboard.schemas.events.ExactJson;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,8 +30,8 @@ public final class CamelEndpointSource implements Source {
     private final String name;
     private final CamelEndpointSourceFactory.Options options;
     private final SourceEnvironment environment;
-    private final AtomicLong published = new AtomicLong();
-    private volatile String lastError;
+    private final SourceHealth health = new SourceHealth("stopped");
+    private final AtomicLong published = health.counter("published");
     private CamelContext camel;
 
     CamelEndpointSource(String name, CamelEndpointSourceFactory.Options options, SourceEnvironment environment) {
@@ -76,6 +76,7 @@ public final class CamelEndpointSource implements Source {
         });
         context.start();
         this.camel = context;
+        health.state("started");
     }
 
     private void publish(Exchange exchange) throws Exception {
@@ -84,7 +85,7 @@ public final class CamelEndpointSource implements Source {
             environment.events().publish(options.topic(), event.key(), event.bytes()).get(options.ackTimeoutSeconds(), TimeUnit.SECONDS);
             published.incrementAndGet();
         } catch (Exception e) {
-            lastError = e.getClass().getSimpleName();
+            health.failed(e.getClass().getSimpleName());
             throw e; // the endpoint keeps the message (rollback, no ack) and delivers it again
         }
     }
@@ -96,19 +97,14 @@ public final class CamelEndpointSource implements Source {
 
     @Override
     public Map<String, Object> health() {
-        Map<String, Object> health = new LinkedHashMap<>();
-        health.put("state", camel != null && camel.isStarted() ? "started" : "stopped");
-        health.put("published", published.get());
-        if (lastError != null) {
-            health.put("last_error", lastError);
-        }
-        return health;
+        return health.report();
     }
 
     @Override
     public void close() {
         if (camel != null) {
             camel.stop();
+            health.state("stopped");
         }
     }
 }

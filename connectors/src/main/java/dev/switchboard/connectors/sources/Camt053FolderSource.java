@@ -4,6 +4,7 @@ import dev.switchboard.connectors.sources.bank.BankTransaction;
 import dev.switchboard.connectors.sources.bank.Camt053Parser;
 import dev.switchboard.connectors.sources.bank.EntrySelection;
 import dev.switchboard.connectors.sources.bank.StatementException;
+import dev.switchboard.connectors.sources.internal.SourceHealth;
 import dev.switchboard.schemas.spi.EventPublisher;
 import dev.switchboard.schemas.spi.Source;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,18 +55,18 @@ public final class Camt053FolderSource implements Source {
     private final Settings settings;
     private final EventPublisher events;
     private final Clock clock;
-    private final AtomicLong done = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong published = new AtomicLong();
+    private final SourceHealth health = new SourceHealth("created");
+    private final AtomicLong done = health.counter("done");
+    private final AtomicLong failed = health.counter("failed");
+    private final AtomicLong published = health.counter("published");
     private ScheduledExecutorService poller;
-    private volatile String state = "created";
-    private volatile String lastError;
 
     Camt053FolderSource(String name, Settings settings, EventPublisher events, Clock clock) {
         this.name = name;
         this.settings = settings;
         this.events = events;
         this.clock = clock;
+        health.detail("type", () -> "camt053-folder").detail("folder", () -> settings.folder().toString());
     }
 
     @Override
@@ -84,7 +84,7 @@ public final class Camt053FolderSource implements Source {
             return thread;
         });
         poller.scheduleWithFixedDelay(this::pollSafely, settings.poll().toMillis(), settings.poll().toMillis(), TimeUnit.MILLISECONDS);
-        state = "watching";
+        health.state("watching");
         LOG.info("Source {} (camt053-folder) watching {} for statements, publishing {} to {}", name, settings.folder(),
                 settings.entries().name().toLowerCase(Locale.ROOT), settings.topic());
     }
@@ -93,8 +93,8 @@ public final class Camt053FolderSource implements Source {
         try {
             poll();
         } catch (IOException | RuntimeException e) {
-            lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOG.warn("Source {}: reading {} failed: {}", name, settings.folder(), lastError);
+            health.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+            LOG.warn("Source {}: reading {} failed: {}", name, settings.folder(), health.lastError());
         }
     }
 
@@ -153,9 +153,9 @@ public final class Camt053FolderSource implements Source {
         try {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            lastError = "Kafka did not acknowledge the events of " + file.getFileName() + " within " + settings.ackTimeout().toSeconds()
-                    + " s; the file is read again at the next poll";
-            LOG.warn("Source {}: {}", name, lastError);
+            health.failed("Kafka did not acknowledge the events of " + file.getFileName() + " within " + settings.ackTimeout().toSeconds()
+                    + " s; the file is read again at the next poll");
+            LOG.warn("Source {}: {}", name, health.lastError());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -173,7 +173,7 @@ public final class Camt053FolderSource implements Source {
         Path moved = move(file, FAILED);
         Files.writeString(moved.resolveSibling(moved.getFileName() + ".reason.txt"), reason + System.lineSeparator(), StandardCharsets.UTF_8);
         failed.incrementAndGet();
-        lastError = file.getFileName() + ": " + reason;
+        health.failed(file.getFileName() + ": " + reason);
         LOG.warn("Source {}: {} moved to {}/: {}", name, file.getFileName(), FAILED, reason);
     }
 
@@ -194,22 +194,12 @@ public final class Camt053FolderSource implements Source {
 
     @Override
     public Map<String, Object> health() {
-        Map<String, Object> health = new LinkedHashMap<>();
-        health.put("type", "camt053-folder");
-        health.put("state", state);
-        health.put("folder", settings.folder().toString());
-        health.put("done", done.get());
-        health.put("failed", failed.get());
-        health.put("published", published.get());
-        if (lastError != null) {
-            health.put("last_error", lastError);
-        }
-        return health;
+        return health.report();
     }
 
     @Override
     public void close() {
-        state = "closed";
+        health.state("closed");
         if (poller != null) {
             poller.shutdownNow();
         }

@@ -1,6 +1,7 @@
 package dev.switchboard.connectors.sources.cdc;
 
 import dev.switchboard.connectors.sources.SourceEvent;
+import dev.switchboard.connectors.sources.internal.SourceHealth;
 import dev.switchboard.schemas.spi.EventPublisher;
 import dev.switchboard.schemas.spi.Source;
 import io.debezium.engine.ChangeEvent;
@@ -47,13 +48,12 @@ public final class DebeziumPostgresSource implements Source {
     private final Duration ackTimeout;
     private final Duration restartDelay;
     private final ExecutorService runner;
-    private final AtomicLong published = new AtomicLong();
-    private final AtomicLong changes = new AtomicLong();
-    private final AtomicLong republished = new AtomicLong();
+    private final SourceHealth health = new SourceHealth("created");
+    private final AtomicLong changes = health.counter("changes_read");
+    private final AtomicLong published = health.counter("events_published");
+    private final AtomicLong republished = health.counter("events_published_again");
     private volatile DebeziumEngine<ChangeEvent<String, String>> engine;
     private volatile boolean closing;
-    private volatile String state = "created";
-    private volatile String lastError;
     private volatile Instant lastEventAt;
 
     private DebeziumPostgresSource(Builder builder) {
@@ -69,6 +69,7 @@ public final class DebeziumPostgresSource implements Source {
             thread.setDaemon(true);
             return thread;
         });
+        health.detail("last_event_at", () -> lastEventAt == null ? null : lastEventAt.toString());
     }
 
     public static Builder builder(String name) {
@@ -82,7 +83,7 @@ public final class DebeziumPostgresSource implements Source {
 
     @Override
     public void start() {
-        state = "starting";
+        health.state("starting");
         runner.execute(this::runUntilClosed);
     }
 
@@ -97,26 +98,26 @@ public final class DebeziumPostgresSource implements Source {
                         .using((success, message, error) -> {
                             failed.set(!success);
                             if (!success && !closing) {
-                                lastError = message + (error == null ? "" : ": " + rootMessage(error));
+                                health.failed(message + (error == null ? "" : ": " + rootMessage(error)));
                             }
                         })
                         .notifying(this::handleBatch)
                         .build();
-                state = "running";
+                health.state("running");
                 engine.run();
             } catch (RuntimeException e) {
-                lastError = rootMessage(e);
+                health.failed(rootMessage(e));
             }
             if (closing) {
                 break;
             }
             if (!failed.get()) {
                 LOG.info("Source {}: the change stream finished (snapshot_mode initial_only)", name);
-                state = "finished";
+                health.state("finished");
                 return;
             }
-            state = "restarting";
-            LOG.warn("Source {}: the change stream stopped ({}); starting it again in {} s", name, lastError, delay.toSeconds());
+            health.state("restarting");
+            LOG.warn("Source {}: the change stream stopped ({}); starting it again in {} s", name, health.lastError(), delay.toSeconds());
             try {
                 Thread.sleep(delay.toMillis());
             } catch (InterruptedException e) {
@@ -126,8 +127,8 @@ public final class DebeziumPostgresSource implements Source {
             // back off while nothing gets through, up to a minute
             delay = published.get() > before ? restartDelay : min(max(delay.multipliedBy(2), Duration.ofSeconds(1)), Duration.ofMinutes(1));
         }
-        if (!"finished".equals(state)) {
-            state = "stopped";
+        if (!"finished".equals(health.state())) {
+            health.state("stopped");
         }
     }
 
@@ -161,8 +162,8 @@ public final class DebeziumPostgresSource implements Source {
                 return;
             }
             republished.addAndGet(events.size());
-            lastError = "Kafka did not acknowledge " + events.size() + " event(s) (attempt " + attempt + "): " + rootMessage(failure.get());
-            LOG.warn("Source {}: {}; publishing the batch again (same event ids)", name, lastError);
+            health.failed("Kafka did not acknowledge " + events.size() + " event(s) (attempt " + attempt + "): " + rootMessage(failure.get()));
+            LOG.warn("Source {}: {}; publishing the batch again (same event ids)", name, health.lastError());
             sleepUnlessClosing(delay);
             delay = min(delay.multipliedBy(2), Duration.ofSeconds(30));
         }
@@ -205,18 +206,7 @@ public final class DebeziumPostgresSource implements Source {
 
     @Override
     public Map<String, Object> health() {
-        Map<String, Object> health = new LinkedHashMap<>();
-        health.put("state", state);
-        health.put("changes_read", changes.get());
-        health.put("events_published", published.get());
-        health.put("events_published_again", republished.get());
-        if (lastEventAt != null) {
-            health.put("last_event_at", lastEventAt.toString());
-        }
-        if (lastError != null) {
-            health.put("last_error", lastError);
-        }
-        return health;
+        return health.report();
     }
 
     /** Stops the engine; what Kafka acknowledged is committed, the rest is read again on the next start. */
@@ -255,7 +245,7 @@ public final class DebeziumPostgresSource implements Source {
             runner.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        state = "stopped";
+        health.state("stopped");
     }
 
     private static void sleepQuietly(Duration duration) {

@@ -4,6 +4,7 @@ import dev.switchboard.connectors.sources.Email;
 import dev.switchboard.connectors.sources.SourceEvent;
 import dev.switchboard.connectors.sources.attachment.AttachmentReader;
 import dev.switchboard.connectors.sources.attachment.AttachmentText;
+import dev.switchboard.connectors.sources.internal.SourceHealth;
 import dev.switchboard.schemas.spi.EventPublisher;
 import dev.switchboard.schemas.spi.Source;
 import jakarta.mail.Flags;
@@ -13,7 +14,6 @@ import jakarta.mail.search.FlagTerm;
 import jakarta.mail.search.NotTerm;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -66,12 +66,11 @@ public final class ImapSource implements Source {
     private final String topic;
     private final Duration ackTimeout;
     private final AttachmentReader attachments;
-    private final AtomicLong published = new AtomicLong();
-    private final AtomicLong polls = new AtomicLong();
-    private final AtomicLong notAcknowledged = new AtomicLong();
+    private final SourceHealth health = new SourceHealth("created");
+    private final AtomicLong polls;
+    private final AtomicLong published;
+    private final AtomicLong notAcknowledged;
     private volatile CamelContext camel;
-    private volatile String state = "created";
-    private volatile String lastError;
     private volatile Instant lastPollAt;
     /** Set when Kafka failed during the current poll; the poll's remaining messages then wait for the next one. */
     private volatile boolean kafkaFailedThisPoll;
@@ -97,6 +96,11 @@ public final class ImapSource implements Source {
         if (afterProcessing == AfterProcessing.MOVE && (moveTo == null || moveTo.isBlank())) {
             throw new IllegalArgumentException("afterProcessing MOVE needs the folder to move to");
         }
+        health.detail("mailbox", () -> protocol + "://" + host + ":" + port + "/" + folder);
+        this.polls = health.counter("polls");
+        this.published = health.counter("events_published");
+        this.notAcknowledged = health.counter("events_not_acknowledged");
+        health.detail("last_poll_at", () -> lastPollAt == null ? null : lastPollAt.toString());
     }
 
     public static Builder builder(String name) {
@@ -124,7 +128,7 @@ public final class ImapSource implements Source {
         });
         camel = context;
         context.start();
-        state = "running";
+        health.state("running");
     }
 
     private void configure(MailEndpoint endpoint) {
@@ -174,8 +178,8 @@ public final class ImapSource implements Source {
             notAcknowledged.incrementAndGet();
             String reason = e instanceof TimeoutException ? "no acknowledgement within " + ackTimeout.toSeconds() + " s"
                     : String.valueOf(e.getCause() == null ? e : e.getCause().getMessage());
-            lastError = "Kafka did not acknowledge " + event.id() + " (" + email.messageId() + "): " + reason;
-            throw new KafkaNotAcknowledged(lastError + "; the message stays unprocessed and is read again at the next poll");
+            health.failed("Kafka did not acknowledge " + event.id() + " (" + email.messageId() + "): " + reason);
+            throw new KafkaNotAcknowledged(health.lastError() + "; the message stays unprocessed and is read again at the next poll");
         }
         published.incrementAndGet();
         if (afterProcessing == AfterProcessing.KEYWORD) {
@@ -231,8 +235,8 @@ public final class ImapSource implements Source {
 
         @Override
         public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
-            lastError = "Polling " + protocol + "://" + host + ":" + port + "/" + folder + " failed: " + cause.getMessage();
-            LOG.warn("Source {}: {}; trying again in {} s", name, lastError, pollInterval.toSeconds());
+            health.failed("Polling " + protocol + "://" + host + ":" + port + "/" + folder + " failed: " + cause.getMessage());
+            LOG.warn("Source {}: {}; trying again in {} s", name, health.lastError(), pollInterval.toSeconds());
             return false;
         }
     }
@@ -246,19 +250,7 @@ public final class ImapSource implements Source {
 
     @Override
     public Map<String, Object> health() {
-        Map<String, Object> health = new LinkedHashMap<>();
-        health.put("state", state);
-        health.put("mailbox", protocol + "://" + host + ":" + port + "/" + folder);
-        health.put("polls", polls.get());
-        health.put("events_published", published.get());
-        health.put("events_not_acknowledged", notAcknowledged.get());
-        if (lastPollAt != null) {
-            health.put("last_poll_at", lastPollAt.toString());
-        }
-        if (lastError != null) {
-            health.put("last_error", lastError);
-        }
-        return health;
+        return health.report();
     }
 
     @Override
@@ -272,7 +264,7 @@ public final class ImapSource implements Source {
             }
         }
         attachments.close();
-        state = "stopped";
+        health.state("stopped");
     }
 
     /** Builds a poller; server, login, folder and publishTo are required. */

@@ -8,6 +8,7 @@ import dev.switchboard.connectors.sources.auth.WebhookAuth;
 import dev.switchboard.connectors.sources.auth.WebhookVerifier;
 import dev.switchboard.connectors.sources.internal.MediaType;
 import dev.switchboard.connectors.sources.internal.SecretValue;
+import dev.switchboard.connectors.sources.internal.SourceHealth;
 import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.events.ReservedEventTypes;
 import dev.switchboard.schemas.spi.HttpIngress;
@@ -16,7 +17,6 @@ import dev.switchboard.schemas.spi.SourceEnvironment;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,12 +64,12 @@ public abstract class WebhookEndpoint implements Source {
     private final SourceEnvironment environment;
     private final EventParser parser;
     private final ExecutorService publishing;
-    private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong ignored = new AtomicLong();
+    private final SourceHealth health = new SourceHealth("created");
+    private final AtomicLong accepted;
+    private final AtomicLong ignored;
     private final Map<Integer, AtomicLong> refused = new ConcurrentHashMap<>();
     private final Map<Refusal, AtomicLong> refusedByReason = new ConcurrentHashMap<>();
     private volatile String lastRefusal;
-    private volatile String state = "created";
 
     /** A source on options that passed {@link WebhookSourceFactory#check}: its secret must be set. */
     protected WebhookEndpoint(String name, WebhookVendor vendor, WebhookSourceOptions options, SourceEnvironment environment) {
@@ -99,6 +99,12 @@ public abstract class WebhookEndpoint implements Source {
             thread.setDaemon(true);
             return thread;
         });
+        health.detail("type", vendor::type).detail("path", () -> path).detail("auth", () -> verifier.scheme().yamlName());
+        this.accepted = health.counter("accepted");
+        this.ignored = health.counter("ignored");
+        health.detail("refused", () -> counts(refused, status -> Integer.toString(status)))
+                .detail("refused_by_reason", () -> counts(refusedByReason, Refusal::key))
+                .detail("last_refusal", () -> lastRefusal);
     }
 
     /** Turns one authenticated request into events, or says why it publishes none. */
@@ -112,7 +118,7 @@ public abstract class WebhookEndpoint implements Source {
     @Override
     public void start() {
         environment.http().route(path, maxBodyBytes, this::handle);
-        state = "listening";
+        health.state("listening");
         LOG.info("Source {} ({}) listening on {} with {} authentication, publishing to {}", name, vendor.type(), path,
                 verifier.scheme(), topic);
     }
@@ -235,28 +241,18 @@ public abstract class WebhookEndpoint implements Source {
 
     @Override
     public Map<String, Object> health() {
-        Map<String, Object> health = new LinkedHashMap<>();
-        health.put("type", vendor.type());
-        health.put("state", state);
-        health.put("path", path);
-        health.put("auth", verifier.scheme().yamlName());
-        health.put("accepted", accepted.get());
-        health.put("ignored", ignored.get());
-        Map<String, Long> byStatus = new TreeMap<>();
-        refused.forEach((status, count) -> byStatus.put(Integer.toString(status), count.get()));
-        health.put("refused", byStatus);
-        Map<String, Long> byReason = new TreeMap<>();
-        refusedByReason.forEach((reason, count) -> byReason.put(reason.key(), count.get()));
-        health.put("refused_by_reason", byReason);
-        if (lastRefusal != null) {
-            health.put("last_refusal", lastRefusal);
-        }
-        return health;
+        return health.report();
+    }
+
+    private static <K> Map<String, Long> counts(Map<K, AtomicLong> counters, Function<K, String> name) {
+        Map<String, Long> byName = new TreeMap<>();
+        counters.forEach((key, count) -> byName.put(name.apply(key), count.get()));
+        return byName;
     }
 
     @Override
     public void close() {
-        state = "closed";
+        health.state("closed");
         publishing.shutdownNow();
         replays.close();
     }
