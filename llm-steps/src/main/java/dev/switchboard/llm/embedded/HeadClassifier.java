@@ -17,13 +17,9 @@ import java.util.Map;
  * not trained on cannot be answered; the step's check rejects it when the workflow loads, and here
  * it fails the call.
  */
-public final class HeadClassifier implements Classifier {
+public record HeadClassifier(String name, TrainedHead head, SentenceEncoder encoder) implements Classifier {
 
-    private final String name;
-    private final TrainedHead head;
-    private final SentenceEncoder encoder;
-
-    public HeadClassifier(String name, TrainedHead head, SentenceEncoder encoder) {
+    public HeadClassifier {
         String trainedOn = EncoderModel.canonical(head.embeddingModel());
         if (!trainedOn.equals(encoder.id()) || head.dimension() != encoder.dimension()) {
             throw new IllegalArgumentException("The head of model '" + name + "' was trained on " + trainedOn
@@ -31,18 +27,6 @@ public final class HeadClassifier implements Classifier {
                     + " (" + encoder.dimension() + "). Set `encoder: " + trainedOn + "` on the model, or retrain the head with"
                     + " `switchboard train --encoder " + encoder.id() + "`");
         }
-        this.name = name;
-        this.head = head;
-        this.encoder = encoder;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    public TrainedHead head() {
-        return head;
     }
 
     @Override
