@@ -3,14 +3,15 @@ package dev.switchboard.connectors.sources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.connectors.sources.internal.EventTarget;
 import dev.switchboard.connectors.sources.internal.SourceHealth;
 import dev.switchboard.schemas.events.ExactJson;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -29,7 +30,7 @@ public final class CamelEndpointSource implements Source {
 
     private final String name;
     private final CamelEndpointSourceFactory.Options options;
-    private final SourceEnvironment environment;
+    private final EventTarget target;
     private final SourceHealth health = new SourceHealth("stopped");
     private final AtomicLong published = health.counter("published");
     private CamelContext camel;
@@ -37,7 +38,7 @@ public final class CamelEndpointSource implements Source {
     CamelEndpointSource(String name, CamelEndpointSourceFactory.Options options, SourceEnvironment environment) {
         this.name = name;
         this.options = options;
-        this.environment = environment;
+        this.target = new EventTarget(environment.events(), options.topic(), Duration.ofSeconds(options.ackTimeoutSeconds()));
     }
 
     /** Builds the CloudEvent for one message body; public for tests. */
@@ -82,7 +83,7 @@ public final class CamelEndpointSource implements Source {
     private void publish(Exchange exchange) throws Exception {
         SourceEvent event = event(options.uri(), exchange.getMessage().getMessageId(), exchange.getMessage().getBody(), options);
         try {
-            environment.events().publish(options.topic(), event.key(), event.bytes()).get(options.ackTimeoutSeconds(), TimeUnit.SECONDS);
+            target.publishAndWait(event);
             published.incrementAndGet();
         } catch (Exception e) {
             health.failed(e.getClass().getSimpleName());

@@ -4,8 +4,9 @@ import dev.switchboard.connectors.sources.bank.BankTransaction;
 import dev.switchboard.connectors.sources.bank.Camt053Parser;
 import dev.switchboard.connectors.sources.bank.EntrySelection;
 import dev.switchboard.connectors.sources.bank.StatementException;
+import dev.switchboard.connectors.sources.internal.EventTarget;
 import dev.switchboard.connectors.sources.internal.SourceHealth;
-import dev.switchboard.schemas.spi.EventPublisher;
+import dev.switchboard.connectors.sources.internal.SourceThreads;
 import dev.switchboard.schemas.spi.Source;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,13 +48,11 @@ public final class Camt053FolderSource implements Source {
     static final String FAILED = "failed";
 
     /** How the source is set up; made by {@link Camt053FolderSourceFactory}. */
-    record Settings(Path folder, EntrySelection entries, String topic, Duration poll, Duration settle, Duration ackTimeout,
-                    long maxFileBytes) {
+    record Settings(Path folder, EntrySelection entries, EventTarget target, Duration poll, Duration settle, long maxFileBytes) {
     }
 
     private final String name;
     private final Settings settings;
-    private final EventPublisher events;
     private final Clock clock;
     private final SourceHealth health = new SourceHealth("created");
     private final AtomicLong done = health.counter("done");
@@ -61,10 +60,9 @@ public final class Camt053FolderSource implements Source {
     private final AtomicLong published = health.counter("published");
     private ScheduledExecutorService poller;
 
-    Camt053FolderSource(String name, Settings settings, EventPublisher events, Clock clock) {
+    Camt053FolderSource(String name, Settings settings, Clock clock) {
         this.name = name;
         this.settings = settings;
-        this.events = events;
         this.clock = clock;
         health.detail("type", () -> "camt053-folder").detail("folder", () -> settings.folder().toString());
     }
@@ -78,15 +76,11 @@ public final class Camt053FolderSource implements Source {
     public void start() throws IOException {
         Files.createDirectories(settings.folder().resolve(DONE));
         Files.createDirectories(settings.folder().resolve(FAILED));
-        poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "switchboard-source-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        poller = Executors.newSingleThreadScheduledExecutor(SourceThreads.of(name));
         poller.scheduleWithFixedDelay(this::pollSafely, settings.poll().toMillis(), settings.poll().toMillis(), TimeUnit.MILLISECONDS);
         health.state("watching");
         LOG.info("Source {} (camt053-folder) watching {} for statements, publishing {} to {}", name, settings.folder(),
-                settings.entries().name().toLowerCase(Locale.ROOT), settings.topic());
+                settings.entries().name().toLowerCase(Locale.ROOT), settings.target().topic());
     }
 
     private void pollSafely() {
@@ -147,13 +141,12 @@ public final class Camt053FolderSource implements Source {
         List<BankTransaction> selected = settings.entries().select(statement.transactions());
         List<CompletableFuture<Void>> acks = new ArrayList<>(selected.size());
         for (BankTransaction transaction : selected) {
-            SourceEvent event = transaction.toEvent();
-            acks.add(events.publish(settings.topic(), event.key(), event.bytes()));
+            acks.add(settings.target().publish(transaction.toEvent()));
         }
         try {
-            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            settings.target().awaitAll(acks);
         } catch (TimeoutException | ExecutionException e) {
-            health.failed("Kafka did not acknowledge the events of " + file.getFileName() + " within " + settings.ackTimeout().toSeconds()
+            health.failed("Kafka did not acknowledge the events of " + file.getFileName() + " within " + settings.target().ackTimeout().toSeconds()
                     + " s; the file is read again at the next poll");
             LOG.warn("Source {}: {}", name, health.lastError());
             return false;

@@ -2,6 +2,7 @@ package dev.switchboard.connectors.sources;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.sources.bank.EntrySelection;
+import dev.switchboard.connectors.sources.internal.EventTarget;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -71,9 +72,10 @@ public final class Camt053FolderSourceFactory implements SourceFactory<Camt053Fo
     @Override
     public Source create(String name, Options options, SourceEnvironment environment) {
         return new Camt053FolderSource(name, new Camt053FolderSource.Settings(environment.baseDir().resolve(options.folder()),
-                EntrySelection.of(options.entries()), options.topic(), Duration.ofSeconds(options.pollSeconds()),
-                Duration.ofSeconds(options.settleSeconds()), Duration.ofSeconds(options.ackTimeoutSeconds()), options.maxFileBytes()),
-                environment.events(), Clock.systemUTC());
+                EntrySelection.of(options.entries()),
+                new EventTarget(environment.events(), options.topic(), Duration.ofSeconds(options.ackTimeoutSeconds())),
+                Duration.ofSeconds(options.pollSeconds()), Duration.ofSeconds(options.settleSeconds()), options.maxFileBytes()),
+                Clock.systemUTC());
     }
 
     @Override

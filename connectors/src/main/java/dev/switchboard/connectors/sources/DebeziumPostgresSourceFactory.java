@@ -3,6 +3,7 @@ package dev.switchboard.connectors.sources;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.sources.cdc.ChangeEventMapping;
 import dev.switchboard.connectors.sources.cdc.DebeziumPostgresSource;
+import dev.switchboard.connectors.sources.internal.EventTarget;
 import dev.switchboard.connectors.sources.internal.SecretValue;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
@@ -237,13 +238,8 @@ public final class DebeziumPostgresSourceFactory implements SourceFactory<Debezi
         options.tables().forEach((table, mapping) ->
                 tables.put(table, new ChangeEventMapping.Table(mapping.entity(), mapping.fields() == null ? Map.of() : mapping.fields())));
         ChangeEventMapping mapping = new ChangeEventMapping(options.database(), options.typePrefix(), tables);
-        return DebeziumPostgresSource.builder(name)
-                .properties(debeziumProperties(name, options, environment))
-                .mapping(mapping)
-                .topic(options.topic())
-                .publisher(environment.events())
-                .ackTimeout(Duration.ofSeconds(options.ackTimeoutSeconds()))
-                .build();
+        return new DebeziumPostgresSource(name, new DebeziumPostgresSource.Settings(debeziumProperties(name, options, environment),
+                mapping, new EventTarget(environment.events(), options.topic(), Duration.ofSeconds(options.ackTimeoutSeconds()))));
     }
 
     /** The embedded engine's configuration: connector, offsets in the state folder, JSON without schemas. */

@@ -2,6 +2,7 @@ package dev.switchboard.connectors.sources;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.sources.attachment.AttachmentText;
+import dev.switchboard.connectors.sources.internal.EventTarget;
 import dev.switchboard.connectors.sources.internal.SecretValue;
 import dev.switchboard.connectors.sources.mail.ImapSource;
 import dev.switchboard.schemas.options.Documentation;
@@ -141,15 +142,13 @@ public final class ImapSourceFactory implements SourceFactory<ImapSourceFactory.
                         ? "environment variable " + options.passwordEnv() : "file " + options.passwordFile()) + " is not set"));
         // no declared default: the port follows the protocol
         int port = options.port() != null ? options.port() : "imaps".equals(options.protocol()) ? 993 : 143;
-        return ImapSource.builder(name)
-                .server(options.protocol(), options.host(), port, options.starttls())
-                .login(options.username(), password)
-                .folder(options.folder())
-                .afterProcessing(ImapSource.AfterProcessing.valueOf(options.afterProcessing().toUpperCase(Locale.ROOT)),
-                        options.moveTo(), options.keyword())
-                .poll(Duration.ofSeconds(options.pollSeconds()), options.maxMessagesPerPoll())
-                .publishTo(environment.events(), options.topic(), Duration.ofSeconds(options.ackTimeoutSeconds()))
-                .attachments(options.attachments())
-                .build();
+        return new ImapSource(name,
+                new ImapSource.Mailbox(options.protocol(), options.host(), port, options.starttls(), options.username(), password,
+                        options.folder()),
+                new ImapSource.Marking(ImapSource.AfterProcessing.valueOf(options.afterProcessing().toUpperCase(Locale.ROOT)),
+                        options.moveTo(), options.keyword()),
+                new ImapSource.Polling(Duration.ofSeconds(options.pollSeconds()), options.maxMessagesPerPoll()),
+                new EventTarget(environment.events(), options.topic(), Duration.ofSeconds(options.ackTimeoutSeconds())),
+                options.attachments());
     }
 }

@@ -1,8 +1,9 @@
 package dev.switchboard.connectors.sources.cdc;
 
 import dev.switchboard.connectors.sources.SourceEvent;
+import dev.switchboard.connectors.sources.internal.EventTarget;
 import dev.switchboard.connectors.sources.internal.SourceHealth;
-import dev.switchboard.schemas.spi.EventPublisher;
+import dev.switchboard.connectors.sources.internal.SourceThreads;
 import dev.switchboard.schemas.spi.Source;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
@@ -40,13 +41,27 @@ public final class DebeziumPostgresSource implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(DebeziumPostgresSource.class);
     private static final Duration ACK_POLL = Duration.ofMillis(200);
 
+    // the first pause before the engine is started again after it stopped with an error (doubles, up to a minute)
+    private static final Duration RESTART_DELAY = Duration.ofSeconds(5);
+
+    /**
+     * What the change stream reads and where it publishes.
+     *
+     * @param properties Debezium engine and connector properties
+     * @param target     where the events go; a batch not acknowledged within its timeout is published again
+     */
+    public record Settings(Properties properties, ChangeEventMapping mapping, EventTarget target) {
+        public Settings {
+            Objects.requireNonNull(mapping, "mapping");
+            Objects.requireNonNull(target, "target");
+            Properties copy = new Properties();
+            copy.putAll(properties);
+            properties = copy;
+        }
+    }
+
     private final String name;
-    private final Properties properties;
-    private final ChangeEventMapping mapping;
-    private final String topic;
-    private final EventPublisher publisher;
-    private final Duration ackTimeout;
-    private final Duration restartDelay;
+    private final Settings settings;
     private final ExecutorService runner;
     private final SourceHealth health = new SourceHealth("created");
     private final AtomicLong changes = health.counter("changes_read");
@@ -56,24 +71,11 @@ public final class DebeziumPostgresSource implements Source {
     private volatile boolean closing;
     private volatile Instant lastEventAt;
 
-    private DebeziumPostgresSource(Builder builder) {
-        this.name = Objects.requireNonNull(builder.name, "name");
-        this.properties = Objects.requireNonNull(builder.properties, "properties");
-        this.mapping = Objects.requireNonNull(builder.mapping, "mapping");
-        this.topic = Objects.requireNonNull(builder.topic, "topic");
-        this.publisher = Objects.requireNonNull(builder.publisher, "publisher");
-        this.ackTimeout = builder.ackTimeout;
-        this.restartDelay = builder.restartDelay;
-        this.runner = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "switchboard-source-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+    public DebeziumPostgresSource(String name, Settings settings) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.settings = settings;
+        this.runner = Executors.newSingleThreadExecutor(SourceThreads.of(name));
         health.detail("last_event_at", () -> lastEventAt == null ? null : lastEventAt.toString());
-    }
-
-    public static Builder builder(String name) {
-        return new Builder(name);
     }
 
     @Override
@@ -88,13 +90,13 @@ public final class DebeziumPostgresSource implements Source {
     }
 
     private void runUntilClosed() {
-        Duration delay = restartDelay;
+        Duration delay = RESTART_DELAY;
         while (!closing && !Thread.currentThread().isInterrupted()) {
             long before = published.get();
             AtomicBoolean failed = new AtomicBoolean(true);
             try {
                 engine = DebeziumEngine.create(Json.class)
-                        .using(properties)
+                        .using(settings.properties())
                         .using((success, message, error) -> {
                             failed.set(!success);
                             if (!success && !closing) {
@@ -125,7 +127,7 @@ public final class DebeziumPostgresSource implements Source {
                 break;
             }
             // back off while nothing gets through, up to a minute
-            delay = published.get() > before ? restartDelay : min(max(delay.multipliedBy(2), Duration.ofSeconds(1)), Duration.ofMinutes(1));
+            delay = published.get() > before ? RESTART_DELAY : min(max(delay.multipliedBy(2), Duration.ofSeconds(1)), Duration.ofMinutes(1));
         }
         if (!"finished".equals(health.state())) {
             health.state("stopped");
@@ -137,7 +139,7 @@ public final class DebeziumPostgresSource implements Source {
             throws InterruptedException {
         List<SourceEvent> events = new ArrayList<>(records.size());
         for (ChangeEvent<String, String> record : records) {
-            Optional<SourceEvent> event = mapping.map(record.key(), record.value());
+            Optional<SourceEvent> event = settings.mapping().map(record.key(), record.value());
             event.ifPresent(events::add);
         }
         changes.addAndGet(records.size());
@@ -153,7 +155,7 @@ public final class DebeziumPostgresSource implements Source {
         for (int attempt = 1; !events.isEmpty(); attempt++) {
             Map<SourceEvent, CompletableFuture<Void>> pending = new LinkedHashMap<>();
             for (SourceEvent event : events) {
-                pending.put(event, publisher.publish(topic, event.key(), event.bytes()));
+                pending.put(event, settings.target().publish(event));
             }
             Optional<Throwable> failure = awaitAll(pending.values());
             if (failure.isEmpty()) {
@@ -171,7 +173,7 @@ public final class DebeziumPostgresSource implements Source {
 
     /** Waits for every future; empty when all completed, else the first failure (a timeout counts). */
     private Optional<Throwable> awaitAll(Iterable<CompletableFuture<Void>> futures) throws InterruptedException {
-        long deadline = System.nanoTime() + ackTimeout.toNanos();
+        long deadline = System.nanoTime() + settings.target().ackTimeout().toNanos();
         for (CompletableFuture<Void> future : futures) {
             while (true) {
                 if (closing) {
@@ -186,7 +188,7 @@ public final class DebeziumPostgresSource implements Source {
                     return Optional.of(e.getCause() == null ? e : e.getCause());
                 } catch (TimeoutException e) {
                     if (left <= 0) {
-                        return Optional.of(new TimeoutException("no acknowledgement within " + ackTimeout.toSeconds() + " s"));
+                        return Optional.of(new TimeoutException("no acknowledgement within " + settings.target().ackTimeout().toSeconds() + " s"));
                     }
                 }
             }
@@ -270,64 +272,5 @@ public final class DebeziumPostgresSource implements Source {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
-    /** Builds a change stream; every setting but the delays is required. */
-    public static final class Builder {
-        private final String name;
-        private Properties properties;
-        private ChangeEventMapping mapping;
-        private String topic;
-        private EventPublisher publisher;
-        private Duration ackTimeout = Duration.ofSeconds(30);
-        private Duration restartDelay = Duration.ofSeconds(5);
-
-        private Builder(String name) {
-            this.name = name;
-        }
-
-        /** Debezium engine and connector properties. */
-        public Builder properties(Properties properties) {
-            this.properties = new Properties();
-            this.properties.putAll(properties);
-            return this;
-        }
-
-        public Builder mapping(ChangeEventMapping mapping) {
-            this.mapping = mapping;
-            return this;
-        }
-
-        public Builder topic(String topic) {
-            this.topic = topic;
-            return this;
-        }
-
-        public Builder publisher(EventPublisher publisher) {
-            this.publisher = publisher;
-            return this;
-        }
-
-        /** How long a batch waits for Kafka before it is published again. */
-        public Builder ackTimeout(Duration ackTimeout) {
-            if (ackTimeout.isNegative() || ackTimeout.isZero()) {
-                throw new IllegalArgumentException("ackTimeout must be positive, got " + ackTimeout);
-            }
-            this.ackTimeout = ackTimeout;
-            return this;
-        }
-
-        /** The first pause before the engine is started again after it stopped with an error (doubles, up to a minute). */
-        public Builder restartDelay(Duration restartDelay) {
-            if (restartDelay.isNegative()) {
-                throw new IllegalArgumentException("restartDelay must not be negative, got " + restartDelay);
-            }
-            this.restartDelay = restartDelay;
-            return this;
-        }
-
-        public DebeziumPostgresSource build() {
-            return new DebeziumPostgresSource(this);
-        }
     }
 }

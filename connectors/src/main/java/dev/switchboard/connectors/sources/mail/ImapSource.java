@@ -4,8 +4,8 @@ import dev.switchboard.connectors.sources.Email;
 import dev.switchboard.connectors.sources.SourceEvent;
 import dev.switchboard.connectors.sources.attachment.AttachmentReader;
 import dev.switchboard.connectors.sources.attachment.AttachmentText;
+import dev.switchboard.connectors.sources.internal.EventTarget;
 import dev.switchboard.connectors.sources.internal.SourceHealth;
-import dev.switchboard.schemas.spi.EventPublisher;
 import dev.switchboard.schemas.spi.Source;
 import jakarta.mail.Flags;
 import jakarta.mail.Message;
@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.CamelContext;
@@ -49,22 +48,57 @@ public final class ImapSource implements Source {
     /** How a processed message is marked. */
     public enum AfterProcessing { SEEN, MOVE, KEYWORD }
 
+    /**
+     * The mailbox to poll.
+     *
+     * @param protocol {@code imaps} or {@code imap}; {@code starttls} applies to {@code imap}
+     */
+    public record Mailbox(String protocol, String host, int port, boolean starttls, String username, String password, String folder) {
+        public Mailbox {
+            if (!"imaps".equals(protocol) && !"imap".equals(protocol)) {
+                throw new IllegalArgumentException("protocol must be imaps or imap, got " + protocol);
+            }
+            Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(username, "login");
+            Objects.requireNonNull(folder, "folder");
+        }
+
+        /** The server, as camel-mail's endpoint URI names it. */
+        String server() {
+            return protocol + "://" + host + ":" + port;
+        }
+
+        /** The mailbox as messages and health name it; never the password. */
+        @Override
+        public String toString() {
+            return server() + "/" + folder;
+        }
+    }
+
+    /**
+     * How a processed message is marked.
+     *
+     * @param moveTo  the folder for {@code MOVE}
+     * @param keyword the IMAP keyword for {@code KEYWORD}
+     */
+    public record Marking(AfterProcessing mode, String moveTo, String keyword) {
+        public Marking {
+            Objects.requireNonNull(mode, "afterProcessing");
+            if (mode == AfterProcessing.MOVE && (moveTo == null || moveTo.isBlank())) {
+                throw new IllegalArgumentException("afterProcessing MOVE needs the folder to move to");
+            }
+        }
+    }
+
+    /** How often the mailbox is read, and how many messages one poll takes at most. */
+    public record Polling(Duration interval, int maxMessages) {
+    }
+
     private final String name;
-    private final String protocol;
-    private final String host;
-    private final int port;
-    private final boolean starttls;
-    private final String username;
-    private final String password;
-    private final String folder;
-    private final AfterProcessing afterProcessing;
-    private final String moveTo;
-    private final String keyword;
-    private final Duration pollInterval;
-    private final int maxMessagesPerPoll;
-    private final EventPublisher publisher;
-    private final String topic;
-    private final Duration ackTimeout;
+    private final Mailbox mailbox;
+    private final Marking marking;
+    private final Polling polling;
+    private final EventTarget target;
     private final AttachmentReader attachments;
     private final SourceHealth health = new SourceHealth("created");
     private final AtomicLong polls;
@@ -75,36 +109,19 @@ public final class ImapSource implements Source {
     /** Set when Kafka failed during the current poll; the poll's remaining messages then wait for the next one. */
     private volatile boolean kafkaFailedThisPoll;
 
-    private ImapSource(Builder builder) {
-        this.name = Objects.requireNonNull(builder.name, "name");
-        this.protocol = Objects.requireNonNull(builder.protocol, "server");
-        this.host = builder.host;
-        this.port = builder.port;
-        this.starttls = builder.starttls;
-        this.username = Objects.requireNonNull(builder.username, "login");
-        this.password = builder.password;
-        this.folder = builder.folder;
-        this.afterProcessing = builder.afterProcessing;
-        this.moveTo = builder.moveTo;
-        this.keyword = builder.keyword;
-        this.pollInterval = builder.pollInterval;
-        this.maxMessagesPerPoll = builder.maxMessagesPerPoll;
-        this.publisher = Objects.requireNonNull(builder.publisher, "publishTo");
-        this.topic = builder.topic;
-        this.ackTimeout = builder.ackTimeout;
-        this.attachments = new AttachmentReader(builder.attachments);
-        if (afterProcessing == AfterProcessing.MOVE && (moveTo == null || moveTo.isBlank())) {
-            throw new IllegalArgumentException("afterProcessing MOVE needs the folder to move to");
-        }
-        health.detail("mailbox", () -> protocol + "://" + host + ":" + port + "/" + folder);
+    /** @param attachments which attachments' text the events carry, and the caps on reading it */
+    public ImapSource(String name, Mailbox mailbox, Marking marking, Polling polling, EventTarget target, AttachmentText attachments) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.mailbox = mailbox;
+        this.marking = marking;
+        this.polling = polling;
+        this.target = target;
+        this.attachments = new AttachmentReader(Objects.requireNonNull(attachments, "attachments"));
+        health.detail("mailbox", mailbox::toString);
         this.polls = health.counter("polls");
         this.published = health.counter("events_published");
         this.notAcknowledged = health.counter("events_not_acknowledged");
         health.detail("last_poll_at", () -> lastPollAt == null ? null : lastPollAt.toString());
-    }
-
-    public static Builder builder(String name) {
-        return new Builder(name);
     }
 
     @Override
@@ -116,7 +133,7 @@ public final class ImapSource implements Source {
     public void start() throws Exception {
         DefaultCamelContext context = new DefaultCamelContext();
         context.getCamelContextExtension().setName("switchboard-source-" + name);
-        MailEndpoint endpoint = context.getEndpoint(protocol + "://" + host + ":" + port, MailEndpoint.class);
+        MailEndpoint endpoint = context.getEndpoint(mailbox.server(), MailEndpoint.class);
         configure(endpoint);
         context.addRoutes(new RouteBuilder() {
             @Override
@@ -133,31 +150,31 @@ public final class ImapSource implements Source {
 
     private void configure(MailEndpoint endpoint) {
         MailConfiguration configuration = endpoint.getConfiguration();
-        configuration.setUsername(username);
-        configuration.setPassword(password);
-        configuration.setFolderName(folder);
+        configuration.setUsername(mailbox.username());
+        configuration.setPassword(mailbox.password());
+        configuration.setFolderName(mailbox.folder());
         configuration.setPeek(true);
         configuration.setMapMailMessage(false);
         configuration.setCloseFolder(true); // expunges moved mail at the end of each poll
         configuration.setDisconnect(false);
         configuration.setDelete(false);
-        configuration.setUnseen(afterProcessing == AfterProcessing.SEEN);
-        if (afterProcessing == AfterProcessing.MOVE) {
-            configuration.setMoveTo(moveTo);
+        configuration.setUnseen(marking.mode() == AfterProcessing.SEEN);
+        if (marking.mode() == AfterProcessing.MOVE) {
+            configuration.setMoveTo(marking.moveTo());
         }
         Properties mail = new Properties();
-        if ("imap".equals(protocol) && starttls) {
+        if ("imap".equals(mailbox.protocol()) && mailbox.starttls()) {
             mail.setProperty("mail.imap.starttls.enable", "true");
             mail.setProperty("mail.imap.starttls.required", "true");
         }
-        mail.setProperty("mail." + protocol + ".ssl.checkserveridentity", "true");
+        mail.setProperty("mail." + mailbox.protocol() + ".ssl.checkserveridentity", "true");
         configuration.setAdditionalJavaMailProperties(mail);
-        if (afterProcessing == AfterProcessing.KEYWORD) {
-            endpoint.setSearchTerm(new NotTerm(new FlagTerm(new Flags(keyword), true)));
+        if (marking.mode() == AfterProcessing.KEYWORD) {
+            endpoint.setSearchTerm(new NotTerm(new FlagTerm(new Flags(marking.keyword()), true)));
         }
-        endpoint.setMaxMessagesPerPoll(maxMessagesPerPoll);
+        endpoint.setMaxMessagesPerPoll(polling.maxMessages());
         endpoint.setInitialDelay(0);
-        endpoint.setDelay(pollInterval.toMillis());
+        endpoint.setDelay(polling.interval().toMillis());
         endpoint.setPollStrategy(new PollOutcome());
     }
 
@@ -172,18 +189,18 @@ public final class ImapSource implements Source {
         Email email = MimeEmail.read(mail, attachments);
         SourceEvent event = email.toEvent("imap");
         try {
-            publisher.publish(topic, event.key(), event.bytes()).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            target.publishAndWait(event);
         } catch (ExecutionException | TimeoutException e) {
             kafkaFailedThisPoll = true;
             notAcknowledged.incrementAndGet();
-            String reason = e instanceof TimeoutException ? "no acknowledgement within " + ackTimeout.toSeconds() + " s"
+            String reason = e instanceof TimeoutException ? "no acknowledgement within " + target.ackTimeout().toSeconds() + " s"
                     : String.valueOf(e.getCause() == null ? e : e.getCause().getMessage());
             health.failed("Kafka did not acknowledge " + event.id() + " (" + email.messageId() + "): " + reason);
             throw new KafkaNotAcknowledged(health.lastError() + "; the message stays unprocessed and is read again at the next poll");
         }
         published.incrementAndGet();
-        if (afterProcessing == AfterProcessing.KEYWORD) {
-            mail.setFlags(new Flags(keyword), true);
+        if (marking.mode() == AfterProcessing.KEYWORD) {
+            mail.setFlags(new Flags(marking.keyword()), true);
             if (!seenBefore) {
                 // camel-mail flags every committed message \Seen; in keyword mode people keep their own read state.
                 exchange.getExchangeExtension().addOnCompletion(new RestoreUnseen(mail));
@@ -235,8 +252,8 @@ public final class ImapSource implements Source {
 
         @Override
         public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
-            health.failed("Polling " + protocol + "://" + host + ":" + port + "/" + folder + " failed: " + cause.getMessage());
-            LOG.warn("Source {}: {}; trying again in {} s", name, health.lastError(), pollInterval.toSeconds());
+            health.failed("Polling " + mailbox + " failed: " + cause.getMessage());
+            LOG.warn("Source {}: {}; trying again in {} s", name, health.lastError(), polling.interval().toSeconds());
             return false;
         }
     }
@@ -265,84 +282,5 @@ public final class ImapSource implements Source {
         }
         attachments.close();
         health.state("stopped");
-    }
-
-    /** Builds a poller; server, login, folder and publishTo are required. */
-    public static final class Builder {
-        private final String name;
-        private String protocol;
-        private String host;
-        private int port;
-        private boolean starttls = true;
-        private String username;
-        private String password;
-        private String folder = "INBOX";
-        private AfterProcessing afterProcessing = AfterProcessing.SEEN;
-        private String moveTo;
-        private String keyword = "switchboard-processed";
-        private Duration pollInterval = Duration.ofSeconds(30);
-        private int maxMessagesPerPoll = 50;
-        private EventPublisher publisher;
-        private String topic = "switchboard.events";
-        private Duration ackTimeout = Duration.ofSeconds(10);
-        private AttachmentText attachments = AttachmentText.none();
-
-        private Builder(String name) {
-            this.name = name;
-        }
-
-        /** @param protocol {@code imaps} or {@code imap}; {@code starttls} applies to {@code imap} */
-        public Builder server(String protocol, String host, int port, boolean starttls) {
-            if (!"imaps".equals(protocol) && !"imap".equals(protocol)) {
-                throw new IllegalArgumentException("protocol must be imaps or imap, got " + protocol);
-            }
-            this.protocol = protocol;
-            this.host = Objects.requireNonNull(host, "host");
-            this.port = port;
-            this.starttls = starttls;
-            return this;
-        }
-
-        public Builder login(String username, String password) {
-            this.username = username;
-            this.password = password;
-            return this;
-        }
-
-        public Builder folder(String folder) {
-            this.folder = Objects.requireNonNull(folder, "folder");
-            return this;
-        }
-
-        /** @param moveTo the folder for {@code MOVE}; @param keyword the IMAP keyword for {@code KEYWORD} */
-        public Builder afterProcessing(AfterProcessing afterProcessing, String moveTo, String keyword) {
-            this.afterProcessing = Objects.requireNonNull(afterProcessing, "afterProcessing");
-            this.moveTo = moveTo;
-            this.keyword = keyword;
-            return this;
-        }
-
-        public Builder poll(Duration interval, int maxMessagesPerPoll) {
-            this.pollInterval = interval;
-            this.maxMessagesPerPoll = maxMessagesPerPoll;
-            return this;
-        }
-
-        public Builder publishTo(EventPublisher publisher, String topic, Duration ackTimeout) {
-            this.publisher = publisher;
-            this.topic = topic;
-            this.ackTimeout = ackTimeout;
-            return this;
-        }
-
-        /** Which attachments' text the events carry, and the caps on reading it; none unless set. */
-        public Builder attachments(AttachmentText attachments) {
-            this.attachments = Objects.requireNonNull(attachments, "attachments");
-            return this;
-        }
-
-        public ImapSource build() {
-            return new ImapSource(this);
-        }
     }
 }

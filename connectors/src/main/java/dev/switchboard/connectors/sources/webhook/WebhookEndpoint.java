@@ -9,6 +9,7 @@ import dev.switchboard.connectors.sources.auth.WebhookVerifier;
 import dev.switchboard.connectors.sources.internal.MediaType;
 import dev.switchboard.connectors.sources.internal.SecretValue;
 import dev.switchboard.connectors.sources.internal.SourceHealth;
+import dev.switchboard.connectors.sources.internal.SourceThreads;
 import dev.switchboard.schemas.events.EventParser;
 import dev.switchboard.schemas.events.ReservedEventTypes;
 import dev.switchboard.schemas.spi.HttpIngress;
@@ -94,11 +95,7 @@ public abstract class WebhookEndpoint implements Source {
                 Duration.ofSeconds(auth.toleranceSeconds()), replays, clock);
         this.networks = NetworkAllowList.of(auth.allowedNetworksOrEmpty());
         this.parser = new EventParser(Math.max(EventParser.DEFAULT_MAX_BYTES, maxBodyBytes));
-        this.publishing = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "switchboard-source-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.publishing = Executors.newCachedThreadPool(SourceThreads.of(name));
         health.detail("type", vendor::type).detail("path", () -> path).detail("auth", () -> verifier.scheme().yamlName());
         this.accepted = health.counter("accepted");
         this.ignored = health.counter("ignored");
