@@ -20,7 +20,7 @@ import java.util.Optional;
  * token or a URL's query. The answer says whether the sender should deliver again (the platform is down or
  * slow) or never (the file or the token is gone, the host is not allowed).
  */
-final class TranscriptDownload {
+record TranscriptDownload(OutboundPolicy policy, Duration timeout, int maxBytes, HttpClient client) {
 
     private static final int MAX_REDIRECTS = 3;
 
@@ -40,16 +40,9 @@ final class TranscriptDownload {
     record Unavailable(String reason) implements Result {
     }
 
-    private final OutboundPolicy policy;
-    private final Duration timeout;
-    private final int maxBytes;
-    private final HttpClient client;
-
+    // redirects are followed by hand, so that every hop is checked against the policy
     TranscriptDownload(OutboundPolicy policy, Duration timeout, int maxBytes) {
-        this.policy = policy;
-        this.timeout = timeout;
-        this.maxBytes = maxBytes;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this(policy, timeout, maxBytes, HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build());
     }
 
     Result fetch(URI url, String token) {

@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 /**
  * The classification prompt for one label set: a system prompt with the labels and examples, the
  * text as delimited data, and a strict JSON schema whose {@code label} is an enum of the labels.
+ * Made by {@link #of}.
  */
-public final class ClassificationPrompt {
+public record ClassificationPrompt(LabelSet labels, String system, JsonObjectSchema schema, String version) {
 
     static final String SYSTEM_PROMPT_TEMPLATE = PromptTemplate.bundled("classify.system").text();
 
@@ -23,18 +24,12 @@ public final class ClassificationPrompt {
     /** Changes whenever the wording of the prompt changes; the label set has its own version. */
     public static final String TEMPLATE_VERSION = templateVersion(SYSTEM_PROMPT_TEMPLATE);
 
-    private final LabelSet labels;
-    private final String system;
-    private final JsonObjectSchema schema;
-    private final String version;
-
     /** The version of a system prompt template with the bundled user prompt. */
     public static String templateVersion(String systemTemplate) {
         return "p-" + PromptText.hash(systemTemplate + "\0" + USER_PROMPT_TEMPLATE, 4);
     }
 
-    private ClassificationPrompt(LabelSet labels, String systemTemplate) {
-        this.labels = labels;
+    private static ClassificationPrompt fill(LabelSet labels, String systemTemplate) {
         String labelLines = labels.descriptions().entrySet().stream()
                 .map(entry -> "- " + entry.getKey() + ": " + entry.getValue())
                 .collect(Collectors.joining("\n"));
@@ -42,46 +37,30 @@ public final class ClassificationPrompt {
                 .flatMap(entry -> entry.getValue().stream()
                         .map(example -> "<text>" + PromptText.asData(example, "text").replace('\n', ' ') + "</text> => " + entry.getKey()))
                 .collect(Collectors.joining("\n"));
-        this.system = systemTemplate
+        String system = systemTemplate
                 .replace("{{labels}}", labelLines)
                 .replace("{{examples}}", exampleLines.isEmpty() ? "" : "\nExamples:\n" + exampleLines + "\n");
-        this.schema = JsonObjectSchema.builder()
+        JsonObjectSchema schema = JsonObjectSchema.builder()
                 .addEnumProperty("label", labels.labels())
                 .addProperty("confidence", JsonNumberSchema.builder().description("from 0 to 1").build())
                 .required("label", "confidence")
                 .additionalProperties(false)
                 .build();
-        this.version = labels.version() + "/" + templateVersion(systemTemplate);
+        return new ClassificationPrompt(labels, system, schema, labels.version() + "/" + templateVersion(systemTemplate));
     }
 
     public static ClassificationPrompt of(LabelSet labels) {
-        return new ClassificationPrompt(labels, SYSTEM_PROMPT_TEMPLATE);
+        return fill(labels, SYSTEM_PROMPT_TEMPLATE);
     }
 
     /** The prompt with a workflow's own system template ({@code prompt_file}). */
     public static ClassificationPrompt of(LabelSet labels, String systemTemplate) {
-        return new ClassificationPrompt(labels, systemTemplate);
+        return fill(labels, systemTemplate);
     }
 
     /** The text after the system prompt: the user turn's template. */
     public static String userTemplate() {
         return USER_PROMPT_TEMPLATE;
-    }
-
-    public LabelSet labels() {
-        return labels;
-    }
-
-    public String version() {
-        return version;
-    }
-
-    public String system() {
-        return system;
-    }
-
-    public JsonObjectSchema schema() {
-        return schema;
     }
 
     public ChatCall call(String promptId, String text) {

@@ -23,7 +23,9 @@ public enum ModelPreset {
 
     private final String key;
     private final String baseUrl;
+    /** The environment variable the provider's documentation uses for the key, or null for local servers. */
     private final String apiKeyEnv;
+    /** Whether the endpoint accepts {@code response_format: json_schema}; DeepSeek's API takes only {@code json_object}. */
     private final boolean jsonSchema;
 
     ModelPreset(String key, String baseUrl, String apiKeyEnv, boolean jsonSchema) {
@@ -35,20 +37,6 @@ public enum ModelPreset {
 
     public String key() {
         return key;
-    }
-
-    public String baseUrl() {
-        return baseUrl;
-    }
-
-    /** The environment variable the provider's documentation uses for the key, or null for local servers. */
-    public String apiKeyEnv() {
-        return apiKeyEnv;
-    }
-
-    /** Whether the endpoint accepts {@code response_format: json_schema}; DeepSeek's API takes only {@code json_object}. */
-    public boolean jsonSchema() {
-        return jsonSchema;
     }
 
     /** The model's base URL, else its preset's; null when neither gives one. */

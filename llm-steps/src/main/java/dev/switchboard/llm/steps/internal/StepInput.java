@@ -5,20 +5,10 @@ import dev.switchboard.schemas.spi.StepOutcome;
 import dev.switchboard.schemas.template.Template;
 
 /** A model step's input for one event: its {@code input} template rendered and capped, and the check that it is not empty. */
-final class StepInput {
-
-    private final String type;
-    private final String stepId;
-    private final String input;
-    private final int maxChars;
-    private final Template template;
+record StepInput(String type, String stepId, String input, int maxChars, Template template) {
 
     StepInput(String type, String stepId, ModelStepOptions options) {
-        this.type = type;
-        this.stepId = stepId;
-        this.input = options.input();
-        this.maxChars = options.modelOptions().maxInputChars();
-        this.template = Template.parse(input);
+        this(type, stepId, options.input(), options.modelOptions().maxInputChars(), Template.parse(options.input()));
     }
 
     /** The event's text, cut at {@code max_input_chars}; throws {@link Template.MissingValueException} when it lacks a value. */
