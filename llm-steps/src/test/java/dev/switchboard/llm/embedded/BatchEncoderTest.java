@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 /** Every encoder loads from its artifact and gives unit vectors that put a paraphrase nearer than an unrelated text. */
 class BatchEncoderTest {
 
     @ParameterizedTest
-    @EnumSource(EncoderModel.class)
+    @MethodSource("dev.switchboard.llm.embedded.EncoderModel#values")
     void should_place_a_paraphrase_nearer_than_an_unrelated_text_when_encoding_with_any_encoder(EncoderModel model) {
         try (BatchEncoder encoder = new BatchEncoder(model, 4, 2)) {
             // when
