@@ -25,15 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Serves {@code POST /v1/chat/completions} as OpenAI documents it: the request parsed and logged, then the
  * simulator's latency and faults applied, then an answer with its usage, or an OpenAI-shaped error.
  */
-final class CompletionsHandler implements HttpHandler {
-
-    private final ModelSimulator simulator;
-    private final SimulatorLog log;
-
-    CompletionsHandler(ModelSimulator simulator, SimulatorLog log) {
-        this.simulator = simulator;
-        this.log = log;
-    }
+record CompletionsHandler(ModelSimulator simulator, SimulatorLog log) implements HttpHandler {
 
     @Override
     public void handle(HttpExchange http) {

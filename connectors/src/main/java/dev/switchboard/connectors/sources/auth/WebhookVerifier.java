@@ -78,23 +78,36 @@ public final class WebhookVerifier {
     public record Refused(int status, String reason) implements Verdict {
     }
 
+    /** What a timestamped scheme checks once the signature is valid: the time it was signed, and that it comes once. */
+    private record Freshness(Duration tolerance, ReplayGuard replays, Clock clock) {
+
+        /** The timestamp within tolerance (else 403), the delivery not seen before (else 409). */
+        Verdict check(Instant at, String deliveryKey, String what) {
+            Instant now = clock.instant();
+            if (Duration.between(at, now).abs().compareTo(tolerance) > 0) {
+                return new Refused(403, "Timestamp outside the " + tolerance.toSeconds() + " s tolerance: request signed at " + at
+                        + ", this server's clock says " + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                        + ". Retry with a fresh signature, or check both clocks");
+            }
+            Instant expires = (at.isAfter(now) ? at : now).plus(tolerance);
+            return replays.reserve(deliveryKey, expires)
+                    .<Verdict>map(Verified::new)
+                    .orElseGet(() -> new Refused(409, "Replayed delivery: " + what + " was already accepted (or is being processed)"));
+        }
+    }
+
     private final Scheme scheme;
     private final byte[] key;
     private final String header;
     private final String username;
-    private final Duration tolerance;
-    private final ReplayGuard replays;
-    private final Clock clock;
+    private final Freshness freshness;
 
-    private WebhookVerifier(Scheme scheme, byte[] key, String header, String username, Duration tolerance,
-                            ReplayGuard replays, Clock clock) {
+    private WebhookVerifier(Scheme scheme, byte[] key, String header, String username, Freshness freshness) {
         this.scheme = scheme;
         this.key = key;
         this.header = header;
         this.username = username;
-        this.tolerance = tolerance;
-        this.replays = replays;
-        this.clock = clock;
+        this.freshness = freshness;
     }
 
     /**
@@ -117,7 +130,8 @@ public final class WebhookVerifier {
             case BASIC -> sha256((username + ":" + secret).getBytes(StandardCharsets.UTF_8));
             default -> secret.getBytes(StandardCharsets.UTF_8);
         };
-        return new WebhookVerifier(scheme, key, header == null ? "Authorization" : header, username, tolerance, replays, clock);
+        return new WebhookVerifier(scheme, key, header == null ? "Authorization" : header, username,
+                new Freshness(tolerance, replays, clock));
     }
 
     /** Standard Webhooks: a {@code whsec_} secret is base64 after the prefix; anything else is used as its UTF-8 bytes. */
@@ -188,7 +202,7 @@ public final class WebhookVerifier {
         }
         // Zendesk signs no delivery id; the signature is unique to (timestamp, body), so it identifies the
         // delivery. Keyed on the bytes, not the text, so that no other spelling of them counts as new.
-        return fresh(at, "zendesk:" + at + ":" + HexFormat.of().formatHex(given), "this signature");
+        return freshness.check(at, "zendesk:" + at + ":" + HexFormat.of().formatHex(given), "this signature");
     }
 
     private Verdict standardWebhooks(HttpIngress.Request request) {
@@ -222,7 +236,7 @@ public final class WebhookVerifier {
         if (!match) {
             return notCanonical ? notCanonical("webhook-signature") : invalid("webhook-signature");
         }
-        return fresh(Instant.ofEpochSecond(seconds), "standard-webhooks:" + id, "webhook-id '" + printable(id) + "'");
+        return freshness.check(Instant.ofEpochSecond(seconds), "standard-webhooks:" + id, "webhook-id '" + printable(id) + "'");
     }
 
     /**
@@ -255,7 +269,7 @@ public final class WebhookVerifier {
         if (seconds < 0) {
             return new Refused(401, "Invalid x-zm-request-timestamp: expected seconds since the epoch");
         }
-        return fresh(Instant.ofEpochSecond(seconds), "zoom:" + seconds + ":" + HexFormat.of().formatHex(given), "this x-zm-signature");
+        return freshness.check(Instant.ofEpochSecond(seconds), "zoom:" + seconds + ":" + HexFormat.of().formatHex(given), "this x-zm-signature");
     }
 
     private Verdict mailgun(Function<String, String> form) {
@@ -276,7 +290,7 @@ public final class WebhookVerifier {
         } catch (NumberFormatException e) {
             return new Refused(401, "Invalid Mailgun timestamp: expected seconds since the epoch");
         }
-        return fresh(Instant.ofEpochSecond(seconds), "mailgun:" + token, "this Mailgun token");
+        return freshness.check(Instant.ofEpochSecond(seconds), "mailgun:" + token, "this Mailgun token");
     }
 
     private Verdict sharedSecret(HttpIngress.Request request) {
@@ -306,20 +320,6 @@ public final class WebhookVerifier {
             return invalid("basic credentials");
         }
         return new Verified(ReplayGuard.Reservation.NONE);
-    }
-
-    /** After a valid signature: the timestamp within tolerance (else 403), the delivery not seen before (else 409). */
-    private Verdict fresh(Instant at, String deliveryKey, String what) {
-        Instant now = clock.instant();
-        if (Duration.between(at, now).abs().compareTo(tolerance) > 0) {
-            return new Refused(403, "Timestamp outside the " + tolerance.toSeconds() + " s tolerance: request signed at " + at
-                    + ", this server's clock says " + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                    + ". Retry with a fresh signature, or check both clocks");
-        }
-        Instant expires = (at.isAfter(now) ? at : now).plus(tolerance);
-        return replays.reserve(deliveryKey, expires)
-                .<Verdict>map(Verified::new)
-                .orElseGet(() -> new Refused(409, "Replayed delivery: " + what + " was already accepted (or is being processed)"));
     }
 
     private Refused missing(String what, String fix) {

@@ -1,5 +1,7 @@
 package dev.switchboard.connectors.sources.webhook;
 
+import java.util.Locale;
+
 /**
  * Why a webhook request was refused, as a fixed category. A source's health counts refusals by
  * these and shows the last one by name: a refusal's own message may quote what the caller sent
@@ -8,37 +10,31 @@ package dev.switchboard.connectors.sources.webhook;
  */
 public enum Refusal {
     /** Not a POST (405). */
-    METHOD("method"),
+    METHOD,
     /** From an address outside {@code auth.allowed_networks} (403). */
-    NETWORK("network"),
+    NETWORK,
     /** A content type the source does not read (415). */
-    CONTENT_TYPE("content_type"),
+    CONTENT_TYPE,
     /** A credential or signature missing, malformed or wrong (401). */
-    AUTHENTICATION("authentication"),
+    AUTHENTICATION,
     /** A signed timestamp outside the tolerance (403). */
-    TIMESTAMP("timestamp"),
+    TIMESTAMP,
     /** A delivery id already accepted (409). */
-    REPLAY("replay"),
+    REPLAY,
     /** A body the source cannot read or map (400). */
-    PAYLOAD("payload"),
+    PAYLOAD,
     /** An event that fails the CloudEvents envelope or its data schema (400). */
-    INVALID_EVENT("invalid_event"),
+    INVALID_EVENT,
     /** An event of a type reserved for the engine or change data capture (403). */
-    RESERVED_TYPE("reserved_type"),
+    RESERVED_TYPE,
     /** Kafka did not acknowledge in time, or refused (503). */
-    KAFKA("kafka"),
+    KAFKA,
     /** What the mapping needs from the vendor besides the request (a transcript file) could not be had now (503). */
-    UPSTREAM("upstream");
+    UPSTREAM;
 
-    private final String key;
-
-    Refusal(String key) {
-        this.key = key;
-    }
-
-    /** The name health shows. */
+    /** The name health shows: the constant's, in lower case. */
     public String key() {
-        return key;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The category of an authentication verdict's status. */
