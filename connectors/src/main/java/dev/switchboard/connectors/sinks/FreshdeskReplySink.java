@@ -34,7 +34,7 @@ public final class FreshdeskReplySink extends HttpTaskSink implements TaskSink {
     private final FreshdeskReplySinkFactory.Options options;
 
     FreshdeskReplySink(String name, FreshdeskReplySinkFactory.Options options, Secret apiKey, HttpDelivery http) {
-        super(name, "Freshdesk API key", Optional.of(apiKey), Redactor.none(), http);
+        super(name, Optional.of(new Credential("Freshdesk API key", apiKey)), Redactor.none(), http);
         this.tickets = base(options.baseUrl()) + "/api/v2/tickets/";
         this.options = options;
     }

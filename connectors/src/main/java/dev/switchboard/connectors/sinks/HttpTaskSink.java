@@ -40,19 +40,22 @@ public abstract class HttpTaskSink implements TaskSink {
     protected record Call(String credential, Redactor redactor) {
     }
 
+    /**
+     * The secret a sink sends, and what it is called in a message.
+     *
+     * @param label "HubSpot token", "Signing secret"
+     */
+    protected record Credential(String label, Secret secret) {
+    }
+
     private final String name;
-    private final String credentialName;
-    private final Optional<Secret> credential;
+    private final Optional<Credential> credential;
     private final Redactor redactor;
     protected final HttpDelivery http;
 
-    /**
-     * @param credentialName what the credential is called in a message ("HubSpot token", "Signing secret")
-     * @param redactor       hides what the sink's configuration makes secret besides the credential (a hook URL's path)
-     */
-    protected HttpTaskSink(String name, String credentialName, Optional<Secret> credential, Redactor redactor, HttpDelivery http) {
+    /** @param redactor hides what the sink's configuration makes secret besides the credential (a hook URL's path) */
+    protected HttpTaskSink(String name, Optional<Credential> credential, Redactor redactor, HttpDelivery http) {
         this.name = name;
-        this.credentialName = credentialName;
         this.credential = credential;
         this.redactor = redactor;
         this.http = http;
@@ -67,9 +70,10 @@ public abstract class HttpTaskSink implements TaskSink {
     public final DeliveryResult deliver(Task task) {
         Call call = new Call(null, redactor);
         if (credential.isPresent()) {
-            Optional<String> value = credential.get().value();
+            Secret secret = credential.get().secret();
+            Optional<String> value = secret.value();
             if (value.isEmpty()) {
-                return new DeliveryResult.Retry(credentialName + " from " + credential.get().describe() + " is not available", null);
+                return new DeliveryResult.Retry(credential.get().label() + " from " + secret.describe() + " is not available", null);
             }
             call = new Call(value.get(), redactor.and(value.get()).and(credentialForms(value.get())));
         }

@@ -25,7 +25,7 @@ abstract class HubSpotObjectSink extends HttpTaskSink {
      * @param idProperty the unique property that carries the task id
      */
     HubSpotObjectSink(String name, String baseUrl, String path, String object, String idProperty, Secret token, HttpDelivery http) {
-        super(name, "HubSpot token", Optional.of(token), Redactor.none(), http);
+        super(name, Optional.of(new Credential("HubSpot token", token)), Redactor.none(), http);
         this.uri = URI.create(base(baseUrl) + path);
         this.object = object;
         this.idProperty = idProperty;

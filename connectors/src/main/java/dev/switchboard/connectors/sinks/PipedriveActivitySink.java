@@ -41,7 +41,7 @@ public final class PipedriveActivitySink extends HttpTaskSink implements TaskSin
     private final PipedriveActivitySinkFactory.Options options;
 
     PipedriveActivitySink(String name, PipedriveActivitySinkFactory.Options options, Secret token, HttpDelivery http) {
-        super(name, "Pipedrive token", Optional.of(token), Redactor.none(), http);
+        super(name, Optional.of(new Credential("Pipedrive token", token)), Redactor.none(), http);
         this.activities = base(options.baseUrl()) + PATH;
         this.options = options;
     }

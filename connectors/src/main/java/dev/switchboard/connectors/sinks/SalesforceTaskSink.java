@@ -37,7 +37,7 @@ public final class SalesforceTaskSink extends HttpTaskSink implements TaskSink {
     private final SalesforceTaskSinkFactory.Options options;
 
     SalesforceTaskSink(String name, SalesforceTaskSinkFactory.Options options, Secret token, HttpDelivery http) {
-        super(name, "Salesforce token", Optional.of(token), Redactor.none(), http);
+        super(name, Optional.of(new Credential("Salesforce token", token)), Redactor.none(), http);
         this.sobject = base(options.instanceUrl()) + "/services/data/" + options.apiVersion() + "/sobjects/Task";
         this.options = options;
     }

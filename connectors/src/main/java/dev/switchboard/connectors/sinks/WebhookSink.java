@@ -32,7 +32,7 @@ public class WebhookSink extends HttpTaskSink implements TaskSink {
      */
     WebhookSink(String name, URI uri, Redactor uriRedactor, Map<String, String> headers, Optional<Secret> signingSecret,
                 TaskBodyTemplate bodyTemplate, HttpDelivery http) {
-        super(name, "Signing secret", signingSecret, uriRedactor, http);
+        super(name, signingSecret.map(secret -> new Credential("Signing secret", secret)), uriRedactor, http);
         this.uri = uri;
         this.headers = Map.copyOf(headers);
         this.bodyTemplate = bodyTemplate;

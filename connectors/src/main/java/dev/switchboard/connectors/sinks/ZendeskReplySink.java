@@ -38,7 +38,7 @@ public final class ZendeskReplySink extends HttpTaskSink implements TaskSink {
     private final ZendeskReplySinkFactory.Options options;
 
     ZendeskReplySink(String name, ZendeskReplySinkFactory.Options options, Secret token, HttpDelivery http) {
-        super(name, "Zendesk token", Optional.of(token), Redactor.none(), http);
+        super(name, Optional.of(new Credential("Zendesk token", token)), Redactor.none(), http);
         this.tickets = base(options.baseUrl()) + "/api/v2/tickets/";
         this.options = options;
     }

@@ -21,7 +21,7 @@ public final class TasklaneTaskSink extends HttpTaskSink implements TaskSink {
     private final URI tasks;
 
     TasklaneTaskSink(String name, TasklaneTaskSinkFactory.Options options, Secret token, HttpDelivery http) {
-        super(name, "Tasklane token", Optional.of(token), Redactor.none(), http);
+        super(name, Optional.of(new Credential("Tasklane token", token)), Redactor.none(), http);
         this.tasks = URI.create(base(options.baseUrl()) + "/v2/projects/" + options.projectId() + "/tasks");
     }
 
