@@ -1,10 +1,10 @@
 package dev.switchboard.llm.steps;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.llm.steps.internal.ChatStepOptions;
 import dev.switchboard.llm.steps.internal.KnowledgeBase;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.ModelStepFactory;
-import dev.switchboard.llm.steps.internal.ModelStepOptions;
 import dev.switchboard.schemas.files.FileErrors;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
@@ -70,8 +70,7 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
             String input,
             @Option(description = "A folder of Markdown articles, relative to the workflow file.", required = true, file = true)
             @JsonProperty("knowledge_base") String knowledgeBase,
-            @Option(description = ModelOptions.MODEL, required = true)
-            String model,
+            @OptionGroup ModelOptions.ChatModel chat,
             @Option(description = "How many articles are retrieved and shown to the model.", defaultValue = "3", minimum = 1, maximum = 20)
             @JsonProperty("top_k") Integer topK,
             @Option(description = "Articles less similar than this (cosine, 0 to 1) are not retrieved.", defaultValue = "0.2", minimum = 0, maximum = 1)
@@ -89,9 +88,7 @@ public final class DraftStepFactory extends ModelStepFactory<DraftStepFactory.Op
                     + "held for review as for any model step. Input the guardrails stop (prompt injection under `review` or `block`, "
                     + "an empty input) is never drafted by the template.", template = true)
             String fallback,
-            @Option(description = ModelOptions.PROMPT_FILE, file = true)
-            @JsonProperty("prompt_file") String promptFile,
-            @OptionGroup ModelOptions.Message modelOptions) implements ModelStepOptions {
+            @OptionGroup ModelOptions.Message modelOptions) implements ChatStepOptions {
     }
 
     @Override

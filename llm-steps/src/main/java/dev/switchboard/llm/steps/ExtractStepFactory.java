@@ -1,9 +1,9 @@
 package dev.switchboard.llm.steps;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.llm.steps.internal.ChatStepOptions;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.ModelStepFactory;
-import dev.switchboard.llm.steps.internal.ModelStepOptions;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -112,11 +112,8 @@ public final class ExtractStepFactory extends ModelStepFactory<ExtractStepFactor
             Map<String, Field> fields,
             @Option(description = "What the text is, in a few words, to guide the model, e.g. `an email from a customer`.")
             String context,
-            @Option(description = ModelOptions.MODEL, required = true)
-            String model,
-            @Option(description = ModelOptions.PROMPT_FILE, file = true)
-            @JsonProperty("prompt_file") String promptFile,
-            @OptionGroup ModelOptions.ScoredMessage modelOptions) implements ModelStepOptions {
+            @OptionGroup ModelOptions.ChatModel chat,
+            @OptionGroup ModelOptions.ScoredMessage modelOptions) implements ChatStepOptions {
     }
 
     /** One field to extract. */

@@ -10,8 +10,8 @@ import dev.switchboard.schemas.options.OptionGroup;
  * and the docs): {@link ScoredMessage} for a step that reads one message and whose answers carry a
  * confidence, {@link Message} for one that reads one message, {@link Transcript} for one that reads whole
  * call transcripts. All of them hold the {@link Guards} every model step has; each default is declared once,
- * in the record that owns it. The model is each step's own option: classify answers in-process unless told
- * otherwise, the others need a chat model.
+ * in the record that owns it. A step that needs a chat model takes its model and prompt file from {@link ChatModel};
+ * classify declares its own, since it answers in-process unless told otherwise.
  */
 public sealed interface ModelOptions {
 
@@ -32,6 +32,14 @@ public sealed interface ModelOptions {
     }
 
     Guards guards();
+
+    /** The chat model a step calls, and the workflow's own prompt for it. */
+    record ChatModel(
+            @Option(description = MODEL, required = true)
+            String model,
+            @Option(description = PROMPT_FILE, file = true)
+            @JsonProperty("prompt_file") String promptFile) {
+    }
 
     /** How every model step's answers are cached and its input guarded. */
     record Guards(

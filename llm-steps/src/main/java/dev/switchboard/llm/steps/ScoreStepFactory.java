@@ -1,9 +1,8 @@
 package dev.switchboard.llm.steps;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.llm.steps.internal.ChatStepOptions;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.ModelStepFactory;
-import dev.switchboard.llm.steps.internal.ModelStepOptions;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -49,11 +48,8 @@ public final class ScoreStepFactory extends ModelStepFactory<ScoreStepFactory.Op
             Double max,
             @Option(description = "Whole-number scores only.", defaultValue = "false")
             Boolean integer,
-            @Option(description = ModelOptions.MODEL, required = true)
-            String model,
-            @Option(description = ModelOptions.PROMPT_FILE, file = true)
-            @JsonProperty("prompt_file") String promptFile,
-            @OptionGroup ModelOptions.ScoredMessage modelOptions) implements ModelStepOptions {
+            @OptionGroup ModelOptions.ChatModel chat,
+            @OptionGroup ModelOptions.ScoredMessage modelOptions) implements ChatStepOptions {
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.switchboard.llm.steps;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.switchboard.llm.steps.internal.ChatStepOptions;
 import dev.switchboard.llm.steps.internal.ModelStep;
 import dev.switchboard.llm.steps.internal.ModelStepFactory;
-import dev.switchboard.llm.steps.internal.ModelStepOptions;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
@@ -39,11 +39,8 @@ public final class SummarizeStepFactory extends ModelStepFactory<SummarizeStepFa
             @JsonProperty("max_chars") Integer maxChars,
             @Option(description = "What the summary should keep, e.g. `decisions and next steps`.")
             String focus,
-            @Option(description = ModelOptions.MODEL, required = true)
-            String model,
-            @Option(description = ModelOptions.PROMPT_FILE, file = true)
-            @JsonProperty("prompt_file") String promptFile,
-            @OptionGroup ModelOptions.Transcript modelOptions) implements ModelStepOptions {
+            @OptionGroup ModelOptions.ChatModel chat,
+            @OptionGroup ModelOptions.Transcript modelOptions) implements ChatStepOptions {
     }
 
     /** {@code summary} and its length in {@code words}. */
