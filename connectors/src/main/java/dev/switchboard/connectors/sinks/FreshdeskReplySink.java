@@ -30,12 +30,10 @@ public final class FreshdeskReplySink extends HttpTaskSink implements TaskSink {
     static final int PAGE = 100;
     private static final int MAX_PAGES = 10;
 
-    private final String tickets;
     private final FreshdeskReplySinkFactory.Options options;
 
     FreshdeskReplySink(String name, FreshdeskReplySinkFactory.Options options, Secret apiKey, HttpDelivery http) {
         super(name, Optional.of(new Credential("Freshdesk API key", apiKey)), Redactor.none(), http);
-        this.tickets = base(options.baseUrl()) + "/api/v2/tickets/";
         this.options = options;
     }
 
@@ -61,7 +59,7 @@ public final class FreshdeskReplySink extends HttpTaskSink implements TaskSink {
         if (!reply.visibleToRequester()) {
             body.put("private", true);
         }
-        URI uri = URI.create(tickets + reply.ticketId() + (reply.visibleToRequester() ? "/reply" : "/notes"));
+        URI uri = ticket(reply, reply.visibleToRequester() ? "/reply" : "/notes");
         return new Send(authorized(uri, call)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
@@ -104,7 +102,7 @@ public final class FreshdeskReplySink extends HttpTaskSink implements TaskSink {
     /** Delivered when a conversation of the ticket carries the task id; a failure to look; or null: not there. */
     private DeliveryResult findExisting(Task task, HelpdeskReply reply, Call call) {
         for (int page = 1; page <= MAX_PAGES; page++) {
-            URI uri = URI.create(tickets + reply.ticketId() + "/conversations?per_page=" + PAGE + "&page=" + page);
+            URI uri = ticket(reply, "/conversations?per_page=" + PAGE + "&page=" + page);
             Lookup lookup = lookUp(authorized(uri, call).header("Accept", "application/json").GET().build(), task, call);
             if (lookup.failure() != null) {
                 return lookup.failure();
@@ -121,6 +119,10 @@ public final class FreshdeskReplySink extends HttpTaskSink implements TaskSink {
             }
         }
         return null;
+    }
+
+    private URI ticket(HelpdeskReply reply, String path) {
+        return URI.create(base(options.baseUrl()) + "/api/v2/tickets/" + reply.ticketId() + path);
     }
 
     private HttpRequest.Builder authorized(URI uri, Call call) {

@@ -34,12 +34,10 @@ public final class ZendeskReplySink extends HttpTaskSink implements TaskSink {
     static final String TAG_PREFIX = "switchboard_";
     private static final Set<String> STATUSES = Set.of("open", "pending", "hold", "solved");
 
-    private final String tickets;
     private final ZendeskReplySinkFactory.Options options;
 
     ZendeskReplySink(String name, ZendeskReplySinkFactory.Options options, Secret token, HttpDelivery http) {
         super(name, Optional.of(new Credential("Zendesk token", token)), Redactor.none(), http);
-        this.tickets = base(options.baseUrl()) + "/api/v2/tickets/";
         this.options = options;
     }
 
@@ -65,7 +63,7 @@ public final class ZendeskReplySink extends HttpTaskSink implements TaskSink {
                     + ", got '" + HttpDelivery.abbreviate(status.get()) + "'. Fix the step that sets it"));
         }
         HelpdeskReply reply = HelpdeskReply.of(task, TICKET_FIELD);
-        URI ticket = URI.create(tickets + reply.ticketId());
+        URI ticket = URI.create(base(options.baseUrl()) + "/api/v2/tickets/" + reply.ticketId());
         Lookup lookup = lookUp(authorized(ticket, call).header("Accept", "application/json").GET().build(), task, call);
         if (lookup.failure() != null) {
             return new Decided(lookup.failure());
