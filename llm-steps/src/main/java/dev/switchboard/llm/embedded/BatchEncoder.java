@@ -43,7 +43,10 @@ public final class BatchEncoder implements SentenceEncoder {
 
     public BatchEncoder(EncoderModel model, int batchSize, int threads) {
         this.model = model;
-        this.batchSize = batchSize;
+        // A quantized model scales its activations over the whole batch (dynamic quantization), so a text's vector
+        // would move with its neighbours and the same ticket could get another label: one text per call keeps every
+        // answer the text's own, at about the same texts/s once texts are sorted by length (docs/BENCHMARKS.md).
+        this.batchSize = model.quantized() ? 1 : batchSize;
         ClassLoader loader = BatchEncoder.class.getClassLoader();
         try (InputStream onnx = resource(loader, model.modelResource());
              InputStream vocabulary = resource(loader, model.tokenizerResource())) {

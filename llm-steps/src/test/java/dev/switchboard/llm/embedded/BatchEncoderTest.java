@@ -40,12 +40,13 @@ class BatchEncoderTest {
             float[][] one = single.encode(texts).vectors();
             float[][] together = batched.encode(texts).vectors();
 
-            // then one text per call gives LangChain4j's vectors; in a batch, the quantized model's activations share a
-            // scale over the batch (dynamic quantization), so a short text padded beside long ones moves a little
+            // then one text per call gives LangChain4j's vectors, and a batch gives the very same ones: the quantized
+            // model scales its activations over what it is given at once, so the encoder never mixes texts in a call
+            // (batched, a short text padded beside long ones moved to a cosine of 0.97-0.99, enough to change a label)
             for (int i = 0; i < texts.size(); i++) {
                 float[] expected = Vectors.unit(reference.embed(texts.get(i)).content().vector());
                 assertThat(Vectors.dot(one[i], expected)).as(texts.get(i)).isGreaterThan(0.9999);
-                assertThat(Vectors.dot(together[i], expected)).as(texts.get(i)).isGreaterThan(0.97);
+                assertThat(together[i]).as(texts.get(i)).containsExactly(one[i]);
             }
         }
     }
