@@ -69,7 +69,7 @@ public record EncoderModel(String id, String title, String resource, Pooling poo
     /** Every name, in declaration order. */
     /** Whether the ONNX model quantizes its activations per call (every encoder here but the float all-MiniLM-L6-v2). */
     public boolean quantized() {
-        return this != ALL_MINILM_L6_V2;
+        return !equals(ALL_MINILM_L6_V2);
     }
 
     public static List<String> ids() {
