@@ -38,9 +38,9 @@ final class CompletionsHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange http) {
         long received = System.nanoTime();
-        log.started();
+        int inFlight = log.started();
         try {
-            serve(http, received);
+            serve(http, received, inFlight);
         } catch (IOException e) {
             // The client went away, e.g. it timed out while a hang was in progress.
         } catch (InterruptedException e) {
@@ -51,7 +51,7 @@ final class CompletionsHandler implements HttpHandler {
         }
     }
 
-    private void serve(HttpExchange http, long received) throws IOException, InterruptedException {
+    private void serve(HttpExchange http, long received, int inFlight) throws IOException, InterruptedException {
         byte[] body = http.getRequestBody().readAllBytes();
         String path = http.getRequestURI().getPath();
         if (!path.endsWith("/chat/completions")) {
@@ -77,8 +77,14 @@ final class CompletionsHandler implements HttpHandler {
             sendError(http, request, 400, "This response_format type is unavailable now", "invalid_request_error", null);
             return;
         }
+        SimulatedCapacity capacity = simulator.capacity();
+        if (capacity != null && capacity.rejects(inFlight)) {
+            sendError(http, request, 429, "The server is overloaded; try again later.", "requests", capacity.retryAfter());
+            return;
+        }
         Fault fault = simulator.faults().pick(request);
-        sleep(simulator.latency().get());
+        Duration latency = simulator.latency().get();
+        sleep(capacity == null ? latency : capacity.latency(latency, inFlight));
         if (fault instanceof Fault.HttpError error) {
             String message = switch (error.status()) {
                 case 401 -> "Incorrect API key provided.";
