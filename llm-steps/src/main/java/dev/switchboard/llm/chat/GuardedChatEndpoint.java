@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *       is longer; a {@code Retry-After} beyond {@code max_retry_wait_seconds} is not waited for;</li>
  *   <li>circuit breaker: after {@code circuit_failure_threshold} failures in a row the endpoint is
  *       not called for {@code circuit_open_seconds}; the call fails at once ({@code circuit_open}),
- *       so a chain falls through without waiting;</li>
+ *       so a chain falls through without waiting. Under {@code concurrency_limit: adaptive} a 429 does
+ *       not count: the limit shrinks instead;</li>
  *   <li>requests-per-minute and tokens-per-minute limiters, both paced evenly (a request every 60/rpm s,
  *       a sixtieth of the tokens every second), then a bulkhead of
  *       {@code max_concurrency} calls in flight, or with {@code concurrency_limit: adaptive} an
@@ -170,7 +171,11 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
             throw e;
         }
         long nanos = System.nanoTime() - started;
-        if (answer.ok() || answer.failure().kind() == ChatAnswer.Kind.ADMISSION || !answer.failure().retriable()) {
+        if (adaptive != null && answer.failure() != null && answer.failure().kind() == ChatAnswer.Kind.HTTP
+                && answer.failure().status() == 429) {
+            // under an adaptive limit a 429 is back-pressure the limit answers, not a sign the endpoint is down
+            circuit.releasePermission();
+        } else if (answer.ok() || answer.failure().kind() == ChatAnswer.Kind.ADMISSION || !answer.failure().retriable()) {
             // our own admission limits and rejected requests say nothing about the endpoint's health
             circuit.onSuccess(nanos, TimeUnit.NANOSECONDS);
         } else {

@@ -47,7 +47,8 @@ final class BenchConcurrencyCommand extends CliCommand {
             + "(default: twice the slots).", defaultValue = "0")
     int serverMaxInFlight;
 
-    @Option(names = "--callers", description = "Callers, each sending one call after the other (default: ${DEFAULT-VALUE}).", defaultValue = "512")
+    @Option(names = "--callers", description = "Callers, each sending one call after the other; more than the fixed limit, so that it is reached "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "320")
     int callers;
 
     @Option(names = "--fixed", paramLabel = "CALLS", description = "The fixed limit compared with, and the adaptive limit's maximum "
