@@ -39,7 +39,7 @@ public record ModelDefinition(
         @JsonProperty("price_per_second") Double pricePerSecond,
         @Option(description = "Calls in flight at once to this endpoint, across all workflows; more wait for a slot.", defaultValue = "8", minimum = 1, maximum = 100000)
         @JsonProperty("max_concurrency") Integer maxConcurrency,
-        @Option(description = "How the limit on calls in flight is set: `fixed` holds it at `max_concurrency`; `adaptive` starts at 8 (or `max_concurrency` when lower) and adapts between 1 and `max_concurrency` (AIMD): it grows by one after a call that succeeded in time while half the limit was in use, and is cut to 90% after a 429, a 503, a timeout, or a call slower than twice the fastest seen. For self-hosted servers (vLLM, Ollama, llama.cpp) that slow down and then fail when overloaded.",
+        @Option(description = "How the limit on calls in flight is set: `fixed` holds it at `max_concurrency`; `adaptive` starts at 8 (or `max_concurrency` when lower) and adapts between 1 and `max_concurrency` (AIMD): it grows by one per call that succeeded in time while half the limit was in use until the first cut, then by one per window of as many such calls as the limit, and is cut to 90% after a 429, a 503, a timeout, or a call slower than twice the fastest seen. For self-hosted servers (vLLM, Ollama, llama.cpp) that slow down and then fail when overloaded.",
                 defaultValue = "fixed", allowed = {"fixed", "adaptive"})
         @JsonProperty("concurrency_limit") String concurrencyLimit,
         @Option(description = "Requests per minute admitted to this endpoint, across all workflows, paced evenly; unset means no limit.", minimum = 1)

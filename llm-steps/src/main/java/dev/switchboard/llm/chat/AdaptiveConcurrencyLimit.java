@@ -13,8 +13,10 @@ import java.util.function.LongSupplier;
  *   <li>overload (a 429, a 503, a timeout) or a latency above {@code tolerance} × the lowest latency seen:
  *       the limit is cut to 90% (at least 1), at most once per window: only a call that started at or after
  *       the last cut can cut again, so one burst of 429s is one cut, as TCP does;</li>
- *   <li>success within the tolerance while at least half the limit was in use: the limit grows by one, up to
- *       {@code max};</li>
+ *   <li>success within the tolerance while at least half the limit was in use: until the first cut, one slot
+ *       more (slow start, as Netflix's AIMD always does); after it, a {@code limit}-th of one slot more, so the
+ *       limit grows by one per window of calls, up to {@code max} (TCP's congestion avoidance: growing by one per
+ *       call probes past a server's capacity several times a second and draws a burst of 429s each time);</li>
  *   <li>anything else (a bad request, a 401) says nothing about capacity and leaves it as it is.</li>
  * </ul>
  *
@@ -37,6 +39,8 @@ public final class AdaptiveConcurrencyLimit {
     private final Condition released = lock.newCondition();
     private int limit;
     private int inFlight;
+    private int healthySinceGrowth;
+    private boolean slowStart = true;
     private long minLatencyNanos = Long.MAX_VALUE;
     private long lastCutNanos = Long.MIN_VALUE;
 
@@ -94,9 +98,13 @@ public final class AdaptiveConcurrencyLimit {
                 if (started >= lastCutNanos) {
                     limit = Math.max(1, (int) (limit * BACKOFF));
                     lastCutNanos = now;
+                    healthySinceGrowth = 0;
+                    slowStart = false;
                 }
-            } else if (outcome == Outcome.SUCCESS && usedBefore * 2 >= limit && limit < max) {
+            } else if (outcome == Outcome.SUCCESS && usedBefore * 2 >= limit && limit < max
+                    && (slowStart || ++healthySinceGrowth >= limit)) {
                 limit++;
+                healthySinceGrowth = 0;
             }
             released.signalAll();
         } finally {

@@ -29,6 +29,8 @@ final class CompletionsHandler implements HttpHandler {
 
     private final ModelSimulator simulator;
     private final SimulatorLog log;
+    /** Requests between arrival and the end of their latency: what holds a simulated server's slots, sending excluded. */
+    private final AtomicInteger generating = new AtomicInteger();
 
     CompletionsHandler(ModelSimulator simulator, SimulatorLog log) {
         this.simulator = simulator;
@@ -38,9 +40,9 @@ final class CompletionsHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange http) {
         long received = System.nanoTime();
-        int inFlight = log.started();
+        log.started();
         try {
-            serve(http, received, inFlight);
+            serve(http, received);
         } catch (IOException e) {
             // The client went away, e.g. it timed out while a hang was in progress.
         } catch (InterruptedException e) {
@@ -51,7 +53,7 @@ final class CompletionsHandler implements HttpHandler {
         }
     }
 
-    private void serve(HttpExchange http, long received, int inFlight) throws IOException, InterruptedException {
+    private void serve(HttpExchange http, long received) throws IOException, InterruptedException {
         byte[] body = http.getRequestBody().readAllBytes();
         String path = http.getRequestURI().getPath();
         if (!path.endsWith("/chat/completions")) {
@@ -77,14 +79,19 @@ final class CompletionsHandler implements HttpHandler {
             sendError(http, request, 400, "This response_format type is unavailable now", "invalid_request_error", null);
             return;
         }
-        SimulatedCapacity capacity = simulator.capacity();
-        if (capacity != null && capacity.rejects(inFlight)) {
-            sendError(http, request, 429, "The server is overloaded; try again later.", "requests", capacity.retryAfter());
-            return;
-        }
         Fault fault = simulator.faults().pick(request);
-        Duration latency = simulator.latency().get();
-        sleep(capacity == null ? latency : capacity.latency(latency, inFlight));
+        SimulatedCapacity capacity = simulator.capacity();
+        int inFlight = generating.incrementAndGet();
+        try {
+            if (capacity != null && capacity.rejects(inFlight)) {
+                sendError(http, request, 429, "The server is overloaded; try again later.", "requests", capacity.retryAfter());
+                return;
+            }
+            Duration latency = simulator.latency().get();
+            sleep(capacity == null ? latency : capacity.latency(latency, inFlight));
+        } finally {
+            generating.decrementAndGet();
+        }
         if (fault instanceof Fault.HttpError error) {
             String message = switch (error.status()) {
                 case 401 -> "Incorrect API key provided.";

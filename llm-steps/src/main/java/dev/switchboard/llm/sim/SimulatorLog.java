@@ -34,11 +34,9 @@ final class SimulatorLog {
         maxInFlight.set(inFlight.get());
     }
 
-    /** A request starts being served, until {@link #finished()}; returns the requests now in flight, itself included. */
-    int started() {
-        int now = inFlight.incrementAndGet();
-        maxInFlight.accumulateAndGet(now, Math::max);
-        return now;
+    /** A request starts being served, until {@link #finished()}. */
+    void started() {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     }
 
     void finished() {

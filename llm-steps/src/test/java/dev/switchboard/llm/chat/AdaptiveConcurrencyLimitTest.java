@@ -32,7 +32,7 @@ class AdaptiveConcurrencyLimitTest {
     }
 
     @Test
-    void should_grow_by_one_per_healthy_call_when_half_the_limit_is_in_use() throws InterruptedException {
+    void should_grow_by_one_per_healthy_call_with_half_the_limit_in_use_until_the_first_cut() throws InterruptedException {
         // given a limit of 10 with 8 calls in flight
         AdaptiveConcurrencyLimit limit = limit(10, 100);
         List<Long> started = start(limit, 8);
@@ -49,6 +49,33 @@ class AdaptiveConcurrencyLimitTest {
     }
 
     @Test
+    void should_grow_by_one_after_a_window_of_healthy_calls_with_half_the_limit_in_use_after_a_cut() throws InterruptedException {
+        // given a limit cut from 5 to 4 by a 429, then all 4 in use, calls started 25 ms apart
+        AdaptiveConcurrencyLimit limit = limit(5, 100);
+        long overloaded = limit.acquire(Duration.ZERO);
+        now.addAndGet(100 * MS);
+        limit.release(overloaded, Outcome.OVERLOAD);
+        assertThat(limit.limit()).isEqualTo(4);
+        List<Long> started = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            started.add(limit.acquire(Duration.ZERO));
+            now.addAndGet(25 * MS);
+        }
+
+        // when each succeeds after 100 ms and is replaced by a new call
+        for (int i = 0; i < 3; i++) {
+            limit.release(started.remove(0), Outcome.SUCCESS);
+            started.add(limit.acquire(Duration.ZERO));
+            now.addAndGet(25 * MS);
+        }
+        // then three (fewer than the limit) leave it as it is, the fourth grows it by one
+        assertThat(limit.limit()).isEqualTo(4);
+        limit.release(started.remove(0), Outcome.SUCCESS);
+        assertThat(limit.limit()).isEqualTo(5);
+        assertThat(limit.inFlight()).isEqualTo(3);
+    }
+
+    @Test
     void should_not_grow_when_little_of_the_limit_is_in_use() throws InterruptedException {
         AdaptiveConcurrencyLimit limit = limit(10, 100);
         for (int i = 0; i < 20; i++) {
@@ -62,14 +89,16 @@ class AdaptiveConcurrencyLimitTest {
 
     @Test
     void should_not_grow_beyond_its_maximum() throws InterruptedException {
-        AdaptiveConcurrencyLimit limit = limit(4, 5);
-        List<Long> started = start(limit, 4);
-        now.addAndGet(100 * MS);
-        for (long at : started) {
-            limit.release(at, Outcome.SUCCESS);
+        AdaptiveConcurrencyLimit limit = limit(2, 3);
+        for (int i = 0; i < 20; i++) {
+            List<Long> started = start(limit, limit.limit());
+            now.addAndGet(100 * MS);
+            for (long at : started) {
+                limit.release(at, Outcome.SUCCESS);
+            }
         }
 
-        assertThat(limit.limit()).isEqualTo(5);
+        assertThat(limit.limit()).isEqualTo(3);
     }
 
     @Test
