@@ -192,7 +192,7 @@ public final class BenchCommand extends CliCommand {
                   start: earliest
                 steps:
                   - id: create-task
-                    when: "event.data.priority != 'spam'"
+                    when: "event.data.subject != ''"
                     task:
                       sink: bench
                       title: "{{ event.data.subject }}"
