@@ -39,6 +39,9 @@ public record ModelDefinition(
         @JsonProperty("price_per_second") Double pricePerSecond,
         @Option(description = "Calls in flight at once to this endpoint, across all workflows; more wait for a slot.", defaultValue = "8", minimum = 1, maximum = 100000)
         @JsonProperty("max_concurrency") Integer maxConcurrency,
+        @Option(description = "How the limit on calls in flight is set: `fixed` holds it at `max_concurrency`; `adaptive` starts at 8 (or `max_concurrency` when lower) and adapts between 1 and `max_concurrency` (AIMD): it grows by one per call that succeeded in time while half the limit was in use until the first cut, then by one per window of as many such calls as the limit, and is cut to 90% after a 429, a 503, a timeout, or a call slower than twice the fastest seen. For self-hosted servers (vLLM, Ollama, llama.cpp) that slow down and then fail when overloaded.",
+                defaultValue = "fixed", allowed = {"fixed", "adaptive"})
+        @JsonProperty("concurrency_limit") String concurrencyLimit,
         @Option(description = "Requests per minute admitted to this endpoint, across all workflows, paced evenly; unset means no limit.", minimum = 1)
         @JsonProperty("requests_per_minute") Integer requestsPerMinute,
         @Option(description = "Tokens per minute admitted to this endpoint, across all workflows: each call counts its estimated input plus `max_tokens`, as providers count; unset means no limit.", minimum = 1)
@@ -61,7 +64,7 @@ public record ModelDefinition(
     /** The same definition with its head file at {@code path} (the loader resolves it against the configuration's folder). */
     public ModelDefinition withHead(String path) {
         return new ModelDefinition(provider, preset, baseUrl, model, apiKeyEnv, timeoutSeconds, maxTokens, temperature,
-                inputPricePerMillion, outputPricePerMillion, pricePerSecond, maxConcurrency, requestsPerMinute, tokensPerMinute,
+                inputPricePerMillion, outputPricePerMillion, pricePerSecond, maxConcurrency, concurrencyLimit, requestsPerMinute, tokensPerMinute,
                 retries, maxRetryWaitSeconds, circuitFailureThreshold, circuitOpenSeconds, path, encoder);
     }
 
@@ -108,6 +111,7 @@ public record ModelDefinition(
         public Builder prices(Double inPerMillion, Double outPerMillion) { return set("input_price_per_million", inPerMillion).set("output_price_per_million", outPerMillion); }
         public Builder pricePerSecond(Double v) { return set("price_per_second", v); }
         public Builder maxConcurrency(Integer v) { return set("max_concurrency", v); }
+        public Builder concurrencyLimit(String v) { return set("concurrency_limit", v); }
         public Builder requestsPerMinute(Integer v) { return set("requests_per_minute", v); }
         public Builder tokensPerMinute(Integer v) { return set("tokens_per_minute", v); }
         public Builder retries(Integer v) { return set("retries", v); }

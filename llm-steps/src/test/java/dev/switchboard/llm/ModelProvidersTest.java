@@ -75,7 +75,7 @@ class ModelProvidersTest {
 
     @Test
     void should_refuse_a_model_whose_provider_is_not_installed() {
-        ModelDefinition unknown = new ModelDefinition("bedrock", null, null, "m", null, 30, 256, 0.0, 0.0, 0.0, 0.0, 8,
+        ModelDefinition unknown = new ModelDefinition("bedrock", null, null, "m", null, 30, 256, 0.0, 0.0, 0.0, 0.0, 8, "fixed",
                 null, null, 2, 10, 5, 30, null, "all-minilm-l6-v2-q");
 
         assertThatThrownBy(() -> new ModelRegistry(Map.of("aws", unknown)))

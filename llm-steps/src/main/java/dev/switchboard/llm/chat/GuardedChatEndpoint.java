@@ -25,10 +25,12 @@ import java.util.concurrent.TimeUnit;
  *       is longer; a {@code Retry-After} beyond {@code max_retry_wait_seconds} is not waited for;</li>
  *   <li>circuit breaker: after {@code circuit_failure_threshold} failures in a row the endpoint is
  *       not called for {@code circuit_open_seconds}; the call fails at once ({@code circuit_open}),
- *       so a chain falls through without waiting;</li>
+ *       so a chain falls through without waiting. Under {@code concurrency_limit: adaptive} a 429 does
+ *       not count: the limit shrinks instead;</li>
  *   <li>requests-per-minute and tokens-per-minute limiters, both paced evenly (a request every 60/rpm s,
  *       a sixtieth of the tokens every second), then a bulkhead of
- *       {@code max_concurrency} calls in flight; waits are bounded by the call timeout.</li>
+ *       {@code max_concurrency} calls in flight, or with {@code concurrency_limit: adaptive} an
+ *       {@link AdaptiveConcurrencyLimit} below it; waits are bounded by the call timeout.</li>
  * </ol>
  *
  * Waiting happens on the calling thread; {@link CallExecutor} makes that a virtual thread on Java 21+.
@@ -36,10 +38,13 @@ import java.util.concurrent.TimeUnit;
 public final class GuardedChatEndpoint implements ChatEndpoint {
 
     static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    static final int INITIAL_ADAPTIVE_LIMIT = 8;
+    static final double LATENCY_TOLERANCE = 2.0;
 
     private final ChatEndpoint delegate;
     private final ModelDefinition definition;
     private final Bulkhead bulkhead;
+    private final AdaptiveConcurrencyLimit adaptive;
     private final RateLimiter requests;
     private final RateLimiter tokens;
     private final int tokensPerMinute;
@@ -57,6 +62,10 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
         this.definition = delegate.definition();
         String name = delegate.name();
         this.admissionWait = Duration.ofSeconds(definition.timeoutSeconds());
+        this.adaptive = "adaptive".equals(definition.concurrencyLimit())
+                ? new AdaptiveConcurrencyLimit(Math.min(INITIAL_ADAPTIVE_LIMIT, definition.maxConcurrency()), definition.maxConcurrency(),
+                        LATENCY_TOLERANCE)
+                : null;
         this.bulkhead = Bulkhead.of("model." + name, BulkheadConfig.custom()
                 .maxConcurrentCalls(definition.maxConcurrency())
                 .maxWaitDuration(admissionWait)
@@ -123,8 +132,16 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
         return circuit.getState().name();
     }
 
+    /** The limit on calls in flight now: {@code max_concurrency}, or where the adaptive limit stands. */
+    public int concurrencyLimit() {
+        return adaptive == null ? definition.maxConcurrency() : adaptive.limit();
+    }
+
     /** Calls in flight now. */
     public int inFlight() {
+        if (adaptive != null) {
+            return adaptive.inFlight();
+        }
         return definition.maxConcurrency() - bulkhead.getMetrics().getAvailableConcurrentCalls();
     }
 
@@ -154,7 +171,11 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
             throw e;
         }
         long nanos = System.nanoTime() - started;
-        if (answer.ok() || answer.failure().kind() == ChatAnswer.Kind.ADMISSION || !answer.failure().retriable()) {
+        if (adaptive != null && answer.failure() != null && answer.failure().kind() == ChatAnswer.Kind.HTTP
+                && answer.failure().status() == 429) {
+            // under an adaptive limit a 429 is back-pressure the limit answers, not a sign the endpoint is down
+            circuit.releasePermission();
+        } else if (answer.ok() || answer.failure().kind() == ChatAnswer.Kind.ADMISSION || !answer.failure().retriable()) {
             // our own admission limits and rejected requests say nothing about the endpoint's health
             circuit.onSuccess(nanos, TimeUnit.NANOSECONDS);
         } else {
@@ -176,6 +197,9 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
                         + tokensPerMinute + "; no room for " + needed + " tokens in time");
             }
         }
+        if (adaptive != null) {
+            return adaptively(call);
+        }
         if (!bulkhead.tryAcquirePermission()) {
             return admissionFailure(ChatAnswer.Kind.ADMISSION, "Model '" + name() + "' has " + definition.maxConcurrency()
                     + " calls in flight (max_concurrency) and none finished within " + admissionWait.toSeconds() + " s");
@@ -184,6 +208,29 @@ public final class GuardedChatEndpoint implements ChatEndpoint {
             return delegate.chat(call);
         } finally {
             bulkhead.onComplete();
+        }
+    }
+
+    private ChatAnswer adaptively(ChatCall call) {
+        long started;
+        try {
+            started = adaptive.acquire(admissionWait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return admissionFailure(ChatAnswer.Kind.ADMISSION, "Interrupted while waiting for a slot of model '" + name() + "'");
+        }
+        if (started < 0) {
+            return admissionFailure(ChatAnswer.Kind.ADMISSION, "Model '" + name() + "' has " + adaptive.limit()
+                    + " calls in flight (its adaptive limit, at most max_concurrency " + definition.maxConcurrency()
+                    + ") and none finished within " + admissionWait.toSeconds() + " s");
+        }
+        AdaptiveConcurrencyLimit.Outcome outcome = AdaptiveConcurrencyLimit.Outcome.IGNORED;
+        try {
+            ChatAnswer answer = delegate.chat(call);
+            outcome = AdaptiveConcurrencyLimit.outcomeOf(answer);
+            return answer;
+        } finally {
+            adaptive.release(started, outcome);
         }
     }
 

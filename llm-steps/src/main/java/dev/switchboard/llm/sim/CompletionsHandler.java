@@ -24,8 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Serves {@code POST /v1/chat/completions} as OpenAI documents it: the request parsed and logged, then the
  * simulator's latency and faults applied, then an answer with its usage, or an OpenAI-shaped error.
+ *
+ * @param generating requests between arrival and the end of their latency: what holds a simulated server's slots,
+ *                   sending excluded
  */
-record CompletionsHandler(ModelSimulator simulator, SimulatorLog log) implements HttpHandler {
+record CompletionsHandler(ModelSimulator simulator, SimulatorLog log, AtomicInteger generating) implements HttpHandler {
+
+    CompletionsHandler(ModelSimulator simulator, SimulatorLog log) {
+        this(simulator, log, new AtomicInteger());
+    }
 
     @Override
     public void handle(HttpExchange http) {
@@ -70,7 +77,18 @@ record CompletionsHandler(ModelSimulator simulator, SimulatorLog log) implements
             return;
         }
         Fault fault = simulator.faults().pick(request);
-        sleep(simulator.latency().get());
+        SimulatedCapacity capacity = simulator.capacity();
+        int inFlight = generating.incrementAndGet();
+        try {
+            if (capacity != null && capacity.rejects(inFlight)) {
+                sendError(http, request, 429, "The server is overloaded; try again later.", "requests", capacity.retryAfter());
+                return;
+            }
+            Duration latency = simulator.latency().get();
+            sleep(capacity == null ? latency : capacity.latency(latency, inFlight));
+        } finally {
+            generating.decrementAndGet();
+        }
         if (fault instanceof Fault.HttpError error) {
             String message = switch (error.status()) {
                 case 401 -> "Incorrect API key provided.";

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -49,6 +48,7 @@ public final class ModelSimulator implements AutoCloseable {
     private volatile Supplier<Duration> latency = () -> Duration.ZERO;
     private volatile String reportedModel;
     private volatile boolean jsonSchemaSupported = true;
+    private volatile SimulatedCapacity capacity;
     private final FaultRules faults = new FaultRules();
 
     private ModelSimulator(HttpServer server, ExecutorService handlers) {
@@ -102,9 +102,15 @@ public final class ModelSimulator implements AutoCloseable {
         return latency(() -> fixed);
     }
 
-    /** A delay drawn for every request, e.g. {@link #uniformLatency} or {@link #logNormalLatency}. */
+    /** A delay drawn for every request, e.g. {@link SimulatedLatency#uniform} or {@link SimulatedLatency#logNormal}. */
     public ModelSimulator latency(Supplier<Duration> distribution) {
         this.latency = Objects.requireNonNull(distribution, "distribution");
+        return this;
+    }
+
+    /** A server's capacity: latency grows with calls in flight past its slots, 429s past its most; null: unlimited. */
+    public ModelSimulator capacity(SimulatedCapacity capacity) {
+        this.capacity = capacity;
         return this;
     }
 
@@ -169,6 +175,7 @@ public final class ModelSimulator implements AutoCloseable {
         clearFaults();
         answers = ModelSimulator::defaultAnswer;
         latency = () -> Duration.ZERO;
+        capacity = null;
         reportedModel = null;
         jsonSchemaSupported = true;
         log.clear();
@@ -212,6 +219,10 @@ public final class ModelSimulator implements AutoCloseable {
 
     Supplier<Duration> latency() {
         return latency;
+    }
+
+    SimulatedCapacity capacity() {
+        return capacity;
     }
 
     String reportedModel() {
@@ -260,21 +271,6 @@ public final class ModelSimulator implements AutoCloseable {
     public void close() {
         server.stop(0);
         handlers.shutdownNow();
-    }
-
-    // ---- latency distributions ------------------------------------------------------------------
-
-    /** Uniform between {@code min} and {@code max}; the seed makes a run repeatable. */
-    public static Supplier<Duration> uniformLatency(Duration min, Duration max, long seed) {
-        Random random = new Random(seed);
-        long span = max.toNanos() - min.toNanos();
-        return () -> min.plusNanos((long) (random.nextDouble() * span));
-    }
-
-    /** Log-normal around {@code median}: a long tail, as real endpoints have. */
-    public static Supplier<Duration> logNormalLatency(Duration median, double sigma, long seed) {
-        Random random = new Random(seed);
-        return () -> Duration.ofNanos((long) (median.toNanos() * Math.exp(sigma * random.nextGaussian())));
     }
 
     // ---- types ----------------------------------------------------------------------------------

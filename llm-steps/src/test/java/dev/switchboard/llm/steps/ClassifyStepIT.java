@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.llm.sim.SimulatedLatency;
 import dev.switchboard.llm.sim.ModelSimulator.Fault;
 import dev.switchboard.schemas.ModelCall;
 import dev.switchboard.schemas.spi.Step;
@@ -154,7 +155,7 @@ class ClassifyStepIT {
     void should_return_outcomes_in_input_order_when_a_batch_is_answered_out_of_order() {
         // given answers that depend on the text, arriving out of order
         List<String> texts = IntStream.range(0, 20).mapToObj(i -> "ticket " + i + " is about " + LABELS.get(i % 3)).toList();
-        simulator.latency(ModelSimulator.uniformLatency(Duration.ofMillis(10), Duration.ofMillis(80), 42))
+        simulator.latency(SimulatedLatency.uniform(Duration.ofMillis(10), Duration.ofMillis(80), 42))
                 .answers(request -> ModelSimulator.answer(request.user().replaceAll("(?s).* is about (\\w+).*", "$1"), 0.8));
 
         // when

@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
  * which any client pays (loopback HTTP, the server's dispatch). Prints p50 and p99 overhead, success
  * rate, the most requests in flight and the process's peak RSS, per simulated latency.
  */
-@Command(name = "bench-llm", header = "Measures what the LLM steps add to a model call, against a bare HTTP client in the same run.",
+@Command(name = "bench-llm", subcommands = BenchConcurrencyCommand.class, header = "Measures what the LLM steps add to a model call, against a bare HTTP client in the same run.",
         description = {"Measures the LLM-step overhead (step time minus the simulated model's time) at a fixed offered rate, against a bare "
                 + "HTTP client in the same run.", "Use Java 21+ for hundreds of calls in flight."})
 public final class BenchLlmCommand extends CliCommand {
@@ -161,7 +161,7 @@ public final class BenchLlmCommand extends CliCommand {
      * The classify step as a workflow file declares it, bound and checked by the loader like any other.
      * Injection screening is off: it embeds some texts with the in-process model, measured by {@code bench} (c), not a model call.
      */
-    private static Step classify(ModelRegistry models) throws JsonProcessingException {
+    static Step classify(ModelRegistry models) throws JsonProcessingException {
         StringBuilder yaml = new StringBuilder("""
                 name: bench-llm
                 on:
@@ -189,7 +189,7 @@ public final class BenchLlmCommand extends CliCommand {
     }
 
     /** The 1-minute load average, for the record: these figures mean little on a machine busy with other work. */
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException | RuntimeException e) {

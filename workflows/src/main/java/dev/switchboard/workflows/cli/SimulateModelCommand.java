@@ -2,6 +2,7 @@ package dev.switchboard.workflows.cli;
 
 import dev.switchboard.llm.sim.CannedAnswers;
 import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.llm.sim.SimulatedLatency;
 import dev.switchboard.llm.sim.ModelSimulator.Fault;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,7 +66,7 @@ public final class SimulateModelCommand extends CliCommand {
         CannedAnswers canned = answers == null ? null : canned();
         try (ModelSimulator simulator = ModelSimulator.start(port).logLimit(1000)) {
             simulator.latency(latencySigma > 0
-                    ? ModelSimulator.logNormalLatency(Duration.ofMillis(latencyMs), latencySigma, System.nanoTime())
+                    ? SimulatedLatency.logNormal(Duration.ofMillis(latencyMs), latencySigma, System.nanoTime())
                     : () -> Duration.ofMillis(latencyMs));
             double answerConfidence = confidence;
             simulator.answers(canned != null ? canned : request -> request.labels().isEmpty() ? ModelSimulator.defaultAnswer(request)

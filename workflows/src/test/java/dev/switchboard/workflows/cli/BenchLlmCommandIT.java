@@ -24,4 +24,20 @@ class BenchLlmCommandIT {
         assertThat(out.toString().lines().filter(line -> line.contains("   20 ms ")))
                 .hasSize(2).allSatisfy(line -> assertThat(line).contains("100.00%"));
     }
+
+    @Test
+    void should_print_goodput_for_the_fixed_and_the_adaptive_limit_when_the_concurrency_bench_runs_briefly() {
+        // given
+        StringWriter out = new StringWriter();
+        picocli.CommandLine command = SwitchboardCli.commandLine().setOut(new PrintWriter(out, true));
+
+        // when
+        int exit = command.execute("bench-llm", "concurrency", "--slots", "4", "--latency-ms", "50", "--callers", "24", "--fixed", "16",
+                "--seconds", "2", "--warmup", "1");
+
+        // then both limits have a row of figures, under the table's header
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("capacity 80 calls/s", "goodput/s", "p99 ms", "429s", "timeouts");
+        assertThat(out.toString().lines().filter(line -> line.startsWith("  fixed 16 ") || line.startsWith("  adaptive 16 "))).hasSize(2);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.llm.sim.SimulatedLatency;
 import dev.switchboard.llm.sim.ModelSimulator.Fault;
 import dev.switchboard.schemas.Task;
 import dev.switchboard.workflows.runtime.DeadLetters;
@@ -78,7 +79,7 @@ class SoakIT {
         try (TaskReceiver receiver = new TaskReceiver().faults(0.02, Scenario.SEED, Duration.ZERO, TaskReceiver.Fault.SERVER_ERROR);
              ModelSimulator primary = ModelSimulator.start();
              ModelSimulator fallback = ModelSimulator.start()) {
-            primary.latency(ModelSimulator.logNormalLatency(Duration.ofMillis(20), 0.5, Scenario.SEED))
+            primary.latency(SimulatedLatency.logNormal(Duration.ofMillis(20), 0.5, Scenario.SEED))
                     .faultFraction(0.03, Fault.serverError()).faultFraction(0.02, Fault.malformedJson());
             fallback.latency(Duration.ofMillis(10));
             Files.writeString(dir.resolve("plain.yaml"), """
