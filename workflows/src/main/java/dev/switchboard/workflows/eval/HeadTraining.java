@@ -62,8 +62,10 @@ public final class HeadTraining {
         double encodeSeconds = 0;
         for (int p = 0; p < parts.length; p++) {
             BatchEncoder encoder = encoders.get(p);
-            // one cache per encoder, so that a joined encoder reuses what its parts embedded alone
-            EmbeddingCache cache = new EmbeddingCache(request.cacheDir(), encoder.id(), encoder.dimension());
+            // one cache per encoder, so that a joined encoder reuses what its parts embedded alone; a quantized encoder's
+            // file is named anew since it reads one text per call (vectors cached from batches differ a little)
+            String cacheName = encoder.model().quantized() ? encoder.id() + ".one-per-call" : encoder.id();
+            EmbeddingCache cache = new EmbeddingCache(request.cacheDir(), cacheName, encoder.dimension());
             int before = p * texts.size();
             int total = parts.length * texts.size();
             parts[p] = cache.embed(list -> encoder.encode(list).vectors(), texts, done -> embedProgress.update(before + done, total));
