@@ -182,20 +182,8 @@ public final class DigestTopology {
         }
     }
 
-    private static final class Totals implements ProcessorSupplier<String, Fact, String, byte[]> {
-        private final String workflow;
-        private final DigestSchedule schedule;
-        private final ZoneId zone;
-        private final boolean business;
-        private final StreamsObserver observer;
-
-        Totals(String workflow, DigestSchedule schedule, ZoneId zone, boolean business, StreamsObserver observer) {
-            this.workflow = workflow;
-            this.schedule = schedule;
-            this.zone = zone;
-            this.business = business;
-            this.observer = observer;
-        }
+    private record Totals(String workflow, DigestSchedule schedule, ZoneId zone, boolean business, StreamsObserver observer)
+            implements ProcessorSupplier<String, Fact, String, byte[]> {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
