@@ -6,7 +6,6 @@ import dev.switchboard.workflows.model.TriggerChecks;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -60,19 +59,11 @@ public final class OverdueTopology {
         return topology;
     }
 
-    private static final class Reminders implements ProcessorSupplier<String, byte[], String, byte[]> {
-        private final String workflow;
-        private final DigestSchedule schedule;
-        private final ZoneId zone;
-        private final List<ScheduleTrigger.Stage> stages;
-        private final StreamsObserver observer;
+    private record Reminders(String workflow, DigestSchedule schedule, List<ScheduleTrigger.Stage> stages, StreamsObserver observer)
+            implements ProcessorSupplier<String, byte[], String, byte[]> {
 
-        Reminders(String workflow, ScheduleTrigger schedule, StreamsObserver observer) {
-            this.workflow = workflow;
-            this.schedule = DigestSchedule.of(schedule);
-            this.zone = ZoneId.of(schedule.zone());
-            this.stages = List.copyOf(schedule.overdue().stages());
-            this.observer = observer;
+        Reminders(String workflow, ScheduleTrigger trigger, StreamsObserver observer) {
+            this(workflow, DigestSchedule.of(trigger), List.copyOf(trigger.overdue().stages()), observer);
         }
 
         @Override
@@ -131,7 +122,7 @@ public final class OverdueTopology {
                     if (now.isBefore(next)) {
                         return;
                     }
-                    LocalDate today = LocalDate.ofInstant(now, zone);
+                    LocalDate today = LocalDate.ofInstant(now, schedule.zone());
                     List<OpenInvoice> open = new ArrayList<>();
                     try (KeyValueIterator<String, OpenInvoice> all = invoices.all()) {
                         all.forEachRemaining(entry -> open.add(entry.value));
