@@ -1,5 +1,7 @@
 package dev.switchboard.workflows.streams;
 
+import static dev.switchboard.workflows.streams.ReconcileEvents.putIfPresent;
+
 import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.workflows.model.ScheduleTrigger;
 import dev.switchboard.workflows.model.TriggerChecks;
@@ -169,11 +171,7 @@ public final class OverdueTopology {
             putIfPresent(customer, "contact", invoice.counterparty().contact());
             putIfPresent(customer, "language", invoice.counterparty().language());
             data.put("customer", customer);
-            data.put("currency", invoice.currency());
-            data.put("total", invoice.total().toPlainString());
-            data.put("paid", invoice.paid().toPlainString());
-            data.put("outstanding", invoice.outstanding().toPlainString());
-            putIfPresent(data, "issue_date", invoice.issueDate());
+            ReconcileEvents.putAmounts(data, invoice);
             data.put("due_date", dueDate.toString());
             data.put("days_overdue", ChronoUnit.DAYS.between(dueDate, today));
             data.put("stage", stage.name());
@@ -190,12 +188,6 @@ public final class OverdueTopology {
                 return text == null ? null : LocalDate.parse(text);
             } catch (DateTimeParseException e) {
                 return null;
-            }
-        }
-
-        private static void putIfPresent(Map<String, Object> map, String key, Object value) {
-            if (value != null) {
-                map.put(key, value);
             }
         }
     }
