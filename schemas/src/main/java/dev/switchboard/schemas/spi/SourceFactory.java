@@ -1,7 +1,5 @@
 package dev.switchboard.schemas.spi;
 
-import dev.switchboard.schemas.options.OptionProblem;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,19 +9,13 @@ import java.util.Optional;
  *
  * @param <O> the options record
  */
-public interface SourceFactory<O extends Record> {
+public interface SourceFactory<O extends Record> extends ConnectorFactory<O, SourceEnvironment, Source> {
 
     /** The options record; by default the type argument of {@code implements SourceFactory<Options>}. */
+    @Override
     default Class<O> optionsType() {
         return OptionsTypes.of(getClass(), SourceFactory.class);
     }
-
-    /** Checks beyond declared types and bounds (a secret that is not set, say). */
-    default List<OptionProblem> check(O options, SourceEnvironment environment) {
-        return List.of();
-    }
-
-    Source create(String name, O options, SourceEnvironment environment);
 
     /** The Kafka topic a source with these options publishes to, when it has one: by default a {@link PublishingOptions}' topic. */
     default Optional<String> topic(O options) {

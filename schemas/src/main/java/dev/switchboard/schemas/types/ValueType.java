@@ -18,6 +18,10 @@ public sealed interface ValueType {
 
     /** Anything; nothing below it is checked (an event type without a schema, a CRM record). */
     record Any() implements ValueType {
+        @Override
+        public String describe() {
+            return "anything";
+        }
     }
 
     /** Text; when {@code values} is not empty, one of them (a classify step's labels, an enum). */
@@ -25,17 +29,35 @@ public sealed interface ValueType {
         public Text {
             values = Collections.unmodifiableSortedSet(new TreeSet<>(values));
         }
+
+        @Override
+        public String describe() {
+            return values.isEmpty() ? "text" : "text, one of " + values;
+        }
     }
 
     record Number(boolean integer) implements ValueType {
+        @Override
+        public String describe() {
+            return integer ? "a whole number" : "a number";
+        }
     }
 
     record Bool() implements ValueType {
+        @Override
+        public String describe() {
+            return "true or false";
+        }
     }
 
     record ListOf(ValueType items) implements ValueType {
         public ListOf {
             Objects.requireNonNull(items, "items");
+        }
+
+        @Override
+        public String describe() {
+            return "a list";
         }
     }
 
@@ -55,12 +77,22 @@ public sealed interface ValueType {
         public ObjectOf withFieldsOf(String step) {
             return new ObjectOf(fields, others, step);
         }
+
+        @Override
+        public String describe() {
+            return "an object";
+        }
     }
 
     /** One of several types (an event of one of several types, a JSON Schema {@code anyOf}). */
     record OneOf(List<ValueType> alternatives) implements ValueType {
         public OneOf {
             alternatives = List.copyOf(alternatives);
+        }
+
+        @Override
+        public String describe() {
+            return "one of several types";
         }
     }
 
@@ -108,22 +140,5 @@ public sealed interface ValueType {
     }
 
     /** For messages: "text", "a number", "a list", "an object". */
-    default String describe() {
-        if (this instanceof Text text) {
-            return text.values().isEmpty() ? "text" : "text, one of " + text.values();
-        }
-        if (this instanceof Number number) {
-            return number.integer() ? "a whole number" : "a number";
-        }
-        if (this instanceof Bool) {
-            return "true or false";
-        }
-        if (this instanceof ListOf) {
-            return "a list";
-        }
-        if (this instanceof ObjectOf) {
-            return "an object";
-        }
-        return this instanceof OneOf ? "one of several types" : "anything";
-    }
+    String describe();
 }

@@ -121,6 +121,17 @@ public final class BenchCommand extends CliCommand {
         return 0;
     }
 
+    /** Starts {@code engine} on the one workflow in {@code file}, without the delivery stage: the benchmark counts the workflow's work. */
+    static Workflow startWithoutDelivery(Engine engine, Path file) {
+        WorkflowLoader.Result loaded = engine.loader().load(file);
+        if (!loaded.ok()) {
+            throw new IllegalStateException(loaded.problems().toString());
+        }
+        Workflow workflow = loaded.workflow();
+        engine.start(List.of(workflow), false);
+        return workflow;
+    }
+
     static void publish(String bootstrap, String topic, List<byte[]> events) throws Exception {
         // Loading the input, not measured. An idempotent producer that meets a partition whose leader is not ready yet
         // (just created) can get stuck on OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms on a loaded machine;
@@ -217,12 +228,7 @@ public final class BenchCommand extends CliCommand {
         KafkaTopics.create(bootstrap, Map.of(), Set.of(topic), 3, (short) 1);
         publish(bootstrap, topic, events);
         try (Engine engine = Engine.builder(config).build()) {
-            WorkflowLoader.Result loaded = engine.loader().load(folder.resolve("bench.yaml"));
-            if (!loaded.ok()) {
-                throw new IllegalStateException(loaded.problems().toString());
-            }
-            Workflow workflow = loaded.workflow();
-            engine.start(List.of(workflow), false);
+            Workflow workflow = startWithoutDelivery(engine, folder.resolve("bench.yaml"));
             String stage = "workflow." + workflow.name();
             long started = 0;
             long processedAtStart = 0;

@@ -8,7 +8,6 @@ import dev.switchboard.llm.spi.LabelSet;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.EngineConfigLoader;
 import dev.switchboard.workflows.model.Workflow;
-import dev.switchboard.workflows.model.WorkflowLoader;
 import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.runtime.KafkaTopics;
 import java.io.IOException;
@@ -109,12 +108,7 @@ final class ClassifyThroughput implements AutoCloseable {
         EngineConfig config = EngineConfigLoader.standard().parse("bench", configText, folder).config();
         KafkaTopics.create(bootstrap, Map.of(), Set.of(topic), 3, (short) 1);
         try (Engine engine = Engine.builder(config).build()) {
-            WorkflowLoader.Result loaded = engine.loader().load(folder.resolve("triage.yaml"));
-            if (!loaded.ok()) {
-                throw new IllegalStateException(loaded.problems().toString());
-            }
-            Workflow workflow = loaded.workflow();
-            engine.start(List.of(workflow), false);
+            Workflow workflow = BenchCommand.startWithoutDelivery(engine, folder.resolve("triage.yaml"));
             String stage = "workflow." + workflow.name();
             List<byte[]> warmUp = events.subList(0, Math.min(STEP_BATCH, events.size()));
             BenchCommand.publish(bootstrap, topic, warmUp);

@@ -35,6 +35,15 @@ final class ExampleResources {
         return examples;
     }
 
+    /** The {@code sinks:} entries of a demo whose every sink writes the JSON Lines file {@code ../<sink>.jsonl}. */
+    static String jsonlSinks(List<String> sinks) {
+        StringBuilder yaml = new StringBuilder();
+        for (String sink : sinks) {
+            yaml.append("  ").append(sink).append(":\n    jsonl:\n      path: ../").append(sink).append(".jsonl\n");
+        }
+        return yaml.toString();
+    }
+
     /** The example workflow in {@code file}, as the engine loads it; when it is invalid, its problems are printed to {@code out}. */
     static Workflow load(Engine engine, Path file, PrintStream out) {
         WorkflowLoader.Result loaded = engine.loader().load(file);

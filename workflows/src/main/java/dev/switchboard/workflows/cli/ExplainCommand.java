@@ -38,10 +38,7 @@ final class ExplainCommand extends CliCommand {
     List<Path> workflowPaths = new ArrayList<>();
 
     @Mixin
-    ConfigOption config;
-
-    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (default: those of --config).")
-    String bootstrapServers;
+    TopicReadOptions kafka;
 
     @Option(names = "--since", defaultValue = "24h", paramLabel = "WHEN",
             description = "Read records from this far back (30m, 24h, 7d) or from this time (2026-11-28T09:00:00Z) (default: ${DEFAULT-VALUE}).")
@@ -58,14 +55,14 @@ final class ExplainCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage().replace("Invalid since", "Invalid --since"));
         }
-        EngineConfig engineConfig = config.load(err());
+        EngineConfig engineConfig = kafka.load(err());
         List<Path> paths = new ArrayList<>(engineConfig.workflows());
         paths.addAll(workflowPaths);
         List<Workflow> workflows = WorkflowFiles.load(Validation.lenientLoader(), WorkflowFiles.expand(paths), err());
         Map<String, String> properties = engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties();
         Explanation explanation;
         try {
-            explanation = new EventExplainer(config.bootstrapServers(bootstrapServers, engineConfig), properties, engineConfig.topics(), workflows).explain(eventId, from);
+            explanation = new EventExplainer(kafka.bootstrapServers(engineConfig), properties, engineConfig.topics(), workflows).explain(eventId, from);
         } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
             throw CommandFailure.failed("Could not read the topics: " + e.getMessage() + ". Check --bootstrap-servers or kafka: of --config");
         }

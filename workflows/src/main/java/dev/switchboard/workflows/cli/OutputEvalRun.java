@@ -12,17 +12,7 @@ import java.util.Locale;
 import java.util.function.Function;
 
 /** {@code switchboard eval} of an extract or score step: each model's run, the table, the reports and the bar. */
-final class OutputEvalRun {
-
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final ReportFolderOption reports;
-
-    OutputEvalRun(PrintWriter out, PrintWriter err, ReportFolderOption reports) {
-        this.out = out;
-        this.err = err;
-        this.reports = reports;
-    }
+record OutputEvalRun(PrintWriter out, PrintWriter err, ReportFolderOption reports) {
 
     int run(String workflow, StepSpec target, String dataset, String command, List<String> notes, List<String> models,
             Function<String, OutputResult> evaluate, OutputBarOptions bar, JudgeOptions judge) throws IOException {

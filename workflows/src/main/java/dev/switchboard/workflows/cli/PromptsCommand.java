@@ -27,12 +27,8 @@ final class PromptsCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
-            description = "Kafka bootstrap servers (default: those of --config).")
-    String bootstrapServers;
-
     @Mixin
-    ConfigOption config;
+    TopicReadOptions kafka;
 
     @Option(names = "--topic", paramLabel = "TOPIC", scope = ScopeType.INHERIT,
             description = "The prompts topic: topics.prompts of --config, else switchboard.prompts.")
@@ -90,11 +86,11 @@ final class PromptsCommand {
     }
 
     private Map<String, RecordedPrompt> read() {
-        EngineConfig engineConfig = config.load(spec.commandLine().getErr());
+        EngineConfig engineConfig = kafka.load(spec.commandLine().getErr());
         Map<String, String> properties = engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties();
         String name = topic != null ? topic : engineConfig.topics().prompts();
         try {
-            return new PromptLedger(config.bootstrapServers(bootstrapServers, engineConfig), properties, name).read();
+            return new PromptLedger(kafka.bootstrapServers(engineConfig), properties, name).read();
         } catch (org.apache.kafka.common.KafkaException | IllegalStateException e) {
             throw CommandFailure.failed("Could not read " + name + ": " + e.getMessage() + ". Check --bootstrap-servers or kafka: of --config");
         }

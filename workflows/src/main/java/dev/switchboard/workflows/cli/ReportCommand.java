@@ -46,10 +46,7 @@ final class ReportCommand extends CliCommand {
     List<Path> workflowPaths = new ArrayList<>();
 
     @Mixin
-    ConfigOption config;
-
-    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (default: those of --config).")
-    String bootstrapServers;
+    TopicReadOptions kafka;
 
     @Option(names = "--since", defaultValue = "7d", paramLabel = "WHEN",
             description = "Report from this far back (24h, 7d) or from this time (default: ${DEFAULT-VALUE}).")
@@ -71,14 +68,14 @@ final class ReportCommand extends CliCommand {
         } catch (IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage().replace("Invalid since", "Invalid --since"));
         }
-        EngineConfig engineConfig = config.load(err());
+        EngineConfig engineConfig = kafka.load(err());
         List<Path> paths = new ArrayList<>(engineConfig.workflows());
         paths.addAll(workflowPaths);
         List<Workflow> workflows = WorkflowFiles.load(Validation.lenientLoader(), WorkflowFiles.expand(paths), err());
         ValueFigures figures = ValueFigures.start(minutesSaved(workflows), reviewMinutes);
         Map<String, String> properties = engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties();
         Topics topics = engineConfig.topics();
-        try (TopicScan scan = new TopicScan(config.bootstrapServers(bootstrapServers, engineConfig), properties)) {
+        try (TopicScan scan = new TopicScan(kafka.bootstrapServers(engineConfig), properties)) {
             read(scan, topics.tasks(), from, record -> figures.task(json(record)));
             read(scan, topics.deliveries(), from, record -> figures.delivery(json(record)));
             // an event's dead letter names its workflow in its stage; a task's counts by its receipt

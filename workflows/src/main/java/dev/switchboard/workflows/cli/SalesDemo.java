@@ -56,11 +56,10 @@ public final class SalesDemo {
         SalesSampleAnswers answers = SalesSampleAnswers.from(examples.resolve("data"), 0.9);
         long started = System.nanoTime();
         try (ModelSimulator model = ModelSimulator.start().answers(answers)) {
-            StringBuilder sinks = new StringBuilder();
             for (String sink : SINKS) {
                 Files.deleteIfExists(workDir.resolve(sink + ".jsonl"));
-                sinks.append("  ").append(sink).append(":\n    jsonl:\n      path: ../").append(sink).append(".jsonl\n");
             }
+            String sinks = ExampleResources.jsonlSinks(SINKS);
             String configText = """
                     kafka:
                       data_dir: ../kafka

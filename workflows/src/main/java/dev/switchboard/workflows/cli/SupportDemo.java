@@ -84,10 +84,7 @@ public final class SupportDemo {
 
     /** The demo's engine: CRM tables, the simulator as model {@code fast}, every sink a file in the work folder. */
     static EngineConfig config(Path examples, String modelUrl) {
-        StringBuilder sinks = new StringBuilder();
-        for (String sink : OUTPUTS) {
-            sinks.append("  ").append(sink).append(":\n    jsonl:\n      path: ../").append(sink).append(".jsonl\n");
-        }
+        String sinks = ExampleResources.jsonlSinks(OUTPUTS);
         String text = """
                 kafka:
                   data_dir: ../kafka

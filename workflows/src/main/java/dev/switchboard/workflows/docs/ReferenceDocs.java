@@ -9,6 +9,7 @@ import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionField;
+import dev.switchboard.schemas.spi.ConnectorFactory;
 import dev.switchboard.workflows.config.SinkTypes;
 import dev.switchboard.workflows.model.StepTypes;
 import dev.switchboard.workflows.model.Trigger;
@@ -200,16 +201,7 @@ final class ReferenceDocs {
     }
 
     private void sinks(StringBuilder md) {
-        md.append("Each entry is `<name>:` with exactly one sink type key, whose value holds that type's options. Sink types: ")
-                .append(sinkTypes.all().keySet().stream().map(type -> "[" + code(type) + "](#" + type + ")").collect(Collectors.joining(", ")))
-                .append(".\n\n");
-        sinkTypes.all().forEach((type, factory) -> {
-            md.append(component("###", type, factory.getClass(), factory.optionsType()));
-            for (Example example : factory.optionsType().getAnnotationsByType(Example.class)) {
-                md.append("**Example: ").append(example.title()).append("**\n\n")
-                        .append("```yaml\nsinks:\n").append(indent(example.yaml(), "  ", "  ")).append("```\n\n");
-            }
-        });
+        connectors(md, "sink", "Sink types", "sinks", sinkTypes.all());
     }
 
     private void sources(StringBuilder md) {
@@ -217,14 +209,21 @@ final class ReferenceDocs {
             md.append("No source types are installed.\n\n");
             return;
         }
-        md.append("Each entry is `<name>:` with exactly one source type key, whose value holds that type's options. Source types: ")
-                .append(sourceTypes.all().keySet().stream().map(type -> "[" + code(type) + "](#" + type + ")").collect(Collectors.joining(", ")))
+        connectors(md, "source", "Source types", "sources", sourceTypes.all());
+    }
+
+    /** Each installed sink or source type with its options and its examples, written under {@code section:}. */
+    private static void connectors(StringBuilder md, String kind, String label, String section,
+                                   Map<String, ? extends ConnectorFactory<Record, ?, ?>> types) {
+        md.append("Each entry is `<name>:` with exactly one ").append(kind).append(" type key, whose value holds that type's options. ")
+                .append(label).append(": ")
+                .append(types.keySet().stream().map(type -> "[" + code(type) + "](#" + type + ")").collect(Collectors.joining(", ")))
                 .append(".\n\n");
-        sourceTypes.all().forEach((type, factory) -> {
+        types.forEach((type, factory) -> {
             md.append(component("###", type, factory.getClass(), factory.optionsType()));
             for (Example example : factory.optionsType().getAnnotationsByType(Example.class)) {
                 md.append("**Example: ").append(example.title()).append("**\n\n")
-                        .append("```yaml\nsources:\n").append(indent(example.yaml(), "  ", "  ")).append("```\n\n");
+                        .append("```yaml\n").append(section).append(":\n").append(indent(example.yaml(), "  ", "  ")).append("```\n\n");
             }
         });
     }

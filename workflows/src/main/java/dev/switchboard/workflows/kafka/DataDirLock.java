@@ -11,19 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** OS-level lock on {@code <dataDir>/embedded-kafka.lock}, held while a broker runs on the directory. */
-final class DataDirLock {
+record DataDirLock(Path dataDir, FileChannel channel, FileLock lock) {
 
     private static final Logger LOG = LoggerFactory.getLogger(DataDirLock.class);
-
-    private final Path dataDir;
-    private final FileChannel channel;
-    private final FileLock lock;
-
-    private DataDirLock(Path dataDir, FileChannel channel, FileLock lock) {
-        this.dataDir = dataDir;
-        this.channel = channel;
-        this.lock = lock;
-    }
 
     static DataDirLock acquire(Path dataDir) {
         FileChannel channel = null;

@@ -25,12 +25,18 @@ public interface EngineView {
 
     Map<String, String> clientProperties();
 
-    String deadLetterTopic();
+    default String deadLetterTopic() {
+        return topics().deadLetter();
+    }
 
-    String reviewTopic();
+    default String reviewTopic() {
+        return topics().review();
+    }
 
     /** Where decisions on reviews go: only the admin API and the CLI write it. */
-    String decisionsTopic();
+    default String decisionsTopic() {
+        return topics().decisions();
+    }
 
     /** Health of each source by name. */
     Map<String, Map<String, Object>> sources();

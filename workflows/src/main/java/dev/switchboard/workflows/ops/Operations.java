@@ -16,7 +16,6 @@ import dev.switchboard.workflows.console.WorkflowPage;
 import dev.switchboard.workflows.prompts.PromptLedger;
 import dev.switchboard.workflows.prompts.RecordedPrompt;
 import dev.switchboard.workflows.review.ReviewQueue;
-import dev.switchboard.workflows.runtime.KafkaConnection;
 import dev.switchboard.workflows.runtime.Service;
 import dev.switchboard.workflows.runtime.http.HttpListener;
 import java.time.Clock;
@@ -44,45 +43,36 @@ public final class Operations implements Service {
     private static final Duration SAMPLE_INTERVAL = Duration.ofSeconds(15);
 
     private final EngineMetrics metrics;
-    private final KafkaConnection kafka;
     private final List<String> groups;
-    private final String reviewTopic;
     private final EngineView engine;
-    private final HttpListener http;
-    private final String adminToken;
-    private final ConsoleSetup console;
+    private final AdminAccess admin;
     private KafkaWatch kafkaWatch;
     private ReviewQueueWatch reviewWatch;
     private ScheduledExecutorService sampler;
 
     /**
-     * @param groups     consumer groups whose lag is measured
-     * @param http       the admin listener, or null when it is off
-     * @param adminToken the admin API's token; null turns the admin API off
-     * @param console    the web console's users and settings; null leaves the console off
+     * @param groups consumer groups whose lag is measured
+     * @param engine the running engine, whose Kafka and review topic the watches read
      */
-    public Operations(EngineMetrics metrics, KafkaConnection kafka, List<String> groups, String reviewTopic, EngineView engine,
-                      HttpListener http, String adminToken, ConsoleSetup console) {
+    public Operations(EngineMetrics metrics, List<String> groups, EngineView engine, AdminAccess admin) {
         this.metrics = metrics;
-        this.kafka = kafka;
         this.groups = List.copyOf(groups);
-        this.reviewTopic = reviewTopic;
         this.engine = engine;
-        this.http = http;
-        this.adminToken = adminToken;
-        this.console = console;
+        this.admin = admin;
     }
 
     @Override
     public void start() {
-        kafkaWatch = new KafkaWatch(kafka.bootstrapServers(), kafka.clientProperties(), groups, WATCH_INTERVAL);
+        kafkaWatch = new KafkaWatch(engine.bootstrapServers(), engine.clientProperties(), groups, WATCH_INTERVAL);
         groups.forEach(group -> metrics.gauge("switchboard.consumer.lag", "Records not yet processed by a stage",
                 Map.of("group", group), kafkaWatch, watch -> watch.lag(group)));
-        reviewWatch = new ReviewQueueWatch(kafka.bootstrapServers(), kafka.clientProperties(), reviewTopic);
+        reviewWatch = new ReviewQueueWatch(engine.bootstrapServers(), engine.clientProperties(), engine.reviewTopic());
         metrics.gauge("switchboard.review.queue.size", "Held events waiting for a person in the review topic",
                 Map.of(), reviewWatch, ReviewQueueWatch::size);
-        if (http != null) {
-            new OperationsApi(engine, metrics, kafkaWatch, adminToken).register(http);
+        if (admin.listener() != null) {
+            HttpListener http = admin.listener();
+            ConsoleSetup console = admin.console();
+            new OperationsApi(engine, metrics, kafkaWatch, admin.token()).register(http);
             if (console != null) {
                 Supplier<ReviewQueue> reviews = () -> new ReviewQueue(engine.bootstrapServers(), engine.clientProperties(),
                         engine.reviewTopic(), engine.decisionsTopic());

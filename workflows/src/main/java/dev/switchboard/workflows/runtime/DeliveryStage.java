@@ -43,8 +43,8 @@ final class DeliveryStage implements Service {
             Map<String, RetryPolicy> policies = new LinkedHashMap<>();
             sinks.keySet().forEach(sink -> policies.put(sink, RetryPolicy.of(config.delivery().policy(sink))));
             sender = new TaskSender(config.topics(), sinks, policies::get, stage, Clock.systemUTC());
-            delivery = new TaskDelivery(config.topics(), sender, stage);
-            retries = new RetryStage(sender, stage, Clock.systemUTC());
+            delivery = new TaskDelivery(sender);
+            retries = new RetryStage(sender);
             retries.start();
             camel = KafkaEndpoints.context(stage.kafka());
             camel.addRoutes(delivery);

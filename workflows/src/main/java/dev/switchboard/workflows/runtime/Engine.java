@@ -9,6 +9,7 @@ import dev.switchboard.workflows.config.EngineSinkEnvironment;
 import dev.switchboard.workflows.model.StepTypes;
 import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.model.WorkflowLoader;
+import dev.switchboard.workflows.ops.AdminAccess;
 import dev.switchboard.workflows.ops.EngineMetrics;
 import dev.switchboard.workflows.ops.Operations;
 import dev.switchboard.workflows.runtime.http.HttpListener;
@@ -99,9 +100,9 @@ public final class Engine implements AutoCloseable {
         String adminToken = secrets.apply(config.adminTokenEnv()).orElse(null);
         services = new ServiceGroup().add("kafka", kafka).add("output writer", writer).add("delivery", delivery).add("workflows", routes)
                 .add("http", http).add("sources", sources).add("streams", new StreamsService(streams, workflows, config, kafka, publicListener))
-                .add("operations", new Operations(metrics, kafka, groups(workflows, withDelivery), config.topics().review(),
-                        new OperationsView(running::get, routes, kafka, config.topics(), sources), listeners.adminListener(),
-                        adminToken, ConsoleSetup.of(config.admin(), adminToken, config.baseDir())));
+                .add("operations", new Operations(metrics, groups(workflows, withDelivery),
+                        new OperationsView(running::get, routes, kafka, config.topics(), sources), new AdminAccess(listeners.adminListener(),
+                        adminToken, ConsoleSetup.of(config.admin(), adminToken, config.baseDir()))));
         if (config.http().adminTokenEnv() != null) {
             LOG.warn("http.admin_token_env is deprecated: write admin.token_env: {} instead", config.http().adminTokenEnv());
         }

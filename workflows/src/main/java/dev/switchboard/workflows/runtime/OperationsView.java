@@ -46,23 +46,8 @@ record OperationsView(BooleanSupplier engineRunning, WorkflowRoutes routes, Kafk
     }
 
     @Override
-    public String deadLetterTopic() {
-        return topics.deadLetter();
-    }
-
-    @Override
-    public String reviewTopic() {
-        return topics.review();
-    }
-
-    @Override
     public List<Workflow> definitions() {
         return routes.workflows();
-    }
-
-    @Override
-    public String decisionsTopic() {
-        return topics.decisions();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.switchboard.workflows.runtime;
 
 import dev.switchboard.workflows.kafka.KafkaClients;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,23 +41,19 @@ final class RetryStage implements Service {
     private static final Duration LONGEST_POLL = Duration.ofMillis(500);
 
     private final TaskSender sender;
-    private final StageContext stage;
-    private final Clock clock;
     private final Map<TopicPartition, Instant> pausedUntil = new HashMap<>();
     private ExecutorService pool;
     private KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
     private volatile boolean running;
 
-    RetryStage(TaskSender sender, StageContext stage, Clock clock) {
+    RetryStage(TaskSender sender) {
         this.sender = sender;
-        this.stage = stage;
-        this.clock = clock;
     }
 
     @Override
     public void start() {
-        consumer = KafkaClients.consumer(stage.kafka().bootstrapServers(), stage.kafka().clientProperties(), Map.of(
+        consumer = KafkaClients.consumer(sender.stage().kafka().bootstrapServers(), sender.stage().kafka().clientProperties(), Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -88,7 +83,7 @@ final class RetryStage implements Service {
                     // a partition assigned again starts unpaused; its next poll pauses it again if its record is not due
                 }
             });
-            while (running && stage.running().getAsBoolean()) {
+            while (running && sender.stage().running().getAsBoolean()) {
                 resumeDue();
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
                 List<ConsumerRecord<byte[], byte[]>> due = due(records);
@@ -110,7 +105,7 @@ final class RetryStage implements Service {
     /** The records of this poll that are due; a partition whose next record is not is rewound to it and paused until then. */
     private List<ConsumerRecord<byte[], byte[]>> due(ConsumerRecords<byte[], byte[]> records) {
         List<ConsumerRecord<byte[], byte[]>> due = new ArrayList<>();
-        Instant now = clock.instant();
+        Instant now = sender.clock().instant();
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
                 Instant hopDue = RetryTopics.read(input(record)).hopDue();
@@ -127,7 +122,7 @@ final class RetryStage implements Service {
     }
 
     private void resumeDue() {
-        Instant now = clock.instant();
+        Instant now = sender.clock().instant();
         List<TopicPartition> resume = new ArrayList<>();
         pausedUntil.forEach((partition, until) -> {
             if (!until.isAfter(now)) {
@@ -142,7 +137,7 @@ final class RetryStage implements Service {
 
     /** Until the first paused partition is due, but never longer than {@link #LONGEST_POLL}. */
     private Duration pollTimeout() {
-        Instant now = clock.instant();
+        Instant now = sender.clock().instant();
         Duration timeout = LONGEST_POLL;
         for (Instant until : pausedUntil.values()) {
             Duration left = Duration.between(now, until);
@@ -158,7 +153,7 @@ final class RetryStage implements Service {
         for (ConsumerRecord<byte[], byte[]> record : due) {
             RetryTopics.Pending pending = RetryTopics.read(input(record));
             futures.add(pool.submit(() -> {
-                Instant now = clock.instant();
+                Instant now = sender.clock().instant();
                 if (pending.due().isAfter(now)) {
                     return List.of(sender.retryTopics().hold(pending.origin(), pending.attempts(), pending.due(), pending.lastError(), now));
                 }
@@ -176,7 +171,7 @@ final class RetryStage implements Service {
         } catch (ExecutionException e) {
             throw new IllegalStateException("A retry failed unexpectedly: " + e.getCause(), e.getCause());
         }
-        stage.writer().writeAll(outputs, () -> running && stage.running().getAsBoolean());
+        sender.stage().writer().writeAll(outputs, () -> running && sender.stage().running().getAsBoolean());
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : due) {
             offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));

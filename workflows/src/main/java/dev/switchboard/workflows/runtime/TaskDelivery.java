@@ -1,6 +1,5 @@
 package dev.switchboard.workflows.runtime;
 
-import dev.switchboard.workflows.config.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -27,15 +26,11 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
     static final int PARALLELISM = 8;
     private static final int MAX_POLL_RECORDS = 200;
 
-    private final Topics topics;
     private final TaskSender sender;
-    private final StageContext stage;
     private final ExecutorService pool;
 
-    TaskDelivery(Topics topics, TaskSender sender, StageContext stage) {
-        this.topics = topics;
+    TaskDelivery(TaskSender sender) {
         this.sender = sender;
-        this.stage = stage;
         this.pool = Executors.newFixedThreadPool(PARALLELISM, runnable -> {
             Thread thread = new Thread(runnable, "switchboard-delivery");
             thread.setDaemon(true);
@@ -45,7 +40,7 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
 
     @Override
     public void configure() {
-        from(KafkaEndpoints.batchConsumer(topics.tasks(), GROUP_ID, "earliest", MAX_POLL_RECORDS))
+        from(KafkaEndpoints.batchConsumer(sender.topics().tasks(), GROUP_ID, "earliest", MAX_POLL_RECORDS))
                 .routeId(ROUTE_ID)
                 .process(this::process);
     }
@@ -63,7 +58,7 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
         for (Future<List<ProducerRecord<byte[], byte[]>>> future : futures) {
             outputs.addAll(future.get());
         }
-        stage.writer().writeAll(outputs, stage.running());
+        sender.stage().writer().writeAll(outputs, sender.stage().running());
         KafkaBatch.commit(exchanges);
     }
 

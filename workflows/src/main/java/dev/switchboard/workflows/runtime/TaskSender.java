@@ -55,6 +55,19 @@ final class TaskSender {
         this.clock = clock;
     }
 
+    /** The topics it reads and writes, its stage and its clock, which the first-attempt route and the retry stage share. */
+    Topics topics() {
+        return topics;
+    }
+
+    StageContext stage() {
+        return stage;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
     /** Counts: delivered, dead_letters, attempts, retries (attempts scheduled on a retry topic). */
     Map<String, Long> counters() {
         return Map.copyOf(counters);

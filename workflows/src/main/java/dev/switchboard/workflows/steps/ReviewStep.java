@@ -11,15 +11,7 @@ import java.util.Map;
  * Holds each event it runs for in the review topic, with a proposal: the values a person approves as they
  * are or corrects. The proposal is the review's one candidate, so approving without a value approves it.
  */
-public final class ReviewStep implements Step {
-
-    private final String stepId;
-    private final ReviewStepFactory.Options options;
-
-    ReviewStep(String stepId, ReviewStepFactory.Options options) {
-        this.stepId = stepId;
-        this.options = options;
-    }
+public record ReviewStep(String stepId, ReviewStepFactory.Options options) implements Step {
 
     @Override
     public List<StepOutcome> run(List<StepInvocation> batch) {

@@ -13,15 +13,7 @@ import java.util.Optional;
  * the account's region (by country) and segment (by head count), else the fallback owner. Deterministic, no
  * model: the same account always goes to the same person, and the output says why.
  */
-public final class TerritoryStep implements Step {
-
-    private final TerritoryStepFactory.Options options;
-    private final Territories territories;
-
-    TerritoryStep(TerritoryStepFactory.Options options, Territories territories) {
-        this.options = options;
-        this.territories = territories;
-    }
+public record TerritoryStep(TerritoryStepFactory.Options options, Territories territories) implements Step {
 
     @Override
     public List<StepOutcome> run(List<StepInvocation> batch) {

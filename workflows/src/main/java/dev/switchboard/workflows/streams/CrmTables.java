@@ -216,23 +216,8 @@ public final class CrmTables implements CrmLookup, LookupSource {
     }
 
     private KafkaStreams awaitRunning() {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            KafkaStreams running = streams;
-            if (running != null && running.state() == KafkaStreams.State.RUNNING) {
-                return running;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new UnavailableException("CRM tables not running after " + wait.toSeconds() + " s (state "
-                        + (running == null ? "not started" : running.state()) + ")");
-            }
-            try {
-                Thread.sleep(50); // polling the state; KafkaStreams offers a listener but only one per client
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UnavailableException("interrupted while waiting for the CRM tables", e);
-            }
-        }
+        return StreamsWait.await(() -> streams, wait, Optional::of, end -> new UnavailableException("CRM tables not running " + end),
+                e -> new UnavailableException("interrupted while waiting for the CRM tables", e));
     }
 
     private static Map<String, Object> record(String json) {

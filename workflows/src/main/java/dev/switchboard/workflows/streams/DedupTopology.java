@@ -45,16 +45,8 @@ public final class DedupTopology {
         return topology;
     }
 
-    private static final class Filter implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
-        private final EventKey key;
-        private final Duration window;
-        private final StreamsObserver observer;
-
-        Filter(EventKey key, Duration window, StreamsObserver observer) {
-            this.key = key;
-            this.window = window;
-            this.observer = observer;
-        }
+    private record Filter(EventKey key, Duration window, StreamsObserver observer)
+            implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
 
         @Override
         public Set<StoreBuilder<?>> stores() {

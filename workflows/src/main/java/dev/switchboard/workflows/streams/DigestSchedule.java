@@ -8,17 +8,7 @@ import java.time.ZoneId;
 import java.time.temporal.TemporalAmount;
 
 /** When digests fall due: a cron expression in a zone, or a fixed period from the first start. */
-final class DigestSchedule {
-
-    private final Cron cron;
-    private final TemporalAmount every;
-    private final ZoneId zone;
-
-    private DigestSchedule(Cron cron, TemporalAmount every, ZoneId zone) {
-        this.cron = cron;
-        this.every = every;
-        this.zone = zone;
-    }
+record DigestSchedule(Cron cron, TemporalAmount every, ZoneId zone) {
 
     static DigestSchedule of(ScheduleTrigger trigger) {
         return new DigestSchedule(trigger.cron() == null ? null : Cron.parse(trigger.cron()),

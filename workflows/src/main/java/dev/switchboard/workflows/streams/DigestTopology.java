@@ -12,7 +12,6 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -124,7 +123,7 @@ public final class DigestTopology {
         }
         all.repartition(Repartitioned.<String, Fact>as("digest.collect")
                         .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Fact.class)).withNumberOfPartitions(1))
-                .process(new Totals(workflow, DigestSchedule.of(schedule), ZoneId.of(schedule.zone()), business, observer),
+                .process(new Totals(workflow, DigestSchedule.of(schedule), business, observer),
                         Named.as("digest.sum"))
                 .to(output, Produced.with(Serdes.String(), CloudEventsSerde.written(mode)).withName("digest.write"));
         return builder.build();
@@ -182,20 +181,8 @@ public final class DigestTopology {
         }
     }
 
-    private static final class Totals implements ProcessorSupplier<String, Fact, String, byte[]> {
-        private final String workflow;
-        private final DigestSchedule schedule;
-        private final ZoneId zone;
-        private final boolean business;
-        private final StreamsObserver observer;
-
-        Totals(String workflow, DigestSchedule schedule, ZoneId zone, boolean business, StreamsObserver observer) {
-            this.workflow = workflow;
-            this.schedule = schedule;
-            this.zone = zone;
-            this.business = business;
-            this.observer = observer;
-        }
+    private record Totals(String workflow, DigestSchedule schedule, boolean business, StreamsObserver observer)
+            implements ProcessorSupplier<String, Fact, String, byte[]> {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
@@ -268,7 +255,7 @@ public final class DigestTopology {
                                 return states.next().value;
                             }
                         };
-                        businessNode.set("open", BusinessTotals.open(values, LocalDate.ofInstant(due, zone)));
+                        businessNode.set("open", BusinessTotals.open(values, LocalDate.ofInstant(due, schedule.zone())));
                     }
                     BusinessTotals.addText(businessNode);
                 }

@@ -34,29 +34,16 @@ public final class InvoiceRegisterTable implements InvoiceRegister {
 
     @Override
     public Optional<Entry> find(String invoiceKey) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
-            KafkaStreams running = streams;
-            if (running != null && running.state() == KafkaStreams.State.RUNNING) {
-                try {
-                    ReadOnlyKeyValueStore<String, byte[]> store = running.store(StoreQueryParameters.fromNameAndType(
-                            StreamsNames.INVOICE_REGISTER_STORE, QueryableStoreTypes.keyValueStore()));
-                    return Optional.ofNullable(store.get(invoiceKey)).map(InvoiceRegisterTable::entry);
-                } catch (InvalidStateStoreException e) {
-                    // migrating or restoring: wait as for a stage that is not running yet
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                throw new Unavailable("invoice register not queryable after " + wait.toSeconds() + " s (state "
-                        + (running == null ? "not started" : running.state()) + ")");
-            }
+        return StreamsWait.await(() -> streams, wait, running -> {
             try {
-                Thread.sleep(50); // polling the state; KafkaStreams offers a listener but only one per client
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Unavailable("interrupted while waiting for the invoice register");
+                ReadOnlyKeyValueStore<String, byte[]> store = running.store(StoreQueryParameters.fromNameAndType(
+                        StreamsNames.INVOICE_REGISTER_STORE, QueryableStoreTypes.keyValueStore()));
+                return Optional.of(Optional.ofNullable(store.get(invoiceKey)).map(InvoiceRegisterTable::entry));
+            } catch (InvalidStateStoreException e) {
+                // migrating or restoring: wait as for a stage that is not running yet
+                return Optional.empty();
             }
-        }
+        }, end -> new Unavailable("invoice register not queryable " + end), e -> new Unavailable("interrupted while waiting for the invoice register"));
     }
 
     static Entry entry(byte[] value) {

@@ -1,12 +1,13 @@
 package dev.switchboard.workflows.streams;
 
+import static dev.switchboard.workflows.streams.ReconcileEvents.putIfPresent;
+
 import dev.switchboard.schemas.events.CloudEventsKafka;
 import dev.switchboard.workflows.model.ScheduleTrigger;
 import dev.switchboard.workflows.model.TriggerChecks;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -60,19 +61,11 @@ public final class OverdueTopology {
         return topology;
     }
 
-    private static final class Reminders implements ProcessorSupplier<String, byte[], String, byte[]> {
-        private final String workflow;
-        private final DigestSchedule schedule;
-        private final ZoneId zone;
-        private final List<ScheduleTrigger.Stage> stages;
-        private final StreamsObserver observer;
+    private record Reminders(String workflow, DigestSchedule schedule, List<ScheduleTrigger.Stage> stages, StreamsObserver observer)
+            implements ProcessorSupplier<String, byte[], String, byte[]> {
 
-        Reminders(String workflow, ScheduleTrigger schedule, StreamsObserver observer) {
-            this.workflow = workflow;
-            this.schedule = DigestSchedule.of(schedule);
-            this.zone = ZoneId.of(schedule.zone());
-            this.stages = List.copyOf(schedule.overdue().stages());
-            this.observer = observer;
+        Reminders(String workflow, ScheduleTrigger trigger, StreamsObserver observer) {
+            this(workflow, DigestSchedule.of(trigger), List.copyOf(trigger.overdue().stages()), observer);
         }
 
         @Override
@@ -131,7 +124,7 @@ public final class OverdueTopology {
                     if (now.isBefore(next)) {
                         return;
                     }
-                    LocalDate today = LocalDate.ofInstant(now, zone);
+                    LocalDate today = LocalDate.ofInstant(now, schedule.zone());
                     List<OpenInvoice> open = new ArrayList<>();
                     try (KeyValueIterator<String, OpenInvoice> all = invoices.all()) {
                         all.forEachRemaining(entry -> open.add(entry.value));
@@ -178,11 +171,7 @@ public final class OverdueTopology {
             putIfPresent(customer, "contact", invoice.counterparty().contact());
             putIfPresent(customer, "language", invoice.counterparty().language());
             data.put("customer", customer);
-            data.put("currency", invoice.currency());
-            data.put("total", invoice.total().toPlainString());
-            data.put("paid", invoice.paid().toPlainString());
-            data.put("outstanding", invoice.outstanding().toPlainString());
-            putIfPresent(data, "issue_date", invoice.issueDate());
+            ReconcileEvents.putAmounts(data, invoice);
             data.put("due_date", dueDate.toString());
             data.put("days_overdue", ChronoUnit.DAYS.between(dueDate, today));
             data.put("stage", stage.name());
@@ -199,12 +188,6 @@ public final class OverdueTopology {
                 return text == null ? null : LocalDate.parse(text);
             } catch (DateTimeParseException e) {
                 return null;
-            }
-        }
-
-        private static void putIfPresent(Map<String, Object> map, String key, Object value) {
-            if (value != null) {
-                map.put(key, value);
             }
         }
     }

@@ -95,11 +95,7 @@ final class ReconcileEvents {
         party.put("name", invoice.counterparty().name());
         putIfPresent(party, "email", invoice.counterparty().email());
         data.put("counterparty", party);
-        data.put("currency", invoice.currency());
-        data.put("total", invoice.total().toPlainString());
-        data.put("paid", invoice.paid().toPlainString());
-        data.put("outstanding", invoice.outstanding().toPlainString());
-        putIfPresent(data, "issue_date", invoice.issueDate());
+        putAmounts(data, invoice);
         putIfPresent(data, "due_date", invoice.dueDate());
         return data;
     }
@@ -113,7 +109,16 @@ final class ReconcileEvents {
         return row;
     }
 
-    private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+    /** An open invoice's currency, amounts and issue date, as every event about it carries them. */
+    static void putAmounts(Map<String, Object> data, OpenInvoice invoice) {
+        data.put("currency", invoice.currency());
+        data.put("total", invoice.total().toPlainString());
+        data.put("paid", invoice.paid().toPlainString());
+        data.put("outstanding", invoice.outstanding().toPlainString());
+        putIfPresent(data, "issue_date", invoice.issueDate());
+    }
+
+    static void putIfPresent(Map<String, Object> map, String key, Object value) {
         if (value != null) {
             map.put(key, value);
         }

@@ -108,14 +108,7 @@ public final class ReconcileTopology {
         return quarter.compareTo(MAX_TICK) > 0 ? MAX_TICK : quarter.isZero() ? Duration.ofMillis(100) : quarter;
     }
 
-    private static final class Reconciler implements ProcessorSupplier<String, LedgerInput, String, Output> {
-        private final Settings settings;
-        private final StreamsObserver observer;
-
-        Reconciler(Settings settings, StreamsObserver observer) {
-            this.settings = settings;
-            this.observer = observer;
-        }
+    private record Reconciler(Settings settings, StreamsObserver observer) implements ProcessorSupplier<String, LedgerInput, String, Output> {
 
         @Override
         public Set<StoreBuilder<?>> stores() {

@@ -32,28 +32,18 @@ public final class StreamsNames {
     private StreamsNames() {
     }
 
-    public static String windowApplication(String workflow) {
-        return "switchboard.window." + workflow;
-    }
+    /** The stages of one workflow: each is the application {@code switchboard.<stage>.<workflow>}. */
+    public enum WorkflowStage {
+        WINDOW, DIGEST, OVERDUE;
 
-    public static String windowTopic(String workflow) {
-        return "switchboard.window." + workflow;
-    }
+        public String application(String workflow) {
+            return "switchboard." + name().toLowerCase(Locale.ROOT) + "." + workflow;
+        }
 
-    public static String digestApplication(String workflow) {
-        return "switchboard.digest." + workflow;
-    }
-
-    public static String digestTopic(String workflow) {
-        return "switchboard.digest." + workflow;
-    }
-
-    public static String overdueApplication(String workflow) {
-        return "switchboard.overdue." + workflow;
-    }
-
-    public static String overdueTopic(String workflow) {
-        return "switchboard.overdue." + workflow;
+        /** The topic the stage writes for its workflow, which the workflow reads: named as the application. */
+        public String topic(String workflow) {
+            return application(workflow);
+        }
     }
 
     /** {@code contact} → {@code contacts}, {@code company} → {@code companies}. */

@@ -5,10 +5,11 @@ import dev.switchboard.workflows.config.KafkaSettings;
 import dev.switchboard.workflows.config.StreamsSettings;
 import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.model.ScheduleTrigger;
-import dev.switchboard.workflows.model.TriggerChecks;
 import dev.switchboard.workflows.model.Trigger;
+import dev.switchboard.workflows.model.TriggerChecks;
 import dev.switchboard.workflows.model.WindowTrigger;
 import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.streams.StreamsNames.WorkflowStage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -85,15 +86,15 @@ public final class StreamsStages implements AutoCloseable {
     public static Workflow effective(Workflow workflow) {
         Trigger on = workflow.on();
         if (on.window() != null) {
-            return workflow.withTrigger(new Trigger(StreamsNames.windowTopic(workflow.name()),
+            return workflow.withTrigger(new Trigger(WorkflowStage.WINDOW.topic(workflow.name()),
                     List.of(WindowTrigger.FIRED_TYPE), null, "earliest", null, null));
         }
         if (on.schedule() != null && on.schedule().overdue() != null) {
-            return workflow.withTrigger(new Trigger(StreamsNames.overdueTopic(workflow.name()),
+            return workflow.withTrigger(new Trigger(WorkflowStage.OVERDUE.topic(workflow.name()),
                     List.of(ScheduleTrigger.OVERDUE_TYPE), null, "earliest", null, null));
         }
         if (on.schedule() != null) {
-            return workflow.withTrigger(new Trigger(StreamsNames.digestTopic(workflow.name()),
+            return workflow.withTrigger(new Trigger(WorkflowStage.DIGEST.topic(workflow.name()),
                     List.of(ScheduleTrigger.DIGEST_TYPE), null, "earliest", null, null));
         }
         return workflow;
@@ -116,11 +117,11 @@ public final class StreamsStages implements AutoCloseable {
         }
         for (Workflow workflow : workflows) {
             if (workflow.on().window() != null) {
-                ids.add(StreamsNames.windowApplication(workflow.name()));
+                ids.add(WorkflowStage.WINDOW.application(workflow.name()));
             }
             if (workflow.on().schedule() != null) {
-                ids.add(workflow.on().schedule().overdue() != null ? StreamsNames.overdueApplication(workflow.name())
-                        : StreamsNames.digestApplication(workflow.name()));
+                ids.add(workflow.on().schedule().overdue() != null ? WorkflowStage.OVERDUE.application(workflow.name())
+                        : WorkflowStage.DIGEST.application(workflow.name()));
             }
         }
         return ids;
@@ -147,18 +148,18 @@ public final class StreamsStages implements AutoCloseable {
         for (Workflow workflow : workflows) {
             if (workflow.on().window() != null) {
                 needed.add(workflow.on().topic());
-                needed.add(StreamsNames.windowTopic(workflow.name()));
+                needed.add(WorkflowStage.WINDOW.topic(workflow.name()));
             }
             ScheduleTrigger schedule = workflow.on().schedule();
             if (schedule != null && schedule.overdue() != null) {
                 needed.add(settings.openInvoicesTopic());
-                needed.add(StreamsNames.overdueTopic(workflow.name()));
+                needed.add(WorkflowStage.OVERDUE.topic(workflow.name()));
             } else if (schedule != null) {
                 needed.add(topics.tasks());
                 needed.add(topics.deliveries());
                 needed.add(topics.audit());
                 needed.add(topics.review());
-                needed.add(StreamsNames.digestTopic(workflow.name()));
+                needed.add(WorkflowStage.DIGEST.topic(workflow.name()));
                 if (schedule.business() != null) {
                     needed.addAll(schedule.business());
                     needed.add(settings.openInvoicesTopic());
@@ -219,22 +220,22 @@ public final class StreamsStages implements AutoCloseable {
         for (Workflow workflow : workflows) {
             Trigger on = workflow.on();
             if (on.window() != null) {
-                String application = StreamsNames.windowApplication(workflow.name());
+                String application = WorkflowStage.WINDOW.application(workflow.name());
                 add(application, WindowTopology.build(workflow.name(), on.topic(), Set.copyOf(on.types()), on.filter(), on.window(),
-                        StreamsNames.windowTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
+                        WorkflowStage.WINDOW.topic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
             if (on.schedule() != null && on.schedule().overdue() != null) {
-                String application = StreamsNames.overdueApplication(workflow.name());
+                String application = WorkflowStage.OVERDUE.application(workflow.name());
                 // the open invoices are a table: always read from the start, whatever on.start says
                 add(application, OverdueTopology.build(workflow.name(), on.schedule(), settings.openInvoicesTopic(),
-                                StreamsNames.overdueTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
+                                WorkflowStage.OVERDUE.topic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, "earliest", Map.of()));
             } else if (on.schedule() != null) {
-                String application = StreamsNames.digestApplication(workflow.name());
+                String application = WorkflowStage.DIGEST.application(workflow.name());
                 add(application, DigestTopology.build(workflow.name(), on.schedule(), new DigestTopology.Sources(topics.tasks(),
                                 topics.deliveries(), topics.audit(), topics.review(), businessTopics(on.schedule()), settings.openInvoicesTopic()),
-                        StreamsNames.digestTopic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
+                        WorkflowStage.DIGEST.topic(workflow.name()), observer, CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
                         StreamsStage.properties(application, bootstrapServers, clientProperties, stateDir, replication, on.start(), Map.of()));
             }
         }

@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.Stores;
  * the history remembers which windows fired, so a window fires once; under {@code emit: final} each
  * window arrives here once, closed.
  */
-final class WindowBaseline implements ProcessorSupplier<Windowed<String>, WindowTopology.Aggregate, String, byte[]> {
+record WindowBaseline(String workflow, WindowTrigger window, Duration size, CelExpression condition, boolean withValue,
+                      StreamsObserver observer) implements ProcessorSupplier<Windowed<String>, WindowTopology.Aggregate, String, byte[]> {
 
     static final String STORE = "window.history";
 
@@ -42,22 +43,6 @@ final class WindowBaseline implements ProcessorSupplier<Windowed<String>, Window
             slots = slots == null ? List.of() : List.copyOf(slots);
             fired = fired == null ? List.of() : List.copyOf(fired);
         }
-    }
-
-    private final String workflow;
-    private final WindowTrigger window;
-    private final long size;
-    private final CelExpression condition;
-    private final boolean withValue;
-    private final StreamsObserver observer;
-
-    WindowBaseline(String workflow, WindowTrigger window, Duration size, CelExpression condition, boolean withValue, StreamsObserver observer) {
-        this.workflow = workflow;
-        this.window = window;
-        this.size = size.toMillis();
-        this.condition = condition;
-        this.withValue = withValue;
-        this.observer = observer;
     }
 
     @Override
@@ -128,7 +113,7 @@ final class WindowBaseline implements ProcessorSupplier<Windowed<String>, Window
         }
         boolean count = baseline.of().equals("count");
         for (int k = 1; k <= baseline.last(); k++) {
-            long slotStart = start - k * size;
+            long slotStart = start - k * size.toMillis();
             if (slotStart < history.first()) {
                 break;
             }
@@ -153,7 +138,7 @@ final class WindowBaseline implements ProcessorSupplier<Windowed<String>, Window
             Slot slot = slots.get(i);
             boolean needed = baseline.of().equals("value")
                     ? values < baseline.last() + slots.get(slots.size() - 1).values().size()
-                    : slot.start() > newest - (baseline.last() + 2L) * size;
+                    : slot.start() > newest - (baseline.last() + 2L) * size.toMillis();
             if (!needed) {
                 break;
             }
