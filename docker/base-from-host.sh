@@ -33,9 +33,11 @@ if [ -s /etc/ssl/certs/java/cacerts ]; then
 fi
 
 # The shared libraries the runtime links against, and those the engine's JNI libraries (extracted from
-# their jars at run time, so ldd cannot see them here) need beyond that: the C++ runtime and zlib.
+# their jars at run time, so ldd cannot see them here) need beyond that: all of glibc's (ONNX Runtime
+# links libdl.so.2), the C++ runtime and zlib.
 extra=()
-for name in libstdc++.so.6 libgcc_s.so.1 libz.so.1; do
+for name in libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libresolv.so.2 libutil.so.1 \
+    libnss_files.so.2 libnss_dns.so.2 libstdc++.so.6 libgcc_s.so.1 libz.so.1; do
   path="$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64|64bit/ { print $NF; exit }')"
   [ -n "$path" ] && extra+=("$path")
 done
