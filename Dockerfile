@@ -19,10 +19,11 @@ COPY --chown=10001:10001 docker/data/ /var/lib/switchboard/
 WORKDIR /var/lib/switchboard
 # Numeric: the base need not have a passwd entry for it (Kubernetes' runAsNonRoot checks the number).
 USER 10001:10001
-ENV HOME=/var/lib/switchboard
+# user.home explicitly: without a passwd entry Java would take '?', and the tokenizer and JNA cache their
+# native libraries there (the root filesystem is read-only in Kubernetes). In JAVA_TOOL_OPTIONS, not on the
+# command line, so that the chart's JAVA_TOOL_OPTIONS (user.home on its dataDir) replaces it.
+ENV HOME=/var/lib/switchboard JAVA_TOOL_OPTIONS=-Duser.home=/var/lib/switchboard
 # 8080: webhooks (http:), 8081: health, metrics and the admin API (admin:)
 EXPOSE 8080 8081
-# user.home explicitly: without a passwd entry Java would take '?', and the tokenizer and JNA cache their
-# native libraries there (the root filesystem is read-only in Kubernetes).
-ENTRYPOINT ["java", "-Duser.home=/var/lib/switchboard", "-jar", "/app/switchboard-cli.jar"]
+ENTRYPOINT ["java", "-jar", "/app/switchboard-cli.jar"]
 CMD ["run", "--config", "/etc/switchboard/switchboard.yaml"]
