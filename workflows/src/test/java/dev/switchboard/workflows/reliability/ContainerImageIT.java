@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.schemas.Task;
+import dev.switchboard.workflows.runtime.TaskDelivery;
 import dev.switchboard.workflows.testing.SharedKafka;
 import dev.switchboard.workflows.testing.TaskReceiver;
 import java.io.IOException;
@@ -101,8 +102,11 @@ class ContainerImageIT {
                 // then it finished them, committed every offset, and exited 0
                 assertThat(exitCode).as("exit code; log " + log).isZero();
                 assertThat(heldAtSignal).isPositive();
-                Map<TopicPartition, Long> behind = uncommitted(kafka.servers(), "switchboard.wf." + workflow, topic);
-                assertThat(behind).as("records of " + topic + " not committed by the stopped engine; log " + log).isEmpty();
+                // the workflow's group on the events, and the delivery stage's (whose answers were held) on the tasks
+                assertThat(uncommitted(kafka.servers(), "switchboard.wf." + workflow, topic))
+                        .as("events not committed by the stopped engine; log " + log).isEmpty();
+                assertThat(uncommitted(kafka.servers(), TaskDelivery.GROUP_ID, "image.tasks." + suffix))
+                        .as("tasks whose delivery the stopped engine did not commit; log " + log).isEmpty();
                 Set<String> expected = new HashSet<>();
                 for (int i = 0; i < FIRST + IN_FLIGHT; i++) {
                     expected.add(Task.idFor(workflow, "/reliability", "img-" + i, "create-task"));
