@@ -1,31 +1,28 @@
-# syntax=docker/dockerfile:1
-# The Switchboard image: the same CLI as ./switchboard, on a JRE, as a non-root user.
+# The Switchboard image: the same CLI as ./switchboard, on a Java 17 runtime, as uid 10001. It packages what
+# `./mvnw package` built, so it needs no JDK, no shell and no package manager in the base:
+#   ./mvnw -B -DskipTests package
 #   docker build -t switchboard:0.1.0 .
 #   docker run --rm switchboard:0.1.0 --help
+# BASE is any image with Java 17 on its PATH. Where no registry is reachable, assemble one from this
+# machine's JDK and build on it:
+#   docker/base-from-host.sh switchboard-base:17
+#   docker build --build-arg BASE=switchboard-base:17 -t switchboard:0.1.0 .
+# Without a JDK on the machine, docker/build.Dockerfile builds the jar and its lib folder inside Docker.
 # The Helm chart (helm/switchboard) runs it with a read-only root filesystem and mounts
 # /etc/switchboard (configuration and workflows), /var/lib/switchboard and /tmp.
-
-FROM eclipse-temurin:17-jdk AS build
-WORKDIR /src
-COPY . .
-# The Maven repository stays in a BuildKit cache between builds; tests run in CI (./mvnw -B verify), not here.
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests package
-
-FROM eclipse-temurin:17-jre
-# Home on the data folder: Java takes user.home from this entry, and the tokenizer and JNA cache their
-# native libraries there (the root filesystem is read-only in Kubernetes).
-RUN groupadd --system --gid 10001 switchboard \
- && useradd --system --uid 10001 --gid 10001 --home-dir /var/lib/switchboard --no-create-home \
-      --shell /usr/sbin/nologin switchboard \
- && mkdir -p /var/lib/switchboard /etc/switchboard \
- && chown 10001:10001 /var/lib/switchboard
+ARG BASE=eclipse-temurin:17-jre
+FROM ${BASE}
 # Dependencies first: they change less often than the application jar.
-COPY --from=build /src/workflows/target/lib/ /app/lib/
-COPY --from=build /src/workflows/target/switchboard-cli.jar /app/switchboard-cli.jar
+COPY workflows/target/lib/ /app/lib/
+COPY workflows/target/switchboard-cli.jar /app/switchboard-cli.jar
+COPY --chown=10001:10001 docker/data/ /var/lib/switchboard/
 WORKDIR /var/lib/switchboard
+# Numeric: the base need not have a passwd entry for it (Kubernetes' runAsNonRoot checks the number).
 USER 10001:10001
-ENV HOME=/var/lib/switchboard
-# Health, metrics, webhooks and the admin API (http: in switchboard.yaml; listen on 0.0.0.0 in a container).
+# user.home explicitly: without a passwd entry Java would take '?', and the tokenizer and JNA cache their
+# native libraries there (the root filesystem is read-only in Kubernetes). In JAVA_TOOL_OPTIONS, not on the
+# command line, so that the chart's JAVA_TOOL_OPTIONS (user.home on its dataDir) replaces it.
+ENV HOME=/var/lib/switchboard JAVA_TOOL_OPTIONS=-Duser.home=/var/lib/switchboard
 # 8080: webhooks (http:), 8081: health, metrics and the admin API (admin:)
 EXPOSE 8080 8081
 ENTRYPOINT ["java", "-jar", "/app/switchboard-cli.jar"]

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -129,16 +129,27 @@ public final class SwitchboardCli implements Runnable {
             engine.close();
             throw e;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            engine.close();
-            stopped.countDown();
-        }, "switchboard-shutdown"));
-        engine.start(loaded);
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Switchboard running " + loaded.size() + " workflow(s) on Kafka " + engine.bootstrapServers() + ". Stop with Ctrl-C.");
-        out.flush();
-        stopped.await();
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                out.println("Switchboard stopping: in-flight work finishes and its offsets are committed first.");
+                out.flush();
+                engine.close();
+            }
+        };
+        // SIGTERM and Ctrl-C stop the run below, which then exits 0; the hook covers any other way the JVM ends
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "switchboard-shutdown"));
+        StopSignals signals = StopSignals.install();
+        try {
+            engine.start(loaded);
+            out.println("Switchboard running " + loaded.size() + " workflow(s) on Kafka " + engine.bootstrapServers() + ". Stop with Ctrl-C.");
+            out.flush();
+            signals.await();
+        } finally {
+            signals.restore();
+        }
+        stop.run();
         return 0;
     }
 
