@@ -190,7 +190,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             controllerPort = cPort;
             clusterId = cluster;
             try {
-                BrokerReadiness.await(brokerPort, deadlineNanos, startupTimeout);
+                BrokerReadiness.await(quorum == null ? BrokerConfig.NODE_ID : quorum.nodeId(), brokerPort, deadlineNanos, startupTimeout);
             } catch (RuntimeException e) {
                 closeAfterFailedStart();
                 throw e;
