@@ -18,6 +18,8 @@ public final class KafkaClusterNode {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // a test JVM that dies (killed, timed out) must not leave brokers behind
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(1)));
         int nodeId = Integer.parseInt(args[0]);
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
                 .dataDir(Path.of(args[5]))
