@@ -26,13 +26,18 @@ final class BrokerConfig {
 
     /** The server configuration of a single node on loopback, with {@code extra} on top (reserved keys never reach here). */
     static Properties serverProperties(Path logDir, int bPort, int cPort, Map<String, String> extra) {
+        return serverProperties(logDir, bPort, cPort, NODE_ID, NODE_ID + "@" + EmbeddedKafkaBroker.HOST + ":" + cPort, extra);
+    }
+
+    /** The same for one node of a cluster: its id and every voter ({@code id@host:port,...}). */
+    static Properties serverProperties(Path logDir, int bPort, int cPort, int nodeId, String voters, Map<String, String> extra) {
         Map<String, String> p = new LinkedHashMap<>();
-        // Identity and roles: one node that is both broker and the (only) KRaft voter.
+        // Identity and roles: a node that is both broker and a KRaft voter (alone, unless a quorum is given).
         p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("node.id", Integer.toString(nodeId));
         // Static quorum: voter endpoints come from here, not from the metadata log, so the controller
         // port may differ between restarts of the same data directory.
-        p.put("controller.quorum.voters", NODE_ID + "@" + EmbeddedKafkaBroker.HOST + ":" + cPort);
+        p.put("controller.quorum.voters", voters);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("listeners", BROKER_LISTENER + "://" + EmbeddedKafkaBroker.HOST + ":" + bPort + "," + CONTROLLER_LISTENER + "://" + EmbeddedKafkaBroker.HOST + ":" + cPort);
         p.put("advertised.listeners", BROKER_LISTENER + "://" + EmbeddedKafkaBroker.HOST + ":" + bPort);

@@ -18,7 +18,7 @@ final class BrokerReadiness {
     }
 
     /** Waits until the broker answers a metadata request and lists itself as a live (unfenced) broker. */
-    static void await(int brokerPort, long deadlineNanos, Duration startupTimeout) {
+    static void await(int nodeId, int brokerPort, long deadlineNanos, Duration startupTimeout) {
         Map<String, Object> adminConfig = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafkaBroker.HOST + ":" + brokerPort,
                 AdminClientConfig.CLIENT_ID_CONFIG, "switchboard-embedded-kafka-readiness",
@@ -35,7 +35,7 @@ final class BrokerReadiness {
                 try {
                     Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(callTimeoutMs))
                             .nodes().get(callTimeoutMs, TimeUnit.MILLISECONDS);
-                    if (nodes.stream().anyMatch(n -> n.id() == BrokerConfig.NODE_ID && n.port() == brokerPort)) {
+                    if (nodes.stream().anyMatch(n -> n.id() == nodeId && n.port() == brokerPort)) {
                         return;
                     }
                     lastError = null;

@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Sized for a laptop: few network/IO threads, a small log-cleaner buffer, small internal topics.</li>
  * </ul>
  *
+ * <p><b>Clusters.</b> With a {@link KafkaQuorum} the broker is one node of several (each in a process of
+ * its own, as the reliability tests run three), formatted with the cluster id they share and voting on
+ * the controller port the quorum names for it.
+ *
  * <p><b>Caveat.</b> Kafka's server handles some unrecoverable faults (for example a corrupt metadata
  * log) by halting the process through {@code org.apache.kafka.common.utils.Exit}; running it in-process
  * means such a fault takes Switchboard down too. That is acceptable for the local-development use case
@@ -79,6 +83,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int configuredPort;
     private final Map<String, String> extraProperties;
     private final Duration startupTimeout;
+    private final KafkaQuorum quorum;
 
     // Guarded by "this".
     private KafkaRaftServer server;
@@ -92,6 +97,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.configuredPort = builder.port;
         this.extraProperties = Map.copyOf(builder.properties);
         this.startupTimeout = builder.startupTimeout;
+        this.quorum = builder.quorum;
     }
 
     public static Builder builder() {
@@ -122,12 +128,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (configuredPort != 0) {
             LoopbackPorts.requireAvailable(configuredPort);
         }
+        if (quorum != null) {
+            LoopbackPorts.requireAvailable(quorum.controllerPort());
+        }
         // Kafka locks a combined log/metadata directory only when the broker half starts, after the
         // controller has already opened the metadata log. Lock first so two brokers never share a directory.
         DataDirLock lock = DataDirLock.acquire(dataDir);
         String cluster;
         try {
-            cluster = KafkaStorage.formatIfNeeded(logDir);
+            cluster = quorum == null ? KafkaStorage.formatIfNeeded(logDir)
+                    : KafkaStorage.formatIfNeeded(logDir, quorum.nodeId(), quorum.clusterId());
         } catch (RuntimeException e) {
             lock.release();
             throw e;
@@ -135,10 +145,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         for (int attempt = 1; ; attempt++) {
             int bPort = configuredPort != 0 ? configuredPort : LoopbackPorts.free(-1);
-            int cPort = LoopbackPorts.free(bPort);
+            // In a cluster the voters name this node's controller port, so it cannot move.
+            int cPort = quorum != null ? quorum.controllerPort() : LoopbackPorts.free(bPort);
             KafkaRaftServer candidate;
             try {
-                candidate = new KafkaRaftServer(KafkaConfig.fromProps(BrokerConfig.serverProperties(logDir, bPort, cPort, extraProperties), false), Time.SYSTEM);
+                candidate = new KafkaRaftServer(KafkaConfig.fromProps(quorum == null
+                        ? BrokerConfig.serverProperties(logDir, bPort, cPort, extraProperties)
+                        : BrokerConfig.serverProperties(logDir, bPort, cPort, quorum.nodeId(), quorum.voters(), extraProperties),
+                        false), Time.SYSTEM);
             } catch (RuntimeException e) {
                 lock.release();
                 throw new IllegalStateException("Embedded Kafka broker could not be created (data in " + logDir + "): " + e.getMessage(), e);
@@ -176,7 +190,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             controllerPort = cPort;
             clusterId = cluster;
             try {
-                BrokerReadiness.await(brokerPort, deadlineNanos, startupTimeout);
+                BrokerReadiness.await(quorum == null ? BrokerConfig.NODE_ID : quorum.nodeId(), brokerPort, deadlineNanos, startupTimeout);
             } catch (RuntimeException e) {
                 closeAfterFailedStart();
                 throw e;
@@ -317,8 +331,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private int port;
         private final Map<String, String> properties = new LinkedHashMap<>();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private KafkaQuorum quorum;
 
         private Builder() {
+        }
+
+        /**
+         * Makes this broker one node of a cluster (each node in its own process, say); without it the broker is
+         * node 1 and the only voter. Internal topics stay at one replica unless their keys are set with
+         * {@link #property} (e.g. {@code offsets.topic.replication.factor}).
+         */
+        public Builder quorum(KafkaQuorum quorum) {
+            this.quorum = Objects.requireNonNull(quorum, "quorum");
+            return this;
         }
 
         /** Directory the broker keeps its data in; created if missing. Required. */

@@ -3,6 +3,8 @@ package dev.switchboard.workflows.kafka;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -16,6 +18,16 @@ public final class KafkaClients {
 
     /** The largest event the engine writes or reads, as a client setting: 8 MiB. */
     public static final String MAX_MESSAGE_BYTES = Integer.toString(8 * 1024 * 1024);
+
+    /**
+     * The engine's consumer groups rebalance cooperatively: a member that joins or dies moves only the
+     * partitions that must move, and the others keep consuming (the default Range assignor stops every
+     * member). {@code partition.assignment.strategy} in {@code kafka.properties} overrides it, for the
+     * rolling upgrade of a group that runs the old assignor (docs/reliability.md).
+     */
+    public static String assignor(Map<String, String> clientProperties) {
+        return clientProperties.getOrDefault(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    }
 
     private KafkaClients() {
     }

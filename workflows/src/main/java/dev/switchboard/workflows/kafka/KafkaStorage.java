@@ -28,6 +28,11 @@ final class KafkaStorage {
      * cluster id stored there.
      */
     static String formatIfNeeded(Path logDir) {
+        return formatIfNeeded(logDir, BrokerConfig.NODE_ID, null);
+    }
+
+    /** The same for one node of a cluster: formatted with its id and, when not null, the cluster id all nodes share. */
+    static String formatIfNeeded(Path logDir, int nodeId, String clusterId) {
         String dir = logDir.toString();
         MetaPropertiesEnsemble ensemble = loadMetaProperties(dir);
         if (!ensemble.errorLogDirs().isEmpty()) {
@@ -38,11 +43,15 @@ final class KafkaStorage {
             LOG.debug("Reusing formatted Kafka data directory {} (cluster {})", dir, existing.get());
             return existing.get();
         }
-        String newClusterId = existing.orElseGet(() -> Uuid.randomUuid().toString());
+        if (existing.isPresent() && clusterId != null && !existing.get().equals(clusterId)) {
+            throw new IllegalStateException("Kafka data directory " + dir + " belongs to cluster '" + existing.get()
+                    + "', expected '" + clusterId + "'. Give this node an empty data directory or the cluster id it was formatted with");
+        }
+        String newClusterId = existing.orElseGet(() -> clusterId != null ? clusterId : Uuid.randomUuid().toString());
         ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
         Formatter formatter = new Formatter()
                 .setPrintStream(new PrintStream(formatterOutput, true, StandardCharsets.UTF_8))
-                .setNodeId(BrokerConfig.NODE_ID)
+                .setNodeId(nodeId)
                 .setClusterId(newClusterId)
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                 .setControllerListenerName(BrokerConfig.CONTROLLER_LISTENER)

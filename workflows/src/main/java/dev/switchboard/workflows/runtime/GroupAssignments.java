@@ -21,16 +21,20 @@ public final class GroupAssignments {
     private GroupAssignments() {
     }
 
-    /** True when {@code group} is stable and its members together are assigned every partition of {@code topic}. */
+    /**
+     * True when {@code group} is stable and its members together are assigned every partition of {@code topic};
+     * false as well when Kafka does not answer both questions within {@code timeout} in all.
+     */
     public static boolean covers(Admin admin, String group, String topic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(group);
+                    .get(remaining(deadline), TimeUnit.NANOSECONDS).get(group);
             if (description == null || description.groupState() != GroupState.STABLE) {
                 return false;
             }
             TopicDescription topicDescription = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                    .get(remaining(deadline), TimeUnit.NANOSECONDS).get(topic);
             Set<TopicPartition> assigned = new HashSet<>();
             for (MemberDescription member : description.members()) {
                 assigned.addAll(member.assignment().topicPartitions());
@@ -42,5 +46,9 @@ public final class GroupAssignments {
         } catch (Exception e) {
             return false;
         }
+    }
+
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
     }
 }

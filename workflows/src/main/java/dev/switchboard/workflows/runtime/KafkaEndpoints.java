@@ -2,6 +2,7 @@ package dev.switchboard.workflows.runtime;
 
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
+import dev.switchboard.workflows.kafka.KafkaClients;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -25,6 +26,8 @@ final class KafkaEndpoints {
         KafkaComponent component = new KafkaComponent();
         component.getConfiguration().setBrokers(kafka.bootstrapServers());
         component.getConfiguration().setAdditionalProperties(new HashMap<>(kafka.clientProperties()));
+        // camel-kafka's default is the eager RangeAssignor, which stops every instance on each rebalance
+        component.getConfiguration().setPartitionAssignor(KafkaClients.assignor(kafka.clientProperties()));
         camel.addComponent("kafka", component);
         return camel;
     }

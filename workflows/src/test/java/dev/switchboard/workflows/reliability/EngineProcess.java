@@ -42,7 +42,8 @@ final class EngineProcess implements AutoCloseable {
             throw new IllegalStateException("The engine process is already running");
         }
         try {
-            Path argFile = log.resolveSibling("engine-classpath.args");
+            // one per log: several instances start at once, and a JVM still reading the file would see it truncated
+            Path argFile = log.resolveSibling(log.getFileName() + ".classpath.args");
             // written each time: a file left by an earlier build would name that build's dependencies
             String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             Files.writeString(argFile, "-cp \"" + classpath.replace("\\", "\\\\") + "\"\n", StandardCharsets.UTF_8);

@@ -36,7 +36,14 @@ final class TopicReader {
 
     /** Hands every record of the topic now to {@code action}, keeping none: for topics too big to hold. */
     static void forEach(String bootstrap, String topic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
+        forEach(bootstrap, topic, Map.of(), action);
+    }
+
+    /** The same with more consumer settings ({@code isolation.level: read_committed}, say). */
+    static void forEach(String bootstrap, String topic, Map<String, String> settings,
+                        java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
         Properties properties = new Properties();
+        properties.putAll(settings);
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "reliability-reader-" + UUID.randomUUID());
         properties.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
