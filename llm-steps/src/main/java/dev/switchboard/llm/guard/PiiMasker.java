@@ -49,6 +49,8 @@ public final class PiiMasker {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\[(EMAIL|PHONE|IBAN|CARD|NAME)_(\\d+)]");
 
     private static final int MIN_PHONE_DIGITS = 8;
+    /** A date such as 09.09.2026 or 02/11/2026: libphonenumber takes one starting with 0 for a German number. */
+    private static final Pattern DATE = Pattern.compile("(\\d{1,2})([./-])(\\d{1,2})\\2(\\d{4})");
 
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
     private final List<String> phoneRegions;
@@ -150,14 +152,24 @@ public final class PiiMasker {
     /**
      * Valid numbers in any of the regions (leniency VALID: the region's numbering plan, and its
      * national prefix where the region writes one) of at least 8 digits, so that short numbers a plan
-     * allows (German 1640) stay as they are; none inside a placeholder already made. Where regions find
+     * allows (German 1640) stay as they are, nor dates (09.09.2026); none inside a placeholder already made. Where regions find
      * overlapping numbers the earliest, then longest, wins.
      */
+    private static boolean isDate(String raw) {
+        Matcher date = DATE.matcher(raw);
+        if (!date.matches()) {
+            return false;
+        }
+        int first = Integer.parseInt(date.group(1));
+        int second = Integer.parseInt(date.group(3));
+        return first >= 1 && second >= 1 && first <= 31 && second <= 31 && Math.min(first, second) <= 12;
+    }
+
     private List<Span> phoneSpans(String text) {
         TreeMap<Integer, Integer> found = new TreeMap<>();
         for (String region : phoneRegions) {
             for (PhoneNumberMatch match : phones.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID, Long.MAX_VALUE)) {
-                if (digits(match.rawString()) >= MIN_PHONE_DIGITS) {
+                if (digits(match.rawString()) >= MIN_PHONE_DIGITS && !isDate(match.rawString())) {
                     found.merge(match.start(), match.end(), Math::max);
                 }
             }

@@ -44,7 +44,8 @@ public final class CannedAnswers implements Function<Request, String> {
     /**
      * Reads a fixture.
      *
-     * @param key a pattern whose first group, found in a user message, is the key of the row to answer from
+     * @param key a pattern whose groups, found in a user message, are the key of the row to answer from (with several
+     *            groups, those that matched joined by '|': {@code 12 Oct 2026|BWD-1198})
      */
     public static CannedAnswers read(Reader fixture, Pattern key) throws IOException {
         Map<String, JsonNode> answers = new HashMap<>();
@@ -64,6 +65,17 @@ public final class CannedAnswers implements Function<Request, String> {
         return new CannedAnswers(key, Map.copyOf(answers));
     }
 
+    /** The groups that matched, joined by '|': one group is the key itself; more tell apart inputs one field does not. */
+    private static String key(Matcher found) {
+        StringBuilder key = new StringBuilder();
+        for (int group = 1; group <= found.groupCount(); group++) {
+            if (found.group(group) != null) {
+                key.append(key.length() == 0 ? "" : "|").append(found.group(group));
+            }
+        }
+        return key.toString();
+    }
+
     /** How many keys the fixture answers for. */
     public int size() {
         return answers.size();
@@ -75,7 +87,7 @@ public final class CannedAnswers implements Function<Request, String> {
         for (Message message : request.messages()) {
             Matcher found = "user".equals(message.role()) ? key.matcher(message.content()) : null;
             if (found != null && found.find()) {
-                row = answers.get(found.group(1));
+                row = answers.get(key(found));
                 break;
             }
         }

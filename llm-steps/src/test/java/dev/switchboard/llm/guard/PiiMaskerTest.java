@@ -77,7 +77,8 @@ class PiiMaskerTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"due 2024-06-30", "on 30/06/2024", "on 30.06.2024", "on 06/30/2024", "at 2024-06-30 12:30:45",
+    @ValueSource(strings = {"due 2024-06-30", "on 30/06/2024", "on 30.06.2024", "Rechnungsdatum: 09.09.2026",
+            "Rechnungsdatum 02.11.2026   Fällig am 16.11.2026", "Date d'émission 06/09/2026", "Invoice date: 09/12/2026", "on 06/30/2024", "at 2024-06-30 12:30:45",
             "amount 1 250 000.00", "amount $1,250,000.00", "amount 1.250.000,00 EUR", "amount EUR 1 250 000,00",
             "amount 12500.50", "amount 1640 EUR", "order 12345678", "version 10.15.7", "zip 75008 Paris", "from 192.168.100.200"})
     void should_leave_text_as_it_is_when_it_holds_dates_and_amounts(String text) {

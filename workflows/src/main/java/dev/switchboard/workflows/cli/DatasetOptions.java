@@ -1,5 +1,6 @@
 package dev.switchboard.workflows.cli;
 
+import dev.switchboard.workflows.eval.AttachmentRows;
 import dev.switchboard.workflows.eval.Dataset;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +25,12 @@ final class DatasetOptions {
             description = "The field that joins a dataset row to its expected row (default: ${DEFAULT-VALUE}).")
     String expectedKey;
 
+    @Option(names = "--attachment-column", paramLabel = "FIELD",
+            description = "Each row's FIELD names a file beside the dataset (a PDF invoice, say): the row becomes the email.received "
+                    + "event a mail source publishes for a message with that file attached, its text read as the mail sources read it "
+                    + "(a PDF's text layer; encrypted and image-only PDFs have none, as live). The row's from and subject are the message's.")
+    String attachmentColumn;
+
     /** Refuses a dataset that is not there before anything slow starts. */
     void requireFile() {
         if (!Files.isRegularFile(file)) {
@@ -44,6 +51,11 @@ final class DatasetOptions {
             dataset = Dataset.read(file);
             if (expected != null) {
                 dataset = dataset.withExpected(Dataset.read(expected), expectedKey);
+            }
+            if (attachmentColumn != null) {
+                requireColumn(dataset, attachmentColumn, "--attachment-column");
+                Path folder = file.toAbsolutePath().getParent();
+                dataset = AttachmentRows.attach(dataset, attachmentColumn, folder);
             }
         } catch (IOException | IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());

@@ -33,12 +33,13 @@ import picocli.CommandLine.Option;
                     + "on its optional fields. A score step (--label-column names the expected number) is scored by mean absolute error, "
                     + "Spearman's rank correlation, the share within --tolerance, and per confidence band. A summarize or draft step "
                     + "(--label-column names the reference answer, or an object with reference and the answering article ids) is scored by "
-                    + "ROUGE-L and embedding similarity, and a draft also by the validity, precision and recall of its citations. With --judge and --rubric a judge "
+                    + "ROUGE-L and embedding similarity, and a draft also by the validity, precision and recall of its citations and by its "
+                    + "groundedness (the share of its sentences the retrieved articles support). With --judge and --rubric a judge "
                     + "model grades each text on the rubric's criteria, with or without a reference, and its own calls are accounted.",
             "Writes report.md, report.html (charts), report.json, and confusion and prediction files per model.",
             "Exits 1 when a model is below --min-accuracy or --min-macro-f1 (classify), --min-field-accuracy or --min-exact-match "
                     + "(extract), --min-spearman or --min-within, or above --max-mae (score), below --min-rouge-l, --min-similarity, "
-                    + "--min-citation-validity or --min-judge-score (summarize, draft); 2 on invalid input or when every row was skipped."})
+                    + "--min-citation-validity, --min-groundedness or --min-judge-score (summarize, draft); 2 on invalid input or when every row was skipped."})
 final class EvalCommand extends CliCommand {
 
     @Mixin

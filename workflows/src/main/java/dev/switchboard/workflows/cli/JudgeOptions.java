@@ -48,7 +48,7 @@ final class JudgeOptions {
             throw CommandFailure.invalid("Option --rubric: got nothing, expected a rubric file (YAML). Name it with --rubric");
         }
         try {
-            return new Judge(models.endpoint(judge), Rubric.read(rubric));
+            return new Judge(models.endpoint(judge), Rubric.read(rubric), models.cache());
         } catch (IOException | IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());
         }

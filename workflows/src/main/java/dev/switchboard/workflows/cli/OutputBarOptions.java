@@ -35,6 +35,10 @@ final class OutputBarOptions {
             description = "draft: exit 1 when the share of rows with a draft citing only retrieved articles is below this.")
     Double minCitationValidity;
 
+    @Option(names = "--min-groundedness", paramLabel = "SHARE",
+            description = "draft: exit 1 when the mean share of draft sentences supported by the retrieved articles is below this.")
+    Double minGroundedness;
+
     @Option(names = "--tolerance", defaultValue = "0", paramLabel = "NUMBER",
             description = "score: how far from the expected score an answer may be and still count as within (default: ${DEFAULT-VALUE}).")
     double tolerance;
@@ -53,6 +57,7 @@ final class OutputBarOptions {
                 below |= fails(err, r.model(), "embedding similarity", r.text().similarity(), "--min-similarity", minSimilarity, false);
                 if (r.stepType().equals("draft")) {
                     below |= fails(err, r.model(), "citation validity", r.text().citationValidity(), "--min-citation-validity", minCitationValidity, false);
+                    below |= fails(err, r.model(), "groundedness", r.text().groundedness(), "--min-groundedness", minGroundedness, false);
                 }
             } else {
                 below |= fails(err, r.model(), "MAE", r.score().mae(), "--max-mae", maxMae, true);

@@ -31,6 +31,12 @@ record OutputEvalRun(PrintWriter out, PrintWriter err, ReportFolderOption report
         Path folder = reports.resolve(workflow);
         new OutputReport(workflow, target.id(), target.type(), dataset, command, notes, results).write(folder);
         print(results);
+        for (OutputResult result : results) {
+            if (result.skipped() > 0) {
+                out.printf(Locale.ROOT, "%s: %d of %d rows skipped, not scored: %s%n", result.model(), result.skipped(),
+                        result.predictions().size(), result.skippedSummary());
+            }
+        }
         out.println("Reports: " + folder.resolve("report.md") + ", " + folder.resolve("report.html"));
         return bar.gate(out, err, results, judge);
     }
@@ -49,6 +55,10 @@ record OutputEvalRun(PrintWriter out, PrintWriter err, ReportFolderOption report
             for (OutputResult r : results) {
                 if (!Double.isNaN(r.text().similarity())) {
                     out.printf(Locale.ROOT, "%s: embedding similarity to the references %s%n", r.model(), decimal(r.text().similarity()));
+                }
+                if (!Double.isNaN(r.text().groundedness())) {
+                    out.printf(Locale.ROOT, "%s: groundedness %s of draft sentences supported by the retrieved articles%n", r.model(),
+                            percent(r.text().groundedness()));
                 }
                 if (r.judge() != null) {
                     var j = r.judge();

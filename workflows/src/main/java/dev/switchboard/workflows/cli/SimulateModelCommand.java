@@ -54,7 +54,8 @@ public final class SimulateModelCommand extends CliCommand {
     Path answers;
 
     @Option(names = "--answer-key", paramLabel = "REGEX", defaultValue = "Ticket ([A-Za-z0-9-]+):",
-            description = "Where the key of --answers is in a request: the first group of this pattern in a user message (default: ${DEFAULT-VALUE}).")
+            description = "Where the key of --answers is in a request: the group of this pattern in a user message; with several groups, "
+                    + "those that matched joined by '|' (default: ${DEFAULT-VALUE}).")
     String answerKey;
 
     @Override

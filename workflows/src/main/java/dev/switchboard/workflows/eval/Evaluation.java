@@ -163,7 +163,17 @@ public final class Evaluation {
         List<String> expected = wanted.stream().map(value -> value == null ? null : value.toString()).toList();
         Rows rows = rows(request, dataset, options, expected, progress);
         OutputResult result = OutputResult.of(model, target.type(), options, wanted, rows.predictions(), rows.answers(), tolerance, rows.seconds());
-        return result.text() == null ? result : ReferenceSimilarity.add(result, wanted, models.embeddingModel());
+        if (result.text() == null) {
+            return result;
+        }
+        result = ReferenceSimilarity.add(result, wanted, models.embeddingModel());
+        Object knowledgeBase = OptionsRecords.read(options, "knowledgeBase");
+        try {
+            return Groundedness.add(result, knowledgeBase == null ? null : environment.baseDir().resolve(knowledgeBase.toString()),
+                    models.embeddingModel());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot read knowledge_base " + knowledgeBase + " for groundedness: " + e.getMessage(), e);
+        }
     }
 
     /** What the evaluated step did with each row, and its outputs. */

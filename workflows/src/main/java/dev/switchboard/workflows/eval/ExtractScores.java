@@ -17,8 +17,20 @@ import java.util.Map;
  */
 public record ExtractScores(int rows, Map<String, FieldScore> fields, double exactMatch, double optionalPrecision, double optionalRecall) {
 
-    /** What a field is: its type (for normalizing) and whether the step must give it. */
-    public record FieldSpec(String type, boolean required) {
+    /**
+     * What a field is: its type (for normalizing) and whether the step must give it; for a list, what its items are (their
+     * type, and an object item's fields' types by name), else nulls. An object field is scored as its own fields, named
+     * {@code object.field}.
+     */
+    public record FieldSpec(String type, boolean required, String itemType, Map<String, String> itemFields) {
+
+        public FieldSpec(String type, boolean required) {
+            this(type, required, null, null);
+        }
+
+        public FieldSpec {
+            itemFields = itemFields == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(itemFields));
+        }
     }
 
     /** One field's figures. */
@@ -49,9 +61,9 @@ public record ExtractScores(int rows, Map<String, FieldScore> fields, double exa
             Map<String, Object> got = predicted.get(i);
             boolean all = got != null;
             for (Map.Entry<String, FieldSpec> field : specs.entrySet()) {
-                String type = field.getValue().type();
-                Object wantValue = want.get(field.getKey());
-                Object gotValue = got == null ? null : got.get(field.getKey());
+                FieldSpec type = field.getValue();
+                Object wantValue = Dataset.value(want, field.getKey());
+                Object gotValue = got == null ? null : Dataset.value(got, field.getKey());
                 boolean same = got != null && FieldValues.same(wantValue, gotValue, type);
                 correct.get(field.getKey())[0] += same ? 1 : 0;
                 all &= same;

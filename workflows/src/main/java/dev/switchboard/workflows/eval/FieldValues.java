@@ -21,6 +21,35 @@ final class FieldValues {
     private FieldValues() {
     }
 
+    /**
+     * The normal form of a value of an extract field; null for no value. A list is the sorted normal forms of its items
+     * (a model may list tax lines in another order), an object item its fields' normal forms in declared order; an empty
+     * list is no value.
+     */
+    static String normalize(Object value, ExtractScores.FieldSpec field) {
+        if (field.itemType() == null || !(value instanceof List<?> items)) {
+            return normalize(value, field.type());
+        }
+        List<String> forms = new java.util.ArrayList<>();
+        for (Object item : items) {
+            if (field.itemFields() == null || !(item instanceof java.util.Map<?, ?> object)) {
+                forms.add(String.valueOf(normalize(item, field.itemType())));
+            } else {
+                StringBuilder form = new StringBuilder("{");
+                field.itemFields().forEach((name, type) -> form.append(name).append('=').append(normalize(object.get(name), type)).append(';'));
+                forms.add(form.append('}').toString());
+            }
+        }
+        java.util.Collections.sort(forms);
+        return forms.isEmpty() ? null : forms.toString();
+    }
+
+    static boolean same(Object expected, Object predicted, ExtractScores.FieldSpec field) {
+        String want = normalize(expected, field);
+        String got = normalize(predicted, field);
+        return want == null ? got == null : want.equals(got);
+    }
+
     /** The normal form of a value of an extract field of {@code type}; null for no value. */
     static String normalize(Object value, String type) {
         if (value == null) {

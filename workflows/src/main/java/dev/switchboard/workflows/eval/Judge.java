@@ -2,10 +2,14 @@ package dev.switchboard.workflows.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.llm.ResponseCache;
 import dev.switchboard.llm.chat.ChatAnswer;
 import dev.switchboard.llm.chat.ChatCall;
 import dev.switchboard.llm.chat.ChatEndpoint;
+import dev.switchboard.llm.steps.internal.PromptTemplate;
+import dev.switchboard.llm.steps.internal.PromptText;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,17 +19,39 @@ import java.util.Map;
  * Grades a summarize or draft step's texts with a judge model on a {@link Rubric}, one call a row: the judge sees the
  * rubric, the row's input (its fields), the reference when the row has one, and the text, and answers a JSON object
  * with a score and a reason per criterion. Every call, retried attempts included, is counted with its tokens and cost.
+ * The system prompt is the bundled template {@code prompts/judge.system.md} with the rubric in it; its version (a hash of
+ * that text) names the calls and the report. Graded answers go through the response cache as the steps' do, keyed by the
+ * judge model, the prompt version and the row, so a text graded before (another model's identical draft) costs no call.
  */
 public final class Judge {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String PROMPT_ID = "eval/judge";
+    private static final Duration CACHED_FOR = Duration.ofDays(1);
+
     private final ChatEndpoint endpoint;
     private final Rubric rubric;
+    private final ResponseCache cache;
+    private final JudgeScores.Prompt prompt;
 
-    public Judge(ChatEndpoint endpoint, Rubric rubric) {
+    public Judge(ChatEndpoint endpoint, Rubric rubric, ResponseCache cache) {
         this.endpoint = endpoint;
         this.rubric = rubric;
+        this.cache = cache;
+        PromptTemplate template = PromptTemplate.bundled("judge.system");
+        StringBuilder criteria = new StringBuilder();
+        rubric.criteria().forEach(c -> criteria.append(criteria.length() == 0 ? "" : "\n").append("- ").append(c.name()).append(": ")
+                .append(c.description()));
+        String system = template.text().replace("{{instructions}}", rubric.instructions().isEmpty() ? "" : rubric.instructions() + " ")
+                .replace("{{min}}", Integer.toString(rubric.min())).replace("{{max}}", Integer.toString(rubric.max()))
+                .replace("{{criteria}}", criteria);
+        this.prompt = new JudgeScores.Prompt(PROMPT_ID, "judge-" + PromptText.hash(system, 6), template.source(), system);
+    }
+
+    /** The judge's prompt, with the rubric in it. */
+    public JudgeScores.Prompt prompt() {
+        return prompt;
     }
 
     /** The result with the judge's grades of its texts added; {@code rows} are the dataset rows the result was run on. */
@@ -36,6 +62,7 @@ public final class Judge {
         long tokensIn = 0;
         long tokensOut = 0;
         double cost = 0;
+        long hits = 0;
         for (int i = 0; i < result.predictions().size(); i++) {
             if (result.predictions().get(i).outcome() == Prediction.Outcome.SKIPPED) {
                 continue;
@@ -48,28 +75,32 @@ public final class Judge {
             }
             Map<String, Object> row = rows.rows().get(i);
             Object reference = referenceColumn == null ? null : Dataset.value(row, referenceColumn);
-            ChatAnswer answer = endpoint.chat(call(row, reference, text.toString()));
+            String user = user(row, reference, text.toString());
+            String key = ResponseCache.key("eval", endpoint.name() + "/" + endpoint.definition().model(), prompt.version(), user);
+            Map<String, Object> cached = cache.get(key);
+            if (cached != null) {
+                hits++;
+                verdicts.add(verdict(i + 1, String.valueOf(cached.get("content"))));
+                continue;
+            }
+            ChatAnswer answer = endpoint.chat(ChatCall.builder().prompt(PROMPT_ID, prompt.version()).system(prompt.text()).user(user).build());
             for (ChatAnswer attempt : attempts(answer)) {
                 calls++;
                 tokensIn += attempt.tokensIn();
                 tokensOut += attempt.tokensOut();
                 cost += endpoint.definition().cost(attempt.tokensIn(), attempt.tokensOut(), attempt.latencyMillis());
             }
-            verdicts.add(answer.ok() ? verdict(i + 1, answer.content())
-                    : new JudgeScores.Verdict(i + 1, Map.of(), Map.of(), "the judge's call failed: " + answer.failure().message()));
+            JudgeScores.Verdict verdict = answer.ok() ? verdict(i + 1, answer.content())
+                    : new JudgeScores.Verdict(i + 1, Map.of(), Map.of(), "the judge's call failed: " + answer.failure().message());
+            if (verdict.error() == null) {
+                cache.put(key, Map.of("content", answer.content()), CACHED_FOR);
+            }
+            verdicts.add(verdict);
         }
-        return result.withJudge(JudgeScores.of(endpoint.name(), rubric, verdicts, calls, tokensIn, tokensOut, cost));
+        return result.withJudge(JudgeScores.of(endpoint.name(), rubric, verdicts, calls, tokensIn, tokensOut, cost, prompt, hits));
     }
 
-    private ChatCall call(Map<String, Object> row, Object reference, String text) {
-        StringBuilder system = new StringBuilder("You grade a text written by an automated assistant. ");
-        if (!rubric.instructions().isEmpty()) {
-            system.append(rubric.instructions()).append(' ');
-        }
-        system.append("Score each criterion from ").append(rubric.min()).append(" (worst) to ").append(rubric.max())
-                .append(" (best), with a one-sentence reason.\nCriteria:\n");
-        rubric.criteria().forEach(c -> system.append("- ").append(c.name()).append(": ").append(c.description()).append('\n'));
-        system.append("Answer only a JSON object with one key per criterion, each {\"score\": <whole number>, \"reason\": \"<sentence>\"}.");
+    private static String user(Map<String, Object> row, Object reference, String text) {
         StringBuilder user = new StringBuilder("Input:\n");
         try {
             user.append(JSON.writeValueAsString(row));
@@ -80,7 +111,7 @@ public final class Judge {
             user.append("\n\nReference answer:\n").append(reference instanceof Map<?, ?> map && map.get("reference") != null ? map.get("reference") : reference);
         }
         user.append("\n\nText to grade:\n").append(text);
-        return ChatCall.builder().prompt("eval/judge", "judge-" + Integer.toHexString(rubric.hashCode())).system(system.toString()).user(user.toString()).build();
+        return user.toString();
     }
 
     private JudgeScores.Verdict verdict(int row, String content) {

@@ -26,9 +26,15 @@ import java.util.Map;
  * @param tokensIn  prompt tokens of the judge's calls
  * @param tokensOut completion tokens of the judge's calls
  * @param costUsd   the judge's calls' cost
+ * @param prompt    the judge's prompt: its version (a hash of the text, rubric included) and where its template comes from
+ * @param cacheHits rows the response cache answered without a call
  */
 public record JudgeScores(String judge, int min, int max, int rows, int failed, double overall, Map<String, Double> criteria,
-                          List<Verdict> verdicts, long calls, long tokensIn, long tokensOut, double costUsd) {
+                          List<Verdict> verdicts, long calls, long tokensIn, long tokensOut, double costUsd, Prompt prompt, long cacheHits) {
+
+    /** The judge's prompt: {@code version} hashes the system text the judge is sent, so a changed rubric or template is a new version. */
+    public record Prompt(String id, String version, String source, String text) {
+    }
 
     /**
      * One row's grades.
@@ -41,7 +47,8 @@ public record JudgeScores(String judge, int min, int max, int rows, int failed, 
     public record Verdict(int row, Map<String, Integer> scores, Map<String, String> reasons, String error) {
     }
 
-    static JudgeScores of(String judge, Rubric rubric, List<Verdict> verdicts, long calls, long tokensIn, long tokensOut, double costUsd) {
+    static JudgeScores of(String judge, Rubric rubric, List<Verdict> verdicts, long calls, long tokensIn, long tokensOut, double costUsd,
+                          Prompt prompt, long cacheHits) {
         Map<String, Double> means = new LinkedHashMap<>();
         List<Verdict> graded = verdicts.stream().filter(verdict -> verdict.error() == null).toList();
         for (Rubric.Criterion criterion : rubric.criteria()) {
@@ -50,14 +57,15 @@ public record JudgeScores(String judge, int min, int max, int rows, int failed, 
         }
         double overall = graded.isEmpty() ? Double.NaN : means.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         return new JudgeScores(judge, rubric.min(), rubric.max(), verdicts.size(), verdicts.size() - graded.size(), overall, means,
-                List.copyOf(verdicts), calls, tokensIn, tokensOut, costUsd);
+                List.copyOf(verdicts), calls, tokensIn, tokensOut, costUsd, prompt, cacheHits);
     }
 
     String markdown(String model) {
         StringBuilder md = new StringBuilder("\n## ").append(model).append(": judged by ").append(judge).append("\n\n")
                 .append("Scale ").append(min).append("–").append(max).append("; mean ").append(number(overall, 2)).append(" over ")
                 .append(rows - failed).append(" of ").append(rows).append(" rows graded. The judge: ").append(calls).append(" calls, ")
-                .append(tokensIn).append(" tokens in, ").append(tokensOut).append(" out, ").append(dollars(costUsd)).append(".\n\n")
+                .append(tokensIn).append(" tokens in, ").append(tokensOut).append(" out, ").append(dollars(costUsd)).append(", ").append(cacheHits)
+                .append(" rows from the response cache; prompt `").append(prompt.version()).append("` (").append(prompt.source()).append(").\n\n")
                 .append("| criterion | mean |\n|---|--:|\n");
         criteria.forEach((name, mean) -> md.append("| ").append(name).append(" | ").append(number(mean, 2)).append(" |\n"));
         md.append("\n| row | scores | reasons |\n|--:|---|---|\n");

@@ -138,6 +138,11 @@ public record ModelResult(String model, List<String> stepLabels, List<Prediction
 
     /** Why rows were skipped, with how many each: the most frequent reason first, then in the order first met. */
     public Map<String, Integer> skippedReasons() {
+        return skippedReasons(predictions);
+    }
+
+    /** Why rows were skipped, most frequent first, with how many each reason skipped. */
+    static Map<String, Integer> skippedReasons(List<Prediction> predictions) {
         Map<String, Integer> reasons = new LinkedHashMap<>();
         predictions.stream().filter(prediction -> prediction.outcome() == Prediction.Outcome.SKIPPED)
                 .forEach(prediction -> reasons.merge(String.valueOf(prediction.reason()), 1, Integer::sum));
@@ -149,8 +154,12 @@ public record ModelResult(String model, List<String> stepLabels, List<Prediction
 
     /** The reasons as one line: {@code on.filter is false (16); ...}. */
     public String skippedSummary() {
+        return skippedSummary(predictions);
+    }
+
+    static String skippedSummary(List<Prediction> predictions) {
         List<String> parts = new ArrayList<>();
-        skippedReasons().forEach((reason, count) -> parts.add(reason + " (" + count + ")"));
+        skippedReasons(predictions).forEach((reason, count) -> parts.add(reason + " (" + count + ")"));
         return String.join("; ", parts);
     }
 

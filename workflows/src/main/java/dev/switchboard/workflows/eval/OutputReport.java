@@ -124,6 +124,9 @@ public record OutputReport(String workflow, String step, String stepType, String
             }
             models.stream().filter(m -> !Double.isNaN(m.text().similarity())).forEach(m -> md.append("\n").append(m.model())
                     .append(": embedding similarity to the references ").append(number(m.text().similarity(), 3)).append("\n"));
+            models.stream().filter(m -> !Double.isNaN(m.text().groundedness())).forEach(m -> md.append("\n").append(m.model())
+                    .append(": groundedness ").append(percent(m.text().groundedness())).append(" (the mean share of a draft's sentences that a "
+                            + "sentence of the articles retrieved for it supports, cosine at least 0.6)\n"));
             models.stream().filter(m -> m.judge() != null).forEach(m -> md.append(m.judge().markdown(m.model())));
         } else {
             md.append("| model | rows | answered | MAE | Spearman | within ±").append(number(models.isEmpty() ? 0 : models.get(0).score().tolerance(), 2))
@@ -169,6 +172,7 @@ public record OutputReport(String workflow, String step, String stepType, String
                     card(html, "valid citations", percent(m.text().citationValidity()));
                     card(html, "citation precision", percent(m.text().citationPrecision()));
                     card(html, "citation recall", percent(m.text().citationRecall()));
+                    card(html, "groundedness", percent(m.text().groundedness()));
                 }
             } else {
                 card(html, "MAE", number(m.score().mae(), 3));
@@ -190,6 +194,7 @@ public record OutputReport(String workflow, String step, String stepType, String
                 bars.put("answered", m.text().rows() == 0 ? Double.NaN : (double) m.text().answered() / m.text().rows());
                 if (m.stepType().equals("draft")) {
                     bars.put("valid citations", m.text().citationValidity());
+                    bars.put("groundedness", m.text().groundedness());
                     bars.put("citation precision", m.text().citationPrecision());
                     bars.put("citation recall", m.text().citationRecall());
                 }

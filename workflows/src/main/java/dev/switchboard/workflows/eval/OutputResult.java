@@ -41,6 +41,11 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
         return predictions.size() - skipped;
     }
 
+    /** Why rows were skipped, as one line: {@code steps.invoice.when is false (3)}. */
+    public String skippedSummary() {
+        return ModelResult.skippedSummary(predictions);
+    }
+
     /** The same result with other text figures. */
     OutputResult withText(TextScores figures) {
         return new OutputResult(model, stepType, predictions, answers, extract, score, figures, skipped, reviewRate, costPer1000, p50Millis,
@@ -68,8 +73,7 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
             Map<String, ExtractScores.FieldSpec> specs = new LinkedHashMap<>();
             Object fields = OptionsRecords.read(options, "fields");
             if (fields instanceof Map<?, ?> map) {
-                map.forEach((name, field) -> specs.put(name.toString(), new ExtractScores.FieldSpec(((ExtractStepFactory.Field) field).type(),
-                        Boolean.TRUE.equals(((ExtractStepFactory.Field) field).required()))));
+                map.forEach((name, field) -> specs.putAll(specs(name.toString(), (ExtractStepFactory.Field) field)));
             }
             extract = ExtractScores.of(specs, scored.stream().map(i -> record(wanted.get(i), i)).toList(),
                     scored.stream().map(i -> outputs[i]).toList());
@@ -89,6 +93,31 @@ public record OutputResult(String model, String stepType, List<Prediction> predi
         return new OutputResult(model, stepType, List.of(all), Arrays.asList(outputs.clone()), extract, score, text, all.length - rows,
                 rows == 0 ? 0 : (double) review / rows, rows == 0 ? 0 : cost / rows * 1000, ModelResult.percentile(latencies, 0.50),
                 ModelResult.percentile(latencies, 0.95), hits, seconds, null);
+    }
+
+    /**
+     * How a declared field is scored: a plain field as itself, an object field as each of its fields ({@code supplier.name}: a
+     * person checks each), a list as a whole, its items compared field by field.
+     */
+    private static Map<String, ExtractScores.FieldSpec> specs(String name, ExtractStepFactory.Field field) {
+        boolean required = Boolean.TRUE.equals(field.required());
+        Map<String, ExtractScores.FieldSpec> specs = new LinkedHashMap<>();
+        if ("object".equals(field.type()) && field.fields() != null) {
+            field.fields().forEach((part, property) -> specs.put(name + "." + part,
+                    new ExtractScores.FieldSpec(property.type(), required && Boolean.TRUE.equals(property.required()))));
+        } else if ("list".equals(field.type()) && field.items() != null) {
+            Map<String, String> itemFields = null;
+            if (field.items().fields() != null) {
+                itemFields = new LinkedHashMap<>();
+                for (var property : field.items().fields().entrySet()) {
+                    itemFields.put(property.getKey(), property.getValue().type());
+                }
+            }
+            specs.put(name, new ExtractScores.FieldSpec(field.type(), required, field.items().type(), itemFields));
+        } else {
+            specs.put(name, new ExtractScores.FieldSpec(field.type(), required));
+        }
+        return specs;
     }
 
     /** An expected record: an object of the row, or its JSON text. */

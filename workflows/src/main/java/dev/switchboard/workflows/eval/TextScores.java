@@ -21,13 +21,20 @@ import java.util.Set;
  * @param citationRecall    drafts: of the ids rows name, the share cited; NaN when no row names any
  * @param similarity        mean cosine similarity of the texts' and the references' embeddings (the embedded encoder), a row
  *                          without a text scoring 0; NaN when not computed or no row has a reference
+ * @param groundedness      drafts: the mean share of a draft's sentences that the articles retrieved for it support
+ *                          ({@link Groundedness}), a row without a draft scoring 0; NaN for other steps
  */
 public record TextScores(int rows, int answered, double rougeL, double citationValidity, double citationPrecision, double citationRecall,
-                         double similarity) {
+                         double similarity, double groundedness) {
 
     /** The same figures with the mean embedding similarity to the references ({@link ReferenceSimilarity}). */
     public TextScores withSimilarity(double mean) {
-        return new TextScores(rows, answered, rougeL, citationValidity, citationPrecision, citationRecall, mean);
+        return new TextScores(rows, answered, rougeL, citationValidity, citationPrecision, citationRecall, mean, groundedness);
+    }
+
+    /** The same figures with the drafts' mean share of sentences the retrieved articles support ({@link Groundedness}). */
+    public TextScores withGroundedness(double mean) {
+        return new TextScores(rows, answered, rougeL, citationValidity, citationPrecision, citationRecall, similarity, mean);
     }
 
     /** A row's reference: the text, and the ids of the articles that answer it (empty when the dataset gives none). */
@@ -78,7 +85,7 @@ public record TextScores(int rows, int answered, double rougeL, double citationV
         }
         int rows = references.size();
         return new TextScores(rows, answered, rows == 0 || !referenced ? Double.NaN : rouge / rows, draft ? share(valid, rows) : Double.NaN,
-                draft ? share(citedRight, cited) : Double.NaN, draft ? share(namedCited, named) : Double.NaN, Double.NaN);
+                draft ? share(citedRight, cited) : Double.NaN, draft ? share(namedCited, named) : Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** ROUGE-L F-measure (beta 1) over lower-cased word tokens; 0 when either text has none. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.llm.sim.ModelSimulator;
+import dev.switchboard.llm.steps.internal.PromptText;
 import dev.switchboard.workflows.cli.SwitchboardCli;
 import dev.switchboard.workflows.eval.EvalCommandTest.Run;
 import java.nio.file.Files;
@@ -49,13 +50,17 @@ class JudgeEvalCommandTest {
                     base_url: %s
                     model: qwen2.5-7b-instruct
                     retries: 0
+                  sim-copy:
+                    base_url: %s
+                    model: qwen2.5-7b-instruct
+                    retries: 0
                   judge:
                     base_url: %s
                     model: judge-70b
                     retries: 0
                     input_price_per_million: 1000000
                     output_price_per_million: 2000000
-                """.formatted(model.baseUrl(), judge.baseUrl()));
+                """.formatted(model.baseUrl(), model.baseUrl(), judge.baseUrl()));
         Files.writeString(dir.resolve("calls.yaml"), """
                 name: calls
                 on:
@@ -90,8 +95,37 @@ class JudgeEvalCommandTest {
         judge.close();
     }
 
+    /** The judge's system prompt for the rubric above: the bundled template with the rubric in it, as it was a Java string before. */
+    private static final String JUDGE_SYSTEM = "You grade a text written by an automated assistant. The summary is read by a sales rep before the "
+            + "next call. Score each criterion from 1 (worst) to 5 (best), with a one-sentence reason.\nCriteria:\n"
+            + "- faithful: Says only what the call said.\n- complete: Keeps every decision and next step.\n"
+            + "Answer only a JSON object with one key per criterion, each {\"score\": <whole number>, \"reason\": \"<sentence>\"}.";
+
+    @Test
+    void should_grade_a_text_graded_before_from_the_response_cache_when_two_models_write_the_same() throws Exception {
+        // given two names of the same model: the same summaries, so the same texts to grade
+        int before = judge.requests().size();
+
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("calls.yaml").toString(), "--dataset", dir.resolve("calls.jsonl").toString(),
+                "--model", "sim", "--model", "sim-copy", "--judge", "judge", "--rubric", dir.resolve("rubric.yaml").toString(),
+                "--out", dir.resolve("cached").toString());
+
+        // then: the second model's texts are graded from the cache, with the same grades and no call
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode models = JSON.readTree(dir.resolve("cached/report.json").toFile()).path("models");
+        assertThat(judge.requests()).hasSize(before + 2);
+        assertThat(models.get(0).path("judge").path("cacheHits").asLong()).isZero();
+        assertThat(models.get(1).path("judge").path("cacheHits").asLong()).isEqualTo(2);
+        assertThat(models.get(1).path("judge").path("calls").asLong()).isZero();
+        assertThat(models.get(1).path("judge").path("overall").asDouble()).isEqualTo(models.get(0).path("judge").path("overall").asDouble());
+    }
+
     @Test
     void should_report_the_judges_scores_reasons_and_cost_and_exit_one_below_the_judge_bar() throws Exception {
+        // given the judge's calls so far (another test of this class may have run first)
+        int before = judge.requests().size();
+
         // when
         Run run = EvalCommandTest.cli("eval", dir.resolve("calls.yaml").toString(), "--dataset", dir.resolve("calls.jsonl").toString(),
                 "--judge", "judge", "--rubric", dir.resolve("rubric.yaml").toString(), "--min-judge-score", "3",
@@ -110,8 +144,11 @@ class JudgeEvalCommandTest {
         assertThat(grades.path("tokensOut").asLong()).isEqualTo(tokensOut);
         assertThat(grades.path("tokensIn").asLong()).isPositive();
         assertThat(grades.path("costUsd").asDouble()).isCloseTo(grades.path("tokensIn").asLong() + 2.0 * tokensOut, within(1e-6));
-        assertThat(judge.requests()).hasSize(2);
-        assertThat(judge.requests().get(0).system()).contains("faithful: Says only what the call said.", "from 1 (worst) to 5 (best)");
+        assertThat(judge.requests()).hasSize(before + 2);
+        assertThat(judge.requests().get(before).system()).isEqualTo(JUDGE_SYSTEM);
+        assertThat(grades.path("prompt").path("text").asText()).isEqualTo(JUDGE_SYSTEM);
+        assertThat(grades.path("prompt").path("source").asText()).isEqualTo("bundled:prompts/judge.system.md");
+        assertThat(grades.path("prompt").path("version").asText()).isEqualTo("judge-" + PromptText.hash(JUDGE_SYSTEM, 6));
         assertThat(Files.readString(dir.resolve("judged/report.md"))).contains("## sim: judged by judge", "| faithful | 2.67 |",
                 "faithful: says what was said; complete: misses the day", "| 3 | faithful 1, complete 1 |");
         assertThat(Files.readString(dir.resolve("judged/report.html"))).contains("Judged by judge", "too high is not high", "<svg");
