@@ -59,7 +59,7 @@ final class RetryStage implements Service {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(MAX_POLL_RECORDS),
                 ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-delivery-retry",
-                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, KafkaClients.assignor(stage.kafka().clientProperties())));
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, KafkaClients.assignor(sender.stage().kafka().clientProperties())));
         pool = Executors.newFixedThreadPool(TaskDelivery.PARALLELISM, runnable -> {
             Thread worker = new Thread(runnable, "switchboard-delivery-retry-send");
             worker.setDaemon(true);
