@@ -160,9 +160,18 @@ public final class DigestTopology {
             case "model_call" -> new Fact(kind, workflow, null, null, record.path("outcome").asText(null),
                     record.path("provider").asText("") + "/" + record.path("model").asText(""),
                     record.path("cost_usd").asDouble(0), record.path("tokens_in").asLong(0), record.path("tokens_out").asLong(0));
-            // the review topic also holds decisions (approved, rejected) on earlier reviews: count held events only
-            default -> "pending".equals(record.path("status").asText("pending"))
-                    ? new Fact(kind, workflow, null, null, record.path("status").asText(null), null, 0, 0, 0) : null;
+            // the review topic holds held events (pending) and the decisions on them; a decision is counted by its outcome,
+            // with the step it was held at in the model field's place
+            default -> new Fact(kind, workflow, null, null, reviewOutcome(record), record.path("step").asText(null), 0, 0, 0);
+        };
+    }
+
+    /** {@code pending} for a held event, else what a person decided: approved_unchanged, corrected or rejected (as the metric says). */
+    private static String reviewOutcome(JsonNode record) {
+        return switch (record.path("status").asText("pending")) {
+            case "approved" -> record.path("value").isObject() && !record.path("value").isEmpty() ? "corrected" : "approved_unchanged";
+            case "rejected" -> "rejected";
+            default -> "pending";
         };
     }
 
@@ -292,7 +301,9 @@ public final class DigestTopology {
                 .set("by_label", JSON.createObjectNode());
         totals.putObject("deliveries").put("delivered", 0).put("dead_lettered", 0).set("by_sink", JSON.createObjectNode());
         totals.putObject("model").put("calls", 0).put("cost_usd", 0.0).put("tokens_in", 0).put("tokens_out", 0).set("by_model", JSON.createObjectNode());
-        totals.putObject("reviews").put("total", 0).set("by_workflow", JSON.createObjectNode());
+        totals.putObject("reviews").put("total", 0).<ObjectNode>set("by_workflow", JSON.createObjectNode())
+                .<ObjectNode>set("outcomes", JSON.createObjectNode().put("approved_unchanged", 0).put("corrected", 0).put("rejected", 0))
+                .set("outcomes_by_step", JSON.createObjectNode());
         return totals;
     }
 
@@ -344,8 +355,18 @@ public final class DigestTopology {
             }
             default -> {
                 ObjectNode reviews = (ObjectNode) totals.get("reviews");
-                increment(reviews, "total", 1);
-                increment((ObjectNode) reviews.get("by_workflow"), workflow, 1);
+                if ("pending".equals(fact.outcome())) {
+                    increment(reviews, "total", 1);
+                    increment((ObjectNode) reviews.get("by_workflow"), workflow, 1);
+                } else {
+                    // a digest restored from a store written before outcomes were counted has no such fields yet
+                    ObjectNode outcomes = reviews.has("outcomes") ? (ObjectNode) reviews.get("outcomes") : reviews.putObject("outcomes");
+                    increment(outcomes, fact.outcome(), 1);
+                    ObjectNode byStep = reviews.has("outcomes_by_step") ? (ObjectNode) reviews.get("outcomes_by_step")
+                            : reviews.putObject("outcomes_by_step");
+                    String step = workflow + "." + (fact.model() == null ? "unknown" : fact.model());
+                    increment(byStep.has(step) ? (ObjectNode) byStep.get(step) : byStep.putObject(step), fact.outcome(), 1);
+                }
             }
         }
     }

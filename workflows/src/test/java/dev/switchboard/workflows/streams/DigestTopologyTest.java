@@ -103,6 +103,33 @@ class DigestTopologyTest {
     }
 
     @Test
+    void should_count_review_outcomes_per_step_when_people_decided_held_events() {
+        // given three held events and the decisions on them: one approved as it was, one corrected, one rejected
+        start(new ScheduleTrigger("0 9 * * MON", null, "UTC", null));
+        send("review", "{\"review_id\":\"r1\",\"workflow\":\"triage\",\"step\":\"draft\",\"status\":\"pending\"}");
+        send("review", "{\"review_id\":\"r2\",\"workflow\":\"triage\",\"step\":\"draft\",\"status\":\"pending\"}");
+        send("review", "{\"review_id\":\"r3\",\"workflow\":\"triage\",\"step\":\"classify\",\"status\":\"pending\"}");
+        send("review", "{\"review_id\":\"r1\",\"workflow\":\"triage\",\"step\":\"draft\",\"status\":\"approved\",\"value\":{}}");
+        send("review", "{\"review_id\":\"r2\",\"workflow\":\"triage\",\"step\":\"draft\",\"status\":\"approved\",\"value\":{\"reply\":\"Fixed\"}}");
+        send("review", "{\"review_id\":\"r3\",\"workflow\":\"triage\",\"step\":\"classify\",\"status\":\"rejected\"}");
+
+        // when the digest falls due
+        driver.advanceWallClockTime(Duration.ofHours(1));
+
+        // then held events and decisions are counted apart, the decisions by outcome and by the step that held them
+        JsonNode digest = digests().get(0);
+        JsonNode reviews = digest.path("data").path("reviews");
+        assertThat(reviews.path("total").asLong()).isEqualTo(3);
+        assertThat(reviews.path("outcomes").path("approved_unchanged").asLong()).isEqualTo(1);
+        assertThat(reviews.path("outcomes").path("corrected").asLong()).isEqualTo(1);
+        assertThat(reviews.path("outcomes").path("rejected").asLong()).isEqualTo(1);
+        assertThat(reviews.path("outcomes_by_step").path("triage.draft").path("approved_unchanged").asLong()).isEqualTo(1);
+        assertThat(reviews.path("outcomes_by_step").path("triage.draft").path("corrected").asLong()).isEqualTo(1);
+        assertThat(reviews.path("outcomes_by_step").path("triage.classify").path("rejected").asLong()).isEqualTo(1);
+        assertThat(Events.schemaProblems(digest)).isEmpty();
+    }
+
+    @Test
     void should_start_next_period_from_zero_when_a_digest_was_emitted() {
         // given a digest every day
         start(new ScheduleTrigger(null, "P1D", "UTC", null));
