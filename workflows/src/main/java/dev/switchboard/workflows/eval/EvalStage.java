@@ -96,6 +96,7 @@ record EvalStage(StepSpec spec, Cel.Condition when, Step step, boolean target) {
             hits += call.cacheHit() ? 1 : 0;
         }
         return new Prediction(index, expected, label == null ? null : label.toString(), confidence instanceof Number n ? n.doubleValue() : 0,
-                outcome, reason, latency, cost, hits, calls.size());
+                outcome, reason, latency, cost, hits, calls.size(), calls.stream()
+                .map(call -> new Prediction.MemberCall(call.provider() + "/" + call.model(), call.outcome(), call.costUsd())).toList());
     }
 }

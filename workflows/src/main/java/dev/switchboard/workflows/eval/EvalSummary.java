@@ -23,14 +23,26 @@ public record EvalSummary(String workflow, String step, String dataset, String c
     public record Model(String model, int rows, int inScope, int outOfScope, double accuracy, double macroF1, double threshold,
                         double reviewRate, double acceptedAccuracy, Double oosToReview, @JsonProperty("cost_per_1000_usd") double costPer1000Usd,
                         double latencyP50Ms, double latencyP95Ms, long cacheHits, long calls, int failed, int skipped,
-                        Map<String, Integer> skippedReasons, double seconds, double rowsPerSecond, List<Label> labels, List<Point> tradeoff) {
+                        Map<String, Integer> skippedReasons, double seconds, double rowsPerSecond, List<Label> labels, List<Point> tradeoff,
+                        List<Member> chain) {
 
         static Model of(ModelResult model) {
             return new Model(model.model(), model.rows(), model.inScope(), model.outOfScope(), model.scores().accuracy(),
                     model.scores().macroF1(), model.threshold(), model.reviewRate(), model.acceptedAccuracy(), nullIfNaN(model.oosToReview()),
                     model.costPer1000(), model.p50Millis(), model.p95Millis(), model.cacheHits(), model.calls(), model.failed(),
                     model.skipped(), model.skippedReasons(), model.seconds(), model.rowsPerSecond(), model.scores().labels().stream().map(Label::of).toList(),
-                    model.curve().stream().map(Point::of).toList());
+                    model.curve().stream().map(Point::of).toList(),
+                    ChainMembers.of(model.predictions(), model.stepLabels()).stream().map(Member::of).toList());
+        }
+    }
+
+    /** One model of an alias chain (empty list when one model answered every row). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Member(String model, int asked, int answered, Double accuracy, Double fallThroughRate, double costUsd) {
+
+        static Member of(ChainMembers member) {
+            return new Member(member.member(), member.asked(), member.answered(), nullIfNaN(member.accuracy()),
+                    nullIfNaN(member.fallThroughRate()), member.costUsd());
         }
     }
 

@@ -79,6 +79,7 @@ final class HtmlReport {
             }
             html.append(".</p>");
             html.append("<div class=\"chart\"><h3>Threshold trade-off</h3>").append(tradeoff(model)).append(tradeoffTable(model)).append("</div>");
+            html.append(chainTable(ChainMembers.of(model.predictions(), model.stepLabels())));
             html.append("<div class=\"row\"><div class=\"chart\"><h3>F1 per label</h3>").append(f1Bars(model.scores())).append("</div>");
             html.append("<div class=\"chart\"><h3>Confusion (rows: expected, columns: answered; share of the row)</h3>")
                     .append(heatmap(model.scores().confusion())).append("</div></div>");
@@ -218,6 +219,22 @@ final class HtmlReport {
             legend++;
         }
         return svg.append("</svg>").toString();
+    }
+
+    /** Per model of an alias chain, when rows went through more than one: quality against cost against fall-through. */
+    private static String chainTable(List<ChainMembers> chain) {
+        if (chain.isEmpty()) {
+            return "";
+        }
+        StringBuilder html = new StringBuilder("<div class=\"chart\"><h3>Alias chain, per model</h3><table class=\"compact\"><thead><tr>"
+                + "<th>model</th><th>rows asked</th><th>answered</th><th>accuracy of its answers</th><th>fell through</th><th>cost</th>"
+                + "</tr></thead><tbody>");
+        for (ChainMembers member : chain) {
+            html.append("<tr>").append(td(member.member())).append(td(String.valueOf(member.asked())))
+                    .append(td(String.valueOf(member.answered()))).append(td(percent2(member.accuracy())))
+                    .append(td(percent(member.fallThroughRate()))).append(td(dollars(member.costUsd()))).append("</tr>");
+        }
+        return html.append("</tbody></table></div>").toString();
     }
 
     private static String tradeoffTable(ModelResult model) {

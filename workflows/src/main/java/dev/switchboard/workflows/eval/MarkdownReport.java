@@ -60,6 +60,14 @@ final class MarkdownReport {
             if (model.skipped() > 0) {
                 md.append("\nSkipped rows are not scored (live, the step would not see them): ").append(model.skippedSummary()).append(".\n");
             }
+            List<ChainMembers> chain = ChainMembers.of(model.predictions(), model.stepLabels());
+            if (!chain.isEmpty()) {
+                md.append("\n### Alias chain, per model\n\n| model | rows asked | answered | accuracy of its answers | fell through | cost |\n")
+                        .append("|---|---:|---:|---:|---:|---:|\n");
+                chain.forEach(member -> md.append("| ").append(member.member()).append(" | ").append(member.asked()).append(" | ")
+                        .append(member.answered()).append(" | ").append(percent2(member.accuracy())).append(" | ")
+                        .append(percent(member.fallThroughRate())).append(" | ").append(dollars(member.costUsd())).append(" |\n"));
+            }
             md.append("\n### Threshold trade-off\n\n");
             md.append("| threshold | in-scope automated | accuracy of automated | review rate (all rows) |")
                     .append(model.outOfScope() > 0 ? " out-of-scope sent to review | out-of-scope mislabelled |\n" : "\n");

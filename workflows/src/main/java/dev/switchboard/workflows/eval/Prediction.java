@@ -1,5 +1,7 @@
 package dev.switchboard.workflows.eval;
 
+import java.util.List;
+
 /**
  * What the evaluated step did with one row.
  *
@@ -13,9 +15,29 @@ package dev.switchboard.workflows.eval;
  * @param costUsd       what the step's model calls for the row cost
  * @param cacheHits     calls answered from the response cache
  * @param calls         model calls made
+ * @param members       each model call in order: which model of an alias chain was asked, how it answered, what it cost
  */
 public record Prediction(int row, String expected, String predicted, double confidence, Outcome outcome, String reason,
-                         double latencyMillis, double costUsd, int cacheHits, int calls) {
+                         double latencyMillis, double costUsd, int cacheHits, int calls, List<MemberCall> members) {
+
+    /**
+     * One model call for a row.
+     *
+     * @param member  {@code provider/model}
+     * @param outcome the call's outcome ({@code ok}, {@code low_confidence}, {@code invalid_output}, {@code error}, ...)
+     * @param costUsd what it cost
+     */
+    public record MemberCall(String member, String outcome, double costUsd) {
+    }
+
+    public Prediction {
+        members = members == null ? List.of() : List.copyOf(members);
+    }
+
+    public Prediction(int row, String expected, String predicted, double confidence, Outcome outcome, String reason,
+                      double latencyMillis, double costUsd, int cacheHits, int calls) {
+        this(row, expected, predicted, confidence, outcome, reason, latencyMillis, costUsd, cacheHits, calls, List.of());
+    }
 
     /** How the step ended for a row. */
     public enum Outcome {

@@ -114,6 +114,47 @@ class EvalCommandTest {
     }
 
     @Test
+    void should_report_each_model_of_an_alias_chain_when_rows_fall_through() throws IOException {
+        // given an alias that asks the trained head first and the zero-shot model for what the head is unsure of
+        Files.writeString(dir.resolve("switchboard.yaml"), """
+                models:
+                  intents:
+                    provider: embedded
+                    head: heads/intents.head
+                aliases:
+                  careful: [intents, embedded]
+                """);
+        Files.writeString(dir.resolve("careful.yaml"), """
+                name: careful
+                on:
+                  types: [message.received]
+                steps:
+                  - id: intent
+                    classify:
+                      input: "{{ event.data.text }}"
+                      model: careful
+                      min_confidence: 0.999
+                      injection: "off"
+                """);
+
+        // when
+        Run run = cli("eval", dir.resolve("careful.yaml").toString(), "--dataset", dir.resolve("intents.csv").toString(),
+                "--label-column", "intent", "--out", dir.resolve("chain").toString());
+
+        // then every row was asked of the head, and what it did not answer went on to the zero-shot model
+        assertThat(run.exit()).as(run.err()).isZero();
+        String markdown = Files.readString(dir.resolve("chain/report.md"));
+        assertThat(markdown).contains("### Alias chain, per model");
+        assertThat(Files.readString(dir.resolve("chain/report.html"))).contains("<h3>Alias chain, per model</h3>");
+        JsonNode chain = new ObjectMapper().readTree(dir.resolve("chain/report.json").toFile()).path("models").get(0).path("chain");
+        assertThat(chain).hasSize(2);
+        JsonNode head = chain.get(0);
+        assertThat(head.path("asked").asInt()).isEqualTo(18);
+        assertThat(head.path("fall_through_rate").asDouble()).isEqualTo((18 - head.path("answered").asInt()) / 18.0);
+        assertThat(chain.get(1).path("asked").asInt()).isEqualTo(18 - head.path("answered").asInt()).isPositive();
+    }
+
+    @Test
     void should_show_skipped_rows_and_score_only_the_others_when_the_filter_tests_the_event_source() throws IOException {
         // given a workflow for one source, and rows that name their event's source, subject and type
         Path workflow = dir.resolve("portal-only.yaml");
