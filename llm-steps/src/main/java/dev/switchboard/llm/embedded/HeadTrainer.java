@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -61,44 +62,12 @@ public final class HeadTrainer {
             }
         }
 
-        public Settings withHidden(int value) {
-            return new Settings(value, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withEpochs(int value) {
-            return new Settings(hidden, value, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withLearningRate(double value) {
-            return new Settings(hidden, epochs, batchSize, value, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withWeightDecay(double value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, value, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withLabelSmoothing(double value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, value, dropout, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withDropout(double value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, value, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withCalibrationShare(double value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, value, refit, seed, slices);
-        }
-
-        public Settings withRefit(boolean value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, value, seed, slices);
-        }
-
-        public Settings withSeed(long value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, value, slices);
-        }
-
-        public Settings withSlices(int value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, value);
+        /** These settings with some changed: {@code defaults().with(t -> t.hidden = 0)}; the result is checked as any. */
+        public Settings with(Consumer<Tuning> change) {
+            Tuning t = new Tuning(this);
+            change.accept(t);
+            return new Settings(t.hidden, t.epochs, t.batchSize, t.learningRate, t.weightDecay, t.labelSmoothing, t.dropout,
+                    t.inputScale, t.calibrationShare, t.refit, t.seed, t.slices);
         }
 
         Map<String, Object> describe() {
@@ -116,6 +85,40 @@ public final class HeadTrainer {
             map.put("seed", seed);
             map.put("slices", slices);
             return map;
+        }
+    }
+
+    /**
+     * A draft of {@link Settings} to change in place, one field per setting (see there); only
+     * {@link Settings#with} makes one, and the settings it yields are checked when built.
+     */
+    public static final class Tuning {
+        public int hidden;
+        public int epochs;
+        public int batchSize;
+        public double learningRate;
+        public double weightDecay;
+        public double labelSmoothing;
+        public double dropout;
+        public double inputScale;
+        public double calibrationShare;
+        public boolean refit;
+        public long seed;
+        public int slices;
+
+        private Tuning(Settings from) {
+            hidden = from.hidden;
+            epochs = from.epochs;
+            batchSize = from.batchSize;
+            learningRate = from.learningRate;
+            weightDecay = from.weightDecay;
+            labelSmoothing = from.labelSmoothing;
+            dropout = from.dropout;
+            inputScale = from.inputScale;
+            calibrationShare = from.calibrationShare;
+            refit = from.refit;
+            seed = from.seed;
+            slices = from.slices;
         }
     }
 

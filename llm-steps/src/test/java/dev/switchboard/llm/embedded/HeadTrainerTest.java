@@ -44,8 +44,13 @@ class HeadTrainerTest {
     }
 
     private static HeadTrainer.Settings small(int hidden) {
-        return HeadTrainer.Settings.defaults().withHidden(hidden).withEpochs(15).withLearningRate(hidden == 0 ? 0.01 : 0.003)
-                .withDropout(hidden == 0 ? 0 : 0.1).withSlices(2);
+        return HeadTrainer.Settings.defaults().with(t -> {
+            t.hidden = hidden;
+            t.epochs = 15;
+            t.learningRate = hidden == 0 ? 0.01 : 0.003;
+            t.dropout = hidden == 0 ? 0 : 0.1;
+            t.slices = 2;
+        });
     }
 
     private static double accuracy(TrainedHead head, Data data) {
@@ -102,7 +107,7 @@ class HeadTrainerTest {
         // when trained twice with the same seed, and once with another
         String first = new HeadTrainer(small(16)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
         String second = new HeadTrainer(small(16)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
-        String other = new HeadTrainer(small(16).withSeed(7)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
+        String other = new HeadTrainer(small(16).with(t -> t.seed = 7)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
 
         // then the version, a hash of the weights, is reproducible
         assertThat(first).startsWith("head-").isEqualTo(second).isNotEqualTo(other);
@@ -115,7 +120,7 @@ class HeadTrainerTest {
         List<String> told = new ArrayList<>();
 
         // when
-        new HeadTrainer(small(0).withEpochs(3)).train(train.vectors(), train.labels(), "m", (phase, epoch, epochs) -> told.add(phase + epoch + "/" + epochs));
+        new HeadTrainer(small(0).with(t -> t.epochs = 3)).train(train.vectors(), train.labels(), "m", (phase, epoch, epochs) -> told.add(phase + epoch + "/" + epochs));
 
         // then the calibration run comes first, then the refit on all rows
         assertThat(told).containsExactly("calibrate1/3", "calibrate2/3", "calibrate3/3", "fit1/3", "fit2/3", "fit3/3");
@@ -133,10 +138,10 @@ class HeadTrainerTest {
 
     @Test
     void should_reject_settings_when_out_of_range() {
-        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().withDropout(1.0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().with(t -> t.dropout = 1.0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Invalid dropout: got 1.0, expected in [0, 1)");
-        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().withEpochs(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().withCalibrationShare(0.6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().with(t -> t.epochs = 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().with(t -> t.calibrationShare = 0.6)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

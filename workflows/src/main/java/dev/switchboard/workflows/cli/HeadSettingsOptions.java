@@ -39,9 +39,17 @@ final class HeadSettingsOptions {
     /** The settings; a value the trainer refuses is a {@link CommandFailure} with its message. */
     HeadTrainer.Settings settings() {
         try {
-            return DEFAULTS.withHidden(hidden).withEpochs(epochs).withLearningRate(learningRate).withWeightDecay(weightDecay)
-                    .withLabelSmoothing(labelSmoothing).withDropout(dropout).withCalibrationShare(calibrationShare).withRefit(!noRefit)
-                    .withSeed(seed);
+            return DEFAULTS.with(t -> {
+                t.hidden = hidden;
+                t.epochs = epochs;
+                t.learningRate = learningRate;
+                t.weightDecay = weightDecay;
+                t.labelSmoothing = labelSmoothing;
+                t.dropout = dropout;
+                t.calibrationShare = calibrationShare;
+                t.refit = !noRefit;
+                t.seed = seed;
+            });
         } catch (IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());
         }
