@@ -1,8 +1,10 @@
 package dev.switchboard.llm.embedded;
 
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -70,20 +72,17 @@ public final class HeadTrainer {
                     t.inputScale, t.calibrationShare, t.refit, t.seed, t.slices);
         }
 
+        /** Every setting under its snake_case name, in declaration order: the notes a trained head keeps. */
         Map<String, Object> describe() {
             Map<String, Object> map = new LinkedHashMap<>();
-            map.put("hidden", hidden);
-            map.put("epochs", epochs);
-            map.put("batch_size", batchSize);
-            map.put("learning_rate", learningRate);
-            map.put("weight_decay", weightDecay);
-            map.put("label_smoothing", labelSmoothing);
-            map.put("dropout", dropout);
-            map.put("input_scale", inputScale);
-            map.put("calibration_share", calibrationShare);
-            map.put("refit", refit);
-            map.put("seed", seed);
-            map.put("slices", slices);
+            for (RecordComponent component : Settings.class.getRecordComponents()) {
+                String name = component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+                try {
+                    map.put(name, component.getAccessor().invoke(this));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("Cannot read setting " + name, e);
+                }
+            }
             return map;
         }
     }

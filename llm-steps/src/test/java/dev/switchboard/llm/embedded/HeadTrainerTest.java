@@ -1,6 +1,7 @@
 package dev.switchboard.llm.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
@@ -134,6 +135,14 @@ class HeadTrainerTest {
         // when / then
         assertThatThrownBy(() -> new HeadTrainer(small(0)).train(vectors, List.of("a", "a"), "m", HeadTrainer.Listener.NONE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least two labels");
+    }
+
+    @Test
+    void should_name_every_setting_in_snake_case_when_described() {
+        assertThat(HeadTrainer.Settings.defaults().describe()).containsExactly(entry("hidden", 512), entry("epochs", 20),
+                entry("batch_size", 64), entry("learning_rate", 1e-3), entry("weight_decay", 1e-4), entry("label_smoothing", 0.1),
+                entry("dropout", 0.3), entry("input_scale", 10.0), entry("calibration_share", 0.1), entry("refit", true),
+                entry("seed", 42L), entry("slices", 2));
     }
 
     @Test

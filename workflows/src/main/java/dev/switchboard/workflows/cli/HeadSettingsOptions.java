@@ -39,17 +39,8 @@ final class HeadSettingsOptions {
     /** The settings; a value the trainer refuses is a {@link CommandFailure} with its message. */
     HeadTrainer.Settings settings() {
         try {
-            return DEFAULTS.with(t -> {
-                t.hidden = hidden;
-                t.epochs = epochs;
-                t.learningRate = learningRate;
-                t.weightDecay = weightDecay;
-                t.labelSmoothing = labelSmoothing;
-                t.dropout = dropout;
-                t.calibrationShare = calibrationShare;
-                t.refit = !noRefit;
-                t.seed = seed;
-            });
+            return new HeadTrainer.Settings(hidden, epochs, DEFAULTS.batchSize(), learningRate, weightDecay, labelSmoothing, dropout,
+                    DEFAULTS.inputScale(), calibrationShare, !noRefit, seed, DEFAULTS.slices());
         } catch (IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());
         }
