@@ -40,9 +40,17 @@ public final class HeadTrainer {
                            double labelSmoothing, double dropout, double inputScale, double calibrationShare,
                            boolean refit, long seed, int slices) {
 
-        /** The settings measured best on Banking77 (docs/evaluation.md). */
+        /** The settings measured best on Banking77 (docs/evaluation.md): {@link Tuning}'s starting values. */
         public static Settings defaults() {
-            return new Settings(512, 20, 64, 1e-3, 1e-4, 0.1, 0.3, 10, 0.1, true, 42, 2);
+            return tuned(t -> { });
+        }
+
+        /** The defaults with some changed, e.g. {@code tuned(t -> t.hidden = 0)}; the result is checked as any. */
+        public static Settings tuned(Consumer<Tuning> change) {
+            Tuning t = new Tuning();
+            change.accept(t);
+            return new Settings(t.hidden, t.epochs, t.batchSize, t.learningRate, t.weightDecay, t.labelSmoothing, t.dropout,
+                    t.inputScale, t.calibrationShare, t.refit, t.seed, t.slices);
         }
 
         public Settings {
@@ -64,14 +72,6 @@ public final class HeadTrainer {
             }
         }
 
-        /** These settings with some changed: {@code defaults().with(t -> t.hidden = 0)}; the result is checked as any. */
-        public Settings with(Consumer<Tuning> change) {
-            Tuning t = new Tuning(this);
-            change.accept(t);
-            return new Settings(t.hidden, t.epochs, t.batchSize, t.learningRate, t.weightDecay, t.labelSmoothing, t.dropout,
-                    t.inputScale, t.calibrationShare, t.refit, t.seed, t.slices);
-        }
-
         /** Every setting under its snake_case name, in declaration order: the notes a trained head keeps. */
         Map<String, Object> describe() {
             Map<String, Object> map = new LinkedHashMap<>();
@@ -88,36 +88,24 @@ public final class HeadTrainer {
     }
 
     /**
-     * A draft of {@link Settings} to change in place, one field per setting (see there); only
-     * {@link Settings#with} makes one, and the settings it yields are checked when built.
+     * A draft of {@link Settings} to change in place, one field per setting (see there), starting at the
+     * defaults; only {@link Settings#tuned} makes one, and the settings it yields are checked when built.
      */
     public static final class Tuning {
-        public int hidden;
-        public int epochs;
-        public int batchSize;
-        public double learningRate;
-        public double weightDecay;
-        public double labelSmoothing;
-        public double dropout;
-        public double inputScale;
-        public double calibrationShare;
-        public boolean refit;
-        public long seed;
-        public int slices;
+        public int hidden = 512;
+        public int epochs = 20;
+        public int batchSize = 64;
+        public double learningRate = 1e-3;
+        public double weightDecay = 1e-4;
+        public double labelSmoothing = 0.1;
+        public double dropout = 0.3;
+        public double inputScale = 10;
+        public double calibrationShare = 0.1;
+        public boolean refit = true;
+        public long seed = 42;
+        public int slices = 2;
 
-        private Tuning(Settings from) {
-            hidden = from.hidden;
-            epochs = from.epochs;
-            batchSize = from.batchSize;
-            learningRate = from.learningRate;
-            weightDecay = from.weightDecay;
-            labelSmoothing = from.labelSmoothing;
-            dropout = from.dropout;
-            inputScale = from.inputScale;
-            calibrationShare = from.calibrationShare;
-            refit = from.refit;
-            seed = from.seed;
-            slices = from.slices;
+        private Tuning() {
         }
     }
 

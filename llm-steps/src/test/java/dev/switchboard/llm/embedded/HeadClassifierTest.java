@@ -37,7 +37,7 @@ class HeadClassifierTest {
             labels.add(label);
         }));
         float[][] vectors = encoder.encode(texts).vectors();
-        TrainedHead head = new HeadTrainer(HeadTrainer.Settings.defaults().with(t -> {
+        TrainedHead head = new HeadTrainer(HeadTrainer.Settings.tuned(t -> {
             t.hidden = 0;
             t.epochs = 60;
             t.learningRate = 0.01;

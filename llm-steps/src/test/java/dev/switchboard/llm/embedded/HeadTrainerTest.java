@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -45,12 +46,17 @@ class HeadTrainerTest {
     }
 
     private static HeadTrainer.Settings small(int hidden) {
-        return HeadTrainer.Settings.defaults().with(t -> {
+        return small(hidden, t -> { });
+    }
+
+    private static HeadTrainer.Settings small(int hidden, Consumer<HeadTrainer.Tuning> more) {
+        return HeadTrainer.Settings.tuned(t -> {
             t.hidden = hidden;
             t.epochs = 15;
             t.learningRate = hidden == 0 ? 0.01 : 0.003;
             t.dropout = hidden == 0 ? 0 : 0.1;
             t.slices = 2;
+            more.accept(t);
         });
     }
 
@@ -108,7 +114,7 @@ class HeadTrainerTest {
         // when trained twice with the same seed, and once with another
         String first = new HeadTrainer(small(16)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
         String second = new HeadTrainer(small(16)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
-        String other = new HeadTrainer(small(16).with(t -> t.seed = 7)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
+        String other = new HeadTrainer(small(16, t -> t.seed = 7)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
 
         // then the version, a hash of the weights, is reproducible
         assertThat(first).startsWith("head-").isEqualTo(second).isNotEqualTo(other);
@@ -121,7 +127,7 @@ class HeadTrainerTest {
         List<String> told = new ArrayList<>();
 
         // when
-        new HeadTrainer(small(0).with(t -> t.epochs = 3)).train(train.vectors(), train.labels(), "m", (phase, epoch, epochs) -> told.add(phase + epoch + "/" + epochs));
+        new HeadTrainer(small(0, t -> t.epochs = 3)).train(train.vectors(), train.labels(), "m", (phase, epoch, epochs) -> told.add(phase + epoch + "/" + epochs));
 
         // then the calibration run comes first, then the refit on all rows
         assertThat(told).containsExactly("calibrate1/3", "calibrate2/3", "calibrate3/3", "fit1/3", "fit2/3", "fit3/3");
@@ -147,10 +153,10 @@ class HeadTrainerTest {
 
     @Test
     void should_reject_settings_when_out_of_range() {
-        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().with(t -> t.dropout = 1.0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> HeadTrainer.Settings.tuned(t -> t.dropout = 1.0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Invalid dropout: got 1.0, expected in [0, 1)");
-        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().with(t -> t.epochs = 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().with(t -> t.calibrationShare = 0.6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HeadTrainer.Settings.tuned(t -> t.epochs = 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HeadTrainer.Settings.tuned(t -> t.calibrationShare = 0.6)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainedHeadTest {
 
-    private static final HeadTrainer.Settings SMALL = HeadTrainer.Settings.defaults().with(t -> {
+    private static final HeadTrainer.Settings SMALL = HeadTrainer.Settings.tuned(t -> {
         t.hidden = 8;
         t.epochs = 5;
         t.slices = 1;
