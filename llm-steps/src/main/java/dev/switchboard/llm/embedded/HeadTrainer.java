@@ -1,10 +1,13 @@
 package dev.switchboard.llm.embedded;
 
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 /**
@@ -37,9 +40,17 @@ public final class HeadTrainer {
                            double labelSmoothing, double dropout, double inputScale, double calibrationShare,
                            boolean refit, long seed, int slices) {
 
-        /** The settings measured best on Banking77 (docs/evaluation.md). */
+        /** The settings measured best on Banking77 (docs/evaluation.md): {@link Tuning}'s starting values. */
         public static Settings defaults() {
-            return new Settings(512, 20, 64, 1e-3, 1e-4, 0.1, 0.3, 10, 0.1, true, 42, 2);
+            return tuned(t -> { });
+        }
+
+        /** The defaults with some changed, e.g. {@code tuned(t -> t.hidden = 0)}; the result is checked as any. */
+        public static Settings tuned(Consumer<Tuning> change) {
+            Tuning t = new Tuning();
+            change.accept(t);
+            return new Settings(t.hidden, t.epochs, t.batchSize, t.learningRate, t.weightDecay, t.labelSmoothing, t.dropout,
+                    t.inputScale, t.calibrationShare, t.refit, t.seed, t.slices);
         }
 
         public Settings {
@@ -61,61 +72,40 @@ public final class HeadTrainer {
             }
         }
 
-        public Settings withHidden(int value) {
-            return new Settings(value, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withEpochs(int value) {
-            return new Settings(hidden, value, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withLearningRate(double value) {
-            return new Settings(hidden, epochs, batchSize, value, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withWeightDecay(double value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, value, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withLabelSmoothing(double value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, value, dropout, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withDropout(double value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, value, inputScale, calibrationShare, refit, seed, slices);
-        }
-
-        public Settings withCalibrationShare(double value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, value, refit, seed, slices);
-        }
-
-        public Settings withRefit(boolean value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, value, seed, slices);
-        }
-
-        public Settings withSeed(long value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, value, slices);
-        }
-
-        public Settings withSlices(int value) {
-            return new Settings(hidden, epochs, batchSize, learningRate, weightDecay, labelSmoothing, dropout, inputScale, calibrationShare, refit, seed, value);
-        }
-
+        /** Every setting under its snake_case name, in declaration order: the notes a trained head keeps. */
         Map<String, Object> describe() {
             Map<String, Object> map = new LinkedHashMap<>();
-            map.put("hidden", hidden);
-            map.put("epochs", epochs);
-            map.put("batch_size", batchSize);
-            map.put("learning_rate", learningRate);
-            map.put("weight_decay", weightDecay);
-            map.put("label_smoothing", labelSmoothing);
-            map.put("dropout", dropout);
-            map.put("input_scale", inputScale);
-            map.put("calibration_share", calibrationShare);
-            map.put("refit", refit);
-            map.put("seed", seed);
-            map.put("slices", slices);
+            for (RecordComponent component : Settings.class.getRecordComponents()) {
+                String name = component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+                try {
+                    map.put(name, component.getAccessor().invoke(this));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("Cannot read setting " + name, e);
+                }
+            }
             return map;
+        }
+    }
+
+    /**
+     * A draft of {@link Settings} to change in place, one field per setting (see there), starting at the
+     * defaults; only {@link Settings#tuned} makes one, and the settings it yields are checked when built.
+     */
+    public static final class Tuning {
+        public int hidden = 512;
+        public int epochs = 20;
+        public int batchSize = 64;
+        public double learningRate = 1e-3;
+        public double weightDecay = 1e-4;
+        public double labelSmoothing = 0.1;
+        public double dropout = 0.3;
+        public double inputScale = 10;
+        public double calibrationShare = 0.1;
+        public boolean refit = true;
+        public long seed = 42;
+        public int slices = 2;
+
+        private Tuning() {
         }
     }
 

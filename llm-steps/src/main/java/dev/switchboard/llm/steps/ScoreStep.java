@@ -21,23 +21,19 @@ public final class ScoreStep extends ModelStep implements Step {
     static final int MAX_REASONS = 3;
     static final int MAX_REASON_CHARS = 200;
 
-    private final double min;
-    private final double max;
-    private final boolean integer;
+    private final ScoreStepFactory.Options options;
     private final String system;
     private final JsonObjectSchema schema;
 
     ScoreStep(Setup setup, ScoreStepFactory.Options options, PromptTemplate template) {
         super(setup, template, template.text() + "\0" + options.rubric() + "\0" + options.min() + "\0" + options.max() + "\0" + options.integer());
-        this.min = options.min();
-        this.max = options.max();
-        this.integer = options.integer();
-        this.system = template.text().replace("{{min}}", number(min))
-                .replace("{{max}}", number(max))
+        this.options = options;
+        this.system = template.text().replace("{{min}}", number(options.min()))
+                .replace("{{max}}", number(options.max()))
                 .replace("{{rubric}}", options.rubric().strip())
                 .replace("{{reason_chars}}", Integer.toString(MAX_REASON_CHARS));
         this.schema = schema()
-                .addProperty("score", JsonNumberSchema.builder().description("from " + number(min) + " to " + number(max)).build())
+                .addProperty("score", JsonNumberSchema.builder().description("from " + number(options.min()) + " to " + number(options.max())).build())
                 .addProperty("reasons", JsonArraySchema.builder().items(JsonStringSchema.builder().build())
                         .description("one to three short reasons").build())
                 .addProperty("confidence", JsonNumberSchema.builder().description("from 0 to 1").build())
@@ -77,10 +73,10 @@ public final class ScoreStep extends ModelStep implements Step {
 
     @Override
     protected Prepared prepare(String text, StepInvocation invocation) {
-        return ask(system, "score", schema, text, json -> problemWith(json, min, max, integer), json -> {
+        return ask(system, "score", schema, text, json -> problemWith(json, options.min(), options.max(), options.integer()), json -> {
             Map<String, Object> output = new LinkedHashMap<>();
             double score = json.get("score").doubleValue();
-            output.put("score", integer ? (Object) (long) score : (Object) score);
+            output.put("score", options.integer() ? (Object) (long) score : (Object) score);
             List<String> reasons = new ArrayList<>();
             json.get("reasons").forEach(reason -> reasons.add(reason.asText()));
             output.put("reasons", List.copyOf(reasons));

@@ -37,8 +37,12 @@ class HeadClassifierTest {
             labels.add(label);
         }));
         float[][] vectors = encoder.encode(texts).vectors();
-        TrainedHead head = new HeadTrainer(HeadTrainer.Settings.defaults().withHidden(0).withEpochs(60).withLearningRate(0.01)
-                .withCalibrationShare(0)).train(vectors, labels, EncoderModel.ALL_MINILM_L6_V2.id(), HeadTrainer.Listener.NONE).head();
+        TrainedHead head = new HeadTrainer(HeadTrainer.Settings.tuned(t -> {
+            t.hidden = 0;
+            t.epochs = 60;
+            t.learningRate = 0.01;
+            t.calibrationShare = 0;
+        })).train(vectors, labels, EncoderModel.ALL_MINILM_L6_V2.id(), HeadTrainer.Listener.NONE).head();
         classifier = new HeadClassifier("intents", head, encoder);
     }
 

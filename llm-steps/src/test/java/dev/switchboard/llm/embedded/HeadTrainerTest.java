@@ -1,11 +1,13 @@
 package dev.switchboard.llm.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -44,8 +46,18 @@ class HeadTrainerTest {
     }
 
     private static HeadTrainer.Settings small(int hidden) {
-        return HeadTrainer.Settings.defaults().withHidden(hidden).withEpochs(15).withLearningRate(hidden == 0 ? 0.01 : 0.003)
-                .withDropout(hidden == 0 ? 0 : 0.1).withSlices(2);
+        return small(hidden, t -> { });
+    }
+
+    private static HeadTrainer.Settings small(int hidden, Consumer<HeadTrainer.Tuning> more) {
+        return HeadTrainer.Settings.tuned(t -> {
+            t.hidden = hidden;
+            t.epochs = 15;
+            t.learningRate = hidden == 0 ? 0.01 : 0.003;
+            t.dropout = hidden == 0 ? 0 : 0.1;
+            t.slices = 2;
+            more.accept(t);
+        });
     }
 
     private static double accuracy(TrainedHead head, Data data) {
@@ -102,7 +114,7 @@ class HeadTrainerTest {
         // when trained twice with the same seed, and once with another
         String first = new HeadTrainer(small(16)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
         String second = new HeadTrainer(small(16)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
-        String other = new HeadTrainer(small(16).withSeed(7)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
+        String other = new HeadTrainer(small(16, t -> t.seed = 7)).train(train.vectors(), train.labels(), "m", HeadTrainer.Listener.NONE).head().version();
 
         // then the version, a hash of the weights, is reproducible
         assertThat(first).startsWith("head-").isEqualTo(second).isNotEqualTo(other);
@@ -115,7 +127,7 @@ class HeadTrainerTest {
         List<String> told = new ArrayList<>();
 
         // when
-        new HeadTrainer(small(0).withEpochs(3)).train(train.vectors(), train.labels(), "m", (phase, epoch, epochs) -> told.add(phase + epoch + "/" + epochs));
+        new HeadTrainer(small(0, t -> t.epochs = 3)).train(train.vectors(), train.labels(), "m", (phase, epoch, epochs) -> told.add(phase + epoch + "/" + epochs));
 
         // then the calibration run comes first, then the refit on all rows
         assertThat(told).containsExactly("calibrate1/3", "calibrate2/3", "calibrate3/3", "fit1/3", "fit2/3", "fit3/3");
@@ -132,11 +144,19 @@ class HeadTrainerTest {
     }
 
     @Test
+    void should_name_every_setting_in_snake_case_when_described() {
+        assertThat(HeadTrainer.Settings.defaults().describe()).containsExactly(entry("hidden", 512), entry("epochs", 20),
+                entry("batch_size", 64), entry("learning_rate", 1e-3), entry("weight_decay", 1e-4), entry("label_smoothing", 0.1),
+                entry("dropout", 0.3), entry("input_scale", 10.0), entry("calibration_share", 0.1), entry("refit", true),
+                entry("seed", 42L), entry("slices", 2));
+    }
+
+    @Test
     void should_reject_settings_when_out_of_range() {
-        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().withDropout(1.0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> HeadTrainer.Settings.tuned(t -> t.dropout = 1.0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Invalid dropout: got 1.0, expected in [0, 1)");
-        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().withEpochs(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> HeadTrainer.Settings.defaults().withCalibrationShare(0.6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HeadTrainer.Settings.tuned(t -> t.epochs = 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HeadTrainer.Settings.tuned(t -> t.calibrationShare = 0.6)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

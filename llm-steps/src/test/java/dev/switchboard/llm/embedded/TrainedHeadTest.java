@@ -14,12 +14,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainedHeadTest {
 
+    private static final HeadTrainer.Settings SMALL = HeadTrainer.Settings.tuned(t -> {
+        t.hidden = 8;
+        t.epochs = 5;
+        t.slices = 1;
+    });
+
     @TempDir
     Path dir;
 
     private static TrainedHead head() {
         HeadTrainerTest.Data data = HeadTrainerTest.clusters(20, 0.5, 9);
-        return new HeadTrainer(HeadTrainer.Settings.defaults().withHidden(8).withEpochs(5).withSlices(1))
+        return new HeadTrainer(SMALL)
                 .train(data.vectors(), data.labels(), "all-MiniLM-L6-v2", HeadTrainer.Listener.NONE).head();
     }
 
@@ -101,7 +107,7 @@ class TrainedHeadTest {
         // given a head with a network per encoder
         HeadTrainerTest.Data first = HeadTrainerTest.clusters(10, 0.5, 9);
         HeadTrainerTest.Data second = HeadTrainerTest.clusters(10, 0.7, 11);
-        TrainedHead head = new HeadTrainer(HeadTrainer.Settings.defaults().withHidden(8).withEpochs(5).withSlices(1))
+        TrainedHead head = new HeadTrainer(SMALL)
                 .train(new float[][][] {first.vectors(), second.vectors()}, first.labels(), List.of("all-minilm-l6-v2-q", "bge-small-en-v15-q"),
                         HeadTrainer.Listener.NONE).head();
         Path file = dir.resolve("two.head");

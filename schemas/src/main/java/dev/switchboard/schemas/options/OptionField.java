@@ -79,6 +79,23 @@ public record OptionField(String key, RecordComponent component, Option option) 
         return Object.class;
     }
 
+    /**
+     * The JSON Schema type of a scalar option type ({@code string}, {@code integer} for whole numbers, {@code number},
+     * {@code boolean}); null for any other type (lists, maps, records), which the caller describes itself.
+     */
+    public static String scalarType(Class<?> raw) {
+        if (raw == String.class) {
+            return "string";
+        }
+        if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
+            return "integer";
+        }
+        if (raw == Double.class || raw == double.class) {
+            return "number";
+        }
+        return raw == Boolean.class || raw == boolean.class ? "boolean" : null;
+    }
+
     public static Class<?> raw(Type type) {
         if (type instanceof Class<?> c) {
             return c;

@@ -262,16 +262,13 @@ public final class OptionsBinder {
     }
 
     private static String expected(Class<?> raw) {
-        if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
-            return "a whole number";
-        }
-        if (raw == Double.class || raw == double.class) {
-            return "a number";
-        }
-        if (raw == Boolean.class || raw == boolean.class) {
-            return "true or false";
-        }
-        return "text";
+        String scalar = OptionField.scalarType(raw);
+        return switch (scalar == null ? "string" : scalar) {
+            case "integer" -> "a whole number";
+            case "number" -> "a number";
+            case "boolean" -> "true or false";
+            default -> "text";
+        };
     }
 
     private static String bounds(Option option) {

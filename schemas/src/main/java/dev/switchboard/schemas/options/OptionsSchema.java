@@ -70,14 +70,9 @@ public final class OptionsSchema {
     static ObjectNode typeSchema(Type type) {
         Class<?> raw = OptionField.raw(type);
         ObjectNode node = JSON.objectNode();
-        if (raw == String.class) {
-            node.put("type", "string");
-        } else if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
-            node.put("type", "integer");
-        } else if (raw == Double.class || raw == double.class) {
-            node.put("type", "number");
-        } else if (raw == Boolean.class || raw == boolean.class) {
-            node.put("type", "boolean");
+        String scalar = OptionField.scalarType(raw);
+        if (scalar != null) {
+            node.put("type", scalar);
         } else if (List.class.isAssignableFrom(raw)) {
             node.put("type", "array");
             node.set("items", typeSchema(OptionField.argument(type, 0)));
@@ -93,15 +88,12 @@ public final class OptionsSchema {
     }
 
     private static JsonNode defaultValue(String text, Class<?> type) {
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return JSON.numberNode(Long.parseLong(text));
-        }
-        if (type == Double.class || type == double.class) {
-            return JSON.numberNode(Double.parseDouble(text));
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return JSON.booleanNode(Boolean.parseBoolean(text));
-        }
-        return JSON.textNode(text);
+        String scalar = OptionField.scalarType(type);
+        return switch (scalar == null ? "string" : scalar) {
+            case "integer" -> JSON.numberNode(Long.parseLong(text));
+            case "number" -> JSON.numberNode(Double.parseDouble(text));
+            case "boolean" -> JSON.booleanNode(Boolean.parseBoolean(text));
+            default -> JSON.textNode(text);
+        };
     }
 }

@@ -6,7 +6,6 @@ import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.explain.EventExplainer;
 import dev.switchboard.workflows.explain.Explanation;
 import dev.switchboard.workflows.explain.ExplanationText;
-import dev.switchboard.workflows.explain.Since;
 import dev.switchboard.workflows.model.Workflow;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,16 +48,9 @@ final class ExplainCommand extends CliCommand {
 
     @Override
     public Integer call() throws Exception {
-        Instant from;
-        try {
-            from = Since.parse(since, Instant.now());
-        } catch (IllegalArgumentException e) {
-            throw CommandFailure.invalid(e.getMessage().replace("Invalid since", "Invalid --since"));
-        }
+        Instant from = TopicReadOptions.since(since, Instant.now());
         EngineConfig engineConfig = kafka.load(err());
-        List<Path> paths = new ArrayList<>(engineConfig.workflows());
-        paths.addAll(workflowPaths);
-        List<Workflow> workflows = WorkflowFiles.load(Validation.lenientLoader(), WorkflowFiles.expand(paths), err());
+        List<Workflow> workflows = TopicReadOptions.workflows(engineConfig, workflowPaths, err());
         Map<String, String> properties = engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties();
         Explanation explanation;
         try {

@@ -39,9 +39,8 @@ final class HeadSettingsOptions {
     /** The settings; a value the trainer refuses is a {@link CommandFailure} with its message. */
     HeadTrainer.Settings settings() {
         try {
-            return DEFAULTS.withHidden(hidden).withEpochs(epochs).withLearningRate(learningRate).withWeightDecay(weightDecay)
-                    .withLabelSmoothing(labelSmoothing).withDropout(dropout).withCalibrationShare(calibrationShare).withRefit(!noRefit)
-                    .withSeed(seed);
+            return new HeadTrainer.Settings(hidden, epochs, DEFAULTS.batchSize(), learningRate, weightDecay, labelSmoothing, dropout,
+                    DEFAULTS.inputScale(), calibrationShare, !noRefit, seed, DEFAULTS.slices());
         } catch (IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());
         }

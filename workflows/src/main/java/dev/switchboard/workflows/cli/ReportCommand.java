@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.workflows.config.EngineConfig;
 import dev.switchboard.workflows.config.Topics;
 import dev.switchboard.workflows.eval.OptionsRecords;
-import dev.switchboard.workflows.explain.Since;
 import dev.switchboard.workflows.explain.TopicScan;
 import dev.switchboard.workflows.model.StepSpec;
 import dev.switchboard.workflows.model.Workflow;
@@ -62,16 +61,9 @@ final class ReportCommand extends CliCommand {
     @Override
     public Integer call() throws IOException {
         Instant now = Instant.now();
-        Instant from;
-        try {
-            from = Since.parse(since, now);
-        } catch (IllegalArgumentException e) {
-            throw CommandFailure.invalid(e.getMessage().replace("Invalid since", "Invalid --since"));
-        }
+        Instant from = TopicReadOptions.since(since, now);
         EngineConfig engineConfig = kafka.load(err());
-        List<Path> paths = new ArrayList<>(engineConfig.workflows());
-        paths.addAll(workflowPaths);
-        List<Workflow> workflows = WorkflowFiles.load(Validation.lenientLoader(), WorkflowFiles.expand(paths), err());
+        List<Workflow> workflows = TopicReadOptions.workflows(engineConfig, workflowPaths, err());
         ValueFigures figures = ValueFigures.start(minutesSaved(workflows), reviewMinutes);
         Map<String, String> properties = engineConfig.kafka().properties() == null ? Map.of() : engineConfig.kafka().properties();
         Topics topics = engineConfig.topics();

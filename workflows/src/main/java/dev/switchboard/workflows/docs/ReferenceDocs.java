@@ -279,17 +279,9 @@ final class ReferenceDocs {
 
     static String typeName(Type type) {
         Class<?> raw = OptionField.raw(type);
-        if (raw == String.class) {
-            return "string";
-        }
-        if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
-            return "integer";
-        }
-        if (raw == Double.class || raw == double.class) {
-            return "number";
-        }
-        if (raw == Boolean.class || raw == boolean.class) {
-            return "boolean";
+        String scalar = OptionField.scalarType(raw);
+        if (scalar != null) {
+            return scalar;
         }
         if (List.class.isAssignableFrom(raw)) {
             return "list of " + typeName(OptionField.argument(type, 0));

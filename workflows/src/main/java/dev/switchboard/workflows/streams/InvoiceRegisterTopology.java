@@ -34,11 +34,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class InvoiceRegisterTopology {
 
-    public static final String READ = "invoices.read";
-    public static final String KEY = "invoices.key";
-    public static final String WRITE = "invoices.write";
-    public static final String LOAD = "invoices.load";
-    public static final String TYPE = "invoice.accepted";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private InvoiceRegisterTopology() {
@@ -46,14 +41,14 @@ public final class InvoiceRegisterTopology {
 
     public static Topology build(List<String> inputs, String registerTopic, StreamsObserver observer) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(inputs, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(READ))
+        builder.stream(inputs, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("invoices.read"))
                 .flatMap((key, value) -> {
                     KeyValue<String, byte[]> entry = entry(value);
                     observer.count("invoices", entry == null ? "skipped" : "registered");
                     return entry == null ? List.<KeyValue<String, byte[]>>of() : List.of(entry);
-                }, Named.as(KEY))
-                .to(registerTopic, Produced.with(Serdes.String(), Serdes.ByteArray()).withName(WRITE));
-        builder.globalTable(registerTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(LOAD),
+                }, Named.as("invoices.key"))
+                .to(registerTopic, Produced.with(Serdes.String(), Serdes.ByteArray()).withName("invoices.write"));
+        builder.globalTable(registerTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("invoices.load"),
                 Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(StreamsNames.INVOICE_REGISTER_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         return builder.build();
@@ -86,7 +81,7 @@ public final class InvoiceRegisterTopology {
     /** The register entry of an accepted invoice, or null for any other record. */
     static KeyValue<String, byte[]> entry(byte[] value) {
         JsonNode event = EventKey.parse(value);
-        if (event == null || !TYPE.equals(event.path("type").asText())) {
+        if (event == null || !LedgerInput.ACCEPTED.equals(event.path("type").asText())) {
             return null;
         }
         JsonNode data = event.path("data");

@@ -20,16 +20,21 @@ import java.util.Locale;
  */
 public final class StreamsNames {
 
-    public static final String DEDUP_APPLICATION = "switchboard.dedup";
-    public static final String CRM_APPLICATION = "switchboard.crm";
-    public static final String RECONCILE_APPLICATION = "switchboard.reconcile";
     public static final String DEDUP_STORE = "dedup.seen";
-    public static final String INVOICES_APPLICATION = "switchboard.invoices";
     /** The compacted topic of accepted invoices by invoice key, read whole by every instance. */
     public static final String INVOICE_REGISTER_TOPIC = "switchboard.invoices.register";
     public static final String INVOICE_REGISTER_STORE = "invoices.register";
 
     private StreamsNames() {
+    }
+
+    /** The stages the engine runs once, whatever its workflows: each is the application {@code switchboard.<stage>}. */
+    public enum EngineStage {
+        DEDUP, CRM, INVOICES, RECONCILE;
+
+        public String application() {
+            return "switchboard." + name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** The stages of one workflow: each is the application {@code switchboard.<stage>.<workflow>}. */

@@ -9,6 +9,7 @@ import dev.switchboard.workflows.model.Trigger;
 import dev.switchboard.workflows.model.TriggerChecks;
 import dev.switchboard.workflows.model.WindowTrigger;
 import dev.switchboard.workflows.model.Workflow;
+import dev.switchboard.workflows.streams.StreamsNames.EngineStage;
 import dev.switchboard.workflows.streams.StreamsNames.WorkflowStage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -104,16 +105,16 @@ public final class StreamsStages implements AutoCloseable {
     public List<String> applicationIds(List<Workflow> workflows) {
         List<String> ids = new ArrayList<>();
         if (settings.dedup() != null) {
-            ids.add(StreamsNames.DEDUP_APPLICATION);
+            ids.add(EngineStage.DEDUP.application());
         }
         if (crm != null) {
-            ids.add(StreamsNames.CRM_APPLICATION);
+            ids.add(EngineStage.CRM.application());
         }
         if (invoices != null) {
-            ids.add(StreamsNames.INVOICES_APPLICATION);
+            ids.add(EngineStage.INVOICES.application());
         }
         if (settings.reconcile() != null) {
-            ids.add(StreamsNames.RECONCILE_APPLICATION);
+            ids.add(EngineStage.RECONCILE.application());
         }
         for (Workflow workflow : workflows) {
             if (workflow.on().window() != null) {
@@ -184,9 +185,9 @@ public final class StreamsStages implements AutoCloseable {
         short replication = kafka.replicationFactor().shortValue();
         if (settings.dedup() != null) {
             StreamsSettings.Dedup dedup = settings.dedup();
-            add(StreamsNames.DEDUP_APPLICATION, DedupTopology.build(dedup.input(), dedup.output(),
+            add(EngineStage.DEDUP.application(), DedupTopology.build(dedup.input(), dedup.output(),
                     TriggerChecks.duration(dedup.window()), dedup.key(), observer),
-                    StreamsStage.properties(StreamsNames.DEDUP_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
+                    StreamsStage.properties(EngineStage.DEDUP.application(), bootstrapServers, clientProperties, stateDir, replication,
                             "earliest", Map.of()));
         }
         if (crm != null) {
@@ -194,8 +195,8 @@ public final class StreamsStages implements AutoCloseable {
             if (advertised != null) {
                 overrides.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
             }
-            StreamsStage stage = add(StreamsNames.CRM_APPLICATION, CrmTopology.build(settings.crm().topics(), observer),
-                    StreamsStage.properties(StreamsNames.CRM_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
+            StreamsStage stage = add(EngineStage.CRM.application(), CrmTopology.build(settings.crm().topics(), observer),
+                    StreamsStage.properties(EngineStage.CRM.application(), bootstrapServers, clientProperties, stateDir, replication,
                             "earliest", overrides));
             crm.bind(stage.streams(), advertised);
             if (advertised != null && !crm.hasSharedToken()) {
@@ -205,16 +206,16 @@ public final class StreamsStages implements AutoCloseable {
         }
         if (invoices != null) {
             InvoiceRegisterTopology.createRegisterTopic(bootstrapServers, clientProperties, replication);
-            StreamsStage stage = add(StreamsNames.INVOICES_APPLICATION, InvoiceRegisterTopology.build(settings.invoices().topics(),
+            StreamsStage stage = add(EngineStage.INVOICES.application(), InvoiceRegisterTopology.build(settings.invoices().topics(),
                             StreamsNames.INVOICE_REGISTER_TOPIC, observer),
-                    StreamsStage.properties(StreamsNames.INVOICES_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
+                    StreamsStage.properties(EngineStage.INVOICES.application(), bootstrapServers, clientProperties, stateDir, replication,
                             "earliest", Map.of()));
             invoices.bind(stage.streams());
         }
         if (settings.reconcile() != null) {
-            add(StreamsNames.RECONCILE_APPLICATION, ReconcileTopology.build(reconcileSettings(settings.reconcile()), observer,
+            add(EngineStage.RECONCILE.application(), ReconcileTopology.build(reconcileSettings(settings.reconcile()), observer,
                             CloudEventsKafka.Mode.of(kafka.cloudEventsMode())),
-                    StreamsStage.properties(StreamsNames.RECONCILE_APPLICATION, bootstrapServers, clientProperties, stateDir, replication,
+                    StreamsStage.properties(EngineStage.RECONCILE.application(), bootstrapServers, clientProperties, stateDir, replication,
                             "earliest", Map.of()));
         }
         for (Workflow workflow : workflows) {

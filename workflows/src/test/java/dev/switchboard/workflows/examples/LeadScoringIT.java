@@ -66,7 +66,7 @@ class LeadScoringIT {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String cdc = "it.leads.cdc." + suffix;
         // and no CRM tables from an earlier test: SupportCopilotIT loads the same company domains under other ids
-        StreamsState.forget(servers, StreamsNames.CRM_APPLICATION);
+        StreamsState.forget(servers, StreamsNames.EngineStage.CRM.application());
         Files.createDirectories(dir.resolve("data"));
         Files.copy(examples.resolve("data/territories.yaml"), dir.resolve("data/territories.yaml"));
         Files.writeString(dir.resolve("crm-lead-scoring.yaml"), Files.readString(examples.resolve("crm-lead-scoring.yaml"))

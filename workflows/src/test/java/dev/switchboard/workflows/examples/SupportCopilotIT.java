@@ -85,7 +85,7 @@ class SupportCopilotIT {
         answerLikeZendesk();
         answerLikeFreshdesk();
         // and no CRM tables from an earlier test: LeadScoringIT loads the same company domains under other ids
-        StreamsState.forget(kafka.servers(), StreamsNames.CRM_APPLICATION);
+        StreamsState.forget(kafka.servers(), StreamsNames.EngineStage.CRM.application());
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         Map<String, JsonNode> tickets = rows(EXAMPLES.resolve("data/support-tickets.jsonl"));
         Map<String, String> expected = rows(EXAMPLES.resolve("data/support-tickets.expected.jsonl")).values().stream()

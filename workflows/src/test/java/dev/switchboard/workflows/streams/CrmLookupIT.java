@@ -203,7 +203,7 @@ class CrmLookupIT {
     }
 
     private static KafkaStreams crmStreams(Engine engine) {
-        return engine.streams().stages().get(StreamsNames.CRM_APPLICATION).streams();
+        return engine.streams().stages().get(StreamsNames.EngineStage.CRM.application()).streams();
     }
 
     private static void publish(String bootstrap, String topic, List<Map.Entry<String, byte[]>> records) throws Exception {

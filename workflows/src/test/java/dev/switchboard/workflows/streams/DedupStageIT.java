@@ -71,7 +71,7 @@ class DedupStageIT {
             assertThat(second.awaitRunning(PATIENCE)).isTrue();
             publish(kafka.servers(), input, 0, 75);
             await().atMost(PATIENCE).until(() -> count(registry, "passed") + count(registry, "dropped") >= 175);
-            assertThat(second.stages().get(StreamsNames.DEDUP_APPLICATION).state()).isEqualTo(KafkaStreams.State.RUNNING);
+            assertThat(second.stages().get(StreamsNames.EngineStage.DEDUP.application()).state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
 
         // then each event is on the output once: the copies were recognised from the restored store

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -180,12 +181,12 @@ public final class WebhookVerifier {
     }
 
     private Verdict zendesk(HttpIngress.Request request) {
+        String absent = absent(request::header, "X-Zendesk-Webhook-Signature", "X-Zendesk-Webhook-Signature-Timestamp");
+        if (absent != null) {
+            return missing(absent + " header", "use the webhook's signing secret from Zendesk Admin Center");
+        }
         String signature = request.header("X-Zendesk-Webhook-Signature");
         String timestamp = request.header("X-Zendesk-Webhook-Signature-Timestamp");
-        if (signature == null || timestamp == null) {
-            return missing(signature == null ? "X-Zendesk-Webhook-Signature header" : "X-Zendesk-Webhook-Signature-Timestamp header",
-                    "use the webhook's signing secret from Zendesk Admin Center");
-        }
         String encoded = signature.trim();
         byte[] given = base64(encoded);
         if (given != null && !canonical(encoded, given)) {
@@ -206,19 +207,17 @@ public final class WebhookVerifier {
     }
 
     private Verdict standardWebhooks(HttpIngress.Request request) {
-        String id = request.header("webhook-id");
-        String timestamp = request.header("webhook-timestamp");
-        String signatures = request.header("webhook-signature");
-        if (id == null || timestamp == null || signatures == null) {
-            String which = id == null ? "webhook-id" : timestamp == null ? "webhook-timestamp" : "webhook-signature";
-            return missing(which + " header", "sign requests with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)");
+        String absent = absent(request::header, "webhook-id", "webhook-timestamp", "webhook-signature");
+        if (absent != null) {
+            return missing(absent + " header", "sign requests with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)");
         }
-        long seconds;
-        try {
-            seconds = Long.parseLong(timestamp.trim());
-        } catch (NumberFormatException e) {
+        String id = request.header("webhook-id");
+        String signatures = request.header("webhook-signature");
+        OptionalLong timestamp = epochSeconds(request.header("webhook-timestamp"));
+        if (timestamp.isEmpty()) {
             return new Refused(401, "Invalid webhook-timestamp: expected seconds since the epoch");
         }
+        long seconds = timestamp.getAsLong();
         byte[] expected = hmac((id + "." + seconds + ".").getBytes(StandardCharsets.UTF_8), request.body());
         boolean match = false;
         boolean notCanonical = false;
@@ -245,23 +244,18 @@ public final class WebhookVerifier {
      * identifies the delivery.
      */
     private Verdict zoom(HttpIngress.Request request) {
+        String absent = absent(request::header, "x-zm-signature", "x-zm-request-timestamp");
+        if (absent != null) {
+            return missing(absent + " header", "use the secret token of the app's event subscription in Zoom");
+        }
         String signature = request.header("x-zm-signature");
         String timestamp = request.header("x-zm-request-timestamp");
-        if (signature == null || timestamp == null) {
-            return missing(signature == null ? "x-zm-signature header" : "x-zm-request-timestamp header",
-                    "use the secret token of the app's event subscription in Zoom");
-        }
         String trimmed = signature.trim();
         if (!trimmed.startsWith("v0=")) {
             return new Refused(401, "Invalid x-zm-signature: expected 'v0=' followed by a hex HMAC-SHA256");
         }
         byte[] given = hex(trimmed.substring("v0=".length()));
-        long seconds;
-        try {
-            seconds = Long.parseLong(timestamp.trim());
-        } catch (NumberFormatException e) {
-            seconds = -1;
-        }
+        long seconds = epochSeconds(timestamp).orElse(-1);
         byte[] expected = hmac(("v0:" + timestamp.trim() + ":").getBytes(StandardCharsets.UTF_8), request.body());
         if (given == null || !MessageDigest.isEqual(given, expected)) {
             return invalid("x-zm-signature");
@@ -273,24 +267,22 @@ public final class WebhookVerifier {
     }
 
     private Verdict mailgun(Function<String, String> form) {
+        String absent = absent(form, "timestamp", "token", "signature");
+        if (absent != null) {
+            return missing("'" + absent + "' form field", "Mailgun adds timestamp, token and signature to every route it forwards");
+        }
         String timestamp = form.apply("timestamp");
         String token = form.apply("token");
         String signature = form.apply("signature");
-        if (timestamp == null || token == null || signature == null) {
-            String which = timestamp == null ? "timestamp" : token == null ? "token" : "signature";
-            return missing("'" + which + "' form field", "Mailgun adds timestamp, token and signature to every route it forwards");
-        }
         byte[] given = hex(signature);
         if (given == null || !MessageDigest.isEqual(given, hmac((timestamp + token).getBytes(StandardCharsets.UTF_8)))) {
             return invalid("Mailgun signature");
         }
-        long seconds;
-        try {
-            seconds = Long.parseLong(timestamp.trim());
-        } catch (NumberFormatException e) {
+        OptionalLong seconds = epochSeconds(timestamp);
+        if (seconds.isEmpty()) {
             return new Refused(401, "Invalid Mailgun timestamp: expected seconds since the epoch");
         }
-        return freshness.check(Instant.ofEpochSecond(seconds), "mailgun:" + token, "this Mailgun token");
+        return freshness.check(Instant.ofEpochSecond(seconds.getAsLong()), "mailgun:" + token, "this Mailgun token");
     }
 
     private Verdict sharedSecret(HttpIngress.Request request) {
@@ -320,6 +312,20 @@ public final class WebhookVerifier {
             return invalid("basic credentials");
         }
         return new Verified(ReplayGuard.Reservation.NONE);
+    }
+
+    /** The first of {@code names} that {@code lookup} has no value for (a header, a form field), or null when none is missing. */
+    private static String absent(Function<String, String> lookup, String... names) {
+        return Arrays.stream(names).filter(name -> lookup.apply(name) == null).findFirst().orElse(null);
+    }
+
+    /** Seconds since the epoch, as the schemes that sign them write them; empty when {@code text} is not a whole number. */
+    private static OptionalLong epochSeconds(String text) {
+        try {
+            return OptionalLong.of(Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private Refused missing(String what, String fix) {
