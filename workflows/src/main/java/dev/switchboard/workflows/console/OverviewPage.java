@@ -18,8 +18,13 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /console}: each workflow's state, lag, event rate, tasks and dead letters today, spend today and
  * counters; operators pause and resume.
+ *
+ * @param lag      a consumer group's lag, as last measured
+ * @param registry the engine's meters, for each workflow's spend today
+ * @param history  the engine's counters sampled over time (the engine samples them on a schedule; each view samples too)
  */
-public final class OverviewPage implements ConsolePage {
+public record OverviewPage(EngineView engine, ToLongFunction<String> lag, MeterRegistry registry, CounterHistory history)
+        implements ConsolePage {
 
     private static final Logger LOG = LoggerFactory.getLogger(OverviewPage.class);
     private static final int SMALL = 64 * 1024;
@@ -37,22 +42,6 @@ public final class OverviewPage implements ConsolePage {
         }
     }
 
-    private final EngineView engine;
-    private final ToLongFunction<String> lag;
-    private final MeterRegistry registry;
-    private final CounterHistory history;
-
-    /**
-     * @param lag      a consumer group's lag, as last measured
-     * @param registry the engine's meters, for each workflow's spend today
-     * @param history  the engine's counters sampled over time (the engine samples them on a schedule; each view samples too)
-     */
-    public OverviewPage(EngineView engine, ToLongFunction<String> lag, MeterRegistry registry, CounterHistory history) {
-        this.engine = engine;
-        this.lag = lag;
-        this.registry = registry;
-        this.history = history;
-    }
 
     /** Each workflow's counters now, by workflow, for {@link CounterHistory#sample}. */
     public static Map<String, Map<String, Long>> counters(EngineView engine) {
