@@ -32,9 +32,9 @@ class ShippedDatasetsEvalTest {
     private static final double SALES_GROUNDEDNESS = 0.3755952380952381;
 
     /** As a Python LCS over the same words gives it from the references and the summaries of predictions-fast.jsonl. */
-    private static final double CALL_SUMMARY_ROUGE_L = 0.5510562955338641;
-    private static final double CALL_SUMMARY_SIMILARITY = 0.85971;
-    private static final String CALL_SUMMARY_ROW = "fast     52        52    0.551              n/a             n/a          n/a   0.00%";
+    private static final double CALL_SUMMARY_ROUGE_L = 0.514356120524205;
+    private static final double CALL_SUMMARY_SIMILARITY = 0.84160;
+    private static final String CALL_SUMMARY_ROW = "fast     52        52    0.514              n/a             n/a          n/a   0.00%";
 
     /** The key of the shipped invoice answers: the first date of the invoice's text and its reference ("Ref. ..."). */
     static final String INVOICE_KEY = "(\\d{1,2}[./]\\d{1,2}[./]\\d{4}|\\d{1,2} [A-Z][a-z]{2} \\d{4}).*Ref\\. (\\S+)";
@@ -254,14 +254,14 @@ class ShippedDatasetsEvalTest {
             assertThat(text.path("answered").asInt()).isEqualTo(52);
             assertThat(text.path("rougeL").asDouble()).isCloseTo(CALL_SUMMARY_ROUGE_L, within(1e-12));
             assertThat(text.path("similarity").asDouble()).isCloseTo(CALL_SUMMARY_SIMILARITY, within(1e-4));
-            assertThat(run.out()).contains(CALL_SUMMARY_ROW, "fast: embedding similarity to the references 0.860");
+            assertThat(run.out()).contains(CALL_SUMMARY_ROW, "fast: embedding similarity to the references 0.842");
 
             // when the bar is above what the summaries reach
             Run gated = EvalCommandTest.cli(concat(eval, "--min-rouge-l", "0.6", "--out", dir.resolve("gated").toString()));
 
             // then
             assertThat(gated.exit()).as(gated.err()).isEqualTo(1);
-            assertThat(gated.err()).contains("FAIL: model 'fast' ROUGE-L 0.5511 is below --min-rouge-l 0.6000");
+            assertThat(gated.err()).contains("FAIL: model 'fast' ROUGE-L 0.5144 is below --min-rouge-l 0.6000");
         }
     }
 
