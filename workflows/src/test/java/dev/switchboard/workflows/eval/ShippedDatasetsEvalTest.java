@@ -31,6 +31,11 @@ class ShippedDatasetsEvalTest {
     private static final double SALES_CITATION_RECALL = 147.0 / 230;
     private static final double SALES_GROUNDEDNESS = 0.3755952380952381;
 
+    /** As a Python LCS over the same words gives it from the references and the summaries of predictions-fast.jsonl. */
+    private static final double CALL_SUMMARY_ROUGE_L = 0.514356120524205;
+    private static final double CALL_SUMMARY_SIMILARITY = 0.84160;
+    private static final String CALL_SUMMARY_ROW = "fast     52        52    0.514              n/a             n/a          n/a   0.00%";
+
     /** The key of the shipped invoice answers: the first date of the invoice's text and its reference ("Ref. ..."). */
     static final String INVOICE_KEY = "(\\d{1,2}[./]\\d{1,2}[./]\\d{4}|\\d{1,2} [A-Z][a-z]{2} \\d{4}).*Ref\\. (\\S+)";
 
@@ -210,5 +215,59 @@ class ShippedDatasetsEvalTest {
             assertThat(run.out()).contains("fast     52        52    0.731          100.00%         100.00%       63.91%   0.00%");
 
         }
+    }
+
+    @Test
+    void should_score_the_call_summaries_against_the_shipped_references_and_gate_on_rouge_l() throws Exception {
+        // given the simulator answering the shipped summaries, keyed by the call's title as the follow-up's answers are
+        CannedAnswers canned;
+        try (Reader fixture = Files.newBufferedReader(Path.of("examples/data/call-summaries.model-answers.jsonl"))) {
+            canned = CannedAnswers.read(fixture, Pattern.compile(SALES_CALL_KEY));
+        }
+        assertThat(canned.size()).isEqualTo(52);
+        try (ModelSimulator model = ModelSimulator.start().answers(canned)) {
+            Path config = dir.resolve("switchboard.yaml");
+            StringBuilder sinks = new StringBuilder();
+            for (String sink : java.util.List.of("hubspot-call-notes", "pipedrive-call-log", "salesforce-call-log")) {
+                sinks.append("  ").append(sink).append(": {jsonl: {path: ").append(dir.resolve(sink + ".jsonl")).append("}}\n");
+            }
+            Files.writeString(config, """
+                    models:
+                      fast:
+                        base_url: %s
+                        model: qwen2.5-7b-instruct
+                        retries: 0
+                    sinks:
+                    %s""".formatted(model.baseUrl(), sinks));
+            String[] eval = {"eval", "examples/call-summary.yaml", "-c", config.toString(), "--step", "recap",
+                    "--dataset", "examples/data/sales-calls.jsonl", "--expected", "examples/data/call-summaries.jsonl",
+                    "--label-column", "expected"};
+
+            // when
+            Run run = EvalCommandTest.cli(concat(eval, "--min-rouge-l", "0.3", "--min-similarity", "0.7", "--out", dir.resolve("calls").toString()));
+
+            // then: the figures docs/evaluation.md gives for this command
+            assertThat(run.exit()).as(run.err()).isZero();
+            JsonNode result = JSON.readTree(dir.resolve("calls/report.json").toFile()).path("models").get(0);
+            assertThat(result.path("rows").asInt()).isEqualTo(52);
+            JsonNode text = result.path("text");
+            assertThat(text.path("answered").asInt()).isEqualTo(52);
+            assertThat(text.path("rougeL").asDouble()).isCloseTo(CALL_SUMMARY_ROUGE_L, within(1e-12));
+            assertThat(text.path("similarity").asDouble()).isCloseTo(CALL_SUMMARY_SIMILARITY, within(1e-4));
+            assertThat(run.out()).contains(CALL_SUMMARY_ROW, "fast: embedding similarity to the references 0.842");
+
+            // when the bar is above what the summaries reach
+            Run gated = EvalCommandTest.cli(concat(eval, "--min-rouge-l", "0.6", "--out", dir.resolve("gated").toString()));
+
+            // then
+            assertThat(gated.exit()).as(gated.err()).isEqualTo(1);
+            assertThat(gated.err()).contains("FAIL: model 'fast' ROUGE-L 0.5144 is below --min-rouge-l 0.6000");
+        }
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 }
