@@ -124,7 +124,7 @@ final class BenchHttpCommand extends CliCommand {
         });
         if (!lost.isEmpty()) {
             throw CommandFailure.failed("Switchboard lost events: " + String.join(", ", lost) + ". Every event accepted by the webhook must reach"
-                    + " the receiver; see the engine's log for deliveries that failed.");
+                    + " the receiver within --settle-seconds; see the engine's log for deliveries that failed, or give more --settle-seconds.");
         }
         return 0;
     }

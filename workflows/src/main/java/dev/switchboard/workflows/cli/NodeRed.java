@@ -39,7 +39,8 @@ final class NodeRed implements AutoCloseable {
         int port = BenchHttpCommand.freePort();
         out.printf("  node-red: starting %s on port %d (installs node-red@4 from npm on the first run; log in %s)...%n", script, port, log);
         out.flush();
-        Process process = new ProcessBuilder("bash", script.toString(), Integer.toString(port), receiver)
+        Process process = new ProcessBuilder("bash", script.toString(), Integer.toString(port), receiver,
+                        log.resolveSibling("node-red").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         NodeRed nodeRed = new NodeRed(process, URI.create("http://127.0.0.1:" + port + "/events"));
         // HTTP/1.1 only: an h2c upgrade request goes to Node-RED's WebSocket handler, which drops it
