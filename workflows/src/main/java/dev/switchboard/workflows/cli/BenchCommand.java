@@ -43,7 +43,7 @@ import picocli.CommandLine.Option;
  * of the ratios b/a, d/a, c1/c0 and c3/c2 taken run by run, and the load average. (a) and (b) batch alike
  * (256 records a poll, acks=all, idempotent, linger 2 ms) and are timed alike, from a read to the last commit.
  */
-@Command(name = "bench", description = "Measures the engine against a raw Kafka pipe on the same broker and prints the ratio.")
+@Command(name = "bench", subcommands = BenchHttpCommand.class, description = "Measures the engine against a raw Kafka pipe on the same broker and prints the ratio.")
 public final class BenchCommand extends CliCommand {
 
     @Option(names = "--events", paramLabel = "COUNT", defaultValue = "100000", description = "Events per pipeline and run (default: ${DEFAULT-VALUE}).")
