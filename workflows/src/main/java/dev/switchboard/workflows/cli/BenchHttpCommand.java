@@ -42,6 +42,8 @@ import picocli.CommandLine.Option;
 final class BenchHttpCommand extends CliCommand {
 
     private static final String SECRET = "bench-http-shared-secret";
+    private static final String EVENTS_TOPIC = "bench.http.in";
+    private static final String TASKS_TOPIC = "bench.http.tasks";
 
     @Option(names = "--connections", split = ",", paramLabel = "COUNT", description = "Client connections, one measurement each "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "8,64")
@@ -86,6 +88,9 @@ final class BenchHttpCommand extends CliCommand {
                     Map<String, String> headers = Map.of("Content-Type", "application/cloudevents+json", "Authorization", "Bearer " + SECRET);
                     measure("switchboard", load, url, headers, BenchHttpCommand::cloudEvent, switchboard, loads, out);
                 }
+                HttpHops hops = HttpHops.read(broker.bootstrapServers(), EVENTS_TOPIC, TASKS_TOPIC);
+                switchboard.forEach((count, result) -> HttpHops.print(count, hops.of(result.posts(), receiver), out));
+                out.flush();
             }
             Path script = Path.of(nodeRedScript);
             if (nodeRedScript.equals("none")) {
@@ -198,7 +203,7 @@ final class BenchHttpCommand extends CliCommand {
             throw new IllegalStateException(loaded.problems().toString());
         }
         EngineConfig config = loaded.config();
-        KafkaTopics.create(bootstrap, Map.of(), Set.of("bench.http.in"), 3, (short) 1);
+        KafkaTopics.create(bootstrap, Map.of(), Set.of(EVENTS_TOPIC), 3, (short) 1);
         Engine engine = Engine.builder(config).build();
         WorkflowLoader.Result workflow = engine.loader().load(folder.resolve("bench-http.yaml"));
         if (!workflow.ok()) {

@@ -107,6 +107,11 @@ final class HttpArrivals implements AutoCloseable {
         return last;
     }
 
+    /** When {@code id} first arrived, in the clock's units; null when it never did. */
+    Long arrival(String id) {
+        return first.get(id);
+    }
+
     /** For every id of {@code starts} that arrived: its first arrival less its start, in the clock's units. */
     List<Long> latencies(Map<String, Long> starts) {
         List<Long> latencies = new ArrayList<>(starts.size());

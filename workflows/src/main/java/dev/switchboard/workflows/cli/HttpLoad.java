@@ -34,8 +34,17 @@ final class HttpLoad {
         this.receiver = receiver;
     }
 
-    /** What one phase measured. Rate from the first POST's start to the last event's arrival; latencies in ms. */
-    record Result(int sent, int arrived, int failedPosts, double eventsPerSecond, double p50Ms, double p99Ms, List<String> missing) {
+    /**
+     * What one phase measured. Rate from the first POST's start to the last event's arrival; latencies in ms.
+     *
+     * @param posts each event's POST, by id, in {@link System#nanoTime()}
+     */
+    record Result(int sent, int arrived, int failedPosts, double eventsPerSecond, double p50Ms, double p99Ms, List<String> missing,
+                  Map<String, Post> posts) {
+    }
+
+    /** When an event's POST started (its first attempt) and when its answer came, in {@link System#nanoTime()}. */
+    record Post(long started, long answered) {
     }
 
     /**
@@ -45,6 +54,7 @@ final class HttpLoad {
     Result run(URI url, Map<String, String> headers, Function<String, String> body, String prefix, int events, int connections,
                Duration settle) throws InterruptedException {
         Map<String, Long> starts = new ConcurrentHashMap<>(events * 2);
+        Map<String, Post> posts = new ConcurrentHashMap<>(events * 2);
         List<String> ids = new ArrayList<>(events);
         for (int i = 0; i < events; i++) {
             ids.add(prefix + i);
@@ -63,6 +73,7 @@ final class HttpLoad {
                     if (!post(url, headers, body.apply(id))) {
                         failed.incrementAndGet();
                     }
+                    posts.put(id, new Post(start, System.nanoTime()));
                 }
             }, "bench-http-" + c);
             thread.start();
@@ -81,7 +92,7 @@ final class HttpLoad {
         SampleStatistics latency = SampleStatistics.of(receiver.latencies(starts));
         double seconds = (last - firstStart.get()) / 1e9;
         return new Result(events, arrived, failed.get(), arrived == 0 ? 0 : arrived / seconds, latency.percentile(0.50) / 1e6,
-                latency.percentile(0.99) / 1e6, receiver.missing(ids));
+                latency.percentile(0.99) / 1e6, receiver.missing(ids), Map.copyOf(posts));
     }
 
     private boolean post(URI url, Map<String, String> headers, String body) {
