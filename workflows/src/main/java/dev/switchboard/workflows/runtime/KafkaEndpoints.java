@@ -13,6 +13,18 @@ final class KafkaEndpoints {
     private static final String HEADER_FILTER = "switchboardHeaderFilter";
     /** How long stopping waits for batches in flight. */
     private static final int SHUTDOWN_SECONDS = 15;
+    /**
+     * How long a poll waits for records. camel-kafka hands a batch that is not full to the route only after a
+     * poll that returns nothing has waited this long, so it bounds what an event waits on a topic gone quiet.
+     */
+    static final int POLL_TIMEOUT_MS = 100;
+    /**
+     * A batch goes to the route at the next poll once it is this old, full or not. Without it camel-kafka
+     * gathers records until maxPollRecords or a quiet poll: under a steady trickle an event waited for the
+     * batch to fill (hundreds of ms a stage on the HTTP path). Batches still grow with the load: records
+     * that arrive while a batch runs are read together by the next poll.
+     */
+    static final int BATCHING_INTERVAL_MS = 1;
 
     private KafkaEndpoints() {
     }
@@ -38,7 +50,8 @@ final class KafkaEndpoints {
                 + "&autoOffsetReset=" + autoOffsetReset
                 + "&batching=true"
                 + "&maxPollRecords=" + maxPollRecords
-                + "&pollTimeoutMs=500"
+                + "&pollTimeoutMs=" + POLL_TIMEOUT_MS
+                + "&batchingIntervalMs=" + BATCHING_INTERVAL_MS
                 + "&allowManualCommit=true"
                 + "&autoCommitEnable=false"
                 + "&breakOnFirstError=false"

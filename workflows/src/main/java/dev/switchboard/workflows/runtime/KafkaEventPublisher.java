@@ -22,7 +22,8 @@ final class KafkaEventPublisher implements EventPublisher, AutoCloseable {
         this.producer = KafkaClients.producer(bootstrapServers, clientProperties, Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
-                ProducerConfig.LINGER_MS_CONFIG, "2",
+                // a webhook's sender waits for its event's acknowledgement: lingering would only add to that wait
+                ProducerConfig.LINGER_MS_CONFIG, "0",
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, KafkaClients.MAX_MESSAGE_BYTES,
                 ProducerConfig.CLIENT_ID_CONFIG, "switchboard-sources"));
     }
