@@ -3,6 +3,7 @@ package dev.switchboard.schemas.spi;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 /**
  * An HTTP listener of the engine. Sources register a handler on a path of the public listener; the
@@ -53,11 +54,30 @@ public interface HttpIngress {
     }
 
     /**
+     * Handles requests to one path on a worker thread and answers when the stage it returns completes: a
+     * handler that waits for something (a webhook, for Kafka's acknowledgement) holds no thread meanwhile.
+     */
+    @FunctionalInterface
+    interface AsyncHandler {
+        CompletionStage<Response> handle(Request request) throws Exception;
+    }
+
+    /**
      * Routes requests for {@code path} (exact match) to the handler.
      *
      * @param maxBodyBytes larger bodies are refused with 413 before the handler runs
      */
     void route(String path, int maxBodyBytes, Handler handler);
+
+    /**
+     * Routes requests for {@code path} (exact match) to a handler that answers later. A listener that
+     * cannot answer later waits for the answer on its worker thread.
+     *
+     * @param maxBodyBytes larger bodies are refused with 413 before the handler runs
+     */
+    default void routeAsync(String path, int maxBodyBytes, AsyncHandler handler) {
+        route(path, maxBodyBytes, request -> handler.handle(request).toCompletableFuture().get());
+    }
 
     /**
      * Routes requests for {@code path} to a handler that answers at once from memory (health): it runs

@@ -1,5 +1,7 @@
 package dev.switchboard.connectors.sources.webhook;
 
+import static java.util.concurrent.CompletableFuture.completedFuture;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.connectors.sources.auth.NetworkAllowList;
@@ -24,10 +26,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,80 +118,97 @@ public abstract class WebhookEndpoint implements Source {
 
     @Override
     public void start() {
-        environment.http().route(path, maxBodyBytes, this::handle);
+        environment.http().routeAsync(path, maxBodyBytes, this::handleAsync);
         health.state("listening");
         LOG.info("Source {} ({}) listening on {} with {} authentication, publishing to {}", name, vendor.type(), path,
                 verifier.scheme(), topic);
     }
 
-    /** The whole pipeline for one request; public so tests can drive it without a listener. */
+    /** The whole pipeline for one request, waiting for its answer; public so tests can drive it without a listener. */
     public HttpIngress.Response handle(HttpIngress.Request request) {
+        try {
+            return handleAsync(request).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return refuse(Refusal.KAFKA, 503, "Shutting down; retry later");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Webhook handler failed", e.getCause());
+        }
+    }
+
+    /**
+     * The whole pipeline for one request: the checks and the sends on the calling thread, then an answer that
+     * completes when Kafka has acknowledged every event (or has not in time), so no thread waits for it.
+     */
+    public CompletableFuture<HttpIngress.Response> handleAsync(HttpIngress.Request request) {
         if (!"POST".equals(request.method())) {
-            return refuse(Refusal.METHOD, 405, "Method " + request.method() + " not allowed: webhooks are POSTed");
+            return completedFuture(refuse(Refusal.METHOD, 405, "Method " + request.method() + " not allowed: webhooks are POSTed"));
         }
         if (!networks.allows(request.remoteAddress())) {
-            return refuse(Refusal.NETWORK, 403, "Address " + request.remoteAddress() + " is not in auth.allowed_networks");
+            return completedFuture(refuse(Refusal.NETWORK, 403, "Address " + request.remoteAddress() + " is not in auth.allowed_networks"));
         }
         Optional<MediaType> mediaType = MediaType.parse(request.header("Content-Type"));
         if (mediaType.isEmpty() || !vendor.accepts().test().test(mediaType.get())) {
-            return refuse(Refusal.CONTENT_TYPE, 415, "Unsupported Content-Type '" + Objects.toString(request.header("Content-Type"), "none")
-                    + "': expected " + vendor.accepts().expected());
+            return completedFuture(refuse(Refusal.CONTENT_TYPE, 415, "Unsupported Content-Type '"
+                    + Objects.toString(request.header("Content-Type"), "none") + "': expected " + vendor.accepts().expected()));
         }
         Inbound inbound = new Inbound(request, mediaType.get());
         if (verifier.scheme().readsForm()) {
             try {
                 inbound.form();
             } catch (BadPayload e) {
-                return refuse(Refusal.PAYLOAD, 400, e.getMessage());
+                return completedFuture(refuse(Refusal.PAYLOAD, 400, e.getMessage()));
             }
         }
         WebhookVerifier.Verdict verdict = verifier.verify(request, inbound::formField);
         if (verdict instanceof WebhookVerifier.Refused refusal) {
-            return refuse(Refusal.ofVerifierStatus(refusal.status()), refusal.status(), refusal.reason());
+            return completedFuture(refuse(Refusal.ofVerifierStatus(refusal.status()), refusal.status(), refusal.reason()));
         }
         ReplayGuard.Reservation reservation = ((WebhookVerifier.Verified) verdict).reservation();
-        boolean published = false;
+        CompletableFuture<HttpIngress.Response> response;
         try {
-            HttpIngress.Response response = mapAndPublish(inbound);
-            published = response.status() / 100 == 2;
-            return response;
-        } finally {
-            if (published) {
+            response = mapAndPublish(inbound);
+        } catch (RuntimeException | Error e) {
+            reservation.release();
+            throw e;
+        }
+        return response.whenComplete((answer, error) -> {
+            if (error == null && answer.status() / 100 == 2) {
                 reservation.commit();
             } else {
                 reservation.release();
             }
-        }
+        });
     }
 
-    private HttpIngress.Response mapAndPublish(Inbound inbound) {
+    private CompletableFuture<HttpIngress.Response> mapAndPublish(Inbound inbound) {
         Mapped mapped;
         try {
             mapped = map(inbound);
         } catch (BadPayload e) {
-            return refuse(Refusal.PAYLOAD, 400, e.getMessage());
+            return completedFuture(refuse(Refusal.PAYLOAD, 400, e.getMessage()));
         }
         if (mapped.ignored() != null) {
             ignored.incrementAndGet();
-            return HttpIngress.Response.json(200, "{\"ignored\":" + quote(mapped.ignored()) + "}");
+            return completedFuture(HttpIngress.Response.json(200, "{\"ignored\":" + quote(mapped.ignored()) + "}"));
         }
         if (mapped.reply() != null) {
-            return HttpIngress.Response.json(200, mapped.reply());
+            return completedFuture(HttpIngress.Response.json(200, mapped.reply()));
         }
         if (mapped.unavailable() != null) {
-            return refuse(Refusal.UPSTREAM, 503, mapped.unavailable());
+            return completedFuture(refuse(Refusal.UPSTREAM, 503, mapped.unavailable()));
         }
         List<byte[]> bodies = new ArrayList<>();
         for (int i = 0; i < mapped.events().size(); i++) {
             byte[] bytes = mapped.events().get(i).bytes();
             if (parser.parse(bytes) instanceof EventParser.Rejected rejected) {
                 String where = mapped.events().size() == 1 ? "" : " at [" + i + "]";
-                return refuse(Refusal.INVALID_EVENT, 400, "Invalid event" + where + ": " + rejected.reason());
+                return completedFuture(refuse(Refusal.INVALID_EVENT, 400, "Invalid event" + where + ": " + rejected.reason()));
             }
             Optional<String> reserved = ReservedEventTypes.refusal(mapped.events().get(i).type(), false);
             if (reserved.isPresent()) {
                 String where = mapped.events().size() == 1 ? "" : " at [" + i + "]";
-                return refuse(Refusal.RESERVED_TYPE, 403, "Refused event" + where + ": " + reserved.get());
+                return completedFuture(refuse(Refusal.RESERVED_TYPE, 403, "Refused event" + where + ": " + reserved.get()));
             }
             bodies.add(bytes);
         }
@@ -200,19 +221,21 @@ public abstract class WebhookEndpoint implements Source {
             }
             return CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new));
         }, publishing).thenCompose(Function.identity());
-        try {
-            acks.get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return refuse(Refusal.KAFKA, 503, "Kafka did not acknowledge within " + ackTimeout.toSeconds() + " s; retry later");
-        } catch (ExecutionException e) {
-            return refuse(Refusal.KAFKA, 503, "Kafka refused the event (" + e.getCause().getClass().getSimpleName() + "); retry later");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return refuse(Refusal.KAFKA, 503, "Shutting down; retry later");
-        }
-        accepted.addAndGet(bodies.size());
         String ids = mapped.events().stream().map(event -> quote(event.id())).collect(Collectors.joining(","));
-        return HttpIngress.Response.json(202, "{\"accepted\":" + bodies.size() + ",\"ids\":[" + ids + "]}");
+        return acks.orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((done, error) -> {
+            if (error == null) {
+                accepted.addAndGet(bodies.size());
+                return HttpIngress.Response.json(202, "{\"accepted\":" + bodies.size() + ",\"ids\":[" + ids + "]}");
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof TimeoutException) {
+                return refuse(Refusal.KAFKA, 503, "Kafka did not acknowledge within " + ackTimeout.toSeconds() + " s; retry later");
+            }
+            if (cause instanceof RejectedExecutionException) {
+                return refuse(Refusal.KAFKA, 503, "Shutting down; retry later");
+            }
+            return refuse(Refusal.KAFKA, 503, "Kafka refused the event (" + cause.getClass().getSimpleName() + "); retry later");
+        });
     }
 
     /** Counts the refusal by status and category, and answers with the reason; only the category reaches health. */

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * health, metrics and the admin API. Paths match exactly. Connections are read on event-loop threads
  * and bounded by a {@link ConnectionGuard}; a request's body is read there too, up to its route's
  * limit (413 before any handler runs); only a complete request goes to a handler, on a bounded pool
- * of worker threads ({@link HttpIngress#routeInline inline} routes excepted). With TLS, the certificate
+ * of worker threads ({@link HttpIngress#routeInline inline} routes excepted); an
+ * {@link HttpIngress#routeAsync asynchronous} handler gives its worker back while its answer is pending. With TLS, the certificate
  * and key are read again when their files change.
  */
 public final class HttpListener implements HttpIngress {
@@ -31,8 +33,8 @@ public final class HttpListener implements HttpIngress {
     /** Longer than any handler should take, so Vert.x's blocked-thread warnings mean something. */
     private static final long MAX_HANDLER_MINUTES = 5;
 
-    /** A handler with the largest body it takes, and whether it runs on the event loop. */
-    record Route(int maxBodyBytes, Handler handler, boolean inline) {
+    /** A handler with the largest body it takes, and whether it runs on the event loop (then it answers at once). */
+    record Route(int maxBodyBytes, AsyncHandler handler, boolean inline) {
     }
 
     private final ListenerSpec spec;
@@ -56,12 +58,21 @@ public final class HttpListener implements HttpIngress {
 
     @Override
     public void route(String path, int maxBodyBytes, Handler handler) {
+        add(path, new Route(Math.min(maxBodyBytes, spec.maxBodyBytes()), answeredAtOnce(handler), false));
+    }
+
+    @Override
+    public void routeAsync(String path, int maxBodyBytes, AsyncHandler handler) {
         add(path, new Route(Math.min(maxBodyBytes, spec.maxBodyBytes()), handler, false));
     }
 
     @Override
     public void routeInline(String path, Handler handler) {
-        add(path, new Route(Math.min(64 * 1024, spec.maxBodyBytes()), handler, true));
+        add(path, new Route(Math.min(64 * 1024, spec.maxBodyBytes()), answeredAtOnce(handler), true));
+    }
+
+    private static AsyncHandler answeredAtOnce(Handler handler) {
+        return request -> CompletableFuture.completedFuture(handler.handle(request));
     }
 
     private void add(String path, Route route) {

@@ -2,6 +2,8 @@ package dev.switchboard.workflows.runtime.http;
 
 import dev.switchboard.schemas.spi.HttpIngress.Request;
 import dev.switchboard.schemas.spi.HttpIngress.Response;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -22,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * One listener's way with a request, on the connection's event-loop thread: the {@code Host} check,
  * the route, the body limit (413 from {@code Content-Length}, or as soon as a chunked body passes it),
  * the body timeout (408), then the handler on a worker thread (503 when the workers and their queue
- * are full) and the answer. A request refused before its body is read is answered with
+ * are full, counting the requests whose asynchronous answer is pending) and the answer, written on
+ * the connection's own context whatever thread completed it. A request refused before its body is read is answered with
  * {@code Connection: close}, so the unread rest never reaches a handler.
  */
 final class RequestExchange {
@@ -37,7 +43,7 @@ final class RequestExchange {
     private final ConnectionGuard.Refusals refusals;
     private final AtomicInteger pending = new AtomicInteger();
 
-    /** @param capacity requests running or waiting for a worker at most */
+    /** @param capacity requests running, waiting for a worker or waiting for their answer, at most */
     RequestExchange(ListenerSpec spec, Function<String, HttpListener.Route> routes, ConnectionGuard guard, WorkerExecutor workers,
                     int capacity, ConnectionGuard.Refusals refusals) {
         this.spec = spec;
@@ -116,7 +122,7 @@ final class RequestExchange {
 
     private void dispatch(HttpServerRequest request, ConnectionGuard.Watch watch, HttpListener.Route route, Request received) {
         if (route.inline()) {
-            answer(request, watch, invoke(route, received), false);
+            invoke(route, received).whenComplete((response, error) -> answer(request, watch, answerOf(received, response, error), false));
             return;
         }
         if (pending.incrementAndGet() > capacity) {
@@ -126,19 +132,44 @@ final class RequestExchange {
             answer(request, watch, Response.error(503, "Busy: every worker is taken and the queue is full; retry later"), false);
             return;
         }
-        workers.executeBlocking(() -> invoke(route, received), false).onComplete(result -> {
-            pending.decrementAndGet();
-            answer(request, watch, result.succeeded() ? result.result() : Response.error(500, "Internal error"), false);
+        Context context = Vertx.currentContext();
+        workers.executeBlocking(() -> invoke(route, received), false).onComplete(started -> {
+            CompletionStage<Response> answered = started.succeeded() ? started.result() : CompletableFuture.failedFuture(started.cause());
+            answered.whenComplete((response, error) -> onContext(context, () -> {
+                pending.decrementAndGet();
+                answer(request, watch, answerOf(received, response, error), false);
+            }));
         });
     }
 
-    private Response invoke(HttpListener.Route route, Request received) {
+    /** The handler's answer, as a stage that completes when it is ready; a handler that throws fails the stage. */
+    private static CompletionStage<Response> invoke(HttpListener.Route route, Request received) {
         try {
-            Response response = route.handler().handle(received);
-            return response != null ? response : Response.error(500, "Internal error");
+            CompletionStage<Response> response = route.handler().handle(received);
+            return response != null ? response : CompletableFuture.completedFuture(null);
         } catch (Exception e) {
-            LOG.warn("Handler for {} failed: {}", received.path(), e.toString());
-            return Response.error(500, "Internal error");
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** What to answer for a handler's outcome: its response, or 500 when it failed or answered null. */
+    private static Response answerOf(Request received, Response response, Throwable error) {
+        if (error == null && response != null) {
+            return response;
+        }
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            LOG.warn("Handler for {} failed: {}", received.path(), cause.toString());
+        }
+        return Response.error(500, "Internal error");
+    }
+
+    /** Runs {@code action} on the connection's context: at once when already there, else as its next task. */
+    private static void onContext(Context context, Runnable action) {
+        if (context == null || Vertx.currentContext() == context) {
+            action.run();
+        } else {
+            context.runOnContext(ignored -> action.run());
         }
     }
 
