@@ -259,6 +259,33 @@ class HttpListenerIT {
     }
 
     @Test
+    void should_free_the_worker_while_an_asynchronous_answer_is_pending() throws Exception {
+        // given one worker, and an asynchronous handler whose answers the test completes
+        start(new ListenerSpec.Limits(Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(30), 50, 1, 4), null);
+        List<CompletableFuture<Response>> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        listener.routeAsync("/acked", 100, request -> {
+            CompletableFuture<Response> answer = new CompletableFuture<>();
+            answers.add(answer);
+            return answer;
+        });
+
+        // when two requests come while neither is answered
+        List<CompletableFuture<HttpResponse<String>>> responses = List.of(1, 2).stream().map(i -> HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listener.port() + "/acked")).POST(HttpRequest.BodyPublishers
+                        .ofString("e" + i)).build(), HttpResponse.BodyHandlers.ofString())).toList();
+
+        // then both reached the handler with one worker, and each is answered when its answer completes, from another thread
+        await().atMost(Duration.ofSeconds(10)).until(() -> answers.size() == 2);
+        assertThat(responses).noneMatch(CompletableFuture::isDone);
+        Thread completer = new Thread(() -> answers.forEach(answer -> answer.complete(Response.json(202, "{}"))));
+        completer.start();
+        for (CompletableFuture<HttpResponse<String>> response : responses) {
+            assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+        }
+        assertThat(post("/hook", "c").statusCode()).isEqualTo(202);
+    }
+
+    @Test
     void should_refuse_to_start_with_the_address_when_the_port_is_taken() throws Exception {
         // given
         start(LIMITS, null);
