@@ -38,6 +38,8 @@ final class RetryStage implements Service {
     public static final String GROUP_ID = "switchboard.delivery.retry";
     private static final Logger LOG = LoggerFactory.getLogger(RetryStage.class);
     private static final int MAX_POLL_RECORDS = 50;
+    /** Retries due at the same time, tried at once: fewer than first attempts, as they go to a sink that was failing. */
+    private static final int PARALLELISM = 8;
     private static final Duration LONGEST_POLL = Duration.ofMillis(500);
 
     private final TaskSender sender;
@@ -60,7 +62,7 @@ final class RetryStage implements Service {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(MAX_POLL_RECORDS),
                 ConsumerConfig.CLIENT_ID_CONFIG, "switchboard-delivery-retry",
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, KafkaClients.assignor(sender.stage().kafka().clientProperties())));
-        pool = Executors.newFixedThreadPool(TaskDelivery.PARALLELISM, runnable -> {
+        pool = Executors.newFixedThreadPool(PARALLELISM, runnable -> {
             Thread worker = new Thread(runnable, "switchboard-delivery-retry-send");
             worker.setDaemon(true);
             return worker;

@@ -22,8 +22,11 @@ public final class TaskDelivery extends RouteBuilder implements AutoCloseable {
 
     public static final String ROUTE_ID = "delivery";
     public static final String GROUP_ID = "switchboard.delivery";
-    /** Tasks of a batch delivered at the same time. */
-    static final int PARALLELISM = 8;
+    /**
+     * Tasks of a batch delivered at the same time: a batch waits for its slowest round of calls, so with
+     * few threads a batch of 200 tasks is 25 calls long.
+     */
+    static final int PARALLELISM = 32;
     private static final int MAX_POLL_RECORDS = 200;
 
     private final TaskSender sender;
