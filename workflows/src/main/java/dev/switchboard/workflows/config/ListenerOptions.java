@@ -24,11 +24,13 @@ public record ListenerOptions(
         @Option(description = "Open connections the listener keeps at most; a connection over the limit is closed at once.",
                 defaultValue = "4096", minimum = 1, maximum = 1000000)
         @JsonProperty("max_connections") Integer maxConnections,
-        @Option(description = "Threads that run request handlers (a webhook's signature check and its wait for Kafka). "
-                + "Connections are served without a thread each; only a request with its body complete takes one.",
+        @Option(description = "Threads that run request handlers (a webhook's signature check, parse and send to Kafka; its wait "
+                + "for Kafka's acknowledgement holds no thread). Connections are served without a thread each; only a request with "
+                + "its body complete takes one.",
                 defaultValue = "16", minimum = 1, maximum = 512)
         @JsonProperty("worker_threads") Integer workerThreads,
-        @Option(description = "Complete requests that may wait for a free worker thread; more are answered 503 with `Retry-After: 1`.",
+        @Option(description = "Complete requests that may wait for a free worker thread or, past it, for their answer (a webhook "
+                + "waiting for Kafka's acknowledgement); more are answered 503 with `Retry-After: 1`.",
                 defaultValue = "256", minimum = 0, maximum = 100000)
         @JsonProperty("max_queued_requests") Integer maxQueuedRequests,
         @Option(description = "Serve HTTPS with a PEM certificate and key; both files are read again when they change, and "
