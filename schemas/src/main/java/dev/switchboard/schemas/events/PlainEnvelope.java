@@ -43,7 +43,7 @@ final class PlainEnvelope {
         }
         return switch (name) {
             case "subject" -> text(value, 0, 2048);
-            case "time" -> value.isTextual() && DateTimes.plainlyValid(value.textValue());
+            case "time" -> value.isTextual() && EventTime.plain(value.textValue()) != null;
             case "datacontenttype", "dataschema" -> value.isTextual();
             default -> true; // specversion, id, source and type are checked above; data and extensions may be anything
         };
@@ -91,84 +91,5 @@ final class PlainEnvelope {
             }
         }
         return true;
-    }
-
-    /** RFC 3339 date-times in their common form, checked without a parser. */
-    static final class DateTimes {
-
-        private DateTimes() {
-        }
-
-        /**
-         * {@code YYYY-MM-DDTHH:MM:SS[.fraction]} then {@code Z} or {@code ±HH:MM}, with upper-case {@code T}
-         * and {@code Z}, a real calendar day, seconds 00 to 59, at most nine fraction digits and an offset
-         * of at most 14 hours (as on Earth; Java's offsets stop at 18). Leap seconds, {@code -00:00},
-         * lower-case separators and year 0000 are left to the schema.
-         */
-        static boolean plainlyValid(String text) {
-            int length = text.length();
-            if (length < 20 || length > 35) {
-                return false;
-            }
-            if (text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
-                return false;
-            }
-            int year = digits(text, 0, 4);
-            int month = digits(text, 5, 2);
-            int day = digits(text, 8, 2);
-            int hour = digits(text, 11, 2);
-            int minute = digits(text, 14, 2);
-            int second = digits(text, 17, 2);
-            if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23
-                    || minute < 0 || minute > 59 || second < 0 || second > 59) {
-                return false;
-            }
-            int at = 19;
-            if (text.charAt(at) == '.') {
-                int start = ++at;
-                while (at < length && isDigit(text.charAt(at))) {
-                    at++;
-                }
-                if (at == start || at - start > 9) {
-                    return false;
-                }
-            }
-            if (at == length - 1) {
-                return text.charAt(at) == 'Z';
-            }
-            if (at != length - 6 || text.charAt(at + 3) != ':') {
-                return false;
-            }
-            char sign = text.charAt(at);
-            int offsetHours = digits(text, at + 1, 2);
-            int offsetMinutes = digits(text, at + 4, 2);
-            return (sign == '+' || sign == '-' && (offsetHours != 0 || offsetMinutes != 0))
-                    && offsetHours >= 0 && offsetHours <= 14 && offsetMinutes >= 0 && offsetMinutes <= 59;
-        }
-
-        /** The number in {@code count} ASCII digits from {@code from}, or -1 when one is not a digit. */
-        private static int digits(String text, int from, int count) {
-            int value = 0;
-            for (int i = from; i < from + count; i++) {
-                char c = text.charAt(i);
-                if (!isDigit(c)) {
-                    return -1;
-                }
-                value = value * 10 + (c - '0');
-            }
-            return value;
-        }
-
-        private static boolean isDigit(char c) {
-            return c >= '0' && c <= '9';
-        }
-
-        private static int daysIn(int year, int month) {
-            return switch (month) {
-                case 2 -> year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
-                case 4, 6, 9, 11 -> 30;
-                default -> 31;
-            };
-        }
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -54,7 +56,7 @@ class PlainEnvelopeTest {
     }
 
     @Test
-    void should_give_the_schemas_verdict_and_reasons_when_times_are_near_the_date_time_format() throws Exception {
+    void should_give_the_schemas_verdict_and_javas_instant_when_times_are_near_the_date_time_format() throws Exception {
         // given hand-picked edges, then random changes to valid times
         List<String> times = new ArrayList<>(List.of("2026-11-02T09:00:00Z", "2026-11-02T09:00:00.1Z", "2026-11-02T09:00:00.123456789Z",
                 "2026-11-02T09:00:00.1234567890Z", "2026-11-02T09:00:00.Z", "2026-11-02t09:00:00Z", "2026-11-02T09:00:00z",
@@ -91,6 +93,10 @@ class PlainEnvelopeTest {
             ObjectNode event = valid().put("time", time);
             assertAgrees(event);
             plain += PlainEnvelope.plainlyValid(event) ? 1 : 0;
+            Instant read = EventTime.plain(time);
+            if (read != null) {
+                assertThat(read).as("EventTime.plain(%s)", time).isEqualTo(OffsetDateTime.parse(time).toInstant());
+            }
         }
         assertThat(plain).as("times the direct check passed").isGreaterThan(300);
     }

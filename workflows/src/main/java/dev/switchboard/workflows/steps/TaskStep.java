@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.steps;
 
 import dev.switchboard.schemas.Task;
+import dev.switchboard.schemas.events.EventTime;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.spi.StepOutcome;
@@ -143,6 +144,10 @@ public final class TaskStep implements Step {
 
     private static Instant eventTime(Object time) {
         if (time instanceof String text) {
+            Instant plain = EventTime.plain(text);
+            if (plain != null) {
+                return plain;
+            }
             try {
                 return OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException ignored) {
