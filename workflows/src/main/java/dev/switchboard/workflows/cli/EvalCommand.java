@@ -83,7 +83,7 @@ final class EvalCommand extends CliCommand {
             StepSpec target = evaluated.target(loaded.workflow());
             List<String> names = evaluated.models(target);
             names.forEach(loaded::requireModel);
-            Judge judge = judging.judge(loaded.models(), target.type());
+            Judge judge = judging.judge(loaded.models(), loaded.workflow(), target.type());
             Dataset data = dataset.read(judge == null);
             dataset.requireColumn(data, evaluated.textColumn, "--text-column");
             RowEvent rowEvent = events.rowEvent(dataset, data);

@@ -2,8 +2,10 @@ package dev.switchboard.workflows.cli;
 
 import dev.switchboard.llm.ModelRegistry;
 import dev.switchboard.workflows.eval.Judge;
+import dev.switchboard.workflows.eval.JudgeBudget;
 import dev.switchboard.workflows.eval.OutputResult;
 import dev.switchboard.workflows.eval.Rubric;
+import dev.switchboard.workflows.model.Workflow;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
 final class JudgeOptions {
 
     @Option(names = "--judge", paramLabel = "MODEL",
-            description = "summarize, draft: a chat model of the configuration that grades each text on --rubric; its calls are accounted in the report.")
+            description = "summarize, draft: a chat model of the configuration that grades each text on --rubric; its calls are accounted in the report "
+                    + "and held against the workflow's budget.daily_usd.")
     String judge;
 
     @Option(names = "--rubric", paramLabel = "FILE", description = "The judge's rubric (YAML): criteria with a name and a description, and a scale (default 1 to 5).")
@@ -30,7 +33,7 @@ final class JudgeOptions {
     }
 
     /** The judge, checked before anything slow starts; null without {@code --judge}. */
-    Judge judge(ModelRegistry models, String stepType) {
+    Judge judge(ModelRegistry models, Workflow workflow, String stepType) {
         if (judge == null) {
             if (rubric != null || minJudgeScore != null) {
                 throw CommandFailure.invalid("--rubric and --min-judge-score need a judge: name a chat model with --judge");
@@ -48,7 +51,8 @@ final class JudgeOptions {
             throw CommandFailure.invalid("Option --rubric: got nothing, expected a rubric file (YAML). Name it with --rubric");
         }
         try {
-            return new Judge(models.endpoint(judge), Rubric.read(rubric), models.cache());
+            return new Judge(models.endpoint(judge), Rubric.read(rubric), models.cache(), new JudgeBudget(models.budgets(), workflow.name(),
+                    workflow.budget(), workflow.file() == null ? "workflow '" + workflow.name() + "'" : workflow.file().getFileName().toString()));
         } catch (IOException | IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());
         }
