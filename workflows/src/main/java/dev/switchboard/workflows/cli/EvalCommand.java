@@ -89,6 +89,9 @@ final class EvalCommand extends CliCommand {
             RowEvent rowEvent = events.rowEvent(dataset, data);
             List<String> notes = new ArrayList<>();
             data = rows.select(data, dataset.labelColumn, notes);
+            if (judge != null) {
+                judging.recordPrompt(judge, loaded, out());
+            }
             Evaluation evaluation = new Evaluation(crmTables(loaded.environment()), loaded.models());
             Evaluation.Request request = evaluated.request(loaded.workflow(), dataset.labelColumn, rows.batchSize, rowEvent);
             if (!target.type().equals("classify")) {
