@@ -220,6 +220,12 @@ public abstract class ModelStep implements Step, PromptedStep {
         if (first != null && !models.chats(first)) {
             embeddedFirst = embedded(first, texts);
         }
+        if (asked.size() == 1) {
+            // one event (most batches under a steady trickle): asked on this thread rather than handed to another and waited for
+            int only = asked.get(0);
+            outcomes.set(only, askedHere(batch.get(only), texts.get(0), embeddedFirst == null ? null : embeddedFirst.get(0)));
+            return outcomes;
+        }
         List<CompletableFuture<StepOutcome>> answers = new ArrayList<>(asked.size());
         for (int k = 0; k < asked.size(); k++) {
             StepInvocation invocation = batch.get(asked.get(k));
@@ -231,6 +237,16 @@ public abstract class ModelStep implements Step, PromptedStep {
             outcomes.set(asked.get(k), outcome(answers.get(k), batch.get(asked.get(k))));
         }
         return outcomes;
+    }
+
+    /** The same as {@link #outcome} for an event asked on the calling thread: a throw fails that event alone. */
+    private StepOutcome askedHere(StepInvocation invocation, String text, EmbeddedAnswer precomputed) {
+        try {
+            return runOne(invocation, text, precomputed);
+        } catch (RuntimeException | Error e) {
+            LOG.warn("Step '{}' ({}) threw for event '{}' from '{}'", stepId, type, invocation.eventId(), invocation.eventSource(), e);
+            return StepOutcome.Failed.threw(e);
+        }
     }
 
     /** The event's outcome; a throw while it was asked fails that event alone. */
@@ -319,8 +335,9 @@ public abstract class ModelStep implements Step, PromptedStep {
     private Candidate askChat(String model, String text, StepInvocation invocation, CallLog calls) {
         ModelDefinition definition = models.definition(model);
         String scope = "shared".equals(guards.cache()) ? "shared" : invocation.workflow();
-        String cacheKey = ResponseCache.key(scope, model + "/" + definition.model(), promptVersion, text);
-        if (!"off".equals(guards.cache())) {
+        // hashing the normalized text costs a few percent of a call: only when the cache is used
+        String cacheKey = "off".equals(guards.cache()) ? null : ResponseCache.key(scope, model + "/" + definition.model(), promptVersion, text);
+        if (cacheKey != null) {
             Map<String, Object> cached = models.cache().get(cacheKey);
             if (cached != null) {
                 ModelCall hit = new ModelCall(model, definition.model(), promptVersion, 0, 0, 0, 0, true, "ok", promptId,
@@ -358,7 +375,7 @@ public abstract class ModelStep implements Step, PromptedStep {
         @SuppressWarnings("unchecked")
         Map<String, Object> output = (Map<String, Object>) masked.restoreAll(verdict.output());
         Candidate candidate = judge(Verdict.ok(output, verdict.confidence()), null, calls);
-        if (candidate.accepted() && !"off".equals(guards.cache())) {
+        if (candidate.accepted() && cacheKey != null) {
             models.cache().put(cacheKey, output, Duration.ofSeconds(guards.cacheTtlSeconds()));
         }
         return candidate;
