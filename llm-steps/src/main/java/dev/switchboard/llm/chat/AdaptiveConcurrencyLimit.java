@@ -3,6 +3,7 @@ package dev.switchboard.llm.chat;
 import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -113,18 +114,18 @@ public final class AdaptiveConcurrencyLimit {
     }
 
     public int limit() {
-        lock.lock();
-        try {
-            return limit;
-        } finally {
-            lock.unlock();
-        }
+        return locked(() -> limit);
     }
 
     public int inFlight() {
+        return locked(() -> inFlight);
+    }
+
+    /** A figure read under the lock that guards its changes. */
+    private int locked(IntSupplier figure) {
         lock.lock();
         try {
-            return inFlight;
+            return figure.getAsInt();
         } finally {
             lock.unlock();
         }

@@ -30,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,7 +43,7 @@ import picocli.CommandLine.Option;
  * (256 records a poll, acks=all, idempotent, linger 2 ms) and are timed alike, from a read to the last commit.
  */
 @Command(name = "bench", subcommands = BenchHttpCommand.class, description = "Measures the engine against a raw Kafka pipe on the same broker and prints the ratio.")
-public final class BenchCommand extends CliCommand {
+public final class BenchCommand extends WorkFolderCommand {
 
     @Option(names = "--events", paramLabel = "COUNT", defaultValue = "100000", description = "Events per pipeline and run (default: ${DEFAULT-VALUE}).")
     int events;
@@ -59,13 +58,8 @@ public final class BenchCommand extends CliCommand {
     @Option(names = "--skip", split = ",", paramLabel = "PART", description = "Parts to leave out: dedup, classify (default: none).")
     Set<String> skip = Set.of();
 
-    @Mixin
-    WorkFolderOption workFolder;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = out();
-        Path dir = workFolder.fresh();
+    Integer run(PrintWriter out, Path dir) throws Exception {
         List<byte[]> sample = BenchTickets.events(events);
         out.printf("Switchboard benchmark: %,d events per pipeline, %d-byte average event, %d texts to classify, %d interleaved runs,"
                         + " every run shown; load average %s at the start%n",

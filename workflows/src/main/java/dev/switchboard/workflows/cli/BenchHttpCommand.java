@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,7 +38,7 @@ import picocli.CommandLine.Option;
                 + "HTTP in -> HTTP request -> HTTP response, at each connection count. Prints events/s end to end, p50 and p99 latency "
                 + "from a POST's start to its arrival at the receiver, the ratio switchboard/node-red, and the load average.",
                 "Fails when any event posted to Switchboard never reaches the receiver. Node-RED is skipped where npm or node is absent."})
-final class BenchHttpCommand extends CliCommand {
+final class BenchHttpCommand extends WorkFolderCommand {
 
     private static final String SECRET = "bench-http-shared-secret";
 
@@ -63,13 +62,8 @@ final class BenchHttpCommand extends CliCommand {
             + "or none to skip it. Default: ${DEFAULT-VALUE}", defaultValue = "bench/node-red/run.sh")
     String nodeRedScript;
 
-    @Mixin
-    WorkFolderOption workFolder;
-
     @Override
-    public Integer call() throws Exception {
-        PrintWriter out = out();
-        Path dir = workFolder.fresh();
+    Integer run(PrintWriter out, Path dir) throws Exception {
         out.printf("Switchboard HTTP benchmark: %,d events per system and connection count (after %,d unmeasured), connections %s;"
                         + " Java %s, %d cores, load average %s at the start%n", events, warmup, connections, Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), BenchLlmCommand.loadAverage());

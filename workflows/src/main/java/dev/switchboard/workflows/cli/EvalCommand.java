@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code switchboard eval}: a workflow's model step over a labelled dataset, per model, with reports and a quality bar. */
-@Command(name = "eval", header = "Scores a workflow's classify, extract, score, summarize or draft step on a labelled dataset, model by model, against a quality bar.",
+@Command(name = "eval", modelTransformer = OutputBarOptions.Declared.class, header = "Scores a workflow's classify, extract, score, summarize or draft step on a labelled dataset, model by model, against a quality bar.",
         description = {
             "Runs a workflow over a labelled dataset (CSV or JSON Lines) up to one of its classify steps, with one or more models, and reports "
                     + "per model accuracy, macro-F1, per-label precision, recall and F1, confusion, review rate, cost per 1,000 rows, p50 and p95 "

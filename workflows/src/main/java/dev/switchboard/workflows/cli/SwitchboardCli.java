@@ -83,7 +83,8 @@ public final class SwitchboardCli implements Runnable {
         for (String name : List.of("run", "validate", "send", "demo")) {
             commandLine.addSubcommand(name, commandLine.getCommandSpec().removeSubcommand(name));
         }
-        COMMANDS.forEach(commandLine::addSubcommand);
+        // each built on its own, as picocli applies a command's model transformer (eval's bars) only then
+        COMMANDS.forEach(command -> commandLine.addSubcommand(new CommandLine(command)));
         CommandLine help = new CommandLine(new CommandLine.HelpCommand());
         help.getCommandSpec().usageMessage().header("Shows the help of a command, e.g. switchboard help eval.")
                 .description("With no command, shows the help of switchboard itself.");

@@ -154,7 +154,7 @@ public final class DigestTopology {
         return switch (kind) {
             case "task" -> new Fact(kind, workflow, record.path("fields").path("label").asText(null), record.path("sink").asText(null),
                     null, null, 0, 0, 0, record.path("eventType").asText(null), null, null, null, null, null,
-                    minutes(record.path("fields").get("minutes_saved")));
+                    JsonNumbers.number(record.path("fields").get("minutes_saved"), JsonNode::doubleValue, Double::valueOf));
             case "delivery" -> new Fact(kind, workflow, record.path("label").asText(null), record.path("sink").asText(null),
                     record.path("outcome").asText(null), null, 0, 0, 0);
             case "model_call" -> new Fact(kind, workflow, null, null, record.path("outcome").asText(null),
@@ -173,21 +173,6 @@ public final class DigestTopology {
             case "rejected" -> "rejected";
             default -> "pending";
         };
-    }
-
-    /** A task's minutes saved, written as a number or as text by a template; null when it gives none. */
-    private static Double minutes(JsonNode value) {
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (value.isNumber()) {
-            return value.doubleValue();
-        }
-        try {
-            return Double.valueOf(value.asText().strip());
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     private record Totals(String workflow, DigestSchedule schedule, boolean business, StreamsObserver observer)

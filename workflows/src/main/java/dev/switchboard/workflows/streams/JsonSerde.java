@@ -21,29 +21,27 @@ final class JsonSerde<T> implements Serde<T> {
 
     @Override
     public Serializer<T> serializer() {
-        return (topic, value) -> {
-            if (value == null) {
-                return null;
-            }
-            try {
-                return JSON.writeValueAsBytes(value);
-            } catch (IOException e) {
-                throw new SerializationException("Cannot write " + type.getSimpleName() + " as JSON", e);
-            }
-        };
+        return (topic, value) -> value == null ? null
+                : json(() -> JSON.writeValueAsBytes(value), "Cannot write " + type.getSimpleName() + " as JSON");
     }
 
     @Override
     public Deserializer<T> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            try {
-                return JSON.readValue(bytes, type);
-            } catch (IOException e) {
-                throw new SerializationException("Cannot read " + type.getSimpleName() + " from JSON", e);
-            }
-        };
+        return (topic, bytes) -> bytes == null ? null
+                : json(() -> JSON.readValue(bytes, type), "Cannot read " + type.getSimpleName() + " from JSON");
+    }
+
+    /** A conversion to or from JSON that may fail with Jackson's checked exception. */
+    private interface JsonConversion<R> {
+        R convert() throws IOException;
+    }
+
+    /** Kafka's serializers may not throw checked exceptions: a failed conversion becomes Kafka's {@link SerializationException}. */
+    private static <R> R json(JsonConversion<R> conversion, String failure) {
+        try {
+            return conversion.convert();
+        } catch (IOException e) {
+            throw new SerializationException(failure, e);
+        }
     }
 }

@@ -90,18 +90,9 @@ public record LedgerInput(OpenInvoice invoice, LedgerPayment payment) {
         return currency == null ? null : currency.toUpperCase(Locale.ROOT);
     }
 
+    /** An amount: a JSON number or text holding one. */
     private static BigDecimal amount(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (node.isNumber()) {
-            return node.decimalValue();
-        }
-        try {
-            return node.isTextual() ? new BigDecimal(node.asText().strip()) : null;
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return JsonNumbers.number(node, JsonNode::decimalValue, BigDecimal::new);
     }
 
     private static String text(JsonNode node, String field) {

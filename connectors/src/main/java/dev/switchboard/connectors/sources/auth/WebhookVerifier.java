@@ -154,12 +154,14 @@ public final class WebhookVerifier {
     public Verdict verify(HttpIngress.Request request, Function<String, String> form) {
         return switch (scheme) {
             case GITHUB -> github(request);
-            case ZENDESK -> zendesk(request);
+            case ZENDESK -> signedWithTimestamp(request, "X-Zendesk-Webhook-Signature", "X-Zendesk-Webhook-Signature-Timestamp",
+                    "use the webhook's signing secret from Zendesk Admin Center", this::zendesk);
             case STANDARD_WEBHOOKS -> standardWebhooks(request);
             case MAILGUN -> mailgun(form);
             case SHARED_SECRET -> sharedSecret(request);
             case BASIC -> basic(request);
-            case ZOOM -> zoom(request);
+            case ZOOM -> signedWithTimestamp(request, "x-zm-signature", "x-zm-request-timestamp",
+                    "use the secret token of the app's event subscription in Zoom", this::zoom);
         };
     }
 
@@ -180,14 +182,7 @@ public final class WebhookVerifier {
         return new Verified(ReplayGuard.Reservation.NONE);
     }
 
-    private Verdict zendesk(HttpIngress.Request request) {
-        String absent = absent(request::header, "X-Zendesk-Webhook-Signature", "X-Zendesk-Webhook-Signature-Timestamp");
-        if (absent != null) {
-            return missing(absent + " header", "use the webhook's signing secret from Zendesk Admin Center");
-        }
-        String signature = request.header("X-Zendesk-Webhook-Signature");
-        String timestamp = request.header("X-Zendesk-Webhook-Signature-Timestamp");
-        String encoded = signature.trim();
+    private Verdict zendesk(HttpIngress.Request request, String encoded, String timestamp) {
         byte[] given = base64(encoded);
         if (given != null && !canonical(encoded, given)) {
             return notCanonical("X-Zendesk-Webhook-Signature");
@@ -243,14 +238,7 @@ public final class WebhookVerifier {
      * app's secret token, the timestamp in seconds. Zoom signs no delivery id; as with Zendesk, the signature
      * identifies the delivery.
      */
-    private Verdict zoom(HttpIngress.Request request) {
-        String absent = absent(request::header, "x-zm-signature", "x-zm-request-timestamp");
-        if (absent != null) {
-            return missing(absent + " header", "use the secret token of the app's event subscription in Zoom");
-        }
-        String signature = request.header("x-zm-signature");
-        String timestamp = request.header("x-zm-request-timestamp");
-        String trimmed = signature.trim();
+    private Verdict zoom(HttpIngress.Request request, String trimmed, String timestamp) {
         if (!trimmed.startsWith("v0=")) {
             return new Refused(401, "Invalid x-zm-signature: expected 'v0=' followed by a hex HMAC-SHA256");
         }
@@ -312,6 +300,21 @@ public final class WebhookVerifier {
             return invalid("basic credentials");
         }
         return new Verified(ReplayGuard.Reservation.NONE);
+    }
+
+    /** What a scheme that signs the body with a timestamp checks: the request, its trimmed signature, its timestamp as sent. */
+    private interface TimestampedSignature {
+        Verdict check(HttpIngress.Request request, String signature, String timestamp);
+    }
+
+    /** Refuses a request that lacks either header, naming the first one missing; else hands both to {@code check}. */
+    private Verdict signedWithTimestamp(HttpIngress.Request request, String signatureHeader, String timestampHeader, String fix,
+                                        TimestampedSignature check) {
+        String absent = absent(request::header, signatureHeader, timestampHeader);
+        if (absent != null) {
+            return missing(absent + " header", fix);
+        }
+        return check.check(request, request.header(signatureHeader).trim(), request.header(timestampHeader));
     }
 
     /** The first of {@code names} that {@code lookup} has no value for (a header, a form field), or null when none is missing. */
