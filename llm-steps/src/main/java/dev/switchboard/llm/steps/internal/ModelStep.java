@@ -24,10 +24,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -220,43 +218,24 @@ public abstract class ModelStep implements Step, PromptedStep {
         if (first != null && !models.chats(first)) {
             embeddedFirst = embedded(first, texts);
         }
-        if (asked.size() == 1) {
-            // one event (most batches under a steady trickle): asked on this thread rather than handed to another and waited for
-            int only = asked.get(0);
-            outcomes.set(only, askedHere(batch.get(only), texts.get(0), embeddedFirst == null ? null : embeddedFirst.get(0)));
-            return outcomes;
-        }
-        List<CompletableFuture<StepOutcome>> answers = new ArrayList<>(asked.size());
+        List<Supplier<StepOutcome>> asks = new ArrayList<>(asked.size());
         for (int k = 0; k < asked.size(); k++) {
             StepInvocation invocation = batch.get(asked.get(k));
             String text = texts.get(k);
             EmbeddedAnswer precomputed = embeddedFirst == null ? null : embeddedFirst.get(k);
-            answers.add(CompletableFuture.supplyAsync(() -> runOne(invocation, text, precomputed), models.executor()));
+            asks.add(() -> runOne(invocation, text, precomputed));
         }
+        List<StepOutcome> answers = EventAsks.ask(asks, models.executor(), (k, e) -> threw(batch.get(asked.get(k)), e));
         for (int k = 0; k < asked.size(); k++) {
-            outcomes.set(asked.get(k), outcome(answers.get(k), batch.get(asked.get(k))));
+            outcomes.set(asked.get(k), answers.get(k));
         }
         return outcomes;
     }
 
-    /** The same as {@link #outcome} for an event asked on the calling thread: a throw fails that event alone. */
-    private StepOutcome askedHere(StepInvocation invocation, String text, EmbeddedAnswer precomputed) {
-        try {
-            return runOne(invocation, text, precomputed);
-        } catch (RuntimeException | Error e) {
-            LOG.warn("Step '{}' ({}) threw for event '{}' from '{}'", stepId, type, invocation.eventId(), invocation.eventSource(), e);
-            return StepOutcome.Failed.threw(e);
-        }
-    }
-
-    /** The event's outcome; a throw while it was asked fails that event alone. */
-    private StepOutcome outcome(CompletableFuture<StepOutcome> answer, StepInvocation invocation) {
-        try {
-            return answer.join();
-        } catch (CompletionException | CancellationException e) {
-            LOG.warn("Step '{}' ({}) threw for event '{}' from '{}'", stepId, type, invocation.eventId(), invocation.eventSource(), e);
-            return StepOutcome.Failed.threw(e);
-        }
+    /** A throw while an event was asked fails that event alone. */
+    private StepOutcome threw(StepInvocation invocation, Throwable e) {
+        LOG.warn("Step '{}' ({}) threw for event '{}' from '{}'", stepId, type, invocation.eventId(), invocation.eventSource(), e);
+        return StepOutcome.Failed.threw(e);
     }
 
     private List<String> chainOf(StepInvocation invocation) {
