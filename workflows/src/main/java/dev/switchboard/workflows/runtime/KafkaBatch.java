@@ -1,12 +1,17 @@
 package dev.switchboard.workflows.runtime;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualSyncCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 
 /** Reads a camel-kafka batch (a list of exchanges) as input records, and commits it. */
@@ -36,20 +41,34 @@ final class KafkaBatch {
         return inputs;
     }
 
-    /** Commits, per partition, the offset after the last record of the batch. */
+    /**
+     * Commits, per partition, the offset after the last record of the batch, in one synchronous commit
+     * for all partitions: a commit per partition (camel-kafka's {@code KafkaManualCommit.commit()}) would
+     * wait for the group coordinator once per partition of the batch.
+     */
     static void commit(List<Exchange> exchanges) {
-        Map<String, Exchange> lastByPartition = new LinkedHashMap<>();
+        Map<TopicPartition, KafkaManualCommit> lastByPartition = new LinkedHashMap<>();
         for (Exchange exchange : exchanges) {
             var message = exchange.getMessage();
-            lastByPartition.put(message.getHeader(KafkaConstants.TOPIC, String.class) + "/"
-                    + message.getHeader(KafkaConstants.PARTITION, Integer.class), exchange);
-        }
-        for (Exchange last : lastByPartition.values()) {
-            KafkaManualCommit commit = last.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            KafkaManualCommit commit = message.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
             if (commit == null) {
                 throw new IllegalStateException("camel-kafka gave no manual commit; is allowManualCommit set?");
             }
-            commit.commit();
+            lastByPartition.put(new TopicPartition(message.getHeader(KafkaConstants.TOPIC, String.class),
+                    message.getHeader(KafkaConstants.PARTITION, Integer.class)), commit);
         }
+        if (lastByPartition.isEmpty()) {
+            return;
+        }
+        KafkaManualCommit any = lastByPartition.values().iterator().next();
+        if (!(any instanceof DefaultKafkaManualSyncCommit sync) || sync.getOffsetRepository() != null) {
+            lastByPartition.values().forEach(KafkaManualCommit::commit); // another commit strategy: its own way, partition by partition
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        lastByPartition.forEach((partition, commit) ->
+                offsets.put(partition, new OffsetAndMetadata(((DefaultKafkaManualCommit) commit).getRecordOffset() + 1)));
+        // the batch runs on the consumer's own thread (camel-kafka's batching consumer), the only one that may use it
+        sync.getConsumer().commitSync(offsets, Duration.ofMillis(sync.getCommitTimeout()));
     }
 }
