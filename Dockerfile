@@ -22,7 +22,8 @@ USER 10001:10001
 # user.home explicitly: without a passwd entry Java would take '?', and the tokenizer and JNA cache their
 # native libraries there (the root filesystem is read-only in Kubernetes). In JAVA_TOOL_OPTIONS, not on the
 # command line, so that the chart's JAVA_TOOL_OPTIONS (user.home on its dataDir) replaces it.
-ENV HOME=/var/lib/switchboard JAVA_TOOL_OPTIONS=-Duser.home=/var/lib/switchboard
+# MALLOC_ARENA_MAX: two glibc malloc arenas keep native memory (ONNX Runtime, tokenizers) near what is in use (docs/operations.md)
+ENV HOME=/var/lib/switchboard JAVA_TOOL_OPTIONS=-Duser.home=/var/lib/switchboard MALLOC_ARENA_MAX=2
 # 8080: webhooks (http:), 8081: health, metrics and the admin API (admin:)
 EXPOSE 8080 8081
 ENTRYPOINT ["java", "-jar", "/app/switchboard-cli.jar"]

@@ -42,7 +42,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final java.util.function.Function<String, java.util.Optional<String>> secrets;
     private final ModelProviders providers = ModelProviders.load();
     private final Lazy<ExecutorService> calls = new Lazy<>(() -> CallExecutor.create("model-call"));
-    private final Lazy<InjectionScreen> injectionScreen = new Lazy<>(() -> new InjectionScreen(this::embeddingModel));
+    private final Lazy<InjectionScreen> injectionScreen = new Lazy<>(() -> new InjectionScreen(() -> embeddingProvider(EMBEDDED).screeningModel()));
     private final Map<String, TrainedHead> heads = new ConcurrentHashMap<>();
 
     public ModelRegistry(Map<String, ModelDefinition> definitions) {
@@ -180,7 +180,7 @@ public final class ModelRegistry implements AutoCloseable {
         return (EmbeddedClassifier) classifier(EMBEDDED);
     }
 
-    /** The embedding model of {@code embedded}, loaded once and shared (classification, retrieval, screening). */
+    /** The embedding model of {@code embedded}, loaded once and shared (retrieval, the evaluation's text metrics). */
     public EmbeddingModel embeddingModel() {
         return embeddingProvider(EMBEDDED).embeddingModel();
     }

@@ -46,13 +46,35 @@ public record Task(String id, String workflow, String step, String sink, String 
      * sources may send the same id, and neither may suppress the other's task.
      */
     public static String idFor(String workflow, String eventSource, String eventId, String stepId) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] digest = sha.digest((workflow + '\u0000' + eventSource + '\u0000' + eventId + '\u0000' + stepId)
-                    .getBytes(StandardCharsets.UTF_8));
-            return "tsk_" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        byte[] digest = IdDigest.fresh().digest((workflow + '\u0000' + eventSource + '\u0000' + eventId + '\u0000' + stepId)
+                .getBytes(StandardCharsets.UTF_8));
+        return "tsk_" + HEX.formatHex(digest, 0, 16);
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    /**
+     * SHA-256 digests for task ids. {@code MessageDigest.getInstance} looks the algorithm up among the
+     * providers on every call, a cost per task on the hot path; a clone of one untouched digest is the
+     * same algorithm without the lookup. The prototype is never updated, so cloning it is safe from any thread.
+     */
+    private static final class IdDigest {
+        private static final MessageDigest PROTOTYPE = sha256();
+
+        static MessageDigest fresh() {
+            try {
+                return (MessageDigest) PROTOTYPE.clone();
+            } catch (CloneNotSupportedException e) {
+                return sha256(); // a provider whose digest cannot be cloned: look it up each time
+            }
+        }
+
+        private static MessageDigest sha256() {
+            try {
+                return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+            }
         }
     }
 }

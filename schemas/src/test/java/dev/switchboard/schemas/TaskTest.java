@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class TaskTest {
@@ -17,6 +18,32 @@ class TaskTest {
 
         // then
         assertThat(first).isEqualTo(second);
+    }
+
+    @Test
+    void should_keep_the_id_of_earlier_releases_when_inputs_are_the_same() {
+        // given the id an earlier release gave this task: it is the idempotency key of tasks already delivered
+        String delivered = "tsk_d801a8846a617bdd657113b1dcb62da2";
+
+        // when
+        String id = Task.idFor("ticket-triage", "/src", "evt-1", "create-task");
+
+        // then
+        assertThat(id).isEqualTo(delivered);
+    }
+
+    @Test
+    void should_return_the_same_ids_when_computed_from_many_threads() {
+        // given
+        List<String> expected = IntStream.range(0, 200)
+                .mapToObj(i -> Task.idFor("wf", "/src", "evt-" + i, "step")).toList();
+
+        // when
+        List<String> parallel = IntStream.range(0, 200).parallel()
+                .mapToObj(i -> Task.idFor("wf", "/src", "evt-" + i, "step")).toList();
+
+        // then
+        assertThat(parallel).isEqualTo(expected);
     }
 
     @Test

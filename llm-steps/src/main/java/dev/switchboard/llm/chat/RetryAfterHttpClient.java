@@ -45,7 +45,12 @@ public final class RetryAfterHttpClient implements HttpClient {
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        java.net.http.HttpRequest.Builder jdk = java.net.http.HttpRequest.newBuilder().uri(URI.create(request.url()));
+        URI uri = URI.create(request.url());
+        java.net.http.HttpRequest.Builder jdk = java.net.http.HttpRequest.newBuilder().uri(uri);
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            // no model server speaks HTTP/2 in clear text: the JDK's default would offer every request an h2c upgrade
+            jdk.version(java.net.http.HttpClient.Version.HTTP_1_1);
+        }
         request.headers().forEach((name, values) -> {
             if (values != null) {
                 values.forEach(value -> jdk.header(name, value));
@@ -58,15 +63,16 @@ public final class RetryAfterHttpClient implements HttpClient {
             jdk.timeout(readTimeout);
         }
         try {
-            HttpResponse<byte[]> response = client.send(jdk.build(), HttpResponse.BodyHandlers.ofByteArray());
+            // decoded once into the String LangChain4j parses, not read into an array and copied
+            HttpResponse<String> response = client.send(jdk.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (response.statusCode() < 200 || response.statusCode() >= 300) {
-                throw new RetryAfterException(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8),
+                throw new RetryAfterException(response.statusCode(), response.body(),
                         response.headers().firstValue("Retry-After").map(RetryAfterHttpClient::parseRetryAfter).orElse(null));
             }
             return SuccessfulHttpResponse.builder()
                     .statusCode(response.statusCode())
                     .headers(response.headers().map())
-                    .body(new String(response.body(), StandardCharsets.UTF_8))
+                    .body(response.body())
                     .build();
         } catch (HttpTimeoutException e) {
             throw new TimeoutException(e);

@@ -59,7 +59,7 @@ public final class EmbeddedClassifier implements Classifier {
         if (texts.isEmpty()) {
             return List.of();
         }
-        LabelVectors vectors = labelVectors.computeIfAbsent(labels.version(), version -> LabelVectors.of(labels, this::embed));
+        LabelVectors vectors = vectors(labels);
         long started = System.nanoTime();
         Response<List<Embedding>> response;
         try {
@@ -80,6 +80,15 @@ public final class EmbeddedClassifier implements Classifier {
             results.add(vectors.classify(vector, call));
         }
         return results;
+    }
+
+    @Override
+    public void prepare(LabelSet labels) {
+        vectors(labels);
+    }
+
+    private LabelVectors vectors(LabelSet labels) {
+        return labelVectors.computeIfAbsent(labels.version(), version -> LabelVectors.of(labels, this::embed));
     }
 
     private List<float[]> embed(List<String> texts) {

@@ -15,7 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code provider: embedded}: a sentence encoder in-process (ONNX), the one the model's {@code encoder:} names.
  * Without a head, it classifies zero- and few-shot from label descriptions and examples; with a head trained by
  * {@code switchboard train} on the same encoder, the head answers. Each encoder loads once, when first needed,
- * and is shared by every model that names it. Retrieval and screening keep LangChain4j's all-MiniLM-L6-v2.
+ * and is shared by every model that names it. Prompt-injection screening uses the default encoder's session too, so a
+ * workflow that classifies and screens loads one model, not two (the float all-MiniLM-L6-v2 beside it took the demo
+ * from about 500 MB to 1 GB). Retrieval keeps LangChain4j's float all-MiniLM-L6-v2: on the quantized encoder the
+ * shipped drafts' citation recall moved (docs/BENCHMARKS.md).
  */
 public final class EmbeddedProvider implements EmbeddingProvider {
 
@@ -31,6 +34,11 @@ public final class EmbeddedProvider implements EmbeddingProvider {
     @Override
     public EmbeddingModel embeddingModel() {
         return embeddingModel.get();
+    }
+
+    @Override
+    public EmbeddingModel screeningModel() {
+        return encoders.computeIfAbsent(EncoderModel.byId(EncoderModel.DEFAULT_ID).orElseThrow(), BatchEncoder::new);
     }
 
     @Override

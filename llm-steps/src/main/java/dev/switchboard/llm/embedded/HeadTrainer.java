@@ -35,10 +35,12 @@ public final class HeadTrainer {
      * @param refit            retrain on all data after calibration
      * @param seed             for the split, the initial weights, the order and dropout
      * @param slices           parts of each mini-batch computed in parallel; part of the recipe, since it fixes the summation order
+     * @param networks         networks trained per encoder, from seeds {@code seed}, {@code seed + 1}, ...; the head answers
+     *                         with the mean of all their probabilities
      */
     public record Settings(int hidden, int epochs, int batchSize, double learningRate, double weightDecay,
                            double labelSmoothing, double dropout, double inputScale, double calibrationShare,
-                           boolean refit, long seed, int slices) {
+                           boolean refit, long seed, int slices, int networks) {
 
         /** The settings measured best on Banking77 (docs/evaluation.md): {@link Tuning}'s starting values. */
         public static Settings defaults() {
@@ -50,7 +52,7 @@ public final class HeadTrainer {
             Tuning t = new Tuning();
             change.accept(t);
             return new Settings(t.hidden, t.epochs, t.batchSize, t.learningRate, t.weightDecay, t.labelSmoothing, t.dropout,
-                    t.inputScale, t.calibrationShare, t.refit, t.seed, t.slices);
+                    t.inputScale, t.calibrationShare, t.refit, t.seed, t.slices, t.networks);
         }
 
         public Settings {
@@ -64,6 +66,7 @@ public final class HeadTrainer {
             check(inputScale > 0, "input scale", inputScale, "above 0");
             check(calibrationShare >= 0 && calibrationShare < 0.5, "calibration share", calibrationShare, "in [0, 0.5)");
             check(slices >= 1, "slices", slices, "1 or more");
+            check(networks >= 1 && networks <= 16, "networks per encoder", networks, "1 to 16");
         }
 
         private static void check(boolean valid, String name, Object value, String expected) {
@@ -104,6 +107,7 @@ public final class HeadTrainer {
         public boolean refit = true;
         public long seed = 42;
         public int slices = 2;
+        public int networks = 1;
 
         private Tuning() {
         }
@@ -175,7 +179,9 @@ public final class HeadTrainer {
             List<HeadNetwork> networks = new ArrayList<>();
             float[][][] held = new float[parts.length][][];
             for (int p = 0; p < parts.length; p++) {
-                networks.add(fit(select(parts[p], split[0]), select(y, split[0]), names.size(), encoders.get(p), "calibrate", listener));
+                for (int k = 0; k < settings.networks(); k++) {
+                    networks.add(fit(select(parts[p], split[0]), select(y, split[0]), names.size(), encoders.get(p), k, "calibrate", listener));
+                }
                 held[p] = select(parts[p], split[1]);
             }
             TrainedHead partial = new TrainedHead(names, 1, networks, Map.of());
@@ -194,7 +200,9 @@ public final class HeadTrainer {
         if (head == null) {
             List<HeadNetwork> networks = new ArrayList<>();
             for (int p = 0; p < parts.length; p++) {
-                networks.add(fit(parts[p], y, names.size(), encoders.get(p), "fit", listener));
+                for (int k = 0; k < settings.networks(); k++) {
+                    networks.add(fit(parts[p], y, names.size(), encoders.get(p), k, "fit", listener));
+                }
             }
             head = new TrainedHead(names, 1, networks, Map.of());
         }
@@ -254,11 +262,13 @@ public final class HeadTrainer {
         return out;
     }
 
-    private HeadNetwork fit(float[][] x, int[] y, int labels, String encoder, String phase, Listener listener) {
+    /** One network; the {@code k}-th of an encoder starts from seed {@code seed + k}, so the first is the same with any count. */
+    private HeadNetwork fit(float[][] x, int[] y, int labels, String encoder, int k, String phase, Listener listener) {
         int dimension = x[0].length;
         int hidden = settings.hidden();
         int width = hidden == 0 ? dimension : hidden;
-        Random random = new Random(settings.seed());
+        long seed = settings.seed() + k;
+        Random random = new Random(seed);
         float[] w1 = new float[dimension * hidden];
         float[] b1 = new float[hidden];
         float[] w2 = new float[labels * width];
@@ -292,7 +302,7 @@ public final class HeadTrainer {
                     int from = first + count * t / slices;
                     int to = first + count * (t + 1) / slices;
                     workers[t].gradients(x, y, order, from, to, count, w1, b1, w2, b2,
-                            new Random(settings.seed() * 1_000_003L + current * 31 + t));
+                            new Random(seed * 1_000_003L + current * 31 + t));
                 });
                 for (int t = 1; t < slices; t++) {
                     workers[0].add(workers[t]);

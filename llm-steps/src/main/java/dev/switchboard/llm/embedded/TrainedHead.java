@@ -23,9 +23,10 @@ import java.util.Map;
 /**
  * A classifier head trained on sentence embeddings: {@code softmax(z / T)}, where {@code z} are the raw scores of
  * its {@link HeadNetwork} and {@code T} the calibrated temperature. A head of several networks reads the vectors of
- * several encoders side by side ({@link JoinedEncoder}), one network per encoder, and its raw scores are the log of
- * the mean of their probabilities: encoders trained differently make different mistakes, and averaging their
- * answers corrects some of them.
+ * one or several encoders side by side ({@link JoinedEncoder}), one network or more per encoder (trained from other
+ * seeds), and its raw scores are the log of the mean of their probabilities: encoders trained differently make
+ * different mistakes, and so, less often, do networks trained from other seeds; averaging their answers corrects some
+ * of them.
  *
  * <p>The file ({@code .head}) is versioned: a magic line, the format version, a JSON header (encoder, labels, shapes,
  * temperature, how it was trained) and the weights as little-endian float32. Format 1 holds one network; format 2
@@ -59,6 +60,11 @@ public final class TrainedHead {
         if (networks.isEmpty() || networks.stream().anyMatch(network -> network.labels() != labels.size())) {
             throw new IllegalArgumentException("Weight shapes do not match " + labels.size() + " labels");
         }
+        for (HeadNetwork network : networks) {
+            if (network.dimension() != networks.stream().filter(other -> other.encoder().equals(network.encoder())).findFirst().orElseThrow().dimension()) {
+                throw new IllegalArgumentException("Networks on encoder " + network.encoder() + " read vectors of different dimensions");
+            }
+        }
         if (!(temperature > 0)) {
             throw new IllegalArgumentException("Temperature must be positive, got " + temperature);
         }
@@ -71,7 +77,12 @@ public final class TrainedHead {
 
     /** The encoder its vectors come from: one name, or several joined by {@code +} for a head of several networks. */
     public String embeddingModel() {
-        return String.join(EncoderModel.JOIN, networks.stream().map(HeadNetwork::encoder).toList());
+        return String.join(EncoderModel.JOIN, encoders());
+    }
+
+    /** The encoders its networks read, each once, in the order of their first network: several networks may read one encoder. */
+    private List<String> encoders() {
+        return networks.stream().map(HeadNetwork::encoder).distinct().toList();
     }
 
     public List<String> labels() {
@@ -80,7 +91,24 @@ public final class TrainedHead {
 
     /** The length of the vectors it reads: the sum of its networks' dimensions. */
     public int dimension() {
-        return networks.stream().mapToInt(HeadNetwork::dimension).sum();
+        return dimensions().values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private Map<String, Integer> dimensions() {
+        Map<String, Integer> dimensions = new LinkedHashMap<>();
+        networks.forEach(network -> dimensions.putIfAbsent(network.encoder(), network.dimension()));
+        return dimensions;
+    }
+
+    /** Where each encoder's part starts in the joined vector. */
+    private Map<String, Integer> offsets() {
+        Map<String, Integer> offsets = new LinkedHashMap<>();
+        int offset = 0;
+        for (Map.Entry<String, Integer> part : dimensions().entrySet()) {
+            offsets.put(part.getKey(), offset);
+            offset += part.getValue();
+        }
+        return offsets;
     }
 
     /** Hidden units of its (first) network; 0 for a linear one. */
@@ -132,15 +160,14 @@ public final class TrainedHead {
         if (networks.size() == 1) {
             return networks.get(0).logits(unitVector, 0, 1);
         }
-        float factor = (float) Math.sqrt(networks.size());
+        Map<String, Integer> offsets = offsets();
+        float factor = (float) Math.sqrt(offsets.size());
         double[] mean = new double[labels.size()];
-        int offset = 0;
         for (HeadNetwork network : networks) {
-            double[] p = softmax(network.logits(unitVector, offset, factor), 1);
+            double[] p = softmax(network.logits(unitVector, offsets.get(network.encoder()), factor), 1);
             for (int c = 0; c < mean.length; c++) {
                 mean[c] += p[c] / networks.size();
             }
-            offset += network.dimension();
         }
         for (int c = 0; c < mean.length; c++) {
             mean[c] = Math.log(Math.max(mean[c], Double.MIN_NORMAL));

@@ -15,6 +15,10 @@ public interface Classifier extends AutoCloseable {
     /** Classifies every text; returns one result per text, in order. Never throws for one bad answer. */
     List<Classification> classify(LabelSet labels, List<String> texts);
 
+    /** Loads what classifying with these labels needs (a model, the labels' vectors) before the first texts come. */
+    default void prepare(LabelSet labels) {
+    }
+
     @Override
     default void close() {
     }

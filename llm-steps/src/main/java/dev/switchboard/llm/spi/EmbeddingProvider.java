@@ -16,8 +16,13 @@ public interface EmbeddingProvider extends AutoCloseable {
     /** What {@code provider:} names, e.g. {@code embedded}. */
     String name();
 
-    /** The embedding model, shared by classification, retrieval and prompt-injection screening. */
+    /** The embedding model of retrieval (knowledge bases) and of the evaluation's text metrics. */
     EmbeddingModel embeddingModel();
+
+    /** The embedding model of prompt-injection screening: by default the same, a lighter one where the provider has it. */
+    default EmbeddingModel screeningModel() {
+        return embeddingModel();
+    }
 
     /** The classifier of one model: zero- and few-shot over the embeddings, or the model's trained head. */
     Classifier classifier(String model, ModelDefinition definition, Optional<TrainedHead> head);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Puts an event into one label of a fixed set, with a confidence. Later steps read
@@ -23,10 +24,26 @@ import java.util.Map;
 public final class ClassifyStep extends ModelStep implements Step {
 
     private final ClassificationPrompt prompt;
+    private final CompletableFuture<Void> prepared;
 
     ClassifyStep(Setup setup, LabelSet labels, String headVersions, PromptTemplate template) {
         super(setup, template, labels.version() + "/" + ClassificationPrompt.templateVersion(template.text()) + headVersions);
         this.prompt = ClassificationPrompt.of(labels, template.text());
+        this.prepared = prepareInProcessModel(setup.options().model());
+    }
+
+    /**
+     * Loads the in-process model that answers first, and the label vectors, in the background: while the engine
+     * goes on starting (consumer groups, listeners, streams) rather than inside the first batch. A failure here
+     * is left for the first batch to meet and report as it always has.
+     */
+    private CompletableFuture<Void> prepareInProcessModel(String model) {
+        return CompletableFuture.runAsync(() -> {
+            String first = models.chain(model).get(0);
+            if (!models.chats(first)) {
+                models.classifier(first).prepare(prompt.labels());
+            }
+        }, models.executor()).exceptionally(failure -> null);
     }
 
     @Override
@@ -54,6 +71,12 @@ public final class ClassifyStep extends ModelStep implements Step {
                     : Verdict.invalid(result.error()), call));
         }
         return answers;
+    }
+
+    @Override
+    public void close() {
+        // a model still loading would otherwise open its session after the registry has closed the others
+        prepared.join();
     }
 
     private static Map<String, Object> output(String label, double confidence) {

@@ -148,7 +148,7 @@ class HeadTrainerTest {
         assertThat(HeadTrainer.Settings.defaults().describe()).containsExactly(entry("hidden", 512), entry("epochs", 20),
                 entry("batch_size", 64), entry("learning_rate", 1e-3), entry("weight_decay", 1e-4), entry("label_smoothing", 0.1),
                 entry("dropout", 0.3), entry("input_scale", 10.0), entry("calibration_share", 0.1), entry("refit", true),
-                entry("seed", 42L), entry("slices", 2));
+                entry("seed", 42L), entry("slices", 2), entry("networks", 1));
     }
 
     @Test
@@ -157,6 +157,8 @@ class HeadTrainerTest {
                 .hasMessage("Invalid dropout: got 1.0, expected in [0, 1)");
         assertThatThrownBy(() -> HeadTrainer.Settings.tuned(t -> t.epochs = 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> HeadTrainer.Settings.tuned(t -> t.calibrationShare = 0.6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HeadTrainer.Settings.tuned(t -> t.networks = 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid networks per encoder: got 0, expected 1 to 16");
     }
 
     @Test
@@ -212,5 +214,41 @@ class HeadTrainerTest {
             assertThat(logits[c]).isCloseTo(Math.log((first[c] + second[c]) / 2), org.assertj.core.data.Offset.offset(1e-5));
         }
         assertThat(result.calibration().examples()).isEqualTo(8);
+    }
+
+    @Test
+    void should_answer_with_the_mean_of_every_network_when_trained_with_several_per_encoder() {
+        // given the same examples seen by two encoders
+        Data first = clusters(20, 0.5, 3);
+        Data second = clusters(20, 0.7, 4);
+        HeadTrainer.Settings settings = small(8, t -> t.networks = 2);
+
+        // when two networks are trained per encoder
+        TrainedHead head = new HeadTrainer(settings).train(new float[][][] {first.vectors(), second.vectors()}, first.labels(),
+                List.of("first", "second"), HeadTrainer.Listener.NONE).head();
+
+        // then each encoder has two networks from other seeds, the first the same as with one network per encoder
+        assertThat(head.networks()).extracting(HeadNetwork::encoder).containsExactly("first", "first", "second", "second");
+        assertThat(head.networks().get(0).w1()).isNotEqualTo(head.networks().get(1).w1());
+        TrainedHead single = new HeadTrainer(small(8)).train(new float[][][] {first.vectors(), second.vectors()}, first.labels(),
+                List.of("first", "second"), HeadTrainer.Listener.NONE).head();
+        assertThat(head.networks().get(0).w1()).isEqualTo(single.networks().get(0).w1());
+        assertThat(head.networks().get(2).w1()).isEqualTo(single.networks().get(1).w1());
+        // and it reads one vector per encoder, answering with the mean of the four networks' probabilities
+        assertThat(head.embeddingModel()).isEqualTo("first+second");
+        assertThat(head.dimension()).isEqualTo(2 * DIMENSION);
+        float[] joined = JoinedEncoder.join(new float[][][] {{first.vectors()[5]}, {second.vectors()[5]}})[0];
+        double[] mean = new double[head.labels().size()];
+        float[][] inputs = {first.vectors()[5], first.vectors()[5], second.vectors()[5], second.vectors()[5]};
+        for (int n = 0; n < 4; n++) {
+            double[] p = TrainedHead.softmax(head.networks().get(n).logits(inputs[n], 0, 1), 1);
+            for (int c = 0; c < mean.length; c++) {
+                mean[c] += p[c] / 4;
+            }
+        }
+        double[] logits = head.logits(joined);
+        for (int c = 0; c < logits.length; c++) {
+            assertThat(logits[c]).isCloseTo(Math.log(mean[c]), org.assertj.core.data.Offset.offset(1e-5));
+        }
     }
 }

@@ -124,4 +124,30 @@ class TrainedHeadTest {
         float[] probe = JoinedEncoder.join(new float[][][] {{first.vectors()[3]}, {second.vectors()[3]}})[0];
         assertThat(read.probabilities(probe)).containsExactly(head.probabilities(probe));
     }
+
+    @Test
+    void should_read_back_a_head_of_several_networks_per_encoder_when_written() throws IOException {
+        // given a head with two networks on each of two encoders
+        HeadTrainerTest.Data first = HeadTrainerTest.clusters(10, 0.5, 9);
+        HeadTrainerTest.Data second = HeadTrainerTest.clusters(10, 0.7, 11);
+        TrainedHead head = new HeadTrainer(HeadTrainer.Settings.tuned(t -> {
+            t.hidden = 8;
+            t.epochs = 5;
+            t.slices = 1;
+            t.networks = 2;
+        })).train(new float[][][] {first.vectors(), second.vectors()}, first.labels(), List.of("all-minilm-l6-v2-q", "bge-small-en-v15-q"),
+                HeadTrainer.Listener.NONE).head();
+        Path file = dir.resolve("four.head");
+
+        // when
+        head.write(file);
+        TrainedHead read = TrainedHead.read(file);
+
+        // then it names each encoder once, keeps four networks and answers the same
+        assertThat(read.embeddingModel()).isEqualTo("all-minilm-l6-v2-q+bge-small-en-v15-q");
+        assertThat(read.networks()).hasSize(4);
+        assertThat(read.version()).isEqualTo(head.version());
+        float[] probe = JoinedEncoder.join(new float[][][] {{first.vectors()[3]}, {second.vectors()[3]}})[0];
+        assertThat(read.probabilities(probe)).containsExactly(head.probabilities(probe));
+    }
 }

@@ -13,6 +13,8 @@ import dev.switchboard.schemas.spi.StepOutcome;
 import dev.switchboard.schemas.testing.StepTestKit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,8 @@ class ModelStepEventFailuresIT {
 
     private ModelSimulator simulator;
     private ModelRegistry models;
+    /** The threads the step prepared its events on. */
+    private final Set<Thread> preparedOn = ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void start() {
@@ -46,6 +50,7 @@ class ModelStepEventFailuresIT {
         return new ModelStep(new ModelStep.Setup(models, "summarize", "notes", options), "test") {
             @Override
             protected Prepared prepare(String text, StepInvocation invocation) {
+                preparedOn.add(Thread.currentThread());
                 if (text.contains("boom")) {
                     throw new IllegalStateException("cannot prepare " + invocation.eventId());
                 }
@@ -81,5 +86,23 @@ class ModelStepEventFailuresIT {
                     + " on the workflow");
         });
         assertThat(simulator.requestCount()).isEqualTo(2);
+    }
+
+    @Test
+    void should_ask_a_lone_event_on_the_calling_thread_and_fail_it_alone_when_it_throws() {
+        // given
+        ModelStep step = step();
+
+        // when batches of one event run, a good one and one that throws
+        StepOutcome good = step.run(List.of(event("e1", "Printer jam"))).get(0);
+        StepOutcome thrown = step.run(List.of(event("e2", "boom"))).get(0);
+
+        // then both were prepared here, with no hand-off to another thread, and the throw fails its event as in a batch
+        assertThat(good).isInstanceOf(StepOutcome.Completed.class);
+        assertThat(preparedOn).containsExactly(Thread.currentThread());
+        assertThat(thrown).isInstanceOfSatisfying(StepOutcome.Failed.class, failed -> {
+            assertThat(failed.retriable()).isTrue();
+            assertThat(failed.reason()).startsWith("it threw IllegalStateException: cannot prepare e2. The step has a bug");
+        });
     }
 }

@@ -162,13 +162,16 @@ public final class EventParser {
         if (bytes.length > maxBytes) {
             return tooLarge(bytes.length);
         }
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes));
-        } catch (CharacterCodingException e) {
-            return new Rejected("Invalid UTF-8: " + e.getMessage() + ". Events must be UTF-8 JSON");
+        // ASCII is UTF-8; only other bytes need the decoder, which also says what is wrong with them
+        if (!isAscii(bytes)) {
+            try {
+                StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes));
+            } catch (CharacterCodingException e) {
+                return new Rejected("Invalid UTF-8: " + e.getMessage() + ". Events must be UTF-8 JSON");
+            }
         }
         try {
             return mapper.readTree(bytes);
@@ -181,17 +184,39 @@ public final class EventParser {
         }
     }
 
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private Rejected tooLarge(int size) {
         return new Rejected("Event too large: got " + size + " bytes, expected at most " + maxBytes
                 + ". Put large content behind a URL and send the link");
     }
 
-    /** The envelope, then the data against its type's schema when Switchboard ships one. */
+    /**
+     * The envelope, then the data against its type's schema when Switchboard ships one. The envelope's
+     * schema runs only for an event the direct check ({@link PlainEnvelope}) does not pass, so the
+     * verdicts and messages are the schema's.
+     */
     private Result validate(ObjectNode node) {
+        return PlainEnvelope.plainlyValid(node) ? validateData(node) : validateBySchemas(node);
+    }
+
+    /** {@link #validate}, with the envelope's JSON Schema run on every event: what the direct check must agree with. */
+    Result validateBySchemas(ObjectNode node) {
         String problems = describe(envelope.validate(node));
         if (!problems.isEmpty()) {
             return new Rejected("Not a valid CloudEvents 1.0 event: " + problems);
         }
+        return validateData(node);
+    }
+
+    private Result validateData(ObjectNode node) {
         String type = node.path("type").asText();
         JsonSchema dataSchema = dataSchemas.get(type);
         if (dataSchema != null) {

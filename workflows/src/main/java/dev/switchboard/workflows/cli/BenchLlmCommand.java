@@ -107,14 +107,15 @@ public final class BenchLlmCommand extends CliCommand {
             }
         }
         out.println();
-        out.printf("  %-26s %8s %13s %13s %9s %10s %12s%n", "phase", "latency", "p50 overhead", "p99 overhead", "success", "in flight",
-                "peak RSS");
+        out.printf("  %-26s %8s %13s %13s %9s %10s %12s %12s%n", "phase", "latency", "p50 overhead", "p99 overhead", "success", "in flight",
+                "CPU/request", "peak RSS");
         for (Map<String, String> row : rows) {
-            out.printf("  %-26s %8s %13s %13s %9s %10s %12s%n", row.get("phase"), row.get("latency"), row.get("p50"), row.get("p99"),
-                    row.get("success"), row.get("in_flight"), row.get("rss"));
+            out.printf("  %-26s %8s %13s %13s %9s %10s %12s %12s%n", row.get("phase"), row.get("latency"), row.get("p50"), row.get("p99"),
+                    row.get("success"), row.get("in_flight"), row.get("cpu"), row.get("rss"));
         }
         out.println("  overhead = time from when the request was due until the step (or client) had the answer, minus the simulator's"
-                + " time for that request; peak RSS is the process's (VmHWM), simulator included; load average now " + loadAverage());
+                + " time for that request; CPU/request is the process's CPU time over the phase's requests (simulator and JVM included, so"
+                + " compare phases); peak RSS is the process's (VmHWM), simulator included; load average now " + loadAverage());
         out.flush();
         return 0;
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.cli;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ final class BenchPhase {
     private int clientInFlight;
     private int serverInFlight;
     private double offeredRate;
+    private double cpuMicros;
 
     /** @param index tells this phase's requests apart from the others' in the simulator's log (0 to 25) */
     BenchPhase(String name, int latency, int index) {
@@ -34,7 +36,8 @@ final class BenchPhase {
         return index;
     }
 
-    void record(List<Double> overheads, int succeeded, int measured, int clientInFlight, int serverInFlight, double offeredRate) {
+    /** @param cpuMicros the process's CPU time per request of the phase (simulator included), in microseconds */
+    void record(List<Double> overheads, int succeeded, int measured, int clientInFlight, int serverInFlight, double offeredRate, double cpuMicros) {
         double[] sorted = overheads.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         this.p50 = percentile(sorted, 0.50);
         this.p99 = percentile(sorted, 0.99);
@@ -44,14 +47,15 @@ final class BenchPhase {
         this.clientInFlight = clientInFlight;
         this.serverInFlight = serverInFlight;
         this.offeredRate = offeredRate;
+        this.cpuMicros = cpuMicros;
     }
 
     /** Prints the phase's line and returns its row of the final table. */
     Map<String, String> report(PrintWriter out) {
         long rss = peakRssKb();
         out.printf("    overhead p50 %.3f ms, p99 %.3f ms, max %.1f ms; success %d/%d; in flight max %d (simulator %d);"
-                        + " offered %.0f/s; peak RSS %s%n", p50, p99, max, succeeded, measured, clientInFlight, serverInFlight,
-                offeredRate, rss < 0 ? "n/a" : (rss >> 10) + " MB");
+                        + " offered %.0f/s; CPU %.0f µs a request; peak RSS %s%n", p50, p99, max, succeeded, measured, clientInFlight, serverInFlight,
+                offeredRate, cpuMicros, rss < 0 ? "n/a" : (rss >> 10) + " MB");
         out.flush();
         Map<String, String> row = new LinkedHashMap<>();
         row.put("phase", name);
@@ -60,6 +64,7 @@ final class BenchPhase {
         row.put("p99", String.format("%.3f ms", p99));
         row.put("success", String.format("%.2f%%", 100.0 * succeeded / measured));
         row.put("in_flight", Integer.toString(serverInFlight));
+        row.put("cpu", Double.isNaN(cpuMicros) ? "n/a" : String.format("%.0f µs", cpuMicros));
         row.put("rss", rss < 0 ? "n/a" : (rss >> 10) + " MB");
         return row;
     }
@@ -70,6 +75,14 @@ final class BenchPhase {
         }
         int index = (int) Math.ceil(p * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    /**
+     * CPU time of this process so far (every thread, the simulator's and the JVM's included), or -1 where the JVM does not
+     * tell. Unlike latency percentiles it hardly moves with what else the machine runs, so it compares two phases of a busy run.
+     */
+    static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
     }
 
     /** Peak resident set size of this process, from /proc/self/status (VmHWM); -1 where there is none. */

@@ -144,5 +144,7 @@ public final class Demo {
         out.printf("  elapsed               %.1f s (including broker and model start-up)%n", summary.elapsed().toMillis() / 1000.0);
         out.printf("  first task            %.1f s after launch%n", summary.firstTask().toMillis() / 1000.0);
         out.printf("  throughput            %.0f events/s end to end%n", summary.eventsPerSecond());
+        PeakMemory.residentBytes().ifPresent(bytes -> out.printf("  peak memory           %d MB resident (heap, JVM and the model's native memory)%n",
+                bytes / (1024 * 1024)));
     }
 }

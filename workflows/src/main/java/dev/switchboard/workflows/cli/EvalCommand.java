@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
             "Writes report.md, report.html (charts), report.json, and confusion and prediction files per model.",
             "Exits 1 when a model is below --min-accuracy or --min-macro-f1 (classify), --min-field-accuracy or --min-exact-match "
                     + "(extract), --min-spearman or --min-within, or above --max-mae (score), below --min-rouge-l, --min-similarity, "
-                    + "--min-citation-validity, --min-groundedness or --min-judge-score (summarize, draft); 2 on invalid input or when every row was skipped."})
+                    + "--min-citation-validity, --min-groundedness or --min-judge-score (summarize, draft); 2 on invalid input, when every row was skipped, or when the judge's next call could pass the workflow's budget.daily_usd."})
 final class EvalCommand extends CliCommand {
 
     @Mixin
@@ -83,12 +83,15 @@ final class EvalCommand extends CliCommand {
             StepSpec target = evaluated.target(loaded.workflow());
             List<String> names = evaluated.models(target);
             names.forEach(loaded::requireModel);
-            Judge judge = judging.judge(loaded.models(), target.type());
+            Judge judge = judging.judge(loaded.models(), loaded.workflow(), target.type());
             Dataset data = dataset.read(judge == null);
             dataset.requireColumn(data, evaluated.textColumn, "--text-column");
             RowEvent rowEvent = events.rowEvent(dataset, data);
             List<String> notes = new ArrayList<>();
             data = rows.select(data, dataset.labelColumn, notes);
+            if (judge != null) {
+                judging.recordPrompt(judge, loaded, out());
+            }
             Evaluation evaluation = new Evaluation(crmTables(loaded.environment()), loaded.models());
             Evaluation.Request request = evaluated.request(loaded.workflow(), dataset.labelColumn, rows.batchSize, rowEvent);
             if (!target.type().equals("classify")) {

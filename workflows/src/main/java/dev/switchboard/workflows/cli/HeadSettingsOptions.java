@@ -36,11 +36,15 @@ final class HeadSettingsOptions {
     @Option(names = "--seed", description = "Seed for the split, initial weights, order, dropout and --holdout-labels (default: ${DEFAULT-VALUE}).")
     long seed = DEFAULTS.seed();
 
+    @Option(names = "--networks", description = "Networks per encoder, each from the next seed; the head answers with the mean of "
+            + "their probabilities (default: ${DEFAULT-VALUE}).")
+    int networks = DEFAULTS.networks();
+
     /** The settings; a value the trainer refuses is a {@link CommandFailure} with its message. */
     HeadTrainer.Settings settings() {
         try {
             return new HeadTrainer.Settings(hidden, epochs, DEFAULTS.batchSize(), learningRate, weightDecay, labelSmoothing, dropout,
-                    DEFAULTS.inputScale(), calibrationShare, !noRefit, seed, DEFAULTS.slices());
+                    DEFAULTS.inputScale(), calibrationShare, !noRefit, seed, DEFAULTS.slices(), networks);
         } catch (IllegalArgumentException e) {
             throw CommandFailure.invalid(e.getMessage());
         }

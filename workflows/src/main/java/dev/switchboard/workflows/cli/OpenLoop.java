@@ -52,6 +52,7 @@ record OpenLoop(int rate, ModelSimulator simulator, ExecutorService callers, Lis
         AtomicInteger maxInFlight = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(total);
         long interval = 1_000_000_000L / rate;
+        long cpuAtStart = BenchPhase.processCpuNanos();
         long origin = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long wait = origin + i * interval - System.nanoTime();
@@ -82,6 +83,7 @@ record OpenLoop(int rate, ModelSimulator simulator, ExecutorService callers, Lis
         if (!done.await(5, TimeUnit.MINUTES)) {
             throw new IllegalStateException("Requests of phase '" + phase.name + "' did not finish within 5 minutes");
         }
+        long cpuNanos = BenchPhase.processCpuNanos() - cpuAtStart;
         Map<String, Long> service = new HashMap<>();
         for (ModelSimulator.Exchange exchange : simulator.exchanges()) {
             Matcher matcher = MARKER.matcher(exchange.request().user());
@@ -101,7 +103,7 @@ record OpenLoop(int rate, ModelSimulator simulator, ExecutorService callers, Lis
         }
         failures.forEach((reason, count) -> out.printf("    %d failed: %s%n", count, reason));
         phase.record(overheads, succeeded, measuredCount, Math.max(maxInFlight.get(), 0), simulator.maxInFlight(),
-                total / (offeredNanos / 1e9));
+                total / (offeredNanos / 1e9), cpuAtStart < 0 ? Double.NaN : cpuNanos / 1e3 / total);
     }
 
     /** Letters only, so PII masking leaves it alone: phase letter, then the request number in base 26. */

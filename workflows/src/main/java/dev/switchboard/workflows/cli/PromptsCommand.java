@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "prompts", header = "Lists, shows and compares the prompt versions the workflows have sent.",
         description = {"Every model step's prompt has a version, its content hash, carried as prompt_version by the step's output and "
                 + "each audit record. The engine records the text of each version once, at start, on the prompts topic "
-                + "(topics.prompts, compacted); these commands read it there.",
+                + "(topics.prompts, compacted), and `switchboard eval --judge --record-prompt` records its judge's; these commands read it there.",
             "Exits 1 when a version is not on the topic, 2 on invalid input."})
 final class PromptsCommand {
 

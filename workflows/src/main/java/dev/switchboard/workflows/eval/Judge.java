@@ -22,6 +22,7 @@ import java.util.Map;
  * The system prompt is the bundled template {@code prompts/judge.system.md} with the rubric in it; its version (a hash of
  * that text) names the calls and the report. Graded answers go through the response cache as the steps' do, keyed by the
  * judge model, the prompt version and the row, so a text graded before (another model's identical draft) costs no call.
+ * Every call is charged to the evaluated workflow's budget, and none is made that could pass it ({@link JudgeBudget}).
  */
 public final class Judge {
 
@@ -34,11 +35,13 @@ public final class Judge {
     private final Rubric rubric;
     private final ResponseCache cache;
     private final JudgeScores.Prompt prompt;
+    private final JudgeBudget budget;
 
-    public Judge(ChatEndpoint endpoint, Rubric rubric, ResponseCache cache) {
+    public Judge(ChatEndpoint endpoint, Rubric rubric, ResponseCache cache, JudgeBudget budget) {
         this.endpoint = endpoint;
         this.rubric = rubric;
         this.cache = cache;
+        this.budget = budget;
         PromptTemplate template = PromptTemplate.bundled("judge.system");
         StringBuilder criteria = new StringBuilder();
         rubric.criteria().forEach(c -> criteria.append(criteria.length() == 0 ? "" : "\n").append("- ").append(c.name()).append(": ")
@@ -83,12 +86,15 @@ public final class Judge {
                 verdicts.add(verdict(i + 1, String.valueOf(cached.get("content"))));
                 continue;
             }
+            budget.admit(endpoint.name(), i + 1, mostCost(user));
             ChatAnswer answer = endpoint.chat(ChatCall.builder().prompt(PROMPT_ID, prompt.version()).system(prompt.text()).user(user).build());
             for (ChatAnswer attempt : attempts(answer)) {
                 calls++;
                 tokensIn += attempt.tokensIn();
                 tokensOut += attempt.tokensOut();
-                cost += endpoint.definition().cost(attempt.tokensIn(), attempt.tokensOut(), attempt.latencyMillis());
+                double attemptCost = endpoint.definition().cost(attempt.tokensIn(), attempt.tokensOut(), attempt.latencyMillis());
+                cost += attemptCost;
+                budget.record(attemptCost);
             }
             JudgeScores.Verdict verdict = answer.ok() ? verdict(i + 1, answer.content())
                     : new JudgeScores.Verdict(i + 1, Map.of(), Map.of(), "the judge's call failed: " + answer.failure().message());
@@ -98,6 +104,11 @@ public final class Judge {
             verdicts.add(verdict);
         }
         return result.withJudge(JudgeScores.of(endpoint.name(), rubric, verdicts, calls, tokensIn, tokensOut, cost, prompt, hits));
+    }
+
+    /** As a step's call is estimated ({@code ModelRegistry.maxCallCost}): about 3 characters a token in, {@code max_tokens} out. */
+    private double mostCost(String user) {
+        return endpoint.definition().cost((prompt.text().length() + user.length()) / 3 + 256, endpoint.definition().maxTokens());
     }
 
     private static String user(Map<String, Object> row, Object reference, String text) {

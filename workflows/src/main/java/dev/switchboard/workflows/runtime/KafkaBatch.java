@@ -8,8 +8,8 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualSyncCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -42,35 +42,33 @@ final class KafkaBatch {
     }
 
     /**
-     * Commits, per partition, the offset after the last record of the batch: in one synchronous request
-     * for all the batch's partitions, as camel-kafka's own commit does for one, where its commits give
-     * the consumer (one round trip to the group coordinator instead of one a partition).
+     * Commits, per partition, the offset after the last record of the batch, in one synchronous commit
+     * for all partitions: a commit per partition (camel-kafka's {@code KafkaManualCommit.commit()}) would
+     * wait for the group coordinator once per partition of the batch.
      */
     static void commit(List<Exchange> exchanges) {
-        Map<String, KafkaManualCommit> lastByPartition = new LinkedHashMap<>();
+        Map<TopicPartition, KafkaManualCommit> lastByPartition = new LinkedHashMap<>();
         for (Exchange exchange : exchanges) {
             var message = exchange.getMessage();
             KafkaManualCommit commit = message.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
             if (commit == null) {
                 throw new IllegalStateException("camel-kafka gave no manual commit; is allowManualCommit set?");
             }
-            lastByPartition.put(message.getHeader(KafkaConstants.TOPIC, String.class) + "/"
-                    + message.getHeader(KafkaConstants.PARTITION, Integer.class), commit);
+            lastByPartition.put(new TopicPartition(message.getHeader(KafkaConstants.TOPIC, String.class),
+                    message.getHeader(KafkaConstants.PARTITION, Integer.class)), commit);
+        }
+        if (lastByPartition.isEmpty()) {
+            return;
+        }
+        KafkaManualCommit any = lastByPartition.values().iterator().next();
+        if (!(any instanceof DefaultKafkaManualSyncCommit sync) || sync.getOffsetRepository() != null) {
+            lastByPartition.values().forEach(KafkaManualCommit::commit); // another commit strategy: its own way, partition by partition
+            return;
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-        Consumer<?, ?> consumer = null;
-        long timeoutMs = 0;
-        for (KafkaManualCommit commit : lastByPartition.values()) {
-            if (!(commit instanceof DefaultKafkaManualCommit known) || (consumer != null && known.getConsumer() != consumer)) {
-                lastByPartition.values().forEach(KafkaManualCommit::commit);
-                return;
-            }
-            consumer = known.getConsumer();
-            timeoutMs = Math.max(timeoutMs, known.getCommitTimeout());
-            offsets.put(known.getPartition(), new OffsetAndMetadata(known.getRecordOffset() + 1));
-        }
-        if (consumer != null) {
-            consumer.commitSync(offsets, Duration.ofMillis(timeoutMs));
-        }
+        lastByPartition.forEach((partition, commit) ->
+                offsets.put(partition, new OffsetAndMetadata(((DefaultKafkaManualCommit) commit).getRecordOffset() + 1)));
+        // the batch runs on the consumer's own thread (camel-kafka's batching consumer), the only one that may use it
+        sync.getConsumer().commitSync(offsets, Duration.ofMillis(sync.getCommitTimeout()));
     }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.workflows.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.switchboard.schemas.spi.StepOutcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -72,7 +73,7 @@ public record StepTraceListener(String traceTopic) implements StepListener {
         if (bytes.length > MAX_OUTPUT_BYTES) {
             trace.put("output_bytes", bytes.length);
         } else {
-            trace.put("output", output);
+            trace.put("output", new RawValue(new String(bytes, StandardCharsets.UTF_8))); // written once, measured and kept
         }
     }
 

@@ -7,7 +7,8 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The Camel route of one workflow: consume its topic in its own consumer group, in batches; run the
- * batch; write tasks and dead letters; and only once Kafka has acknowledged them, commit the offsets.
+ * batch (the first poll after a start in growing slices, {@link PollSlices}); write tasks and dead letters;
+ * and only once Kafka has acknowledged them, commit the offsets.
  * A crash anywhere before the commit replays the batch, and deterministic task ids make the replay
  * harmless. A workflow held by its budget ({@link BudgetGate}) leaves its batch unprocessed and
  * uncommitted while its route stops: started again, it reads the batch again.
@@ -19,6 +20,8 @@ public final class WorkflowRoute extends RouteBuilder {
     private final BooleanSupplier running;
     private final int maxPollRecords;
     private final BudgetGate budget;
+    /** Used by Camel's one consumer thread of this route only. */
+    private final PollSlices slices = new PollSlices();
 
     /** @param budget holds the workflow when its budget says pause; null for none */
     public WorkflowRoute(WorkflowRunner runner, OutputWriter writer, BooleanSupplier running, int maxPollRecords, BudgetGate budget) {
@@ -43,13 +46,18 @@ public final class WorkflowRoute extends RouteBuilder {
     }
 
     private void process(Exchange batch) {
-        List<Exchange> exchanges = KafkaBatch.exchanges(batch);
-        if (exchanges.isEmpty()) {
-            return;
+        for (List<Exchange> slice : slices.slice(KafkaBatch.exchanges(batch))) {
+            if (!runSlice(slice)) {
+                return;
+            }
         }
+    }
+
+    /** Runs, writes and commits one slice of a poll; false when the budget holds the workflow and the rest waits. */
+    private boolean runSlice(List<Exchange> exchanges) {
         String workflow = runner.workflow().name();
         if (budget != null && !budget.admits(workflow)) {
-            return;
+            return false;
         }
         Outputs outputs = runner.run(KafkaBatch.inputs(exchanges));
         writer.writeAll(outputs.records(), running, runner.refusals(outputs));
@@ -57,5 +65,6 @@ public final class WorkflowRoute extends RouteBuilder {
         if (budget != null) {
             budget.afterBatch(workflow);
         }
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.workflows.steps;
 
 import dev.switchboard.schemas.Task;
+import dev.switchboard.schemas.events.EventTime;
 import dev.switchboard.schemas.spi.Step;
 import dev.switchboard.schemas.spi.StepInvocation;
 import dev.switchboard.schemas.spi.StepOutcome;
@@ -54,11 +55,12 @@ public final class TaskStep implements Step {
         if (title.isBlank()) {
             return StepOutcome.Failed.permanent(emptyTitle(invocation, ""));
         }
-        Due due = due(invocation, Map.of());
+        Instant eventTime = eventTime(invocation.event().get("time"));
+        Due due = due(invocation, Map.of(), eventTime);
         if (due.problem() != null) {
             return StepOutcome.Failed.permanent(due.problem());
         }
-        return new StepOutcome.Completed(Map.of("id", id), List.of(task(invocation, id, title, Map.of(), due.date())), List.of());
+        return new StepOutcome.Completed(Map.of("id", id), List.of(task(invocation, id, title, Map.of(), due.date(), eventTime)), List.of());
     }
 
     private StepOutcome each(StepInvocation invocation) {
@@ -75,6 +77,7 @@ public final class TaskStep implements Step {
         }
         List<Task> tasks = new ArrayList<>();
         List<String> ids = new ArrayList<>();
+        Instant eventTime = items.isEmpty() ? null : eventTime(invocation.event().get("time"));
         for (int i = 0; i < items.size(); i++) {
             // the position is part of the id: the same event, with the same list, makes the same tasks again
             String id = Task.idFor(invocation.workflow(), invocation.eventSource(), invocation.eventId(), invocation.stepId() + "[" + i + "]");
@@ -84,11 +87,11 @@ public final class TaskStep implements Step {
             if (title.isBlank()) {
                 return StepOutcome.Failed.permanent(emptyTitle(invocation, " (item " + i + " of " + path + ")"));
             }
-            Due due = due(invocation, item);
+            Due due = due(invocation, item, eventTime);
             if (due.problem() != null) {
                 return StepOutcome.Failed.permanent(due.problem() + " (item " + i + " of " + path + ")");
             }
-            tasks.add(task(invocation, id, title, item, due.date()));
+            tasks.add(task(invocation, id, title, item, due.date(), eventTime));
             ids.add(id);
         }
         Map<String, Object> output = new LinkedHashMap<>();
@@ -102,12 +105,11 @@ public final class TaskStep implements Step {
                 + "\"" + where + ", expected a one-line title. Send events that carry it, or skip the others with when: on this step";
     }
 
-    private Task task(StepInvocation invocation, String id, String title, Map<String, Object> item, String due) {
+    private Task task(StepInvocation invocation, String id, String title, Map<String, Object> item, String due, Instant eventTime) {
         Map<String, Object> fields = new LinkedHashMap<>();
         if (options.fields() != null) {
             options.fields().forEach((key, template) -> fields.put(key, render(invocation, template, item)));
         }
-        Instant eventTime = eventTime(invocation.event().get("time"));
         return new Task(id, invocation.workflow(), invocation.stepId(), options.sink(), invocation.eventId(),
                 invocation.eventType(), title,
                 options.body() == null ? null : render(invocation, options.body(), item),
@@ -122,7 +124,7 @@ public final class TaskStep implements Step {
     }
 
     /** {@code due} when it renders a date, else {@code due_in} after the event's time, else none. */
-    private Due due(StepInvocation invocation, Map<String, Object> item) {
+    private Due due(StepInvocation invocation, Map<String, Object> item, Instant eventTime) {
         String rendered = options.due() == null ? null : blankToNull(render(invocation, options.due(), item));
         if (rendered != null) {
             String text = rendered.strip();
@@ -133,7 +135,6 @@ public final class TaskStep implements Step {
                         + "', expected an ISO-8601 date or date-time such as 2026-11-03 or 2026-11-03T09:00:00Z");
             }
         }
-        Instant eventTime = eventTime(invocation.event().get("time"));
         return new Due(options.dueIn() == null ? null : eventTime.atOffset(ZoneOffset.UTC).plus(parseDue(options.dueIn())).toInstant().toString(), null);
     }
 
@@ -143,6 +144,10 @@ public final class TaskStep implements Step {
 
     private static Instant eventTime(Object time) {
         if (time instanceof String text) {
+            Instant plain = EventTime.plain(text);
+            if (plain != null) {
+                return plain;
+            }
             try {
                 return OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException ignored) {

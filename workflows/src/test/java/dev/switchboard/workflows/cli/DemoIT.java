@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -36,5 +37,8 @@ class DemoIT {
         // the first task is measured from the JVM's launch, so it comes after the test JVM's own start, before the end
         assertThat(summary.firstTask()).isPositive().isLessThan(Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime()));
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("tasks delivered", "agreement", "events/s", "first task");
+        if (Files.isReadable(Path.of("/proc/self/status"))) {
+            assertThat(printed.toString(StandardCharsets.UTF_8)).containsPattern("peak memory +\\d+ MB resident");
+        }
     }
 }

@@ -94,6 +94,62 @@ class PromptsIT {
         assertThat(unknown.err()).contains("Unknown prompt version 'pv-000000000000'", "switchboard prompts list");
     }
 
+    @Test
+    void should_print_the_judges_prompt_when_eval_has_recorded_it(SharedKafka.Bootstrap kafka) throws Exception {
+        // given a summarize step, a judge and a configuration whose prompts topic is on the broker
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String promptsTopic = "prompts.judge." + suffix;
+        try (ModelSimulator model = ModelSimulator.start().answers(request -> request.system().startsWith("You grade")
+                ? "{\"faithful\": {\"score\": 4, \"reason\": \"fine\"}}" : "{\"summary\": \"A demo next week.\"}")) {
+            Files.writeString(dir.resolve("switchboard.yaml"), """
+                    kafka:
+                      bootstrap_servers: %s
+                    topics:
+                      prompts: %s
+                    models:
+                      sim:
+                        base_url: %s
+                        model: qwen2.5-7b-instruct
+                        retries: 0
+                    """.formatted(kafka.servers(), promptsTopic, model.baseUrl()));
+            Files.writeString(dir.resolve("calls.yaml"), """
+                    name: calls
+                    on:
+                      types: [call.test]
+                    steps:
+                      - id: notes
+                        summarize:
+                          input: "{{ event.data.text }}"
+                          model: sim
+                          injection: "off"
+                    """);
+            Files.writeString(dir.resolve("calls.jsonl"), "{\"text\": \"CALL-1: the customer asked for a demo next week\"}\n");
+            Files.writeString(dir.resolve("rubric.yaml"), "criteria:\n  - name: faithful\n    description: Says only what the call said.\n");
+            String[] eval = {"eval", dir.resolve("calls.yaml").toString(), "--dataset", dir.resolve("calls.jsonl").toString(), "--judge", "sim",
+                "--rubric", dir.resolve("rubric.yaml").toString(), "--record-prompt", "--out", dir.resolve("reports").toString()};
+
+            // when eval runs twice with --record-prompt
+            Run first = cli(eval);
+            Run second = cli(eval);
+
+            // then the judge's version is on the topic once, and show prints the text the judge was sent
+            assertThat(first.exit()).as(first.err()).isZero();
+            assertThat(second.exit()).as(second.err()).isZero();
+            JsonNode judged = JSON.readTree(dir.resolve("reports/report.json").toFile()).path("models").get(0).path("judge").path("prompt");
+            String version = judged.path("version").asText();
+            assertThat(version).startsWith("judge-");
+            assertThat(first.out()).contains("The judge's prompt " + version + " is now on " + promptsTopic);
+            assertThat(second.out()).contains("The judge's prompt " + version + " was already on " + promptsTopic);
+            assertThat(TopicRecords.all(kafka.servers(), promptsTopic)).hasSize(1);
+            Run show = run("show", new String[] {"-b", kafka.servers(), "--topic", promptsTopic}, version);
+            assertThat(show.exit()).as(show.err()).isZero();
+            String sent = model.requests().stream().map(ModelSimulator.Request::system).filter(system -> system.startsWith("You grade"))
+                    .findFirst().orElseThrow();
+            assertThat(show.out()).isEqualTo("# " + version + "  eval/judge  (workflow calls, template bundled:prompts/judge.system.md)\n"
+                    + sent + "\n");
+        }
+    }
+
     private Engine engine(SharedKafka.Bootstrap kafka, String suffix, ModelSimulator model, String promptsTopic, String auditTopic)
             throws Exception {
         String workflow = """
@@ -154,10 +210,14 @@ class PromptsIT {
         List<String> line = new ArrayList<>(List.of("prompts", subcommand));
         line.addAll(List.of(connection));
         line.addAll(List.of(args));
+        return cli(line.toArray(String[]::new));
+    }
+
+    private static Run cli(String... line) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine command = SwitchboardCli.commandLine(name -> null).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
-        int exit = command.execute(line.toArray(String[]::new));
+        int exit = command.execute(line);
         return new Run(exit, out.toString(), err.toString());
     }
 }

@@ -54,13 +54,18 @@ class JudgeEvalCommandTest {
                     base_url: %s
                     model: qwen2.5-7b-instruct
                     retries: 0
+                  sim-priced:
+                    base_url: %s
+                    model: qwen2.5-7b-instruct
+                    retries: 0
+                    input_price_per_million: 1000000
                   judge:
                     base_url: %s
                     model: judge-70b
                     retries: 0
                     input_price_per_million: 1000000
                     output_price_per_million: 2000000
-                """.formatted(model.baseUrl(), model.baseUrl(), judge.baseUrl()));
+                """.formatted(model.baseUrl(), model.baseUrl(), model.baseUrl(), judge.baseUrl()));
         Files.writeString(dir.resolve("calls.yaml"), """
                 name: calls
                 on:
@@ -155,6 +160,43 @@ class JudgeEvalCommandTest {
         assertThat(JSON.readTree(dir.resolve("judged/report.json").toFile()).path("models").get(0).path("text").path("rougeL").isNull()
                 || JSON.readTree(dir.resolve("judged/report.json").toFile()).path("models").get(0).path("text").path("rougeL").asText().equals("NaN"))
                 .as("no reference, no ROUGE-L").isTrue();
+    }
+
+    @Test
+    void should_stop_the_judge_before_a_call_that_could_pass_the_workflows_budget() throws Exception {
+        // given the workflow with a budget: a judge's call costs $1 a token in and $2 a token out, and may cost up to
+        // its input plus 256 tokens out (max_tokens) at those prices, about $960: the first fits in $1,000, a second not
+        Files.writeString(dir.resolve("calls-budget.yaml"), Files.readString(dir.resolve("calls.yaml")) + "budget:\n  daily_usd: 1000\n");
+        int before = judge.requests().size();
+
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("calls-budget.yaml").toString(), "--dataset", dir.resolve("calls.jsonl").toString(),
+                "--judge", "judge", "--rubric", dir.resolve("rubric.yaml").toString(), "--out", dir.resolve("budget").toString());
+
+        // then: one call made, charged at its exact cost, and the judge stopped before the second
+        assertThat(judge.requests()).hasSize(before + 1);
+        var first = judge.requests().get(before);
+        long spent = ModelSimulator.tokens(first.system()) + ModelSimulator.tokens(first.user()) + 2L * ModelSimulator.tokens(GRADES.get("CALL-1"));
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Judge 'judge' at budget.daily_usd of calls-budget.yaml: got '$" + spent + ".0000 spent by this run",
+                "for the judge's call of row 2', expected at most $1000.0 in all. Raise budget.daily_usd", "the judge stopped before that call");
+        assertThat(dir.resolve("budget/report.json")).doesNotExist();
+    }
+
+    @Test
+    void should_count_the_steps_spend_against_the_budget_the_judge_is_held_to() throws Exception {
+        // given a step model that costs $1 a token in: the step's calls alone spend more than the budget
+        Files.writeString(dir.resolve("calls-spent.yaml"), Files.readString(dir.resolve("calls.yaml")) + "budget:\n  daily_usd: 10\n");
+        int before = judge.requests().size();
+
+        // when
+        Run run = EvalCommandTest.cli("eval", dir.resolve("calls-spent.yaml").toString(), "--dataset", dir.resolve("calls.jsonl").toString(),
+                "--model", "sim-priced", "--judge", "judge", "--rubric", dir.resolve("rubric.yaml").toString(), "--out", dir.resolve("spent").toString());
+
+        // then the judge makes no call at all
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("Judge 'judge' at budget.daily_usd of calls-spent.yaml", "for the judge's call of row 1'");
+        assertThat(judge.requests()).hasSize(before);
     }
 
     @Test

@@ -99,9 +99,10 @@ final class ChartLikeContainer {
                 .withTmpFs(Map.of(
                         "/tmp", "rw,exec,nosuid,nodev,mode=1777,size=512m",
                         DATA, "rw,exec,nosuid,nodev,uid=10001,gid=10001,mode=0700,size=512m"))
-                // the chart's environment (templates/deployment.yaml, values.yaml javaOptions)
+                // the chart's environment (templates/deployment.yaml, values.yaml javaOptions and mallocArenaMax)
                 .withEnv("HOME", DATA)
-                .withEnv("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -Duser.home=" + DATA
+                .withEnv("MALLOC_ARENA_MAX", "2")
+                .withEnv("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=40.0 -XX:+ExitOnOutOfMemoryError -Duser.home=" + DATA
                         + " -Djava.io.tmpdir=/tmp")
                 .withCommand("run", "--config", CONFIG + "/switchboard.yaml")
                 .withCreateContainerCmdModifier(command -> {

@@ -24,10 +24,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -220,27 +218,24 @@ public abstract class ModelStep implements Step, PromptedStep {
         if (first != null && !models.chats(first)) {
             embeddedFirst = embedded(first, texts);
         }
-        List<CompletableFuture<StepOutcome>> answers = new ArrayList<>(asked.size());
+        List<Supplier<StepOutcome>> asks = new ArrayList<>(asked.size());
         for (int k = 0; k < asked.size(); k++) {
             StepInvocation invocation = batch.get(asked.get(k));
             String text = texts.get(k);
             EmbeddedAnswer precomputed = embeddedFirst == null ? null : embeddedFirst.get(k);
-            answers.add(CompletableFuture.supplyAsync(() -> runOne(invocation, text, precomputed), models.executor()));
+            asks.add(() -> runOne(invocation, text, precomputed));
         }
+        List<StepOutcome> answers = EventAsks.ask(asks, models.executor(), (k, e) -> threw(batch.get(asked.get(k)), e));
         for (int k = 0; k < asked.size(); k++) {
-            outcomes.set(asked.get(k), outcome(answers.get(k), batch.get(asked.get(k))));
+            outcomes.set(asked.get(k), answers.get(k));
         }
         return outcomes;
     }
 
-    /** The event's outcome; a throw while it was asked fails that event alone. */
-    private StepOutcome outcome(CompletableFuture<StepOutcome> answer, StepInvocation invocation) {
-        try {
-            return answer.join();
-        } catch (CompletionException | CancellationException e) {
-            LOG.warn("Step '{}' ({}) threw for event '{}' from '{}'", stepId, type, invocation.eventId(), invocation.eventSource(), e);
-            return StepOutcome.Failed.threw(e);
-        }
+    /** A throw while an event was asked fails that event alone. */
+    private StepOutcome threw(StepInvocation invocation, Throwable e) {
+        LOG.warn("Step '{}' ({}) threw for event '{}' from '{}'", stepId, type, invocation.eventId(), invocation.eventSource(), e);
+        return StepOutcome.Failed.threw(e);
     }
 
     private List<String> chainOf(StepInvocation invocation) {
@@ -319,8 +314,9 @@ public abstract class ModelStep implements Step, PromptedStep {
     private Candidate askChat(String model, String text, StepInvocation invocation, CallLog calls) {
         ModelDefinition definition = models.definition(model);
         String scope = "shared".equals(guards.cache()) ? "shared" : invocation.workflow();
-        String cacheKey = ResponseCache.key(scope, model + "/" + definition.model(), promptVersion, text);
-        if (!"off".equals(guards.cache())) {
+        // hashing the normalized text costs a few percent of a call: only when the cache is used
+        String cacheKey = "off".equals(guards.cache()) ? null : ResponseCache.key(scope, model + "/" + definition.model(), promptVersion, text);
+        if (cacheKey != null) {
             Map<String, Object> cached = models.cache().get(cacheKey);
             if (cached != null) {
                 ModelCall hit = new ModelCall(model, definition.model(), promptVersion, 0, 0, 0, 0, true, "ok", promptId,
@@ -358,7 +354,7 @@ public abstract class ModelStep implements Step, PromptedStep {
         @SuppressWarnings("unchecked")
         Map<String, Object> output = (Map<String, Object>) masked.restoreAll(verdict.output());
         Candidate candidate = judge(Verdict.ok(output, verdict.confidence()), null, calls);
-        if (candidate.accepted() && !"off".equals(guards.cache())) {
+        if (candidate.accepted() && cacheKey != null) {
             models.cache().put(cacheKey, output, Duration.ofSeconds(guards.cacheTtlSeconds()));
         }
         return candidate;
