@@ -15,15 +15,7 @@ final class BenchPhase {
     final String name;
     final int latency;
     private final int index;
-    private double p50;
-    private double p99;
-    private double max;
-    private int succeeded;
-    private int measured;
-    private int clientInFlight;
-    private int serverInFlight;
-    private double offeredRate;
-    private double cpuMicros;
+    private Figures figures;
 
     /** @param index tells this phase's requests apart from the others' in the simulator's log (0 to 25) */
     BenchPhase(String name, int latency, int index) {
@@ -36,35 +28,42 @@ final class BenchPhase {
         return index;
     }
 
-    /** @param cpuMicros the process's CPU time per request of the phase (simulator included), in microseconds */
-    void record(List<Double> overheads, int succeeded, int measured, int clientInFlight, int serverInFlight, double offeredRate, double cpuMicros) {
-        double[] sorted = overheads.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        this.p50 = percentile(sorted, 0.50);
-        this.p99 = percentile(sorted, 0.99);
-        this.max = sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1];
-        this.succeeded = succeeded;
-        this.measured = measured;
-        this.clientInFlight = clientInFlight;
-        this.serverInFlight = serverInFlight;
-        this.offeredRate = offeredRate;
-        this.cpuMicros = cpuMicros;
+    /**
+     * What one phase measured.
+     *
+     * @param cpuMicros the process's CPU time per request of the phase (simulator included), in microseconds
+     */
+    record Figures(double p50, double p99, double max, int succeeded, int measured, int clientInFlight, int serverInFlight, double offeredRate,
+                   double cpuMicros) {
+
+        static Figures of(List<Double> overheads, int succeeded, int measured, int clientInFlight, int serverInFlight, double offeredRate,
+                          double cpuMicros) {
+            double[] sorted = overheads.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return new Figures(percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1],
+                    succeeded, measured, clientInFlight, serverInFlight, offeredRate, cpuMicros);
+        }
+    }
+
+    void record(Figures figures) {
+        this.figures = figures;
     }
 
     /** Prints the phase's line and returns its row of the final table. */
     Map<String, String> report(PrintWriter out) {
+        Figures f = figures;
         long rss = peakRssKb();
         out.printf("    overhead p50 %.3f ms, p99 %.3f ms, max %.1f ms; success %d/%d; in flight max %d (simulator %d);"
-                        + " offered %.0f/s; CPU %.0f µs a request; peak RSS %s%n", p50, p99, max, succeeded, measured, clientInFlight, serverInFlight,
-                offeredRate, cpuMicros, rss < 0 ? "n/a" : (rss >> 10) + " MB");
+                        + " offered %.0f/s; CPU %.0f µs a request; peak RSS %s%n", f.p50(), f.p99(), f.max(), f.succeeded(), f.measured(),
+                f.clientInFlight(), f.serverInFlight(), f.offeredRate(), f.cpuMicros(), rss < 0 ? "n/a" : (rss >> 10) + " MB");
         out.flush();
         Map<String, String> row = new LinkedHashMap<>();
         row.put("phase", name);
         row.put("latency", latency + " ms");
-        row.put("p50", String.format("%.3f ms", p50));
-        row.put("p99", String.format("%.3f ms", p99));
-        row.put("success", String.format("%.2f%%", 100.0 * succeeded / measured));
-        row.put("in_flight", Integer.toString(serverInFlight));
-        row.put("cpu", Double.isNaN(cpuMicros) ? "n/a" : String.format("%.0f µs", cpuMicros));
+        row.put("p50", String.format("%.3f ms", f.p50()));
+        row.put("p99", String.format("%.3f ms", f.p99()));
+        row.put("success", String.format("%.2f%%", 100.0 * f.succeeded() / f.measured()));
+        row.put("in_flight", Integer.toString(f.serverInFlight()));
+        row.put("cpu", Double.isNaN(f.cpuMicros()) ? "n/a" : String.format("%.0f µs", f.cpuMicros()));
         row.put("rss", rss < 0 ? "n/a" : (rss >> 10) + " MB");
         return row;
     }

@@ -102,8 +102,8 @@ record OpenLoop(int rate, ModelSimulator simulator, ExecutorService callers, Lis
             }
         }
         failures.forEach((reason, count) -> out.printf("    %d failed: %s%n", count, reason));
-        phase.record(overheads, succeeded, measuredCount, Math.max(maxInFlight.get(), 0), simulator.maxInFlight(),
-                total / (offeredNanos / 1e9), cpuAtStart < 0 ? Double.NaN : cpuNanos / 1e3 / total);
+        phase.record(BenchPhase.Figures.of(overheads, succeeded, measuredCount, Math.max(maxInFlight.get(), 0), simulator.maxInFlight(),
+                total / (offeredNanos / 1e9), cpuAtStart < 0 ? Double.NaN : cpuNanos / 1e3 / total));
     }
 
     /** Letters only, so PII masking leaves it alone: phase letter, then the request number in base 26. */
