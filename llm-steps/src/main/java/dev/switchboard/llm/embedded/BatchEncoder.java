@@ -14,6 +14,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A sentence encoder ({@link EncoderModel}) run on padded batches, for throughput on many texts.
@@ -23,8 +29,10 @@ import java.util.Set;
  * padding stays small; the token vectors are pooled as the model wants and L2-normalized. For
  * all-MiniLM-L6-v2 that is what LangChain4j computes (cosine above 0.9999 on texts under 256 tokens, tested).
  * Texts are cut to the model's {@link EncoderModel#maxTokens()}, as sentence-transformers does, where
- * LangChain4j would average 510-token windows. One ONNX session per encoder, made once and reused; its
- * intra-op threads split each batch's matrix products over the cores, and sleep rather than spin between batches.
+ * LangChain4j would average 510-token windows. One ONNX session per encoder, made once and reused. For a float
+ * model its intra-op threads split each batch's matrix products over the cores, and sleep rather than spin between
+ * batches; a quantized model reads one text per call, too little work to split, so its texts run side by side
+ * instead, one call per core on one intra-op thread each.
  */
 public final class BatchEncoder implements SentenceEncoder {
 
@@ -36,6 +44,9 @@ public final class BatchEncoder implements SentenceEncoder {
     private final boolean tokenTypes;
     private final HuggingFaceTokenizer tokenizer;
     private final int batchSize;
+    /** Runs one-text calls side by side for a quantized model; null when calls run one after the other. */
+    private final ExecutorService parallel;
+    private final int parallelism;
 
     public BatchEncoder(EncoderModel model) {
         this(model, DEFAULT_BATCH, Runtime.getRuntime().availableProcessors());
@@ -47,12 +58,21 @@ public final class BatchEncoder implements SentenceEncoder {
         // would move with its neighbours and the same ticket could get another label: one text per call keeps every
         // answer the text's own, at about the same texts/s once texts are sorted by length (docs/BENCHMARKS.md).
         this.batchSize = model.quantized() ? 1 : batchSize;
+        // One text is too small a product to split over threads (the split costs more than it saves): a quantized model
+        // runs texts side by side instead, each call on one intra-op thread (ONNX Runtime's session.run is thread-safe).
+        this.parallelism = model.quantized() ? Math.max(1, threads) : 1;
+        AtomicInteger counter = new AtomicInteger();
+        this.parallel = parallelism > 1 ? Executors.newFixedThreadPool(parallelism, runnable -> {
+            Thread thread = new Thread(runnable, "switchboard-encoder-" + model.id() + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }) : null;
         ClassLoader loader = BatchEncoder.class.getClassLoader();
         try (InputStream onnx = resource(loader, model.modelResource());
              InputStream vocabulary = resource(loader, model.tokenizerResource())) {
             environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(Math.max(1, threads));
+            options.setIntraOpNumThreads(parallelism > 1 ? 1 : Math.max(1, threads));
             // one batch at a time: the parallelism is inside each operator, not between them
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
@@ -108,6 +128,10 @@ public final class BatchEncoder implements SentenceEncoder {
         }
         Arrays.sort(order, Comparator.comparingInt(i -> ids[i].length));
         float[][] vectors = new float[ids.length][];
+        if (parallel != null && order.length > 1) {
+            runSideBySide(ids, order, vectors);
+            return new Encoded(vectors, tokens);
+        }
         for (int start = 0; start < order.length; start += batchSize) {
             int count = Math.min(batchSize, order.length - start);
             long[][] batch = new long[count][];
@@ -120,6 +144,31 @@ public final class BatchEncoder implements SentenceEncoder {
             }
         }
         return new Encoded(vectors, tokens);
+    }
+
+    /** One text per call, the texts dealt out in turn to {@link #parallelism} workers (sorted by length, so each gets a share of long ones). */
+    private void runSideBySide(long[][] ids, Integer[] order, float[][] vectors) {
+        List<Callable<Void>> shares = new java.util.ArrayList<>();
+        for (int w = 0; w < Math.min(parallelism, order.length); w++) {
+            int first = w;
+            shares.add(() -> {
+                for (int k = first; k < order.length; k += parallelism) {
+                    vectors[order[k]] = run(new long[][] {ids[order[k]]})[0];
+                }
+                return null;
+            });
+        }
+        try {
+            for (Future<Void> share : parallel.invokeAll(shares)) {
+                share.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the encoder " + model.id() + " ran", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime
+                    : new IllegalStateException("The encoder " + model.id() + " failed: " + e.getCause(), e.getCause());
+        }
     }
 
     private long[] cut(long[] ids) {
@@ -182,6 +231,9 @@ public final class BatchEncoder implements SentenceEncoder {
 
     @Override
     public void close() {
+        if (parallel != null) {
+            parallel.shutdownNow();
+        }
         try {
             session.close();
         } catch (OrtException ignored) {
