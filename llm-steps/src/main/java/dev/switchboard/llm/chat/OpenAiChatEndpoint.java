@@ -57,6 +57,10 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
     private volatile boolean jsonSchemaRejected;
 
     /** Reads the API key from the environment variable {@code ModelPreset.apiKeyEnvOf(definition)}, if any. */
+    static {
+        CompactOpenAiJson.apply(); // before the first client writes a request
+    }
+
     public OpenAiChatEndpoint(String name, ModelDefinition definition) {
         this(name, definition, apiKeyFrom(name, definition, variable -> Optional.ofNullable(System.getenv(variable))));
     }
