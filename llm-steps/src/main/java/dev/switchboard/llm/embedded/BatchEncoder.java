@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.LongBuffer;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A sentence encoder ({@link EncoderModel}) run on padded batches, for throughput on many texts.
@@ -47,6 +50,17 @@ public final class BatchEncoder implements SentenceEncoder {
     /** Runs one-text calls side by side for a quantized model; null when calls run one after the other. */
     private final ExecutorService parallel;
     private final int parallelism;
+    /**
+     * A quantized model's vectors of its last call of several texts, by the identity of each text: a model step's
+     * injection screen asks again, one text at a time, for texts its classifier has just encoded in a batch. One
+     * text per call makes a text's vector its own, so the answer is the one a new call would give. Held until the
+     * next such call; a text of an earlier batch, or an equal text in another string, is encoded again.
+     */
+    private volatile Map<String, Memo> lastBatch = Collections.emptyMap();
+    private final AtomicLong calls = new AtomicLong();
+
+    private record Memo(float[] vector, int tokens) {
+    }
 
     public BatchEncoder(EncoderModel model) {
         this(model, DEFAULT_BATCH, Runtime.getRuntime().availableProcessors());
@@ -117,6 +131,12 @@ public final class BatchEncoder implements SentenceEncoder {
 
     @Override
     public Encoded encode(List<String> texts) {
+        if (texts.size() == 1 && model.quantized() && texts.get(0) != null) {
+            Memo memo = lastBatch.get(texts.get(0));
+            if (memo != null) {
+                return new Encoded(new float[][] {memo.vector().clone()}, memo.tokens());
+            }
+        }
         long[][] ids = new long[texts.size()][];
         long tokens = 0;
         Integer[] order = new Integer[texts.size()];
@@ -130,6 +150,7 @@ public final class BatchEncoder implements SentenceEncoder {
         float[][] vectors = new float[ids.length][];
         if (parallel != null && order.length > 1) {
             runSideBySide(ids, order, vectors);
+            remember(texts, ids, vectors);
             return new Encoded(vectors, tokens);
         }
         for (int start = 0; start < order.length; start += batchSize) {
@@ -143,7 +164,22 @@ public final class BatchEncoder implements SentenceEncoder {
                 vectors[order[start + k]] = out[k];
             }
         }
+        remember(texts, ids, vectors);
         return new Encoded(vectors, tokens);
+    }
+
+    /** Keeps a quantized model's vectors of a call of several texts for {@link #lastBatch}. */
+    private void remember(List<String> texts, long[][] ids, float[][] vectors) {
+        if (!model.quantized() || texts.size() < 2) {
+            return;
+        }
+        Map<String, Memo> memos = new IdentityHashMap<>(texts.size() * 2);
+        for (int i = 0; i < ids.length; i++) {
+            if (texts.get(i) != null) {
+                memos.put(texts.get(i), new Memo(vectors[i].clone(), ids[i].length));
+            }
+        }
+        lastBatch = Collections.unmodifiableMap(memos);
     }
 
     /** One text per call, the texts dealt out in turn to {@link #parallelism} workers (sorted by length, so each gets a share of long ones). */
@@ -181,7 +217,13 @@ public final class BatchEncoder implements SentenceEncoder {
         return cut;
     }
 
+    /** ONNX Runtime calls made so far (a call reads one text for a quantized model, a batch for a float one). */
+    public long calls() {
+        return calls.get();
+    }
+
     private float[][] run(long[][] batch) {
+        calls.incrementAndGet();
         int width = 0;
         for (long[] row : batch) {
             width = Math.max(width, row.length);

@@ -52,6 +52,30 @@ class BatchEncoderTest {
     }
 
     @Test
+    void should_answer_a_text_of_the_last_batch_without_another_call_when_it_is_asked_alone() {
+        // given a quantized encoder that has just encoded a batch (a classify step's), side by side and one after the other
+        for (int threads : new int[] {2, 1}) {
+            try (BatchEncoder encoder = new BatchEncoder(EncoderModel.ALL_MINILM_L6_V2_Q, 8, threads)) {
+                List<String> texts = List.of(new String("I lost my card"), new String("The export crashes when I open the report"),
+                        new String("Please refund the second charge"));
+                float[][] batch = encoder.encode(texts).vectors();
+                long calls = encoder.calls();
+
+                // when one of those very strings is asked alone (as the step's injection screen does), then an equal text
+                float[] again = encoder.encode(List.of(texts.get(1))).vectors()[0];
+                long callsAfterAgain = encoder.calls();
+                float[] equal = encoder.encode(List.of(new String(texts.get(1)))).vectors()[0];
+
+                // then the same string costs no call and answers the batch's vector, the one a new call gives too
+                assertThat(callsAfterAgain).as("threads %d", threads).isEqualTo(calls);
+                assertThat(again).containsExactly(batch[1]);
+                assertThat(encoder.calls()).isEqualTo(calls + 1);
+                assertThat(equal).containsExactly(batch[1]);
+            }
+        }
+    }
+
+    @Test
     void should_give_unit_vectors_whose_cosine_is_the_mean_of_the_parts_when_joined() {
         try (BatchEncoder minilm = new BatchEncoder(EncoderModel.ALL_MINILM_L6_V2_Q, 4, 2);
              BatchEncoder bge = new BatchEncoder(EncoderModel.BGE_SMALL_EN_V15_Q, 4, 2)) {

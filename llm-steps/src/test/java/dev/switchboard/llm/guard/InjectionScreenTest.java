@@ -7,6 +7,8 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
+import dev.switchboard.llm.embedded.BatchEncoder;
+import dev.switchboard.llm.embedded.EncoderModel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -64,6 +66,24 @@ class InjectionScreenTest {
     void should_pass_an_ordinary_ticket_when_it_mentions_no_instructions() {
         // when / then
         assertThat(screen.screen("My card arrived broken, the system says order 1234 was shipped. Can you help?")).isEmpty();
+    }
+
+    @Test
+    void should_not_encode_a_ticket_again_when_its_classify_step_has_just_encoded_it() {
+        try (BatchEncoder encoder = new BatchEncoder(EncoderModel.ALL_MINILM_L6_V2_Q, 8, 2)) {
+            // given a screen on the encoder a classify step uses, and a batch that step has just encoded
+            InjectionScreen onEncoder = new InjectionScreen(() -> encoder);
+            onEncoder.screen("Which model answers me, a bot?"); // the known phrasings' vectors, once
+            String ticket = new String("Your bot gave me a wrong answer about my invoice"); // cue words: bot, answer
+            encoder.encode(List.of(ticket, "My card arrived broken"));
+            long calls = encoder.calls();
+
+            // when the step screens that very text
+            onEncoder.screen(ticket);
+
+            // then the encoder answers from the batch it has just run, without another call
+            assertThat(encoder.calls()).isEqualTo(calls);
+        }
     }
 
     private static String repeat(String unit, int length) {
