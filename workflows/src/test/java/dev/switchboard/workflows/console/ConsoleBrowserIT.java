@@ -418,7 +418,8 @@ class ConsoleBrowserIT {
         browser.manage().deleteAllCookies();
         browser.findElement(By.id("token")).sendKeys("not-a-token");
         browser.findElement(By.id("sign-in")).click();
-        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("That token signs no one in");
+        // the click submits the form; the answer is a new page, which the browser may not have yet
+        assertThat(shown(By.cssSelector("[role=alert]")).getText()).contains("That token signs no one in");
         screenshot("sign-in");
         signIn(ADMIN_TOKEN);
         screenshot("overview");
@@ -475,11 +476,11 @@ class ConsoleBrowserIT {
 
         // then the workflow page shows its file, read-only
         browser.findElement(By.linkText(workflowName)).click();
-        assertThat(browser.findElement(By.id("yaml")).getText()).contains("min_confidence: 0.7", "sink: receiver");
+        assertThat(shown(By.id("yaml")).getText()).contains("min_confidence: 0.7", "sink: receiver");
         // and its recent runs, each linking to its lineage
         assertThat(browser.findElement(By.cssSelector("#runs tr[data-event='ev-markup']")).getText()).contains("triage", "review");
         browser.findElement(By.cssSelector("#runs tr[data-event='ev-markup'] a")).click();
-        assertThat(browser.findElement(By.id("lineage")).getText()).contains("Workflow " + workflowName);
+        assertThat(shown(By.id("lineage")).getText()).contains("Workflow " + workflowName);
         browser.navigate().back();
         screenshot("workflow");
 
@@ -499,11 +500,13 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("reports")).getText()).contains("report.md", "report.html");
         screenshot("reports");
         browser.findElement(By.linkText("2026-12-04/report.md")).click();
+        waitFor(By.tagName("body"), "accuracy 0.91");
         assertThat(browser.findElement(By.tagName("body")).getText()).contains("accuracy 0.91 <script>x</script>");
 
         // and an HTML report runs no script, and nothing outside the report folders opens
         browser.get(base + "/console/reports");
         browser.findElement(By.linkText("2026-12-04/report.html")).click();
+        waitFor(By.tagName("h1"), "Evaluation");
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Evaluation");
         assertThat(browser.getTitle()).isNotEqualTo("ran");
         assertThat(get("/console/reports/open?folder=0&path=../../console-users.yaml").statusCode()).isEqualTo(404);
@@ -522,6 +525,11 @@ class ConsoleBrowserIT {
 
     private WebElement item(String reviewId) {
         return browser.findElement(By.cssSelector("article[data-review='" + reviewId + "']"));
+    }
+
+    /** The element once the page that has it is there: a click that navigates may return before the new page is. */
+    private WebElement shown(By element) {
+        return new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(element));
     }
 
     private void waitFor(By element, String text) {
