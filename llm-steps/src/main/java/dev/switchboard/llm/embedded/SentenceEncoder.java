@@ -28,6 +28,16 @@ public interface SentenceEncoder extends EmbeddingModel, AutoCloseable {
         return encode(segments.stream().map(TextSegment::text).toList()).asResponse();
     }
 
+    /**
+     * One text, handed to {@link #encode} as it is: LangChain4j's default wraps it in a request that copies it, and an
+     * encoder that remembers its last batch by text identity ({@link BatchEncoder}) would not know it again.
+     */
+    @Override
+    default Response<Embedding> embed(TextSegment segment) {
+        Response<List<Embedding>> all = embedAll(List.of(segment));
+        return Response.from(all.content().get(0), all.tokenUsage());
+    }
+
     @Override
     default String modelName() {
         return id();

@@ -2,7 +2,6 @@ package dev.switchboard.llm.guard;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.switchboard.llm.embedded.SentenceEncoder;
 import dev.switchboard.llm.embedded.Vectors;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +69,7 @@ public final class InjectionScreen {
         if (embeddings == null || !CUES.matcher(text).find()) {
             return Optional.empty();
         }
-        float[] vector = Vectors.unit(embed(embeddings.get(), abbreviate(text, 2000)));
+        float[] vector = Vectors.unit(embeddings.get().embed(TextSegment.from(abbreviate(text, 2000))).content().vector());
         double best = 0;
         for (float[] phrase : knownVectors()) {
             best = Math.max(best, Vectors.dot(vector, phrase));
@@ -78,17 +77,6 @@ public final class InjectionScreen {
         return best >= SIMILARITY_THRESHOLD
                 ? Optional.of(new Finding(String.format(Locale.ROOT, "text reads like a known injection (similarity %.2f)", best), best))
                 : Optional.empty();
-    }
-
-    /**
-     * The project's own encoders take the text itself: one remembers the texts of its last batch (a classify step's,
-     * just encoded) and answers them without another call. Other models go through LangChain4j, which copies it.
-     */
-    private static float[] embed(EmbeddingModel model, String text) {
-        if (model instanceof SentenceEncoder encoder) {
-            return encoder.encode(List.of(text)).vectors()[0];
-        }
-        return model.embed(TextSegment.from(text)).content().vector();
     }
 
     private List<float[]> knownVectors() {
