@@ -62,8 +62,10 @@ public abstract class CrmSinkFactory<O extends Record & CrmSinkFactory.CrmOption
         return problems;
     }
 
-    /** The checks of the options this CRM alone has. */
-    protected abstract List<OptionProblem> checkOwnOptions(O options);
+    /** The checks of the options this CRM alone has: none, unless the CRM says otherwise. */
+    protected List<OptionProblem> checkOwnOptions(O options) {
+        return List.of();
+    }
 
     @Override
     public final TaskSink create(String name, O options, SinkEnvironment environment) {

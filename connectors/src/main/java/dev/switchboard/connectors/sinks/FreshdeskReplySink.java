@@ -122,7 +122,7 @@ public final class FreshdeskReplySink extends HttpTaskSink implements TaskSink {
     }
 
     private URI ticket(HelpdeskReply reply, String path) {
-        return URI.create(base(options.baseUrl()) + "/api/v2/tickets/" + reply.ticketId() + path);
+        return URI.create(base(options.account().baseUrl()) + "/api/v2/tickets/" + reply.ticketId() + path);
     }
 
     private HttpRequest.Builder authorized(URI uri, Call call) {

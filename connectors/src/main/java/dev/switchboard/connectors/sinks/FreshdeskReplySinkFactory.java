@@ -1,14 +1,11 @@
 package dev.switchboard.connectors.sinks;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.switchboard.connectors.http.HttpCredentials;
 import dev.switchboard.connectors.http.HttpTimeout;
 import dev.switchboard.schemas.options.Documentation;
 import dev.switchboard.schemas.options.Example;
 import dev.switchboard.schemas.options.Option;
 import dev.switchboard.schemas.options.OptionGroup;
-import dev.switchboard.schemas.options.OptionProblem;
-import java.util.List;
 
 /**
  * Makes {@link FreshdeskReplySink}s: a reply (emailed to the requester) or a private note on a Freshdesk
@@ -17,7 +14,7 @@ import java.util.List;
 public final class FreshdeskReplySinkFactory extends CrmSinkFactory<FreshdeskReplySinkFactory.Options> {
 
     public FreshdeskReplySinkFactory() {
-        super(Options.class, "base_url", Options::baseUrl, FreshdeskReplySink::new);
+        super(Options.class, HelpdeskAccount.BASE_URL, options -> options.account().baseUrl(), FreshdeskReplySink::new);
     }
 
     @Documentation(name = "freshdesk-reply",
@@ -45,18 +42,15 @@ public final class FreshdeskReplySinkFactory extends CrmSinkFactory<FreshdeskRep
                 token_env: FRESHDESK_API_KEY
             """)
     public record Options(
-            @OptionGroup HttpCredentials credentials,
-            @Option(description = "Your helpdesk address, `https://<domain>.freshdesk.com`; its host must be in `outbound.allowed_hosts`.",
-                    required = true)
-            @JsonProperty("base_url") String baseUrl,
+            @OptionGroup HelpdeskAccount account,
             @Option(description = "Look for the task id among the ticket's conversations before posting, so a redelivered task is not posted twice.",
                     defaultValue = "true")
             Boolean deduplicate,
             @OptionGroup HttpTimeout timeout) implements CrmOptions {
-    }
 
-    @Override
-    protected List<OptionProblem> checkOwnOptions(Options options) {
-        return List.of();
+        @Override
+        public HttpCredentials credentials() {
+            return account.credentials();
+        }
     }
 }

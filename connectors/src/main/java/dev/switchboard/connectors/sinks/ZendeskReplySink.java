@@ -63,7 +63,7 @@ public final class ZendeskReplySink extends HttpTaskSink implements TaskSink {
                     + ", got '" + HttpDelivery.abbreviate(status.get()) + "'. Fix the step that sets it"));
         }
         HelpdeskReply reply = HelpdeskReply.of(task, TICKET_FIELD);
-        URI ticket = URI.create(base(options.baseUrl()) + "/api/v2/tickets/" + reply.ticketId());
+        URI ticket = URI.create(base(options.account().baseUrl()) + "/api/v2/tickets/" + reply.ticketId());
         Lookup lookup = lookUp(authorized(ticket, call).header("Accept", "application/json").GET().build(), task, call);
         if (lookup.failure() != null) {
             return new Decided(lookup.failure());

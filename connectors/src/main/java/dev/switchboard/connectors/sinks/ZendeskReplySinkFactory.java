@@ -20,7 +20,7 @@ public final class ZendeskReplySinkFactory extends CrmSinkFactory<ZendeskReplySi
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
 
     public ZendeskReplySinkFactory() {
-        super(Options.class, "base_url", Options::baseUrl, ZendeskReplySink::new);
+        super(Options.class, HelpdeskAccount.BASE_URL, options -> options.account().baseUrl(), ZendeskReplySink::new);
     }
 
     @Documentation(name = "zendesk-reply",
@@ -51,16 +51,18 @@ public final class ZendeskReplySinkFactory extends CrmSinkFactory<ZendeskReplySi
                 token_env: ZENDESK_API_TOKEN
             """)
     public record Options(
-            @OptionGroup HttpCredentials credentials,
-            @Option(description = "Your Zendesk address, `https://<subdomain>.zendesk.com`; its host must be in `outbound.allowed_hosts`.",
-                    required = true)
-            @JsonProperty("base_url") String baseUrl,
+            @OptionGroup HelpdeskAccount account,
             @Option(description = "The email of the agent whose API token the token option holds, for Basic `{email}/token:{token}`; "
                     + "leave it out when the token is an OAuth access token (sent as `Bearer`).")
             String email,
             @Option(description = "The Zendesk user (an agent) the comments are posted as; by default the token's own user.", minimum = 1)
             @JsonProperty("author_id") Long authorId,
             @OptionGroup HttpTimeout timeout) implements CrmOptions {
+
+        @Override
+        public HttpCredentials credentials() {
+            return account.credentials();
+        }
     }
 
     @Override

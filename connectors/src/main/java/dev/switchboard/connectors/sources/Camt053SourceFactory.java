@@ -48,9 +48,9 @@ public final class Camt053SourceFactory extends WebhookSourceFactory<Camt053Sour
                   allowed_networks: [10.20.0.0/16]
             """)
     public record Options(
-            @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/camt053") String path,
             @Option(description = EntrySelection.DESCRIPTION, defaultValue = "credits", allowed = {"credits", "debits", "all"})
             String entries,
-            @OptionGroup WebhookListener.Document listener) implements WebhookSourceOptions {
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/webhooks/camt053"))
+            WebhookListener.Document listener) implements WebhookSourceOptions {
     }
 }

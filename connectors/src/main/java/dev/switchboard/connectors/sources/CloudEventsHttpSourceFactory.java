@@ -39,11 +39,11 @@ public final class CloudEventsHttpSourceFactory extends WebhookSourceFactory<Clo
                   secret_env: SWITCHBOARD_EVENTS_SECRET
             """)
     public record Options(
-            @Option(description = WebhookListener.PATH, defaultValue = "/events") String path,
             @Option(description = "Event types accepted here; an event of another type is refused with 400. Empty accepts any type.")
             List<String> types,
             @Option(description = "Most events in one batch-mode request.", defaultValue = "100", minimum = 1, maximum = 1000)
             @JsonProperty("max_batch") Integer maxBatch,
-            @OptionGroup WebhookListener.Json listener) implements WebhookSourceOptions {
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/events"))
+            WebhookListener.Json listener) implements WebhookSourceOptions {
     }
 }

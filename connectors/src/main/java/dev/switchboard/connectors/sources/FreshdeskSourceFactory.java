@@ -37,7 +37,7 @@ public final class FreshdeskSourceFactory extends WebhookSourceFactory<Freshdesk
                   secret_env: FRESHDESK_WEBHOOK_TOKEN
             """)
     public record Options(
-            @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/freshdesk") String path,
-            @OptionGroup WebhookListener.Json listener) implements WebhookSourceOptions {
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/webhooks/freshdesk"))
+            WebhookListener.Json listener) implements WebhookSourceOptions {
     }
 }

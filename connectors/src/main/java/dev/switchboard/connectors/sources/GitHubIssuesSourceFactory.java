@@ -35,7 +35,7 @@ public final class GitHubIssuesSourceFactory extends WebhookSourceFactory<GitHub
                   allowed_networks: [192.30.252.0/22, 185.199.108.0/22, 140.82.112.0/20, 143.55.64.0/20]
             """)
     public record Options(
-            @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/github") String path,
-            @OptionGroup WebhookListener.Json listener) implements WebhookSourceOptions {
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/webhooks/github"))
+            WebhookListener.Json listener) implements WebhookSourceOptions {
     }
 }

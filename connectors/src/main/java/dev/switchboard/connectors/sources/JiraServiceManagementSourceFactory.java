@@ -37,7 +37,7 @@ public final class JiraServiceManagementSourceFactory extends WebhookSourceFacto
                   secret_env: JIRA_WEBHOOK_TOKEN
             """)
     public record Options(
-            @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/jira") String path,
-            @OptionGroup WebhookListener.Json listener) implements WebhookSourceOptions {
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/webhooks/jira"))
+            WebhookListener.Json listener) implements WebhookSourceOptions {
     }
 }

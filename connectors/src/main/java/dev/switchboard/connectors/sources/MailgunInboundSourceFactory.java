@@ -33,11 +33,11 @@ public final class MailgunInboundSourceFactory extends MailWebhookSourceFactory<
                   secret_env: MAILGUN_WEBHOOK_SIGNING_KEY
             """)
     public record Options(
-            @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/mailgun/inbound") String path,
             @Option(description = "Which text becomes the event's `text`: `full` (body-plain) or `stripped` (Mailgun's stripped-text: "
                     + "the new part of a reply, without quotes and signature).", defaultValue = "full", allowed = {"full", "stripped"})
             String text,
-            @OptionGroup WebhookListener.Mail listener,
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/webhooks/mailgun/inbound"))
+            WebhookListener.Mail listener,
             @OptionGroup AttachmentText attachments) implements MailOptions {
     }
 }

@@ -36,8 +36,8 @@ public final class SendGridInboundSourceFactory extends MailWebhookSourceFactory
                   secret_env: SENDGRID_INBOUND_PASSWORD
             """)
     public record Options(
-            @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/sendgrid/inbound") String path,
-            @OptionGroup WebhookListener.Mail listener,
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/webhooks/sendgrid/inbound"))
+            WebhookListener.Mail listener,
             @OptionGroup AttachmentText attachments) implements MailOptions {
     }
 }

@@ -42,7 +42,7 @@ public final class ZendeskSourceFactory extends WebhookSourceFactory<ZendeskSour
                   secret_env: ZENDESK_WEBHOOK_SECRET
             """)
     public record Options(
-            @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/zendesk") String path,
-            @OptionGroup WebhookListener.Json listener) implements WebhookSourceOptions {
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/webhooks/zendesk"))
+            WebhookListener.Json listener) implements WebhookSourceOptions {
     }
 }

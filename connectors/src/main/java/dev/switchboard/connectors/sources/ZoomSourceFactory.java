@@ -65,7 +65,6 @@ public final class ZoomSourceFactory extends WebhookSourceFactory<ZoomSourceFact
                   secret_env: ZOOM_WEBHOOK_SECRET_TOKEN
             """)
     public record Options(
-            @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/zoom") String path,
             @Option(description = "How long fetching a transcript may take, in seconds; Zoom itself waits 3 s for an answer and "
                     + "delivers again when it gets none, under the same event id.", defaultValue = "10", minimum = 1, maximum = 60)
             @JsonProperty("download_timeout_seconds") Integer downloadTimeoutSeconds,
@@ -75,7 +74,8 @@ public final class ZoomSourceFactory extends WebhookSourceFactory<ZoomSourceFact
             @Option(description = "The spoken language of the calls (BCP 47, such as `en` or `fr-FR`), for `data.language`; "
                     + "Zoom's transcript does not say.")
             String language,
-            @OptionGroup WebhookListener.Json listener) implements WebhookSourceOptions {
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/webhooks/zoom"))
+            WebhookListener.Json listener) implements WebhookSourceOptions {
     }
 
     @Override

@@ -39,10 +39,10 @@ public final class QuillSourceFactory extends WebhookSourceFactory<QuillSourceFa
                   secret_env: QUILL_WEBHOOK_SECRET
             """)
     public record Options(
-            @Option(description = WebhookListener.PATH, defaultValue = "/webhooks/quill") String path,
             @Option(description = "Quill inbox ids whose conversations are published; unset publishes every inbox.")
             List<String> inboxes,
-            @OptionGroup WebhookListener.Json listener) implements WebhookSourceOptions {
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/webhooks/quill"))
+            WebhookListener.Json listener) implements WebhookSourceOptions {
     }
 
     @Override

@@ -1,9 +1,14 @@
 package dev.switchboard.connectors.sources;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.connectors.sources.webhook.WebhookListener;
+import dev.switchboard.connectors.sources.webhook.WebhookSourceFactory;
+import dev.switchboard.connectors.sources.webhook.WebhookSourceOptions;
 import dev.switchboard.connectors.testkit.RecordingEnvironment;
 import dev.switchboard.connectors.testkit.YamlOptions;
+import dev.switchboard.schemas.options.OptionGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -76,6 +81,24 @@ class SourceChecksTest {
                 auth: {secret_env: SET}
                 """), new RecordingEnvironment(dir, Map.of("SET", "v")))))
                 .containsExactly("Invalid path at path: got 'webhooks/zendesk', expected an absolute path such as /webhooks/zendesk");
+    }
+
+    /** A source whose listener group is used without giving the vendor's default path. */
+    record NoDefaultPath(@OptionGroup WebhookListener.Json listener) implements WebhookSourceOptions {
+    }
+
+    @Test
+    void should_refuse_to_make_a_webhook_source_factory_whose_listener_has_no_default_path() {
+        assertThatThrownBy(() -> new WebhookSourceFactory<>(NoDefaultPath.class, GitHubIssuesSource.WEBHOOK, (name, options, environment) -> null) {
+        }).isInstanceOf(IllegalStateException.class).hasMessageContaining("NoDefaultPath gives its listener no default path");
+    }
+
+    @Test
+    void should_listen_where_the_vendor_posts_unless_the_path_is_given() {
+        assertThat(YamlOptions.bind(ZendeskSourceFactory.Options.class, "auth: {secret_env: SET}").path()).isEqualTo("/webhooks/zendesk");
+        assertThat(YamlOptions.bind(MailgunInboundSourceFactory.Options.class, "auth: {secret_env: SET}").path())
+                .isEqualTo("/webhooks/mailgun/inbound");
+        assertThat(YamlOptions.bind(ZendeskSourceFactory.Options.class, "{path: /zd, auth: {secret_env: SET}}").path()).isEqualTo("/zd");
     }
 
     private static List<String> messages(List<dev.switchboard.schemas.options.OptionProblem> problems) {

@@ -11,9 +11,28 @@ import java.lang.annotation.Target;
  * webhook source, the credentials of every CRM sink). Its options are flattened: they appear at the
  * level of the component, not under a key of their own, in the YAML, the JSON Schema, the reference
  * docs and the binder. Like Camel's inherited endpoint options or Redpanda Connect's shared field
- * groups, a description or a default lives in the group alone.
+ * groups, a description lives in the group alone, and so does a default, unless the use of the group
+ * gives one of its options a default of its own: every webhook source shares the listener's
+ * {@code path} option, and each says where its vendor posts by default.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.RECORD_COMPONENT, ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD})
 public @interface OptionGroup {
+
+    /**
+     * Defaults this use of the group gives to options of the group (its nested groups included), in
+     * place of those the group declares. Each must name an option of the group.
+     */
+    Default[] defaults() default {};
+
+    /** The default of one option of a group, where the group is used. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({})
+    @interface Default {
+        /** The option's key, as written in YAML. */
+        String option();
+
+        /** Its default, written as {@link Option#defaultValue()} is. */
+        String value();
+    }
 }

@@ -88,29 +88,31 @@ public final class OptionsBinder {
                 problems.add(tuple.getKeyNode(), join(path, key), "Duplicate key '" + key + "' at " + path + ". Keep one");
             }
         }
-        R record = construct(type, node, given, path);
+        R record = construct(type, node, given, path, Map.of());
         return problems.size() > before ? null : record;
     }
 
     /** Builds the record from the given keys, its groups from the same keys, applying each option's declared default. */
     @SuppressWarnings("unchecked")
-    private <R extends Record> R construct(Class<R> type, Node node, Map<String, NodeTuple> given, String path) {
+    private <R extends Record> R construct(Class<R> type, Node node, Map<String, NodeTuple> given, String path,
+            Map<String, String> defaults) {
         RecordComponent[] components = type.getRecordComponents();
         Object[] values = new Object[components.length];
         int before = problems.size();
         for (int i = 0; i < components.length; i++) {
             if (OptionField.isGroup(components[i])) {
-                values[i] = construct((Class<? extends Record>) components[i].getType(), node, given, path);
+                values[i] = construct((Class<? extends Record>) components[i].getType(), node, given, path,
+                        OptionField.groupDefaults(components[i], defaults));
                 continue;
             }
-            OptionField field = OptionField.field(components[i]);
+            OptionField field = OptionField.field(components[i], defaults);
             NodeTuple tuple = given.get(field.key());
             String fieldPath = join(path, field.key());
             if (tuple == null || isNull(tuple.getValueNode())) {
                 if (field.option().required()) {
                     problems.add(tuple == null ? node : tuple.getKeyNode(), fieldPath, "Missing required option '" + field.key()
                             + "' at " + path + ". " + field.option().description());
-                } else if (!field.option().defaultValue().isEmpty()) {
+                } else if (!field.defaultValue().isEmpty()) {
                     values[i] = defaultValue(field, fieldPath);
                 }
                 continue;
@@ -135,7 +137,7 @@ public final class OptionsBinder {
 
     /** The declared default, bound like a value written in the file: the one place a default lives. */
     private Object defaultValue(OptionField field, String path) {
-        String text = field.option().defaultValue();
+        String text = field.defaultValue();
         Class<?> raw = field.rawType();
         Node node;
         if (List.class.isAssignableFrom(raw) || Map.class.isAssignableFrom(raw) || raw.isRecord()) {

@@ -30,8 +30,8 @@ public final class OptionsSchema {
             ObjectNode property = typeSchema(field.genericType());
             Option option = field.option();
             property.put("description", option.description());
-            if (!option.defaultValue().isEmpty()) {
-                property.set("default", defaultValue(option.defaultValue(), field.rawType()));
+            if (!field.defaultValue().isEmpty()) {
+                property.set("default", defaultValue(field.defaultValue(), field.rawType()));
             }
             if (option.allowed().length > 0) {
                 ArrayNode values = property.putArray("enum");

@@ -31,6 +31,29 @@ class OptionGroupTest {
             @OptionGroup Listener listener) {
     }
 
+    /** A listener group nested in another group, as each webhook source's listener holds the shared listener options. */
+    record JsonListener(
+            @OptionGroup Listener listener,
+            @Option(description = "Strict content type.", defaultValue = "true") Boolean strict) {
+    }
+
+    record Zoom(
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/webhooks/zoom")) JsonListener listener) {
+    }
+
+    /** The outer use of a group decides over a default given by a use nested inside it. */
+    record Inner(
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/inner")) Listener listener) {
+    }
+
+    record Outer(
+            @OptionGroup(defaults = @OptionGroup.Default(option = "path", value = "/outer")) Inner inner) {
+    }
+
+    record Misnamed(
+            @OptionGroup(defaults = @OptionGroup.Default(option = "pth", value = "/x")) Listener listener) {
+    }
+
     private final Problems problems = new Problems("vendor.yaml");
     private final OptionsBinder binder = new OptionsBinder(problems, (option, value, node, path) -> { });
 
@@ -77,6 +100,40 @@ class OptionGroupTest {
                 .containsExactly("id", "path", "max_body_bytes", "tags", "verbose");
         assertThat(schema.at("/properties/max_body_bytes/default").asInt()).isEqualTo(1048576);
         assertThat(schema.at("/properties/path/default").asText()).isEqualTo("/hooks");
+    }
+
+    @Test
+    void should_apply_the_default_the_use_of_a_group_gives_through_nested_groups_in_binder_and_schema() {
+        // when
+        Zoom zoom = binder.bind(Zoom.class, yaml("max_body_bytes: 4096"), "sources.zoom");
+        Zoom moved = binder.bind(Zoom.class, yaml("path: /zoom/events"), "sources.zoom");
+
+        // then the group's own default elsewhere, the use's default here, a written value over both
+        assertThat(problems.list()).isEmpty();
+        assertThat(zoom.listener().listener()).isEqualTo(new Listener("/webhooks/zoom", 4096, List.of("a", "b")));
+        assertThat(moved.listener().listener().path()).isEqualTo("/zoom/events");
+        assertThat(binder.bind(Vendor.class, yaml("id: acme"), "sources.acme").listener().path()).isEqualTo("/hooks");
+        assertThat(OptionsSchema.of(Zoom.class).at("/properties/path/default").asText()).isEqualTo("/webhooks/zoom");
+        assertThat(OptionsSchema.of(Zoom.class).at("/properties/path/description").asText()).isEqualTo("The path.");
+        assertThat(OptionField.of(Zoom.class)).filteredOn(field -> field.key().equals("path"))
+                .extracting(OptionField::defaultValue).containsExactly("/webhooks/zoom");
+    }
+
+    @Test
+    void should_let_the_outermost_use_of_a_group_decide_its_defaults() {
+        // when
+        Outer outer = binder.bind(Outer.class, yaml("tags: [c]"), "sources.outer");
+
+        // then
+        assertThat(outer.inner().listener().path()).isEqualTo("/outer");
+        assertThat(binder.bind(Inner.class, yaml("tags: [c]"), "sources.inner").listener().path()).isEqualTo("/inner");
+        assertThat(OptionsSchema.of(Outer.class).at("/properties/path/default").asText()).isEqualTo("/outer");
+    }
+
+    @Test
+    void should_refuse_a_default_given_to_an_option_the_group_does_not_have() {
+        assertThatThrownBy(() -> OptionField.of(Misnamed.class))
+                .hasMessageContaining("gives a default to 'pth', which is not an option of");
     }
 
     @Test

@@ -254,7 +254,7 @@ final class ReferenceDocs {
             Option option = field.option();
             String key = prefix + field.key();
             md.append(row(code(key), typeName(field.genericType()), option.required() ? "yes" : "no",
-                    option.defaultValue().isEmpty() ? "" : code(option.defaultValue()), constraints(option),
+                    field.defaultValue().isEmpty() ? "" : code(field.defaultValue()), constraints(option),
                     option.description(), flags(option)));
             Type nested = field.genericType();
             String path = key;

@@ -7,12 +7,9 @@ import dev.switchboard.schemas.options.OptionGroup;
 /**
  * The options of a webhook source's listener: those every source shares, and the largest body it
  * takes, whose default depends on what the vendor posts (JSON, or mail with its attachments). A
- * vendor declares its own {@code path}, with its own default, and one of these as a group.
+ * vendor declares one of these as a group, giving {@code path} its own default.
  */
 public sealed interface WebhookListener {
-
-    /** The description of every webhook source's {@code path}. */
-    String PATH = "HTTP path of this webhook on the engine's listener (`http:` in switchboard.yaml). Paths match exactly.";
 
     String MAX_BODY = "Largest request body accepted, in bytes; larger requests are refused with 413 before anything else.";
 

@@ -5,11 +5,14 @@ import dev.switchboard.connectors.sources.auth.WebhookAuth;
 import dev.switchboard.schemas.options.Option;
 
 /**
- * How every webhook source authenticates its requests, where it publishes and how long it waits for
- * Kafka, declared once for all of them. Which schemes a source accepts, and its default, the source's
- * description says.
+ * Where every webhook source listens, how it authenticates its requests, where it publishes and how
+ * long it waits for Kafka, declared once for all of them. Each source gives {@code path} the default
+ * its vendor posts to ({@code @OptionGroup(defaults = ...)}); which schemes it accepts, and its
+ * default, the source's description says.
  */
 public record WebhookListenerOptions(
+        @Option(description = "HTTP path of this webhook on the engine's listener (`http:` in switchboard.yaml). Paths match exactly.")
+        String path,
         @Option(description = "Kafka topic the events are published to.", defaultValue = "switchboard.events")
         String topic,
         @Option(description = "How requests are authenticated; every request must pass. See `auth.scheme` for the schemes, and the "

@@ -4,6 +4,7 @@ import dev.switchboard.connectors.sources.auth.NetworkAllowList;
 import dev.switchboard.connectors.sources.auth.WebhookAuth;
 import dev.switchboard.connectors.sources.auth.WebhookVerifier.Scheme;
 import dev.switchboard.connectors.sources.internal.SecretValue;
+import dev.switchboard.schemas.options.OptionField;
 import dev.switchboard.schemas.options.OptionProblem;
 import dev.switchboard.schemas.spi.Source;
 import dev.switchboard.schemas.spi.SourceEnvironment;
@@ -34,6 +35,12 @@ public abstract class WebhookSourceFactory<O extends Record & WebhookSourceOptio
     private final Constructor<O> constructor;
 
     protected WebhookSourceFactory(Class<O> optionsType, WebhookVendor vendor, Constructor<O> constructor) {
+        boolean defaultPath = OptionField.of(optionsType).stream()
+                .anyMatch(field -> field.key().equals("path") && field.defaultValue().startsWith("/"));
+        if (!defaultPath) {
+            throw new IllegalStateException(optionsType.getName() + " gives its listener no default path: declare it "
+                    + "@OptionGroup(defaults = @OptionGroup.Default(option = \"path\", value = \"/webhooks/<vendor>\"))");
+        }
         this.optionsType = optionsType;
         this.vendor = vendor;
         this.constructor = constructor;

@@ -3,8 +3,10 @@ package dev.switchboard.connectors.sources.webhook;
 /** What every webhook source's options record has, whatever else it declares. */
 public interface WebhookSourceOptions {
 
-    /** Declared by each vendor, with its own default. */
-    String path();
+    /** The listener's path: each vendor gives its own default. */
+    default String path() {
+        return listener().options().path();
+    }
 
     WebhookListener listener();
 }
