@@ -102,10 +102,13 @@ class SinkFaultsIT {
                 Thread.sleep(Math.max(0, FAULTY_FOR.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)));
                 receiver.faults(0, 0, Duration.ZERO);
                 long faultsOff = System.nanoTime();
-                String deadLetterTopic = "sinkfaults.dlq." + suffix;
                 Engines.await(() -> engine.counters().get("delivery").getOrDefault("delivered", 0L)
                         + engine.counters().get("delivery").getOrDefault("dead_letters", 0L) >= EVENTS, 150);
                 long settledMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultsOff);
+                // (a dead letter is counted when the engine decides it, and is on its topic once Kafka acknowledged it)
+                String deadLetterTopic = "sinkfaults.dlq." + suffix;
+                long counted = engine.counters().get("delivery").getOrDefault("dead_letters", 0L);
+                Engines.await(() -> TopicReader.readAll(kafka.servers(), deadLetterTopic).size() >= counted, 30);
 
                 // then every task is delivered or dead-lettered with its reason, none twice in the books
                 Map<String, String> reasons = new HashMap<>();
