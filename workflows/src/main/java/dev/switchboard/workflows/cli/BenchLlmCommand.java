@@ -17,6 +17,8 @@ import dev.switchboard.workflows.model.StepTypes;
 import dev.switchboard.workflows.model.WorkflowLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,10 +74,12 @@ public final class BenchLlmCommand extends CliCommand {
         List<String> texts = BenchTickets.texts(200);
         out.printf("Switchboard LLM-step benchmark: classify (6 labels) on an OpenAI-compatible simulator in-process, %d requests/s offered"
                         + " open loop, %d s measured per phase after %d s of warm-up%n", rate, seconds, warmup);
-        out.printf("  Java %s, %d cores (load average %s), %s, max heap %d MB%n", Runtime.version(),
+        out.printf("  Java %s, %d cores (load average %s), %s, max heap %d MB, collectors %s%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), loadAverage(),
                 CallExecutor.virtualThreads() ? "a virtual thread per call" : "a pool of " + CallExecutor.PLATFORM_THREADS
-                        + " platform threads for calls (Java 17: in flight capped there)", Runtime.getRuntime().maxMemory() >> 20);
+                        + " platform threads for calls (Java 17: in flight capped there)", Runtime.getRuntime().maxMemory() >> 20,
+                // the p99 of both phases follows the collector's pauses: name it beside the figures (docs/BENCHMARKS.md, target 6)
+                ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName).toList());
         out.flush();
         List<Map<String, String>> rows = new ArrayList<>();
         try (ModelSimulator simulator = ModelSimulator.start().answers(request -> ModelSimulator.answer("billing", 0.9));
