@@ -10,6 +10,7 @@ import dev.switchboard.workflows.model.Workflow;
 import dev.switchboard.workflows.review.ReviewQueue;
 import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.streams.CrmTables;
+import dev.switchboard.workflows.streams.CrmTopology;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringReader;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,19 +111,28 @@ public final class SupportDemo {
         return result.config();
     }
 
-    /** Publishes the CRM records to the change topic and waits until the tables hold every one; how many. */
+    /**
+     * Publishes the CRM records to the change topic and waits until the tables hold every one, and the
+     * indexes (a company by its domain, a person by email) too: the workflow looks accounts up by domain,
+     * and an index is built through a repartition topic, so it can lag its table. How many records.
+     */
     private static int loadCrm(Engine engine, Path file, EngineConfig config, long deadline) throws IOException, InterruptedException {
         String topic = config.kafka().streams().crm().topics().get(0);
         int count = EventPublisher.publish(engine.bootstrapServers(), Map.of(), topic, Files.newBufferedReader(file, StandardCharsets.UTF_8));
         CrmTables tables = engine.streams().crm().orElseThrow();
-        Map<String, String> records = new LinkedHashMap<>();
+        List<Lookup> lookups = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
                 JsonNode event = JSON.readTree(line);
-                records.put(event.path("data").path("id").asText(), event.path("type").asText().split("\\.")[1]);
+                String entity = event.path("type").asText().split("\\.")[1];
+                lookups.add(new Lookup(entity, "id", event.path("data").path("id").asText()));
+                String indexed = CrmTopology.INDEXES.get(entity);
+                if (indexed != null && event.path("data").hasNonNull(indexed)) {
+                    lookups.add(new Lookup(entity, indexed, event.path("data").path(indexed).asText()));
+                }
             }
         }
-        while (!records.entrySet().stream().allMatch(record -> present(tables, record.getValue(), record.getKey()))) {
+        while (!lookups.stream().allMatch(lookup -> present(tables, lookup))) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("The CRM tables did not load " + file.getFileName() + " in time");
             }
@@ -130,9 +141,13 @@ public final class SupportDemo {
         return count;
     }
 
-    private static boolean present(CrmTables tables, String entity, String id) {
+    /** A record as the workflow finds it: by its id, or by the field its entity is indexed by. */
+    private record Lookup(String entity, String by, String key) {
+    }
+
+    private static boolean present(CrmTables tables, Lookup lookup) {
         try {
-            return tables.find(entity, "id", id).isPresent();
+            return tables.find(lookup.entity(), lookup.by(), lookup.key()).isPresent();
         } catch (RuntimeException stillStarting) {
             return false;
         }
