@@ -56,11 +56,11 @@ public final class OpenAiChatEndpoint implements ChatEndpoint {
     /** Set once the endpoint rejected a JSON-schema response format (DeepSeek does); then plain JSON mode. */
     private volatile boolean jsonSchemaRejected;
 
-    /** Reads the API key from the environment variable {@code ModelPreset.apiKeyEnvOf(definition)}, if any. */
     static {
         CompactOpenAiJson.apply(); // before the first client writes a request
     }
 
+    /** Reads the API key from the environment variable {@code ModelPreset.apiKeyEnvOf(definition)}, if any. */
     public OpenAiChatEndpoint(String name, ModelDefinition definition) {
         this(name, definition, apiKeyFrom(name, definition, variable -> Optional.ofNullable(System.getenv(variable))));
     }
