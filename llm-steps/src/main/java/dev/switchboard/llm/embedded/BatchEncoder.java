@@ -42,6 +42,10 @@ public final class BatchEncoder implements SentenceEncoder {
     private static final int DEFAULT_BATCH = 32;
 
     private final EncoderModel model;
+    /** The fine-tuned weights that replace some of the model's; null for the model as shipped. */
+    private final TunedWeights tuned;
+    /** The tensors of {@link #tuned}, alive as long as the session. */
+    private final List<OnnxTensor> tunedTensors;
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final boolean tokenTypes;
@@ -67,7 +71,17 @@ public final class BatchEncoder implements SentenceEncoder {
     }
 
     public BatchEncoder(EncoderModel model, int batchSize, int threads) {
+        this(model, null, batchSize, threads);
+    }
+
+    /** The base model of {@code tuned} with its fine-tuned weights. */
+    public BatchEncoder(TunedWeights tuned) {
+        this(tuned.base(), tuned, DEFAULT_BATCH, Runtime.getRuntime().availableProcessors());
+    }
+
+    private BatchEncoder(EncoderModel model, TunedWeights tuned, int batchSize, int threads) {
         this.model = model;
+        this.tuned = tuned;
         // A quantized model scales its activations over the whole batch (dynamic quantization), so a text's vector
         // would move with its neighbours and the same ticket could get another label: one text per call keeps every
         // answer the text's own, at about the same texts/s once texts are sorted by length (docs/BENCHMARKS.md).
@@ -99,7 +113,9 @@ public final class BatchEncoder implements SentenceEncoder {
             // it holds; freed buffers go back to the allocator between calls.
             options.setMemoryPatternOptimization(false);
             options.setCPUArenaAllocator(false);
-            session = environment.createSession(onnx.readAllBytes(), options);
+            byte[] bytes = onnx.readAllBytes();
+            tunedTensors = tuned == null ? List.of() : tuned.addTo(options, environment, bytes);
+            session = environment.createSession(bytes, options);
             tokenTypes = session.getInputNames().contains("token_type_ids");
             tokenizer = HuggingFaceTokenizer.newInstance(vocabulary, Map.of("padding", "false", "truncation", "false"));
         } catch (IOException | OrtException e) {
@@ -117,6 +133,19 @@ public final class BatchEncoder implements SentenceEncoder {
 
     public EncoderModel model() {
         return model;
+    }
+
+    /** Its fine-tuned weights, when it runs the model with them. */
+    public java.util.Optional<TunedWeights> tuned() {
+        return java.util.Optional.ofNullable(tuned);
+    }
+
+    /**
+     * Names its vectors, for caches: the model's name, with the tuned weights' version when it runs with them, and
+     * {@code .one-per-call} for a quantized model, whose vectors read one text per call differ slightly from batched ones.
+     */
+    public String vectorsName() {
+        return id() + (tuned == null ? "" : "." + tuned.version()) + (model.quantized() ? ".one-per-call" : "");
     }
 
     @Override
@@ -281,6 +310,7 @@ public final class BatchEncoder implements SentenceEncoder {
         } catch (OrtException ignored) {
             // closing is best effort
         }
+        tunedTensors.forEach(OnnxTensor::close);
         tokenizer.close();
     }
 }

@@ -24,6 +24,8 @@ public final class EmbeddedProvider implements EmbeddingProvider {
 
     private final Lazy<EmbeddingModel> embeddingModel = new Lazy<>(AllMiniLmL6V2EmbeddingModel::new);
     private final Map<EncoderModel, BatchEncoder> encoders = new ConcurrentHashMap<>();
+    /** Encoders with fine-tuned weights, by the weights' version: a head that carries them runs its own session. */
+    private final Map<String, BatchEncoder> tunedEncoders = new ConcurrentHashMap<>();
     private final Map<String, SentenceEncoder> joined = new ConcurrentHashMap<>();
 
     @Override
@@ -46,18 +48,25 @@ public final class EmbeddedProvider implements EmbeddingProvider {
         List<EncoderModel> parts = EncoderModel.parse(definition.encoder()).orElseThrow(() -> new IllegalArgumentException(
                 "Unknown encoder '" + definition.encoder() + "' of model '" + model + "'; expected one of " + EncoderModel.ids()
                         + ", or several joined by " + EncoderModel.JOIN));
-        SentenceEncoder encoder = encoder(parts);
+        Map<String, TunedWeights> tuned = head.map(TrainedHead::tuned).orElse(Map.of());
+        SentenceEncoder encoder = encoder(parts, tuned);
         return head.<Classifier>map(trained -> new HeadClassifier(model, trained, encoder))
                 .orElseGet(() -> new EmbeddedClassifier(model, (EmbeddingModel) encoder));
     }
 
-    /** One session per encoder model, shared by every model and joined encoder that uses it. */
-    private SentenceEncoder encoder(List<EncoderModel> parts) {
-        if (parts.size() == 1) {
-            return encoders.computeIfAbsent(parts.get(0), BatchEncoder::new);
+    /**
+     * One session per encoder model, shared by every model and joined encoder that uses it; one per version of
+     * fine-tuned weights for an encoder a head carries them for.
+     */
+    private SentenceEncoder encoder(List<EncoderModel> parts, Map<String, TunedWeights> tuned) {
+        List<BatchEncoder> sessions = parts.stream().map(part -> tuned.containsKey(part.id())
+                ? tunedEncoders.computeIfAbsent(tuned.get(part.id()).version(), version -> new BatchEncoder(tuned.get(part.id())))
+                : encoders.computeIfAbsent(part, BatchEncoder::new)).toList();
+        if (sessions.size() == 1) {
+            return sessions.get(0);
         }
-        String id = String.join(EncoderModel.JOIN, parts.stream().map(EncoderModel::id).toList());
-        return joined.computeIfAbsent(id, key -> new JoinedEncoder(parts.stream().map(part -> encoders.computeIfAbsent(part, BatchEncoder::new)).toList()));
+        String id = String.join(EncoderModel.JOIN, sessions.stream().map(BatchEncoder::vectorsName).toList());
+        return joined.computeIfAbsent(id, key -> new JoinedEncoder(sessions));
     }
 
     @Override
@@ -65,5 +74,7 @@ public final class EmbeddedProvider implements EmbeddingProvider {
         joined.clear();
         encoders.values().forEach(BatchEncoder::close);
         encoders.clear();
+        tunedEncoders.values().forEach(BatchEncoder::close);
+        tunedEncoders.clear();
     }
 }

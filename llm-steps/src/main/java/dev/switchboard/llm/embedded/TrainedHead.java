@@ -38,6 +38,8 @@ public final class TrainedHead {
     public static final int FORMAT_VERSION = 1;
     /** The format of a head with several networks. */
     public static final int ENSEMBLE_FORMAT_VERSION = 2;
+    /** The format of a head that carries the fine-tuned weights of one or more of its encoders ({@link TunedWeights}). */
+    public static final int TUNED_FORMAT_VERSION = 3;
     private static final byte[] MAGIC = "SWITCHBOARD-HEAD\n".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -45,6 +47,8 @@ public final class TrainedHead {
     private final double temperature;
     private final List<HeadNetwork> networks;
     private final Map<String, Object> training;
+    /** Fine-tuned weights by the name of the encoder they tune; empty when every encoder runs as shipped. */
+    private final Map<String, TunedWeights> tuned;
     private final String version;
 
     /** A head of one network; see {@link HeadNetwork} for the shapes. */
@@ -54,6 +58,12 @@ public final class TrainedHead {
     }
 
     public TrainedHead(List<String> labels, double temperature, List<HeadNetwork> networks, Map<String, Object> training) {
+        this(labels, temperature, networks, training, Map.of());
+    }
+
+    /** A head whose networks read encoders of which some run with fine-tuned weights, by encoder name. */
+    public TrainedHead(List<String> labels, double temperature, List<HeadNetwork> networks, Map<String, Object> training,
+                       Map<String, TunedWeights> tuned) {
         if (labels.size() < 2 || labels.stream().distinct().count() != labels.size()) {
             throw new IllegalArgumentException("A head needs at least two distinct labels, got " + labels);
         }
@@ -72,6 +82,13 @@ public final class TrainedHead {
         this.temperature = temperature;
         this.networks = List.copyOf(networks);
         this.training = training == null ? Map.of() : Map.copyOf(training);
+        for (Map.Entry<String, TunedWeights> entry : tuned.entrySet()) {
+            if (networks.stream().noneMatch(network -> network.encoder().equals(entry.getKey())) || !entry.getValue().base().id().equals(entry.getKey())) {
+                throw new IllegalArgumentException("Tuned weights of " + entry.getValue().base().id() + " given for encoder " + entry.getKey()
+                        + ", which the head reads as " + encoders());
+            }
+        }
+        this.tuned = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tuned));
         this.version = hash();
     }
 
@@ -140,12 +157,22 @@ public final class TrainedHead {
 
     /** The same head with another temperature. */
     public TrainedHead withTemperature(double temperature, Map<String, Object> training) {
-        return new TrainedHead(labels, temperature, networks, training);
+        return new TrainedHead(labels, temperature, networks, training, tuned);
     }
 
     /** The same head with other training notes. */
     public TrainedHead withTraining(Map<String, Object> training) {
-        return new TrainedHead(labels, temperature, networks, training);
+        return new TrainedHead(labels, temperature, networks, training, tuned);
+    }
+
+    /** The same head, carrying the fine-tuned weights its encoders ran with when it was trained, by encoder name. */
+    public TrainedHead withTuned(Map<String, TunedWeights> tuned) {
+        return new TrainedHead(labels, temperature, networks, training, tuned);
+    }
+
+    /** The fine-tuned weights an encoder of its runs with, by encoder name; empty when every encoder runs as shipped. */
+    public Map<String, TunedWeights> tuned() {
+        return tuned;
     }
 
     /**
@@ -201,11 +228,12 @@ public final class TrainedHead {
         Map<String, Object> header = new LinkedHashMap<>();
         boolean single = networks.size() == 1;
         HeadNetwork first = networks.get(0);
-        header.put("format_version", single ? FORMAT_VERSION : ENSEMBLE_FORMAT_VERSION);
+        int format = !tuned.isEmpty() ? TUNED_FORMAT_VERSION : single ? FORMAT_VERSION : ENSEMBLE_FORMAT_VERSION;
+        header.put("format_version", format);
         header.put("version", version);
         header.put("embedding_model", embeddingModel());
         header.put("dimension", dimension());
-        if (single) {
+        if (single && tuned.isEmpty()) {
             header.put("hidden", first.hidden());
             header.put("activation", first.hidden() > 0 ? "relu" : "none");
             header.put("input_scale", first.inputScale());
@@ -224,17 +252,26 @@ public final class TrainedHead {
             header.put("combination", "log of the mean of the networks' probabilities, then the temperature");
         }
         header.put("temperature", temperature);
-        header.put("weights", "float32 little-endian" + (single ? "" : ", per network in order") + ": w1 (dimension x hidden), b1, w2 (labels x width), b2");
+        header.put("weights", "float32 little-endian" + (single ? "" : ", per network in order") + ": w1 (dimension x hidden), b1, w2 (labels x width), b2"
+                + (tuned.isEmpty() ? "" : "; then each tuned encoder's file, as tools/finetune/finetune.py wrote it"));
+        if (!tuned.isEmpty()) {
+            List<Map<String, Object>> files = new java.util.ArrayList<>();
+            tuned.forEach((encoder, weights) -> files.add(Map.of("encoder", encoder, "version", weights.version(), "bytes", weights.bytes().length)));
+            header.put("tuned", files);
+        }
         header.put("labels", labels);
         header.put("training", training);
         byte[] json = JSON.writeValueAsBytes(header);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(MAGIC);
-            out.writeInt(single ? FORMAT_VERSION : ENSEMBLE_FORMAT_VERSION);
+            out.writeInt(format);
             out.writeInt(json.length);
             out.write(json);
             out.write(weights());
+            for (TunedWeights weights : tuned.values()) {
+                out.write(weights.bytes());
+            }
         }
         if (file.toAbsolutePath().getParent() != null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -266,8 +303,8 @@ public final class TrainedHead {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> header(DataInputStream in, String name) throws IOException {
         int format = in.readInt();
-        if (format != FORMAT_VERSION && format != ENSEMBLE_FORMAT_VERSION) {
-            throw new IOException(name + " has head format " + format + ", expected " + FORMAT_VERSION + " or " + ENSEMBLE_FORMAT_VERSION
+        if (format != FORMAT_VERSION && format != ENSEMBLE_FORMAT_VERSION && format != TUNED_FORMAT_VERSION) {
+            throw new IOException(name + " has head format " + format + ", expected " + FORMAT_VERSION + ", " + ENSEMBLE_FORMAT_VERSION + " or " + TUNED_FORMAT_VERSION
                     + ". Retrain it with this version's `switchboard train`");
         }
         int length = in.readInt();
@@ -285,7 +322,29 @@ public final class TrainedHead {
         List<Map<String, Object>> shapes = header.containsKey("networks") ? (List<Map<String, Object>>) header.get("networks")
                 : List.of(Map.of("encoder", header.get("embedding_model"), "dimension", header.get("dimension"), "hidden", header.get("hidden"),
                         "input_scale", header.get("input_scale")));
-        byte[] weights = in.readAllBytes();
+        byte[] rest = in.readAllBytes();
+        List<Map<String, Object>> tunedFiles = (List<Map<String, Object>>) header.getOrDefault("tuned", List.of());
+        long tunedBytes = 0;
+        for (Map<String, Object> file : tunedFiles) {
+            tunedBytes += ((Number) file.get("bytes")).longValue();
+        }
+        if (tunedBytes < 0 || tunedBytes > rest.length) {
+            throw new IOException(name + " is truncated or corrupt: its tuned encoders need " + tunedBytes + " bytes, " + rest.length
+                    + " are left. Retrain it with `switchboard train`");
+        }
+        byte[] weights = Arrays.copyOf(rest, rest.length - (int) tunedBytes);
+        Map<String, TunedWeights> tuned = new LinkedHashMap<>();
+        int at = weights.length;
+        for (Map<String, Object> file : tunedFiles) {
+            int size = ((Number) file.get("bytes")).intValue();
+            TunedWeights weightsOfEncoder = TunedWeights.parse(Arrays.copyOfRange(rest, at, at + size), name + " (tuned " + file.get("encoder") + ")");
+            at += size;
+            if (!weightsOfEncoder.version().equals(file.get("version"))) {
+                throw new IOException(name + " is corrupt: the tuned weights of " + file.get("encoder") + " hash to " + weightsOfEncoder.version()
+                        + " but it says " + file.get("version") + ". Retrain it with `switchboard train`");
+            }
+            tuned.put((String) file.get("encoder"), weightsOfEncoder);
+        }
         long expected = 0;
         for (Map<String, Object> shape : shapes) {
             int dimension = ((Number) shape.get("dimension")).intValue();
@@ -310,7 +369,12 @@ public final class TrainedHead {
                     w1, b1, w2, b2));
         }
         Map<String, Object> training = (Map<String, Object>) header.getOrDefault("training", Map.of());
-        TrainedHead head = new TrainedHead(labels, ((Number) header.get("temperature")).doubleValue(), networks, training);
+        TrainedHead head;
+        try {
+            head = new TrainedHead(labels, ((Number) header.get("temperature")).doubleValue(), networks, training, tuned);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(name + " is corrupt: " + e.getMessage() + ". Retrain it with `switchboard train`", e);
+        }
         Object recorded = header.get("version");
         if (recorded != null && !recorded.equals(head.version())) {
             throw new IOException(name + " is corrupt: its content hashes to " + head.version() + " but it says "
@@ -357,6 +421,8 @@ public final class TrainedHead {
                 sha.update((shapes + String.join("\0", labels) + "\0" + temperature).getBytes(StandardCharsets.UTF_8));
             }
             sha.update(weights());
+            // a head without tuned encoders hashes as before, so that its version stays
+            tuned.forEach((encoder, weights) -> sha.update(("\0" + encoder + "\0" + weights.version()).getBytes(StandardCharsets.UTF_8)));
             return "head-" + HexFormat.of().formatHex(sha.digest(), 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

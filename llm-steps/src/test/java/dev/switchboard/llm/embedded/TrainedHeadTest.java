@@ -150,4 +150,53 @@ class TrainedHeadTest {
         float[] probe = JoinedEncoder.join(new float[][][] {{first.vectors()[3]}, {second.vectors()[3]}})[0];
         assertThat(read.probabilities(probe)).containsExactly(head.probabilities(probe));
     }
+
+    @Test
+    void should_carry_the_tuned_weights_of_its_encoder_when_written_and_read_back() throws IOException {
+        // given a head on the quantized MiniLM, and fine-tuned weights of that encoder
+        HeadTrainerTest.Data data = HeadTrainerTest.clusters(20, 0.5, 9);
+        TrainedHead plain = new HeadTrainer(SMALL).train(data.vectors(), data.labels(), "all-minilm-l6-v2-q", HeadTrainer.Listener.NONE).head();
+        TunedWeights weights = TunedWeights.parse(TunedWeightsTest.tunedFile("all-minilm-l6-v2-q", TunedWeightsTest.flattening()), "flat.tuned");
+        TrainedHead head = plain.withTuned(Map.of("all-minilm-l6-v2-q", weights));
+        Path file = dir.resolve("tuned.head");
+
+        // when
+        head.write(file);
+        TrainedHead read = TrainedHead.read(file);
+
+        // then the file holds the weights (format 3), and they are part of the version: the same network on the
+        // shipped encoder is another head
+        assertThat(read.version()).isEqualTo(head.version()).isNotEqualTo(plain.version());
+        assertThat(read.tuned()).containsOnlyKeys("all-minilm-l6-v2-q");
+        assertThat(read.tuned().get("all-minilm-l6-v2-q").version()).isEqualTo(weights.version());
+        assertThat(read.tuned().get("all-minilm-l6-v2-q").bytes()).isEqualTo(weights.bytes());
+        assertThat(read.withTuned(Map.of()).version()).isEqualTo(plain.version());
+        float[] probe = HeadTrainerTest.clusters(1, 0.5, 10).vectors()[2];
+        assertThat(read.probabilities(probe)).containsExactly(plain.probabilities(probe));
+        assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("\"format_version\" : 3")
+                .contains("\"version\" : \"" + weights.version() + "\"");
+        assertThatThrownBy(() -> plain.withTuned(Map.of("bge-small-en-v15-q", weights))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Tuned weights of all-minilm-l6-v2-q given for encoder bge-small-en-v15-q");
+    }
+
+    @Test
+    void should_refuse_a_head_when_its_tuned_weights_were_changed_or_cut() throws IOException {
+        // given a head file carrying tuned weights, with one of their bytes flipped, and one cut short
+        HeadTrainerTest.Data data = HeadTrainerTest.clusters(20, 0.5, 9);
+        TunedWeights weights = TunedWeights.parse(TunedWeightsTest.tunedFile("all-minilm-l6-v2-q", TunedWeightsTest.flattening()), "flat.tuned");
+        Path file = dir.resolve("tuned.head");
+        new HeadTrainer(SMALL).train(data.vectors(), data.labels(), "all-minilm-l6-v2-q", HeadTrainer.Listener.NONE).head()
+                .withTuned(Map.of("all-minilm-l6-v2-q", weights)).write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        byte[] changed = bytes.clone();
+        changed[changed.length - 5] ^= 0x40;
+        Path changedFile = Files.write(dir.resolve("changed.head"), changed);
+        Path cutFile = Files.write(dir.resolve("cut.head"), Arrays.copyOf(bytes, bytes.length - 100 - weights.bytes().length));
+
+        // when / then
+        assertThatThrownBy(() -> TrainedHead.read(changedFile)).isInstanceOf(IOException.class)
+                .hasMessageContaining("is corrupt: the tuned weights of all-minilm-l6-v2-q hash to");
+        assertThatThrownBy(() -> TrainedHead.read(cutFile)).isInstanceOf(IOException.class)
+                .hasMessageContaining("truncated or corrupt: its tuned encoders need " + weights.bytes().length + " bytes");
+    }
 }

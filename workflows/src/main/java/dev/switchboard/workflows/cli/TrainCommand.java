@@ -4,6 +4,7 @@ import dev.switchboard.llm.ModelDefinition;
 import dev.switchboard.llm.embedded.BatchEncoder;
 import dev.switchboard.llm.embedded.EncoderModel;
 import dev.switchboard.llm.embedded.HeadTrainer;
+import dev.switchboard.llm.embedded.TunedWeights;
 import dev.switchboard.workflows.eval.Dataset;
 import dev.switchboard.schemas.options.OptionField;
 import dev.switchboard.workflows.eval.HeadTraining;
@@ -11,9 +12,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,6 +42,11 @@ final class TrainCommand extends CliCommand {
             description = "The sentence encoder whose embeddings the head reads, as a model's `encoder:` names it: one, or several joined by + "
                     + "for a network per encoder whose answers are averaged (default: ${DEFAULT-VALUE}). The model that uses the head names the same `encoder:`.")
     String encoder;
+
+    @Option(names = "--tuned", paramLabel = "FILE", description = "Fine-tuned weights of one of the --encoder's encoders, written by "
+            + "tools/finetune/finetune.py (a .tuned file; repeat for several). That encoder then runs with them, and the head carries them: "
+            + "the model that uses it names the same `encoder:` and needs no other file.")
+    List<Path> tunedFiles = new ArrayList<>();
 
     @Mixin
     HeadSettingsOptions head;
@@ -75,6 +83,20 @@ final class TrainCommand extends CliCommand {
         List<EncoderModel> encoderModels = EncoderModel.parse(encoder).filter(models -> allowed.contains(encoder)).orElseThrow(() ->
                 CommandFailure.invalid("Unknown encoder at --encoder: got '" + encoder + "', expected one of " + String.join(", ", allowed)
                         + ". Pick one of them: a model's `encoder:` takes the same values"));
+        Map<EncoderModel, TunedWeights> tuned = new LinkedHashMap<>();
+        for (Path file : tunedFiles) {
+            TunedWeights weights;
+            try {
+                weights = TunedWeights.read(file);
+            } catch (IOException e) {
+                throw CommandFailure.invalid("Unreadable tuned weights at --tuned: " + e.getMessage());
+            }
+            if (!encoderModels.contains(weights.base()) || tuned.containsKey(weights.base())) {
+                throw CommandFailure.invalid("Tuned weights at --tuned " + file + ": got weights of " + weights.base().id() + ", expected one each of "
+                        + "the --encoder's " + encoder + ". Name that encoder in --encoder, or leave the file out");
+            }
+            tuned.put(weights.base(), weights);
+        }
         HeadTrainer.Settings settings = head.settings();
         LinkedHashSet<String> excluded = new LinkedHashSet<>(excludeLabels);
         if (holdoutLabels > 0) {
@@ -85,7 +107,7 @@ final class TrainCommand extends CliCommand {
         HeadTraining.Summary summary;
         List<BatchEncoder> encoders = new ArrayList<>();
         try {
-            encoderModels.forEach(model -> encoders.add(new BatchEncoder(model)));
+            encoderModels.forEach(model -> encoders.add(tuned.containsKey(model) ? new BatchEncoder(tuned.get(model)) : new BatchEncoder(model)));
             ProgressBar embedding = new ProgressBar(err, "embedding");
             summary = HeadTraining.run(request, encoders, embedding::update, new EpochPrinter(err));
         } catch (IllegalArgumentException e) {
@@ -98,7 +120,8 @@ final class TrainCommand extends CliCommand {
                         : "a head with " + summary.head().hidden() + " hidden units", summary.rows(), summary.head().labels().size(),
                 summary.excludedLabels().isEmpty() ? "" : " (held out as out-of-scope: " + String.join(", ", summary.excludedLabels()) + ")");
         out.printf(Locale.ROOT, "  encoder       %s (%s)%n", summary.head().embeddingModel(),
-                String.join(" + ", encoderModels.stream().map(EncoderModel::title).toList()));
+                String.join(" + ", encoderModels.stream().map(model -> model.title() + (tuned.containsKey(model) ? ", fine-tuned "
+                        + tuned.get(model).version() : "")).toList()));
         out.printf(Locale.ROOT, "  embedding     %d texts embedded, %d from the cache, %.1f s%s%n", summary.embedded(), summary.cacheHits(),
                 summary.embedSeconds(), summary.textsPerSecond() > 0 ? String.format(Locale.ROOT, " (%.0f texts/s)", summary.textsPerSecond()) : "");
         out.printf(Locale.ROOT, "  training      %.1f s%n", summary.result().seconds());

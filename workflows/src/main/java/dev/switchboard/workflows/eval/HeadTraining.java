@@ -1,9 +1,10 @@
 package dev.switchboard.workflows.eval;
 
+import dev.switchboard.llm.embedded.BatchEncoder;
 import dev.switchboard.llm.embedded.EmbeddingCache;
 import dev.switchboard.llm.embedded.HeadTrainer;
-import dev.switchboard.llm.embedded.BatchEncoder;
 import dev.switchboard.llm.embedded.TrainedHead;
+import dev.switchboard.llm.embedded.TunedWeights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,10 +63,8 @@ public final class HeadTraining {
         double encodeSeconds = 0;
         for (int p = 0; p < parts.length; p++) {
             BatchEncoder encoder = encoders.get(p);
-            // one cache per encoder, so that a joined encoder reuses what its parts embedded alone; a quantized encoder's
-            // file is named anew since it reads one text per call (vectors cached from batches differ a little)
-            String cacheName = encoder.model().quantized() ? encoder.id() + ".one-per-call" : encoder.id();
-            EmbeddingCache cache = new EmbeddingCache(request.cacheDir(), cacheName, encoder.dimension());
+            // one cache per encoder (and per tuning of it), so that a joined encoder reuses what its parts embedded alone
+            EmbeddingCache cache = new EmbeddingCache(request.cacheDir(), encoder.vectorsName(), encoder.dimension());
             int before = p * texts.size();
             int total = parts.length * texts.size();
             parts[p] = cache.embed(list -> encoder.encode(list).vectors(), texts, done -> embedProgress.update(before + done, total));
@@ -84,7 +83,9 @@ public final class HeadTraining {
             notes.put("out_of_scope_labels", request.excludedLabels());
         }
         notes.putAll(result.head().training());
-        TrainedHead head = result.head().withTraining(notes);
+        Map<String, TunedWeights> tuned = new LinkedHashMap<>();
+        encoders.forEach(encoder -> encoder.tuned().ifPresent(weights -> tuned.put(encoder.id(), weights)));
+        TrainedHead head = result.head().withTraining(notes).withTuned(tuned);
         head.write(request.out());
         return new Summary(kept.rows().size(), head, result, request.excludedLabels(), misses, hits, embedSeconds,
                 encodeSeconds == 0 ? 0 : misses / encodeSeconds, Files.size(request.out()));
