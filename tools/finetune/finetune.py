@@ -14,7 +14,7 @@ Needs Python 3 with PyTorch and the onnx package; on Debian 12:
 (without OpenBLAS, Debian's PyTorch multiplies matrices with the reference BLAS, about 20 times slower).
 Training runs on the CPU: all-MiniLM-L6-v2 on Banking77's 10,003 texts takes about 4 minutes an epoch on two cores.
 """
-import argparse, csv, glob, json, math, os, random, struct, sys, time, unicodedata, zipfile
+import argparse, csv, glob, hashlib, json, math, os, random, struct, sys, time, unicodedata, zipfile
 
 import numpy as np
 import onnx
@@ -185,6 +185,13 @@ def read(path, text_column, label_column):
     return rows
 
 
+def held_out(text, percent):
+    """Whether a row is kept out of fine-tuning: the first four bytes of SHA-256 over its text (UTF-8), read as an
+    unsigned big-endian number, modulo 100, below the percentage. `switchboard train --tuned` calibrates the head's
+    temperature on exactly these rows, which the tuned encoder never saw (TunedWeights.heldOut in Java)."""
+    return int.from_bytes(hashlib.sha256(text.encode('utf-8')).digest()[:4], 'big') % 100 < percent
+
+
 def tuned_tensors(enc, init, mats):
     """The initializers that differ from the artifact's: layer matrices quantized per column as the artifact's are
     (symmetric, [-64, 64], scale = max |w| / 64), biases and layer norms as floats."""
@@ -240,6 +247,8 @@ def main():
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--scale', type=float, default=20.0, help='the normalized vector is multiplied by this before the classifier')
     p.add_argument('--label-smoothing', type=float, default=0.1)
+    p.add_argument('--hold-out', type=int, default=10, metavar='PERCENT',
+                   help='keep this share of rows (by a hash of the text) out of fine-tuning, for the head\'s calibration (default 10; 0 uses every row)')
     p.add_argument('--seed', type=int, default=1)
     p.add_argument('--threads', type=int, default=os.cpu_count())
     p.add_argument('--m2', default=os.path.expanduser('~/.m2/repository'), help='the local Maven repository that holds the encoder artifact')
@@ -252,13 +261,14 @@ def main():
     model = onnx.load_from_string(model_bytes)
     enc, init, mats = load(model)
     tok = Tokenizer(tokenizer_json)
-    rows = read(a.dataset, a.text_column, a.label_column)
-    labels = sorted(set(label for _, label in rows))
+    every = read(a.dataset, a.text_column, a.label_column)
+    labels = sorted(set(label for _, label in every))
+    rows = [r for r in every if not held_out(r[0], a.hold_out)]
     index = {label: i for i, label in enumerate(labels)}
     x = [tok.encode(prefix + text) for text, _ in rows]
     y = [index[label] for _, label in rows]
-    print('fine-tuning %s (%s) on %d rows, %d labels, %d epochs, %d threads' % (a.encoder, os.path.basename(jar), len(rows), len(labels),
-                                                                              a.epochs, a.threads), flush=True)
+    print('fine-tuning %s (%s) on %d rows (%d held out), %d labels, %d epochs, %d threads' % (
+        a.encoder, os.path.basename(jar), len(rows), len(every) - len(rows), len(labels), a.epochs, a.threads), flush=True)
     for e in (enc.we, enc.pe, enc.te):
         e.weight.requires_grad_(False)
     head = nn.Linear(384, len(labels))
@@ -294,6 +304,8 @@ def main():
         print('epoch %d/%d: mean loss %.4f, %.0f s' % (epoch + 1, a.epochs, total / len(batches), time.time() - started), flush=True)
     tensors = tuned_tensors(enc, init, mats)
     training = {'tool': 'tools/finetune/finetune.py', 'dataset': os.path.basename(a.dataset), 'rows': len(rows), 'labels': len(labels),
+                'held_out': {'percent': a.hold_out, 'rows': len(every) - len(rows),
+                             'rule': 'first 4 bytes of SHA-256 over the text (UTF-8), unsigned big-endian, mod 100 < percent'},
                 'epochs': a.epochs, 'lr': a.lr, 'head_lr': a.head_lr, 'batch': a.batch, 'scale': a.scale,
                 'label_smoothing': a.label_smoothing, 'seed': a.seed, 'threads': a.threads, 'seconds': round(time.time() - started),
                 'artifact': os.path.basename(jar), 'torch': torch.__version__}

@@ -154,6 +154,20 @@ public final class HeadTrainer {
      * @param encoders the encoders' names, one per part, recorded in the head
      */
     public Result train(float[][][] parts, List<String> labels, List<String> encoders, Listener listener) {
+        return train(parts, labels, encoders, null, listener);
+    }
+
+    /**
+     * As {@link #train(float[][][], List, List, Listener)}, with the rows to calibrate on given: {@code heldOut[i]}
+     * true for each; null draws a stratified share of each label ({@link Settings#calibrationShare()}). A head on an
+     * encoder fine-tuned on some of the rows calibrates on the others, the only ones whose answers are as sure as
+     * new messages' will be.
+     */
+    public Result train(float[][][] parts, List<String> labels, List<String> encoders, boolean[] heldOut, Listener listener) {
+        if (heldOut != null && (heldOut.length != labels.size() || settings.calibrationShare() <= 0)) {
+            throw new IllegalArgumentException("Rows to calibrate on need a calibration share above 0 and one flag per row, got "
+                    + heldOut.length + " flags for " + labels.size() + " rows");
+        }
         if (parts.length == 0 || parts.length != encoders.size()) {
             throw new IllegalArgumentException("Expected one encoder name per part, got " + parts.length + " parts and " + encoders);
         }
@@ -175,7 +189,11 @@ public final class HeadTrainer {
         double temperature = 1;
         TrainedHead head = null;
         if (settings.calibrationShare() > 0) {
-            int[][] split = stratifiedSplit(y, names.size(), settings.calibrationShare(), settings.seed());
+            int[][] split = heldOut == null ? stratifiedSplit(y, names.size(), settings.calibrationShare(), settings.seed()) : split(heldOut);
+            if (split[1].length == 0 || split[0].length == 0) {
+                throw new IllegalArgumentException("No rows to calibrate on: the encoder's fine-tuning saw " + (split[1].length == 0 ? "every row" : "no row")
+                        + " of this dataset. Fine-tune with --hold-out above 0 on the same dataset, or train with --calibration-share 0");
+            }
             List<HeadNetwork> networks = new ArrayList<>();
             float[][][] held = new float[parts.length][][];
             for (int p = 0; p < parts.length; p++) {
@@ -222,6 +240,11 @@ public final class HeadTrainer {
 
     private static double round(double value) {
         return Math.round(value * 10000) / 10000.0;
+    }
+
+    private static int[][] split(boolean[] heldOut) {
+        return new int[][] {java.util.stream.IntStream.range(0, heldOut.length).filter(i -> !heldOut[i]).toArray(),
+                java.util.stream.IntStream.range(0, heldOut.length).filter(i -> heldOut[i]).toArray()};
     }
 
     /** Indices of the kept part and of the held-out part; at least one example of a label stays in each part when it has two. */

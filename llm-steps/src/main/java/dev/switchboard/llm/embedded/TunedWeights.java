@@ -142,6 +142,32 @@ public final class TunedWeights {
     }
 
     /**
+     * The share of a dataset's rows, in percent, that fine-tuning left out (by a hash of the text, see
+     * {@link #heldOut}); 0 when it trained on every row. A head trained on the tuned encoder calibrates its
+     * temperature on those rows: on rows the encoder was tuned on, its answers look surer than they are.
+     */
+    public int heldOutPercent() {
+        return training.path("held_out").path("percent").asInt(0);
+    }
+
+    /**
+     * Whether fine-tuning left this text out: the first four bytes of SHA-256 over it (UTF-8), read as an unsigned
+     * big-endian number, modulo 100, below {@link #heldOutPercent()} (as tools/finetune/finetune.py decides).
+     */
+    public boolean heldOut(String text) {
+        if (heldOutPercent() <= 0) {
+            return false;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            long first = ByteBuffer.wrap(digest, 0, 4).getInt() & 0xffffffffL;
+            return first % 100 < heldOutPercent();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
      * Adds its tensors to a session's options as initializers that replace the base model's; the tensors must outlive
      * the session, so the caller closes what this returns after closing the session.
      */

@@ -251,4 +251,28 @@ class HeadTrainerTest {
             assertThat(logits[c]).isCloseTo(Math.log(mean[c]), org.assertj.core.data.Offset.offset(1e-5));
         }
     }
+
+    @Test
+    void should_calibrate_on_the_rows_given_when_rows_to_calibrate_on_are_named() {
+        // given 40 rows per label, and every fifth row named for calibration (what an encoder's fine-tuning left out)
+        Data data = clusters(40, 0.6, 3);
+        boolean[] heldOut = new boolean[data.labels().size()];
+        for (int i = 0; i < heldOut.length; i += 5) {
+            heldOut[i] = true;
+        }
+
+        // when
+        HeadTrainer.Result named = new HeadTrainer(small(8)).train(new float[][][] {data.vectors()}, data.labels(), List.of("e"), heldOut,
+                HeadTrainer.Listener.NONE);
+        HeadTrainer.Result drawn = new HeadTrainer(small(8)).train(new float[][][] {data.vectors()}, data.labels(), List.of("e"),
+                HeadTrainer.Listener.NONE);
+
+        // then the named rows are the held-out ones (32), not a drawn 10% of each label (16)
+        assertThat(named.calibration().examples()).isEqualTo(32);
+        assertThat(drawn.calibration().examples()).isEqualTo(16);
+        assertThat(named.head().training()).containsEntry("held_out_examples", 32);
+        assertThatThrownBy(() -> new HeadTrainer(small(8)).train(new float[][][] {data.vectors()}, data.labels(), List.of("e"),
+                new boolean[heldOut.length], HeadTrainer.Listener.NONE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("No rows to calibrate on: the encoder's fine-tuning saw every row of this dataset");
+    }
 }

@@ -33,6 +33,10 @@ public class TunedWeightsTest {
 
     /** A tuned file as tools/finetune/finetune.py writes it: magic, format, JSON header, little-endian tensors. */
     public static byte[] tunedFile(String base, Map<String, float[]> tensors) throws IOException {
+        return tunedFile(base, tensors, Map.of("note", "test"));
+    }
+
+    public static byte[] tunedFile(String base, Map<String, float[]> tensors, Map<String, Object> training) throws IOException {
         List<Map<String, Object>> entries = new ArrayList<>();
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         for (Map.Entry<String, float[]> tensor : tensors.entrySet()) {
@@ -41,7 +45,7 @@ public class TunedWeightsTest {
             buffer.asFloatBuffer().put(tensor.getValue());
             data.write(buffer.array());
         }
-        byte[] header = new ObjectMapper().writeValueAsBytes(Map.of("base", base, "tensors", entries, "training", Map.of("note", "test")));
+        byte[] header = new ObjectMapper().writeValueAsBytes(Map.of("base", base, "tensors", entries, "training", training));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write("SWITCHBOARD-TUNED\n".getBytes(StandardCharsets.US_ASCII));
         out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(1).putInt(header.length).array());
@@ -174,5 +178,21 @@ public class TunedWeightsTest {
             assertThat(asShipped).isEqualTo(labels);
             assertThat(throughTuned).allSatisfy(confidence -> assertThat(confidence).isCloseTo(throughTuned.get(0), org.assertj.core.data.Offset.offset(1e-6)));
         }
+    }
+
+    @Test
+    void should_hold_out_the_rows_the_finetuning_tool_held_out_when_its_header_says_a_share() throws IOException {
+        // given weights whose fine-tuning left 15% of the rows out, and weights tuned on every row; the hash of each text
+        // modulo 100, as tools/finetune/finetune.py computes it: 97, 61, 55, 0, 79, 86, 31, 14
+        List<String> texts = List.of("I lost my card", "What exchange rate do you use?", "My card was stolen yesterday",
+                "How much is a euro in dollars today?", "Où est ma carte ?", "card", "refund please", "hello");
+        TunedWeights fifteen = TunedWeights.parse(tunedFile("all-minilm-l6-v2-q", flattening(), Map.of("held_out", Map.of("percent", 15))), "fifteen.tuned");
+        TunedWeights every = TunedWeights.parse(tunedFile("all-minilm-l6-v2-q", flattening()), "every.tuned");
+
+        // then
+        assertThat(fifteen.heldOutPercent()).isEqualTo(15);
+        assertThat(texts.stream().filter(fifteen::heldOut).toList()).containsExactly("How much is a euro in dollars today?", "hello");
+        assertThat(every.heldOutPercent()).isZero();
+        assertThat(texts.stream().filter(every::heldOut).toList()).isEmpty();
     }
 }

@@ -74,13 +74,16 @@ public final class HeadTraining {
         }
         double embedSeconds = (System.nanoTime() - started) / 1e9;
         HeadTrainer.Result result = new HeadTrainer(request.settings()).train(parts, labels, encoders.stream().map(BatchEncoder::id).toList(),
-                listener);
+                heldOut(encoders, texts, request.settings()), listener);
         Map<String, Object> notes = new LinkedHashMap<>();
         notes.put("dataset", request.dataset().getFileName().toString());
         notes.put("text_column", request.textColumn());
         notes.put("label_column", request.labelColumn());
         if (!request.excludedLabels().isEmpty()) {
             notes.put("out_of_scope_labels", request.excludedLabels());
+        }
+        if (encoders.stream().anyMatch(encoder -> encoder.tuned().isPresent()) && request.settings().calibrationShare() > 0) {
+            notes.put("calibrated_on", "the rows the tuned encoders' fine-tuning held out");
         }
         notes.putAll(result.head().training());
         Map<String, TunedWeights> tuned = new LinkedHashMap<>();
@@ -89,5 +92,23 @@ public final class HeadTraining {
         head.write(request.out());
         return new Summary(kept.rows().size(), head, result, request.excludedLabels(), misses, hits, embedSeconds,
                 encodeSeconds == 0 ? 0 : misses / encodeSeconds, Files.size(request.out()));
+    }
+
+    /**
+     * The rows to calibrate on when an encoder runs fine-tuned weights: those its fine-tuning left out (every tuned
+     * encoder's, when several are), since a head is surer than it should be on rows its encoder was tuned on. Null
+     * (a stratified share of each label) when no encoder is tuned, or calibration is off.
+     */
+    private static boolean[] heldOut(List<BatchEncoder> encoders, List<String> texts, HeadTrainer.Settings settings) {
+        List<TunedWeights> tuned = encoders.stream().flatMap(encoder -> encoder.tuned().stream()).toList();
+        if (tuned.isEmpty() || settings.calibrationShare() <= 0) {
+            return null;
+        }
+        boolean[] held = new boolean[texts.size()];
+        for (int i = 0; i < held.length; i++) {
+            String text = texts.get(i);
+            held[i] = tuned.stream().allMatch(weights -> weights.heldOut(text));
+        }
+        return held;
     }
 }

@@ -317,6 +317,28 @@ class EvalCommandTest {
     }
 
     @Test
+    void should_calibrate_on_the_rows_the_finetuning_held_out_when_training_on_tuned_weights() throws IOException {
+        // given weights whose fine-tuning left half of the rows out (by a hash of each text)
+        Path weights = Files.write(dir.resolve("half.tuned"), TunedWeightsTest.tunedFile("all-minilm-l6-v2-q", TunedWeightsTest.flattening(),
+                java.util.Map.of("held_out", java.util.Map.of("percent", 50))));
+        TunedWeights half = TunedWeights.read(weights);
+        List<String> texts = Dataset.read(dir.resolve("intents.csv")).column("text");
+        long unseen = texts.stream().filter(half::heldOut).count();
+
+        // when a head is trained with calibration on
+        Run train = cli("train", "--dataset", dir.resolve("intents.csv").toString(), "--label-column", "intent", "--tuned", weights.toString(),
+                "--out", dir.resolve("heads/half.head").toString(), "--hidden", "0", "--epochs", "5", "--no-cache");
+
+        // then it calibrated on exactly the rows the encoder did not see, not on a tenth of each label (3 rows)
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(unseen).isBetween(4L, 14L);
+        TrainedHead head = TrainedHead.read(dir.resolve("heads/half.head"));
+        assertThat(head.training()).containsEntry("held_out_examples", (int) unseen)
+                .containsEntry("calibrated_on", "the rows the tuned encoders' fine-tuning held out");
+        assertThat(train.out()).contains("held out      " + unseen + " rows");
+    }
+
+    @Test
     void should_refuse_tuned_weights_when_they_tune_an_encoder_the_head_does_not_read() throws IOException {
         // given weights of the quantized MiniLM, and a head asked on bge-small
         Path weights = Files.write(dir.resolve("flat.tuned"), TunedWeightsTest.tunedFile("all-minilm-l6-v2-q", TunedWeightsTest.flattening()));
