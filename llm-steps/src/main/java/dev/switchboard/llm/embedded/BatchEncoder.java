@@ -115,7 +115,12 @@ public final class BatchEncoder implements SentenceEncoder {
             options.setCPUArenaAllocator(false);
             byte[] bytes = onnx.readAllBytes();
             tunedTensors = tuned == null ? List.of() : tuned.addTo(options, environment, bytes);
-            session = environment.createSession(bytes, options);
+            try {
+                session = environment.createSession(bytes, options);
+            } catch (OrtException | RuntimeException e) {
+                tunedTensors.forEach(OnnxTensor::close);
+                throw e;
+            }
             tokenTypes = session.getInputNames().contains("token_type_ids");
             tokenizer = HuggingFaceTokenizer.newInstance(vocabulary, Map.of("padding", "false", "truncation", "false"));
         } catch (IOException | OrtException e) {
