@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
@@ -27,6 +28,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
@@ -34,7 +37,9 @@ import picocli.CommandLine.Option;
 
 /**
  * The walking-skeleton benchmark. On one embedded broker, in one run: (a) a raw Kafka
- * consume→produce pipe that commits after its outputs are acknowledged, the baseline; (b) the same
+ * consume→produce pipe that commits after its outputs are acknowledged, the baseline, and (a2) the same pipe
+ * committing one poll later, as the workflow's route does (a poll's acknowledgements awaited after the next poll's
+ * records are sent), so that b/a2 compares like with like; (b) the same
  * events through a workflow with a CEL condition and a task step (no model); (c) embedded classify
  * texts per second ({@link ClassifyThroughput}: before and now, the bare encoder, and through the demo
  * workflow); (d) the dedup stage (Kafka Streams, exactly-once) between two topics. Runs are interleaved
@@ -77,9 +82,13 @@ public final class BenchCommand extends WorkFolderCommand {
             String bootstrap = broker.bootstrapServers();
             String encoder = EncoderModel.DEFAULT_ID;
             for (int run = 1; run <= runs; run++) {
-                double raw = rawPipe(bootstrap, sample, run);
+                double raw = rawPipe(bootstrap, sample, run, false);
                 measured.add("(a) raw pipe, events/s", raw);
                 out.printf("  run %d (a) raw consume->produce pipe    %,10.0f events/s (load %s)%n", run, raw, BenchLlmCommand.loadAverage());
+                out.flush();
+                double overlapped = rawPipe(bootstrap, sample, run, true);
+                measured.add("(a2) raw pipe, commit one poll later, events/s", overlapped);
+                out.printf("  run %d (a2) raw pipe, commit one poll later %,7.0f events/s (load %s)%n", run, overlapped, BenchLlmCommand.loadAverage());
                 out.flush();
                 double workflow = workflowPipe(bootstrap, sample, run);
                 measured.add("(b) workflow (CEL + task), events/s", workflow);
@@ -104,6 +113,7 @@ public final class BenchCommand extends WorkFolderCommand {
             }
         }
         measured.ratio("b/a (target >= 0.8)", "(b) workflow (CEL + task), events/s", "(a) raw pipe, events/s");
+        measured.ratio("b/a2 (the same overlap on both sides)", "(b) workflow (CEL + task), events/s", "(a2) raw pipe, commit one poll later, events/s");
         if (dedup) {
             measured.ratio("d/a", "(d) dedup stage (exactly_once_v2), events/s", "(a) raw pipe, events/s");
         }
@@ -147,16 +157,20 @@ public final class BenchCommand extends WorkFolderCommand {
         }
     }
 
-    /** The baseline: poll, produce each record to an output topic, wait for acks, commit. */
-    static double rawPipe(String bootstrap, List<byte[]> events, int run) throws Exception {
-        String in = "bench.raw.in." + run;
-        String outTopic = "bench.raw.out." + run;
+    /**
+     * The baseline: poll, produce each record to an output topic, wait for acks, commit. {@code overlapped}: as the
+     * workflow's route does, a poll's acknowledgements are awaited and its offsets committed after the next poll's records
+     * are sent (the last poll's at the end), so that the round trip of one overlaps the next.
+     */
+    static double rawPipe(String bootstrap, List<byte[]> events, int run, boolean overlapped) throws Exception {
+        String in = "bench.raw" + (overlapped ? "2" : "") + ".in." + run;
+        String outTopic = "bench.raw" + (overlapped ? "2" : "") + ".out." + run;
         KafkaTopics.create(bootstrap, Map.of(), Set.of(in, outTopic), 3, (short) 1);
         publish(bootstrap, in, events);
         long started = 0;
         int seen = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.consumer(bootstrap, Map.of(), Map.of(
-                ConsumerConfig.GROUP_ID_CONFIG, "bench.raw." + run,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench.raw" + (overlapped ? "2" : "") + "." + run,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "256"));
@@ -166,6 +180,8 @@ public final class BenchCommand extends WorkFolderCommand {
                      ProducerConfig.LINGER_MS_CONFIG, "2"))) {
             consumer.subscribe(List.of(in));
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            List<Future<RecordMetadata>> unanswered = List.of();
+            Map<TopicPartition, OffsetAndMetadata> uncommitted = Map.of();
             while (seen < events.size() && System.nanoTime() < deadline) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 if (records.isEmpty()) {
@@ -175,17 +191,33 @@ public final class BenchCommand extends WorkFolderCommand {
                     started = System.nanoTime();
                 }
                 List<Future<RecordMetadata>> futures = new ArrayList<>();
+                Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
                 for (ConsumerRecord<byte[], byte[]> record : records) {
                     futures.add(producer.send(new ProducerRecord<>(outTopic, record.key(), record.value())));
+                    next.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
                 }
-                for (Future<RecordMetadata> future : futures) {
-                    future.get();
+                if (overlapped) {
+                    settle(consumer, unanswered, uncommitted);
+                    unanswered = futures;
+                    uncommitted = next;
+                } else {
+                    settle(consumer, futures, next);
                 }
-                consumer.commitSync();
                 seen += records.count();
             }
+            settle(consumer, unanswered, uncommitted);
         }
         return seen / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private static void settle(KafkaConsumer<byte[], byte[]> consumer, List<Future<RecordMetadata>> acknowledgements,
+                               Map<TopicPartition, OffsetAndMetadata> offsets) throws Exception {
+        for (Future<RecordMetadata> acknowledgement : acknowledgements) {
+            acknowledgement.get();
+        }
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets);
+        }
     }
 
     /** The same events through a workflow with a CEL condition and a task step, delivery stage off. */

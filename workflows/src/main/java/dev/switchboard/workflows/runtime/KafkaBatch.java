@@ -10,6 +10,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualSyncCommit;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -47,6 +48,35 @@ final class KafkaBatch {
      * wait for the group coordinator once per partition of the batch.
      */
     static void commit(List<Exchange> exchanges) {
+        Offsets offsets = offsets(exchanges);
+        if (offsets != null) {
+            offsets.commit();
+        } else {
+            lastByPartition(exchanges).values().forEach(KafkaManualCommit::commit); // another commit strategy: its own way, partition by partition
+        }
+    }
+
+    /**
+     * What {@link #commit} would commit, to be committed later on the consumer's thread; null when the batch is empty,
+     * and when camel-kafka commits another way than synchronously through the consumer ({@link #commit} then commits
+     * its own way).
+     */
+    static Offsets offsets(List<Exchange> exchanges) {
+        Map<TopicPartition, KafkaManualCommit> lastByPartition = lastByPartition(exchanges);
+        if (lastByPartition.isEmpty()) {
+            return null;
+        }
+        KafkaManualCommit any = lastByPartition.values().iterator().next();
+        if (!(any instanceof DefaultKafkaManualSyncCommit sync) || sync.getOffsetRepository() != null) {
+            return null;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+        lastByPartition.forEach((partition, commit) ->
+                offsets.put(partition, new OffsetAndMetadata(((DefaultKafkaManualCommit) commit).getRecordOffset() + 1)));
+        return new Offsets(sync.getConsumer(), offsets, Duration.ofMillis(sync.getCommitTimeout()));
+    }
+
+    private static Map<TopicPartition, KafkaManualCommit> lastByPartition(List<Exchange> exchanges) {
         Map<TopicPartition, KafkaManualCommit> lastByPartition = new LinkedHashMap<>();
         for (Exchange exchange : exchanges) {
             var message = exchange.getMessage();
@@ -57,18 +87,23 @@ final class KafkaBatch {
             lastByPartition.put(new TopicPartition(message.getHeader(KafkaConstants.TOPIC, String.class),
                     message.getHeader(KafkaConstants.PARTITION, Integer.class)), commit);
         }
-        if (lastByPartition.isEmpty()) {
-            return;
+        return lastByPartition;
+    }
+
+    /** A batch's next offsets, per partition, and the consumer that read it. */
+    record Offsets(Consumer<?, ?> consumer, Map<TopicPartition, OffsetAndMetadata> next, Duration timeout) {
+
+        /**
+         * Commits them in one synchronous request, for the partitions the consumer still holds: a partition taken away
+         * since the batch was read is another consumer's to commit, and it reads the batch again (deterministic task
+         * ids make that harmless). Only on the consumer's own thread.
+         */
+        void commit() {
+            Map<TopicPartition, OffsetAndMetadata> held = new LinkedHashMap<>(next);
+            held.keySet().retainAll(consumer.assignment());
+            if (!held.isEmpty()) {
+                consumer.commitSync(held, timeout);
+            }
         }
-        KafkaManualCommit any = lastByPartition.values().iterator().next();
-        if (!(any instanceof DefaultKafkaManualSyncCommit sync) || sync.getOffsetRepository() != null) {
-            lastByPartition.values().forEach(KafkaManualCommit::commit); // another commit strategy: its own way, partition by partition
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-        lastByPartition.forEach((partition, commit) ->
-                offsets.put(partition, new OffsetAndMetadata(((DefaultKafkaManualCommit) commit).getRecordOffset() + 1)));
-        // the batch runs on the consumer's own thread (camel-kafka's batching consumer), the only one that may use it
-        sync.getConsumer().commitSync(offsets, Duration.ofMillis(sync.getCommitTimeout()));
     }
 }

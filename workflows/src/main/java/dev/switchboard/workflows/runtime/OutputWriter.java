@@ -122,15 +122,61 @@ public final class OutputWriter implements Service, EventPublisher {
      * @param refusals what to write instead of a record other than a dead letter that Kafka refuses for good
      */
     public void writeAll(List<ProducerRecord<byte[], byte[]>> records, BooleanSupplier running, Refusals refusals) {
+        await(send(records, refusals), running);
+    }
+
+    /**
+     * Records handed to the producer and not yet known to be written; {@link #await} waits for them, so that a stage
+     * may run its next batch while Kafka acknowledges this one.
+     */
+    public static final class Sending {
+        private static final Sending NOTHING = new Sending(List.of(), List.of(), Refusals.NONE);
+
+        private final List<ProducerRecord<byte[], byte[]>> records;
+        private final List<Future<RecordMetadata>> acknowledgements;
+        private final Refusals refusals;
+
+        private Sending(List<ProducerRecord<byte[], byte[]>> records, List<Future<RecordMetadata>> acknowledgements, Refusals refusals) {
+            this.records = records;
+            this.acknowledgements = acknowledgements;
+            this.refusals = refusals;
+        }
+
+        /** True once Kafka has answered for every record, written or not: {@link #await} would not wait. */
+        public boolean answered() {
+            return acknowledgements.stream().allMatch(Future::isDone);
+        }
+    }
+
+    /**
+     * Hands every record to the producer without waiting (a record larger than its topic accepts is replaced first,
+     * as {@link #writeAll} does); {@link #await} then waits for the acknowledgements and sends again what failed.
+     */
+    public Sending send(List<ProducerRecord<byte[], byte[]>> records, Refusals refusals) {
         if (records.isEmpty()) {
-            return;
+            return Sending.NOTHING;
         }
         List<ProducerRecord<byte[], byte[]>> pending = screen(records, refusals);
-        for (int attempt = 1; ; attempt++) {
-            List<Future<RecordMetadata>> futures = new ArrayList<>(pending.size());
-            for (ProducerRecord<byte[], byte[]> record : pending) {
-                futures.add(producer.send(record));
-            }
+        return new Sending(pending, sendEach(pending), refusals);
+    }
+
+    private List<Future<RecordMetadata>> sendEach(List<ProducerRecord<byte[], byte[]>> records) {
+        List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
+        for (ProducerRecord<byte[], byte[]> record : records) {
+            futures.add(producer.send(record));
+        }
+        return futures;
+    }
+
+    /**
+     * Returns once every record of {@code sending} is written, sending again what failed (see the class comment).
+     *
+     * @param running false once the stage is stopping; then a failed write gives up by throwing
+     */
+    public void await(Sending sending, BooleanSupplier running) {
+        List<ProducerRecord<byte[], byte[]>> pending = sending.records;
+        List<Future<RecordMetadata>> futures = sending.acknowledgements;
+        for (int attempt = 1; !pending.isEmpty(); attempt++) {
             List<ProducerRecord<byte[], byte[]>> failed = new ArrayList<>();
             Exception last = null;
             boolean replaced = false;
@@ -138,7 +184,7 @@ public final class OutputWriter implements Service, EventPublisher {
                 try {
                     futures.get(i).get();
                 } catch (ExecutionException e) {
-                    ProducerRecord<byte[], byte[]> instead = tooLarge(e.getCause()) ? refusedByKafka(pending, i, e.getCause(), refusals) : null;
+                    ProducerRecord<byte[], byte[]> instead = tooLarge(e.getCause()) ? refusedByKafka(pending, i, e.getCause(), sending.refusals) : null;
                     replaced |= instead != null;
                     failed.add(instead != null ? instead : pending.get(i));
                     last = e;
@@ -154,17 +200,17 @@ public final class OutputWriter implements Service, EventPublisher {
                 throw new IllegalStateException("Stopping with " + failed.size() + " outputs unwritten; offsets stay uncommitted", last);
             }
             pending = failed;
-            if (replaced) {
-                continue; // stand-ins go out at once: nothing to wait for
+            if (!replaced) { // stand-ins go out at once: nothing to wait for
+                LOG.warn("Writing {} records failed (attempt {}), trying again: {}", failed.size(), attempt,
+                        last == null ? "" : String.valueOf(last.getCause()));
+                try {
+                    Thread.sleep(RETRIES.delay(attempt, null).toMillis()); // backoff while Kafka is unreachable
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while writing outputs; offsets stay uncommitted", e);
+                }
             }
-            LOG.warn("Writing {} records failed (attempt {}), trying again: {}", failed.size(), attempt,
-                    last == null ? "" : String.valueOf(last.getCause()));
-            try {
-                Thread.sleep(RETRIES.delay(attempt, null).toMillis()); // backoff while Kafka is unreachable
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while writing outputs; offsets stay uncommitted", e);
-            }
+            futures = sendEach(pending);
         }
     }
 

@@ -58,6 +58,24 @@ class KafkaBatchTest {
         assertThat(consumer.committed(partitions).get(new TopicPartition(TOPIC, 0)).offset()).isEqualTo(12);
     }
 
+    @Test
+    void should_leave_a_partition_to_its_new_owner_when_it_was_taken_away_before_the_batch_is_committed() {
+        // given a batch read from three partitions, its commit held back (it is committed after the next batch has run)
+        CountingConsumer consumer = new CountingConsumer();
+        consumer.assign(Set.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 1), new TopicPartition(TOPIC, 2)));
+        CamelContext camel = new DefaultCamelContext();
+        KafkaBatch.Offsets offsets = KafkaBatch.offsets(List.of(record(camel, consumer, 0, 10), record(camel, consumer, 1, 4),
+                record(camel, consumer, 2, 7)));
+
+        // when a rebalance takes partition 1 away before the commit
+        consumer.assign(Set.of(new TopicPartition(TOPIC, 0), new TopicPartition(TOPIC, 2)));
+        offsets.commit();
+
+        // then only the partitions still held are committed: partition 1's new owner reads the batch's records again
+        assertThat(consumer.commits).containsExactly(Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(11),
+                new TopicPartition(TOPIC, 2), new OffsetAndMetadata(8)));
+    }
+
     private static Exchange record(CamelContext camel, CountingConsumer consumer, int partition, long offset) {
         Exchange exchange = new DefaultExchange(camel);
         exchange.getMessage().setHeader(KafkaConstants.TOPIC, TOPIC);
