@@ -48,11 +48,12 @@ final class KafkaBatch {
      * wait for the group coordinator once per partition of the batch.
      */
     static void commit(List<Exchange> exchanges) {
-        Offsets offsets = offsets(exchanges);
+        Map<TopicPartition, KafkaManualCommit> lastByPartition = lastByPartition(exchanges);
+        Offsets offsets = offsets(lastByPartition);
         if (offsets != null) {
             offsets.commit();
         } else {
-            lastByPartition(exchanges).values().forEach(KafkaManualCommit::commit); // another commit strategy: its own way, partition by partition
+            lastByPartition.values().forEach(KafkaManualCommit::commit); // another commit strategy: its own way, partition by partition
         }
     }
 
@@ -62,7 +63,10 @@ final class KafkaBatch {
      * its own way).
      */
     static Offsets offsets(List<Exchange> exchanges) {
-        Map<TopicPartition, KafkaManualCommit> lastByPartition = lastByPartition(exchanges);
+        return offsets(lastByPartition(exchanges));
+    }
+
+    private static Offsets offsets(Map<TopicPartition, KafkaManualCommit> lastByPartition) {
         if (lastByPartition.isEmpty()) {
             return null;
         }

@@ -6,13 +6,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.consumer.errorhandler.KafkaConsumerListener;
 import org.apache.camel.component.kafka.consumer.support.ProcessingResult;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The Camel route of one workflow: consume its topic in its own consumer group, in batches; run the
@@ -31,12 +31,13 @@ import org.apache.camel.builder.RouteBuilder;
  */
 public final class WorkflowRoute extends RouteBuilder {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowRoute.class);
+
     private final WorkflowRunner runner;
     private final OutputWriter writer;
     private final BooleanSupplier running;
     private final int maxPollRecords;
     private final BudgetGate budget;
-    private static final Logger LOG = LoggerFactory.getLogger(WorkflowRoute.class);
     /** How long after its outputs were sent a batch is committed, at the latest, when no batch follows it. */
     static final long SETTLE_AFTER_MS = 50;
     /** Used by Camel's one consumer thread of this route only. */
