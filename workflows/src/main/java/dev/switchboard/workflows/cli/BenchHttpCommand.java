@@ -9,6 +9,8 @@ import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.runtime.KafkaTopics;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -21,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,18 +46,25 @@ final class BenchHttpCommand extends WorkFolderCommand {
     private static final String SECRET = "bench-http-shared-secret";
     private static final String EVENTS_TOPIC = "bench.http.in";
     private static final String TASKS_TOPIC = "bench.http.tasks";
+    /** The JIT counts as settled when it compiled for under this share of a warm-up round's wall time. */
+    private static final double JIT_SETTLED = 0.05;
 
     @Option(names = "--connections", split = ",", paramLabel = "COUNT", description = "Client connections, one measurement each "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "8,64")
     List<Integer> connections;
 
     @Option(names = "--events", paramLabel = "COUNT", description = "Events per system and connection count (default: ${DEFAULT-VALUE}).",
-            defaultValue = "10000")
+            defaultValue = "20000")
     int events;
 
-    @Option(names = "--warmup", paramLabel = "COUNT", description = "Unmeasured events sent to each system first (default: ${DEFAULT-VALUE}).",
-            defaultValue = "2000")
+    @Option(names = "--warmup", paramLabel = "COUNT", description = "Unmeasured events a warm-up round sends to a system (default: "
+            + "${DEFAULT-VALUE}).", defaultValue = "10000")
     int warmup;
+
+    @Option(names = "--warmup-seconds", paramLabel = "SECONDS", description = "Switchboard warms up in rounds until this JVM's JIT "
+            + "compilers are nearly idle (compiling for under a twentieth of a round) or this long has passed; Node-RED then gets as many warm-up "
+            + "events. 0: one round (default: ${DEFAULT-VALUE}).", defaultValue = "180")
+    int warmupSeconds;
 
     @Option(names = "--settle-seconds", paramLabel = "SECONDS", description = "How long to wait after the last answer for every event to "
             + "arrive before counting the rest as lost (default: ${DEFAULT-VALUE}).", defaultValue = "120")
@@ -64,11 +74,15 @@ final class BenchHttpCommand extends WorkFolderCommand {
             + "or none to skip it. Default: ${DEFAULT-VALUE}", defaultValue = "bench/node-red/run.sh")
     String nodeRedScript;
 
+    /** Warm-up rounds the first system took; the next system gets as many. */
+    private int warmupRounds;
+
     @Override
     Integer run(PrintWriter out, Path dir) throws Exception {
-        out.printf("Switchboard HTTP benchmark: %,d events per system and connection count (after %,d unmeasured), connections %s;"
-                        + " Java %s, %d cores, load average %s at the start%n", events, warmup, connections, Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), BenchLlmCommand.loadAverage());
+        out.printf("Switchboard HTTP benchmark: %,d events per system and connection count, after warm-up rounds of %,d events (until"
+                        + " the JIT has settled, at most %d s), connections %s; Java %s, %d cores, load average %s at the start%n", events,
+                warmup, warmupSeconds, connections, Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                BenchLlmCommand.loadAverage());
         out.flush();
         Map<Integer, HttpLoad.Result> switchboard = new LinkedHashMap<>();
         Map<Integer, HttpLoad.Result> nodeRed = new LinkedHashMap<>();
@@ -111,8 +125,9 @@ final class BenchHttpCommand extends WorkFolderCommand {
                 }
             }
             out.printf("  events/s from the first POST's start to the last event's arrival at the receiver; latency from a POST's start to"
-                    + " its first arrival; repeats: deliveries of an event already received (%d in all). Load average now %s%n",
-                    receiver.repeats(), BenchLlmCommand.loadAverage());
+                    + " its first arrival; repeats: deliveries of an event already received (%d in all); each system warmed up with %,d"
+                    + " unmeasured events. Load average now %s%n", receiver.repeats(), (long) warmupRounds * Math.max(warmup, 0),
+                    BenchLlmCommand.loadAverage());
             out.flush();
         }
         List<String> lost = new ArrayList<>();
@@ -132,11 +147,7 @@ final class BenchHttpCommand extends WorkFolderCommand {
                          Map<Integer, HttpLoad.Result> results, Map<String, String> loads, PrintWriter out) throws InterruptedException {
         Duration settle = Duration.ofSeconds(settleSeconds);
         String run = UUID.randomUUID().toString().substring(0, 8);
-        if (warmup > 0) {
-            out.printf("  %s: warm-up, %,d events at %d connections...%n", system, warmup, connections.get(0));
-            out.flush();
-            load.run(url, headers, body, system + "-warmup-" + run + "-", warmup, connections.get(0), settle);
-        }
+        warmUp(system, load, url, headers, body, run, settle, out);
         for (int count : connections) {
             HttpLoad.Result result = load.run(url, headers, body, system + "-" + count + "-" + run + "-", events, count, settle);
             results.put(count, result);
@@ -144,6 +155,44 @@ final class BenchHttpCommand extends WorkFolderCommand {
             out.printf(Locale.ROOT, "  %s at %d connections: %,.0f events/s, p50 %.1f ms, p99 %.1f ms, %d lost (load %s)%n", system, count,
                     result.eventsPerSecond(), result.p50Ms(), result.p99Ms(), result.missing().size(), loads.get(system + count));
             out.flush();
+        }
+    }
+
+    /**
+     * Unmeasured rounds before the measurements. The first system (Switchboard) warms up until this JVM's JIT compilers
+     * have nearly stopped, because the engine, the broker and the benchmark's client and receiver share this JVM and
+     * C2 compiling takes most of a core for a minute or more on two cores; the next system gets as many rounds. Rounds
+     * go round the connection counts, so that each count's code is compiled.
+     */
+    private void warmUp(String system, HttpLoad load, URI url, Map<String, String> headers, Function<String, String> body, String run,
+                        Duration settle, PrintWriter out) throws InterruptedException {
+        if (warmup <= 0) {
+            return;
+        }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        boolean first = warmupRounds == 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+        for (int round = 0; ; round++) {
+            int count = connections.get(round % connections.size());
+            long compiledBefore = timed ? jit.getTotalCompilationTime() : 0;
+            long started = System.nanoTime();
+            HttpLoad.Result result = load.run(url, headers, body, system + "-warmup-" + run + "-" + round + "-", warmup, count, settle);
+            double wallMs = (System.nanoTime() - started) / 1e6;
+            double compiling = timed ? (jit.getTotalCompilationTime() - compiledBefore) / wallMs : Double.NaN;
+            out.printf(Locale.ROOT, "  %s: warm-up round %d, %,d events at %d connections: %,.0f events/s, this JVM's JIT compiling %s%n",
+                    system, round + 1, warmup, count, result.eventsPerSecond(),
+                    timed ? String.format(Locale.ROOT, "%.0f%% of the round", 100 * compiling) : "(time not available)");
+            out.flush();
+            boolean done = first
+                    ? !timed || compiling < JIT_SETTLED || System.nanoTime() >= deadline
+                    : round + 1 >= warmupRounds;
+            if (done) {
+                if (first) {
+                    warmupRounds = round + 1;
+                }
+                return;
+            }
         }
     }
 
