@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -165,6 +166,16 @@ public final class ModelSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Tells {@code listener} of every exchange as it is answered (on the serving thread, before the response is sent;
+     * keep it short). With {@link #logLimit(int) logLimit(0)} a benchmark keeps only what it needs of each exchange,
+     * not the exchanges themselves. {@link #reset()} removes it.
+     */
+    public ModelSimulator onAnswered(Consumer<Exchange> listener) {
+        log.listener(listener);
+        return this;
+    }
+
     public ModelSimulator clearFaults() {
         faults.clear();
         return this;
@@ -178,6 +189,7 @@ public final class ModelSimulator implements AutoCloseable {
         capacity = null;
         reportedModel = null;
         jsonSchemaSupported = true;
+        log.listener(null);
         log.clear();
         return this;
     }

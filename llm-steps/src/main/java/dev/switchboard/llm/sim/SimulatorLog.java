@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /** What the simulator received and sent back: requests and exchanges (bounded when asked), counts by status, concurrency. */
 final class SimulatorLog {
@@ -17,6 +18,7 @@ final class SimulatorLog {
     private final ConcurrentLinkedQueue<Exchange> exchanges = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     private volatile int limit = Integer.MAX_VALUE;
+    private volatile Consumer<Exchange> listener;
     private final AtomicLong requestCount = new AtomicLong();
     private final Map<Integer, LongAdder> statusCounts = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -24,6 +26,11 @@ final class SimulatorLog {
 
     void limit(int max) {
         this.limit = max;
+    }
+
+    /** Told of every exchange as it is answered, before its response is sent; null: none. */
+    void listener(Consumer<Exchange> listener) {
+        this.listener = listener;
     }
 
     void clear() {
@@ -54,6 +61,10 @@ final class SimulatorLog {
 
     void answered(Exchange exchange) {
         add(exchanges, exchange);
+        Consumer<Exchange> told = listener;
+        if (told != null) {
+            told.accept(exchange);
+        }
     }
 
     void sent(int status) {

@@ -9,8 +9,6 @@ import dev.switchboard.workflows.runtime.Engine;
 import dev.switchboard.workflows.runtime.KafkaTopics;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -46,8 +44,6 @@ final class BenchHttpCommand extends WorkFolderCommand {
     private static final String SECRET = "bench-http-shared-secret";
     private static final String EVENTS_TOPIC = "bench.http.in";
     private static final String TASKS_TOPIC = "bench.http.tasks";
-    /** The JIT counts as settled when it compiled for under this share of a warm-up round's wall time. */
-    private static final double JIT_SETTLED = 0.05;
 
     @Option(names = "--connections", split = ",", paramLabel = "COUNT", description = "Client connections, one measurement each "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "8,64")
@@ -149,11 +145,14 @@ final class BenchHttpCommand extends WorkFolderCommand {
         String run = UUID.randomUUID().toString().substring(0, 8);
         warmUp(system, load, url, headers, body, run, settle, out);
         for (int count : connections) {
+            JitTime.Span span = JitTime.start();
             HttpLoad.Result result = load.run(url, headers, body, system + "-" + count + "-" + run + "-", events, count, settle);
+            String compiling = JitTime.percent(span.share());
             results.put(count, result);
             loads.put(system + count, BenchLlmCommand.loadAverage());
-            out.printf(Locale.ROOT, "  %s at %d connections: %,.0f events/s, p50 %.1f ms, p99 %.1f ms, %d lost (load %s)%n", system, count,
-                    result.eventsPerSecond(), result.p50Ms(), result.p99Ms(), result.missing().size(), loads.get(system + count));
+            out.printf(Locale.ROOT, "  %s at %d connections: %,.0f events/s, p50 %.1f ms, p99 %.1f ms, %d lost (load %s, this JVM's JIT"
+                            + " compiling %s of the phase)%n", system, count, result.eventsPerSecond(), result.p50Ms(), result.p99Ms(),
+                    result.missing().size(), loads.get(system + count), compiling);
             out.flush();
         }
     }
@@ -169,24 +168,17 @@ final class BenchHttpCommand extends WorkFolderCommand {
         if (warmup <= 0) {
             return;
         }
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         boolean first = warmupRounds == 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
         for (int round = 0; ; round++) {
             int count = connections.get(round % connections.size());
-            long compiledBefore = timed ? jit.getTotalCompilationTime() : 0;
-            long started = System.nanoTime();
+            JitTime.Span span = JitTime.start();
             HttpLoad.Result result = load.run(url, headers, body, system + "-warmup-" + run + "-" + round + "-", warmup, count, settle);
-            double wallMs = (System.nanoTime() - started) / 1e6;
-            double compiling = timed ? (jit.getTotalCompilationTime() - compiledBefore) / wallMs : Double.NaN;
-            out.printf(Locale.ROOT, "  %s: warm-up round %d, %,d events at %d connections: %,.0f events/s, this JVM's JIT compiling %s%n",
-                    system, round + 1, warmup, count, result.eventsPerSecond(),
-                    timed ? String.format(Locale.ROOT, "%.0f%% of the round", 100 * compiling) : "(time not available)");
+            double compiling = span.share();
+            out.printf(Locale.ROOT, "  %s: warm-up round %d, %,d events at %d connections: %,.0f events/s, this JVM's JIT compiling %s of"
+                    + " the round%n", system, round + 1, warmup, count, result.eventsPerSecond(), JitTime.percent(compiling));
             out.flush();
-            boolean done = first
-                    ? !timed || compiling < JIT_SETTLED || System.nanoTime() >= deadline
-                    : round + 1 >= warmupRounds;
+            boolean done = first ? JitTime.settled(compiling) || System.nanoTime() >= deadline : round + 1 >= warmupRounds;
             if (done) {
                 if (first) {
                     warmupRounds = round + 1;

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,9 +58,14 @@ public final class BenchLlmCommand extends CliCommand {
     @Option(names = "--seconds", description = "Measured seconds per phase (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int seconds;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up seconds of each kind of request before the first phase (not "
-            + "measured); every phase also starts with one unmeasured second (default: ${DEFAULT-VALUE}).", defaultValue = "10")
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Seconds of each kind of request in a warm-up round (not measured);"
+            + " every phase also starts with one unmeasured second (default: ${DEFAULT-VALUE}).", defaultValue = "10")
     int warmup;
+
+    @Option(names = "--warmup-max-seconds", paramLabel = "SECONDS", description = "Warm-up rounds go on until this JVM's JIT compilers are"
+            + " nearly idle (compiling for under a twentieth of a round) or this long has passed. 0: one round (default: ${DEFAULT-VALUE}).",
+            defaultValue = "120")
+    int warmupMaxSeconds;
 
     @Option(names = "--latency-ms", split = ",", paramLabel = "MS", description = "Simulated model latencies, one phase each (default: ${DEFAULT-VALUE}).",
             defaultValue = "0,1500")
@@ -73,7 +79,8 @@ public final class BenchLlmCommand extends CliCommand {
         PrintWriter out = out();
         List<String> texts = BenchTickets.texts(200);
         out.printf("Switchboard LLM-step benchmark: classify (6 labels) on an OpenAI-compatible simulator in-process, %d requests/s offered"
-                        + " open loop, %d s measured per phase after %d s of warm-up%n", rate, seconds, warmup);
+                        + " open loop, %d s measured per phase after warm-up rounds of %d s of each kind (until the JIT has settled, at most %d s)%n",
+                rate, seconds, warmup, warmupMaxSeconds);
         out.printf("  Java %s, %d cores (load average %s), %s, max heap %d MB, collectors %s%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), loadAverage(),
                 CallExecutor.virtualThreads() ? "a virtual thread per call" : "a pool of " + CallExecutor.PLATFORM_THREADS
@@ -93,17 +100,24 @@ public final class BenchLlmCommand extends CliCommand {
             OpenLoop.Request bare = (marker, text) -> post(http, simulator, bodyTemplate, marker);
             OpenLoop.Request switchboard = (marker, text) -> classifyOne(step, marker, text);
             try {
-                // the JIT compiles both paths before anything is measured
-                loop.run(new BenchPhase("warm-up: bare HTTP client", 0, 24), warmup, 0, bare);
-                loop.run(new BenchPhase("warm-up: Switchboard classify step", 0, 25), warmup, 0, switchboard);
+                // the JIT compiles both paths before anything is measured: its threads would otherwise share the cores with the phases
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupMaxSeconds);
+                for (int round = 1; ; round++) {
+                    JitTime.Span span = JitTime.start();
+                    loop.run(new BenchPhase("warm-up " + round + ": bare HTTP client", 0, 24), warmup, 0, bare);
+                    loop.run(new BenchPhase("warm-up " + round + ": Switchboard classify step", 0, 25), warmup, 0, switchboard);
+                    double compiling = span.share();
+                    out.printf("  warm-up round %d: this JVM's JIT compiling %s of the round%n", round, JitTime.percent(compiling));
+                    out.flush();
+                    if (JitTime.settled(compiling) || System.nanoTime() >= deadline) {
+                        break;
+                    }
+                }
                 for (int latency : latencies) {
                     simulator.latency(Duration.ofMillis(latency));
                     BenchPhase baseline = new BenchPhase("bare HTTP client", latency, rows.size());
-                    loop.run(baseline, 1, seconds, bare);
-                    rows.add(baseline.report(out));
-                    BenchPhase measured = new BenchPhase("Switchboard classify step", latency, rows.size());
-                    loop.run(measured, 1, seconds, switchboard);
-                    rows.add(measured.report(out));
+                    rows.add(measure(loop, baseline, bare, out));
+                    rows.add(measure(loop, new BenchPhase("Switchboard classify step", latency, rows.size()), switchboard, out));
                 }
             } finally {
                 callers.shutdownNow();
@@ -111,17 +125,28 @@ public final class BenchLlmCommand extends CliCommand {
             }
         }
         out.println();
-        out.printf("  %-26s %8s %13s %13s %9s %10s %12s %12s%n", "phase", "latency", "p50 overhead", "p99 overhead", "success", "in flight",
-                "CPU/request", "peak RSS");
+        out.printf("  %-26s %8s %13s %13s %9s %10s %12s %12s %5s%n", "phase", "latency", "p50 overhead", "p99 overhead", "success",
+                "in flight", "CPU/request", "peak RSS", "JIT");
         for (Map<String, String> row : rows) {
-            out.printf("  %-26s %8s %13s %13s %9s %10s %12s %12s%n", row.get("phase"), row.get("latency"), row.get("p50"), row.get("p99"),
-                    row.get("success"), row.get("in_flight"), row.get("cpu"), row.get("rss"));
+            out.printf("  %-26s %8s %13s %13s %9s %10s %12s %12s %5s%n", row.get("phase"), row.get("latency"), row.get("p50"), row.get("p99"),
+                    row.get("success"), row.get("in_flight"), row.get("cpu"), row.get("rss"), row.get("jit"));
         }
         out.println("  overhead = time from when the request was due until the step (or client) had the answer, minus the simulator's"
                 + " time for that request; CPU/request is the process's CPU time over the phase's requests (simulator and JVM included, so"
-                + " compare phases); peak RSS is the process's (VmHWM), simulator included; load average now " + loadAverage());
+                + " compare phases); peak RSS is the process's (VmHWM), simulator included; JIT: the share of the phase this JVM's"
+                + " compilers spent compiling; load average now " + loadAverage());
         out.flush();
         return 0;
+    }
+
+    /** Runs a measured phase after its unmeasured second; its row carries the share of it the JIT compilers took. */
+    private Map<String, String> measure(OpenLoop loop, BenchPhase phase, OpenLoop.Request request, PrintWriter out) throws InterruptedException {
+        JitTime.Span span = JitTime.start();
+        loop.run(phase, 1, seconds, request);
+        double compiling = span.share();
+        Map<String, String> row = phase.report(out);
+        row.put("jit", JitTime.percent(compiling));
+        return row;
     }
 
     private String classifyOne(Step step, String marker, String text) {

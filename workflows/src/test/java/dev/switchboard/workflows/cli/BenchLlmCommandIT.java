@@ -18,11 +18,14 @@ class BenchLlmCommandIT {
         picocli.CommandLine command = SwitchboardCli.commandLine().setOut(new PrintWriter(out, true));
 
         // when
-        int exit = command.execute("bench-llm", "--rate", "40", "--seconds", "1", "--warmup", "1", "--latency-ms", "20");
+        int exit = command.execute("bench-llm", "--rate", "40", "--seconds", "1", "--warmup", "1", "--warmup-max-seconds", "0",
+                "--latency-ms", "20");
 
         // then every request succeeded in both phases, and the figures are printed
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("bare HTTP client", "Switchboard classify step", "p50 overhead", "peak RSS");
+        assertThat(out.toString()).contains("bare HTTP client", "Switchboard classify step", "p50 overhead", "peak RSS", "JIT",
+                "warm-up round 1: this JVM's JIT compiling");
+        assertThat(out.toString()).doesNotContain("warm-up round 2");
         // with the collectors the JVM runs, whose pauses are the p99 of both phases
         assertThat(out.toString()).contains("collectors " + ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .map(GarbageCollectorMXBean::getName).toList());
