@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -50,6 +51,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", subcommands = BenchHttpCommand.class, description = "Measures the engine against a raw Kafka pipe on the same broker and prints the ratio.")
 public final class BenchCommand extends WorkFolderCommand {
 
+    /** Warm-up rounds number their topics from here, apart from the measured runs'. */
+    private static final int WARMUP_RUNS = 1000;
+
     @Option(names = "--events", paramLabel = "COUNT", defaultValue = "100000", description = "Events per pipeline and run (default: ${DEFAULT-VALUE}).")
     int events;
 
@@ -59,6 +63,11 @@ public final class BenchCommand extends WorkFolderCommand {
 
     // 500 texts last the workflow about 2 s, in which its start (the first poll's slices, each written and committed) weighs:
     // 2,000 measure it nearer its steady rate, as the bare encoder is (c3/c2 median 0.73 with 500, 0.79 with 2,000, same machine)
+    @Option(names = "--warmup-max-seconds", paramLabel = "SECONDS", defaultValue = "120", description = "Before the runs, unmeasured rounds of "
+            + "(a), (a2) and (b) go on until this JVM's JIT compilers are nearly idle (compiling for under a twentieth of a round) or this "
+            + "long has passed; 0: none (default: ${DEFAULT-VALUE}).")
+    int warmupMaxSeconds;
+
     @Option(names = "--texts", paramLabel = "COUNT", defaultValue = "2000", description = "Texts for the classify measurement, the demo "
             + "tickets in turn (default: ${DEFAULT-VALUE}).")
     int texts;
@@ -81,6 +90,7 @@ public final class BenchCommand extends WorkFolderCommand {
             broker.start();
             String bootstrap = broker.bootstrapServers();
             String encoder = EncoderModel.DEFAULT_ID;
+            warmUp(bootstrap, sample, out);
             for (int run = 1; run <= runs; run++) {
                 double raw = rawPipe(bootstrap, sample, run, false);
                 measured.add("(a) raw pipe, events/s", raw);
@@ -221,6 +231,31 @@ public final class BenchCommand extends WorkFolderCommand {
     }
 
     /** The same events through a workflow with a CEL condition and a task step, delivery stage off. */
+    /**
+     * Unmeasured rounds of the three no-model pipes until the JIT compilers have settled: the broker, the clients and the
+     * engine share this JVM, and C2 takes most of a core for a minute after start, which the first runs would otherwise
+     * measure (the raw pipe's small loop settles sooner than the workflow's path, flattering the ratios' baseline).
+     */
+    private void warmUp(String bootstrap, List<byte[]> sample, PrintWriter out) throws Exception {
+        if (warmupMaxSeconds <= 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupMaxSeconds);
+        for (int round = 1; ; round++) {
+            JitTime.Span span = JitTime.start();
+            double raw = rawPipe(bootstrap, sample, WARMUP_RUNS + round, false);
+            double overlapped = rawPipe(bootstrap, sample, WARMUP_RUNS + round, true);
+            double workflow = workflowPipe(bootstrap, sample, WARMUP_RUNS + round);
+            double compiling = span.share();
+            out.printf("  warm-up round %d: (a) %,.0f, (a2) %,.0f, (b) %,.0f events/s; this JVM's JIT compiling %s of the round%n", round, raw,
+                    overlapped, workflow, JitTime.percent(compiling));
+            out.flush();
+            if (JitTime.settled(compiling) || System.nanoTime() >= deadline) {
+                return;
+            }
+        }
+    }
+
     static double workflowPipe(String bootstrap, List<byte[]> events, int run) throws Exception {
         Path folder = Files.createTempDirectory("switchboard-bench");
         String topic = "bench.wf.in." + run;

@@ -57,10 +57,10 @@ final class BenchHttpCommand extends WorkFolderCommand {
             + "${DEFAULT-VALUE}).", defaultValue = "10000")
     int warmup;
 
-    @Option(names = "--warmup-seconds", paramLabel = "SECONDS", description = "Switchboard warms up in rounds until this JVM's JIT "
+    @Option(names = "--warmup-max-seconds", paramLabel = "SECONDS", description = "Switchboard warms up in rounds until this JVM's JIT "
             + "compilers are nearly idle (compiling for under a twentieth of a round) or this long has passed; Node-RED then gets as many warm-up "
             + "events. 0: one round (default: ${DEFAULT-VALUE}).", defaultValue = "180")
-    int warmupSeconds;
+    int warmupMaxSeconds;
 
     @Option(names = "--settle-seconds", paramLabel = "SECONDS", description = "How long to wait after the last answer for every event to "
             + "arrive before counting the rest as lost (default: ${DEFAULT-VALUE}).", defaultValue = "120")
@@ -77,7 +77,7 @@ final class BenchHttpCommand extends WorkFolderCommand {
     Integer run(PrintWriter out, Path dir) throws Exception {
         out.printf("Switchboard HTTP benchmark: %,d events per system and connection count, after warm-up rounds of %,d events (until"
                         + " the JIT has settled, at most %d s), connections %s; Java %s, %d cores, load average %s at the start%n", events,
-                warmup, warmupSeconds, connections, Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                warmup, warmupMaxSeconds, connections, Runtime.version(), Runtime.getRuntime().availableProcessors(),
                 BenchLlmCommand.loadAverage());
         out.flush();
         Map<Integer, HttpLoad.Result> switchboard = new LinkedHashMap<>();
@@ -169,7 +169,7 @@ final class BenchHttpCommand extends WorkFolderCommand {
             return;
         }
         boolean first = warmupRounds == 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupMaxSeconds);
         for (int round = 0; ; round++) {
             int count = connections.get(round % connections.size());
             JitTime.Span span = JitTime.start();

@@ -18,7 +18,7 @@ class BenchHttpCommandIT {
         picocli.CommandLine command = SwitchboardCli.commandLine().setOut(new PrintWriter(out, true));
 
         // when
-        int exit = command.execute("bench", "http", "--events", "150", "--warmup", "60", "--warmup-seconds", "0", "--connections", "2,4",
+        int exit = command.execute("bench", "http", "--events", "150", "--warmup", "60", "--warmup-max-seconds", "0", "--connections", "2,4",
                 "--node-red-script", "none", "--dir", dir.toString());
 
         // then one warm-up round ran (no time given to wait for the JIT), every event reached the receiver, once
