@@ -64,8 +64,8 @@ public final class BenchCommand extends WorkFolderCommand {
     // 500 texts last the workflow about 2 s, in which its start (the first poll's slices, each written and committed) weighs:
     // 2,000 measure it nearer its steady rate, as the bare encoder is (c3/c2 median 0.73 with 500, 0.79 with 2,000, same machine)
     @Option(names = "--warmup-max-seconds", paramLabel = "SECONDS", defaultValue = "120", description = "Before the runs, unmeasured rounds of "
-            + "(a), (a2) and (b) go on until this JVM's JIT compilers are nearly idle (compiling for under a twentieth of a round) or this "
-            + "long has passed; 0: none (default: ${DEFAULT-VALUE}).")
+            + "(a), (a2) and (b) go on until this JVM's JIT compilers are nearly idle (compiling for under a twentieth of each of two "
+            + "rounds in a row) or this long has passed; 0: none (default: ${DEFAULT-VALUE}).")
     int warmupMaxSeconds;
 
     @Option(names = "--texts", paramLabel = "COUNT", defaultValue = "2000", description = "Texts for the classify measurement, the demo "
@@ -241,6 +241,7 @@ public final class BenchCommand extends WorkFolderCommand {
             return;
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupMaxSeconds);
+        int settledInARow = 0;
         for (int round = 1; ; round++) {
             JitTime.Span span = JitTime.start();
             double raw = rawPipe(bootstrap, sample, WARMUP_RUNS + round, false);
@@ -250,7 +251,8 @@ public final class BenchCommand extends WorkFolderCommand {
             out.printf("  warm-up round %d: (a) %,.0f, (a2) %,.0f, (b) %,.0f events/s; this JVM's JIT compiling %s of the round%n", round, raw,
                     overlapped, workflow, JitTime.percent(compiling));
             out.flush();
-            if (JitTime.settled(compiling) || System.nanoTime() >= deadline) {
+            settledInARow = JitTime.settled(compiling) ? settledInARow + 1 : 0;
+            if (settledInARow >= 2 || System.nanoTime() >= deadline) {
                 return;
             }
         }

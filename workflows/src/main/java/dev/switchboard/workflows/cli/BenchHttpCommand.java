@@ -58,8 +58,8 @@ final class BenchHttpCommand extends WorkFolderCommand {
     int warmup;
 
     @Option(names = "--warmup-max-seconds", paramLabel = "SECONDS", description = "Switchboard warms up in rounds until this JVM's JIT "
-            + "compilers are nearly idle (compiling for under a twentieth of a round) or this long has passed; Node-RED then gets as many warm-up "
-            + "events. 0: one round (default: ${DEFAULT-VALUE}).", defaultValue = "180")
+            + "compilers are nearly idle (compiling for under a twentieth of each of two rounds in a row) or this long has passed; "
+            + "Node-RED then gets as many warm-up events. 0: one round (default: ${DEFAULT-VALUE}).", defaultValue = "180")
     int warmupMaxSeconds;
 
     @Option(names = "--settle-seconds", paramLabel = "SECONDS", description = "How long to wait after the last answer for every event to "
@@ -170,6 +170,7 @@ final class BenchHttpCommand extends WorkFolderCommand {
         }
         boolean first = warmupRounds == 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupMaxSeconds);
+        int settledInARow = 0;
         for (int round = 0; ; round++) {
             int count = connections.get(round % connections.size());
             JitTime.Span span = JitTime.start();
@@ -178,7 +179,9 @@ final class BenchHttpCommand extends WorkFolderCommand {
             out.printf(Locale.ROOT, "  %s: warm-up round %d, %,d events at %d connections: %,.0f events/s, this JVM's JIT compiling %s of"
                     + " the round%n", system, round + 1, warmup, count, result.eventsPerSecond(), JitTime.percent(compiling));
             out.flush();
-            boolean done = first ? JitTime.settled(compiling) || System.nanoTime() >= deadline : round + 1 >= warmupRounds;
+            settledInARow = JitTime.settled(compiling) ? settledInARow + 1 : 0;
+            // two rounds in a row: a round is a few seconds, and one quiet round may fall between two bursts of compiling
+            boolean done = first ? settledInARow >= 2 || System.nanoTime() >= deadline : round + 1 >= warmupRounds;
             if (done) {
                 if (first) {
                     warmupRounds = round + 1;
