@@ -77,6 +77,11 @@ public final class BenchLlmCommand extends CliCommand {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = out();
+        // A phase's idle keep-alive connections (hundreds at 1.5 s latency, client and server side, with their buffers)
+        // would otherwise live 30 s into the next phase's heap; closed after a second idle, each phase starts clean.
+        // Both are read once, when the JDK's HTTP client and server first load: only where nothing set them.
+        setIfUnset("jdk.httpclient.keepalive.timeout", "1");
+        setIfUnset("sun.net.httpserver.idleInterval", "1");
         List<String> texts = BenchTickets.texts(200);
         out.printf("Switchboard LLM-step benchmark: classify (6 labels) on an OpenAI-compatible simulator in-process, %d requests/s offered"
                         + " open loop, %d s measured per phase after warm-up rounds of %d s of each kind (until the JIT has settled, at most %d s)%n",
@@ -137,6 +142,12 @@ public final class BenchLlmCommand extends CliCommand {
                 + " compilers spent compiling; load average now " + loadAverage());
         out.flush();
         return 0;
+    }
+
+    private static void setIfUnset(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
     }
 
     /** Runs a measured phase after its unmeasured second; its row carries the share of it the JIT compilers took. */
