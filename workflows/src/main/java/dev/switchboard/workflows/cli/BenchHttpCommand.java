@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,9 @@ final class BenchHttpCommand extends WorkFolderCommand {
     private static final String SECRET = "bench-http-shared-secret";
     private static final String EVENTS_TOPIC = "bench.http.in";
     private static final String TASKS_TOPIC = "bench.http.tasks";
+    /** A warm-up round's least length, in seconds, where the rate allows more events than {@code --warmup}. */
+    private static final int MIN_ROUND_SECONDS = 3;
+    private static final int MAX_ROUND_EVENTS = 100_000;
 
     @Option(names = "--connections", split = ",", paramLabel = "COUNT", description = "Client connections, one measurement each "
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "8,64")
@@ -53,13 +57,13 @@ final class BenchHttpCommand extends WorkFolderCommand {
             defaultValue = "20000")
     int events;
 
-    @Option(names = "--warmup", paramLabel = "COUNT", description = "Unmeasured events a warm-up round sends to a system (default: "
-            + "${DEFAULT-VALUE}).", defaultValue = "10000")
+    @Option(names = "--warmup", paramLabel = "COUNT", description = "Unmeasured events a warm-up round sends at least; more where the "
+            + "rate allows, so that a round lasts 3 s (default: ${DEFAULT-VALUE}).", defaultValue = "10000")
     int warmup;
 
     @Option(names = "--warmup-max-seconds", paramLabel = "SECONDS", description = "Switchboard warms up in rounds until this JVM's JIT "
             + "compilers are nearly idle (compiling for under a twentieth of each of two rounds in a row) or this long has passed; "
-            + "Node-RED then gets as many warm-up events. 0: one round (default: ${DEFAULT-VALUE}).", defaultValue = "180")
+            + "Node-RED then gets the same rounds. 0: one round (default: ${DEFAULT-VALUE}).", defaultValue = "180")
     int warmupMaxSeconds;
 
     @Option(names = "--settle-seconds", paramLabel = "SECONDS", description = "How long to wait after the last answer for every event to "
@@ -70,8 +74,8 @@ final class BenchHttpCommand extends WorkFolderCommand {
             + "or none to skip it. Default: ${DEFAULT-VALUE}", defaultValue = "bench/node-red/run.sh")
     String nodeRedScript;
 
-    /** Warm-up rounds the first system took; the next system gets as many. */
-    private int warmupRounds;
+    /** Events of each warm-up round the first system took; the next system gets the same rounds. */
+    private final List<Integer> warmupRounds = new ArrayList<>();
 
     @Override
     Integer run(PrintWriter out, Path dir) throws Exception {
@@ -122,7 +126,7 @@ final class BenchHttpCommand extends WorkFolderCommand {
             }
             out.printf("  events/s from the first POST's start to the last event's arrival at the receiver; latency from a POST's start to"
                     + " its first arrival; repeats: deliveries of an event already received (%d in all); each system warmed up with %,d"
-                    + " unmeasured events. Load average now %s%n", receiver.repeats(), (long) warmupRounds * Math.max(warmup, 0),
+                    + " unmeasured events. Load average now %s%n", receiver.repeats(), warmupRounds.stream().mapToLong(Integer::longValue).sum(),
                     BenchLlmCommand.loadAverage());
             out.flush();
         }
@@ -160,32 +164,39 @@ final class BenchHttpCommand extends WorkFolderCommand {
     /**
      * Unmeasured rounds before the measurements. The first system (Switchboard) warms up until this JVM's JIT compilers
      * have nearly stopped, because the engine, the broker and the benchmark's client and receiver share this JVM and
-     * C2 compiling takes most of a core for a minute or more on two cores; the next system gets as many rounds. Rounds
-     * go round the connection counts, so that each count's code is compiled.
+     * C2 compiling takes most of a core for a minute or more on two cores; the next system gets the same rounds. Rounds
+     * go round the connection counts, so that each count's code is compiled, and last at least {@value #MIN_ROUND_SECONDS}
+     * s (more events than {@code --warmup} where the rate allows), since the JIT's share of a shorter round is noise.
      */
     private void warmUp(String system, HttpLoad load, URI url, Map<String, String> headers, Function<String, String> body, String run,
                         Duration settle, PrintWriter out) throws InterruptedException {
         if (warmup <= 0) {
             return;
         }
-        boolean first = warmupRounds == 0;
+        boolean first = warmupRounds.isEmpty();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupMaxSeconds);
         int settledInARow = 0;
+        Map<Integer, Double> rates = new HashMap<>(); // the last round's events/s at each connection count
         for (int round = 0; ; round++) {
             int count = connections.get(round % connections.size());
+            int size = first
+                    ? (int) Math.max(warmup, Math.min(MAX_ROUND_EVENTS, rates.getOrDefault(count, 0.0) * MIN_ROUND_SECONDS))
+                    : warmupRounds.get(round);
             JitTime.Span span = JitTime.start();
-            HttpLoad.Result result = load.run(url, headers, body, system + "-warmup-" + run + "-" + round + "-", warmup, count, settle);
+            HttpLoad.Result result = load.run(url, headers, body, system + "-warmup-" + run + "-" + round + "-", size, count, settle);
             double compiling = span.share();
             out.printf(Locale.ROOT, "  %s: warm-up round %d, %,d events at %d connections: %,.0f events/s, this JVM's JIT compiling %s of"
-                    + " the round%n", system, round + 1, warmup, count, result.eventsPerSecond(), JitTime.percent(compiling));
+                    + " the round%n", system, round + 1, size, count, result.eventsPerSecond(), JitTime.percent(compiling));
             out.flush();
-            settledInARow = JitTime.settled(compiling) ? settledInARow + 1 : 0;
-            // two rounds in a row: a round is a few seconds, and one quiet round may fall between two bursts of compiling
-            boolean done = first ? settledInARow >= 2 || System.nanoTime() >= deadline : round + 1 >= warmupRounds;
-            if (done) {
-                if (first) {
-                    warmupRounds = round + 1;
+            if (first) {
+                warmupRounds.add(size);
+                settledInARow = JitTime.settled(compiling) ? settledInARow + 1 : 0;
+                // two rounds in a row: one quiet round may fall between two bursts of compiling
+                if (settledInARow >= 2 || System.nanoTime() >= deadline) {
+                    return;
                 }
+                rates.put(count, result.eventsPerSecond());
+            } else if (round + 1 >= warmupRounds.size()) {
                 return;
             }
         }
