@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,13 +60,13 @@ public final class BenchCommand extends WorkFolderCommand {
             + "and the spread (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    // 500 texts last the workflow about 2 s, in which its start (the first poll's slices, each written and committed) weighs:
-    // 2,000 measure it nearer its steady rate, as the bare encoder is (c3/c2 median 0.73 with 500, 0.79 with 2,000, same machine)
     @Option(names = "--warmup-max-seconds", paramLabel = "SECONDS", defaultValue = "120", description = "Before the runs, unmeasured rounds of "
             + "(a), (a2) and (b) go on until this JVM's JIT compilers are nearly idle (compiling for under a twentieth of each of two "
             + "rounds in a row) or this long has passed; 0: none (default: ${DEFAULT-VALUE}).")
     int warmupMaxSeconds;
 
+    // 500 texts last the workflow about 2 s, in which its start (the first poll's slices, each written and committed) weighs:
+    // 2,000 measure it nearer its steady rate, as the bare encoder is (c3/c2 median 0.73 with 500, 0.79 with 2,000, same machine)
     @Option(names = "--texts", paramLabel = "COUNT", defaultValue = "2000", description = "Texts for the classify measurement, the demo "
             + "tickets in turn (default: ${DEFAULT-VALUE}).")
     int texts;
@@ -230,7 +229,6 @@ public final class BenchCommand extends WorkFolderCommand {
         }
     }
 
-    /** The same events through a workflow with a CEL condition and a task step, delivery stage off. */
     /**
      * Unmeasured rounds of the three no-model pipes until the JIT compilers have settled: the broker, the clients and the
      * engine share this JVM, and C2 takes most of a core for a minute after start, which the first runs would otherwise
@@ -240,8 +238,7 @@ public final class BenchCommand extends WorkFolderCommand {
         if (warmupMaxSeconds <= 0) {
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupMaxSeconds);
-        int settledInARow = 0;
+        JitTime.Settling settling = new JitTime.Settling(warmupMaxSeconds, 2);
         for (int round = 1; ; round++) {
             JitTime.Span span = JitTime.start();
             double raw = rawPipe(bootstrap, sample, WARMUP_RUNS + round, false);
@@ -251,13 +248,13 @@ public final class BenchCommand extends WorkFolderCommand {
             out.printf("  warm-up round %d: (a) %,.0f, (a2) %,.0f, (b) %,.0f events/s; this JVM's JIT compiling %s of the round%n", round, raw,
                     overlapped, workflow, JitTime.percent(compiling));
             out.flush();
-            settledInARow = JitTime.settled(compiling) ? settledInARow + 1 : 0;
-            if (settledInARow >= 2 || System.nanoTime() >= deadline) {
+            if (settling.done(compiling)) {
                 return;
             }
         }
     }
 
+    /** The same events through a workflow with a CEL condition and a task step, delivery stage off. */
     static double workflowPipe(String bootstrap, List<byte[]> events, int run) throws Exception {
         Path folder = Files.createTempDirectory("switchboard-bench");
         String topic = "bench.wf.in." + run;

@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -174,8 +173,7 @@ final class BenchHttpCommand extends WorkFolderCommand {
             return;
         }
         boolean first = warmupRounds.isEmpty();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupMaxSeconds);
-        int settledInARow = 0;
+        JitTime.Settling settling = new JitTime.Settling(warmupMaxSeconds, 2);
         Map<Integer, Double> rates = new HashMap<>(); // the last round's events/s at each connection count
         for (int round = 0; ; round++) {
             int count = connections.get(round % connections.size());
@@ -190,9 +188,7 @@ final class BenchHttpCommand extends WorkFolderCommand {
             out.flush();
             if (first) {
                 warmupRounds.add(size);
-                settledInARow = JitTime.settled(compiling) ? settledInARow + 1 : 0;
-                // two rounds in a row: one quiet round may fall between two bursts of compiling
-                if (settledInARow >= 2 || System.nanoTime() >= deadline) {
+                if (settling.done(compiling)) {
                     return;
                 }
                 rates.put(count, result.eventsPerSecond());

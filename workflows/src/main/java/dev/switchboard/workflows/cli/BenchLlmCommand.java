@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -106,7 +105,7 @@ public final class BenchLlmCommand extends CliCommand {
             OpenLoop.Request switchboard = (marker, text) -> classifyOne(step, marker, text);
             try {
                 // the JIT compiles both paths before anything is measured: its threads would otherwise share the cores with the phases
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupMaxSeconds);
+                JitTime.Settling settling = new JitTime.Settling(warmupMaxSeconds, 1); // a round lasts 2 x --warmup s
                 for (int round = 1; ; round++) {
                     JitTime.Span span = JitTime.start();
                     loop.run(new BenchPhase("warm-up " + round + ": bare HTTP client", 0, 24), warmup, 0, bare);
@@ -114,7 +113,7 @@ public final class BenchLlmCommand extends CliCommand {
                     double compiling = span.share();
                     out.printf("  warm-up round %d: this JVM's JIT compiling %s of the round%n", round, JitTime.percent(compiling));
                     out.flush();
-                    if (JitTime.settled(compiling) || System.nanoTime() >= deadline) {
+                    if (settling.done(compiling)) {
                         break;
                     }
                 }

@@ -3,6 +3,7 @@ package dev.switchboard.workflows.cli;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * This JVM's JIT compile time, for benchmarks: on two cores C2 compiling the engine, the broker and the benchmark's
@@ -24,13 +25,34 @@ final class JitTime {
     }
 
     /** Whether a span's {@link Span#share() share} means the compilers have settled (or the JVM does not say). */
-    static boolean settled(double share) {
+    private static boolean settled(double share) {
         return Double.isNaN(share) || share < SETTLED;
     }
 
     /** A span's share as "12%", or "n/a" where the JVM does not say. */
     static String percent(double share) {
         return Double.isNaN(share) ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
+    }
+
+    /**
+     * When warm-up rounds may stop: after {@code inARow} settled rounds in a row (one quiet round may fall between two
+     * bursts of compiling), or once {@code maxSeconds} have passed since it was made.
+     */
+    static final class Settling {
+        private final long deadline;
+        private final int inARow;
+        private int settledRounds;
+
+        Settling(int maxSeconds, int inARow) {
+            this.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+            this.inARow = inARow;
+        }
+
+        /** Takes a finished round's {@link Span#share() share}; true when the warm-up is over. */
+        boolean done(double share) {
+            settledRounds = settled(share) ? settledRounds + 1 : 0;
+            return settledRounds >= inARow || System.nanoTime() >= deadline;
+        }
     }
 
     /** Starts timing a span of work. */
